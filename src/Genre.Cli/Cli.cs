@@ -1,0 +1,67 @@
+using Genre.Data;
+using LanguageExt;
+using LanguageExt.Common;
+
+namespace Genre.Cli;
+
+/// <summary>A verb: name, one-line help, and a runner returning either an exit code or an error.</summary>
+public sealed record Verb(string Name, string Help, Func<Args, Fin<int>> Run);
+
+/// <summary>
+/// Entry point: dispatch on the verb, map errors to exit codes (see GenreError), one line on stderr,
+/// no stack trace unless --verbose.
+/// </summary>
+public static class Cli
+{
+    // Each verb lives in Commands/<Verb>Command.cs and registers itself here.
+    public static readonly Seq<Verb> Verbs = Prelude.Seq<Verb>(
+        Commands.SynthCommand.Verb,
+        Commands.DataCommand.Verb
+    );
+
+    public static int Main(string[] argv)
+    {
+        var verbose = argv.Contains("--verbose");
+        if (argv.Length == 0 || argv[0] is "-h" or "--help" or "help")
+        {
+            PrintUsage();
+            return argv.Length == 0 ? GenreError.UsageCode : 0;
+        }
+        var verb = Verbs.Find(v => v.Name == argv[0]);
+        if (verb.IsNone)
+        {
+            Console.Error.WriteLine($"genre: unknown command '{argv[0]}' (try: {string.Join(", ", Verbs.Map(v => v.Name))})");
+            return GenreError.UsageCode;
+        }
+        try
+        {
+            return Args.Parse(argv.Skip(1))
+                .Bind(a => ((Verb)verb).Run(a))
+                .Match(Succ: code => code, Fail: e => Report(e, verbose));
+        }
+        catch (Exception ex) when (!verbose)
+        {
+            Console.Error.WriteLine($"genre {argv[0]}: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}");
+            return 1;
+        }
+    }
+
+    static int Report(Error e, bool verbose)
+    {
+        foreach (var line in Flatten(e).Take(verbose ? int.MaxValue : 20))
+            Console.Error.WriteLine($"genre: {line}");
+        if (verbose && e.Exception.IsSome) Console.Error.WriteLine(e.Exception);
+        return e.Code is > 0 and < 256 ? e.Code : 1;
+    }
+
+    static IEnumerable<string> Flatten(Error e) =>
+        e is ManyErrors many ? many.Errors.SelectMany(Flatten) : new[] { e.Message };
+
+    static void PrintUsage()
+    {
+        Console.WriteLine("genre — reproduce \"Using RNN To Predict Music Track Genre\"\n\nCommands:");
+        foreach (var v in Verbs) Console.WriteLine($"  {v.Name,-10} {v.Help}");
+        Console.WriteLine("\nCommon options: --data PATH (else $GENRE_DATA, else data/dataset.csv, else synthetic), --verbose");
+        Console.WriteLine("Exit codes: 0 ok, 1 internal, 2 usage, 3 bad data, 4 I/O, 5 model/weights, 130 interrupted");
+    }
+}

@@ -1,0 +1,3 @@
+using Genre.Cli;
+
+return Cli.Main(args);

@@ -1,0 +1,25 @@
+using LanguageExt;
+
+namespace Genre.Data;
+
+/// <summary>
+/// A dense row-major matrix of float64. Arrays are never mutated after construction (treat as immutable);
+/// they are plain arrays so the numeric hot paths stay allocation-free.
+/// </summary>
+public sealed record Matrix(int Rows, int Cols, double[] Values)
+{
+    public double this[int row, int col] => Values[row * Cols + col];
+    public ReadOnlySpan<double> Row(int row) => new(Values, row * Cols, Cols);
+}
+
+/// <summary>
+/// Encoded features and labels: <see cref="X"/> has the 15 report features per row, <see cref="Y"/> the class
+/// index into <see cref="Classes"/> (LabelEncoder order), <see cref="RowIds"/> the Kaggle index of each row.
+/// </summary>
+public sealed record Dataset(Matrix X, int[] Y, Seq<string> Classes, long[] RowIds)
+{
+    public int Count => Y.Length;
+}
+
+/// <summary>The report's three subsets (train/val/test after two train_test_split calls).</summary>
+public sealed record Splits(Dataset Train, Dataset Val, Dataset Test);

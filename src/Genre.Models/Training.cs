@@ -1,0 +1,40 @@
+using LanguageExt;
+
+namespace Genre.Models;
+
+/// <summary>Keras Adam defaults (tf.keras.optimizers.Adam).</summary>
+public sealed record AdamSettings(double LearningRate = 1e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Epsilon = 1e-7);
+
+/// <summary>Stop when the monitored validation metric has not improved for <see cref="Patience"/> epochs.</summary>
+public sealed record EarlyStopping(string Monitor = "val_loss", int Patience = 20, double MinDelta = 0.0, bool RestoreBestWeights = true);
+
+/// <summary>Write a checkpoint every <see cref="EveryEpochs"/> epochs (and always at the end) into <see cref="Directory"/>.</summary>
+public sealed record CheckpointPolicy(string Directory, int EveryEpochs = 10);
+
+/// <summary>Everything fit() needs besides the data.</summary>
+public sealed record TrainingConfig(
+    int Epochs,
+    int BatchSize,
+    int Seed,
+    AdamSettings Adam,
+    bool Shuffle = true,
+    Option<EarlyStopping> EarlyStopping = default,
+    Option<CheckpointPolicy> Checkpoints = default,
+    bool Resume = false);
+
+/// <summary>Per-epoch metrics, as Keras' History.history.</summary>
+public sealed record EpochMetrics(int Epoch, double Loss, double Accuracy, double ValLoss, double ValAccuracy, double Seconds);
+
+public sealed record History(Seq<EpochMetrics> Epochs);
+
+/// <summary>Loss and accuracy on one set, as model.evaluate.</summary>
+public sealed record Evaluation(double Loss, double Accuracy, int Count);
+
+/// <summary>Features (float32, row-major, rows × inputs) with integer labels; one-hot is implied by Classes.</summary>
+public sealed record LabeledData(float[] X, int Rows, int[] Y, int Classes);
+
+/// <summary>Progress events the CLI renders.</summary>
+public abstract record TrainingEvent;
+public sealed record BatchEnded(int Epoch, int Batch, int Batches, double Loss, double Accuracy) : TrainingEvent;
+public sealed record EpochEnded(int Epochs, EpochMetrics Metrics) : TrainingEvent;
+public sealed record CheckpointWritten(int Epoch, string Path) : TrainingEvent;

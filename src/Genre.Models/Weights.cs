@@ -1,0 +1,15 @@
+using LanguageExt;
+
+namespace Genre.Models;
+
+/// <summary>
+/// One named float32 tensor in Keras layout: Dense "kernel" (in, units) and "bias" (units); LSTM "kernel"
+/// (in, 4H), "recurrent_kernel" (H, 4H), "bias" (4H), gate blocks in order i, f, c, o. Row-major.
+/// </summary>
+public sealed record NamedTensor(string Name, Seq<int> Shape, float[] Values);
+
+/// <summary>The weights of one layer that has weights (Dropout has none), Keras order.</summary>
+public sealed record LayerWeights(int LayerIndex, Seq<NamedTensor> Tensors);
+
+/// <summary>All weights of a model, backend-neutral: what TF2 import produces and what checkpoints store.</summary>
+public sealed record ModelWeights(Seq<LayerWeights> Layers);
