@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace Genre.Cli.Tests;
+
+/// <summary>Runs the built `genre` CLI as a child process (the CLI's own output folder carries libtorch).</summary>
+public static class GenreCli
+{
+    static string Meta(string key) =>
+        typeof(GenreCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == key).Value!;
+
+    public static string Dll => Environment.GetEnvironmentVariable("GENRE_CLI_DLL") ?? Path.GetFullPath(Meta("GenreCliDll"));
+    public static string RepoRoot => Path.GetFullPath(Meta("RepoRoot"));
+    public static string SharedReference => Path.Combine(RepoRoot, "..", "shared", "reference");
+
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static Result Run(string workingDirectory, IDictionary<string, string?>? env, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["GENRE_DATA"] = null;
+        if (env != null) foreach (var (k, v) in env) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static Result Run(params string[] args) => Run(Directory.GetCurrentDirectory(), null, args);
+}
