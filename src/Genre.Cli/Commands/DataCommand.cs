@@ -1,10 +1,48 @@
+using System.Text;
+using System.Text.Json;
+using Genre.Data;
 using LanguageExt;
+using static LanguageExt.Prelude;
 
 namespace Genre.Cli.Commands;
 
+/// <summary><c>genre data [--data PATH] [--reduced] [--export-split FILE] [--json]</c>.</summary>
 public static class DataCommand
 {
-    public static readonly Verb Verb = new("data", "load, clean, encode and split a dataset; print the sizes", Run);
+    public static readonly Verb Verb = new("data", "load, clean, encode and split the data; print sizes (--data, --reduced, --export-split FILE, --json)", Run);
 
-    static Fin<int> Run(Args args) => Genre.Data.GenreError.Usage("data: not built yet");
+    static Fin<int> Run(Args args) =>
+        from a in args.Only("data", "reduced", "export-split", "json")
+        from source in Sources.Resolve(a)
+        from loaded in ReportPipeline.Load(source.Path, a.Flag("reduced") ? Some(GenreMapping.Report) : None)
+        from _ in a.Get("export-split").Match(path => ExportSplit(path, loaded.Data.Scaled), () => FinSucc(unit))
+        select Print(a.Flag("json"), source, loaded.Summary, a.Flag("reduced"));
+
+    static Fin<Unit> ExportSplit(string path, Splits s)
+    {
+        var sb = new StringBuilder("row_id,subset\n");
+        foreach (var (d, name) in new[] { (s.Train, "train"), (s.Val, "val"), (s.Test, "test") })
+            foreach (var id in d.RowIds) sb.Append(id).Append(',').Append(name).Append('\n');
+        return AtomicFile.WriteAllText(path, sb.ToString());
+    }
+
+    static int Print(bool json, DataSource source, DataSummary s, bool reduced)
+    {
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                data = source.Path, synthetic = source.IsSynthetic, sha256 = source.IsSynthetic ? null : source.Sha256,
+                rows_read = s.RowsRead, rows_clean = s.RowsAfterCleaning, classes = s.Classes, reduced,
+                train = s.Train, val = s.Val, test = s.Test,
+            }));
+            return 0;
+        }
+        Console.WriteLine($"data:           {source.Describe()}");
+        Console.WriteLine($"rows read:      {s.RowsRead:N0}");
+        Console.WriteLine($"after cleaning: {s.RowsAfterCleaning:N0}");
+        Console.WriteLine($"classes:        {s.Classes}{(reduced ? " (report's genre merges)" : "")}");
+        Console.WriteLine($"split:          train {s.Train:N0} / val {s.Val:N0} / test {s.Test:N0}");
+        return 0;
+    }
 }

@@ -1,0 +1,42 @@
+using LanguageExt;
+
+namespace Genre.Data;
+
+/// <summary>Rows read, rows dropped as incomplete, rows dropped as duplicates, rows kept.</summary>
+public sealed record CleaningReport(int RowsRead, int MissingDropped, int DuplicatesDropped)
+{
+    public int RowsKept => RowsRead - MissingDropped - DuplicatesDropped;
+}
+
+/// <summary>The notebooks' cleaning with pandas semantics: <c>dropna()</c> then <c>drop_duplicates()</c> (keep first).</summary>
+public static class Cleaning
+{
+    public static Seq<Track> DropMissing(Seq<Track> tracks) =>
+        tracks.Filter(t => t.Artists.IsSome && t.AlbumName.IsSome && t.TrackName.IsSome).Strict();
+
+    /// <summary>
+    /// Drops rows equal to an earlier row in all 20 data columns (the unnamed index is pandas' index, not a column,
+    /// so it takes no part), keeping the first.
+    /// </summary>
+    public static Seq<Track> DropDuplicates(Seq<Track> tracks)
+    {
+        var seen = new System.Collections.Generic.HashSet<Track>(RowContent.Comparer);
+        return tracks.Filter(seen.Add).Strict();
+    }
+
+    public static (Seq<Track> Tracks, CleaningReport Report) Clean(Seq<Track> tracks)
+    {
+        var complete = DropMissing(tracks);
+        var unique = DropDuplicates(complete);
+        return (unique, new CleaningReport(tracks.Count, tracks.Count - complete.Count, complete.Count - unique.Count));
+    }
+
+    /// <summary>Equality of two rows over every column except <see cref="Track.RowId"/>.</summary>
+    public sealed class RowContent : IEqualityComparer<Track>
+    {
+        public static readonly RowContent Comparer = new();
+        public bool Equals(Track? a, Track? b) =>
+            ReferenceEquals(a, b) || (a is not null && b is not null && a with { RowId = 0 } == b with { RowId = 0 });
+        public int GetHashCode(Track t) => HashCode.Combine(t.TrackId, t.TrackGenre, t.DurationMs, t.Danceability, t.Energy, t.Tempo, t.Popularity);
+    }
+}

@@ -1,0 +1,87 @@
+using LanguageExt;
+using LanguageExt.Common;
+using static LanguageExt.Prelude;
+
+namespace Genre.Data;
+
+/// <summary>
+/// Label reduction as a value: each source genre is merged into a target genre; unmapped genres stay themselves.
+/// Valid mappings have no duplicate source, no source equal to its target, and no target that is itself merged away,
+/// so <see cref="Apply"/> is idempotent.
+/// </summary>
+public sealed record GenreMapping(Map<string, string> Merges)
+{
+    public static readonly GenreMapping Identity = new(Map<string, string>());
+
+    /// <summary>The report's merges (Spotify_Classification_reduce_genre.ipynb): 114 → 66 genres.</summary>
+    public static readonly GenreMapping Report = Create(
+        Targets("pop", "cantopop", "indie-pop", "j-pop", "k-pop", "pop-film", "power-pop", "synth-pop", "mandopop", "mpb")
+        .Concat(Targets("country", "honky-tonk"))
+        .Concat(Targets("rock", "psych-rock", "punk-rock", "rock-n-roll", "rockabilly", "alt-rock", "black-metal", "death-metal", "grindcore",
+            "grunge", "hard-rock", "hardcore", "heavy-metal", "j-rock", "metal", "metalcore", "punk"))
+        .Concat(Targets("house", "chicago-house", "progressive-house", "deep-house"))
+        .Concat(Targets("dance", "club", "dancehall", "detroit-techno", "disco", "dub", "dubstep", "edm", "electro", "groove", "hardstyle",
+            "hip-hop", "j-dance", "minimal-techno", "party", "samba", "salsa", "tango", "techno", "trance")))
+        .Match(Succ: m => m, Fail: e => throw new InvalidOperationException(e.Head.Message));
+
+    static IEnumerable<(string Source, string Target)> Targets(string target, params string[] sources) => sources.Select(s => (s, target));
+
+    public static Validation<Error, GenreMapping> Create(IEnumerable<(string Source, string Target)> pairs, string origin = "mapping")
+    {
+        var list = pairs.ToList();
+        var errors = new List<Error>();
+        var sources = list.Select(p => p.Source).ToHashSet(StringComparer.Ordinal);
+        foreach (var dup in list.GroupBy(p => p.Source, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            errors.Add(GenreError.Data($"{origin}: genre '{dup.Key}' is mapped more than once ({string.Join(", ", dup.Select(p => p.Target))})"));
+        foreach (var (s, t) in list.Where(p => p.Source == p.Target))
+            errors.Add(GenreError.Data($"{origin}: genre '{s}' is mapped to itself"));
+        foreach (var (s, t) in list.Where(p => p.Source != p.Target && sources.Contains(p.Target)).DistinctBy(p => p.Target))
+            errors.Add(GenreError.Data($"{origin}: target '{t}' (of '{s}') is itself merged away"));
+        return errors.Count > 0
+            ? Fail<Error, GenreMapping>(toSeq(errors))
+            : Success<Error, GenreMapping>(new GenreMapping(toMap(list.DistinctBy(p => p.Source))));
+    }
+
+    /// <summary>Every genre the mapping names must be one of <paramref name="known"/>.</summary>
+    public Validation<Error, GenreMapping> ValidateAgainst(IEnumerable<string> known, string origin = "mapping")
+    {
+        var set = known.ToHashSet(StringComparer.Ordinal);
+        var unknown = Merges.Keys.Concat(Merges.Values).Distinct().Where(g => !set.Contains(g)).ToList();
+        return unknown.Count == 0
+            ? Success<Error, GenreMapping>(this)
+            : Fail<Error, GenreMapping>(toSeq(unknown.Select(g => GenreError.Data($"{origin}: unknown genre '{g}'"))));
+    }
+
+    /// <summary>Total: a genre not merged maps to itself.</summary>
+    public string Apply(string genre) => Merges.Find(genre).IfNone(genre);
+
+    /// <summary>Genres removed by the mapping (its sources).</summary>
+    public Set<string> MergedAway => toSet(Merges.Keys);
+
+    /// <summary>First this, then <paramref name="then"/>: g ↦ then(this(g)), with identities dropped.</summary>
+    public GenreMapping Compose(GenreMapping then)
+    {
+        var keys = Merges.Keys.Concat(then.Merges.Keys).Distinct();
+        var pairs = keys.Select(k => (k, then.Apply(Apply(k)))).Where(p => p.k != p.Item2);
+        return new GenreMapping(toMap(pairs));
+    }
+
+    /// <summary>Reads "source,target" lines (a header line "source,target" and blank lines are skipped).</summary>
+    public static Validation<Error, GenreMapping> Load(string path)
+    {
+        if (!File.Exists(path)) return Fail<Error, GenreMapping>(GenreError.Io($"{path}: file not found"));
+        var lines = File.ReadAllLines(path);
+        var pairs = new List<(string, string)>();
+        var errors = new List<Error>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim().TrimStart('\uFEFF');
+            if (line.Length == 0 || (i == 0 && line.Equals("source,target", StringComparison.OrdinalIgnoreCase))) continue;
+            var parts = line.Split(',');
+            if (parts.Length != 2 || parts[0].Trim().Length == 0 || parts[1].Trim().Length == 0)
+                errors.Add(GenreError.Data($"{path}:{i + 1}: expected 'source,target', got '{line}'"));
+            else pairs.Add((parts[0].Trim(), parts[1].Trim()));
+        }
+        return errors.Count > 0 ? Fail<Error, GenreMapping>(toSeq(errors)) : Create(pairs, path);
+    }
+}

@@ -1,0 +1,34 @@
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Data;
+
+/// <summary>scikit-learn's <c>LabelEncoder</c>: classes are the distinct values sorted ordinally; a value's code is its class index.</summary>
+public sealed record LabelEncoding(Seq<string> Classes)
+{
+    readonly Dictionary<string, int> index = Classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+
+    public static LabelEncoding Fit(IEnumerable<string> values) =>
+        new(toSeq(values.Distinct(StringComparer.Ordinal).OrderBy(v => v, StringComparer.Ordinal).ToArray()));
+
+    public int Count => Classes.Count;
+
+    public bool Equals(LabelEncoding? other) => other is not null && Classes == other.Classes;
+    public override int GetHashCode() => Classes.GetHashCode();
+
+    public Fin<int> Encode(string value) =>
+        index.TryGetValue(value, out var i) ? FinSucc(i) : FinFail<int>(GenreError.Data($"unknown label '{value}' (known: {Classes.Count} classes)"));
+
+    /// <summary>Encodes values known to be classes (as after Fit on the same values).</summary>
+    public int[] EncodeAll(IEnumerable<string> values) => values.Select(v => index[v]).ToArray();
+
+    public string Decode(int code) => Classes[code];
+
+    /// <summary>One-hot rows (n × classes, row-major), as OneHotEncoder on the encoded labels.</summary>
+    public static double[] OneHot(int[] codes, int classes)
+    {
+        var m = new double[codes.Length * classes];
+        for (var i = 0; i < codes.Length; i++) m[i * classes + codes[i]] = 1.0;
+        return m;
+    }
+}

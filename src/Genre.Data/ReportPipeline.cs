@@ -1,0 +1,54 @@
+using LanguageExt;
+using LanguageExt.Common;
+using static LanguageExt.Prelude;
+
+namespace Genre.Data;
+
+/// <summary>The notebooks' data, ready for a model: scaled splits, the genre encoding, the fitted scaler.</summary>
+public sealed record PreparedData(Splits Scaled, LabelEncoding Genres, MinMaxScaler Scaler, GenreMapping Mapping);
+
+/// <summary>What the pipeline did to a file, for the CLI and the reports.</summary>
+public sealed record DataSummary(int RowsRead, int RowsAfterCleaning, int Classes, int Train, int Val, int Test);
+
+/// <summary>
+/// The notebooks' steps as one pure function: (cleaned tracks) → genre mapping → LabelEncoder (explicit, genre) →
+/// train_test_split(0.2, 42) twice → MinMaxScaler fit on train, applied to train/val/test.
+/// </summary>
+public static class ReportPipeline
+{
+    public const double TestSize = 0.2;
+    public const uint RandomState = 42;
+
+    public static Fin<PreparedData> Prepare(Seq<Track> cleaned, Option<GenreMapping> mapping)
+    {
+        var map = mapping.IfNone(GenreMapping.Identity);
+        var genres = cleaned.Map(t => map.Apply(t.TrackGenre)).Strict();
+        var encoding = LabelEncoding.Fit(genres);
+        var y = encoding.EncodeAll(genres);
+        var x = Features.Of(cleaned);
+        var rowIds = cleaned.Map(t => t.RowId).ToArray();
+        return from idx in Split.ReportSplit(cleaned.Count, TestSize, RandomState)
+               let raw = new Splits(Subset(x, y, rowIds, encoding, idx.Train), Subset(x, y, rowIds, encoding, idx.Val), Subset(x, y, rowIds, encoding, idx.Test))
+               let scaler = MinMaxScaler.Fit(raw.Train.X)
+               select new PreparedData(
+                   new Splits(Scale(raw.Train, scaler), Scale(raw.Val, scaler), Scale(raw.Test, scaler)), encoding, scaler, map);
+    }
+
+    static Dataset Subset(Matrix x, int[] y, long[] rowIds, LabelEncoding enc, int[] rows) =>
+        new(Features.Take(x, rows), rows.Select(i => y[i]).ToArray(), enc.Classes, rows.Select(i => rowIds[i]).ToArray());
+
+    static Dataset Scale(Dataset d, MinMaxScaler s) => d with { X = s.Transform(d.X) };
+
+    /// <summary>Load → clean → prepare, with a summary of each step.</summary>
+    public static Fin<(PreparedData Data, DataSummary Summary, Seq<Track> Cleaned)> Load(string path, Option<GenreMapping> mapping) =>
+        from tracks in ToFin(TrackCsv.Load(path))
+        let cleaned = Cleaning.Clean(tracks)
+        from _ in mapping.Match(m => ToFin(m.ValidateAgainst(cleaned.Tracks.Map(t => t.TrackGenre).Distinct())).Map(_ => unit), () => FinSucc(unit))
+        from prepared in Prepare(cleaned.Tracks, mapping)
+        select (prepared, new DataSummary(cleaned.Report.RowsRead, cleaned.Report.RowsKept, prepared.Genres.Count,
+            prepared.Scaled.Train.Count, prepared.Scaled.Val.Count, prepared.Scaled.Test.Count), cleaned.Tracks);
+
+    /// <summary>A Validation's errors as one Fin error (all of them, in order).</summary>
+    public static Fin<A> ToFin<A>(Validation<Error, A> v) =>
+        v.Match(Succ: a => FinSucc(a), Fail: errs => FinFail<A>(errs.Count == 1 ? errs.Head : Error.Many(errs)));
+}

@@ -1,0 +1,34 @@
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Data;
+
+/// <summary>Train and test positions (indices into the table that was split).</summary>
+public sealed record SplitIndices(int[] Train, int[] Test);
+
+/// <summary>scikit-learn's <c>train_test_split</c> (ShuffleSplit, float test_size, no stratify) — row-identical.</summary>
+public static class Split
+{
+    /// <summary>sklearn's sizes: n_test = ceil(test_size·n), n_train = n − n_test.</summary>
+    public static (int Train, int Test) Sizes(int n, double testSize)
+    {
+        var nTest = (int)Math.Ceiling(testSize * n);
+        return (n - nTest, nTest);
+    }
+
+    public static Fin<SplitIndices> TrainTestSplit(int n, double testSize, uint seed)
+    {
+        if (!(testSize > 0 && testSize < 1)) return GenreError.Usage($"test_size must be in (0, 1), got {testSize}");
+        var (nTrain, nTest) = Sizes(n, testSize);
+        if (nTrain <= 0 || nTest <= 0)
+            return GenreError.Data($"cannot split {n} rows with test_size {testSize}: train would have {nTrain} rows and test {nTest}");
+        var perm = new NumpyRandomState(seed).Permutation(n);
+        return new SplitIndices(perm[nTest..(nTest + nTrain)], perm[..nTest]);
+    }
+
+    /// <summary>The report's split: (train_full, test) = split(all); (train, val) = split(train_full) — positions into the full table.</summary>
+    public static Fin<(int[] Train, int[] Val, int[] Test)> ReportSplit(int n, double testSize = 0.2, uint seed = 42) =>
+        from first in TrainTestSplit(n, testSize, seed)
+        from second in TrainTestSplit(first.Train.Length, testSize, seed)
+        select (second.Train.Select(i => first.Train[i]).ToArray(), second.Test.Select(i => first.Train[i]).ToArray(), first.Test);
+}

@@ -1,0 +1,210 @@
+using System.Globalization;
+using LanguageExt;
+using LanguageExt.Common;
+using nietras.SeparatedValues;
+using static LanguageExt.Prelude;
+
+namespace Genre.Data;
+
+/// <summary>
+/// The Kaggle Spotify Tracks CSV (pandas <c>to_csv</c> with the unnamed index column). Loading validates the header and
+/// every cell, collecting errors (file:line: column 'x': why) instead of stopping at the first; writing reproduces
+/// pandas' bytes exactly (QUOTE_MINIMAL, Python float repr, True/False, empty field for a missing value).
+/// </summary>
+public static class TrackCsv
+{
+    /// <summary>At most this many cell errors are reported; the rest are counted.</summary>
+    public const int MaxErrors = 20;
+
+    public static Validation<Error, Seq<Track>> Load(string path)
+    {
+        if (!File.Exists(path)) return Fail<Error, Seq<Track>>(GenreError.Io($"{path}: file not found"));
+        try
+        {
+            if (new FileInfo(path).Length == 0) return Fail<Error, Seq<Track>>(GenreError.Data($"{path}:1: empty file (expected the Kaggle header)"));
+            using var reader = Options().FromFile(path);
+            return Read(reader, path);
+        }
+        catch (IOException e) { return Fail<Error, Seq<Track>>(GenreError.Io($"{path}: cannot read ({e.Message})")); }
+        catch (UnauthorizedAccessException e) { return Fail<Error, Seq<Track>>(GenreError.Io($"{path}: cannot read ({e.Message})")); }
+    }
+
+    /// <summary>Parses CSV text held in memory; <paramref name="fileName"/> is used in error messages.</summary>
+    public static Validation<Error, Seq<Track>> Parse(string text, string fileName)
+    {
+        if (text.Length == 0) return Fail<Error, Seq<Track>>(GenreError.Data($"{fileName}:1: empty file (expected the Kaggle header)"));
+        if (text[0] == '\uFEFF') text = text[1..];
+        using var reader = Options().FromText(text);
+        return Read(reader, fileName);
+    }
+
+    static SepReaderOptions Options() =>
+        Sep.New(',').Reader(o => o with { Unescape = true, DisableColCountCheck = true, HasHeader = true });
+
+    static Validation<Error, Seq<Track>> Read(SepReader reader, string file)
+    {
+        var header = reader.Header.ColNames.Select(c => c.TrimStart('\uFEFF')).ToArray();
+        var headerError = CheckHeader(header, file);
+        if (headerError.IsSome) return Fail<Error, Seq<Track>>((Error)headerError);
+
+        var tracks = new List<Track>(1 << 17);
+        var errors = new List<Error>();
+        var dropped = 0;
+        var genres = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var row in reader)
+        {
+            var line = row.LineNumberFrom;
+            var cells = new CellReader(file, line, errors);
+            if (row.ColCount != Track.Columns.Count)
+            {
+                cells.Fail(row.ColCount < Track.Columns.Count ? Track.Columns[row.ColCount] : "(extra)",
+                    $"expected {Track.Columns.Count} fields, found {row.ColCount}" + (row.ColCount < Track.Columns.Count ? " (truncated line?)" : ""));
+            }
+            else
+            {
+                var t = ParseRow(row, cells, genres);
+                if (t is not null) tracks.Add(t);
+            }
+            if (errors.Count > MaxErrors) { dropped++; errors.RemoveAt(errors.Count - 1); }
+        }
+        if (errors.Count > 0)
+        {
+            if (dropped > 0) errors.Add(GenreError.Data($"{file}: {dropped} more bad row(s) not shown"));
+            return Fail<Error, Seq<Track>>(Seq(errors));
+        }
+        return Success<Error, Seq<Track>>(toSeq(tracks).Strict());
+    }
+
+    static Option<Error> CheckHeader(string[] header, string file)
+    {
+        var expected = Track.Columns;
+        var missing = expected.Filter(c => !header.Contains(c)).Map(c => c == "" ? "(unnamed index)" : c).ToList();
+        var extra = header.Where(h => !expected.Contains(h)).ToList();
+        if (missing.Count == 0 && extra.Count == 0 && header.SequenceEqual(expected)) return None;
+        var parts = new List<string>();
+        if (missing.Count > 0) parts.Add($"missing column(s) {string.Join(", ", missing)}");
+        if (extra.Count > 0) parts.Add($"unexpected column(s) {string.Join(", ", extra.Select(e => e == "" ? "(unnamed)" : e))}");
+        if (parts.Count == 0) parts.Add("columns are out of order");
+        return GenreError.Data($"{file}:1: header is not the Kaggle header: {string.Join("; ", parts)}");
+    }
+
+    static Track? ParseRow(SepReader.Row row, CellReader c, Dictionary<string, string> genres)
+    {
+        var before = c.ErrorCount;
+        var rowId = c.Long(row[0].Span, "");
+        var trackId = c.Text(row[1].Span, "track_id");
+        var artists = OptionalText(row[2].Span);
+        var album = OptionalText(row[3].Span);
+        var name = OptionalText(row[4].Span);
+        var popularity = c.Long(row[5].Span, "popularity");
+        var duration = c.Long(row[6].Span, "duration_ms");
+        if (duration < 0) c.Fail("duration_ms", $"negative duration '{duration}'");
+        var @explicit = c.Bool(row[7].Span, "explicit");
+        var danceability = c.Double(row[8].Span, "danceability");
+        var energy = c.Double(row[9].Span, "energy");
+        var key = c.Long(row[10].Span, "key");
+        var loudness = c.Double(row[11].Span, "loudness");
+        var mode = c.Long(row[12].Span, "mode");
+        var speechiness = c.Double(row[13].Span, "speechiness");
+        var acousticness = c.Double(row[14].Span, "acousticness");
+        var instrumentalness = c.Double(row[15].Span, "instrumentalness");
+        var liveness = c.Double(row[16].Span, "liveness");
+        var valence = c.Double(row[17].Span, "valence");
+        var tempo = c.Double(row[18].Span, "tempo");
+        var timeSignature = c.Long(row[19].Span, "time_signature");
+        var genreText = c.Text(row[20].Span, "track_genre");
+        if (c.ErrorCount != before) return null;
+        if (!genres.TryGetValue(genreText, out var genre)) genres[genreText] = genre = genreText;
+        return new Track(rowId, trackId, artists, album, name, popularity, duration, @explicit, danceability, energy, key,
+            loudness, mode, speechiness, acousticness, instrumentalness, liveness, valence, tempo, timeSignature, genre);
+    }
+
+    static Option<string> OptionalText(ReadOnlySpan<char> s) => s.Length == 0 ? None : Some(s.ToString());
+
+    /// <summary>Parses cells of one row, recording one error per bad cell.</summary>
+    sealed class CellReader(string file, int line, List<Error> errors)
+    {
+        public int ErrorCount => errors.Count;
+
+        public void Fail(string column, string message) => errors.Add(GenreError.Cell(file, line, column == "" ? "(index)" : column, message));
+
+        public string Text(ReadOnlySpan<char> s, string column)
+        {
+            if (s.Length == 0) Fail(column, "empty value");
+            return s.ToString();
+        }
+
+        public long Long(ReadOnlySpan<char> s, string column)
+        {
+            if (long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)) return v;
+            Fail(column, s.Length == 0 ? "empty value" : $"'{Clip(s)}' is not an integer");
+            return 0;
+        }
+
+        public double Double(ReadOnlySpan<char> s, string column)
+        {
+            if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+            {
+                if (double.IsFinite(v)) return v;
+                Fail(column, $"'{Clip(s)}' is not a finite number");
+                return 0;
+            }
+            Fail(column, s.Length == 0 ? "empty value" : $"'{Clip(s)}' is not a number");
+            return 0;
+        }
+
+        public bool Bool(ReadOnlySpan<char> s, string column)
+        {
+            if (s is "True" or "true" or "TRUE") return true;
+            if (s is "False" or "false" or "FALSE") return false;
+            Fail(column, s.Length == 0 ? "empty value" : $"'{Clip(s)}' is not True/False");
+            return false;
+        }
+
+        static string Clip(ReadOnlySpan<char> s) => s.Length <= 40 ? s.ToString() : s[..40].ToString() + "…";
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /// <summary>The file's text exactly as pandas' <c>df.to_csv(path)</c> writes it (with the index column).</summary>
+    public static void Write(IEnumerable<Track> tracks, TextWriter w)
+    {
+        w.Write(string.Join(",", Track.Columns));
+        w.Write('\n');
+        foreach (var t in tracks)
+        {
+            w.Write(FormatRow(t));
+            w.Write('\n');
+        }
+    }
+
+    public static string Format(IEnumerable<Track> tracks)
+    {
+        using var sw = new StringWriter(CultureInfo.InvariantCulture);
+        Write(tracks, sw);
+        return sw.ToString();
+    }
+
+    /// <summary>Writes the file atomically (UTF-8 without BOM).</summary>
+    public static Fin<Unit> Save(string path, IEnumerable<Track> tracks) =>
+        AtomicFile.Write(path, s =>
+        {
+            using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            Write(tracks, w);
+        });
+
+    public static string FormatRow(Track t)
+    {
+        static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+        static string F(double v) => PythonFloat.Repr(v);
+        static string O(Option<string> v) => v.Match(Quote, () => "");
+        return string.Join(",",
+            I(t.RowId), Quote(t.TrackId), O(t.Artists), O(t.AlbumName), O(t.TrackName), I(t.Popularity), I(t.DurationMs),
+            t.Explicit ? "True" : "False", F(t.Danceability), F(t.Energy), I(t.Key), F(t.Loudness), I(t.Mode), F(t.Speechiness),
+            F(t.Acousticness), F(t.Instrumentalness), F(t.Liveness), F(t.Valence), F(t.Tempo), I(t.TimeSignature), Quote(t.TrackGenre));
+    }
+
+    /// <summary>csv.QUOTE_MINIMAL: quote when the field holds the delimiter, a quote or a line break; double inner quotes.</summary>
+    public static string Quote(string field) =>
+        field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
+}
