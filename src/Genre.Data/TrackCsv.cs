@@ -149,7 +149,10 @@ public static class TrackCsv
                 Fail(column, $"'{Clip(s)}' is not a finite number");
                 return 0;
             }
-            Fail(column, s.Length == 0 ? "empty value" : $"'{Clip(s)}' is not a number");
+            var word = s.TrimStart("+-").ToString().ToLowerInvariant();
+            Fail(column, s.Length == 0 ? "empty value"
+                : word is "inf" or "infinity" or "nan" ? $"'{Clip(s)}' is not a finite number"
+                : $"'{Clip(s)}' is not a number");
             return 0;
         }
 

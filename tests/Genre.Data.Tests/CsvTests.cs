@@ -1,0 +1,128 @@
+using System.Globalization;
+using Genre.Data;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Data.Tests;
+
+public class CsvTests
+{
+    const string Header = ",track_id,artists,album_name,track_name,popularity,duration_ms,explicit,danceability,energy,key,loudness,mode,speechiness,acousticness,instrumentalness,liveness,valence,tempo,time_signature,track_genre";
+
+    static string Row(long id, string rest = "5SuOikwiRyPMVoIQDJUgSV,Gen Hoshino,Comedy,Comedy,73,230666,False,0.676,0.461,1,-6.746,0,0.143,0.0322,1.01e-06,0.358,0.715,87.917,4,acoustic")
+        => $"{id},{rest}";
+
+    [Fact]
+    public void Parses_quoted_fields_scientific_numbers_and_booleans()
+    {
+        var text = Header + "\n" +
+            "0,id0,\"Smith, John;Doe\",\"He said \"\"hi\"\"\",Tëst 夜,73,230666,True,0.676,0.461,1,-6.746,0,0.143,0.0322,1.01e-06,0.358,0.715,87.917,4,j-pop\n";
+        var t = TestFiles.Ok(TrackCsv.Parse(text, "x.csv")).Single();
+        Assert.Equal(Some("Smith, John;Doe"), t.Artists);
+        Assert.Equal(Some("He said \"hi\""), t.AlbumName);
+        Assert.Equal(Some("Tëst 夜"), t.TrackName);
+        Assert.True(t.Explicit);
+        Assert.Equal(1.01e-06, t.Instrumentalness);
+        Assert.Equal(-6.746, t.Loudness);
+        Assert.Equal(230666, t.DurationMs);
+        Assert.Equal("j-pop", t.TrackGenre);
+    }
+
+    [Fact]
+    public void Empty_text_columns_are_missing_values_not_errors()
+    {
+        var t = TestFiles.Ok(TrackCsv.Parse(Header + "\n" + Row(7, "id,,,,0,1000,False,0.5,0.5,0,-5.0,1,0.1,0.1,0.0,0.1,0.5,120.0,4,pop") + "\n", "x.csv")).Single();
+        Assert.True(t.Artists.IsNone && t.AlbumName.IsNone && t.TrackName.IsNone);
+        Assert.Equal(7, t.RowId);
+    }
+
+    [Fact]
+    public void Header_only_is_an_empty_table_and_a_bom_is_accepted() =>
+        Assert.Empty(TestFiles.Ok(TrackCsv.Parse("\uFEFF" + Header + "\n", "x.csv")));
+
+    [Fact]
+    public void Empty_file_is_an_error_naming_the_file()
+    {
+        var dir = TestFiles.TempDir();
+        var path = Path.Combine(dir, "empty.csv");
+        File.WriteAllText(path, "");
+        var e = Assert.Single(TestFiles.Errors(TrackCsv.Load(path)));
+        Assert.Contains("empty.csv:1", e);
+    }
+
+    [Theory]
+    [InlineData("track_id", "trackid", "missing column(s) track_id")]
+    [InlineData(",tempo,", ",tempo,extra,", "unexpected column(s) extra")]
+    [InlineData(",valence,", ",", "missing column(s) valence")]
+    public void Header_errors_name_the_column(string from, string to, string expected)
+    {
+        var e = Assert.Single(TestFiles.Errors(TrackCsv.Parse(Header.Replace(from, to) + "\n", "h.csv")));
+        Assert.StartsWith("h.csv:1: header", e);
+        Assert.Contains(expected, e);
+    }
+
+    [Fact]
+    public void Bad_cells_are_collected_with_file_line_and_column()
+    {
+        var text = Header + "\n" + Row(0) + "\n" +
+            Row(1).Replace(",73,", ",abc,") + "\n" +
+            Row(2).Replace("0.676", "nan").Replace("230666", "-5") + "\n" +
+            Row(3).Replace("87.917", "inf") + "\n" +
+            Row(4).Replace(",False,", ",maybe,") + "\n";
+        var errors = TestFiles.Errors(TrackCsv.Parse(text, "bad.csv"));
+        Assert.Contains("bad.csv:3: column 'popularity': 'abc' is not an integer", errors);
+        Assert.Contains("bad.csv:4: column 'duration_ms': negative duration '-5'", errors);
+        Assert.Contains("bad.csv:4: column 'danceability': 'nan' is not a finite number", errors);
+        Assert.Contains("bad.csv:5: column 'tempo': 'inf' is not a finite number", errors);
+        Assert.Contains("bad.csv:6: column 'explicit': 'maybe' is not True/False", errors);
+        Assert.Equal(5, errors.Count);
+    }
+
+    [Fact]
+    public void A_truncated_last_line_is_an_error_naming_its_line()
+    {
+        var full = Header + "\n" + Row(0) + "\n" + Row(1);
+        var text = full[..^30];
+        var e = Assert.Single(TestFiles.Errors(TrackCsv.Parse(text, "t.csv")));
+        Assert.StartsWith("t.csv:3:", e);
+        Assert.Contains("truncated", e);
+    }
+
+    [Fact]
+    public void Error_collection_is_capped()
+    {
+        var rows = Enumerable.Range(0, 100).Select(i => Row(i).Replace(",73,", ",x,"));
+        var errors = TestFiles.Errors(TrackCsv.Parse(Header + "\n" + string.Join("\n", rows) + "\n", "many.csv"));
+        Assert.Equal(TrackCsv.MaxErrors + 1, errors.Count);
+        Assert.Contains("80 more bad row(s)", errors.Last());
+    }
+
+    [Fact]
+    public void Python_float_repr_matches_python_vectors()
+    {
+        foreach (var line in File.ReadAllLines(TestFiles.Golden("python_float_repr.txt")))
+        {
+            var parts = line.Split(' ');
+            var bits = BitConverter.ToDouble(Convert.FromHexString(parts[0]));
+            Assert.Equal(parts[1], PythonFloat.Repr(bits));
+        }
+    }
+
+    [Fact]
+    public void Writing_a_loaded_file_reproduces_it_byte_for_byte()
+    {
+        var path = TestFiles.Golden("synthetic-small.csv");
+        var tracks = TestFiles.Ok(TrackCsv.Load(path));
+        Assert.Equal(File.ReadAllText(path), TrackCsv.Format(tracks));
+    }
+
+    [Fact]
+    public void Quote_minimal_only_when_needed()
+    {
+        Assert.Equal("plain", TrackCsv.Quote("plain"));
+        Assert.Equal("a;b", TrackCsv.Quote("a;b"));
+        Assert.Equal("\"a,b\"", TrackCsv.Quote("a,b"));
+        Assert.Equal("\"say \"\"x\"\"\"", TrackCsv.Quote("say \"x\""));
+        Assert.Equal("\"line\nbreak\"", TrackCsv.Quote("line\nbreak"));
+    }
+}

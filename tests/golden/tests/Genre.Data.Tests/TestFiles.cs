@@ -1,0 +1,39 @@
+using System.Reflection;
+using Genre.Data;
+using LanguageExt;
+
+namespace Genre.Data.Tests;
+
+public static class TestFiles
+{
+    public static string RepoRoot => Path.GetFullPath(typeof(TestFiles).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "RepoRoot").Value!);
+
+    public static string Golden(string name) => Path.Combine(RepoRoot, "tests", "golden", "data", name);
+
+    public static string TempDir()
+    {
+        var d = Path.Combine(Path.GetTempPath(), "genre-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(d);
+        return d;
+    }
+
+    public static T Ok<T>(Fin<T> fin) => fin.Match(x => x, e => throw new Xunit.Sdk.XunitException("expected success: " + e.Message));
+
+    public static T Ok<T>(Validation<LanguageExt.Common.Error, T> v) =>
+        v.Match(x => x, errs => throw new Xunit.Sdk.XunitException("expected success: " + string.Join(" | ", errs.Map(e => e.Message))));
+
+    public static Seq<string> Errors<T>(Validation<LanguageExt.Common.Error, T> v) =>
+        v.Match(_ => throw new Xunit.Sdk.XunitException("expected errors, got success"), errs => errs.Map(e => e.Message));
+}
+
+/// <summary>A fact that needs the real Kaggle file: skipped (by name, with the reason) unless $GENRE_DATA points at it.</summary>
+public sealed class RealDataFactAttribute : FactAttribute
+{
+    public RealDataFactAttribute()
+    {
+        var path = Environment.GetEnvironmentVariable(DataSource.EnvironmentVariable);
+        if (string.IsNullOrEmpty(path) || !File.Exists(path))
+            Skip = "needs the real Kaggle dataset.csv: set GENRE_DATA to its path";
+    }
+}
