@@ -16,7 +16,9 @@ public static class Cli
     // Each verb lives in Commands/<Verb>Command.cs and registers itself here.
     public static readonly Seq<Verb> Verbs = Prelude.Seq<Verb>(
         Commands.SynthCommand.Verb,
-        Commands.DataCommand.Verb
+        Commands.DataCommand.Verb,
+        Commands.SummaryCommand.Verb,
+        Commands.EvaluateCommand.Verb
     );
 
     public static int Main(string[] argv)

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Genre.Data;
+using Genre.Models;
+using Genre.Models.Backend;
+using Genre.Models.Backend.Torch;
+using Genre.Models.Import;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Cli.Commands;
+
+/// <summary>
+/// <c>genre evaluate --saved-model DIR [--reduced] [--data PATH] [--json] [--predictions OUT.csv] [--threads T]</c>:
+/// scores a TF2 SavedModel (or a model saved by <c>genre train</c>) on the report's test split.
+/// </summary>
+public static class EvaluateCommand
+{
+    public static readonly Verb Verb = new("evaluate", "score a TF2 SavedModel or a trained model on the report's test split (--saved-model DIR | --model-dir DIR)", Run);
+
+    static Fin<int> Run(Args args) =>
+        from a in args.Only("saved-model", "model-dir", "reduced", "data", "json", "predictions", "threads")
+        from model in LoadModel(a)
+        from threads in a.Int("threads", 0)
+        from source in Sources.Resolve(a)
+        from loaded in ReportPipeline.Load(source.Path, a.Flag("reduced") ? Some(GenreMapping.Report) : None)
+        let test = LabeledDataOf.Dataset(loaded.Data.Scaled.Test)
+        from compiled in new TorchBackend(threads).Load(model.Spec, model.Weights)
+        from _ in CheckClasses(model.Spec, loaded.Data.Genres)
+        let result = Score(compiled, test)
+        from written in a.Get("predictions").Match(
+            path => AtomicFile.WriteAllText(path, PredictionsCsv(loaded.Data.Scaled.Test, loaded.Data.Genres, result.Probabilities)),
+            () => FinSucc(unit))
+        select Print(a.Flag("json"), result.Evaluation, model.Spec.Name);
+
+    static Fin<SavedModelContent> LoadModel(Args a) =>
+        a.Get("saved-model").Match(
+            dir => SavedModel.Load(dir),
+            () => a.Get("model-dir").Match(
+                dir => ModelStore.Load(dir).Map(m => new SavedModelContent(m.Spec, m.Weights)),
+                () => FinFail<SavedModelContent>(GenreError.Usage("evaluate: --saved-model DIR or --model-dir DIR is required"))));
+
+    static Fin<Unit> CheckClasses(Sequential spec, LabelEncoding genres) =>
+        spec.Layers.Last is Dense d && d.Units == genres.Count
+            ? unit
+            : GenreError.Model($"{spec.Name}: the model predicts {(spec.Layers.Last as Dense)?.Units} classes but the data has {genres.Count} (use --reduced for the 66-genre model)");
+
+    sealed record Scored(Evaluation Evaluation, float[] Probabilities);
+
+    static Scored Score(ICompiledModel model, LabeledData test)
+    {
+        using (model)
+            return new Scored(model.Evaluate(test), model.Predict(test.X, test.Rows));
+    }
+
+    static string PredictionsCsv(Dataset test, LabelEncoding genres, float[] probs)
+    {
+        var classes = genres.Count;
+        var sb = new StringBuilder("row_id,predicted,probability\n");
+        for (var i = 0; i < test.Count; i++)
+        {
+            var row = probs.AsSpan(i * classes, classes);
+            var best = 0;
+            for (var k = 1; k < classes; k++) if (row[k] > row[best]) best = k;
+            sb.Append(test.RowIds[i]).Append(',').Append(genres.Decode(best)).Append(',')
+              .Append(row[best].ToString("G9", CultureInfo.InvariantCulture)).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    static int Print(bool json, Evaluation e, string name)
+    {
+        Console.WriteLine(json
+            ? JsonSerializer.Serialize(new { test_accuracy = e.Accuracy, test_loss = e.Loss, n = e.Count })
+            : $"{name}: test accuracy {e.Accuracy:F8}, test loss {e.Loss:F6} on {e.Count:N0} test rows");
+        return 0;
+    }
+}

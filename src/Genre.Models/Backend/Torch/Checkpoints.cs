@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using Genre.Data;
+using LanguageExt;
+using TorchSharp;
+using static LanguageExt.Prelude;
+using static TorchSharp.torch;
+
+namespace Genre.Models.Backend.Torch;
+
+/// <summary>
+/// Training checkpoints: weights, Adam's m, v and step, the history and the early-stopping state, in one
+/// <see cref="TensorFile"/> named <c>epoch-NNNNN.ckpt</c>, written atomically; the two newest are kept.
+/// </summary>
+internal static class Checkpoints
+{
+    public static Fin<string> Write(string dir, TorchModel model, KerasAdam adam, TrainingState state)
+    {
+        var epoch = state.History.Count;
+        var path = Path.Combine(dir, $"epoch-{epoch:D5}.ckpt");
+        var tensors = Named("p", model.Parameters).Concat(Named("m", adam.M)).Concat(Named("v", adam.V))
+            .Concat(state.Early.Best.Map(ModelStore.Flatten).IfNone(Seq<NamedTensor>()).Map(t => t with { Name = "best/" + t.Name }));
+        var meta = new JsonObject
+        {
+            ["epoch"] = epoch, ["adam_step"] = adam.Step, ["model"] = SpecJson.ToJson(model.Spec),
+            ["history"] = new JsonArray(state.History.Map(h => (JsonNode)new JsonArray(h.Epoch, h.Loss, h.Accuracy, Num(h.ValLoss), Num(h.ValAccuracy), h.Seconds)).ToArray()),
+            ["early"] = new JsonObject { ["best"] = Num(state.Early.BestValue), ["best_epoch"] = state.Early.BestEpoch, ["wait"] = state.Early.Wait, ["stopped"] = state.Early.Stopped },
+        };
+        return TensorFile.Write(path, meta, toSeq(tensors)).Map(_ =>
+        {
+            foreach (var old in List(dir).SkipLast(2)) File.Delete(old);
+            return path;
+        });
+    }
+
+    static JsonNode? Num(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+    static double Num(JsonNode? n) => n is null ? double.NaN : n.GetValue<double>();
+
+    static IEnumerable<NamedTensor> Named(string prefix, IEnumerable<Tensor> ts) =>
+        ts.Select((t, i) => new NamedTensor($"{prefix}/{i}", toSeq(t.shape.Select(d => (int)d)).Strict(), t.detach().contiguous().data<float>().ToArray()));
+
+    public static IEnumerable<string> List(string dir) =>
+        Directory.Exists(dir) ? Directory.GetFiles(dir, "epoch-*.ckpt").OrderBy(p => p, StringComparer.Ordinal) : [];
+
+    public static Option<string> Latest(string dir) => List(dir).LastOrDefault() is { } p ? Some(p) : None;
+
+    /// <summary>Restores the newest checkpoint into the model and optimizer; None when there is none yet.</summary>
+    public static Fin<Option<TrainingState>> RestoreLatest(string dir, TorchModel model, KerasAdam adam)
+    {
+        if (Latest(dir).Case is not string path) return FinSucc(Option<TrainingState>.None);
+        return TensorFile.Read(path).Bind(file =>
+        {
+            var byName = file.Tensors.ToDictionary(t => t.Name);
+            var n = model.Parameters.Length;
+            if (!Enumerable.Range(0, n).All(i => byName.ContainsKey($"p/{i}") && byName[$"p/{i}"].Values.Length == model.Parameters[i].numel()))
+                return FinFail<Option<TrainingState>>(GenreError.Model($"{path}: checkpoint does not match model {model.Spec.Name}"));
+            using (no_grad())
+                for (var i = 0; i < n; i++)
+                {
+                    Copy(model.Parameters[i], byName[$"p/{i}"]);
+                    Copy(adam.M[i], byName[$"m/{i}"]);
+                    Copy(adam.V[i], byName[$"v/{i}"]);
+                }
+            adam.Step = file.Meta["adam_step"]!.GetValue<long>();
+            var history = toSeq(file.Meta["history"]!.AsArray().Select(h => h!.AsArray()).Select(a => new EpochMetrics(
+                a[0]!.GetValue<int>(), a[1]!.GetValue<double>(), a[2]!.GetValue<double>(), Num(a[3]), Num(a[4]), a[5]!.GetValue<double>()))).Strict();
+            var e = file.Meta["early"]!.AsObject();
+            var bestTensors = toSeq(file.Tensors.Filter(t => t.Name.StartsWith("best/")).Map(t => t with { Name = t.Name[5..] })).Strict();
+            var best = bestTensors.IsEmpty ? None : ModelStore.Unflatten(model.Spec, bestTensors, path).ToOption();
+            var early = new EarlyState(Num(e["best"]) is var b && double.IsNaN(b) ? double.PositiveInfinity : b, e["best_epoch"]!.GetValue<int>(),
+                e["wait"]!.GetValue<int>(), best) { Stopped = e["stopped"]!.GetValue<bool>() };
+            return FinSucc(Some(new TrainingState(history, early)));
+        });
+    }
+
+    static void Copy(Tensor target, NamedTensor source)
+    {
+        using var t = tensor(source.Values, target.shape);
+        target.copy_(t);
+    }
+}

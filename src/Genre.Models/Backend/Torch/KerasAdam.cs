@@ -1,0 +1,45 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Genre.Models.Backend.Torch;
+
+/// <summary>
+/// TF2 Keras Adam (ResourceApplyAdam): lr_t = lr·sqrt(1−β2^t)/(1−β1^t); m += (g − m)(1−β1); v += (g² − v)(1−β2);
+/// θ −= lr_t·m / (sqrt(v) + ε) — ε is not bias-corrected (unlike torch.optim.Adam). State m, v, t is exposed for checkpoints.
+/// </summary>
+internal sealed class KerasAdam : IDisposable
+{
+    readonly AdamSettings settings;
+    public Tensor[] M { get; }
+    public Tensor[] V { get; }
+    public long Step { get; set; }
+
+    public KerasAdam(AdamSettings settings, IReadOnlyList<Tensor> parameters)
+    {
+        this.settings = settings;
+        M = parameters.Select(p => zeros_like(p)).ToArray();
+        V = parameters.Select(p => zeros_like(p)).ToArray();
+    }
+
+    public void Apply(IReadOnlyList<Tensor> parameters)
+    {
+        Step++;
+        var lrT = settings.LearningRate * Math.Sqrt(1 - Math.Pow(settings.Beta2, Step)) / (1 - Math.Pow(settings.Beta1, Step));
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var g = parameters[i].grad;
+            if (g is null) continue;
+            M[i].add_((g - M[i]) * (float)(1 - settings.Beta1));
+            V[i].add_((g * g - V[i]) * (float)(1 - settings.Beta2));
+            parameters[i].sub_(M[i] * (float)lrT / (V[i].sqrt() + (float)settings.Epsilon));
+            g.zero_();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in M.Concat(V)) t.Dispose();
+    }
+}

@@ -1,0 +1,83 @@
+using LanguageExt;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Genre.Models.Backend.Torch;
+
+/// <summary>
+/// The forward pass of a <see cref="Sequential"/> on TorchSharp tensors, with Keras semantics. Returns the logits of the
+/// final softmax layer (Keras' fit/evaluate compute the loss from those logits, see <see cref="KerasLoss"/>).
+/// </summary>
+internal static class KerasForward
+{
+    public static Tensor Logits(Sequential spec, IReadOnlyList<Tensor> p, Tensor x, bool training, Generator? dropout)
+    {
+        var h = x;
+        var k = 0;
+        for (var i = 0; i < spec.Layers.Count; i++)
+        {
+            var last = i == spec.Layers.Count - 1;
+            switch (spec.Layers[i])
+            {
+                case Dense d:
+                    h = h.matmul(p[k]).add(p[k + 1]);
+                    k += 2;
+                    if (!(last && d.Activation == Activation.Softmax)) h = Activate(h, d.Activation);
+                    break;
+                case Lstm l:
+                    h = Lstm(h, p[k], p[k + 1], p[k + 2], l.Units, l.ReturnSequences);
+                    k += 3;
+                    break;
+                case Dropout r when training && r.Rate > 0:
+                    var keep = rand(h.shape, ScalarType.Float32, generator: dropout).ge(r.Rate).to(ScalarType.Float32);
+                    h = h * keep * (float)(1.0 / (1.0 - r.Rate));
+                    break;
+            }
+        }
+        return h;
+    }
+
+    static Tensor Activate(Tensor h, Activation a) => a switch
+    {
+        Activation.Relu => nn.functional.relu(h),
+        Activation.Tanh => h.tanh(),
+        Activation.Sigmoid => h.sigmoid(),
+        Activation.Softmax => nn.functional.softmax(h, -1),
+        _ => h,
+    };
+
+    /// <summary>
+    /// Keras LSTM (implementation 2): one gemm for all time steps' input projections, then per step
+    /// z = x_t W + h U + b, gates i, f, c̃, o; c = σ(f)·c + σ(i)·tanh(c̃); h = σ(o)·tanh(c).
+    /// </summary>
+    public static Tensor Lstm(Tensor x, Tensor w, Tensor u, Tensor b, int units, bool returnSequences)
+    {
+        long n = x.shape[0], steps = x.shape[1], features = x.shape[2];
+        var projected = x.reshape(n * steps, features).matmul(w).add(b).reshape(n, steps, 4 * units);
+        var h = zeros(n, units, ScalarType.Float32);
+        var c = zeros(n, units, ScalarType.Float32);
+        var outputs = returnSequences ? new List<Tensor>((int)steps) : null;
+        for (long t = 0; t < steps; t++)
+        {
+            var z = projected.select(1, t).add(h.matmul(u));
+            var gates = z.chunk(4, 1);
+            var i = gates[0].sigmoid();
+            var f = gates[1].sigmoid();
+            var g = gates[2].tanh();
+            var o = gates[3].sigmoid();
+            c = f * c + i * g;
+            h = o * c.tanh();
+            outputs?.Add(h);
+        }
+        return returnSequences ? stack(outputs!, 1) : h;
+    }
+}
+
+/// <summary>
+/// Categorical cross-entropy as TF2 Keras computes it in fit/evaluate for a softmax output: Keras detects the Softmax op
+/// and uses its logits (softmax_cross_entropy_with_logits), so no probability clipping happens on this path.
+/// </summary>
+internal static class KerasLoss
+{
+    public static Tensor CrossEntropy(Tensor logits, Tensor labels) => nn.functional.cross_entropy(logits, labels);
+}

@@ -1,0 +1,62 @@
+using Genre.Data;
+using LanguageExt;
+using TorchSharp;
+using static LanguageExt.Prelude;
+using static TorchSharp.torch;
+
+namespace Genre.Models.Backend.Torch;
+
+/// <summary>The TorchSharp (libtorch CPU) backend. Thread count is set once, deliberately (default: all cores).</summary>
+public sealed class TorchBackend : IBackend
+{
+    public int Threads { get; }
+
+    public TorchBackend(int? threads = null)
+    {
+        Threads = threads is > 0 ? threads.Value : Environment.ProcessorCount;
+        set_num_threads(Threads);
+    }
+
+    public Fin<ICompiledModel> Compile(Sequential spec, int seed) =>
+        from valid in Checked(spec)
+        from weights in WeightShapes.Of(valid)
+        select (ICompiledModel)Build(valid, weights, seed);
+
+    static TorchModel Build(Sequential spec, Seq<WeightSpec> weights, int seed)
+    {
+        manual_seed(seed);
+        using var g = new Generator((ulong)seed);
+        var initial = KerasInit.Initial(weights, spec, g);
+        var model = new TorchModel(spec, weights, initial);
+        foreach (var t in initial) t.Dispose();
+        return model;
+    }
+
+    public Fin<ICompiledModel> Load(Sequential spec, ModelWeights weights) =>
+        from valid in Checked(spec)
+        from expected in WeightShapes.Of(valid)
+        from _ in CheckWeights(valid, expected, weights)
+        select (ICompiledModel)WithWeights(valid, expected, weights);
+
+    static TorchModel WithWeights(Sequential spec, Seq<WeightSpec> expected, ModelWeights weights)
+    {
+        var flat = weights.Layers.Bind(l => l.Tensors).ToArray();
+        return new TorchModel(spec, expected, flat.Select(t => tensor(t.Values, t.Shape.Map(d => (long)d).ToArray())));
+    }
+
+    /// <summary>Training needs a final Dense softmax (Keras computes the loss from its logits).</summary>
+    static Fin<Sequential> Checked(Sequential spec) =>
+        SpecValidation.ValidateFin(spec).Bind(s => s.Layers.Last is Dense { Activation: Activation.Softmax }
+            ? FinSucc(s)
+            : FinFail<Sequential>(GenreError.Model($"{s.Name}: the last layer must be Dense(…, softmax) for categorical cross-entropy")));
+
+    static Fin<Unit> CheckWeights(Sequential spec, Seq<WeightSpec> expected, ModelWeights weights)
+    {
+        var flat = weights.Layers.Bind(l => l.Tensors.Map(t => (l.LayerIndex, t))).ToArray();
+        if (flat.Length != expected.Count) return GenreError.Model($"{spec.Name}: expected {expected.Count} weight tensors, got {flat.Length}");
+        foreach (var (w, (layer, t)) in expected.Zip(flat))
+            if (layer != w.LayerIndex || t.Name != w.Name || !t.Shape.SequenceEqual(w.Shape) || t.Values.Length != w.Size)
+                return GenreError.Model($"{spec.Name}: layer {w.LayerIndex} ({Shapes.LayerType(spec.Layers[w.LayerIndex])}) {w.Name}: expected ({string.Join(", ", w.Shape)}), got {t.Name} ({string.Join(", ", t.Shape)})");
+        return unit;
+    }
+}

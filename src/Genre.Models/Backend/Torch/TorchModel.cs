@@ -1,0 +1,84 @@
+using Genre.Data;
+using LanguageExt;
+using TorchSharp;
+using static LanguageExt.Prelude;
+using static TorchSharp.torch;
+
+namespace Genre.Models.Backend.Torch;
+
+/// <summary>A compiled model: the spec, its weights as TorchSharp tensors in Keras layout, forward/evaluate/predict.</summary>
+internal sealed class TorchModel : ICompiledModel
+{
+    public Sequential Spec { get; }
+    public Seq<WeightSpec> WeightSpecs { get; }
+    internal Tensor[] Parameters { get; }
+
+    public TorchModel(Sequential spec, Seq<WeightSpec> weightSpecs, IEnumerable<Tensor> parameters)
+    {
+        Spec = spec;
+        WeightSpecs = weightSpecs;
+        Parameters = parameters.Select(p => p.contiguous().detach().requires_grad_(true)).ToArray();
+    }
+
+    public ModelWeights Weights() =>
+        new(toSeq(WeightSpecs.Zip(Parameters).GroupBy(p => p.Item1.LayerIndex)
+            .Select(g => new LayerWeights(g.Key, toSeq(g.Select(p => new NamedTensor(p.Item1.Name, p.Item1.Shape, p.Item2.detach().data<float>().ToArray()))).Strict())))
+            .Strict());
+
+    internal void SetWeights(ModelWeights weights)
+    {
+        using var noGrad = no_grad();
+        var flat = weights.Layers.Bind(l => l.Tensors).ToArray();
+        for (var i = 0; i < Parameters.Length; i++)
+            using (var t = tensor(flat[i].Values, flat[i].Shape.Map(d => (long)d).ToArray()))
+                Parameters[i].copy_(t);
+    }
+
+    /// <summary>Inputs as the model expects them: (n, 15) or (n, 15, 1).</summary>
+    internal Tensor Input(float[] x, int rows) =>
+        tensor(x, new long[] { rows }.Concat(Spec.InputShape.Map(d => (long)d)).ToArray());
+
+    public Fin<History> Fit(LabeledData train, Option<LabeledData> validation, TrainingConfig config,
+                            IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default) =>
+        Trainer.Fit(this, train, validation, config, progress, cancel);
+
+    public Evaluation Evaluate(LabeledData data, int batchSize = 10_000)
+    {
+        double loss = 0;
+        long correct = 0;
+        using var noGrad = no_grad();
+        using var x = Input(data.X, data.Rows);
+        using var y = tensor(data.Y.Select(v => (long)v).ToArray());
+        for (var start = 0; start < data.Rows; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var len = Math.Min(batchSize, data.Rows - start);
+            var logits = KerasForward.Logits(Spec, Parameters, x.narrow(0, start, len), false, null);
+            var yb = y.narrow(0, start, len);
+            loss += KerasLoss.CrossEntropy(logits.to(ScalarType.Float64), yb).item<double>() * len;
+            correct += logits.argmax(1).eq(yb).sum().item<long>();
+        }
+        return new Evaluation(data.Rows == 0 ? 0 : loss / data.Rows, data.Rows == 0 ? 0 : (double)correct / data.Rows, data.Rows);
+    }
+
+    public float[] Predict(float[] x, int rows, int batchSize = 10_000)
+    {
+        var classes = Spec.Layers.Last switch { Dense d => d.Units, _ => 0 };
+        var result = new float[(long)rows * classes];
+        using var noGrad = no_grad();
+        using var input = Input(x, rows);
+        for (var start = 0; start < rows; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var len = Math.Min(batchSize, rows - start);
+            var probs = nn.functional.softmax(KerasForward.Logits(Spec, Parameters, input.narrow(0, start, len), false, null), -1);
+            probs.contiguous().data<float>().CopyTo(result, start * classes);
+        }
+        return result;
+    }
+
+    public void Dispose()
+    {
+        foreach (var p in Parameters) p.Dispose();
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Genre.Data;
+using LanguageExt;
+using TorchSharp;
+using static LanguageExt.Prelude;
+using static TorchSharp.torch;
+
+namespace Genre.Models.Backend.Torch;
+
+/// <summary>
+/// Keras' <c>fit</c>: per epoch a fresh shuffle, mini-batches, Adam steps, running loss/accuracy weighted by batch size,
+/// a validation pass without dropout or autograd. Randomness is a pure function of (seed, epoch, batch), so a run resumed
+/// from a checkpoint continues bit-identically.
+/// </summary>
+internal static class Trainer
+{
+    public static Fin<History> Fit(TorchModel model, LabeledData train, Option<LabeledData> validation, TrainingConfig config,
+                                   IProgress<TrainingEvent>? progress, CancellationToken cancel)
+    {
+        if (train.Rows == 0) return GenreError.Data("fit: the training set is empty");
+        if (config.BatchSize <= 0 || config.Epochs < 0) return GenreError.Usage($"fit: batch size must be > 0 and epochs ≥ 0");
+        using var adam = new KerasAdam(config.Adam, model.Parameters);
+        var state = new TrainingState(Seq<EpochMetrics>(), new EarlyState(double.PositiveInfinity, -1, 0, None));
+        if (config.Resume && config.Checkpoints.Case is CheckpointPolicy policy)
+        {
+            var restored = Checkpoints.RestoreLatest(policy.Directory, model, adam);
+            if (restored.IsFail) return restored.Map(_ => default(History)!);
+            state = restored.Map(o => o.IfNone(state)).IfFail(state);
+        }
+        using var x = model.Input(train.X, train.Rows);
+        using var y = tensor(train.Y.Select(v => (long)v).ToArray());
+        var batches = (train.Rows + config.BatchSize - 1) / config.BatchSize;
+        for (var epoch = state.History.Count; epoch < config.Epochs; epoch++)
+        {
+            if (state.Early.Stopped) break;
+            var clock = Stopwatch.StartNew();
+            var order = config.Shuffle
+                ? new NumpyRandomState(Mix(config.Seed, epoch)).Permutation(train.Rows)
+                : Enumerable.Range(0, train.Rows).ToArray();
+            using var orderTensor = tensor(order.Select(i => (long)i).ToArray());
+            double lossSum = 0;
+            long correct = 0;
+            for (var b = 0; b < batches; b++)
+            {
+                using var scope = NewDisposeScope();
+                var len = Math.Min(config.BatchSize, train.Rows - b * config.BatchSize);
+                var idx = orderTensor.narrow(0, (long)b * config.BatchSize, len);
+                var xb = x.index_select(0, idx);
+                var yb = y.index_select(0, idx);
+                using var dropout = new Generator(MixBatch(config.Seed, epoch, b));
+                var logits = KerasForward.Logits(model.Spec, model.Parameters, xb, true, dropout);
+                var loss = KerasLoss.CrossEntropy(logits, yb);
+                loss.backward();
+                adam.Apply(model.Parameters);
+                var batchLoss = loss.item<float>();
+                lossSum += batchLoss * (double)len;
+                correct += logits.argmax(1).eq(yb).sum().item<long>();
+                progress?.Report(new BatchEnded(epoch + 1, b + 1, batches, lossSum / Seen(b, len, config.BatchSize), correct / (double)Seen(b, len, config.BatchSize)));
+            }
+            var val = validation.Map(v => model.Evaluate(v, config.BatchSize));
+            var metrics = new EpochMetrics(epoch + 1, lossSum / train.Rows, correct / (double)train.Rows,
+                val.Map(v => v.Loss).IfNone(double.NaN), val.Map(v => v.Accuracy).IfNone(double.NaN), clock.Elapsed.TotalSeconds);
+            state = state with { History = state.History.Add(metrics), Early = Update(state.Early, config.EarlyStopping, metrics, model) };
+            progress?.Report(new EpochEnded(config.Epochs, metrics));
+            var last = epoch + 1 == config.Epochs || state.Early.Stopped || cancel.IsCancellationRequested;
+            if (config.Checkpoints.Case is CheckpointPolicy p && (last || (epoch + 1) % Math.Max(1, p.EveryEpochs) == 0))
+            {
+                var written = Checkpoints.Write(p.Directory, model, adam, state);
+                if (written.IsFail) return written.Map(_ => default(History)!);
+                progress?.Report(new CheckpointWritten(epoch + 1, (string)written));
+            }
+            if (cancel.IsCancellationRequested) break;
+        }
+        if (state.Early.Best.Case is ModelWeights best && config.EarlyStopping.Exists(e => e.RestoreBestWeights) && state.Early.Stopped)
+            model.SetWeights(best);
+        return new History(state.History);
+    }
+
+    static long Seen(int batch, int len, int batchSize) => (long)batch * batchSize + len;
+
+    /// <summary>Early stopping bookkeeping (Keras EarlyStopping: improvement = better than best by more than min_delta).</summary>
+    static EarlyState Update(EarlyState s, Option<EarlyStopping> policy, EpochMetrics m, TorchModel model) =>
+        policy.Match(
+            p =>
+            {
+                var value = p.Monitor switch { "val_accuracy" => -m.ValAccuracy, "loss" => m.Loss, "accuracy" => -m.Accuracy, _ => m.ValLoss };
+                if (value < s.BestValue - p.MinDelta)
+                    return new EarlyState(value, m.Epoch, 0, p.RestoreBestWeights ? Some(model.Weights()) : None);
+                var wait = s.Wait + 1;
+                return s with { Wait = wait, Stopped = wait >= p.Patience };
+            },
+            () => s);
+
+    public static uint Mix(int seed, int epoch) => unchecked((uint)(seed * 1_000_003 + epoch * 7919 + 17));
+
+    static ulong MixBatch(int seed, int epoch, int batch) => unchecked((ulong)Mix(seed, epoch) * 1_000_033UL + (ulong)batch);
+}
+
+internal sealed record EarlyState(double BestValue, int BestEpoch, int Wait, Option<ModelWeights> Best)
+{
+    public bool Stopped { get; init; }
+}
+
+internal sealed record TrainingState(Seq<EpochMetrics> History, EarlyState Early);

@@ -1,0 +1,68 @@
+using Genre.Data;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Models.Import;
+
+/// <summary>A BundleEntryProto: where one tensor lives in the data shard and how to check it.</summary>
+public sealed record BundleEntry(string Key, int DType, Seq<long> Shape, int Shard, long Offset, long Size, uint MaskedCrc32c);
+
+/// <summary>
+/// TF2 checkpoint reader (tensor bundle) without TensorFlow: <c>variables.index</c> (an SSTable of BundleEntryProto)
+/// and <c>variables.data-00000-of-00001</c> (raw little-endian tensors).
+/// </summary>
+public sealed record TensorBundle(string Directory, Map<string, BundleEntry> Entries, byte[] Data)
+{
+    public const int DtFloat = 1;
+
+    public static Fin<TensorBundle> Open(string variablesDir)
+    {
+        var index = Path.Combine(variablesDir, "variables.index");
+        var data = Path.Combine(variablesDir, "variables.data-00000-of-00001");
+        if (!File.Exists(index)) return GenreError.Model($"{index}: missing (not a TF2 SavedModel variables folder?)");
+        if (!File.Exists(data)) return GenreError.Model($"{data}: missing (only single-shard bundles are supported)");
+        try
+        {
+            var entries = SsTable.ReadAll(File.ReadAllBytes(index), index)
+                .Where(e => e.Key.Length > 0)
+                .Select(e => ParseEntry(e.Key, e.Value));
+            return new TensorBundle(variablesDir, toMap(entries.Select(e => (e.Key, e))), File.ReadAllBytes(data));
+        }
+        catch (InvalidDataException e) { return GenreError.Model($"{index}: {e.Message}"); }
+    }
+
+    static BundleEntry ParseEntry(string key, byte[] value)
+    {
+        int dtype = 0, shard = 0; long offset = 0, size = 0; uint crc = 0;
+        var shape = Seq<long>();
+        foreach (var f in ProtoReader.Fields(value))
+            switch (f.Number)
+            {
+                case 1: dtype = (int)f.Value; break;
+                case 2: shape = toSeq(ProtoReader.Fields(f.Bytes).Where(d => d.Number == 2)
+                            .Select(d => ProtoReader.Fields(d.Bytes).Where(s => s.Number == 1).Select(s => (long)s.Value).FirstOrDefault())).Strict(); break;
+                case 3: shard = (int)f.Value; break;
+                case 4: offset = (long)f.Value; break;
+                case 5: size = (long)f.Value; break;
+                case 6: crc = (uint)f.Value; break;
+            }
+        return new BundleEntry(key, dtype, shape, shard, offset, size, crc);
+    }
+
+    /// <summary>The float32 values of one tensor, after checking dtype, shape and crc32c.</summary>
+    public Fin<float[]> ReadFloat(string key, Seq<int> expectedShape, string what)
+    {
+        if (Entries.Find(key).Case is not BundleEntry e) return GenreError.Model($"{what}: tensor '{key}' not found in {Directory}");
+        if (e.DType != DtFloat) return GenreError.Model($"{what}: expected dtype float32, got TF dtype {e.DType}");
+        if (!e.Shape.Map(d => (int)d).SequenceEqual(expectedShape))
+            return GenreError.Model($"{what}: expected ({string.Join(", ", expectedShape)}), got ({string.Join(", ", e.Shape)})");
+        if (e.Shard != 0 || e.Offset < 0 || e.Offset + e.Size > Data.Length || e.Size != 4L * expectedShape.Fold(1, (a, b) => a * b))
+            return GenreError.Model($"{what}: entry points outside the data file (offset {e.Offset}, size {e.Size})");
+        var bytes = Data.AsSpan((int)e.Offset, (int)e.Size);
+        var crc = Crc32c.Mask(Crc32c.Compute(bytes));
+        if (crc != e.MaskedCrc32c) return GenreError.Model($"{what}: crc32c mismatch (stored {e.MaskedCrc32c:x8}, computed {crc:x8}) — the data file is corrupt");
+        var values = new float[e.Size / 4];
+        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).CopyTo(values);
+        return values;
+    }
+}

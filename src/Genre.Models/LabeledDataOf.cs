@@ -1,0 +1,10 @@
+using Genre.Data;
+
+namespace Genre.Models;
+
+/// <summary>From the data layer's float64 <see cref="Dataset"/> to a model's float32 input, as Keras casts numpy arrays.</summary>
+public static class LabeledDataOf
+{
+    public static LabeledData Dataset(Dataset d) =>
+        new(Array.ConvertAll(d.X.Values, v => (float)v), d.Count, d.Y, d.Classes.Count);
+}

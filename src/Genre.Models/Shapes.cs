@@ -1,0 +1,52 @@
+using Genre.Data;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Models;
+
+/// <summary>Keras shape inference for <see cref="Sequential"/> (shapes without the batch axis).</summary>
+public static class Shapes
+{
+    public static string Show(Seq<int> shape) => "(None, " + string.Join(", ", shape) + ")";
+
+    static string Describe(int index, Layer layer) => $"layer {index} ({LayerType(layer)})";
+
+    public static string LayerType(Layer layer) => layer switch
+    {
+        Dense => "Dense", Lstm => "LSTM", Dropout => "Dropout", _ => layer.GetType().Name,
+    };
+
+    /// <summary>The output shape of one layer given its input shape.</summary>
+    public static Fin<Seq<int>> Output(int index, Layer layer, Seq<int> input) => layer switch
+    {
+        Dense d => input.IsEmpty
+            ? FinFail<Seq<int>>(GenreError.Model($"{Describe(index, layer)}: needs an input of rank ≥ 1"))
+            : FinSucc(input.Take(input.Count - 1).ToSeq().Add(d.Units)),
+        Lstm l => input.Count != 2
+            ? FinFail<Seq<int>>(GenreError.Model($"{Describe(index, layer)}: expects input (timesteps, features), got {Show(input)}"))
+            : FinSucc(l.ReturnSequences ? Seq(input[0], l.Units) : Seq1(l.Units)),
+        Dropout => FinSucc(input),
+        _ => FinFail<Seq<int>>(GenreError.Model($"{Describe(index, layer)}: unsupported layer")),
+    };
+
+    /// <summary>Output shape of every layer, in order.</summary>
+    public static Fin<Seq<Seq<int>>> Infer(Sequential model)
+    {
+        var shapes = Seq<Seq<int>>();
+        var current = model.InputShape;
+        for (var i = 0; i < model.Layers.Count; i++)
+        {
+            var next = Output(i, model.Layers[i], current);
+            if (next.IsFail) return next.Map(_ => shapes);
+            current = (Seq<int>)next;
+            shapes = shapes.Add(current);
+        }
+        return shapes;
+    }
+
+    /// <summary>The input shape each layer sees.</summary>
+    public static Fin<Seq<Seq<int>>> Inputs(Sequential model) =>
+        Infer(model).Map(outs => Seq1(model.InputShape).Concat(outs.Take(outs.Count - 1)).Strict());
+
+    public static int Features(Seq<int> shape) => shape.Fold(1, (a, b) => a * b);
+}

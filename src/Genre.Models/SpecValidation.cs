@@ -1,0 +1,33 @@
+using Genre.Data;
+using LanguageExt;
+using LanguageExt.Common;
+using static LanguageExt.Prelude;
+
+namespace Genre.Models;
+
+/// <summary>Checks a <see cref="Sequential"/> before any backend sees it: every problem, each naming the layer.</summary>
+public static class SpecValidation
+{
+    public static Validation<Error, Sequential> Validate(Sequential model)
+    {
+        var errors = new List<Error>();
+        if (model.InputShape.IsEmpty || model.InputShape.Exists(d => d <= 0))
+            errors.Add(GenreError.Model($"{model.Name}: input shape must be non-empty with positive sizes, got ({string.Join(", ", model.InputShape)})"));
+        if (model.Layers.IsEmpty) errors.Add(GenreError.Model($"{model.Name}: has no layers"));
+        for (var i = 0; i < model.Layers.Count; i++)
+        {
+            var where = $"{model.Name}: layer {i} ({Shapes.LayerType(model.Layers[i])})";
+            switch (model.Layers[i])
+            {
+                case Dense { Units: <= 0 } d: errors.Add(GenreError.Model($"{where}: units must be > 0, got {d.Units}")); break;
+                case Lstm { Units: <= 0 } l: errors.Add(GenreError.Model($"{where}: units must be > 0, got {l.Units}")); break;
+                case Dropout d when !(d.Rate >= 0 && d.Rate < 1): errors.Add(GenreError.Model($"{where}: rate must be in [0, 1), got {d.Rate}")); break;
+            }
+        }
+        if (errors.Count == 0)
+            Shapes.Infer(model).IfFail(e => errors.Add(GenreError.Model($"{model.Name}: {e.Message}")));
+        return errors.Count == 0 ? Success<Error, Sequential>(model) : Fail<Error, Sequential>(toSeq(errors));
+    }
+
+    public static Fin<Sequential> ValidateFin(Sequential model) => ReportPipeline.ToFin(Validate(model));
+}

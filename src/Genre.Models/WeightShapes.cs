@@ -1,0 +1,29 @@
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Models;
+
+/// <summary>The name and shape of one weight tensor in Keras layout.</summary>
+public sealed record WeightSpec(int LayerIndex, string Name, Seq<int> Shape)
+{
+    public int Size => Shape.Fold(1, (a, b) => a * b);
+}
+
+/// <summary>Which weights each layer owns (Keras <c>model.weights</c> order) and how many parameters that is.</summary>
+public static class WeightShapes
+{
+    public static Seq<WeightSpec> Of(int index, Layer layer, Seq<int> input) => layer switch
+    {
+        Dense d => Seq(new WeightSpec(index, "kernel", Seq(input.Last, d.Units)), new WeightSpec(index, "bias", Seq1(d.Units))),
+        Lstm l => Seq(new WeightSpec(index, "kernel", Seq(input.Last, 4 * l.Units)),
+                      new WeightSpec(index, "recurrent_kernel", Seq(l.Units, 4 * l.Units)),
+                      new WeightSpec(index, "bias", Seq1(4 * l.Units))),
+        _ => Seq<WeightSpec>(),
+    };
+
+    /// <summary>All weights of the model in Keras order (layer by layer).</summary>
+    public static Fin<Seq<WeightSpec>> Of(Sequential model) =>
+        Shapes.Inputs(model).Map(inputs => toSeq(Enumerable.Range(0, model.Layers.Count).SelectMany(i => Of(i, model.Layers[i], inputs[i]))).Strict());
+
+    public static long ParamCount(Sequential model) => Of(model).Map(ws => ws.Sum(w => (long)w.Size)).IfFail(0L);
+}

@@ -1,0 +1,55 @@
+using Genre.Data;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Models;
+
+/// <summary>The report's models as values (architectures as in the notebooks and the authors' SavedModels).</summary>
+public static class Zoo
+{
+    public const int Features = 15;
+    public const int Genres = 114;
+    public const int ReducedGenres = 66;
+
+    static readonly Seq<int> Flat = Seq1(Features);
+    static readonly Seq<int> Sequence = Seq(Features, 1);
+
+    /// <summary>Previous exercise: multinomial logistic regression.</summary>
+    public static Sequential Softmax(int classes = Genres) =>
+        new(Flat, Seq1<Layer>(new Dense(classes, Activation.Softmax)), "softmax");
+
+    /// <summary>DNN1 (= the previous exercise's best MLP): relu 100, 150, 150, 150 → softmax.</summary>
+    public static Sequential Dnn1(int classes = Genres) =>
+        new(Flat, Seq<Layer>(new Dense(100, Activation.Relu), new Dense(150, Activation.Relu), new Dense(150, Activation.Relu),
+            new Dense(150, Activation.Relu), new Dense(classes, Activation.Softmax)), "dnn1");
+
+    public static Sequential Mlp(int classes = Genres) => Dnn1(classes) with { Name = "mlp" };
+
+    /// <summary>DNN2: DNN1 with Dropout(0.2) after the first layer.</summary>
+    public static Sequential Dnn2(int classes = Genres) =>
+        new(Flat, Seq<Layer>(new Dense(100, Activation.Relu), new Dropout(0.2), new Dense(150, Activation.Relu),
+            new Dense(150, Activation.Relu), new Dense(150, Activation.Relu), new Dense(classes, Activation.Softmax)), "dnn2");
+
+    /// <summary>RNN1: Dense(250, linear) → LSTM(80) → softmax, on input (15, 1).</summary>
+    public static Sequential Rnn1(int classes = Genres) =>
+        new(Sequence, Seq<Layer>(new Dense(250), new Lstm(80), new Dense(classes, Activation.Softmax)), "rnn1");
+
+    /// <summary>RNN2: LSTM(80, return_sequences) → LSTM(150) → softmax, on input (15, 1).</summary>
+    public static Sequential Rnn2(int classes = Genres) =>
+        new(Sequence, Seq<Layer>(new Lstm(80, ReturnSequences: true), new Lstm(150), new Dense(classes, Activation.Softmax)), "rnn2");
+
+    /// <summary>RNN1 trained on the report's 66 merged genres.</summary>
+    public static Sequential ReducedRnn1() => Rnn1(ReducedGenres) with { Name = "reduced-rnn1" };
+
+    public static readonly Seq<string> Names = Seq("softmax", "mlp", "rnn1", "rnn2", "dnn1", "dnn2", "reduced-rnn1");
+
+    public static Fin<Sequential> ByName(string name) => name switch
+    {
+        "softmax" => Softmax(), "mlp" => Mlp(), "rnn1" => Rnn1(), "rnn2" => Rnn2(), "dnn1" => Dnn1(), "dnn2" => Dnn2(),
+        "reduced-rnn1" => ReducedRnn1(),
+        _ => GenreError.Usage($"unknown model '{name}' (known: {string.Join(", ", Names)})"),
+    };
+
+    /// <summary>Whether the model's input is the (15, 1) sequence form.</summary>
+    public static bool IsSequence(Sequential model) => model.InputShape.Count == 2;
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+"""Golden predictions of the authors' five TF2 SavedModels, computed without TensorFlow (numpy float32 Keras forward pass).
+
+Run from the repo root:  /usr/bin/python3 tests/golden/models/make_predictions.py [../shared/reference/authors-models]
+Reads each SavedModel's config (keras_metadata.pb) and weights (variables.index SSTable + data shard) with its own small
+readers, preprocesses tests/golden/data/synthetic-small.csv exactly as the notebooks (pandas + scikit-learn), and writes
+  <Model>.predictions.csv  row_id,predicted,probability   (test split; predicted = genre name; probability = max softmax)
+  <Model>.metrics.json     {"test_accuracy", "test_loss", "n"}  (loss = Keras' categorical cross-entropy on the softmax logits)
+"""
+import json, os, struct, sys
+import numpy as np, pandas as pd
+from sklearn.preprocessing import LabelEncoder, MinMaxScaler
+from sklearn.model_selection import train_test_split
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, '..', '..', '..'))
+sys.path.insert(0, os.path.join(HERE, '..'))
+from make_golden import REPORT  # the report's genre merges
+
+def varint(b, i):
+    r = s = 0
+    while True:
+        c = b[i]; i += 1; r |= (c & 0x7f) << s; s += 7
+        if c < 0x80: return r, i
+
+def fields(b):
+    i = 0
+    while i < len(b):
+        k, i = varint(b, i); f, t = k >> 3, k & 7
+        if t == 0: v, i = varint(b, i)
+        elif t == 2: l, i = varint(b, i); v = b[i:i + l]; i += l
+        elif t == 5: v = struct.unpack('<I', b[i:i + 4])[0]; i += 4
+        elif t == 1: v = struct.unpack('<Q', b[i:i + 8])[0]; i += 8
+        else: raise ValueError(t)
+        yield f, v
+
+def block(b, off, size):
+    data = b[off:off + size]
+    nrest = struct.unpack('<I', data[-4:])[0]
+    end, i, key = len(data) - 4 - 4 * nrest, 0, b''
+    while i < end:
+        sh, i = varint(data, i); ns, i = varint(data, i); vl, i = varint(data, i)
+        key = key[:sh] + data[i:i + ns]; i += ns
+        yield key.decode(), data[i:i + vl]; i += vl
+
+def bundle(vardir):
+    idx = open(os.path.join(vardir, 'variables.index'), 'rb').read()
+    shard = open(os.path.join(vardir, 'variables.data-00000-of-00001'), 'rb').read()
+    foot, i = idx[-48:], 0
+    _, i = varint(foot, i); _, i = varint(foot, i); io, i = varint(foot, i); isz, i = varint(foot, i)
+    out = {}
+    for _, h in block(idx, io, isz):
+        ho, j = varint(h, 0); hs, j = varint(h, j)
+        for key, val in block(idx, ho, hs):
+            if not key: continue
+            e = dict(fields(val))
+            shape = [dict(fields(d)).get(1, 0) for f, d in fields(e.get(2, b'')) if f == 2]
+            off, size = e.get(4, 0), e.get(5, 0)
+            if e.get(1) == 1:
+                out[key] = np.frombuffer(shard[off:off + size], dtype='<f4').reshape(shape)
+    return out
+
+def config(path):
+    for f, node in fields(open(path, 'rb').read()):
+        d = dict(fields(node))
+        if d.get(3) == b'root':
+            return json.loads(d[5])['config']
+
+def weights_for(cfg, tensors):
+    layers, k, n = [], 0, 0
+    for L in cfg['layers']:
+        cls, c = L['class_name'], L['config']
+        names = {'Dense': ['kernel', 'bias'], 'LSTM': ['kernel', 'recurrent_kernel', 'bias']}.get(cls, [])
+        ws = []
+        for name in names:
+            key = f'variables/{k}/.ATTRIBUTES/VARIABLE_VALUE'
+            if key not in tensors: key = f'layer_with_weights-{n}/{name}/.ATTRIBUTES/VARIABLE_VALUE'
+            ws.append(tensors[key]); k += 1
+        if names: n += 1
+        if cls != 'InputLayer': layers.append((cls, c, ws))
+    return layers
+
+def sigmoid(x): return (1 / (1 + np.exp(-x))).astype(np.float32)
+
+def forward(layers, x):
+    h = x.astype(np.float32)
+    for i, (cls, c, ws) in enumerate(layers):
+        if cls == 'Dense':
+            h = h @ ws[0] + ws[1]
+            if c['activation'] == 'relu': h = np.maximum(h, 0)
+            elif c['activation'] == 'softmax': logits = h; h = None
+        elif cls == 'LSTM':
+            W, U, b = ws; H = U.shape[0]; n, T, _ = h.shape
+            hh = np.zeros((n, H), np.float32); cc = np.zeros((n, H), np.float32); seq = []
+            for t in range(T):
+                z = h[:, t, :] @ W + hh @ U + b
+                i_, f_, g_, o_ = z[:, :H], z[:, H:2 * H], z[:, 2 * H:3 * H], z[:, 3 * H:]
+                cc = sigmoid(f_) * cc + sigmoid(i_) * np.tanh(g_)
+                hh = sigmoid(o_) * np.tanh(cc); seq.append(hh)
+            h = np.stack(seq, 1) if c['return_sequences'] else hh
+    return logits
+
+def notebook_test_split(path, reduced, sequence):
+    full = pd.read_csv(path)
+    ids = full['Unnamed: 0'].to_numpy()
+    full = full.drop(columns=['Unnamed: 0']); full['row_id'] = ids
+    full = full[~full.drop(columns=['row_id']).isna().any(axis=1)]
+    full = full[~full.drop(columns=['row_id']).duplicated()]
+    row_ids = full['row_id'].to_numpy()
+    full = full.drop(columns=['row_id', 'track_id', 'artists', 'album_name', 'track_name'])
+    if reduced:
+        for target, sources in REPORT.items(): full['track_genre'] = full['track_genre'].replace(sources, target)
+    full['explicit'] = LabelEncoder().fit_transform(full['explicit'])
+    enc = LabelEncoder(); y = enc.fit_transform(full['track_genre'])
+    X = full.drop(columns=['track_genre']).to_numpy(np.float64)
+    Xtf, Xte, ytf, yte, idtf, idte = train_test_split(X, y, row_ids, test_size=0.2, random_state=42)
+    Xtr, Xva, ytr, yva = train_test_split(Xtf, ytf, test_size=0.2, random_state=42)
+    s = MinMaxScaler().fit(Xtr)
+    Xte = s.transform(Xte).astype(np.float32)
+    return (Xte[:, :, None] if sequence else Xte), yte, idte, enc.classes_
+
+def main():
+    models_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, '..', 'shared', 'reference', 'authors-models')
+    data = os.path.join(REPO, 'tests', 'golden', 'data', 'synthetic-small.csv')
+    for name in ('RNN1net', 'RNN2net', 'DNN1net', 'DNN2net', 'reducedRNNnet'):
+        d = os.path.join(models_dir, name)
+        cfg = config(os.path.join(d, 'keras_metadata.pb'))
+        layers = weights_for(cfg, bundle(os.path.join(d, 'variables')))
+        sequence = len(cfg['layers'][0]['config']['batch_input_shape']['items']) == 3
+        X, y, ids, classes = notebook_test_split(data, name.startswith('reduced'), sequence)
+        logits = forward(layers, X).astype(np.float64)
+        z = logits - logits.max(1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(1, keepdims=True))
+        p = np.exp(logp)
+        pred = p.argmax(1)
+        acc = float((pred == y).mean()); loss = float(-logp[np.arange(len(y)), y].mean())
+        with open(os.path.join(HERE, f'{name}.predictions.csv'), 'w') as f:
+            f.write('row_id,predicted,probability\n')
+            for i, k, pr in zip(ids, pred, p.max(1)): f.write(f'{i},{classes[k]},{pr:.9g}\n')
+        json.dump({'test_accuracy': acc, 'test_loss': loss, 'n': int(len(y))}, open(os.path.join(HERE, f'{name}.metrics.json'), 'w'))
+        print(name, len(y), 'acc', acc, 'loss', loss)
+
+if __name__ == '__main__':
+    main()
