@@ -18,7 +18,8 @@ public static class Cli
         Commands.SynthCommand.Verb,
         Commands.DataCommand.Verb,
         Commands.SummaryCommand.Verb,
-        Commands.EvaluateCommand.Verb
+        Commands.EvaluateCommand.Verb,
+        Commands.TrainCommand.Verb
     );
 
     public static int Main(string[] argv)

@@ -1,0 +1,109 @@
+using Genre.Data;
+using Genre.Eval;
+using Genre.Models;
+using Genre.Models.Backend.Torch;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Cli.Commands;
+
+/// <summary>
+/// <c>genre train --model NAME [--epochs N] [--batch-size B] [--seed S] [--reduced] [--out DIR] [--resume] [--threads T]
+/// [--data PATH] [--checkpoint-every N] [--early-stopping PATIENCE]</c>. Ctrl-C stops after the current epoch with a checkpoint (exit 130).
+/// </summary>
+public static class TrainCommand
+{
+    public const int InterruptedCode = 130;
+
+    public static readonly Verb Verb = new("train", "train one of the report's models (--model NAME, --epochs, --batch-size, --seed, --out, --resume)", Run);
+
+    static Fin<int> Run(Args args) =>
+        from a in args.Only("model", "epochs", "batch-size", "seed", "reduced", "out", "resume", "threads", "data", "checkpoint-every", "early-stopping", "quiet")
+        from name in a.Get("model").ToFin(GenreError.Usage($"train: --model is required ({string.Join(", ", Zoo.Names)})"))
+        from spec in Zoo.ByName(name)
+        from epochs in a.Int("epochs", 1000)
+        from batch in a.Int("batch-size", 10_000)
+        from seed in a.Int("seed", 2)
+        from threads in a.Int("threads", 0)
+        from every in a.Int("checkpoint-every", 10)
+        from patience in a.Int("early-stopping", 0)
+        from _0 in epochs >= 0 && batch > 0 && every > 0 ? FinSucc(unit) : FinFail<Unit>(GenreError.Usage("train: --epochs ≥ 0, --batch-size > 0 and --checkpoint-every > 0"))
+        let reduced = a.Flag("reduced") || name == "reduced-rnn1"
+        let dir = a.Get("out", Path.Combine("out", "train-" + name))
+        from _1 in Writable(dir)
+        from source in Sources.Resolve(a)
+        from loaded in ReportPipeline.Load(source.Path, reduced ? Some(GenreMapping.Report) : None)
+        let classes = loaded.Data.Genres.Count
+        let sized = spec.Layers.Last is Dense d && d.Units != classes ? spec with { Layers = spec.Layers.Take(spec.Layers.Count - 1).ToSeq().Add(new Dense(classes, Activation.Softmax)) } : spec
+        let config = new TrainingConfig(epochs, batch, seed, new AdamSettings(),
+            EarlyStopping: patience > 0 ? Some(new EarlyStopping(Patience: patience)) : None,
+            Checkpoints: Some(new CheckpointPolicy(Path.Combine(dir, "checkpoints"), every)), Resume: a.Flag("resume"))
+        from outcome in WithCtrlC(cancel => TrainingRun.Run(new TorchBackend(threads), sized, loaded.Data, config, dir, Progress(a.Flag("quiet")), cancel))
+        select Report(outcome, dir);
+
+    static Fin<Unit> Writable(string dir)
+    {
+        try
+        {
+            Directory.CreateDirectory(dir);
+            var probe = Path.Combine(dir, $".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return unit;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return GenreError.Io($"{dir}: output folder is not writable ({e.Message})");
+        }
+    }
+
+    internal static Fin<A> WithCtrlC<A>(Func<CancellationToken, Fin<A>> run)
+    {
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler handler = (_, e) =>
+        {
+            e.Cancel = true;
+            Console.Error.WriteLine("genre: interrupt received — finishing the current epoch and writing a checkpoint…");
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += handler;
+        try { return run(cts.Token); }
+        finally { Console.CancelKeyPress -= handler; }
+    }
+
+    static IProgress<Models.TrainingEvent> Progress(bool quiet) => SyncProgress.Of(e =>
+    {
+        if (quiet) return;
+        switch (e)
+        {
+            case Models.EpochEnded { Metrics: var m } ee:
+                Console.WriteLine($"epoch {m.Epoch}/{ee.Epochs}  loss {m.Loss:F4}  accuracy {m.Accuracy:F4}  val_loss {m.ValLoss:F4}  val_accuracy {m.ValAccuracy:F4}  {m.Seconds:F1}s");
+                break;
+            case Models.CheckpointWritten c:
+                Console.WriteLine($"checkpoint {c.Path}");
+                break;
+        }
+    });
+
+    static int Report(TrainingOutcome o, string dir)
+    {
+        if (o.Interrupted)
+        {
+            Console.Error.WriteLine($"genre: interrupted after epoch {o.History.Epochs.Count}; rerun with --resume to continue");
+            return InterruptedCode;
+        }
+        Console.WriteLine($"{o.Spec.Name}: test accuracy {o.Test.Accuracy:F8}, test loss {o.Test.Loss:F6} after {o.History.Epochs.Count} epochs in {o.Seconds:F1}s; saved to {dir}");
+        return 0;
+    }
+}
+
+/// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
+public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
+
+public static class SyncProgress
+{
+    public static SyncProgress<Models.TrainingEvent> Of(Action<Models.TrainingEvent> f) => new(f);
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Genre.Data;
+using Genre.Models;
+using Genre.Models.Backend;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Eval;
+
+/// <summary>What one training run produced.</summary>
+public sealed record TrainingOutcome(Sequential Spec, History History, Evaluation Test, double Seconds, int[] TestPredictions, bool Interrupted);
+
+/// <summary>
+/// Train one model on prepared data and keep everything: checkpoints under <c>dir/checkpoints</c> (resumable), then
+/// <c>model.json</c> + <c>weights.bin</c>, <c>history.json</c> and <c>metrics.json</c>, each written atomically.
+/// </summary>
+public static class TrainingRun
+{
+    public static Fin<TrainingOutcome> Run(IBackend backend, Sequential spec, PreparedData data, TrainingConfig config, string dir,
+                                           IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var train = LabeledDataOf.Dataset(data.Scaled.Train);
+        var val = LabeledDataOf.Dataset(data.Scaled.Val);
+        var test = LabeledDataOf.Dataset(data.Scaled.Test);
+        var withCheckpoints = config.Checkpoints.IsSome ? config : config with { Checkpoints = new CheckpointPolicy(Path.Combine(dir, "checkpoints")) };
+        return from model in backend.Compile(spec, config.Seed)
+               from outcome in Use(model, m =>
+                   from history in m.Fit(train, Some(val), withCheckpoints, progress, cancel)
+                   let evaluation = m.Evaluate(test, config.BatchSize)
+                   let predictions = Argmax(m.Predict(test.X, test.Rows, config.BatchSize), test.Classes)
+                   let interrupted = cancel.IsCancellationRequested && history.Epochs.Count < config.Epochs
+                   from _1 in interrupted ? FinSucc(unit) : ModelStore.Save(dir, spec, m.Weights())
+                   select new TrainingOutcome(spec, history, evaluation, clock.Elapsed.TotalSeconds, predictions, interrupted))
+               from _2 in outcome.Interrupted ? FinSucc(unit) : WriteMetrics(dir, outcome)
+               select outcome;
+    }
+
+    static Fin<B> Use<B>(ICompiledModel model, Func<ICompiledModel, Fin<B>> f)
+    {
+        using (model) return f(model);
+    }
+
+    public static int[] Argmax(float[] probs, int classes)
+    {
+        var rows = probs.Length / classes;
+        var result = new int[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            var best = 0;
+            for (var k = 1; k < classes; k++) if (probs[i * classes + k] > probs[i * classes + best]) best = k;
+            result[i] = best;
+        }
+        return result;
+    }
+
+    public static JsonArray HistoryJson(History h) =>
+        new(h.Epochs.Map(e => (JsonNode)new JsonObject
+        {
+            ["epoch"] = e.Epoch, ["loss"] = e.Loss, ["accuracy"] = e.Accuracy,
+            ["val_loss"] = double.IsFinite(e.ValLoss) ? e.ValLoss : null, ["val_accuracy"] = double.IsFinite(e.ValAccuracy) ? e.ValAccuracy : null,
+            ["seconds"] = e.Seconds,
+        }).ToArray());
+
+    public static JsonObject MetricsJson(TrainingOutcome o) => new()
+    {
+        ["model"] = o.Spec.Name, ["test_accuracy"] = o.Test.Accuracy, ["test_loss"] = o.Test.Loss, ["n"] = o.Test.Count,
+        ["epochs"] = o.History.Epochs.Count, ["seconds"] = o.Seconds,
+    };
+
+    static Fin<Unit> WriteMetrics(string dir, TrainingOutcome o) =>
+        from _1 in AtomicFile.WriteAllText(Path.Combine(dir, "history.json"), HistoryJson(o.History).ToJsonString())
+        from _2 in AtomicFile.WriteAllText(Path.Combine(dir, "metrics.json"), MetricsJson(o).ToJsonString(new() { WriteIndented = true }))
+        select unit;
+}
