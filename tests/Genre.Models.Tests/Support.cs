@@ -1,0 +1,53 @@
+using System.Reflection;
+using Genre.Models.Backend;
+using Genre.Models.Backend.Torch;
+using LanguageExt;
+
+namespace Genre.Models.Tests;
+
+public static class Support
+{
+    public static string RepoRoot => Path.GetFullPath(typeof(Support).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "RepoRoot").Value!);
+
+    public static string AuthorsModels => Path.Combine(RepoRoot, "..", "shared", "reference", "authors-models");
+
+    public static readonly TorchBackend Backend = new(2);
+
+    public static T Ok<T>(Fin<T> fin) => fin.Match(x => x, e => throw new Xunit.Sdk.XunitException("expected success: " + e.Message));
+
+    public static string Fail<T>(Fin<T> fin) => fin.Match(_ => throw new Xunit.Sdk.XunitException("expected failure"), e => e.Message);
+
+    public static string TempDir()
+    {
+        var d = Path.Combine(Path.GetTempPath(), "genre-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(d);
+        return d;
+    }
+
+    /// <summary>A small learnable problem: class = argmax of 3 noisy linear scores of 15 uniform features.</summary>
+    public static LabeledData Problem(int rows, int seed)
+    {
+        var r = new Random(seed);
+        var x = new float[rows * 15];
+        var y = new int[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            for (var j = 0; j < 15; j++) x[i * 15 + j] = (float)r.NextDouble();
+            var s0 = x[i * 15] + x[i * 15 + 1];
+            var s1 = x[i * 15 + 2] + x[i * 15 + 3];
+            var s2 = x[i * 15 + 4] + x[i * 15 + 5];
+            y[i] = s0 > s1 ? (s0 > s2 ? 0 : 2) : (s1 > s2 ? 1 : 2);
+        }
+        return new LabeledData(x, rows, y, 3);
+    }
+}
+
+/// <summary>Tests that need the authors' SavedModels (../shared beside the repo): skipped by name when absent.</summary>
+public sealed class AuthorsModelsFactAttribute : FactAttribute
+{
+    public AuthorsModelsFactAttribute()
+    {
+        if (!Directory.Exists(Support.AuthorsModels)) Skip = "needs ../shared/reference/authors-models beside the repository";
+    }
+}
