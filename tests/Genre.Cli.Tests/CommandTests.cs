@@ -1,0 +1,69 @@
+using System.Text.Json;
+
+namespace Genre.Cli.Tests;
+
+public class CommandTests
+{
+    static string Temp() { var d = Path.Combine(Path.GetTempPath(), "genre-cli-" + Guid.NewGuid().ToString("N")); Directory.CreateDirectory(d); return d; }
+
+    [Fact]
+    public void Synth_then_data_export_split_covers_every_cleaned_row()
+    {
+        var dir = Temp();
+        var csv = Path.Combine(dir, "d.csv");
+        var s = GenreCli.Run("synth", "--rows-per-genre", "6", "--seed", "3", "--out", csv);
+        Assert.Equal(0, s.ExitCode);
+        Assert.Contains("wrote 684 synthetic tracks", s.Stdout);
+        var split = Path.Combine(dir, "split.csv");
+        var r = GenreCli.Run("data", "--data", csv, "--export-split", split, "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var json = JsonDocument.Parse(r.Stdout);
+        var clean = json.RootElement.GetProperty("rows_clean").GetInt32();
+        var lines = File.ReadAllLines(split);
+        Assert.Equal("row_id,subset", lines[0]);
+        Assert.Equal(clean, lines.Length - 1);
+        Assert.Equal(clean, lines.Skip(1).Select(l => l.Split(',')[0]).Distinct().Count());
+        Assert.Equal(json.RootElement.GetProperty("test").GetInt32(), lines.Count(l => l.EndsWith(",test")));
+        Assert.Empty(r.Stderr);
+    }
+
+    [Fact]
+    public void Data_without_a_file_falls_back_to_synthetic_data_with_a_notice()
+    {
+        var dir = Temp();
+        var r = GenreCli.Run(dir, (IDictionary<string, string?>?)null, "data", "--reduced");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("notice: no real dataset found", r.Stderr);
+        Assert.Contains("after cleaning: 113,549", r.Stdout);
+        Assert.Contains("classes:        66", r.Stdout);
+        Assert.Contains("train 72,671 / val 18,168 / test 22,710", r.Stdout);
+    }
+
+    [Fact]
+    public void Summary_prints_the_keras_table()
+    {
+        var r = GenreCli.Run("summary", "--model", "rnn2");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("Total params: 182,054", r.Stdout);
+    }
+
+    [Fact]
+    public void Train_writes_model_metrics_and_resumes()
+    {
+        var dir = Temp();
+        var data = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-tiny.csv");
+        var a = GenreCli.Run("train", "--model", "dnn2", "--epochs", "3", "--batch-size", "64", "--data", data, "--out", Path.Combine(dir, "a"), "--checkpoint-every", "1");
+        Assert.True(a.ExitCode == 0, a.Stderr);
+        foreach (var f in new[] { "model.json", "weights.bin", "history.json", "metrics.json" }) Assert.True(File.Exists(Path.Combine(dir, "a", f)), f);
+        var b1 = GenreCli.Run("train", "--model", "dnn2", "--epochs", "2", "--batch-size", "64", "--data", data, "--out", Path.Combine(dir, "b"), "--checkpoint-every", "1");
+        Assert.Equal(0, b1.ExitCode);
+        var b2 = GenreCli.Run("train", "--model", "dnn2", "--epochs", "3", "--batch-size", "64", "--data", data, "--out", Path.Combine(dir, "b"), "--checkpoint-every", "1", "--resume");
+        Assert.Equal(0, b2.ExitCode);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "a", "weights.bin")), File.ReadAllBytes(Path.Combine(dir, "b", "weights.bin")));
+        var ev = GenreCli.Run("evaluate", "--model-dir", Path.Combine(dir, "a"), "--data", data, "--json");
+        Assert.True(ev.ExitCode == 0, ev.Stderr);
+        using var m = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "a", "metrics.json")));
+        using var e = JsonDocument.Parse(ev.Stdout);
+        Assert.Equal(m.RootElement.GetProperty("test_accuracy").GetDouble(), e.RootElement.GetProperty("test_accuracy").GetDouble(), 9);
+    }
+}
