@@ -19,7 +19,8 @@ public static class Cli
         Commands.DataCommand.Verb,
         Commands.SummaryCommand.Verb,
         Commands.EvaluateCommand.Verb,
-        Commands.TrainCommand.Verb
+        Commands.TrainCommand.Verb,
+        Commands.ReproduceCommand.Verb
     );
 
     public static int Main(string[] argv)

@@ -29,7 +29,7 @@ public static class TrainingRun
                from outcome in Use(model, m =>
                    from history in m.Fit(train, Some(val), withCheckpoints, progress, cancel)
                    let evaluation = m.Evaluate(test, config.BatchSize)
-                   let predictions = Argmax(m.Predict(test.X, test.Rows, config.BatchSize), test.Classes)
+                   let predictions = Metrics.Argmax(m.Predict(test.X, test.Rows, config.BatchSize), test.Classes)
                    let interrupted = cancel.IsCancellationRequested && history.Epochs.Count < config.Epochs
                    from _1 in interrupted ? FinSucc(unit) : ModelStore.Save(dir, spec, m.Weights())
                    select new TrainingOutcome(spec, history, evaluation, clock.Elapsed.TotalSeconds, predictions, interrupted))
@@ -40,19 +40,6 @@ public static class TrainingRun
     static Fin<B> Use<B>(ICompiledModel model, Func<ICompiledModel, Fin<B>> f)
     {
         using (model) return f(model);
-    }
-
-    public static int[] Argmax(float[] probs, int classes)
-    {
-        var rows = probs.Length / classes;
-        var result = new int[rows];
-        for (var i = 0; i < rows; i++)
-        {
-            var best = 0;
-            for (var k = 1; k < classes; k++) if (probs[i * classes + k] > probs[i * classes + best]) best = k;
-            result[i] = best;
-        }
-        return result;
     }
 
     public static JsonArray HistoryJson(History h) =>

@@ -1,0 +1,79 @@
+using Genre.Data;
+using Genre.Eval;
+using Genre.Models;
+using Genre.Models.Backend.Torch;
+using LanguageExt;
+using Spectre.Console;
+using static LanguageExt.Prelude;
+
+namespace Genre.Cli.Commands;
+
+/// <summary>
+/// <c>genre reproduce [--profile fast|paper] [--only NAME,…] [--out DIR] [--data PATH] [--seed S] [--threads T]</c>:
+/// the whole report, resumable, with progress (experiment, epoch, loss/accuracy, ETA).
+/// </summary>
+public static class ReproduceCommand
+{
+    public static readonly Verb Verb = new("reproduce", "train the report's seven experiments and write report.md, metrics.json and figures (--profile fast|paper)", Run);
+
+    static Fin<int> Run(Args args) =>
+        from a in args.Only("profile", "only", "out", "data", "seed", "threads")
+        from seed in a.Int("seed", 2)
+        from threads in a.Int("threads", 0)
+        from profile in Profiles.ByName(a.Get("profile", "fast"), seed)
+        from experiments in Experiments.Only(a.Get("only"))
+        let outDir = a.Get("out", Path.Combine("out", $"reproduce-{profile.Name}"))
+        from source in Sources.Resolve(a)
+        let authors = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "..", "shared", "reference", "authors-models")
+        let authorsDir = new[] { Path.Combine("..", "shared", "reference", "authors-models"), authors }.Find(Directory.Exists)
+        from result in TrainCommand.WithCtrlC(cancel => Render(experiments, (progress) =>
+            Reproduce.Run(new TorchBackend(threads), source, profile, experiments, outDir, authorsDir, progress, cancel)))
+        select Summarize(result, outDir);
+
+    static Fin<ReproduceResult> Render(Seq<Experiment> experiments, Func<IProgress<ReproduceEvent>, Fin<ReproduceResult>> run)
+    {
+        Fin<ReproduceResult> result = default;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var tasks = experiments.ToDictionary(e => e.Name, e => ctx.AddTask(e.Name, autoStart: false));
+                result = run(new SyncProgress<ReproduceEvent>(ev =>
+                {
+                    switch (ev)
+                    {
+                        case ExperimentStarted s:
+                            tasks[s.Experiment.Name].MaxValue = Math.Max(1, s.Settings.Epochs);
+                            tasks[s.Experiment.Name].StartTask();
+                            break;
+                        case ExperimentTraining { Event: EpochEnded { Metrics: var m } } t:
+                            var task = tasks[t.Experiment.Name];
+                            task.Value = m.Epoch;
+                            task.Description = $"{t.Experiment.Name} epoch {m.Epoch} loss {m.Loss:F3} acc {m.Accuracy:F3} val_acc {m.ValAccuracy:F3}";
+                            break;
+                        case ExperimentFinished f:
+                            var done = tasks[f.Result.Experiment.Name];
+                            done.Value = done.MaxValue;
+                            done.Description = $"{f.Result.Experiment.Name} test accuracy {f.Result.Test.Accuracy:F4}{(f.Result.Resumed ? " (already done)" : "")}";
+                            done.StopTask();
+                            break;
+                    }
+                }));
+            });
+        return result;
+    }
+
+    static int Summarize(ReproduceResult r, string outDir)
+    {
+        var table = new Table().AddColumns("experiment", "report (real data)", "ours", "epochs", "seconds");
+        foreach (var x in r.Results)
+            table.AddRow(x.Experiment.Name, $"{x.Experiment.ReportAccuracy:F4}", $"{x.Test.Accuracy:F4}", $"{x.History.Epochs.Count}", $"{x.Seconds:F0}");
+        AnsiConsole.Write(table);
+        Console.WriteLine(r.Source.IsSynthetic
+            ? "data: SYNTHETIC — accuracies are not comparable with the report's (see report.md)"
+            : $"data: {r.Source.Path} (sha256 {r.Source.Sha256})");
+        Console.WriteLine($"wrote {Path.Combine(outDir, "report.md")}, metrics.json and figures in {r.Seconds:F0} s");
+        return 0;
+    }
+}

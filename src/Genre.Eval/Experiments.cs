@@ -1,0 +1,66 @@
+using Genre.Data;
+using Genre.Models;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Eval;
+
+/// <summary>One of the report's experiments: a model, its labels (full or merged genres), the report's test accuracy.</summary>
+public sealed record Experiment(string Name, string Title, Sequential Model, bool Reduced, double ReportAccuracy, Option<string> AuthorsModel);
+
+/// <summary>How to train: epochs, batch, seed, learning rate, early stopping.</summary>
+public sealed record Settings(int Epochs, int BatchSize, int Seed, double LearningRate = 1e-3, Option<EarlyStopping> EarlyStopping = default)
+{
+    public TrainingConfig ToConfig() => new(Epochs, BatchSize, Seed, new AdamSettings(LearningRate), EarlyStopping: EarlyStopping, Resume: true);
+}
+
+/// <summary>A named choice of settings per experiment.</summary>
+public sealed record Profile(string Name, string Description, Func<Experiment, Settings> SettingsFor);
+
+public static class Experiments
+{
+    /// <summary>The report's seven experiments, in the report's order.</summary>
+    public static readonly Seq<Experiment> Report = Seq(
+        new Experiment("softmax", "Softmax (previous exercise)", Zoo.Softmax(), false, 0.15667108, None),
+        new Experiment("mlp", "MLP 100-150-150-150 (previous exercise)", Zoo.Mlp(), false, 0.25931308, None),
+        new Experiment("rnn1", "RNN1: Dense(250) → LSTM(80)", Zoo.Rnn1(), false, 0.30048435, Some("RNN1net")),
+        new Experiment("rnn2", "RNN2: LSTM(80) → LSTM(150)", Zoo.Rnn2(), false, 0.25834435, Some("RNN2net")),
+        new Experiment("dnn1", "DNN1: relu 100-150-150-150 (TF2)", Zoo.Dnn1(), false, 0.3172611, Some("DNN1net")),
+        new Experiment("dnn2", "DNN2: DNN1 + Dropout(0.2)", Zoo.Dnn2(), false, 0.32245707, Some("DNN2net")),
+        new Experiment("reduced-rnn1", "RNN1 on 66 merged genres", Zoo.ReducedRnn1(), true, 0.4078820, Some("reducedRNNnet")));
+
+    public static Fin<Seq<Experiment>> Only(Option<string> names) =>
+        names.Match(
+            list =>
+            {
+                var wanted = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var unknown = wanted.Where(w => !Report.Exists(e => e.Name == w)).ToList();
+                return unknown.Count > 0
+                    ? FinFail<Seq<Experiment>>(GenreError.Usage($"--only: unknown experiment(s) {string.Join(", ", unknown)} (known: {string.Join(", ", Report.Map(e => e.Name))})"))
+                    : FinSucc(Report.Filter(e => wanted.Contains(e.Name)).Strict());
+            },
+            () => FinSucc(Report));
+}
+
+public static class Profiles
+{
+    /// <summary>The notebooks exactly: Keras Adam defaults, batch 10,000, 1000 epochs, tf.random.set_seed(2).</summary>
+    public static Profile Paper(int seed = 2) => new("paper", "as the notebooks: Adam(1e-3), batch 10,000, 1000 epochs, seed 2",
+        _ => new Settings(1000, 10_000, seed));
+
+    /// <summary>
+    /// Finishes all seven on 2 cores in ≤ 10 minutes: small batches (many more Adam steps per epoch), few epochs, early
+    /// stopping on val_loss (patience 4, best weights restored) for the dense models.
+    /// </summary>
+    public static Profile Fast(int seed = 2) => new("fast", "batch 512; dense models ≤ 40 epochs with early stopping (patience 4); RNN1 12 epochs, RNN2 4 epochs",
+        e => e.Model.Layers.Exists(l => l is Lstm)
+            ? new Settings(e.Model.Layers.Count(l => l is Lstm) > 1 ? 4 : 12, 512, seed)
+            : new Settings(40, 512, seed, EarlyStopping: new EarlyStopping(Patience: 4)));
+
+    public static Fin<Profile> ByName(string name, int seed) => name switch
+    {
+        "paper" => Paper(seed),
+        "fast" => Fast(seed),
+        _ => GenreError.Usage($"unknown profile '{name}' (known: fast, paper)"),
+    };
+}

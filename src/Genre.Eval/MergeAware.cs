@@ -1,0 +1,38 @@
+using Genre.Data;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Eval;
+
+/// <summary>
+/// Scores predictions over one label set under a <see cref="GenreMapping"/> without retraining: labels and predictions
+/// are both mapped to the merged classes, then compared. Merging can only turn misses into hits.
+/// </summary>
+public static class MergeAware
+{
+    /// <summary>For each original class index, the index of its merged class in the merged encoding (sorted ordinally).</summary>
+    public static (int[] ClassMap, LabelEncoding Merged) ClassMap(Seq<string> classes, GenreMapping mapping)
+    {
+        var merged = LabelEncoding.Fit(classes.Map(mapping.Apply));
+        return (classes.Map(c => merged.EncodeAll([mapping.Apply(c)])[0]).ToArray(), merged);
+    }
+
+    public static int[] Apply(int[] codes, int[] classMap) => codes.Select(c => classMap[c]).ToArray();
+
+    public static double Accuracy(int[] labels, int[] predictions, Seq<string> classes, GenreMapping mapping)
+    {
+        var (map, _) = ClassMap(classes, mapping);
+        return Metrics.Accuracy(Apply(labels, map), Apply(predictions, map));
+    }
+
+    /// <summary>Merging rows and columns of a confusion matrix by a class map (= the confusion of the merged labels).</summary>
+    public static long[,] MergeConfusion(long[,] confusion, int[] classMap, int mergedClasses)
+    {
+        var k = confusion.GetLength(0);
+        var m = new long[mergedClasses, mergedClasses];
+        for (var i = 0; i < k; i++)
+            for (var j = 0; j < k; j++)
+                m[classMap[i], classMap[j]] += confusion[i, j];
+        return m;
+    }
+}
