@@ -1,0 +1,102 @@
+using FsCheck;
+using FsCheck.Xunit;
+using Genre.Data;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Properties;
+
+public class SplitProperties
+{
+    [Property(MaxTest = 200)]
+    public bool Split_is_a_partition_with_sklearns_sizes(PositiveInt size, uint seed, bool small)
+    {
+        var n = 5 + size.Get % (small ? 50 : 5000);
+        var s = new Func<SplitIndices>(() => Split.TrainTestSplit(n, 0.2, seed).Match(x => x, e => throw new Exception(e.Message)))();
+        var nTest = (int)Math.Ceiling(0.2 * n);
+        var all = s.Train.Concat(s.Test).OrderBy(i => i).ToArray();
+        return s.Test.Length == nTest && s.Train.Length == n - nTest && all.SequenceEqual(Enumerable.Range(0, n));
+    }
+
+    [Property(MaxTest = 100)]
+    public bool Same_seed_same_split(PositiveInt size, uint seed)
+    {
+        var n = 5 + size.Get % 2000;
+        var a = Split.TrainTestSplit(n, 0.3, seed).Match(x => x, e => throw new Exception(e.Message));
+        var b = Split.TrainTestSplit(n, 0.3, seed).Match(x => x, e => throw new Exception(e.Message));
+        return a.Train.SequenceEqual(b.Train) && a.Test.SequenceEqual(b.Test);
+    }
+}
+
+public class ReductionProperties
+{
+    /// <summary>A random valid mapping over the 114 genres: some genres become targets, some sources merge into them.</summary>
+    static GenreMapping RandomMapping(int seed)
+    {
+        var r = new Random(seed);
+        var genres = KaggleGenres.FileOrder.ToArray().OrderBy(_ => r.Next()).ToArray();
+        var targets = genres.Take(1 + r.Next(10)).ToArray();
+        var sources = genres.Skip(targets.Length).Take(r.Next(60));
+        return GenreMapping.Create(sources.Select(s => (s, targets[r.Next(targets.Length)])))
+            .Match(m => m, e => throw new Exception(e.Head.Message));
+    }
+
+    [Property(MaxTest = 200)]
+    public bool Reduction_is_total_idempotent_and_counts_classes(int seed)
+    {
+        var m = RandomMapping(seed);
+        var genres = KaggleGenres.FileOrder;
+        var once = genres.Map(m.Apply);
+        var twice = once.Map(m.Apply);
+        var classesAfter = once.Distinct().Count();
+        return once.Count == genres.Count && once.ForAll(g => g.Length > 0) && once == twice
+               && classesAfter == genres.Count - m.MergedAway.Count;
+    }
+
+    [Property(MaxTest = 50)]
+    public bool Every_track_keeps_exactly_one_label_after_reduction(int seed)
+    {
+        var m = RandomMapping(seed);
+        var tracks = Synthetic.Generate(Math.Abs(seed % 1000), 2);
+        var prepared = ReportPipeline.Prepare(Cleaning.Clean(tracks).Tracks, Some(m)).Match(x => x, e => throw new Exception(e.Message));
+        var labelled = prepared.Scaled.Train.Count + prepared.Scaled.Val.Count + prepared.Scaled.Test.Count;
+        var all = prepared.Scaled.Train.Y.Concat(prepared.Scaled.Val.Y).Concat(prepared.Scaled.Test.Y);
+        return labelled == Cleaning.Clean(tracks).Tracks.Count && all.All(y => y >= 0 && y < prepared.Genres.Count)
+               && prepared.Genres.Count == KaggleGenres.FileOrder.Count - m.MergedAway.Count;
+    }
+}
+
+public class ScalerProperties
+{
+    [Property(MaxTest = 200)]
+    public bool Scaler_maps_its_training_data_into_the_unit_interval(NonEmptyArray<NormalFloat> values, PositiveInt cols)
+    {
+        var c = 1 + cols.Get % 5;
+        var v = values.Get.Select(x => x.Get).ToArray();
+        var rows = Math.Max(1, v.Length / c);
+        var data = Enumerable.Range(0, rows * c).Select(i => v[i % v.Length]).ToArray();
+        var m = new Matrix(rows, c, data);
+        var t = MinMaxScaler.Fit(m).Transform(m);
+        return t.Values.All(x => x >= -1e-12 && x <= 1 + 1e-12);
+    }
+}
+
+public class CsvProperties
+{
+    static readonly string[] Nasty = ["a,b", "say \"hi\"", "x;y;z", "Café ñ 夜", "plain", "", "\"", ",", "tab\there", "new\nline"];
+
+    [Property(MaxTest = 100)]
+    public bool Written_tracks_read_back_identically(int seed, PositiveInt count)
+    {
+        var r = new Random(seed);
+        string Name() => string.Concat(Enumerable.Range(0, 1 + r.Next(3)).Select(_ => Nasty[r.Next(Nasty.Length)]));
+        Option<string> Opt() { var s = Name(); return s.Length == 0 ? None : Some(s); }
+        var tracks = toSeq(Enumerable.Range(0, 1 + count.Get % 30).Select(i => new Track(
+            i, "id" + r.Next(), Opt(), Opt(), Opt(), r.Next(101), r.Next(1, 600_000), r.Next(2) == 1,
+            r.NextDouble(), Math.Round(r.NextDouble(), 4), r.Next(12), -60 * r.NextDouble(), r.Next(2), r.NextDouble() * 1e-5,
+            r.NextDouble(), r.NextDouble() < 0.3 ? 0.0 : Math.Pow(10, -8 * r.NextDouble()), r.NextDouble(), r.NextDouble(),
+            250 * r.NextDouble(), r.Next(6), KaggleGenres.FileOrder[r.Next(114)]))).Strict();
+        var text = TrackCsv.Format(tracks);
+        return TrackCsv.Parse(text, "p.csv").Match(back => back == tracks, _ => false);
+    }
+}
