@@ -20,7 +20,8 @@ public static class Cli
         Commands.SummaryCommand.Verb,
         Commands.EvaluateCommand.Verb,
         Commands.TrainCommand.Verb,
-        Commands.ReproduceCommand.Verb
+        Commands.ReproduceCommand.Verb,
+        Commands.AuditCommand.Verb
     );
 
     public static int Main(string[] argv)

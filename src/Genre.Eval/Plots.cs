@@ -47,7 +47,6 @@ public static class Plots
         var plot = new Plot();
         var heat = plot.Add.Heatmap(values);
         heat.Colormap = new ScottPlot.Colormaps.Viridis();
-        heat.FlipVertically = true;
         plot.Add.ColorBar(heat);
         var ticks = Enumerable.Range(0, k).Select(i => new Tick(i, classes[i])).ToArray();
         var xTicks = new ScottPlot.TickGenerators.NumericManual(ticks);
@@ -59,6 +58,8 @@ public static class Plots
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Bottom.TickLabelStyle.FontSize = font;
         plot.Axes.Left.TickLabelStyle.FontSize = font;
+        plot.Axes.Bottom.MinimumSize = 140;
+        plot.Axes.Left.MinimumSize = 140;
         plot.Axes.Bottom.Label.Text = "predicted";
         plot.Axes.Left.Label.Text = "actual";
         plot.Title(title);

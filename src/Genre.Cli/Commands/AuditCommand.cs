@@ -1,0 +1,33 @@
+using Genre.Data;
+using Genre.Eval;
+using Genre.Models.Backend.Torch;
+using LanguageExt;
+using Spectre.Console;
+
+namespace Genre.Cli.Commands;
+
+/// <summary><c>genre audit [--data PATH] [--out DIR] [--epochs N]</c>: leakage and duplicate-track measurements, printed and written to audit.md.</summary>
+public static class AuditCommand
+{
+    public static readonly Verb Verb = new("audit", "measure index leakage, test-set training, cross-genre duplicates and a track-aware evaluation (writes audit.md)", Run);
+
+    static Fin<int> Run(Args args) =>
+        from a in args.Only("data", "out", "epochs", "threads")
+        from epochs in a.Int("epochs", 10)
+        from threads in a.Int("threads", 0)
+        from source in Sources.Resolve(a)
+        from tracks in ReportPipeline.ToFin(TrackCsv.Load(source.Path))
+        from findings in Audit.Run(new TorchBackend(threads), Cleaning.Clean(tracks).Tracks, new Audit.Options(Epochs: epochs))
+        let outDir = a.Get("out", Path.Combine("out", "audit"))
+        from _ in AtomicFile.WriteAllText(Path.Combine(outDir, "audit.md"), Audit.Markdown(source, findings))
+        select Print(findings, outDir);
+
+    static int Print(Seq<AuditFinding> findings, string outDir)
+    {
+        var table = new Table().AddColumns("question", "measure", "value");
+        foreach (var f in findings) table.AddRow(Markup.Escape(f.Question), f.Measure, f.Value);
+        AnsiConsole.Write(table);
+        Console.WriteLine($"wrote {Path.Combine(outDir, "audit.md")}");
+        return 0;
+    }
+}
