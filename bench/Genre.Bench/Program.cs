@@ -1,10 +1,11 @@
 using Genre.Bench;
 
 var mode = args.Length > 0 ? args[0] : "probe";
-var threads = args.Length > 1 ? int.Parse(args[1]) : Environment.ProcessorCount;
+var threads = args.Length > 1 && int.TryParse(args[1], out var t) ? t : Environment.ProcessorCount;
 switch (mode)
 {
     case "probe": Probe.Run(threads, args.Length <= 2 || args[2] != "notune"); break;
+    case "data": DataPipeline.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 5); break;
     default: Console.Error.WriteLine($"unknown mode {mode}"); return 2;
 }
 return 0;

@@ -36,7 +36,13 @@ public static class Cleaning
     {
         public static readonly RowContent Comparer = new();
         public bool Equals(Track? a, Track? b) =>
-            ReferenceEquals(a, b) || (a is not null && b is not null && a with { RowId = 0 } == b with { RowId = 0 });
+            ReferenceEquals(a, b) || (a is not null && b is not null
+                && a.TrackId == b.TrackId && a.TrackGenre == b.TrackGenre && a.Popularity == b.Popularity && a.DurationMs == b.DurationMs
+                && a.Explicit == b.Explicit && a.Danceability.Equals(b.Danceability) && a.Energy.Equals(b.Energy) && a.Key == b.Key
+                && a.Loudness.Equals(b.Loudness) && a.Mode == b.Mode && a.Speechiness.Equals(b.Speechiness)
+                && a.Acousticness.Equals(b.Acousticness) && a.Instrumentalness.Equals(b.Instrumentalness) && a.Liveness.Equals(b.Liveness)
+                && a.Valence.Equals(b.Valence) && a.Tempo.Equals(b.Tempo) && a.TimeSignature == b.TimeSignature
+                && a.Artists == b.Artists && a.AlbumName == b.AlbumName && a.TrackName == b.TrackName);
         public int GetHashCode(Track t) => HashCode.Combine(t.TrackId, t.TrackGenre, t.DurationMs, t.Danceability, t.Energy, t.Tempo, t.Popularity);
     }
 }
