@@ -6,6 +6,8 @@ switch (mode)
 {
     case "probe": Probe.Run(threads, args.Length <= 2 || args[2] != "notune"); break;
     case "data": DataPipeline.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 5); break;
+    case "train": Training.Run(threads, args.Length > 2 ? args[2] : "../shared/reference/authors-models", args.Length > 3 ? args[3] : "bench/results/training.md"); break;
+    case "smoke": Smoke.Run(); break;
     default: Console.Error.WriteLine($"unknown mode {mode}"); return 2;
 }
 return 0;

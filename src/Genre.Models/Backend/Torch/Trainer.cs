@@ -14,6 +14,9 @@ namespace Genre.Models.Backend.Torch;
 /// </summary>
 internal static class Trainer
 {
+    /// <summary>Rows per forward/backward pass inside one optimizer batch.</summary>
+    public const int MicroBatch = 1024;
+
     public static Fin<History> Fit(TorchModel model, LabeledData train, Option<LabeledData> validation, TrainingConfig config,
                                    IProgress<TrainingEvent>? progress, CancellationToken cancel)
     {
@@ -48,16 +51,23 @@ internal static class Trainer
                 var xb = x.index_select(0, idx);
                 var yb = y.index_select(0, idx);
                 using var dropout = new Generator(MixBatch(config.Seed, epoch, b));
-                var logits = KerasForward.Logits(model.Spec, model.Parameters, xb, true, dropout);
-                var loss = KerasLoss.CrossEntropy(logits, yb);
-                loss.backward();
+                // The batch's mean gradient, accumulated over micro-batches of ≤ MicroBatch rows (same gradient as one pass,
+                // up to float rounding): small activations stay in cache instead of streaming 10,000-row tensors.
+                for (var start = 0; start < len; start += MicroBatch)
+                {
+                    using var micro = NewDisposeScope();
+                    var m = Math.Min(MicroBatch, len - start);
+                    var ym = yb.narrow(0, start, m);
+                    var logits = KerasForward.Logits(model.Spec, model.Parameters, xb.narrow(0, start, m), true, dropout);
+                    var loss = KerasLoss.CrossEntropy(logits, ym);
+                    (m == len ? loss : loss * (float)((double)m / len)).backward();
+                    lossSum += loss.item<float>() * (double)m;
+                    correct += logits.argmax(1).eq(ym).sum().item<long>();
+                }
                 adam.Apply(model.Parameters);
-                var batchLoss = loss.item<float>();
-                lossSum += batchLoss * (double)len;
-                correct += logits.argmax(1).eq(yb).sum().item<long>();
                 progress?.Report(new BatchEnded(epoch + 1, b + 1, batches, lossSum / Seen(b, len, config.BatchSize), correct / (double)Seen(b, len, config.BatchSize)));
             }
-            var val = validation.Map(v => model.Evaluate(v, config.BatchSize));
+            var val = validation.Map(v => model.Evaluate(v, Math.Min(config.BatchSize, MicroBatch)));
             var metrics = new EpochMetrics(epoch + 1, lossSum / train.Rows, correct / (double)train.Rows,
                 val.Map(v => v.Loss).IfNone(double.NaN), val.Map(v => v.Accuracy).IfNone(double.NaN), clock.Elapsed.TotalSeconds);
             state = state with { History = state.History.Add(metrics), Early = Update(state.Early, config.EarlyStopping, metrics, model) };

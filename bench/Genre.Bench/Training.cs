@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Genre.Models;
+using Genre.Models.Backend.Torch;
+using Genre.Models.Import;
+using LanguageExt;
+using static LanguageExt.Prelude;
+using static TorchSharp.torch;
+
+namespace Genre.Bench;
+
+/// <summary>
+/// One training epoch (72,671 rows, batch 10,000, validation on 18,168) for RNN1, RNN2, DNN1; inference of the five
+/// SavedModels on 22,710 rows; and the machine's float32 matmul peak through the same backend — each model figure
+/// reported against its FLOP floor (model FLOPs ÷ peak).
+/// </summary>
+public static class Training
+{
+    const int Train = 72_671, Val = 18_168, Test = 22_710, Batch = 10_000;
+
+    public static void Run(int threads, string authorsDir, string outFile)
+    {
+        var backend = new TorchBackend(threads);
+        var peak = Peak();
+        var lines = new List<string>
+        {
+            $"# Training speed vs the FLOP floor ({DateTime.UtcNow:yyyy-MM-dd}, {threads} threads, TorchSharp 0.107 / libtorch 2.10 CPU)", "",
+            $"float32 matmul peak through the backend (10,000×80 @ 80×320, best of 5×20): **{peak / 1e9:F1} GFLOP/s**", "",
+            "| workload | seconds | model GFLOP | floor seconds | × floor |", "|---|---|---|---|---|",
+        };
+        foreach (var (name, spec) in new[] { ("rnn1", Zoo.Rnn1()), ("rnn2", Zoo.Rnn2()), ("dnn1", Zoo.Dnn1()) })
+        {
+            var seconds = Epoch(backend, spec);
+            var flops = 3 * Flops(spec) * Train + Flops(spec) * Val; // forward + backward (≈2× forward) on train, forward on val
+            lines.Add($"| {name} epoch (batch {Batch:N0}) | {seconds:F2} | {flops / 1e9:F1} | {flops / peak:F2} | {seconds / (flops / peak):F1} |");
+            Console.WriteLine(lines[^1]);
+        }
+        foreach (var m in new[] { "RNN1net", "RNN2net", "DNN1net", "DNN2net", "reducedRNNnet" })
+        {
+            var dir = Path.Combine(authorsDir, m);
+            if (!Directory.Exists(dir)) continue;
+            var saved = SavedModel.Load(dir).Match(x => x, e => throw new Exception(e.Message));
+            using var model = backend.Load(saved.Spec, saved.Weights).Match(x => x, e => throw new Exception(e.Message));
+            var x = Random(Test, 15, 1);
+            model.Predict(x, 1000);
+            var sw = Stopwatch.StartNew();
+            model.Predict(x, Test, Batch);
+            var seconds = sw.Elapsed.TotalSeconds;
+            var flops = Flops(saved.Spec) * Test;
+            lines.Add($"| {m} inference ({Test:N0} rows) | {seconds:F3} | {flops / 1e9:F2} | {flops / peak:F3} | {seconds / (flops / peak):F1} |");
+            Console.WriteLine(lines[^1]);
+        }
+        lines.Add("");
+        lines.Add("Model FLOPs count multiply-adds as 2 FLOPs in the matmuls (with Dense(250, linear) folded into RNN1's LSTM input projection, as the backend does); elementwise gate math is not counted.");
+        Directory.CreateDirectory(Path.GetDirectoryName(outFile)!);
+        File.WriteAllLines(outFile, lines);
+    }
+
+    static float[] Random(int rows, int cols, int seed)
+    {
+        var r = new Random(seed);
+        return Enumerable.Range(0, rows * cols).Select(_ => (float)r.NextDouble()).ToArray();
+    }
+
+    static double Epoch(TorchBackend backend, Sequential spec)
+    {
+        var train = new LabeledData(Random(Train, 15, 2), Train, Enumerable.Range(0, Train).Select(i => i % 114).ToArray(), 114);
+        var val = new LabeledData(Random(Val, 15, 3), Val, Enumerable.Range(0, Val).Select(i => i % 114).ToArray(), 114);
+        using var model = backend.Compile(spec, 2).Match(x => x, e => throw new Exception(e.Message));
+        var config = new TrainingConfig(1, Batch, 2, new AdamSettings());
+        model.Fit(train, Some(val), config); // warm-up epoch
+        var sw = Stopwatch.StartNew();
+        model.Fit(train, Some(val), config);
+        return sw.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Forward FLOPs per sample (matmuls only).</summary>
+    public static double Flops(Sequential spec)
+    {
+        double total = 0;
+        var shape = spec.InputShape;
+        for (var i = 0; i < spec.Layers.Count; i++)
+        {
+            var layer = spec.Layers[i];
+            var steps = shape.Count == 2 ? shape[0] : 1;
+            switch (layer)
+            {
+                case Dense { Activation: Activation.Linear } d when i + 1 < spec.Layers.Count && spec.Layers[i + 1] is Lstm next:
+                    total += steps * 2.0 * shape.Last * 4 * next.Units; // folded input projection
+                    total += steps * 2.0 * next.Units * 4 * next.Units;
+                    shape = next.ReturnSequences ? Seq(steps, next.Units) : Seq1(next.Units);
+                    i++;
+                    continue;
+                case Dense d: total += steps * 2.0 * shape.Last * d.Units; break;
+                case Lstm l: total += steps * 2.0 * (shape.Last + l.Units) * 4 * l.Units; break;
+            }
+            shape = Shapes.Output(i, layer, shape).Match(s => s, e => throw new Exception(e.Message));
+        }
+        return total;
+    }
+
+    static double Peak()
+    {
+        using var a = randn(10_000, 80);
+        using var b = randn(80, 320);
+        for (var i = 0; i < 5; i++) using (a.matmul(b)) { }
+        var best = double.MaxValue;
+        for (var rep = 0; rep < 5; rep++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (var i = 0; i < 20; i++) using (a.matmul(b)) { }
+            best = Math.Min(best, sw.Elapsed.TotalSeconds / 20);
+        }
+        return 2.0 * 10_000 * 80 * 320 / best;
+    }
+}

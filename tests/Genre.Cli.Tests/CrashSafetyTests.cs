@@ -1,0 +1,72 @@
+using System.Diagnostics;
+
+namespace Genre.Cli.Tests;
+
+/// <summary>Issue 7: a training killed with SIGKILL after a checkpoint resumes to the same weights; SIGINT stops cleanly.</summary>
+public class CrashSafetyTests
+{
+    static readonly string Data = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-small.csv");
+
+    static string[] TrainArgs(string outDir, params string[] extra) =>
+        new[] { "train", "--model", "rnn2", "--epochs", "12", "--batch-size", "128", "--checkpoint-every", "1", "--threads", "1", "--data", Data, "--out", outDir, "--quiet" }
+            .Concat(extra).ToArray();
+
+    static Process Start(string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(GenreCli.Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["GENRE_DATA"] = null;
+        return Process.Start(psi)!;
+    }
+
+    static bool WaitForCheckpoint(string outDir, Process p, int atLeast)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(120) && !p.HasExited)
+        {
+            var dir = Path.Combine(outDir, "checkpoints");
+            if (Directory.Exists(dir) && Directory.GetFiles(dir, "*.ckpt").Length >= Math.Min(atLeast, 2)
+                && Directory.GetFiles(dir, "*.ckpt").Max()!.CompareTo(Path.Combine(dir, $"epoch-{atLeast:D5}.ckpt")) >= 0) return true;
+            Thread.Sleep(50);
+        }
+        return false;
+    }
+
+    [Fact]
+    public void Sigkill_after_a_checkpoint_then_resume_equals_an_uninterrupted_run()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "genre-crash-" + Guid.NewGuid().ToString("N"));
+        var straight = GenreCli.Run(TrainArgs(Path.Combine(root, "straight")));
+        Assert.True(straight.ExitCode == 0, straight.Stderr);
+
+        var killed = Path.Combine(root, "killed");
+        using (var p = Start(TrainArgs(killed)))
+        {
+            Assert.True(WaitForCheckpoint(killed, p, 3), "no checkpoint before the run ended");
+            p.Kill(); // SIGKILL
+            p.WaitForExit();
+        }
+        Assert.False(File.Exists(Path.Combine(killed, "weights.bin")), "the killed run must not have finished");
+        Assert.Empty(Directory.GetFiles(Path.Combine(killed, "checkpoints"), "*.tmp"));
+        var resumed = GenreCli.Run(TrainArgs(killed, "--resume"));
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(root, "straight", "weights.bin")), File.ReadAllBytes(Path.Combine(killed, "weights.bin")));
+        Assert.Equal(File.ReadAllText(Path.Combine(root, "straight", "metrics.json")).Split("\"seconds\"")[0],
+                     File.ReadAllText(Path.Combine(killed, "metrics.json")).Split("\"seconds\"")[0]);
+    }
+
+    [Fact]
+    public void Sigint_stops_after_the_epoch_with_a_checkpoint_and_exit_130()
+    {
+        var outDir = Path.Combine(Path.GetTempPath(), "genre-int-" + Guid.NewGuid().ToString("N"));
+        using var p = Start(TrainArgs(outDir));
+        Assert.True(WaitForCheckpoint(outDir, p, 2), "no checkpoint before the run ended");
+        using (var kill = Process.Start("kill", $"-INT {p.Id}")) kill.WaitForExit();
+        Assert.True(p.WaitForExit(60_000));
+        Assert.Equal(130, p.ExitCode);
+        Assert.Contains("interrupted after epoch", p.StandardError.ReadToEnd());
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(outDir, "checkpoints"), "*.ckpt"));
+        Assert.False(File.Exists(Path.Combine(outDir, "weights.bin")));
+    }
+}
