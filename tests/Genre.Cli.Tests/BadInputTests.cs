@@ -95,3 +95,38 @@ public class BadInputTests
         Assert.Contains("variables.index: missing", r.Stderr);
     }
 }
+
+public class MappingInputTests
+{
+    static readonly string Data = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-small.csv");
+    static readonly string Model = Path.Combine(GenreCli.SharedReference, "authors-models", "RNN1net");
+
+    static GenreCli.Result Evaluate(string mappingText)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"genre-map-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, mappingText);
+        return GenreCli.Run("evaluate", "--saved-model", Model, "--data", Data, "--mapping", path);
+    }
+
+    [SharedTheory]
+    [InlineData("k-pop,pop\nnot-a-genre,pop\n", "unknown genre 'not-a-genre'")]
+    [InlineData("k-pop,pop\npop,rock\n", "target 'pop' (of 'k-pop') is itself merged away")]
+    [InlineData("k-pop,pop\nk-pop,rock\n", "genre 'k-pop' is mapped more than once")]
+    public void Bad_mappings_are_data_errors(string text, string message)
+    {
+        var r = Evaluate(text);
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains(message, r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stderr);
+    }
+
+    [SharedTheory]
+    [InlineData("report")]
+    public void Merge_aware_accuracy_is_reported_and_not_below_plain_accuracy(string mapping)
+    {
+        var r = GenreCli.Run("evaluate", "--saved-model", Model, "--data", Data, "--mapping", mapping, "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var json = System.Text.Json.JsonDocument.Parse(r.Stdout);
+        Assert.True(json.RootElement.GetProperty("merged_accuracy").GetDouble() >= json.RootElement.GetProperty("test_accuracy").GetDouble());
+    }
+}

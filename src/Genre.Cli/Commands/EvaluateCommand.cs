@@ -17,10 +17,11 @@ namespace Genre.Cli.Commands;
 /// </summary>
 public static class EvaluateCommand
 {
-    public static readonly Verb Verb = new("evaluate", "score a TF2 SavedModel or a trained model on the report's test split (--saved-model DIR | --model-dir DIR)", Run);
+    public static readonly Verb Verb = new("evaluate", "score a TF2 SavedModel or a trained model on the report's test split (--saved-model DIR | --model-dir DIR, --mapping report|FILE)", Run);
 
     static Fin<int> Run(Args args) =>
-        from a in args.Only("saved-model", "model-dir", "reduced", "data", "json", "predictions", "threads")
+        from a in args.Only("saved-model", "model-dir", "reduced", "data", "json", "predictions", "threads", "mapping")
+        from mapping in a.Get("mapping").Match(m => m == "report" ? FinSucc(Some(GenreMapping.Report)) : ReportPipeline.ToFin(GenreMapping.Load(m)).Map(Some), () => FinSucc(Option<GenreMapping>.None))
         from model in LoadModel(a)
         from threads in a.Int("threads", 0)
         from source in Sources.Resolve(a)
@@ -28,11 +29,13 @@ public static class EvaluateCommand
         let test = LabeledDataOf.Dataset(loaded.Data.Scaled.Test)
         from compiled in new TorchBackend(threads).Load(model.Spec, model.Weights)
         from _ in CheckClasses(model.Spec, loaded.Data.Genres)
+        from _m in mapping.Match(m => ReportPipeline.ToFin(m.ValidateAgainst(loaded.Data.Genres.Classes, a.Get("mapping", "mapping"))).Map(_ => unit), () => FinSucc(unit))
         let result = Score(compiled, test)
         from written in a.Get("predictions").Match(
             path => AtomicFile.WriteAllText(path, PredictionsCsv(loaded.Data.Scaled.Test, loaded.Data.Genres, result.Probabilities)),
             () => FinSucc(unit))
-        select Print(a.Flag("json"), result.Evaluation, model.Spec.Name);
+        let merged = mapping.Map(m => Eval.MergeAware.Accuracy(test.Y, Eval.Metrics.Argmax(result.Probabilities, test.Classes), loaded.Data.Genres.Classes, m))
+        select Print(a.Flag("json"), result.Evaluation, model.Spec.Name, merged);
 
     static Fin<SavedModelContent> LoadModel(Args a) =>
         a.Get("saved-model").Match(
@@ -69,11 +72,14 @@ public static class EvaluateCommand
         return sb.ToString();
     }
 
-    static int Print(bool json, Evaluation e, string name)
+    static int Print(bool json, Evaluation e, string name, Option<double> merged)
     {
         Console.WriteLine(json
-            ? JsonSerializer.Serialize(new { test_accuracy = e.Accuracy, test_loss = e.Loss, n = e.Count })
-            : $"{name}: test accuracy {e.Accuracy:F8}, test loss {e.Loss:F6} on {e.Count:N0} test rows");
+            ? merged.Match(
+                m => JsonSerializer.Serialize(new { test_accuracy = e.Accuracy, test_loss = e.Loss, n = e.Count, merged_accuracy = m }),
+                () => JsonSerializer.Serialize(new { test_accuracy = e.Accuracy, test_loss = e.Loss, n = e.Count }))
+            : $"{name}: test accuracy {e.Accuracy:F8}, test loss {e.Loss:F6} on {e.Count:N0} test rows"
+              + merged.Match(m => $"; under the genre mapping: {m:F8}", () => ""));
         return 0;
     }
 }
