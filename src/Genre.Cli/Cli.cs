@@ -24,7 +24,7 @@ public static class Cli
         Commands.AuditCommand.Verb
     );
 
-    public static int Main(string[] argv)
+    public static int Run(string[] argv)
     {
         var verbose = argv.Contains("--verbose");
         if (argv.Length == 0 || argv[0] is "-h" or "--help" or "help")

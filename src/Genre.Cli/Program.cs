@@ -1,3 +1,3 @@
 using Genre.Cli;
 
-return Cli.Main(args);
+return Cli.Run(args);
