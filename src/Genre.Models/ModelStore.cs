@@ -17,10 +17,18 @@ public static class ModelStore
     {
         var specPath = Path.Combine(dir, "model.json");
         if (!File.Exists(specPath)) return GenreError.Io($"{specPath}: not found");
-        return from spec in SpecJson.FromJson(JsonNode.Parse(File.ReadAllText(specPath))!.AsObject(), specPath)
+        return from json in ParseSpec(specPath)
+               from spec in SpecJson.FromJson(json, specPath)
                from file in TensorFile.Read(Path.Combine(dir, "weights.bin"))
                from weights in Unflatten(spec, file.Tensors, Path.Combine(dir, "weights.bin"))
                select (spec, weights);
+    }
+
+    static Fin<JsonObject> ParseSpec(string path)
+    {
+        try { return JsonNode.Parse(File.ReadAllText(path)) is JsonObject o ? o : GenreError.Model($"{path}: not a JSON object"); }
+        catch (System.Text.Json.JsonException e) { return GenreError.Model($"{path}: invalid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({e.Message})"); }
     }
 
     /// <summary>Tensors named "layerIndex/name" in Keras order.</summary>

@@ -49,28 +49,43 @@ internal static class Checkpoints
         if (Latest(dir).Case is not string path) return FinSucc(Option<TrainingState>.None);
         return TensorFile.Read(path).Bind(file =>
         {
-            var byName = file.Tensors.ToDictionary(t => t.Name);
-            var n = model.Parameters.Length;
-            if (!Enumerable.Range(0, n).All(i => byName.ContainsKey($"p/{i}") && byName[$"p/{i}"].Values.Length == model.Parameters[i].numel()))
-                return FinFail<Option<TrainingState>>(GenreError.Model($"{path}: checkpoint does not match model {model.Spec.Name}"));
-            using (no_grad())
-                for (var i = 0; i < n; i++)
-                {
-                    Copy(model.Parameters[i], byName[$"p/{i}"]);
-                    Copy(adam.M[i], byName[$"m/{i}"]);
-                    Copy(adam.V[i], byName[$"v/{i}"]);
-                }
-            adam.Step = file.Meta["adam_step"]!.GetValue<long>();
-            var history = toSeq(file.Meta["history"]!.AsArray().Select(h => h!.AsArray()).Select(a => new EpochMetrics(
-                a[0]!.GetValue<int>(), a[1]!.GetValue<double>(), a[2]!.GetValue<double>(), Num(a[3]), Num(a[4]), a[5]!.GetValue<double>()))).Strict();
-            var e = file.Meta["early"]!.AsObject();
-            var bestTensors = toSeq(file.Tensors.Filter(t => t.Name.StartsWith("best/")).Map(t => t with { Name = t.Name[5..] })).Strict();
-            var best = bestTensors.IsEmpty ? None : ModelStore.Unflatten(model.Spec, bestTensors, path).ToOption();
-            var early = new EarlyState(Num(e["best"]) is var b && double.IsNaN(b) ? double.PositiveInfinity : b, e["best_epoch"]!.GetValue<int>(),
-                e["wait"]!.GetValue<int>(), best) { Stopped = e["stopped"]!.GetValue<bool>() };
-            return FinSucc(Some(new TrainingState(history, early)));
+            try { return Restore(path, file.Meta, file.Tensors, model, adam); }
+            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or NullReferenceException or FormatException or ArgumentException)
+            {
+                return GenreError.Model($"{path}: corrupt checkpoint ({e.Message.Split('\n')[0]})");
+            }
         });
     }
+
+    static Fin<Option<TrainingState>> Restore(string path, JsonObject meta, Seq<NamedTensor> tensors, TorchModel model, KerasAdam adam)
+    {
+        var saved = meta["model"]?.AsObject();
+        if (saved is null || saved.ToJsonString() != SpecJson.ToJson(model.Spec).ToJsonString())
+            return FinFail<Option<TrainingState>>(GenreError.Model($"{path}: checkpoint is for model {saved?["name"]?.ToString() ?? "?"}, not {model.Spec.Name} (a different spec); use another --out or delete it"));
+        var byName = tensors.ToDictionary(t => t.Name);
+        var n = model.Parameters.Length;
+        if (!Enumerable.Range(0, n).All(i => Matches(byName, $"p/{i}", model.Parameters[i]) && Matches(byName, $"m/{i}", model.Parameters[i]) && Matches(byName, $"v/{i}", model.Parameters[i])))
+            return FinFail<Option<TrainingState>>(GenreError.Model($"{path}: checkpoint tensors do not match model {model.Spec.Name}"));
+        using (no_grad())
+            for (var i = 0; i < n; i++)
+            {
+                Copy(model.Parameters[i], byName[$"p/{i}"]);
+                Copy(adam.M[i], byName[$"m/{i}"]);
+                Copy(adam.V[i], byName[$"v/{i}"]);
+            }
+        adam.Step = meta["adam_step"]!.GetValue<long>();
+        var history = toSeq(meta["history"]!.AsArray().Select(h => h!.AsArray()).Select(a => new EpochMetrics(
+            a[0]!.GetValue<int>(), a[1]!.GetValue<double>(), a[2]!.GetValue<double>(), Num(a[3]), Num(a[4]), a[5]!.GetValue<double>()))).Strict();
+        var e = meta["early"]!.AsObject();
+        var bestTensors = toSeq(tensors.Filter(t => t.Name.StartsWith("best/")).Map(t => t with { Name = t.Name[5..] })).Strict();
+        var best = bestTensors.IsEmpty ? None : ModelStore.Unflatten(model.Spec, bestTensors, path).ToOption();
+        var early = new EarlyState(Num(e["best"]) is var b && double.IsNaN(b) ? double.PositiveInfinity : b, e["best_epoch"]!.GetValue<int>(),
+            e["wait"]!.GetValue<int>(), best) { Stopped = e["stopped"]!.GetValue<bool>() };
+        return FinSucc(Some(new TrainingState(history, early)));
+    }
+
+    static bool Matches(Dictionary<string, NamedTensor> byName, string name, Tensor parameter) =>
+        byName.TryGetValue(name, out var t) && t.Values.Length == parameter.numel();
 
     static void Copy(Tensor target, NamedTensor source)
     {

@@ -10,10 +10,12 @@ namespace Genre.Models.Backend.Torch;
 /// </summary>
 internal static class KerasForward
 {
-    /// <summary>Fold a linear Dense into the following LSTM's input projection (on by default; tests compare both paths).</summary>
-    public static bool Fold { get; set; } = true;
-
-    public static Tensor Logits(Sequential spec, IReadOnlyList<Tensor> p, Tensor x, bool training, Generator? dropout)
+    /// <summary>
+    /// The logits for inputs <paramref name="x"/>. <paramref name="fold"/> folds a linear Dense into the following LSTM's input
+    /// projection (exact algebra; the default — tests compare it with the plain path, forward and gradients).
+    /// Works in the parameters' dtype (float32 in use, float64 for gradient checks).
+    /// </summary>
+    public static Tensor Logits(Sequential spec, IReadOnlyList<Tensor> p, Tensor x, bool training, Generator? dropout, bool fold = true)
     {
         var h = x;
         var k = 0;
@@ -22,7 +24,7 @@ internal static class KerasForward
             var last = i == spec.Layers.Count - 1;
             switch (spec.Layers[i])
             {
-                case Dense { Activation: Activation.Linear } when Fold && !last && spec.Layers[i + 1] is Lstm next:
+                case Dense { Activation: Activation.Linear } when fold && !last && spec.Layers[i + 1] is Lstm next:
                     // Exact algebra: (x·Wd + bd)·W + b = x·(Wd·W) + (bd·W + b). With one feature per time step this removes the
                     // (n, T, 250) activation and its 250-wide gemm; autograd still reaches Wd, bd, W and b.
                     var w = p[k].matmul(p[k + 2]);
@@ -41,8 +43,9 @@ internal static class KerasForward
                     k += 3;
                     break;
                 case Dropout r when training && r.Rate > 0:
-                    var keep = rand(h.shape, ScalarType.Float32, generator: dropout).ge(r.Rate).to(ScalarType.Float32);
-                    h = h * keep * (float)(1.0 / (1.0 - r.Rate));
+                    // Inverted dropout (Keras: keep with probability 1 − rate, scale kept units by 1 / (1 − rate)).
+                    var keep = rand(h.shape, ScalarType.Float32, generator: dropout).ge(r.Rate).to(h.dtype);
+                    h = h * keep * (1.0 / (1.0 - r.Rate));
                     break;
             }
         }
@@ -68,8 +71,8 @@ internal static class KerasForward
         // unbind (whose backward is one stack) rather than select per step (whose backward zero-fills the whole
         // (n, T, 4H) gradient once per step: 15 × 190 MB of memset at batch 10,000).
         var projected = x.reshape(n * steps, features).matmul(w).add(b).reshape(n, steps, 4 * units).unbind(1);
-        var h = zeros(n, units, ScalarType.Float32);
-        var c = zeros(n, units, ScalarType.Float32);
+        var h = zeros(n, units, x.dtype);
+        var c = zeros(n, units, x.dtype);
         var outputs = returnSequences ? new List<Tensor>((int)steps) : null;
         for (long t = 0; t < steps; t++)
         {

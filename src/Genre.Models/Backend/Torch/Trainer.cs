@@ -51,19 +51,9 @@ internal static class Trainer
                 var xb = x.index_select(0, idx);
                 var yb = y.index_select(0, idx);
                 using var dropout = new Generator(MixBatch(config.Seed, epoch, b));
-                // The batch's mean gradient, accumulated over micro-batches of ≤ MicroBatch rows (same gradient as one pass,
-                // up to float rounding): small activations stay in cache instead of streaming 10,000-row tensors.
-                for (var start = 0; start < len; start += MicroBatch)
-                {
-                    using var micro = NewDisposeScope();
-                    var m = Math.Min(MicroBatch, len - start);
-                    var ym = yb.narrow(0, start, m);
-                    var logits = KerasForward.Logits(model.Spec, model.Parameters, xb.narrow(0, start, m), true, dropout);
-                    var loss = KerasLoss.CrossEntropy(logits, ym);
-                    (m == len ? loss : loss * (float)((double)m / len)).backward();
-                    lossSum += loss.item<float>() * (double)m;
-                    correct += logits.argmax(1).eq(ym).sum().item<long>();
-                }
+                var (batchLoss, batchCorrect) = AccumulateGradients(model, xb, yb, dropout, MicroBatch);
+                lossSum += batchLoss;
+                correct += batchCorrect;
                 adam.Apply(model.Parameters);
                 progress?.Report(new BatchEnded(epoch + 1, b + 1, batches, lossSum / Seen(b, len, config.BatchSize), correct / (double)Seen(b, len, config.BatchSize)));
             }
@@ -84,6 +74,30 @@ internal static class Trainer
         if (state.Early.Best.Case is ModelWeights best && config.EarlyStopping.Exists(e => e.RestoreBestWeights) && state.Early.Stopped)
             model.SetWeights(best);
         return new History(state.History);
+    }
+
+    /// <summary>
+    /// Leaves the batch's mean-loss gradient in the parameters' .grad, accumulated over micro-batches of ≤ <paramref name="microBatch"/>
+    /// rows (the same gradient as one pass, up to float rounding): small activations stay in cache instead of streaming
+    /// 10,000-row tensors. Returns the batch's summed loss (Σ over rows) and its number of correct predictions.
+    /// </summary>
+    internal static (double LossSum, long Correct) AccumulateGradients(TorchModel model, Tensor xb, Tensor yb, Generator? dropout, int microBatch)
+    {
+        var len = xb.shape[0];
+        double lossSum = 0;
+        long correct = 0;
+        for (long start = 0; start < len; start += microBatch)
+        {
+            using var micro = NewDisposeScope();
+            var m = Math.Min(microBatch, len - start);
+            var ym = yb.narrow(0, start, m);
+            var logits = KerasForward.Logits(model.Spec, model.Parameters, xb.narrow(0, start, m), true, dropout);
+            var loss = KerasLoss.CrossEntropy(logits, ym);
+            (m == len ? loss : loss * (float)((double)m / len)).backward();
+            lossSum += loss.item<float>() * (double)m;
+            correct += logits.argmax(1).eq(ym).sum().item<long>();
+        }
+        return (lossSum, correct);
     }
 
     static long Seen(int batch, int len, int batchSize) => (long)batch * batchSize + len;

@@ -1,0 +1,61 @@
+using Genre.Models.Backend;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Models.Tests;
+
+/// <summary>Checkpoints: resume with dropout and early stopping is bit-identical; foreign or damaged checkpoints are clear errors.</summary>
+public class CheckpointTests
+{
+    static float[] Flat(ICompiledModel m) => ModelStore.Flatten(m.Weights()).Bind(t => toSeq(t.Values)).ToArray();
+
+    [Fact]
+    public void Resume_with_dropout_and_early_stopping_state_is_bit_identical()
+    {
+        var data = Support.Problem(150, 41);
+        var val = Some(Support.Problem(50, 42));
+        var dir = Support.TempDir();
+        var config = new TrainingConfig(5, 40, 12, new AdamSettings(LearningRate: 0.02), EarlyStopping: new EarlyStopping(Patience: 10),
+            Checkpoints: new CheckpointPolicy(dir, 1));
+        using (var first = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 12)))
+            Support.Ok(first.Fit(data, val, config with { Epochs = 3 }));
+        using var resumed = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 12));
+        var rest = Support.Ok(resumed.Fit(data, val, config with { Resume = true }));
+        using var straight = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 12));
+        var full = Support.Ok(straight.Fit(data, val, config with { Checkpoints = None }));
+
+        Assert.Equal(5, rest.Epochs.Count);
+        Assert.Equal(full.Epochs.Map(e => (e.Loss, e.ValLoss)), rest.Epochs.Map(e => (e.Loss, e.ValLoss)));
+        Assert.Equal(Flat(straight), Flat(resumed));
+        Assert.Equal(["epoch-00004.ckpt", "epoch-00005.ckpt"], Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToArray()); // two newest, no temp files
+    }
+
+    [Fact]
+    public void A_checkpoint_of_another_model_is_refused_by_name()
+    {
+        var dir = Support.TempDir();
+        var data = Support.Problem(40, 43);
+        using (var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+            Support.Ok(m.Fit(data, None, new TrainingConfig(1, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1))));
+        using var other = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 1));
+        var error = Support.Fail(other.Fit(data, None, new TrainingConfig(2, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1), Resume: true)));
+        Assert.Contains("epoch-00001.ckpt", error);
+        Assert.Contains("dnn1", error);
+    }
+
+    [Fact]
+    public void A_truncated_checkpoint_is_a_one_line_error_naming_the_file()
+    {
+        var dir = Support.TempDir();
+        var data = Support.Problem(40, 44);
+        using (var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+            Support.Ok(m.Fit(data, None, new TrainingConfig(1, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1))));
+        var path = Directory.GetFiles(dir).Single();
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        using var again = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
+        var error = Support.Fail(again.Fit(data, None, new TrainingConfig(2, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1), Resume: true)));
+        Assert.Contains(path, error);
+        Assert.DoesNotContain("\n", error);
+    }
+}

@@ -1,0 +1,54 @@
+using Genre.Models.Backend.Torch;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Models.Tests;
+
+[CollectionDefinition(nameof(ThreadCount), DisableParallelization = true)]
+public sealed class ThreadCount;
+
+/// <summary>
+/// Same seed → bit-identical weights and history, also across torch thread counts. The thread count is process-wide in libtorch,
+/// so this class runs alone (a non-parallel collection) and restores 2 threads afterwards.
+/// </summary>
+[Collection(nameof(ThreadCount))]
+public class DeterminismTests
+{
+    static (float[] Weights, Seq<(double, double, double, double)> History, float[] Predictions) Train(Sequential spec, int threads, int seed)
+    {
+        var backend = new TorchBackend(threads);
+        try
+        {
+            var data = Support.Problem(700, 31);
+            var val = Support.Problem(150, 32);
+            using var m = Support.Ok(backend.Compile(spec, seed));
+            var h = Support.Ok(m.Fit(data, Some(val), new TrainingConfig(2, 300, seed, new AdamSettings())));
+            return (ModelStore.Flatten(m.Weights()).Bind(t => toSeq(t.Values)).ToArray(),
+                    h.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)).Strict(),
+                    m.Predict(val.X, val.Rows));
+        }
+        finally { _ = new TorchBackend(2); }
+    }
+
+    public static TheoryData<string> Models => new() { "rnn1", "rnn2", "dnn2" };
+
+    static Sequential Small(string name) => name switch
+    {
+        "rnn1" => Zoo.Rnn1(3),
+        "rnn2" => Zoo.Rnn2(3),
+        _ => Zoo.Dnn2(3),
+    };
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void One_and_two_threads_give_bit_identical_training(string name)
+    {
+        var one = Train(Small(name), 1, 9);
+        var two = Train(Small(name), 2, 9);
+        Assert.Equal(one.Weights, two.Weights);
+        Assert.Equal(one.History, two.History);
+        Assert.Equal(one.Predictions, two.Predictions);
+        var otherSeed = Train(Small(name), 2, 10);
+        Assert.NotEqual(two.Weights, otherSeed.Weights);
+    }
+}
