@@ -23,7 +23,7 @@ public static class Shapes
             ? FinFail<Seq<int>>(GenreError.Model($"{Describe(index, layer)}: needs an input of rank ≥ 1"))
             : FinSucc(input.Take(input.Count - 1).ToSeq().Add(d.Units)),
         Lstm l => input.Count != 2
-            ? FinFail<Seq<int>>(GenreError.Model($"{Describe(index, layer)}: expects input (timesteps, features), got {Show(input)}"))
+            ? FinFail<Seq<int>>(GenreError.Model($"{Describe(index, layer)}: expects (timesteps, features), got ({string.Join(", ", input)})"))
             : FinSucc(l.ReturnSequences ? Seq(input[0], l.Units) : Seq1(l.Units)),
         Dropout => FinSucc(input),
         _ => FinFail<Seq<int>>(GenreError.Model($"{Describe(index, layer)}: unsupported layer")),

@@ -47,7 +47,7 @@ public class SpecTests
     {
         var bad = new Sequential(Seq1(15), Seq<Layer>(new Lstm(8), new Dense(3, Activation.Softmax)), "flat-lstm");
         var e = SpecValidation.Validate(bad).Match(_ => "", errs => errs.Head.Message);
-        Assert.Equal("flat-lstm: layer 0 (LSTM): expects input (timesteps, features), got (None, 15)", e);
+        Assert.Equal("flat-lstm: layer 0 (LSTM): expects (timesteps, features), got (15)", e);
     }
 
     [Fact]

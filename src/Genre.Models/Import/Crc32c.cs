@@ -10,13 +10,22 @@ public static class Crc32c
         return c;
     }).ToArray();
 
-    public static uint Compute(ReadOnlySpan<byte> data)
+    public static uint Compute(ReadOnlySpan<byte> data) => Extend(0, data);
+
+    /// <summary>The crc of (the bytes <paramref name="crc"/> was computed over) followed by <paramref name="data"/>.</summary>
+    public static uint Extend(uint crc, ReadOnlySpan<byte> data)
     {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return crc ^ 0xFFFFFFFFu;
+        var c = ~crc;
+        foreach (var b in data) c = Table[(c ^ b) & 0xFF] ^ (c >> 8);
+        return ~c;
     }
 
     /// <summary>tensorflow::crc32c::Mask: rotate right by 15 and add a constant.</summary>
     public static uint Mask(uint crc) => ((crc >> 15) | (crc << 17)) + 0xa282ead8u;
+
+    public static uint Unmask(uint masked)
+    {
+        var rot = masked - 0xa282ead8u;
+        return (rot >> 17) | (rot << 15);
+    }
 }

@@ -10,9 +10,10 @@ public sealed record SavedModelContent(Sequential Spec, ModelWeights Weights);
 public static class SavedModel
 {
     /// <summary>
-    /// Spec from <c>keras_metadata.pb</c>; weights from the bundle: the k-th weight of <c>model.weights</c> is stored as
-    /// <c>variables/k/.ATTRIBUTES/VARIABLE_VALUE</c> or, for layers tracked by attribute, as
-    /// <c>layer_with_weights-N/{kernel|bias}/.ATTRIBUTES/VARIABLE_VALUE</c>. Every tensor's dtype, shape and crc32c is checked.
+    /// Spec from <c>keras_metadata.pb</c>; weights from the bundle. Each weight's key comes from the checkpoint's object
+    /// graph (model → layer-i → [cell →] kernel|recurrent_kernel|bias → VARIABLE_VALUE), as TensorFlow resolves it; a
+    /// bundle without an object graph falls back to Keras' conventions (<c>variables/K</c> for the K-th weight of
+    /// <c>model.weights</c>, else <c>layer_with_weights-N/NAME</c>). Every tensor's dtype, shape and crc32c is checked.
     /// </summary>
     public static Fin<SavedModelContent> Load(string dir)
     {
@@ -20,27 +21,36 @@ public static class SavedModel
         if (!Directory.Exists(dir)) return GenreError.Io($"{dir}: SavedModel folder not found");
         return from spec in KerasConfig.FromMetadataFile(Path.Combine(dir, "keras_metadata.pb"), name)
                from bundle in TensorBundle.Open(Path.Combine(dir, "variables"))
-               from weights in ReadWeights(spec, bundle, name)
+               from keys in WeightKeys(spec, bundle, name)
+               from weights in ReadWeights(spec, bundle, keys)
                select new SavedModelContent(spec, weights);
     }
 
-    static Fin<ModelWeights> ReadWeights(Sequential spec, TensorBundle bundle, string name) =>
-        WeightShapes.Of(spec).Bind(all =>
+    /// <summary>Every weight of the spec (Keras order) with its bundle key and a description for error messages.</summary>
+    public static Fin<Seq<(WeightSpec Weight, string Key, string What)>> WeightKeys(Sequential spec, TensorBundle bundle, string name) =>
+        from all in WeightShapes.Of(spec)
+        from graph in bundle.Entries.ContainsKey(ObjectGraph.BundleKey)
+            ? bundle.ReadScalarString(ObjectGraph.BundleKey).Map(b => Some(ObjectGraph.Parse(b)))
+            : FinSucc(Option<ObjectGraph>.None)
+        from keys in toSeq(all.Select((w, k) =>
         {
-            var layersWithWeights = all.Map(w => w.LayerIndex).Distinct().ToList();
-            var tensors = new List<(int Layer, NamedTensor Tensor)>();
-            for (var k = 0; k < all.Count; k++)
-            {
-                var w = all[k];
-                var what = $"{name}: layer {w.LayerIndex} ({Shapes.LayerType(spec.Layers[w.LayerIndex])}) {w.Name}";
-                var byIndex = $"variables/{k}/.ATTRIBUTES/VARIABLE_VALUE";
-                var byLayer = $"layer_with_weights-{layersWithWeights.IndexOf(w.LayerIndex)}/{w.Name}/.ATTRIBUTES/VARIABLE_VALUE";
-                var key = bundle.Entries.ContainsKey(byIndex) ? byIndex : byLayer;
-                var values = bundle.ReadFloat(key, w.Shape, what);
-                if (values.IsFail) return values.Map(_ => default(ModelWeights)!);
-                tensors.Add((w.LayerIndex, new NamedTensor(w.Name, w.Shape, (float[])values)));
-            }
-            return FinSucc(new ModelWeights(toSeq(tensors.GroupBy(t => t.Layer)
+            var what = $"{name}: layer {w.LayerIndex} ({Shapes.LayerType(spec.Layers[w.LayerIndex])}) {w.Name}";
+            return graph.Match(
+                g => g.WeightKey(w.LayerIndex, spec.Layers[w.LayerIndex], w.Name, what),
+                () => FinSucc(ConventionalKey(all, k, w, bundle))).Map(key => (Weight: w, Key: key, What: what));
+        })).Sequence()
+        select keys;
+
+    static string ConventionalKey(Seq<WeightSpec> all, int k, WeightSpec w, TensorBundle bundle)
+    {
+        var byIndex = $"variables/{k}/.ATTRIBUTES/VARIABLE_VALUE";
+        var layerOrdinal = all.Map(x => x.LayerIndex).Distinct().ToList().IndexOf(w.LayerIndex);
+        return bundle.Entries.ContainsKey(byIndex) ? byIndex : $"layer_with_weights-{layerOrdinal}/{w.Name}/.ATTRIBUTES/VARIABLE_VALUE";
+    }
+
+    static Fin<ModelWeights> ReadWeights(Sequential spec, TensorBundle bundle, Seq<(WeightSpec Weight, string Key, string What)> keys) =>
+        keys.Map(k => bundle.ReadFloat(k.Key, k.Weight.Shape, k.What).Map(v => (k.Weight.LayerIndex, Tensor: new NamedTensor(k.Weight.Name, k.Weight.Shape, v))))
+            .Sequence()
+            .Map(ts => new ModelWeights(toSeq(ts.GroupBy(t => t.LayerIndex)
                 .Select(g => new LayerWeights(g.Key, toSeq(g.Select(t => t.Tensor)).Strict()))).Strict()));
-        });
 }

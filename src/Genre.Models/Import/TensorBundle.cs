@@ -14,6 +14,7 @@ public sealed record BundleEntry(string Key, int DType, Seq<long> Shape, int Sha
 public sealed record TensorBundle(string Directory, Map<string, BundleEntry> Entries, byte[] Data)
 {
     public const int DtFloat = 1;
+    public const int DtString = 7;
 
     public static Fin<TensorBundle> Open(string variablesDir)
     {
@@ -23,12 +24,24 @@ public sealed record TensorBundle(string Directory, Map<string, BundleEntry> Ent
         if (!File.Exists(data)) return GenreError.Model($"{data}: missing (only single-shard bundles are supported)");
         try
         {
-            var entries = SsTable.ReadAll(File.ReadAllBytes(index), index)
-                .Where(e => e.Key.Length > 0)
-                .Select(e => ParseEntry(e.Key, e.Value));
+            var table = SsTable.ReadAll(File.ReadAllBytes(index), index);
+            var header = table.Where(e => e.Key.Length == 0).Select(e => CheckHeader(e.Value)).FirstOrDefault();
+            if (header is not null) return GenreError.Model($"{index}: {header}");
+            var entries = table.Where(e => e.Key.Length > 0).Select(e => ParseEntry(e.Key, e.Value));
             return new TensorBundle(variablesDir, toMap(entries.Select(e => (e.Key, e))), File.ReadAllBytes(data));
         }
         catch (InvalidDataException e) { return GenreError.Model($"{index}: {e.Message}"); }
+    }
+
+    /// <summary>BundleHeaderProto (num_shards = 1, endianness = 2): null when readable here (one shard, little-endian).</summary>
+    static string? CheckHeader(byte[] value)
+    {
+        var fields = ProtoReader.Fields(value).ToList();
+        var shards = fields.Where(f => f.Number == 1).Select(f => (long)f.Value).DefaultIfEmpty(1).First();
+        var bigEndian = fields.Any(f => f.Number == 2 && f.Value == 1);
+        return bigEndian ? "big-endian tensor bundles are not supported"
+            : shards != 1 ? $"bundles with {shards} shards are not supported (only variables.data-00000-of-00001)"
+            : null;
     }
 
     static BundleEntry ParseEntry(string key, byte[] value)
@@ -64,5 +77,30 @@ public sealed record TensorBundle(string Directory, Map<string, BundleEntry> Ent
         var values = new float[e.Size / 4];
         System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).CopyTo(values);
         return values;
+    }
+
+    /// <summary>
+    /// A scalar string tensor (e.g. the object graph). On disk: varint64 length, the masked crc32c of the length
+    /// (as uint32), then the bytes; the entry's crc32c covers the length (uint32), the length checksum and the bytes.
+    /// </summary>
+    public Fin<byte[]> ReadScalarString(string key)
+    {
+        if (Entries.Find(key).Case is not BundleEntry e) return GenreError.Model($"tensor '{key}' not found in {Directory}");
+        if (e.DType != DtString || !e.Shape.IsEmpty) return GenreError.Model($"tensor '{key}': expected a scalar string, got TF dtype {e.DType} shape ({string.Join(", ", e.Shape)})");
+        if (e.Shard != 0 || e.Offset < 0 || e.Size < 5 || e.Offset + e.Size > Data.Length)
+            return GenreError.Model($"tensor '{key}': entry points outside the data file (offset {e.Offset}, size {e.Size})");
+        var bytes = Data.AsSpan((int)e.Offset, (int)e.Size);
+        var i = 0;
+        ulong length;
+        try { length = ProtoReader.Varint(bytes, ref i); }
+        catch (InvalidDataException) { return GenreError.Model($"tensor '{key}': bad string length"); }
+        if ((ulong)i + 4 + length != (ulong)e.Size) return GenreError.Model($"tensor '{key}': string length {length} does not fit the entry size {e.Size}");
+        var lengthBytes = BitConverter.GetBytes((uint)length);
+        var stored = BitConverter.ToUInt32(bytes.Slice(i, 4));
+        var crc = Crc32c.Extend(0, lengthBytes);
+        if (Crc32c.Mask(crc) != stored) return GenreError.Model($"tensor '{key}': crc32c mismatch in the string lengths — the data file is corrupt");
+        crc = Crc32c.Extend(Crc32c.Extend(crc, bytes.Slice(i, 4)), bytes[(i + 4)..]);
+        if (Crc32c.Mask(crc) != e.MaskedCrc32c) return GenreError.Model($"tensor '{key}': crc32c mismatch (stored {e.MaskedCrc32c:x8}, computed {Crc32c.Mask(crc):x8}) — the data file is corrupt");
+        return bytes[(i + 4)..].ToArray();
     }
 }

@@ -5,7 +5,8 @@ Run from the repo root:  /usr/bin/python3 tests/golden/models/make_predictions.p
 Reads each SavedModel's config (keras_metadata.pb) and weights (variables.index SSTable + data shard) with its own small
 readers, preprocesses tests/golden/data/synthetic-small.csv exactly as the notebooks (pandas + scikit-learn), and writes
   <Model>.predictions.csv  row_id,predicted,probability   (test split; predicted = genre name; probability = max softmax)
-  <Model>.metrics.json     {"test_accuracy", "test_loss", "n"}  (loss = Keras' categorical cross-entropy on the softmax logits)
+  <Model>.metrics.json     {"test_accuracy", "test_loss", "n"}  (loss = Keras 2.5 categorical cross-entropy: softmax caches its logits (_keras_logits), so evaluate uses
+                                                        softmax_cross_entropy_with_logits, not the 1e-7-clipped probabilities)
 """
 import json, os, struct, sys
 import numpy as np, pandas as pd
@@ -43,22 +44,58 @@ def block(b, off, size):
         key = key[:sh] + data[i:i + ns]; i += ns
         yield key.decode(), data[i:i + vl]; i += vl
 
+CRC_TABLE = []
+for n in range(256):
+    c = n
+    for _ in range(8): c = (0x82F63B78 ^ (c >> 1)) if c & 1 else c >> 1
+    CRC_TABLE.append(c)
+
+def crc32c(data, crc=0):
+    crc ^= 0xffffffff
+    for b in data: crc = CRC_TABLE[(crc ^ b) & 0xff] ^ (crc >> 8)
+    return crc ^ 0xffffffff
+
+def masked(crc): return (((crc >> 15) | (crc << 17)) + 0xa282ead8) & 0xffffffff
+
 def bundle(vardir):
+    """All entries of the checkpoint: key -> (dtype, shape, raw bytes), each checked against its masked crc32c."""
     idx = open(os.path.join(vardir, 'variables.index'), 'rb').read()
     shard = open(os.path.join(vardir, 'variables.data-00000-of-00001'), 'rb').read()
+    assert struct.unpack('<Q', idx[-8:])[0] == 0xdb4775248b80fb57, 'not a table'
     foot, i = idx[-48:], 0
     _, i = varint(foot, i); _, i = varint(foot, i); io, i = varint(foot, i); isz, i = varint(foot, i)
     out = {}
     for _, h in block(idx, io, isz):
         ho, j = varint(h, 0); hs, j = varint(h, j)
+        assert idx[ho + hs] == 0, 'compressed block'
         for key, val in block(idx, ho, hs):
             if not key: continue
             e = dict(fields(val))
             shape = [dict(fields(d)).get(1, 0) for f, d in fields(e.get(2, b'')) if f == 2]
-            off, size = e.get(4, 0), e.get(5, 0)
-            if e.get(1) == 1:
-                out[key] = np.frombuffer(shard[off:off + size], dtype='<f4').reshape(shape)
+            raw = shard[e.get(4, 0):e.get(4, 0) + e.get(5, 0)]
+            if e.get(1) == 7:  # string: varint length, masked crc of the length (uint32), bytes
+                n, p = varint(raw, 0)
+                crc = crc32c(struct.pack('<I', n))
+                assert struct.unpack('<I', raw[p:p + 4])[0] == masked(crc), key
+                crc = crc32c(raw[p + 4:], crc32c(raw[p:p + 4], crc))
+                raw = raw[p + 4:]
+            else:
+                crc = crc32c(raw)
+            assert masked(crc) == e.get(6, 0), f'{key}: crc32c mismatch'
+            out[key] = (e.get(1), shape, raw)
     return out
+
+def object_graph(entries):
+    """TrackableObjectGraph: per node, children {local_name: node_id} and attributes {name: checkpoint_key}."""
+    nodes = []
+    for f, node in fields(entries['_CHECKPOINTABLE_OBJECT_GRAPH'][2]):
+        kids, attrs = {}, {}
+        for g, v in fields(node):
+            d = dict(fields(v))
+            if g == 1: kids[d.get(2, b'').decode()] = d.get(1, 0)
+            elif g == 2: attrs[d.get(1, b'').decode()] = d.get(3, b'').decode()
+        nodes.append((kids, attrs))
+    return nodes
 
 def config(path):
     for f, node in fields(open(path, 'rb').read()):
@@ -66,18 +103,20 @@ def config(path):
         if d.get(3) == b'root':
             return json.loads(d[5])['config']
 
-def weights_for(cfg, tensors):
-    layers, k, n = [], 0, 0
-    for L in cfg['layers']:
+def weights_for(cfg, entries):
+    """Each layer's weights, found as TensorFlow finds them: root -> layer-i -> [cell ->] weight -> VARIABLE_VALUE."""
+    graph, layers = object_graph(entries), []
+    for i, L in enumerate(l for l in cfg['layers'] if l['class_name'] != 'InputLayer'):
         cls, c = L['class_name'], L['config']
         names = {'Dense': ['kernel', 'bias'], 'LSTM': ['kernel', 'recurrent_kernel', 'bias']}.get(cls, [])
+        node = graph[0][0][f'layer-{i}']
+        if cls == 'LSTM': node = graph[node][0]['cell']
         ws = []
         for name in names:
-            key = f'variables/{k}/.ATTRIBUTES/VARIABLE_VALUE'
-            if key not in tensors: key = f'layer_with_weights-{n}/{name}/.ATTRIBUTES/VARIABLE_VALUE'
-            ws.append(tensors[key]); k += 1
-        if names: n += 1
-        if cls != 'InputLayer': layers.append((cls, c, ws))
+            dtype, shape, raw = entries[graph[graph[node][0][name]][1]['VARIABLE_VALUE']]
+            assert dtype == 1, name
+            ws.append(np.frombuffer(raw, dtype='<f4').reshape(shape))
+        layers.append((cls, c, ws))
     return layers
 
 def sigmoid(x): return (1 / (1 + np.exp(-x))).astype(np.float32)

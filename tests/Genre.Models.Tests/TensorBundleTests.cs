@@ -1,0 +1,198 @@
+using System.Text;
+using Genre.Models.Import;
+using static LanguageExt.Prelude;
+
+namespace Genre.Models.Tests;
+
+/// <summary>
+/// The SSTable and tensor-bundle readers on tables written here, byte by byte, in LevelDB's format (prefix-compressed
+/// keys, restart points, block trailers, footer) — independent of the authors' files.
+/// </summary>
+public class TensorBundleTests
+{
+    static byte[] Varint(ulong v)
+    {
+        var b = new List<byte>();
+        for (; v >= 0x80; v >>= 7) b.Add((byte)(v | 0x80));
+        b.Add((byte)v);
+        return b.ToArray();
+    }
+
+    static byte[] Cat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
+
+    /// <summary>A block: entries with the key prefix shared with the previous key, a full key every <paramref name="restartEvery"/> entries.</summary>
+    static byte[] Block(IReadOnlyList<(string Key, byte[] Value)> entries, int restartEvery)
+    {
+        var body = new List<byte>();
+        var restarts = new List<int>();
+        var previous = System.Array.Empty<byte>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var key = Encoding.UTF8.GetBytes(entries[i].Key);
+            var shared = 0;
+            if (i % restartEvery == 0) restarts.Add(body.Count);
+            else while (shared < Math.Min(key.Length, previous.Length) && key[shared] == previous[shared]) shared++;
+            body.AddRange(Cat(Varint((ulong)shared), Varint((ulong)(key.Length - shared)), Varint((ulong)entries[i].Value.Length)));
+            body.AddRange(key.Skip(shared));
+            body.AddRange(entries[i].Value);
+            previous = key;
+        }
+        if (restarts.Count == 0) restarts.Add(0);
+        foreach (var r in restarts) body.AddRange(BitConverter.GetBytes((uint)r));
+        body.AddRange(BitConverter.GetBytes((uint)restarts.Count));
+        return body.ToArray();
+    }
+
+    /// <summary>A whole table: data blocks of <paramref name="perBlock"/> entries, an empty metaindex, the index block, the footer.</summary>
+    public static byte[] Table(IReadOnlyList<(string Key, byte[] Value)> entries, int perBlock, int restartEvery = 2, byte compression = 0, ulong magic = 0xdb4775248b80fb57UL)
+    {
+        var file = new List<byte>();
+        var index = new List<(string, byte[])>();
+        (int Offset, int Size) Append(byte[] block, byte type)
+        {
+            var at = file.Count;
+            file.AddRange(block);
+            file.Add(type);
+            file.AddRange(BitConverter.GetBytes(0u));
+            return (at, block.Length);
+        }
+        foreach (var chunk in entries.Chunk(perBlock))
+        {
+            var (o, s) = Append(Block(chunk, restartEvery), compression);
+            index.Add((chunk[^1].Key, Cat(Varint((ulong)o), Varint((ulong)s))));
+        }
+        var meta = Append(Block([], 1), 0);
+        var idx = Append(Block(index, 1), 0);
+        var footer = Cat(Varint((ulong)meta.Offset), Varint((ulong)meta.Size), Varint((ulong)idx.Offset), Varint((ulong)idx.Size));
+        file.AddRange(footer);
+        file.AddRange(new byte[40 - footer.Length]);
+        file.AddRange(BitConverter.GetBytes(magic));
+        return file.ToArray();
+    }
+
+    static readonly (string, byte[])[] Keys =
+    [
+        ("layer_with_weights-0/bias/.ATTRIBUTES/VARIABLE_VALUE", [1]),
+        ("layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE", [2, 2]),
+        ("layer_with_weights-1/bias/.ATTRIBUTES/VARIABLE_VALUE", [3]),
+        ("layer_with_weights-1/kernel/.ATTRIBUTES/VARIABLE_VALUE", []),
+        ("variables/2/.ATTRIBUTES/VARIABLE_VALUE", [5, 5, 5]),
+        ("variables/3/.ATTRIBUTES/VARIABLE_VALUE", [6]),
+        ("variables/4/.ATTRIBUTES/VARIABLE_VALUE", [7]),
+    ];
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 2)]
+    [InlineData(7, 3)]
+    [InlineData(100, 16)]
+    public void Sstable_reads_every_key_and_value_in_order(int perBlock, int restartEvery)
+    {
+        var read = SsTable.ReadAll(Table(Keys, perBlock, restartEvery), "t");
+        Assert.Equal(Keys.Select(k => k.Item1), read.Select(r => r.Key));
+        Assert.Equal(Keys.Select(k => k.Item2), read.Select(r => r.Value));
+    }
+
+    [Fact]
+    public void Compressed_blocks_and_foreign_files_are_refused_by_name()
+    {
+        var compressed = Assert.Throws<InvalidDataException>(() => SsTable.ReadAll(Table(Keys, 3, compression: 1), "v.index"));
+        Assert.Equal("v.index: compressed blocks are not supported (type 1)", compressed.Message);
+        var magic = Assert.Throws<InvalidDataException>(() => SsTable.ReadAll(Table(Keys, 3, magic: 42), "v.index"));
+        Assert.Equal("v.index: not a TensorFlow table (bad magic)", magic.Message);
+        Assert.Throws<InvalidDataException>(() => SsTable.ReadAll(new byte[20], "v.index"));
+    }
+
+    // ---- bundles: BundleEntryProto values written here, tensors in a data shard beside them ----
+
+    static byte[] Entry(int dtype, int[] shape, long offset, long size, uint crc)
+    {
+        var dims = shape.Select(d => Cat([0x12], Varint((ulong)Cat([0x08], Varint((ulong)d)).Length), [0x08], Varint((ulong)d))).SelectMany(x => x).ToArray();
+        return Cat([0x08], Varint((ulong)dtype), [0x12], Varint((ulong)dims.Length), dims,
+            [0x20], Varint((ulong)offset), [0x28], Varint((ulong)size), [0x35], BitConverter.GetBytes(crc));
+    }
+
+    static string WriteBundle(IReadOnlyList<(string Key, byte[] Value)> entries, byte[] data, byte[]? header = null)
+    {
+        var dir = Support.TempDir();
+        var all = new List<(string, byte[])> { ("", header ?? [0x08, 0x01]) };
+        all.AddRange(entries.OrderBy(e => e.Key, StringComparer.Ordinal));
+        File.WriteAllBytes(Path.Combine(dir, "variables.index"), Table(all, 2));
+        File.WriteAllBytes(Path.Combine(dir, "variables.data-00000-of-00001"), data);
+        return dir;
+    }
+
+    static readonly float[] Kernel = [0.5f, -1.25f, 3f, 1e-3f, -0f, 7.75f];
+    static byte[] KernelBytes => Kernel.SelectMany(BitConverter.GetBytes).ToArray();
+
+    [Fact]
+    public void Float_tensors_are_read_after_their_dtype_shape_and_crc_are_checked()
+    {
+        var crc = Crc32c.Mask(Crc32c.Compute(KernelBytes));
+        var dir = WriteBundle([("k", Entry(1, [2, 3], 8, 24, crc)), ("bad", Entry(1, [2, 3], 8, 24, crc + 1))], Cat(new byte[8], KernelBytes));
+        var bundle = Support.Ok(TensorBundle.Open(dir));
+        Assert.Equal(Kernel, Support.Ok(bundle.ReadFloat("k", Seq(2, 3), "m: layer 0 (Dense) kernel")));
+        Assert.Equal("m: layer 0 (Dense) kernel: expected (3, 2), got (2, 3)", Support.Fail(bundle.ReadFloat("k", Seq(3, 2), "m: layer 0 (Dense) kernel")));
+        Assert.StartsWith("m: layer 0 (Dense) kernel: crc32c mismatch", Support.Fail(bundle.ReadFloat("bad", Seq(2, 3), "m: layer 0 (Dense) kernel")));
+        Assert.Contains("tensor 'nope' not found", Support.Fail(bundle.ReadFloat("nope", Seq(2, 3), "m: layer 0 (Dense) kernel")));
+    }
+
+    [Fact]
+    public void Wrong_dtypes_and_out_of_range_entries_are_model_errors()
+    {
+        var dir = WriteBundle([("d", Entry(2, [6], 0, 48, 0)), ("far", Entry(1, [2, 3], 100, 24, 0))], KernelBytes);
+        var bundle = Support.Ok(TensorBundle.Open(dir));
+        Assert.Equal("w: expected dtype float32, got TF dtype 2", Support.Fail(bundle.ReadFloat("d", Seq1(6), "w")));
+        Assert.Equal("w: entry points outside the data file (offset 100, size 24)", Support.Fail(bundle.ReadFloat("far", Seq(2, 3), "w")));
+        Assert.Equal(Genre.Data.GenreError.ModelCode, bundle.ReadFloat("far", Seq(2, 3), "w").Match(_ => 0, e => e.Code));
+    }
+
+    [Fact]
+    public void Headers_of_other_layouts_are_refused()
+    {
+        Assert.Contains("big-endian tensor bundles are not supported", Support.Fail(TensorBundle.Open(WriteBundle([], [], [0x08, 0x01, 0x10, 0x01]))));
+        Assert.Contains("bundles with 2 shards are not supported", Support.Fail(TensorBundle.Open(WriteBundle([], [], [0x08, 0x02]))));
+    }
+
+    [Fact]
+    public void Scalar_strings_carry_a_length_checksum_and_an_entry_checksum()
+    {
+        var text = "object graph bytes"u8.ToArray();
+        var length = BitConverter.GetBytes((uint)text.Length);
+        var lengthCrc = BitConverter.GetBytes(Crc32c.Mask(Crc32c.Compute(length)));
+        var payload = Cat(Varint((ulong)text.Length), lengthCrc, text);
+        var crc = Crc32c.Mask(Crc32c.Compute(Cat(length, lengthCrc, text)));
+        var dir = WriteBundle([("s", Entry(7, [], 0, payload.Length, crc)), ("t", Entry(7, [], 0, payload.Length, crc ^ 1))], payload);
+        var bundle = Support.Ok(TensorBundle.Open(dir));
+        Assert.Equal(text, Support.Ok(bundle.ReadScalarString("s")));
+        Assert.StartsWith("tensor 't': crc32c mismatch", Support.Fail(bundle.ReadScalarString("t")));
+    }
+}
+
+public class Crc32cTests
+{
+    [Fact]
+    public void Crc32c_matches_the_standard_check_value()
+    {
+        Assert.Equal(0xE3069283u, Crc32c.Compute("123456789"u8));
+        Assert.Equal(0u, Crc32c.Compute([]));
+        Assert.Equal(0x8A9136AAu, Crc32c.Compute(new byte[32])); // RFC 3720 B.4: 32 bytes of zeros
+        Assert.Equal(0x62A8AB43u, Crc32c.Compute(Enumerable.Repeat((byte)0xFF, 32).ToArray())); // 32 bytes of 0xFF
+    }
+
+    [Fact]
+    public void Extend_continues_a_crc_over_concatenated_bytes()
+    {
+        var data = Enumerable.Range(0, 1000).Select(i => (byte)(i * 7919)).ToArray();
+        for (var cut = 0; cut <= data.Length; cut += 97)
+            Assert.Equal(Crc32c.Compute(data), Crc32c.Extend(Crc32c.Compute(data.AsSpan(0, cut)), data.AsSpan(cut)));
+    }
+
+    [Fact]
+    public void Mask_is_tensorflows_rotation_plus_constant_and_unmask_inverts_it()
+    {
+        Assert.Equal(0xC78AB0E5u, Crc32c.Mask(0xE3069283u)); // ((c >> 15) | (c << 17)) + 0xa282ead8, computed in Python
+        Assert.NotEqual(0xE3069283u, Crc32c.Mask(0xE3069283u));
+        foreach (var c in new[] { 0u, 1u, 0xE3069283u, 0xFFFFFFFFu, 0x12345678u }) Assert.Equal(c, Crc32c.Unmask(Crc32c.Mask(c)));
+    }
+}
