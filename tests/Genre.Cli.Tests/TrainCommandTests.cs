@@ -1,0 +1,80 @@
+using System.Text.Json;
+
+namespace Genre.Cli.Tests;
+
+/// <summary><c>genre train</c>: what it prints and writes, --reduced, finished-run resume, and its error paths.</summary>
+public class TrainCommandTests
+{
+    static readonly string Data = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-tiny.csv");
+
+    static string Temp()
+    {
+        var d = Path.Combine(Path.GetTempPath(), "genre-cli-train", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(d);
+        return d;
+    }
+
+    [Fact]
+    public void Train_prints_an_epoch_line_per_epoch_and_writes_history_metrics_and_checkpoints()
+    {
+        var dir = Temp();
+        var r = GenreCli.Run("train", "--model", "rnn1", "--epochs", "3", "--batch-size", "50", "--seed", "4", "--threads", "1",
+            "--checkpoint-every", "2", "--data", Data, "--out", dir);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var epochLines = r.Stdout.Split('\n').Where(l => l.StartsWith("epoch ")).ToArray();
+        Assert.Equal(3, epochLines.Length);
+        Assert.All(epochLines, l => Assert.Matches(@"^epoch \d/3  loss \d+\.\d{4}  accuracy \d\.\d{4}  val_loss \d+\.\d{4}  val_accuracy \d\.\d{4}  \d+\.\d+s", l));
+        Assert.Matches(@"rnn1: test accuracy \d\.\d{8}", r.Stdout);
+
+        using var history = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "history.json")));
+        Assert.Equal(3, history.RootElement.GetArrayLength());
+        Assert.All(history.RootElement.EnumerateArray(), e => Assert.True(e.GetProperty("val_loss").GetDouble() > 0));
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")));
+        Assert.Equal(3, metrics.RootElement.GetProperty("epochs").GetInt32());
+        Assert.InRange(metrics.RootElement.GetProperty("test_accuracy").GetDouble(), 0, 1);
+        // every 2 epochs and at the end; the two newest kept; no temporary files anywhere
+        Assert.Equal(["epoch-00002.ckpt", "epoch-00003.ckpt"], Directory.GetFiles(Path.Combine(dir, "checkpoints")).Select(Path.GetFileName).Order().ToArray());
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Reduced_training_sizes_the_output_layer_to_the_merged_genres_and_a_finished_run_resumes_to_itself()
+    {
+        var dir = Temp();
+        string[] args = ["train", "--model", "dnn1", "--reduced", "--epochs", "2", "--batch-size", "64", "--threads", "1", "--data", Data, "--out", dir, "--quiet"];
+        var r = GenreCli.Run(args);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var spec = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "model.json")));
+        var last = spec.RootElement.GetProperty("layers").EnumerateArray().Last();
+        Assert.True(last.GetProperty("units").GetInt32() < 114, "the report's mapping merges genres away");
+        var weights = File.ReadAllBytes(Path.Combine(dir, "weights.bin"));
+
+        var again = GenreCli.Run([.. args, "--resume"]);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Equal(weights, File.ReadAllBytes(Path.Combine(dir, "weights.bin")));
+    }
+
+    [Fact]
+    public void Resuming_with_another_model_is_a_one_line_model_error()
+    {
+        var dir = Temp();
+        Assert.Equal(0, GenreCli.Run("train", "--model", "dnn1", "--epochs", "1", "--batch-size", "64", "--threads", "1", "--data", Data, "--out", dir, "--quiet").ExitCode);
+        var r = GenreCli.Run("train", "--model", "dnn2", "--epochs", "2", "--batch-size", "64", "--threads", "1", "--data", Data, "--out", dir, "--resume", "--quiet");
+        Assert.Equal(5, r.ExitCode);
+        Assert.Contains("epoch-00001.ckpt", r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("--epochs", "-1")]
+    [InlineData("--batch-size", "0")]
+    [InlineData("--checkpoint-every", "0")]
+    [InlineData("--epochs", "many")]
+    public void Bad_numbers_are_usage_errors(string option, string value)
+    {
+        var r = GenreCli.Run("train", "--model", "dnn1", option, value, "--data", Data, "--out", Temp());
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(option.TrimStart('-'), r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stderr);
+    }
+}
