@@ -1,0 +1,43 @@
+namespace Genre.Cli.Tests;
+
+/// <summary><c>genre summary --model NAME</c>: Keras' table for every model the CLI knows.</summary>
+public class SummaryCommandTests
+{
+    [Theory]
+    [InlineData("rnn1", "115,654", "lstm (LSTM)                  (None, 80)                105920    ")]
+    [InlineData("rnn2", "182,054", "lstm_1 (LSTM)                (None, 150)               138600    ")]
+    [InlineData("dnn1", "79,264", "dense_4 (Dense)              (None, 114)               17214     ")]
+    [InlineData("dnn2", "79,264", "dropout (Dropout)            (None, 100)               0         ")]
+    [InlineData("mlp", "79,264", "dense (Dense)                (None, 100)               1600      ")]
+    [InlineData("reduced-rnn1", "111,766", "dense_1 (Dense)              (None, 66)                5346      ")]
+    [InlineData("softmax", "1,824", "dense (Dense)                (None, 114)               1824      ")]
+    public void Summary_prints_the_layers_and_keras_param_counts(string model, string total, string row)
+    {
+        var r = GenreCli.Run("summary", "--model", model);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var lines = r.Stdout.Split('\n');
+        Assert.Contains(row, lines);
+        Assert.Contains($"Total params: {total}", lines);
+        Assert.Contains($"Trainable params: {total}", lines);
+        Assert.Contains("Non-trainable params: 0", lines);
+        Assert.Contains("Layer (type)                 Output Shape              Param #   ", lines);
+        Assert.Empty(r.Stderr);
+    }
+
+    [Fact]
+    public void Without_a_model_it_is_a_usage_error_listing_the_names()
+    {
+        var r = GenreCli.Run("summary");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("rnn1, rnn2, dnn1, dnn2, reduced-rnn1", r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void An_unknown_model_names_the_known_ones()
+    {
+        var r = GenreCli.Run("summary", "--model", "rnn3");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("unknown model 'rnn3' (known: softmax, mlp, rnn1, rnn2, dnn1, dnn2, reduced-rnn1)", r.Stderr);
+    }
+}
