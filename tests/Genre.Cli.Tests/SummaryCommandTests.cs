@@ -29,7 +29,7 @@ public class SummaryCommandTests
     {
         var r = GenreCli.Run("summary");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("rnn1, rnn2, dnn1, dnn2, reduced-rnn1", r.Stderr);
+        Assert.Contains("rnn1, rnn2, dnn1, dnn2, reduced-rnn1) or --saved-model DIR is required", r.Stderr);
         Assert.Single(r.Stderr.Trim().Split('\n'));
     }
 
@@ -39,5 +39,25 @@ public class SummaryCommandTests
         var r = GenreCli.Run("summary", "--model", "rnn3");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("unknown model 'rnn3' (known: softmax, mlp, rnn1, rnn2, dnn1, dnn2, reduced-rnn1)", r.Stderr);
+    }
+}
+
+/// <summary><c>genre summary --saved-model DIR</c> on the authors' models: the report's param counts after a checked import.</summary>
+public class SavedModelSummaryTests
+{
+    [SharedTheory]
+    [InlineData("RNN1net", "115,654", "lstm (LSTM)                  (None, 80)                105920    ")]
+    [InlineData("RNN2net", "182,054", "lstm_1 (LSTM)                (None, 150)               138600    ")]
+    [InlineData("DNN1net", "79,264", "dense_4 (Dense)              (None, 114)               17214     ")]
+    [InlineData("DNN2net", "79,264", "dropout (Dropout)            (None, 100)               0         ")]
+    [InlineData("reducedRNNnet", "111,766", "dense_1 (Dense)              (None, 66)                5346      ")]
+    public void Imported_models_have_the_reports_param_counts(string model, string total, string row)
+    {
+        var r = GenreCli.Run("summary", "--saved-model", Path.Combine(GenreCli.SharedReference, "authors-models", model));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var lines = r.Stdout.Split('\n');
+        Assert.Equal($"Model: \"{model}\"", lines[0]);
+        Assert.Contains(row, lines);
+        Assert.Contains($"Total params: {total}", lines);
     }
 }

@@ -1,17 +1,23 @@
+using Genre.Data;
 using Genre.Models;
+using Genre.Models.Import;
 using LanguageExt;
 
 namespace Genre.Cli.Commands;
 
-/// <summary><c>genre summary --model NAME</c>: Keras' model.summary() of one of the report's models.</summary>
+/// <summary>
+/// <c>genre summary --model NAME</c>: Keras' model.summary() of one of the report's models;
+/// <c>genre summary --saved-model DIR</c>: the same table for a TF2 SavedModel, after importing (and checking) its weights.
+/// </summary>
 public static class SummaryCommand
 {
-    public static readonly Verb Verb = new("summary", $"print the Keras summary of a model (--model {string.Join("|", Zoo.Names)})", Run);
+    public static readonly Verb Verb = new("summary", $"print the Keras summary of a model (--model {string.Join("|", Zoo.Names)} | --saved-model DIR)", Run);
 
     static Fin<int> Run(Args args) =>
-        from a in args.Only("model")
-        from name in a.Get("model").ToFin(Genre.Data.GenreError.Usage($"summary: --model is required ({string.Join(", ", Zoo.Names)})"))
-        from spec in Zoo.ByName(name)
+        from a in args.Only("model", "saved-model")
+        from spec in a.Get("saved-model").Match(
+            dir => SavedModel.Load(dir).Map(m => m.Spec),
+            () => a.Get("model").ToFin(GenreError.Usage($"summary: --model NAME ({string.Join(", ", Zoo.Names)}) or --saved-model DIR is required")).Bind(Zoo.ByName))
         from text in Summary.Of(spec)
         select Print(text);
 
