@@ -26,20 +26,24 @@ public sealed record GenreMapping(Map<string, string> Merges)
 
     static IEnumerable<(string Source, string Target)> Targets(string target, params string[] sources) => sources.Select(s => (s, target));
 
-    public static Validation<Error, GenreMapping> Create(IEnumerable<(string Source, string Target)> pairs, string origin = "mapping")
+    public static Validation<Error, GenreMapping> Create(IEnumerable<(string Source, string Target)> pairs, string origin = "mapping") =>
+        Create(pairs.Select(p => (p.Source, p.Target, origin)));
+
+    /// <summary>Pairs with the place each came from (e.g. "file:line"), which the errors name.</summary>
+    static Validation<Error, GenreMapping> Create(IEnumerable<(string Source, string Target, string Place)> pairs)
     {
         var list = pairs.ToList();
         var errors = new List<Error>();
         var sources = list.Select(p => p.Source).ToHashSet(StringComparer.Ordinal);
         foreach (var dup in list.GroupBy(p => p.Source, StringComparer.Ordinal).Where(g => g.Count() > 1))
-            errors.Add(GenreError.Data($"{origin}: genre '{dup.Key}' is mapped more than once ({string.Join(", ", dup.Select(p => p.Target))})"));
-        foreach (var (s, t) in list.Where(p => p.Source == p.Target))
-            errors.Add(GenreError.Data($"{origin}: genre '{s}' is mapped to itself"));
-        foreach (var (s, t) in list.Where(p => p.Source != p.Target && sources.Contains(p.Target)).DistinctBy(p => p.Target))
-            errors.Add(GenreError.Data($"{origin}: target '{t}' (of '{s}') is itself merged away"));
+            errors.Add(GenreError.Data($"{dup.ElementAt(1).Place}: genre '{dup.Key}' is mapped more than once ({string.Join(", ", dup.Select(p => p.Target))})"));
+        foreach (var (s, _, place) in list.Where(p => p.Source == p.Target))
+            errors.Add(GenreError.Data($"{place}: genre '{s}' is mapped to itself"));
+        foreach (var (s, t, place) in list.Where(p => p.Source != p.Target && sources.Contains(p.Target)).DistinctBy(p => p.Target))
+            errors.Add(GenreError.Data($"{place}: target '{t}' (of '{s}') is itself merged away"));
         return errors.Count > 0
             ? Fail<Error, GenreMapping>(toSeq(errors))
-            : Success<Error, GenreMapping>(new GenreMapping(toMap(list.DistinctBy(p => p.Source))));
+            : Success<Error, GenreMapping>(new GenreMapping(toMap(list.Select(p => (p.Source, p.Target)))));
     }
 
     /// <summary>Every genre the mapping names must be one of <paramref name="known"/>.</summary>
@@ -58,7 +62,18 @@ public sealed record GenreMapping(Map<string, string> Merges)
     /// <summary>Genres removed by the mapping (its sources).</summary>
     public Set<string> MergedAway => toSet(Merges.Keys);
 
-    /// <summary>First this, then <paramref name="then"/>: g ↦ then(this(g)), with identities dropped.</summary>
+    /// <summary>
+    /// First <paramref name="first"/>, then <paramref name="second"/> (as two <c>.replace</c> calls in a row), validated:
+    /// fails when <paramref name="second"/> merges a genre into one that <paramref name="first"/> merged away, since the
+    /// result would not be a reduction (applying it twice would differ from applying it once).
+    /// </summary>
+    public static Validation<Error, GenreMapping> Compose(GenreMapping first, GenreMapping second) =>
+        Create(first.Compose(second).Merges.AsEnumerable().Select(p => (p.Key, p.Value)), "composed mapping");
+
+    /// <summary>
+    /// First this, then <paramref name="then"/>: g ↦ then(this(g)), with identities dropped. This is the composed function
+    /// as it is; use the static <see cref="Compose(GenreMapping, GenreMapping)"/> to have it checked as a reduction.
+    /// </summary>
     public GenreMapping Compose(GenreMapping then)
     {
         var keys = Merges.Keys.Concat(then.Merges.Keys).Distinct();
@@ -66,12 +81,12 @@ public sealed record GenreMapping(Map<string, string> Merges)
         return new GenreMapping(toMap(pairs));
     }
 
-    /// <summary>Reads "source,target" lines (a header line "source,target" and blank lines are skipped).</summary>
+    /// <summary>Reads "source,target" lines (a header line "source,target" and blank lines are skipped); errors name file:line.</summary>
     public static Validation<Error, GenreMapping> Load(string path)
     {
         if (!File.Exists(path)) return Fail<Error, GenreMapping>(GenreError.Io($"{path}: file not found"));
         var lines = File.ReadAllLines(path);
-        var pairs = new List<(string, string)>();
+        var pairs = new List<(string, string, string)>();
         var errors = new List<Error>();
         for (var i = 0; i < lines.Length; i++)
         {
@@ -80,8 +95,8 @@ public sealed record GenreMapping(Map<string, string> Merges)
             var parts = line.Split(',');
             if (parts.Length != 2 || parts[0].Trim().Length == 0 || parts[1].Trim().Length == 0)
                 errors.Add(GenreError.Data($"{path}:{i + 1}: expected 'source,target', got '{line}'"));
-            else pairs.Add((parts[0].Trim(), parts[1].Trim()));
+            else pairs.Add((parts[0].Trim(), parts[1].Trim(), $"{path}:{i + 1}"));
         }
-        return errors.Count > 0 ? Fail<Error, GenreMapping>(toSeq(errors)) : Create(pairs, path);
+        return errors.Count > 0 ? Fail<Error, GenreMapping>(toSeq(errors)) : Create(pairs);
     }
 }

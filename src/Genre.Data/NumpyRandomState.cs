@@ -10,14 +10,25 @@ public sealed class NumpyRandomState
 {
     const int N = 624, M = 397;
     const uint MatrixA = 0x9908b0df, UpperMask = 0x80000000, LowerMask = 0x7fffffff;
-    readonly uint[] mt = new uint[N];
+    readonly uint[] mt;
     int pos;
 
     public NumpyRandomState(uint seed)
     {
-        mt[0] = seed;
-        for (var i = 1; i < N; i++) mt[i] = 1812433253u * (mt[i - 1] ^ (mt[i - 1] >> 30)) + (uint)i;
+        mt = InitialKey(seed);
         pos = N;
+    }
+
+    /// <summary>
+    /// MT19937's <c>init_genrand(seed)</c>: the 624-word key right after seeding, as numpy's <c>get_state()[1]</c>.
+    /// (numpy's <c>_legacy_seeding</c> uses this for a scalar integer seed; <c>init_by_array</c> only for array seeds.)
+    /// </summary>
+    public static uint[] InitialKey(uint seed)
+    {
+        var key = new uint[N];
+        key[0] = seed;
+        for (var i = 1; i < N; i++) key[i] = 1812433253u * (key[i - 1] ^ (key[i - 1] >> 30)) + (uint)i;
+        return key;
     }
 
     public uint NextUInt32()

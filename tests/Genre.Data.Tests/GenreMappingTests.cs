@@ -4,7 +4,7 @@ using static LanguageExt.Prelude;
 
 namespace Genre.Data.Tests;
 
-public class MappingTests
+public class GenreMappingTests
 {
     [Fact]
     public void Report_mapping_reduces_114_genres_to_66()
@@ -57,12 +57,72 @@ public class MappingTests
     }
 
     [Fact]
-    public void Label_encoder_sorts_ordinally()
+    public void Report_mapping_is_the_notebooks_replace_calls()
     {
-        var enc = LabelEncoding.Fit(["pop", "indie-pop", "indie", "Pop", "pop-film"]);
-        Assert.Equal(Seq("Pop", "indie", "indie-pop", "pop", "pop-film"), enc.Classes);
-        Assert.Equal(3, TestFiles.Ok(enc.Encode("pop")));
-        Assert.True(enc.Encode("rock").IsFail);
-        Assert.Equal(KaggleGenres.Sorted, LabelEncoding.Fit(KaggleGenres.FileOrder).Classes);
+        // report-mapping.csv is read by make_golden.py from Spotify_Classification_reduce_genre.ipynb's .replace([...], target) calls
+        var fromNotebook = TestFiles.Ok(GenreMapping.Load(TestFiles.Golden("report-mapping.csv")));
+        Assert.Equal(fromNotebook.Merges, GenreMapping.Report.Merges);
+        Assert.Equal(toSet(new[] { "pop", "country", "rock", "house", "dance" }), toSet(GenreMapping.Report.Merges.Values));
+    }
+
+    [Fact]
+    public void Reduced_genres_are_the_66_the_notebook_printed()
+    {
+        var printed = File.ReadAllLines(TestFiles.Golden("report-reduced-genres.txt"));
+        Assert.Equal(66, printed.Length);
+        Assert.Equal(toSet(printed), toSet(KaggleGenres.FileOrder.Map(GenreMapping.Report.Apply)));
+        Assert.Equal(114 - GenreMapping.Report.MergedAway.Count, printed.Length);
+    }
+
+    [Fact]
+    public void Report_mapping_is_idempotent_and_identity_changes_nothing()
+    {
+        foreach (var g in KaggleGenres.FileOrder)
+        {
+            Assert.Equal(GenreMapping.Report.Apply(g), GenreMapping.Report.Apply(GenreMapping.Report.Apply(g)));
+            Assert.Equal(g, GenreMapping.Identity.Apply(g));
+        }
+        Assert.Equal("no-such-genre", GenreMapping.Report.Apply("no-such-genre"));   // total: unmapped → itself
+    }
+
+    [Fact]
+    public void Validated_compose_refuses_merging_into_a_genre_merged_away_before()
+    {
+        var first = TestFiles.Ok(GenreMapping.Create([("c", "x")]));
+        var second = TestFiles.Ok(GenreMapping.Create([("a", "c")]));
+        // as a function the composition is a → c, c → x; but then "c" is both a target and merged away
+        Assert.Equal("c", first.Compose(second).Apply("a"));
+        var e = Assert.Single(TestFiles.Errors(GenreMapping.Compose(first, second)));
+        Assert.Equal("composed mapping: target 'c' (of 'a') is itself merged away", e);
+
+        var ok = TestFiles.Ok(GenreMapping.Compose(first, TestFiles.Ok(GenreMapping.Create([("x", "y"), ("b", "y")]))));
+        Assert.Equal(toMap(new[] { ("c", "y"), ("x", "y"), ("b", "y") }), ok.Merges);
+    }
+
+    [Fact]
+    public void Composing_the_notebooks_five_replace_calls_gives_the_report_mapping()
+    {
+        var steps = GenreMapping.Report.Merges.AsEnumerable().GroupBy(p => p.Value)
+            .Select(g => TestFiles.Ok(GenreMapping.Create(g.Select(p => (p.Key, p.Value))))).ToList();
+        Assert.Equal(5, steps.Count);
+        var composed = steps.Aggregate(GenreMapping.Identity, (acc, m) => TestFiles.Ok(GenreMapping.Compose(acc, m)));
+        Assert.Equal(GenreMapping.Report.Merges, composed.Merges);
+    }
+
+    [Fact]
+    public void Mapping_file_errors_name_the_file()
+    {
+        var dir = TestFiles.TempDir();
+        var missing = Path.Combine(dir, "nope.csv");
+        var e = GenreMapping.Load(missing).Match(_ => throw new Exception("expected failure"), errs => errs.Head);
+        Assert.Equal($"{missing}: file not found", e.Message);
+        Assert.Equal(GenreError.IoCode, e.Code);
+
+        var path = Path.Combine(dir, "m.csv");
+        File.WriteAllText(path, "source,target\n\nk-pop,pop\nk-pop,rock\n");
+        var dup = Assert.Single(TestFiles.Errors(GenreMapping.Load(path)));
+        Assert.Equal($"{path}:4: genre 'k-pop' is mapped more than once (pop, rock)", dup);
+        File.WriteAllText(path, "k-pop,pop\npop,dance\n");
+        Assert.Equal($"{path}:1: target 'pop' (of 'k-pop') is itself merged away", Assert.Single(TestFiles.Errors(GenreMapping.Load(path))));
     }
 }
