@@ -42,7 +42,11 @@ public static class Cleaning
                 && a.Loudness.Equals(b.Loudness) && a.Mode == b.Mode && a.Speechiness.Equals(b.Speechiness)
                 && a.Acousticness.Equals(b.Acousticness) && a.Instrumentalness.Equals(b.Instrumentalness) && a.Liveness.Equals(b.Liveness)
                 && a.Valence.Equals(b.Valence) && a.Tempo.Equals(b.Tempo) && a.TimeSignature == b.TimeSignature
-                && a.Artists == b.Artists && a.AlbumName == b.AlbumName && a.TrackName == b.TrackName);
+                && Same(a.Artists, b.Artists) && Same(a.AlbumName, b.AlbumName) && Same(a.TrackName, b.TrackName));
+
+        // Compares the options' contents directly: Option's own == resolves LanguageExt's Eq class on first use, which costs
+        // about a second of reflection in a fresh process.
+        static bool Same(Option<string> x, Option<string> y) => x.Case is string s ? y.Case is string t && s == t : y.IsNone;
         public int GetHashCode(Track t) => HashCode.Combine(t.TrackId, t.TrackGenre, t.DurationMs, t.Danceability, t.Energy, t.Tempo, t.Popularity);
     }
 }

@@ -38,23 +38,30 @@ public static class TrackCsv
         return Read(reader, fileName);
     }
 
+    // The header is read as an ordinary row (HasHeader = false): Sep would throw on a repeated column name, and a bad
+    // header must come back as a one-line data error like any other.
     static SepReaderOptions Options() =>
-        Sep.New(',').Reader(o => o with { Unescape = true, DisableColCountCheck = true, HasHeader = true });
+        Sep.New(',').Reader(o => o with { Unescape = true, DisableColCountCheck = true, HasHeader = false });
 
     static Validation<Error, Seq<Track>> Read(SepReader reader, string file)
     {
-        var header = reader.Header.ColNames.Select(c => c.TrimStart('\uFEFF')).ToArray();
-        var headerError = CheckHeader(header, file);
-        if (headerError.IsSome) return Fail<Error, Seq<Track>>((Error)headerError);
-
         var tracks = new List<Track>(1 << 17);
-        var errors = new List<Error>();
-        var dropped = 0;
+        var errors = new ErrorLog(file);
         var genres = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sawHeader = false;
         foreach (var row in reader)
         {
-            var line = row.LineNumberFrom;
-            var cells = new CellReader(file, line, errors);
+            if (!sawHeader)
+            {
+                sawHeader = true;
+                var header = new string[row.ColCount];
+                for (var i = 0; i < header.Length; i++) header[i] = row[i].ToString().TrimStart('\uFEFF');
+                var headerError = CheckHeader(header, file);
+                if (headerError.IsSome) return Fail<Error, Seq<Track>>((Error)headerError);
+                continue;
+            }
+            if (row.ColCount == 1 && row.Span.Length == 0) continue; // a blank line: pandas skips it (skip_blank_lines)
+            var cells = new CellReader(file, row.LineNumberFrom, errors);
             if (row.ColCount != Track.Columns.Count)
             {
                 cells.Fail(row.ColCount < Track.Columns.Count ? Track.Columns[row.ColCount] : "(extra)",
@@ -63,16 +70,30 @@ public static class TrackCsv
             else
             {
                 var t = ParseRow(row, cells, genres);
-                if (t is not null) tracks.Add(t);
+                if (t is not null && errors.Total == 0) tracks.Add(t);
             }
-            if (errors.Count > MaxErrors) { dropped++; errors.RemoveAt(errors.Count - 1); }
         }
-        if (errors.Count > 0)
+        if (!sawHeader) return Fail<Error, Seq<Track>>(GenreError.Data($"{file}:1: empty file (expected the Kaggle header)"));
+        return errors.Total > 0
+            ? Fail<Error, Seq<Track>>(errors.Reported)
+            : Success<Error, Seq<Track>>(toSeq(tracks).Strict());
+    }
+
+    /// <summary>Keeps the first <see cref="MaxErrors"/> errors and counts the rest, so a wholly wrong file stays readable.</summary>
+    sealed class ErrorLog(string file)
+    {
+        readonly List<Error> shown = [];
+        public int Total { get; private set; }
+
+        public void Add(Error e)
         {
-            if (dropped > 0) errors.Add(GenreError.Data($"{file}: {dropped} more bad row(s) not shown"));
-            return Fail<Error, Seq<Track>>(Seq(errors));
+            Total++;
+            if (shown.Count < MaxErrors) shown.Add(e);
         }
-        return Success<Error, Seq<Track>>(toSeq(tracks).Strict());
+
+        public Seq<Error> Reported => Total > shown.Count
+            ? toSeq(shown).Add(GenreError.Data($"{file}: {Total - shown.Count} more error(s) not shown ({Total} in all)"))
+            : toSeq(shown);
     }
 
     static Option<Error> CheckHeader(string[] header, string file)
@@ -80,10 +101,13 @@ public static class TrackCsv
         var expected = Track.Columns;
         var missing = expected.Filter(c => !header.Contains(c)).Map(c => c == "" ? "(unnamed index)" : c).ToList();
         var extra = header.Where(h => !expected.Contains(h)).ToList();
-        if (missing.Count == 0 && extra.Count == 0 && header.SequenceEqual(expected)) return None;
+        var repeated = header.Where(h => expected.Contains(h)).GroupBy(h => h).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (header.SequenceEqual(expected)) return None;
+        static string Name(string c) => c == "" ? "(unnamed)" : c;
         var parts = new List<string>();
         if (missing.Count > 0) parts.Add($"missing column(s) {string.Join(", ", missing)}");
-        if (extra.Count > 0) parts.Add($"unexpected column(s) {string.Join(", ", extra.Select(e => e == "" ? "(unnamed)" : e))}");
+        if (extra.Count > 0) parts.Add($"unexpected column(s) {string.Join(", ", extra.Select(Name))}");
+        if (repeated.Count > 0) parts.Add($"repeated column(s) {string.Join(", ", repeated.Select(Name))}");
         if (parts.Count == 0) parts.Add("columns are out of order");
         return GenreError.Data($"{file}:1: header is not the Kaggle header: {string.Join("; ", parts)}");
     }
@@ -122,9 +146,9 @@ public static class TrackCsv
     static Option<string> OptionalText(ReadOnlySpan<char> s) => s.Length == 0 ? None : Some(s.ToString());
 
     /// <summary>Parses cells of one row, recording one error per bad cell.</summary>
-    sealed class CellReader(string file, int line, List<Error> errors)
+    sealed class CellReader(string file, int line, ErrorLog errors)
     {
-        public int ErrorCount => errors.Count;
+        public int ErrorCount => errors.Total;
 
         public void Fail(string column, string message) => errors.Add(GenreError.Cell(file, line, column == "" ? "(index)" : column, message));
 

@@ -89,12 +89,82 @@ public class CsvTests
     }
 
     [Fact]
-    public void Error_collection_is_capped()
+    public void Error_collection_is_capped_even_when_rows_have_several_bad_cells()
     {
-        var rows = Enumerable.Range(0, 100).Select(i => Row(i).Replace(",73,", ",x,"));
+        var rows = Enumerable.Range(0, 100).Select(i => Row(i).Replace(",73,", ",x,").Replace("87.917", "fast"));
         var errors = TestFiles.Errors(TrackCsv.Parse(Header + "\n" + string.Join("\n", rows) + "\n", "many.csv"));
         Assert.Equal(TrackCsv.MaxErrors + 1, errors.Count);
-        Assert.Contains("80 more bad row(s)", errors.Last());
+        Assert.Equal("many.csv:2: column 'popularity': 'x' is not an integer", errors[0]);
+        Assert.Equal("many.csv:2: column 'tempo': 'fast' is not a number", errors[1]);
+        Assert.Equal("many.csv: 180 more error(s) not shown (200 in all)", errors.Last());
+    }
+
+    [Fact]
+    public void A_repeated_header_column_is_a_header_error_not_an_exception()
+    {
+        var e = Assert.Single(TestFiles.Errors(TrackCsv.Parse(Header.Replace(",tempo,", ",energy,") + "\n" + Row(0) + "\n", "dup.csv")));
+        Assert.Equal("dup.csv:1: header is not the Kaggle header: missing column(s) tempo; repeated column(s) energy", e);
+    }
+
+    [Fact]
+    public void Columns_out_of_order_are_a_header_error()
+    {
+        var e = Assert.Single(TestFiles.Errors(TrackCsv.Parse(Header.Replace("tempo,time_signature", "time_signature,tempo") + "\n", "o.csv")));
+        Assert.Equal("o.csv:1: header is not the Kaggle header: columns are out of order", e);
+    }
+
+    [Fact]
+    public void Quoted_line_breaks_stay_in_the_field_and_later_line_numbers_count_them()
+    {
+        var text = Header + "\n" + Row(0).Replace("Comedy,Comedy", "\"Two\nlines\",\"a \"\"b\"\", c\"") + "\n" + Row(1).Replace(",73,", ",x,") + "\n";
+        var e = Assert.Single(TestFiles.Errors(TrackCsv.Parse(text, "nl.csv")));
+        Assert.Equal("nl.csv:4: column 'popularity': 'x' is not an integer", e);
+        var t = TestFiles.Ok(TrackCsv.Parse(Header + "\n" + Row(0).Replace("Comedy,Comedy", "\"Two\nlines\",\"a \"\"b\"\", c\"") + "\n", "nl.csv")).Single();
+        Assert.Equal(Some("Two\nlines"), t.AlbumName);
+        Assert.Equal(Some("a \"b\", c"), t.TrackName);
+    }
+
+    [Fact]
+    public void Crlf_line_ends_and_blank_lines_are_read_as_pandas_reads_them()
+    {
+        var crlf = TestFiles.Ok(TrackCsv.Parse(Header + "\r\n" + Row(0) + "\r\n" + Row(1) + "\r\n", "c.csv"));
+        Assert.Equal(Seq(0L, 1L), crlf.Map(t => t.RowId));
+        Assert.Equal("acoustic", crlf[1].TrackGenre);
+        var blank = TestFiles.Ok(TrackCsv.Parse(Header + "\n" + Row(0) + "\n\n" + Row(1) + "\n\n", "b.csv"));
+        Assert.Equal(Seq(0L, 1L), blank.Map(t => t.RowId));
+    }
+
+    [Fact]
+    public void A_file_with_a_bom_loads_and_header_without_line_end_is_an_empty_table()
+    {
+        var dir = TestFiles.TempDir();
+        var path = Path.Combine(dir, "bom.csv");
+        File.WriteAllText(path, Header + "\n" + Row(5) + "\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(0xEF, File.ReadAllBytes(path)[0]);
+        Assert.Equal(5, TestFiles.Ok(TrackCsv.Load(path)).Single().RowId);
+        Assert.Empty(TestFiles.Ok(TrackCsv.Parse(Header, "h.csv")));
+    }
+
+    [Fact]
+    public void More_bad_cells_name_line_and_column()
+    {
+        var text = Header + "\n" +
+            Row(0).Replace(",73,", ",73.0,") + "\n" +
+            Row(1).Replace("87.917", "1e400") + "\n" +
+            Row(2).Replace(",acoustic", ",") + "\n" +
+            Row(3).Replace("5SuOikwiRyPMVoIQDJUgSV", "") + "\n" +
+            Row(4) + ",extra\n" +
+            Row(5).Replace("0.676", "-Infinity") + "\n" +
+            "x" + Row(6) + "\n";
+        var errors = TestFiles.Errors(TrackCsv.Parse(text, "m.csv"));
+        Assert.Equal(Seq(
+            "m.csv:2: column 'popularity': '73.0' is not an integer",
+            "m.csv:3: column 'tempo': '1e400' is not a finite number",
+            "m.csv:4: column 'track_genre': empty value",
+            "m.csv:5: column 'track_id': empty value",
+            "m.csv:6: column '(extra)': expected 21 fields, found 22",
+            "m.csv:7: column 'danceability': '-Infinity' is not a finite number",
+            "m.csv:8: column '(index)': 'x6' is not an integer"), errors);
     }
 
     [Fact]
