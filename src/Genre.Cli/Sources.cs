@@ -10,7 +10,9 @@ public static class Sources
         DataSource.Resolve(a.Get("data")).Map(s =>
         {
             if (s.IsSynthetic)
-                Console.Error.WriteLine($"notice: no real dataset found (--data, ${DataSource.EnvironmentVariable}, {DataSource.DefaultPath}); using {s.Describe()} at {s.Path}");
+                Console.Error.WriteLine(a.Get("data").IsSome || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(DataSource.EnvironmentVariable))
+                    ? $"notice: {s.Path} is {s.Describe()}"
+                    : $"notice: no real dataset found (--data, ${DataSource.EnvironmentVariable}, {DataSource.DefaultPath}); using {s.Describe()} at {s.Path}");
             return s;
         });
 }

@@ -74,6 +74,7 @@ public static class Reproduce
                    select new ExperimentResult(e, settings, scored.Test, done, SecondsOf(dir), scored.Confusion, data.Genres.Classes, true);
         var relay = new Relay(ev => progress?.Report(new ExperimentTraining(e, ev)));
         return from outcome in TrainingRun.Run(backend, spec, data, settings.ToConfig(), dir, relay, cancel)
+               from _ in outcome.Interrupted ? FinSucc(unit) : MarkFinished(dir, settings)
                select new ExperimentResult(e, settings, outcome.Test, outcome.History, outcome.Seconds,
                    Metrics.Confusion(data.Scaled.Test.Y, outcome.TestPredictions, data.Genres.Count), data.Genres.Classes, false);
     }
@@ -132,10 +133,13 @@ public static class Reproduce
         return from _1 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-accuracy.png"), acc)
                from _2 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-loss.png"), loss)
                from _3 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-confusion.png"), Plots.Confusion($"Confusion matrix: {x.Experiment.Title}", x.Confusion, x.Classes))
-               from _4 in AtomicFile.WriteAllText(Path.Combine(outDir, x.Experiment.Name, "settings.json"),
-                   new JsonObject { ["epochs"] = x.Settings.Epochs, ["batch_size"] = x.Settings.BatchSize, ["seed"] = x.Settings.Seed }.ToJsonString())
                select unit;
     }
+
+    /// <summary>Written as soon as an experiment's model and metrics are saved, so a later failure never costs its training.</summary>
+    static Fin<Unit> MarkFinished(string dir, Settings settings) =>
+        AtomicFile.WriteAllText(Path.Combine(dir, "settings.json"),
+            new JsonObject { ["epochs"] = settings.Epochs, ["batch_size"] = settings.BatchSize, ["seed"] = settings.Seed }.ToJsonString());
 
     sealed class Relay(Action<TrainingEvent> f) : IProgress<TrainingEvent>
     {

@@ -32,7 +32,7 @@ public static class DataCommand
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                data = source.Path, synthetic = source.IsSynthetic, sha256 = source.IsSynthetic ? null : source.Sha256,
+                data = source.Path, synthetic = source.IsSynthetic, sha256 = source.Sha256,
                 rows_read = s.RowsRead, rows_clean = s.RowsAfterCleaning, classes = s.Classes, reduced,
                 train = s.Train, val = s.Val, test = s.Test,
             }));

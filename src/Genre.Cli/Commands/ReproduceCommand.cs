@@ -66,9 +66,9 @@ public static class ReproduceCommand
 
     static int Summarize(ReproduceResult r, string outDir)
     {
-        var table = new Table().AddColumns("experiment", "report (real data)", "ours", "epochs", "seconds");
+        var table = new Table().AddColumns("experiment", "report (real data)", "ours", "epochs", "seconds", "run");
         foreach (var x in r.Results)
-            table.AddRow(x.Experiment.Name, $"{x.Experiment.ReportAccuracy:F4}", $"{x.Test.Accuracy:F4}", $"{x.History.Epochs.Count}", $"{x.Seconds:F0}");
+            table.AddRow(x.Experiment.Name, $"{x.Experiment.ReportAccuracy:F4}", $"{x.Test.Accuracy:F4}", $"{x.History.Epochs.Count}", $"{x.Seconds:F0}", x.Resumed ? "already done" : "trained");
         AnsiConsole.Write(table);
         Console.WriteLine(r.Source.IsSynthetic
             ? "data: SYNTHETIC — accuracies are not comparable with the report's (see report.md)"

@@ -15,13 +15,12 @@ public static class SynthCommand
         from rows in a.Int("rows-per-genre", Synthetic.DefaultRowsPerGenre)
         from _1 in rows >= 1 ? FinSucc(unit) : FinFail<Unit>(GenreError.Usage("--rows-per-genre must be ≥ 1"))
         from seed in a.Int("seed", Synthetic.DefaultSeed)
-        let tracks = Synthetic.Generate(seed, rows)
-        from _2 in TrackCsv.Save(output, tracks)
+        from tracks in SyntheticProvenance.Generate(output, seed, rows)
         select Report(tracks.Count, seed, output);
 
     static int Report(int count, int seed, string path)
     {
-        Console.WriteLine($"wrote {count:N0} synthetic tracks ({KaggleGenres.FileOrder.Count} genres, seed {seed}) to {path}");
+        Console.WriteLine($"wrote {count:N0} synthetic tracks ({KaggleGenres.FileOrder.Count} genres, seed {seed}) to {path} (provenance in {SyntheticProvenance.SidecarOf(path)})");
         return 0;
     }
 }

@@ -1,0 +1,100 @@
+using System.Text.Json;
+
+namespace Genre.Cli.Tests;
+
+/// <summary>`genre reproduce` and `genre audit` end to end on a small Kaggle-format file (issues 5 and 7).</summary>
+public class ReproduceCommandTests
+{
+    static readonly string Small = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-small.csv");
+
+    static string Temp() { var d = Path.Combine(Path.GetTempPath(), "genre-repro-" + Guid.NewGuid().ToString("N")); Directory.CreateDirectory(d); return d; }
+
+    static string[] Reproduce(string outDir, string only) =>
+        new[] { "reproduce", "--profile", "fast", "--only", only, "--data", Small, "--out", outDir, "--threads", "1" };
+
+    static IEnumerable<string> Artifacts(string outDir) =>
+        Directory.GetFiles(outDir).Select(Path.GetFileName).Where(f => f!.EndsWith(".md") || f.EndsWith(".json") || f.EndsWith(".png"))!;
+
+    [Fact]
+    public void A_failure_mid_reproduce_leaves_no_report_no_figures_no_temp_files_and_keeps_finished_experiments()
+    {
+        var outDir = Path.Combine(Temp(), "reproduce-fast");
+        Directory.CreateDirectory(outDir);
+        var blocker = Path.Combine(outDir, "dnn2");
+        File.WriteAllText(blocker, "a file where the experiment's folder must go");
+
+        var failed = GenreCli.Run(Reproduce(outDir, "softmax,dnn2"));
+        Assert.Equal(4, failed.ExitCode);
+        var line = Assert.Single(failed.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("notice:")));
+        Assert.StartsWith("genre: ", line);
+        Assert.Contains("dnn2", line);
+        Assert.DoesNotContain("   at ", failed.Stderr);
+        Assert.Empty(Artifacts(outDir));
+        Assert.Empty(Directory.GetFiles(outDir, "*.tmp*", SearchOption.AllDirectories));
+        Assert.True(File.Exists(Path.Combine(outDir, "softmax", "metrics.json")), "the finished experiment's model and metrics are kept");
+        var softmaxWeights = File.ReadAllBytes(Path.Combine(outDir, "softmax", "weights.bin"));
+
+        File.Delete(blocker);
+        var rerun = GenreCli.Run(Reproduce(outDir, "softmax,dnn2"));
+        Assert.True(rerun.ExitCode == 0, rerun.Stderr);
+        var rows = rerun.Stdout.Split('\n');
+        Assert.True(rows.Any(l => l.Contains(" softmax ") && l.Contains("already done")), rerun.Stdout);
+        Assert.True(rows.Any(l => l.Contains(" dnn2 ") && l.Contains("trained")), rerun.Stdout);
+        Assert.Equal(softmaxWeights, File.ReadAllBytes(Path.Combine(outDir, "softmax", "weights.bin")));
+        Assert.Equal(new[] { "dnn2-accuracy.png", "dnn2-confusion.png", "dnn2-loss.png", "metrics.json", "report.md", "softmax-accuracy.png", "softmax-confusion.png", "softmax-loss.png" },
+                     Artifacts(outDir).Order().ToArray());
+        Assert.Empty(Directory.GetFiles(outDir, "*.tmp*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Reproduce_writes_a_report_that_names_the_data_and_metrics_per_experiment()
+    {
+        var outDir = Path.Combine(Temp(), "reproduce-fast");
+        var r = GenreCli.Run(Reproduce(outDir, "softmax,reduced-rnn1"));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.Contains("**Data: SYNTHETIC**", report);
+        Assert.Contains("| Softmax (previous exercise) | 0.1567 |", report);
+        Assert.Contains("| RNN1 on 66 merged genres | 0.4079 |", report);
+        Assert.Contains("## Paper vs fast profile", report);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
+        var experiments = metrics.RootElement.GetProperty("experiments");
+        Assert.Equal(new[] { "reduced-rnn1", "softmax" }, experiments.EnumerateObject().Select(p => p.Name).Order().ToArray());
+        foreach (var e in experiments.EnumerateObject())
+        {
+            var acc = e.Value.GetProperty("test_accuracy").GetDouble();
+            Assert.InRange(acc, 0, 1);
+            Assert.Equal(e.Value.GetProperty("epochs").GetInt32(), e.Value.GetProperty("history").GetArrayLength());
+            Assert.True(e.Value.GetProperty("seconds").GetDouble() > 0);
+        }
+        Assert.True(metrics.RootElement.GetProperty("data").GetProperty("synthetic").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("--profile", "slow", "unknown profile 'slow'")]
+    [InlineData("--only", "rnn3", "--only: unknown experiment(s) rnn3")]
+    [InlineData("--seed", "two", "--seed")]
+    public void Reproduce_usage_errors_exit_2_before_any_output(string option, string value, string message)
+    {
+        var outDir = Path.Combine(Temp(), "never");
+        var r = GenreCli.Run("reproduce", option, value, "--data", Small, "--out", outDir);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(message, r.Stderr);
+        Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void Audit_prints_the_table_and_writes_audit_md()
+    {
+        var outDir = Path.Combine(Temp(), "audit");
+        var r = GenreCli.Run("audit", "--data", Small, "--out", outDir, "--epochs", "2", "--threads", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var audit = File.ReadAllText(Path.Combine(outDir, "audit.md"));
+        Assert.Contains("**Data: SYNTHETIC**", audit);
+        var rows = audit.Split('\n').Where(l => l.StartsWith("| ") && !l.StartsWith("| question") && !l.StartsWith("| ---")).ToList();
+        Assert.True(rows.Count >= 6, audit);
+        Assert.Contains("audit.md", r.Stdout);
+        Assert.Empty(Directory.GetFiles(outDir, "*.tmp*"));
+    }
+}
