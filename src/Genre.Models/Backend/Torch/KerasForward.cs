@@ -13,9 +13,10 @@ internal static class KerasForward
     /// <summary>
     /// The logits for inputs <paramref name="x"/>. <paramref name="fold"/> folds a linear Dense into the following LSTM's input
     /// projection (exact algebra; the default — tests compare it with the plain path, forward and gradients).
-    /// Works in the parameters' dtype (float32 in use, float64 for gradient checks).
+    /// Works in the parameters' dtype (float32 in use, float64 for gradient checks). <paramref name="fused"/> runs float32 LSTMs
+    /// through <see cref="FusedLstm"/> (the default; tests compare it with the element-wise path).
     /// </summary>
-    public static Tensor Logits(Sequential spec, IReadOnlyList<Tensor> p, Tensor x, bool training, Generator? dropout, bool fold = true)
+    public static Tensor Logits(Sequential spec, IReadOnlyList<Tensor> p, Tensor x, bool training, Generator? dropout, bool fold = true, bool fused = true)
     {
         var h = x;
         var k = 0;
@@ -29,7 +30,7 @@ internal static class KerasForward
                     // (n, T, 250) activation and its 250-wide gemm; autograd still reaches Wd, bd, W and b.
                     var w = p[k].matmul(p[k + 2]);
                     var bias = p[k + 1].matmul(p[k + 2]).add(p[k + 4]);
-                    h = Lstm(h, w, p[k + 3], bias, next.Units, next.ReturnSequences);
+                    h = Lstm(h, w, p[k + 3], bias, next.Units, next.ReturnSequences, fused);
                     k += 5;
                     i++;
                     break;
@@ -39,7 +40,7 @@ internal static class KerasForward
                     if (!(last && d.Activation == Activation.Softmax)) h = Activate(h, d.Activation);
                     break;
                 case Lstm l:
-                    h = Lstm(h, p[k], p[k + 1], p[k + 2], l.Units, l.ReturnSequences);
+                    h = Lstm(h, p[k], p[k + 1], p[k + 2], l.Units, l.ReturnSequences, fused);
                     k += 3;
                     break;
                 case Dropout r when training && r.Rate > 0:
@@ -65,9 +66,11 @@ internal static class KerasForward
     /// Keras LSTM (implementation 2): one gemm for all time steps' input projections, then per step
     /// z = x_t W + h U + b, gates i, f, c̃, o; c = σ(f)·c + σ(i)·tanh(c̃); h = σ(o)·tanh(c).
     /// </summary>
-    public static Tensor Lstm(Tensor x, Tensor w, Tensor u, Tensor b, int units, bool returnSequences)
+    public static Tensor Lstm(Tensor x, Tensor w, Tensor u, Tensor b, int units, bool returnSequences, bool fused = false)
     {
         long n = x.shape[0], steps = x.shape[1], features = x.shape[2];
+        if (fused && x.dtype == ScalarType.Float32)
+            return FusedLstm.Apply(x.reshape(n * steps, features).matmul(w).add(b).reshape(n, steps, 4 * units), u, returnSequences);
         // unbind (whose backward is one stack) rather than select per step (whose backward zero-fills the whole
         // (n, T, 4H) gradient once per step: 15 × 190 MB of memset at batch 10,000).
         var projected = x.reshape(n * steps, features).matmul(w).add(b).reshape(n, steps, 4 * units).unbind(1);

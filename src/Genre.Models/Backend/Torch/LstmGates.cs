@@ -1,0 +1,106 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Genre.Models.Backend.Torch;
+
+/// <summary>
+/// One LSTM time step's gate math in a single pass over memory (AVX, 8 lanes; scalar tail), rows of gates laid out
+/// [i | f | c̃ | o] (Keras order). Forward: z → σ(i), σ(f), tanh(c̃), σ(o) in place; c = f·c₋₁ + i·c̃; h = o·tanh(c).
+/// Backward: from dh (and an extra dh for returned sequences) and the carried dc, writes dz over the activations and
+/// replaces dc with dc₋₁. Pure functions of their spans; no allocation.
+/// </summary>
+internal static class LstmGates
+{
+    public readonly record struct Shape(int Rows, int Units);
+
+    public static void Forward(Span<float> z, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, Shape s)
+    {
+        int units = s.Units, width = 4 * units;
+        for (var j = 0; j < s.Rows; j++)
+        {
+            var zr = z.Slice(j * width, width);
+            var cr = c.Slice(j * units, units);
+            var hr = h.Slice(j * units, units);
+            var pr = cPrev.IsEmpty ? ReadOnlySpan<float>.Empty : cPrev.Slice(j * units, units);
+            var k = 0;
+            for (; k <= units - 8; k += 8)
+            {
+                var i = Sigmoid(Vector256.Create(zr.Slice(k, 8)));
+                var f = Sigmoid(Vector256.Create(zr.Slice(units + k, 8)));
+                var g = Tanh(Vector256.Create(zr.Slice(2 * units + k, 8)));
+                var o = Sigmoid(Vector256.Create(zr.Slice(3 * units + k, 8)));
+                var cp = pr.IsEmpty ? Vector256<float>.Zero : Vector256.Create(pr.Slice(k, 8));
+                var cn = f * cp + i * g;
+                var hn = o * Tanh(cn);
+                i.CopyTo(zr.Slice(k, 8));
+                f.CopyTo(zr.Slice(units + k, 8));
+                g.CopyTo(zr.Slice(2 * units + k, 8));
+                o.CopyTo(zr.Slice(3 * units + k, 8));
+                cn.CopyTo(cr.Slice(k, 8));
+                hn.CopyTo(hr.Slice(k, 8));
+            }
+            for (; k < units; k++)
+            {
+                float i = Sigmoid(zr[k]), f = Sigmoid(zr[units + k]), g = Tanh(zr[2 * units + k]), o = Sigmoid(zr[3 * units + k]);
+                var cn = f * (pr.IsEmpty ? 0f : pr[k]) + i * g;
+                zr[k] = i; zr[units + k] = f; zr[2 * units + k] = g; zr[3 * units + k] = o;
+                cr[k] = cn;
+                hr[k] = o * Tanh(cn);
+            }
+        }
+    }
+
+    public static void Backward(Span<float> acts, ReadOnlySpan<float> c, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> dh,
+                                ReadOnlySpan<float> dhExtra, Span<float> dc, Shape s)
+    {
+        int units = s.Units, width = 4 * units;
+        var one = Vector256.Create(1f);
+        for (var j = 0; j < s.Rows; j++)
+        {
+            var ar = acts.Slice(j * width, width);
+            var row = j * units;
+            var k = 0;
+            for (; k <= units - 8; k += 8)
+            {
+                var i = Vector256.Create(ar.Slice(k, 8));
+                var f = Vector256.Create(ar.Slice(units + k, 8));
+                var g = Vector256.Create(ar.Slice(2 * units + k, 8));
+                var o = Vector256.Create(ar.Slice(3 * units + k, 8));
+                var tc = Tanh(Vector256.Create(c.Slice(row + k, 8)));
+                var dhv = Vector256.Create(dh.Slice(row + k, 8));
+                if (!dhExtra.IsEmpty) dhv += Vector256.Create(dhExtra.Slice(row + k, 8));
+                var dcv = Vector256.Create(dc.Slice(row + k, 8)) + dhv * o * (one - tc * tc);
+                var cp = cPrev.IsEmpty ? Vector256<float>.Zero : Vector256.Create(cPrev.Slice(row + k, 8));
+                (dcv * g * i * (one - i)).CopyTo(ar.Slice(k, 8));
+                (dcv * cp * f * (one - f)).CopyTo(ar.Slice(units + k, 8));
+                (dcv * i * (one - g * g)).CopyTo(ar.Slice(2 * units + k, 8));
+                (dhv * tc * o * (one - o)).CopyTo(ar.Slice(3 * units + k, 8));
+                (dcv * f).CopyTo(dc.Slice(row + k, 8));
+            }
+            for (; k < units; k++)
+            {
+                float i = ar[k], f = ar[units + k], g = ar[2 * units + k], o = ar[3 * units + k];
+                var tc = Tanh(c[row + k]);
+                var dhv = dh[row + k] + (dhExtra.IsEmpty ? 0f : dhExtra[row + k]);
+                var dcv = dc[row + k] + dhv * o * (1 - tc * tc);
+                var cp = cPrev.IsEmpty ? 0f : cPrev[row + k];
+                ar[k] = dcv * g * i * (1 - i);
+                ar[units + k] = dcv * cp * f * (1 - f);
+                ar[2 * units + k] = dcv * i * (1 - g * g);
+                ar[3 * units + k] = dhv * tc * o * (1 - o);
+                dc[row + k] = dcv * f;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Sigmoid(Vector256<float> x) => Vector256.Create(1f) / (Vector256.Create(1f) + Vector256.Exp(-x));
+
+    /// <summary>tanh(x) = 1 − 2 / (e^{2x} + 1): saturates correctly at ±∞ (e^{2x} → ∞ or 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Tanh(Vector256<float> x) => Vector256.Create(1f) - Vector256.Create(2f) / (Vector256.Exp(x + x) + Vector256.Create(1f));
+
+    static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+
+    static float Tanh(float x) => 1f - 2f / (MathF.Exp(x + x) + 1f);
+}
