@@ -73,3 +73,15 @@ public class FusedLstmTests
         Assert.All(h, v => Assert.False(float.IsNaN(v)));
     }
 }
+
+public class MicroBatchTests
+{
+    [Fact]
+    public void Passes_keep_the_widest_activation_under_the_heap_budget()
+    {
+        Assert.Equal(1024, Trainer.MicroBatchFor(Zoo.Rnn1()));   // 15 × 320 floats a row: 19.7 MB at 1024 rows
+        Assert.Equal(699, Trainer.MicroBatchFor(Zoo.Rnn2()));    // 15 × 600 floats a row: 1024 rows would be 37 MB
+        Assert.Equal(1024, Trainer.MicroBatchFor(Zoo.Dnn2()));
+        Assert.Equal(64, Trainer.MicroBatchFor(new Sequential(Seq(15, 1), Seq<Layer>(new Lstm(20_000), new Dense(2, Activation.Softmax)))));
+    }
+}

@@ -10,7 +10,9 @@ namespace Genre.Models.Backend.Torch;
 /// (<see cref="LstmGates"/>) instead of ~10 separate elementwise kernels forward and ~20 backward, each allocating and
 /// streaming the (n, 4H) activations. The backward reuses the saved gate activations as the gate gradients' buffer and
 /// computes dU as one (H × T·n) · (T·n × 4H) gemm. Same model as <see cref="KerasForward.Lstm"/> (tests: ≤ 1e-5).
-/// Inputs: the input projection x·W + b (n, T, 4H), which stays on the ordinary autograd graph, and U (H, 4H).
+/// Inputs: the input projection x·W + b, time-major (T, n, 4H), which stays on the ordinary autograd graph, and U (H, 4H).
+/// Output: h_T (n, H), or all h_t time-major (T, n, H) for return_sequences — time-major end to end, so no transposing
+/// copies of (n, T, 4H) tensors are made forward or backward.
 /// </summary>
 internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
 {
@@ -24,10 +26,10 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
         var projected = (Tensor)vars[0];
         var u = ((Tensor)vars[1]).detach().contiguous();
         var returnSequences = (bool)vars[2];
-        long n = projected.shape[0], steps = projected.shape[1], g = projected.shape[2], units = g / 4;
-        // Time-major private copy: step t's pre-activations become its gate activations in place.
+        long steps = projected.shape[0], n = projected.shape[1], g = projected.shape[2], units = g / 4;
+        // Private copy: step t's pre-activations become its gate activations in place.
         var gates = empty(steps, n, g, projected.dtype);
-        gates.copy_(projected.detach().transpose(0, 1));
+        gates.copy_(projected.detach());
         var cells = empty(steps, n, units, projected.dtype);
         var hidden = empty(steps, n, units, projected.dtype);
         var shape = new LstmGates.Shape((int)n, (int)units);
@@ -38,7 +40,7 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
         }
         ctx.save_for_backward(new List<Tensor> { gates, cells, hidden, u });
         ctx.save_data("returnSequences", returnSequences);
-        return new List<Tensor> { returnSequences ? hidden.transpose(0, 1).contiguous() : hidden[steps - 1].clone() };
+        return new List<Tensor> { returnSequences ? hidden.clone() : hidden[steps - 1].clone() };
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> gradOutputs)
@@ -49,7 +51,7 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
         long steps = gates.shape[0], n = gates.shape[1], g = gates.shape[2], units = g / 4;
         var shape = new LstmGates.Shape((int)n, (int)units);
         var dy = gradOutputs[0];
-        var dHidden = returnSequences ? dy.transpose(0, 1).contiguous() : null;
+        var dHidden = returnSequences ? dy.contiguous() : null;
         var dh = returnSequences ? zeros(n, units, gates.dtype) : dy.contiguous().clone();
         var dc = zeros(n, units, gates.dtype);
         var ut = u.t().contiguous();
@@ -62,7 +64,7 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
         var du = steps > 1
             ? hidden.narrow(0, 0, steps - 1).reshape(-1, units).t().mm(gates.narrow(0, 1, steps - 1).reshape(-1, g))
             : zeros(units, g, gates.dtype);
-        return new List<Tensor> { gates.transpose(0, 1).contiguous(), du, null! };
+        return new List<Tensor> { gates, du, null! };
     }
 
     static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);

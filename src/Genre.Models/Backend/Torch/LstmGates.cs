@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace Genre.Models.Backend.Torch;
 
 /// <summary>
-/// One LSTM time step's gate math in a single pass over memory (AVX, 8 lanes; scalar tail), rows of gates laid out
+/// One LSTM time step's gate math in a single pass over memory (AVX-512, 16 lanes; scalar tail), rows of gates laid out
 /// [i | f | c̃ | o] (Keras order). Forward: z → σ(i), σ(f), tanh(c̃), σ(o) in place; c = f·c₋₁ + i·c̃; h = o·tanh(c).
 /// Backward: from dh (and an extra dh for returned sequences) and the carried dc, writes dz over the activations and
 /// replaces dc with dc₋₁. Pure functions of their spans; no allocation.
@@ -23,21 +23,21 @@ internal static class LstmGates
             var hr = h.Slice(j * units, units);
             var pr = cPrev.IsEmpty ? ReadOnlySpan<float>.Empty : cPrev.Slice(j * units, units);
             var k = 0;
-            for (; k <= units - 8; k += 8)
+            for (; k <= units - 16; k += 16)
             {
-                var i = Sigmoid(Vector256.Create(zr.Slice(k, 8)));
-                var f = Sigmoid(Vector256.Create(zr.Slice(units + k, 8)));
-                var g = Tanh(Vector256.Create(zr.Slice(2 * units + k, 8)));
-                var o = Sigmoid(Vector256.Create(zr.Slice(3 * units + k, 8)));
-                var cp = pr.IsEmpty ? Vector256<float>.Zero : Vector256.Create(pr.Slice(k, 8));
+                var i = Sigmoid(Vector512.Create(zr.Slice(k, 16)));
+                var f = Sigmoid(Vector512.Create(zr.Slice(units + k, 16)));
+                var g = Tanh(Vector512.Create(zr.Slice(2 * units + k, 16)));
+                var o = Sigmoid(Vector512.Create(zr.Slice(3 * units + k, 16)));
+                var cp = pr.IsEmpty ? Vector512<float>.Zero : Vector512.Create(pr.Slice(k, 16));
                 var cn = f * cp + i * g;
                 var hn = o * Tanh(cn);
-                i.CopyTo(zr.Slice(k, 8));
-                f.CopyTo(zr.Slice(units + k, 8));
-                g.CopyTo(zr.Slice(2 * units + k, 8));
-                o.CopyTo(zr.Slice(3 * units + k, 8));
-                cn.CopyTo(cr.Slice(k, 8));
-                hn.CopyTo(hr.Slice(k, 8));
+                i.CopyTo(zr.Slice(k, 16));
+                f.CopyTo(zr.Slice(units + k, 16));
+                g.CopyTo(zr.Slice(2 * units + k, 16));
+                o.CopyTo(zr.Slice(3 * units + k, 16));
+                cn.CopyTo(cr.Slice(k, 16));
+                hn.CopyTo(hr.Slice(k, 16));
             }
             for (; k < units; k++)
             {
@@ -54,28 +54,28 @@ internal static class LstmGates
                                 ReadOnlySpan<float> dhExtra, Span<float> dc, Shape s)
     {
         int units = s.Units, width = 4 * units;
-        var one = Vector256.Create(1f);
+        var one = Vector512.Create(1f);
         for (var j = 0; j < s.Rows; j++)
         {
             var ar = acts.Slice(j * width, width);
             var row = j * units;
             var k = 0;
-            for (; k <= units - 8; k += 8)
+            for (; k <= units - 16; k += 16)
             {
-                var i = Vector256.Create(ar.Slice(k, 8));
-                var f = Vector256.Create(ar.Slice(units + k, 8));
-                var g = Vector256.Create(ar.Slice(2 * units + k, 8));
-                var o = Vector256.Create(ar.Slice(3 * units + k, 8));
-                var tc = Tanh(Vector256.Create(c.Slice(row + k, 8)));
-                var dhv = Vector256.Create(dh.Slice(row + k, 8));
-                if (!dhExtra.IsEmpty) dhv += Vector256.Create(dhExtra.Slice(row + k, 8));
-                var dcv = Vector256.Create(dc.Slice(row + k, 8)) + dhv * o * (one - tc * tc);
-                var cp = cPrev.IsEmpty ? Vector256<float>.Zero : Vector256.Create(cPrev.Slice(row + k, 8));
-                (dcv * g * i * (one - i)).CopyTo(ar.Slice(k, 8));
-                (dcv * cp * f * (one - f)).CopyTo(ar.Slice(units + k, 8));
-                (dcv * i * (one - g * g)).CopyTo(ar.Slice(2 * units + k, 8));
-                (dhv * tc * o * (one - o)).CopyTo(ar.Slice(3 * units + k, 8));
-                (dcv * f).CopyTo(dc.Slice(row + k, 8));
+                var i = Vector512.Create(ar.Slice(k, 16));
+                var f = Vector512.Create(ar.Slice(units + k, 16));
+                var g = Vector512.Create(ar.Slice(2 * units + k, 16));
+                var o = Vector512.Create(ar.Slice(3 * units + k, 16));
+                var tc = Tanh(Vector512.Create(c.Slice(row + k, 16)));
+                var dhv = Vector512.Create(dh.Slice(row + k, 16));
+                if (!dhExtra.IsEmpty) dhv += Vector512.Create(dhExtra.Slice(row + k, 16));
+                var dcv = Vector512.Create(dc.Slice(row + k, 16)) + dhv * o * (one - tc * tc);
+                var cp = cPrev.IsEmpty ? Vector512<float>.Zero : Vector512.Create(cPrev.Slice(row + k, 16));
+                (dcv * g * i * (one - i)).CopyTo(ar.Slice(k, 16));
+                (dcv * cp * f * (one - f)).CopyTo(ar.Slice(units + k, 16));
+                (dcv * i * (one - g * g)).CopyTo(ar.Slice(2 * units + k, 16));
+                (dhv * tc * o * (one - o)).CopyTo(ar.Slice(3 * units + k, 16));
+                (dcv * f).CopyTo(dc.Slice(row + k, 16));
             }
             for (; k < units; k++)
             {
@@ -94,11 +94,11 @@ internal static class LstmGates
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> Sigmoid(Vector256<float> x) => Vector256.Create(1f) / (Vector256.Create(1f) + Vector256.Exp(-x));
+    static Vector512<float> Sigmoid(Vector512<float> x) => Vector512.Create(1f) / (Vector512.Create(1f) + Vector512.Exp(-x));
 
     /// <summary>tanh(x) = 1 − 2 / (e^{2x} + 1): saturates correctly at ±∞ (e^{2x} → ∞ or 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> Tanh(Vector256<float> x) => Vector256.Create(1f) - Vector256.Create(2f) / (Vector256.Exp(x + x) + Vector256.Create(1f));
+    static Vector512<float> Tanh(Vector512<float> x) => Vector512.Create(1f) - Vector512.Create(2f) / (Vector512.Exp(x + x) + Vector512.Create(1f));
 
     static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 

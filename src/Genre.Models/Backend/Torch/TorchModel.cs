@@ -49,7 +49,7 @@ internal sealed class TorchModel : ICompiledModel
         using var noGrad = no_grad();
         using var x = Input(data.X, data.Rows);
         using var y = tensor(data.Y.Select(v => (long)v).ToArray());
-        batchSize = Math.Min(batchSize, Trainer.MicroBatch); // same result, cache-sized passes
+        batchSize = Math.Min(batchSize, Trainer.MicroBatchFor(Spec)); // same result, cache-sized passes
         for (var start = 0; start < data.Rows; start += batchSize)
         {
             using var scope = NewDisposeScope();
@@ -68,7 +68,7 @@ internal sealed class TorchModel : ICompiledModel
         var result = new float[(long)rows * classes];
         using var noGrad = no_grad();
         using var input = Input(x, rows);
-        batchSize = Math.Min(batchSize, Trainer.MicroBatch);
+        batchSize = Math.Min(batchSize, Trainer.MicroBatchFor(Spec));
         for (var start = 0; start < rows; start += batchSize)
         {
             using var scope = NewDisposeScope();

@@ -14,8 +14,29 @@ namespace Genre.Models.Backend.Torch;
 /// </summary>
 internal static class Trainer
 {
-    /// <summary>Rows per forward/backward pass inside one optimizer batch.</summary>
+    /// <summary>Most rows per forward/backward pass inside one optimizer batch.</summary>
     public const int MicroBatch = 1024;
+
+    /// <summary>
+    /// Largest activation one pass may allocate: glibc serves blocks up to its mmap threshold (raised to 32 MiB by
+    /// <see cref="NativeMemory"/>) from the heap; a bigger block is a fresh mmap, page-faulted in on every pass
+    /// (RNN2's (15, 1024, 600) gate tensor is 37 MB: 6.6 s of an 11 s epoch went to those faults).
+    /// </summary>
+    const long ActivationBudget = 24L << 20;
+
+    /// <summary>Rows per pass for <paramref name="spec"/>: ≤ <see cref="MicroBatch"/>, and the widest activation (an LSTM's
+    /// T × 4H gates, a Dense layer's units) within <see cref="ActivationBudget"/>.</summary>
+    public static int MicroBatchFor(Sequential spec)
+    {
+        var steps = spec.InputShape.Count > 1 ? spec.InputShape[0] : 1;
+        var widest = spec.Layers.Fold(1L, (w, l) => l switch
+        {
+            Lstm lstm => Math.Max(w, (long)steps * 4 * lstm.Units),
+            Dense d => Math.Max(w, (long)steps * d.Units),
+            _ => w,
+        });
+        return (int)Math.Clamp(ActivationBudget / (widest * sizeof(float)), 64, MicroBatch);
+    }
 
     public static Fin<History> Fit(TorchModel model, LabeledData train, Option<LabeledData> validation, TrainingConfig config,
                                    IProgress<TrainingEvent>? progress, CancellationToken cancel)
@@ -51,13 +72,13 @@ internal static class Trainer
                 var xb = x.index_select(0, idx);
                 var yb = y.index_select(0, idx);
                 using var dropout = new Generator(MixBatch(config.Seed, epoch, b));
-                var (batchLoss, batchCorrect) = AccumulateGradients(model, xb, yb, dropout, MicroBatch);
+                var (batchLoss, batchCorrect) = AccumulateGradients(model, xb, yb, dropout, MicroBatchFor(model.Spec));
                 lossSum += batchLoss;
                 correct += batchCorrect;
                 adam.Apply(model.Parameters);
                 progress?.Report(new BatchEnded(epoch + 1, b + 1, batches, lossSum / Seen(b, len, config.BatchSize), correct / (double)Seen(b, len, config.BatchSize)));
             }
-            var val = validation.Map(v => model.Evaluate(v, Math.Min(config.BatchSize, MicroBatch)));
+            var val = validation.Map(v => model.Evaluate(v, Math.Min(config.BatchSize, MicroBatchFor(model.Spec))));
             var metrics = new EpochMetrics(epoch + 1, lossSum / train.Rows, correct / (double)train.Rows,
                 val.Map(v => v.Loss).IfNone(double.NaN), val.Map(v => v.Accuracy).IfNone(double.NaN), clock.Elapsed.TotalSeconds);
             state = state with { History = state.History.Add(metrics), Early = Update(state.Early, config.EarlyStopping, metrics, model) };
