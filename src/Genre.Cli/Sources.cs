@@ -9,10 +9,10 @@ public static class Sources
     public static Fin<DataSource> Resolve(Args a) =>
         DataSource.Resolve(a.Get("data")).Map(s =>
         {
-            if (s.IsSynthetic)
-                Console.Error.WriteLine(a.Get("data").IsSome || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(DataSource.EnvironmentVariable))
-                    ? $"notice: {s.Path} is {s.Describe()}"
-                    : $"notice: no real dataset found (--data, ${DataSource.EnvironmentVariable}, {DataSource.DefaultPath}); using {s.Describe()} at {s.Path}");
+            // Only the fallback is announced: a file the user named is theirs to know; reports still mark it synthetic.
+            var named = a.Get("data").IsSome || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(DataSource.EnvironmentVariable));
+            if (s.IsSynthetic && !named)
+                Console.Error.WriteLine($"notice: no real dataset found (--data, ${DataSource.EnvironmentVariable}, {DataSource.DefaultPath}); using {s.Describe()} at {s.Path}");
             return s;
         });
 }
