@@ -10,8 +10,7 @@ public static class Sources
         DataSource.Resolve(a.Get("data")).Map(s =>
         {
             // Only the fallback is announced: a file the user named is theirs to know; reports still mark it synthetic.
-            var named = a.Get("data").IsSome || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(DataSource.EnvironmentVariable));
-            if (s.IsSynthetic && !named)
+            if (s.IsSynthetic && !s.NamedByUser)
                 Console.Error.WriteLine($"notice: no real dataset found (--data, ${DataSource.EnvironmentVariable}, {DataSource.DefaultPath}); using {s.Describe()} at {s.Path}");
             return s;
         });

@@ -11,6 +11,9 @@ namespace Genre.Data;
 /// </summary>
 public sealed record DataSource(string Path, bool IsSynthetic, int Seed, string Sha256, int RowsPerGenre = Synthetic.DefaultRowsPerGenre)
 {
+    /// <summary>The user named this file (<c>--data</c> or <c>$GENRE_DATA</c>) rather than it being found or generated.</summary>
+    public bool NamedByUser { get; init; }
+
     public const string EnvironmentVariable = "GENRE_DATA";
     public const string DefaultPath = "data/dataset.csv";
 
@@ -27,7 +30,7 @@ public sealed record DataSource(string Path, bool IsSynthetic, int Seed, string 
         var env = Optional(Environment.GetEnvironmentVariable(EnvironmentVariable)).Filter(s => s.Length > 0);
         var explicitPath = dataFlag.Map(p => (p, "--data")) || env.Map(p => (p, "$" + EnvironmentVariable));
         if (explicitPath.Case is (string path, string origin))
-            return File.Exists(path) ? Of(path) : GenreError.Io($"{path}: file not found (from {origin})");
+            return File.Exists(path) ? Of(path).Map(s => s with { NamedByUser = true }) : GenreError.Io($"{path}: file not found (from {origin})");
         if (File.Exists(DefaultPath)) return Of(DefaultPath);
         var synthetic = System.IO.Path.Combine(cacheDir, $"dataset-synthetic-seed{seed}.csv");
         if (!File.Exists(synthetic) || SyntheticProvenance.Read(synthetic).IsNone)
@@ -80,12 +83,15 @@ public static class SyntheticProvenance
         {
             var sidecar = SidecarOf(csv);
             if (!File.Exists(sidecar)) return None;
-            var j = JsonNode.Parse(File.ReadAllText(sidecar))!;
-            return j["generator"]?.GetValue<string>() == "genre synth"
-                ? Some((j["seed"]!.GetValue<int>(), j["rows_per_genre"]!.GetValue<int>()))
+            var j = JsonNode.Parse(File.ReadAllText(sidecar)) as JsonObject;
+            string? generator = null;
+            int seed = 0, rows = 0;
+            return j?["generator"] is JsonValue g && g.TryGetValue(out generator) && generator == "genre synth"
+                   && j["seed"] is JsonValue s && s.TryGetValue(out seed) && j["rows_per_genre"] is JsonValue r && r.TryGetValue(out rows)
+                ? Some((seed, rows))
                 : None;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or NullReferenceException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
             return None;
         }

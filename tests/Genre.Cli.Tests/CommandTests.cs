@@ -4,7 +4,7 @@ namespace Genre.Cli.Tests;
 
 public class CommandTests
 {
-    static string Temp() { var d = Path.Combine(Path.GetTempPath(), "genre-cli-" + Guid.NewGuid().ToString("N")); Directory.CreateDirectory(d); return d; }
+    static string Temp() => GenreCli.TempDir("cli");
 
     [Fact]
     public void Synth_then_data_export_split_covers_every_cleaned_row()

@@ -13,12 +13,7 @@ public class EvaluateCommandTests
     static string Model(string name) => Path.Combine(GenreCli.SharedReference, "authors-models", name);
     static string Golden(string name) => Path.Combine(GenreCli.RepoRoot, "tests", "golden", "models", name);
 
-    static string Temp()
-    {
-        var d = Path.Combine(Path.GetTempPath(), "genre-cli-evaluate", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(d);
-        return d;
-    }
+    static string Temp() => GenreCli.TempDir("cli-evaluate");
 
     static string CopyModel(string name)
     {

@@ -15,6 +15,14 @@ public static class GenreCli
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
+    /// <summary>A fresh, empty folder under the system temp folder: <c>genre-&lt;purpose&gt;/&lt;guid&gt;</c>.</summary>
+    public static string TempDir(string purpose)
+    {
+        var d = Path.Combine(Path.GetTempPath(), "genre-" + purpose, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(d);
+        return d;
+    }
+
     public static Result Run(string workingDirectory, IDictionary<string, string?>? env, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };

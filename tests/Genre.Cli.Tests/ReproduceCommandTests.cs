@@ -7,7 +7,7 @@ public class ReproduceCommandTests
 {
     static readonly string Small = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-small.csv");
 
-    static string Temp() { var d = Path.Combine(Path.GetTempPath(), "genre-repro-" + Guid.NewGuid().ToString("N")); Directory.CreateDirectory(d); return d; }
+    static string Temp() => GenreCli.TempDir("reproduce");
 
     static string[] Reproduce(string outDir, string only) =>
         new[] { "reproduce", "--profile", "fast", "--only", only, "--data", Small, "--out", outDir, "--threads", "1" };

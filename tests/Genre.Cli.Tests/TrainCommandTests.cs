@@ -7,12 +7,7 @@ public class TrainCommandTests
 {
     static readonly string Data = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-tiny.csv");
 
-    static string Temp()
-    {
-        var d = Path.Combine(Path.GetTempPath(), "genre-cli-train", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(d);
-        return d;
-    }
+    static string Temp() => GenreCli.TempDir("cli-train");
 
     [Fact]
     public void Train_prints_an_epoch_line_per_epoch_and_writes_history_metrics_and_checkpoints()

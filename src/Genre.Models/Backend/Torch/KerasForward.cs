@@ -74,7 +74,7 @@ internal static class KerasForward
             // Time-major: (T, n, F) → projection (T, n, 4H); the result goes back to batch-major as a view (no copy).
             var projection = x.transpose(0, 1).reshape(steps * n, features).matmul(w).add(b).reshape(steps, n, 4 * units);
             var y = FusedLstm.Apply(projection, u, returnSequences);
-            return returnSequences ? y.transpose(0, 1).contiguous() : y;
+            return returnSequences ? y.transpose(0, 1) : y;
         }
         // unbind (whose backward is one stack) rather than select per step (whose backward zero-fills the whole
         // (n, T, 4H) gradient once per step: 15 × 190 MB of memset at batch 10,000).
