@@ -37,6 +37,12 @@ public sealed record Args(Map<string, string> Options, Seq<string> Positional)
             Some: v => int.TryParse(v, out var n) ? FinSucc(n) : FinFail<int>(GenreError.Usage($"--{name}: '{v}' is not an integer")),
             None: () => FinSucc(fallback));
 
+    public Fin<double> Double(string name, double fallback) =>
+        Options.Find(name).Match(
+            Some: v => double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x) && double.IsFinite(x)
+                ? FinSucc(x) : FinFail<double>(GenreError.Usage($"--{name}: '{v}' is not a number")),
+            None: () => FinSucc(fallback));
+
     /// <summary>Fails with a usage error when an option outside <paramref name="allowed"/> was given.</summary>
     public Fin<Args> Only(params string[] allowed)
     {

@@ -60,6 +60,10 @@ public static class ReportWriter
                       (r.Source.IsSynthetic ? "" : $"{(x.Test.Accuracy - x.Experiment.ReportAccuracy) * 100:+0.00;-0.00} pt | ") +
                       $"{x.Test.Loss:F4} | {x.History.Epochs.Count} | {x.Settings.BatchSize} | {x.Seconds:F0} |\n");
 
+        foreach (var x in r.Results)
+            if (x.How is HowRun.SameTrainingAs twin)
+                sb.Append($"\n{x.Experiment.Name}: same layers, labels and settings as {twin.Experiment} — trained once, weights shared (training twice gives identical weights).\n");
+
         if (!r.Authors.IsEmpty)
         {
             sb.Append("\n## The authors' trained SavedModels, re-scored on this data's test split\n\n| model | report | re-scored accuracy | test loss | n |\n|---|---|---|---|---|\n");

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Genre.Data;
 using Genre.Models;
 using Genre.Models.Backend;
@@ -10,7 +9,26 @@ using static LanguageExt.Prelude;
 namespace Genre.Eval;
 
 public sealed record ExperimentResult(Experiment Experiment, Settings Settings, Evaluation Test, History History, double Seconds,
-                                      long[,] Confusion, Seq<string> Classes, bool Resumed);
+                                      long[,] Confusion, Seq<string> Classes, HowRun How);
+
+/// <summary>How this run obtained an experiment's model.</summary>
+public abstract record HowRun
+{
+    /// <summary>Trained (or resumed from a checkpoint) by this run.</summary>
+    public sealed record Trained : HowRun;
+    /// <summary>Finished earlier in the output folder with the same settings: loaded and re-scored.</summary>
+    public sealed record AlreadyDone : HowRun;
+    /// <summary>Same layers, labels and settings as an experiment before it: trained once, weights shared.</summary>
+    public sealed record SameTrainingAs(string Experiment) : HowRun;
+
+    public string Describe() => this switch
+    {
+        Trained => "trained",
+        AlreadyDone => "already done",
+        SameTrainingAs s => $"same training as {s.Experiment}",
+        _ => "?",
+    };
+}
 
 public sealed record AuthorsScore(string Experiment, string Model, Evaluation Test);
 
@@ -37,12 +55,16 @@ public static class Reproduce
                from full in ReportPipeline.Prepare(cleaned, None)
                from reduced in ReportPipeline.Prepare(cleaned, Some(GenreMapping.Report))
                from results in RunAll(backend, profile, experiments, outDir, e => e.Reduced ? reduced : full, progress, cancel)
-               let authors = authorsDir.Map(dir => ScoreAuthors(backend, experiments, dir, e => e.Reduced ? reduced : full)).IfNone(Seq<AuthorsScore>())
+               let authors = authorsDir.Map(dir => ScoreAuthors(backend, results.Map(r => r.Experiment), dir, e => e.Reduced ? reduced : full)).IfNone(Seq<AuthorsScore>())
                let result = new ReproduceResult(source, profile, results, authors, clock.Elapsed.TotalSeconds)
                from _ in cancel.IsCancellationRequested ? FinSucc(unit) : Write(outDir, result)
                select result;
     }
 
+    /// <summary>
+    /// Train the requested experiments in order, then add every other experiment of the report already finished in
+    /// <paramref name="outDir"/> with this profile's settings, so the folder's report and metrics.json cover all of its work.
+    /// </summary>
     static Fin<Seq<ExperimentResult>> RunAll(IBackend backend, Profile profile, Seq<Experiment> experiments, string outDir,
                                              Func<Experiment, PreparedData> data, IProgress<ReproduceEvent>? progress, CancellationToken cancel)
     {
@@ -51,56 +73,52 @@ public static class Reproduce
         {
             var e = experiments[i];
             var settings = profile.SettingsFor(e);
+            var dir = Path.Combine(outDir, e.Name);
             progress?.Report(new ExperimentStarted(e, i, experiments.Count, settings));
-            var one = RunOne(backend, e, settings, data(e), Path.Combine(outDir, e.Name), progress, cancel);
+            var twin = ExperimentFolder.Finished(dir, settings).IsSome ? None : results.Find(r => SameTraining(r, e, settings));
+            var one = twin.Match(
+                t => ExperimentFolder.CopyTraining(Path.Combine(outDir, t.Experiment.Name), dir, e.Model, t)
+                    .Map(_ => t with { Experiment = e, How = new HowRun.SameTrainingAs(t.Experiment.Name) }),
+                () => RunOne(backend, e, settings, data(e), dir, progress, cancel));
             if (one.IsFail) return one.Map(_ => results);
             var r = (ExperimentResult)one;
             if (r.History.Epochs.Count < settings.Epochs && cancel.IsCancellationRequested) break;
             results = results.Add(r);
             progress?.Report(new ExperimentFinished(r));
         }
-        return results;
+        if (cancel.IsCancellationRequested) return results;
+        var kept = Experiments.Report
+            .Filter(e => !experiments.Exists(x => x.Name == e.Name))
+            .Choose(e => ExperimentFolder.Finished(Path.Combine(outDir, e.Name), profile.SettingsFor(e))
+                .Map(history => Rescore(backend, e, profile.SettingsFor(e), data(e), Path.Combine(outDir, e.Name), history)))
+            .Strict();
+        return kept.Fold(FinSucc(results), (acc, k) => acc.Bind(rs => k.Map(rs.Add)))
+            .Map(all => all.OrderBy(r => Order(r.Experiment)).ToSeq().Strict());
     }
+
+    /// <summary>The report's order; experiments outside the report keep theirs, after it.</summary>
+    static int Order(Experiment e) => Experiments.Report.Map(x => x.Name).ToList().IndexOf(e.Name) is var i and >= 0 ? i : int.MaxValue;
+
+    /// <summary>Same layers (whatever the model's name), same labels, same settings: training would give the same weights.</summary>
+    static bool SameTraining(ExperimentResult done, Experiment e, Settings settings) =>
+        done.Settings == settings && done.Experiment.Reduced == e.Reduced && done.Experiment.Model with { Name = e.Model.Name } == e.Model;
 
     static Fin<ExperimentResult> RunOne(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir,
                                         IProgress<ReproduceEvent>? progress, CancellationToken cancel)
     {
-        var spec = e.Model;
-        var finished = Finished(dir, settings);
-        if (finished.Case is History done)
-            return from stored in ModelStore.Load(dir)
-                   from model in backend.Load(stored.Spec, stored.Weights)
-                   let scored = Score(model, data)
-                   select new ExperimentResult(e, settings, scored.Test, done, SecondsOf(dir), scored.Confusion, data.Genres.Classes, true);
+        if (ExperimentFolder.Finished(dir, settings).Case is History done) return Rescore(backend, e, settings, data, dir, done);
         var relay = new Relay(ev => progress?.Report(new ExperimentTraining(e, ev)));
-        return from outcome in TrainingRun.Run(backend, spec, data, settings.ToConfig(), dir, relay, cancel)
-               from _ in outcome.Interrupted ? FinSucc(unit) : MarkFinished(dir, settings)
+        return from outcome in TrainingRun.Run(backend, e.Model, data, settings.ToConfig(), dir, relay, cancel)
+               from _ in outcome.Interrupted ? FinSucc(unit) : ExperimentFolder.MarkFinished(dir, settings)
                select new ExperimentResult(e, settings, outcome.Test, outcome.History, outcome.Seconds,
-                   Metrics.Confusion(data.Scaled.Test.Y, outcome.TestPredictions, data.Genres.Count), data.Genres.Classes, false);
+                   Metrics.Confusion(data.Scaled.Test.Y, outcome.TestPredictions, data.Genres.Count), data.Genres.Classes, new HowRun.Trained());
     }
 
-    /// <summary>A finished experiment has metrics.json written for the same epochs and batch size.</summary>
-    static Option<History> Finished(string dir, Settings settings)
-    {
-        try
-        {
-            var metrics = Path.Combine(dir, "metrics.json");
-            var history = Path.Combine(dir, "history.json");
-            if (!File.Exists(metrics) || !File.Exists(history) || !File.Exists(Path.Combine(dir, "settings.json"))) return None;
-            var s = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "settings.json")))!;
-            if (s["epochs"]!.GetValue<int>() != settings.Epochs || s["batch_size"]!.GetValue<int>() != settings.BatchSize || s["seed"]!.GetValue<int>() != settings.Seed) return None;
-            return new History(toSeq(JsonNode.Parse(File.ReadAllText(history))!.AsArray().Select(h => new EpochMetrics(
-                h!["epoch"]!.GetValue<int>(), h["loss"]!.GetValue<double>(), h["accuracy"]!.GetValue<double>(),
-                h["val_loss"]?.GetValue<double>() ?? double.NaN, h["val_accuracy"]?.GetValue<double>() ?? double.NaN, h["seconds"]!.GetValue<double>()))).Strict());
-        }
-        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or NullReferenceException or InvalidOperationException)
-        {
-            return None;
-        }
-    }
-
-    static double SecondsOf(string dir) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")))!["seconds"]!.GetValue<double>();
+    static Fin<ExperimentResult> Rescore(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir, History done) =>
+        from stored in ModelStore.Load(dir)
+        from model in backend.Load(stored.Spec, stored.Weights)
+        let scored = Score(model, data)
+        select new ExperimentResult(e, settings, scored.Test, done, ExperimentFolder.Seconds(dir), scored.Confusion, data.Genres.Classes, new HowRun.AlreadyDone());
 
     static (Evaluation Test, long[,] Confusion) Score(ICompiledModel model, PreparedData data)
     {
@@ -135,11 +153,6 @@ public static class Reproduce
                from _3 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-confusion.png"), Plots.Confusion($"Confusion matrix: {x.Experiment.Title}", x.Confusion, x.Classes))
                select unit;
     }
-
-    /// <summary>Written as soon as an experiment's model and metrics are saved, so a later failure never costs its training.</summary>
-    static Fin<Unit> MarkFinished(string dir, Settings settings) =>
-        AtomicFile.WriteAllText(Path.Combine(dir, "settings.json"),
-            new JsonObject { ["epochs"] = settings.Epochs, ["batch_size"] = settings.BatchSize, ["seed"] = settings.Seed }.ToJsonString());
 
     sealed class Relay(Action<TrainingEvent> f) : IProgress<TrainingEvent>
     {

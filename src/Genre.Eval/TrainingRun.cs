@@ -56,7 +56,7 @@ public static class TrainingRun
         ["epochs"] = o.History.Epochs.Count, ["seconds"] = o.Seconds,
     };
 
-    static Fin<Unit> WriteMetrics(string dir, TrainingOutcome o) =>
+    internal static Fin<Unit> WriteMetrics(string dir, TrainingOutcome o) =>
         from _1 in AtomicFile.WriteAllText(Path.Combine(dir, "history.json"), HistoryJson(o.History).ToJsonString())
         from _2 in AtomicFile.WriteAllText(Path.Combine(dir, "metrics.json"), MetricsJson(o).ToJsonString(new() { WriteIndented = true }))
         select unit;

@@ -72,6 +72,8 @@ public class BadInputTests
 
     [Theory]
     [InlineData("train", "--model", "rnn9")]
+    [InlineData("train", "--model", "dnn1", "--learning-rate", "fast")]
+    [InlineData("train", "--model", "dnn1", "--learning-rate", "0")]
     [InlineData("summary", "--model", "cnn")]
     [InlineData("synth", "--rows-per-genre", "many")]
     [InlineData("data", "--bogus", "1")]

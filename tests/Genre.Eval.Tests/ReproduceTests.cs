@@ -43,8 +43,53 @@ public class ReproduceTests
         Assert.Equal(2, metrics["experiments"]!["dnn2"]!["history"]!.AsArray().Count);
 
         var second = Run(backend, source, experiments, outDir);
-        Assert.All(second.Results, r => Assert.True(r.Resumed));
+        Assert.All(second.Results, r => Assert.IsType<HowRun.AlreadyDone>(r.How));
         Assert.Equal(first.Results.Map(r => r.Test.Accuracy), second.Results.Map(r => r.Test.Accuracy));
+    }
+
+    [Fact]
+    public void Twin_experiments_train_once_and_match_training_alone()
+    {
+        var dir = Temp();
+        var data = Path.Combine(dir, "d.csv");
+        Assert.True(TrackCsv.Save(data, Synthetic.Generate(5, 6)).IsSucc);
+        var source = new DataSource(data, true, 5, "");
+        var backend = new TorchBackend(2);
+        var both = Run(backend, source, Experiments.Report.Filter(e => e.Name is "mlp" or "dnn1"), Path.Combine(dir, "both"));
+        Assert.IsType<HowRun.Trained>(both.Results[0].How);
+        Assert.Equal(new HowRun.SameTrainingAs("mlp"), both.Results[1].How);
+        var alone = Run(backend, source, Experiments.Report.Filter(e => e.Name is "dnn1"), Path.Combine(dir, "alone"));
+        Assert.IsType<HowRun.Trained>(alone.Results[0].How);
+        Assert.Equal(alone.Results[0].Test, both.Results[1].Test);
+        Assert.Equal(alone.Results[0].History.Epochs.Map(e => e.Loss), both.Results[1].History.Epochs.Map(e => e.Loss));
+        var copied = ModelStore.Load(Path.Combine(dir, "both", "dnn1")).Match(m => m, e => throw new Xunit.Sdk.XunitException(e.Message));
+        var trained = ModelStore.Load(Path.Combine(dir, "alone", "dnn1")).Match(m => m, e => throw new Xunit.Sdk.XunitException(e.Message));
+        Assert.Equal("dnn1", copied.Spec.Name);
+        Assert.Equal(trained.Spec, copied.Spec);
+        Assert.Equal(ModelStore.Flatten(trained.Weights).Map(t => t.Values).ToArray(), ModelStore.Flatten(copied.Weights).Map(t => t.Values).ToArray());
+        Assert.Contains("dnn1: same layers, labels and settings as mlp", File.ReadAllText(Path.Combine(dir, "both", "report.md")));
+        var again = Run(backend, source, Experiments.Report.Filter(e => e.Name is "mlp" or "dnn1"), Path.Combine(dir, "both"));
+        Assert.All(again.Results, r => Assert.IsType<HowRun.AlreadyDone>(r.How));
+    }
+
+    [Fact]
+    public void A_partial_run_reports_every_experiment_finished_in_the_folder_in_report_order()
+    {
+        var dir = Temp();
+        var data = Path.Combine(dir, "d.csv");
+        Assert.True(TrackCsv.Save(data, Synthetic.Generate(5, 6)).IsSucc);
+        var source = new DataSource(data, true, 5, "");
+        var backend = new TorchBackend(2);
+        var outDir = Path.Combine(dir, "reproduce-fast");
+        var first = Run(backend, source, Experiments.Report.Filter(e => e.Name is "dnn2"), outDir);
+        var second = Run(backend, source, Experiments.Report.Filter(e => e.Name is "softmax"), outDir);
+        Assert.Equal(Seq("softmax", "dnn2"), second.Results.Map(r => r.Experiment.Name));
+        Assert.IsType<HowRun.Trained>(second.Results[0].How);
+        Assert.IsType<HowRun.AlreadyDone>(second.Results[1].How);
+        Assert.Equal(first.Results[0].Test.Accuracy, second.Results[1].Test.Accuracy, 6);
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")))!["experiments"]!.AsObject();
+        Assert.Equal(new[] { "softmax", "dnn2" }, metrics.Select(p => p.Key).ToArray());
+        Assert.Contains("| DNN2: DNN1 + Dropout(0.2) |", File.ReadAllText(Path.Combine(outDir, "report.md")));
     }
 
     static ReproduceResult Run(TorchBackend backend, DataSource source, Seq<Experiment> experiments, string outDir) =>

@@ -55,7 +55,7 @@ public static class ReproduceCommand
                         case ExperimentFinished f:
                             var done = tasks[f.Result.Experiment.Name];
                             done.Value = done.MaxValue;
-                            done.Description = $"{f.Result.Experiment.Name} test accuracy {f.Result.Test.Accuracy:F4}{(f.Result.Resumed ? " (already done)" : "")}";
+                            done.Description = $"{f.Result.Experiment.Name} test accuracy {f.Result.Test.Accuracy:F4}{(f.Result.How is HowRun.Trained ? "" : $" ({f.Result.How.Describe()})")}";
                             done.StopTask();
                             break;
                     }
@@ -68,7 +68,7 @@ public static class ReproduceCommand
     {
         var table = new Table().AddColumns("experiment", "report (real data)", "ours", "epochs", "seconds", "run");
         foreach (var x in r.Results)
-            table.AddRow(x.Experiment.Name, $"{x.Experiment.ReportAccuracy:F4}", $"{x.Test.Accuracy:F4}", $"{x.History.Epochs.Count}", $"{x.Seconds:F0}", x.Resumed ? "already done" : "trained");
+            table.AddRow(x.Experiment.Name, $"{x.Experiment.ReportAccuracy:F4}", $"{x.Test.Accuracy:F4}", $"{x.History.Epochs.Count}", $"{x.Seconds:F0}", x.How.Describe());
         AnsiConsole.Write(table);
         Console.WriteLine(r.Source.IsSynthetic
             ? "data: SYNTHETIC — accuracies are not comparable with the report's (see report.md)"
