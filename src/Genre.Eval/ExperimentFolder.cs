@@ -12,13 +12,14 @@ namespace Genre.Eval;
 /// </summary>
 public static class ExperimentFolder
 {
-    /// <summary>The stored history, when the folder holds a finished run with these epochs, batch size and seed.</summary>
+    /// <summary>The stored history, when the folder holds a finished run with these epochs, batch size, seed and learning rate.</summary>
     public static Option<History> Finished(string dir, Settings settings) =>
         from s in ReadJson(Path.Combine(dir, "settings.json"))
         from epochs in Int(s, "epochs")
         from batch in Int(s, "batch_size")
         from seed in Int(s, "seed")
-        where epochs == settings.Epochs && batch == settings.BatchSize && seed == settings.Seed
+        let rate = Double(s, "learning_rate").IfNone(1e-3) // folders written before the rate was recorded used Adam's default
+        where epochs == settings.Epochs && batch == settings.BatchSize && seed == settings.Seed && rate == settings.LearningRate
         from _ in ReadJson(Path.Combine(dir, "metrics.json"))
         from h in ReadJson(Path.Combine(dir, "history.json"))
         from history in HistoryOf(h)
@@ -31,7 +32,10 @@ public static class ExperimentFolder
     /// <summary>Written as soon as an experiment's model and metrics are saved, so a later failure never costs its training.</summary>
     public static Fin<Unit> MarkFinished(string dir, Settings settings) =>
         AtomicFile.WriteAllText(Path.Combine(dir, "settings.json"),
-            new JsonObject { ["epochs"] = settings.Epochs, ["batch_size"] = settings.BatchSize, ["seed"] = settings.Seed }.ToJsonString());
+            new JsonObject
+            {
+                ["epochs"] = settings.Epochs, ["batch_size"] = settings.BatchSize, ["seed"] = settings.Seed, ["learning_rate"] = settings.LearningRate,
+            }.ToJsonString());
 
     /// <summary>
     /// Give <paramref name="to"/> the finished training of its twin in <paramref name="source"/> (same layers, labels and settings):

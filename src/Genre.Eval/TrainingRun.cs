@@ -24,7 +24,7 @@ public static class TrainingRun
         var train = LabeledDataOf.Dataset(data.Scaled.Train);
         var val = LabeledDataOf.Dataset(data.Scaled.Val);
         var test = LabeledDataOf.Dataset(data.Scaled.Test);
-        var withCheckpoints = config.Checkpoints.IsSome ? config : config with { Checkpoints = new CheckpointPolicy(Path.Combine(dir, "checkpoints")) };
+        var withCheckpoints = config.Checkpoints.IsSome ? config : config with { Checkpoints = new CheckpointPolicy(Path.Combine(dir, "checkpoints"), RestartOnOtherSettings: true) };
         return from model in backend.Compile(spec, config.Seed)
                from outcome in Use(model, m =>
                    from history in m.Fit(train, Some(val), withCheckpoints, progress, cancel)

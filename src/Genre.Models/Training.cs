@@ -8,8 +8,12 @@ public sealed record AdamSettings(double LearningRate = 1e-3, double Beta1 = 0.9
 /// <summary>Stop when the monitored validation metric has not improved for <see cref="Patience"/> epochs.</summary>
 public sealed record EarlyStopping(string Monitor = "val_loss", int Patience = 20, double MinDelta = 0.0, bool RestoreBestWeights = true);
 
-/// <summary>Write a checkpoint every <see cref="EveryEpochs"/> epochs (and always at the end) into <see cref="Directory"/>.</summary>
-public sealed record CheckpointPolicy(string Directory, int EveryEpochs = 10);
+/// <summary>
+/// Write a checkpoint every <see cref="EveryEpochs"/> epochs (and always at the end) into <see cref="Directory"/>. A checkpoint
+/// records the settings that shape training (batch size, seed, Adam, shuffle); resuming one written with other settings fails,
+/// or — with <see cref="RestartOnOtherSettings"/>, for folders a tool owns — deletes those checkpoints and starts again.
+/// </summary>
+public sealed record CheckpointPolicy(string Directory, int EveryEpochs = 10, bool RestartOnOtherSettings = false);
 
 /// <summary>Everything fit() needs besides the data.</summary>
 public sealed record TrainingConfig(

@@ -92,6 +92,25 @@ public class ReproduceTests
         Assert.Contains("| DNN2: DNN1 + Dropout(0.2) |", File.ReadAllText(Path.Combine(outDir, "report.md")));
     }
 
+    [Fact]
+    public void A_finished_experiment_counts_only_for_the_same_learning_rate()
+    {
+        var dir = Temp();
+        var data = Path.Combine(dir, "d.csv");
+        Assert.True(TrackCsv.Save(data, Synthetic.Generate(5, 6)).IsSucc);
+        var source = new DataSource(data, true, 5, "");
+        var backend = new TorchBackend(2);
+        var outDir = Path.Combine(dir, "reproduce-fast");
+        var dnn2 = Experiments.Report.Filter(e => e.Name is "dnn2");
+        Run(backend, source, dnn2, outDir);
+        var faster = new Profile("fast", "tiny test profile, 3× rate", e => new Settings(2, 128, 2, 3e-3));
+        var second = Reproduce.Run(backend, source, faster, dnn2, outDir, None).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
+        Assert.IsType<HowRun.Trained>(second.Results[0].How);
+        Assert.Equal(3e-3, JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "dnn2", "settings.json")))!["learning_rate"]!.GetValue<double>());
+        var third = Reproduce.Run(backend, source, faster, dnn2, outDir, None).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
+        Assert.IsType<HowRun.AlreadyDone>(third.Results[0].How);
+    }
+
     static ReproduceResult Run(TorchBackend backend, DataSource source, Seq<Experiment> experiments, string outDir) =>
         Reproduce.Run(backend, source, Tiny, experiments, outDir, None).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
 

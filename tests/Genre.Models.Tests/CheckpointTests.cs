@@ -44,6 +44,31 @@ public class CheckpointTests
     }
 
     [Fact]
+    public void Resuming_with_other_settings_is_refused_or_restarts_when_the_folder_is_owned()
+    {
+        var dir = Support.TempDir();
+        var data = Support.Problem(40, 45);
+        var config = new TrainingConfig(2, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1));
+        using (var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+            Support.Ok(m.Fit(data, None, config));
+        var faster = config with { Epochs = 3, Adam = new AdamSettings(LearningRate: 3e-3), Resume = true };
+        using (var refused = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+        {
+            var error = Support.Fail(refused.Fit(data, None, faster));
+            Assert.Contains("epoch-00002.ckpt: checkpoint was written with batch 20, seed 1, Adam lr 0.001; this run uses batch 20, seed 1, Adam lr 0.003", error);
+            Assert.DoesNotContain("\n", error);
+        }
+        using (var same = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+            Assert.Equal(3, Support.Ok(same.Fit(data, None, config with { Epochs = 3, Resume = true })).Epochs.Count); // more epochs, same settings: resumes
+        using var restarted = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
+        var history = Support.Ok(restarted.Fit(data, None, faster with { Checkpoints = new CheckpointPolicy(dir, 1, RestartOnOtherSettings: true) }));
+        using var fresh = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
+        var straight = Support.Ok(fresh.Fit(data, None, faster with { Checkpoints = None, Resume = false }));
+        Assert.Equal(straight.Epochs.Map(e => e.Loss), history.Epochs.Map(e => e.Loss));
+        Assert.Equal(Flat(fresh), Flat(restarted));
+    }
+
+    [Fact]
     public void A_truncated_checkpoint_is_a_one_line_error_naming_the_file()
     {
         var dir = Support.TempDir();

@@ -13,7 +13,7 @@ namespace Genre.Models.Backend.Torch;
 /// </summary>
 internal static class Checkpoints
 {
-    public static Fin<string> Write(string dir, TorchModel model, KerasAdam adam, TrainingState state)
+    public static Fin<string> Write(string dir, TorchModel model, KerasAdam adam, TrainingState state, TrainingConfig config)
     {
         var epoch = state.History.Count;
         var path = Path.Combine(dir, $"epoch-{epoch:D5}.ckpt");
@@ -21,7 +21,7 @@ internal static class Checkpoints
             .Concat(state.Early.Best.Map(ModelStore.Flatten).IfNone(Seq<NamedTensor>()).Map(t => t with { Name = "best/" + t.Name }));
         var meta = new JsonObject
         {
-            ["epoch"] = epoch, ["adam_step"] = adam.Step, ["model"] = SpecJson.ToJson(model.Spec),
+            ["epoch"] = epoch, ["adam_step"] = adam.Step, ["model"] = SpecJson.ToJson(model.Spec), ["training"] = Training(config),
             ["history"] = new JsonArray(state.History.Map(h => (JsonNode)new JsonArray(h.Epoch, h.Loss, h.Accuracy, Num(h.ValLoss), Num(h.ValAccuracy), h.Seconds)).ToArray()),
             ["early"] = new JsonObject { ["best"] = Num(state.Early.BestValue), ["best_epoch"] = state.Early.BestEpoch, ["wait"] = state.Early.Wait, ["stopped"] = state.Early.Stopped },
         };
@@ -31,6 +31,16 @@ internal static class Checkpoints
             return path;
         });
     }
+
+    /// <summary>What must match for a resumed run to continue the same training (epochs may grow).</summary>
+    static JsonObject Training(TrainingConfig c) => new()
+    {
+        ["batch_size"] = c.BatchSize, ["seed"] = c.Seed, ["shuffle"] = c.Shuffle,
+        ["learning_rate"] = c.Adam.LearningRate, ["beta_1"] = c.Adam.Beta1, ["beta_2"] = c.Adam.Beta2, ["epsilon"] = c.Adam.Epsilon,
+    };
+
+    static string Describe(JsonNode t) =>
+        $"batch {t["batch_size"]}, seed {t["seed"]}, Adam lr {t["learning_rate"]}{(t["shuffle"]?.GetValue<bool>() == false ? ", no shuffle" : "")}";
 
     static JsonNode? Num(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
     static double Num(JsonNode? n) => n is null ? double.NaN : n.GetValue<double>();
@@ -43,12 +53,24 @@ internal static class Checkpoints
 
     public static Option<string> Latest(string dir) => List(dir).LastOrDefault() is { } p ? Some(p) : None;
 
-    /// <summary>Restores the newest checkpoint into the model and optimizer; None when there is none yet.</summary>
-    public static Fin<Option<TrainingState>> RestoreLatest(string dir, TorchModel model, KerasAdam adam)
+    /// <summary>
+    /// Restores the newest checkpoint into the model and optimizer; None when there is none yet. A checkpoint written with
+    /// other training settings is an error, or, under <see cref="CheckpointPolicy.RestartOnOtherSettings"/>, deleted (with
+    /// the others in the folder) so training starts again. Checkpoints from before settings were recorded are accepted.
+    /// </summary>
+    public static Fin<Option<TrainingState>> RestoreLatest(CheckpointPolicy policy, TorchModel model, KerasAdam adam, TrainingConfig config)
     {
-        if (Latest(dir).Case is not string path) return FinSucc(Option<TrainingState>.None);
+        if (Latest(policy.Directory).Case is not string path) return FinSucc(Option<TrainingState>.None);
         return TensorFile.Read(path).Bind(file =>
         {
+            var wanted = Training(config);
+            if (file.Meta["training"] is JsonObject saved && !JsonNode.DeepEquals(saved, wanted))
+            {
+                if (!policy.RestartOnOtherSettings)
+                    return GenreError.Usage($"{path}: checkpoint was written with {Describe(saved)}; this run uses {Describe(wanted)} — use the same settings, another --out, or delete the checkpoints");
+                foreach (var stale in List(policy.Directory)) File.Delete(stale);
+                return FinSucc(Option<TrainingState>.None);
+            }
             try { return Restore(path, file.Meta, file.Tensors, model, adam); }
             catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or NullReferenceException or FormatException or ArgumentException)
             {

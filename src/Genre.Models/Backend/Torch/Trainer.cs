@@ -47,7 +47,7 @@ internal static class Trainer
         var state = new TrainingState(Seq<EpochMetrics>(), new EarlyState(double.PositiveInfinity, -1, 0, None));
         if (config.Resume && config.Checkpoints.Case is CheckpointPolicy policy)
         {
-            var restored = Checkpoints.RestoreLatest(policy.Directory, model, adam);
+            var restored = Checkpoints.RestoreLatest(policy, model, adam, config);
             if (restored.IsFail) return restored.Map(_ => default(History)!);
             state = restored.Map(o => o.IfNone(state)).IfFail(state);
         }
@@ -86,7 +86,7 @@ internal static class Trainer
             var last = epoch + 1 == config.Epochs || state.Early.Stopped || cancel.IsCancellationRequested;
             if (config.Checkpoints.Case is CheckpointPolicy p && (last || (epoch + 1) % Math.Max(1, p.EveryEpochs) == 0))
             {
-                var written = Checkpoints.Write(p.Directory, model, adam, state);
+                var written = Checkpoints.Write(p.Directory, model, adam, state, config);
                 if (written.IsFail) return written.Map(_ => default(History)!);
                 progress?.Report(new CheckpointWritten(epoch + 1, (string)written));
             }
