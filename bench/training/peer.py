@@ -4,6 +4,7 @@ import sys, time
 import torch, torch.nn as nn
 
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+only = set(sys.argv[2].split(",")) if len(sys.argv) > 2 else {"rnn1", "rnn2", "dnn1"}
 torch.set_num_threads(threads)
 TRAIN, VAL, BATCH = 72_671, 18_168, 10_000
 
@@ -32,4 +33,5 @@ def epoch(model, seq):
     t = time.perf_counter(); run(); return time.perf_counter() - t
 
 for name, model, seq in (("rnn1", Rnn1(), True), ("rnn2", Rnn2(), True), ("dnn1", dnn1(), False)):
+    if name not in only: continue
     print(f"{name} {epoch(model, seq):.3f}", flush=True)
