@@ -6,28 +6,30 @@ using static LanguageExt.Prelude;
 
 namespace Genre.Eval;
 
+/// <summary>What a finished experiment folder recorded about its training.</summary>
+public sealed record FinishedRun(History History, double Seconds);
+
 /// <summary>
 /// One experiment's folder in a reproduce output: <c>settings.json</c> marks it finished (written only after the model,
 /// history and metrics are saved), <c>history.json</c> and <c>metrics.json</c> hold what training measured.
 /// </summary>
 public static class ExperimentFolder
 {
-    /// <summary>The stored history, when the folder holds a finished run with these epochs, batch size, seed and learning rate.</summary>
-    public static Option<History> Finished(string dir, Settings settings) =>
+    /// <summary>
+    /// The stored history and training seconds, when the folder holds a finished run with these epochs, batch size, seed and
+    /// learning rate (seconds 0 when metrics.json does not record them).
+    /// </summary>
+    public static Option<FinishedRun> Finished(string dir, Settings settings) =>
         from s in ReadJson(Path.Combine(dir, "settings.json"))
         from epochs in Int(s, "epochs")
         from batch in Int(s, "batch_size")
         from seed in Int(s, "seed")
         let rate = Double(s, "learning_rate").IfNone(1e-3) // folders written before the rate was recorded used Adam's default
         where epochs == settings.Epochs && batch == settings.BatchSize && seed == settings.Seed && rate == settings.LearningRate
-        from _ in ReadJson(Path.Combine(dir, "metrics.json"))
+        from metrics in ReadJson(Path.Combine(dir, "metrics.json"))
         from h in ReadJson(Path.Combine(dir, "history.json"))
         from history in HistoryOf(h)
-        select history;
-
-    /// <summary>Training seconds recorded in the folder's metrics.json (0 when unreadable).</summary>
-    public static double Seconds(string dir) =>
-        ReadJson(Path.Combine(dir, "metrics.json")).Bind(m => Double(m, "seconds")).IfNone(0);
+        select new FinishedRun(history, Double(metrics, "seconds").IfNone(0));
 
     /// <summary>Written as soon as an experiment's model and metrics are saved, so a later failure never costs its training.</summary>
     public static Fin<Unit> MarkFinished(string dir, Settings settings) =>

@@ -75,11 +75,12 @@ public static class Reproduce
             var settings = profile.SettingsFor(e);
             var dir = Path.Combine(outDir, e.Name);
             progress?.Report(new ExperimentStarted(e, i, experiments.Count, settings));
-            var twin = ExperimentFolder.Finished(dir, settings).IsSome ? None : results.Find(r => SameTraining(r, e, settings));
-            var one = twin.Match(
-                t => ExperimentFolder.CopyTraining(Path.Combine(outDir, t.Experiment.Name), dir, e.Model, t)
-                    .Map(_ => t with { Experiment = e, How = new HowRun.SameTrainingAs(t.Experiment.Name) }),
-                () => RunOne(backend, e, settings, data(e), dir, progress, cancel));
+            var one = ExperimentFolder.Finished(dir, settings).Match(
+                done => Rescore(backend, e, settings, data(e), dir, done),
+                () => results.Find(r => SameTraining(r, e, settings)).Match(
+                    twin => ExperimentFolder.CopyTraining(Path.Combine(outDir, twin.Experiment.Name), dir, e.Model, twin)
+                        .Map(_ => twin with { Experiment = e, How = new HowRun.SameTrainingAs(twin.Experiment.Name) }),
+                    () => Train(backend, e, settings, data(e), dir, progress, cancel)));
             if (one.IsFail) return one.Map(_ => results);
             var r = (ExperimentResult)one;
             if (r.History.Epochs.Count < settings.Epochs && cancel.IsCancellationRequested) break;
@@ -89,8 +90,8 @@ public static class Reproduce
         if (cancel.IsCancellationRequested) return results;
         var kept = Experiments.Report
             .Filter(e => !experiments.Exists(x => x.Name == e.Name))
-            .Choose(e => ExperimentFolder.Finished(Path.Combine(outDir, e.Name), profile.SettingsFor(e))
-                .Map(history => Rescore(backend, e, profile.SettingsFor(e), data(e), Path.Combine(outDir, e.Name), history)))
+            .Map(e => (e, Settings: profile.SettingsFor(e), Dir: Path.Combine(outDir, e.Name)))
+            .Choose(k => ExperimentFolder.Finished(k.Dir, k.Settings).Map(done => Rescore(backend, k.e, k.Settings, data(k.e), k.Dir, done)))
             .Strict();
         return kept.Fold(FinSucc(results), (acc, k) => acc.Bind(rs => k.Map(rs.Add)))
             .Map(all => all.OrderBy(r => Order(r.Experiment)).ToSeq().Strict());
@@ -103,10 +104,9 @@ public static class Reproduce
     static bool SameTraining(ExperimentResult done, Experiment e, Settings settings) =>
         done.Settings == settings && done.Experiment.Reduced == e.Reduced && done.Experiment.Model with { Name = e.Model.Name } == e.Model;
 
-    static Fin<ExperimentResult> RunOne(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir,
-                                        IProgress<ReproduceEvent>? progress, CancellationToken cancel)
+    static Fin<ExperimentResult> Train(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir,
+                                       IProgress<ReproduceEvent>? progress, CancellationToken cancel)
     {
-        if (ExperimentFolder.Finished(dir, settings).Case is History done) return Rescore(backend, e, settings, data, dir, done);
         var relay = new Relay(ev => progress?.Report(new ExperimentTraining(e, ev)));
         return from outcome in TrainingRun.Run(backend, e.Model, data, settings.ToConfig(), dir, relay, cancel)
                from _ in outcome.Interrupted ? FinSucc(unit) : ExperimentFolder.MarkFinished(dir, settings)
@@ -114,11 +114,11 @@ public static class Reproduce
                    Metrics.Confusion(data.Scaled.Test.Y, outcome.TestPredictions, data.Genres.Count), data.Genres.Classes, new HowRun.Trained());
     }
 
-    static Fin<ExperimentResult> Rescore(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir, History done) =>
+    static Fin<ExperimentResult> Rescore(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir, FinishedRun done) =>
         from stored in ModelStore.Load(dir)
         from model in backend.Load(stored.Spec, stored.Weights)
         let scored = Score(model, data)
-        select new ExperimentResult(e, settings, scored.Test, done, ExperimentFolder.Seconds(dir), scored.Confusion, data.Genres.Classes, new HowRun.AlreadyDone());
+        select new ExperimentResult(e, settings, scored.Test, done.History, done.Seconds, scored.Confusion, data.Genres.Classes, new HowRun.AlreadyDone());
 
     static (Evaluation Test, long[,] Confusion) Score(ICompiledModel model, PreparedData data)
     {

@@ -14,18 +14,24 @@ public class ReproduceTests
     static string Temp() { var d = Path.Combine(Path.GetTempPath(), "genre-eval-" + Guid.NewGuid().ToString("N")); Directory.CreateDirectory(d); return d; }
 
     static readonly Profile Tiny = new("fast", "tiny test profile", e => new Settings(2, 128, 2));
+    static readonly TorchBackend Backend = new(2);
 
-    [Fact]
-    public void Reproduce_writes_report_metrics_and_figures_and_skips_finished_work()
+    /// <summary>A fresh folder holding a small synthetic file (5 rows per genre, seed 6) and its source.</summary>
+    static (string Dir, DataSource Source) SyntheticSource()
     {
         var dir = Temp();
         var data = Path.Combine(dir, "d.csv");
         Assert.True(TrackCsv.Save(data, Synthetic.Generate(5, 6)).IsSucc);
-        var source = new DataSource(data, true, 5, "");
+        return (dir, new DataSource(data, true, 5, ""));
+    }
+
+    [Fact]
+    public void Reproduce_writes_report_metrics_and_figures_and_skips_finished_work()
+    {
+        var (dir, source) = SyntheticSource();
         var experiments = Experiments.Report.Filter(e => e.Name is "dnn2" or "reduced-rnn1");
-        var backend = new TorchBackend(2);
         var outDir = Path.Combine(dir, "reproduce-fast");
-        var first = Run(backend, source, experiments, outDir);
+        var first = Run(source, experiments, outDir);
         Assert.Equal(2, first.Results.Count);
         Assert.All(first.Results, r => Assert.Equal(2, r.History.Epochs.Count));
         Assert.Equal(66, first.Results[1].Classes.Count);
@@ -42,7 +48,7 @@ public class ReproduceTests
         Assert.Equal(first.Results[0].Test.Accuracy, metrics["experiments"]!["dnn2"]!["test_accuracy"]!.GetValue<double>());
         Assert.Equal(2, metrics["experiments"]!["dnn2"]!["history"]!.AsArray().Count);
 
-        var second = Run(backend, source, experiments, outDir);
+        var second = Run(source, experiments, outDir);
         Assert.All(second.Results, r => Assert.IsType<HowRun.AlreadyDone>(r.How));
         Assert.Equal(first.Results.Map(r => r.Test.Accuracy), second.Results.Map(r => r.Test.Accuracy));
     }
@@ -50,15 +56,11 @@ public class ReproduceTests
     [Fact]
     public void Twin_experiments_train_once_and_match_training_alone()
     {
-        var dir = Temp();
-        var data = Path.Combine(dir, "d.csv");
-        Assert.True(TrackCsv.Save(data, Synthetic.Generate(5, 6)).IsSucc);
-        var source = new DataSource(data, true, 5, "");
-        var backend = new TorchBackend(2);
-        var both = Run(backend, source, Experiments.Report.Filter(e => e.Name is "mlp" or "dnn1"), Path.Combine(dir, "both"));
+        var (dir, source) = SyntheticSource();
+        var both = Run(source, Experiments.Report.Filter(e => e.Name is "mlp" or "dnn1"), Path.Combine(dir, "both"));
         Assert.IsType<HowRun.Trained>(both.Results[0].How);
         Assert.Equal(new HowRun.SameTrainingAs("mlp"), both.Results[1].How);
-        var alone = Run(backend, source, Experiments.Report.Filter(e => e.Name is "dnn1"), Path.Combine(dir, "alone"));
+        var alone = Run(source, Experiments.Report.Filter(e => e.Name is "dnn1"), Path.Combine(dir, "alone"));
         Assert.IsType<HowRun.Trained>(alone.Results[0].How);
         Assert.Equal(alone.Results[0].Test, both.Results[1].Test);
         Assert.Equal(alone.Results[0].History.Epochs.Map(e => e.Loss), both.Results[1].History.Epochs.Map(e => e.Loss));
@@ -68,21 +70,17 @@ public class ReproduceTests
         Assert.Equal(trained.Spec, copied.Spec);
         Assert.Equal(ModelStore.Flatten(trained.Weights).Map(t => t.Values).ToArray(), ModelStore.Flatten(copied.Weights).Map(t => t.Values).ToArray());
         Assert.Contains("dnn1: same layers, labels and settings as mlp", File.ReadAllText(Path.Combine(dir, "both", "report.md")));
-        var again = Run(backend, source, Experiments.Report.Filter(e => e.Name is "mlp" or "dnn1"), Path.Combine(dir, "both"));
+        var again = Run(source, Experiments.Report.Filter(e => e.Name is "mlp" or "dnn1"), Path.Combine(dir, "both"));
         Assert.All(again.Results, r => Assert.IsType<HowRun.AlreadyDone>(r.How));
     }
 
     [Fact]
     public void A_partial_run_reports_every_experiment_finished_in_the_folder_in_report_order()
     {
-        var dir = Temp();
-        var data = Path.Combine(dir, "d.csv");
-        Assert.True(TrackCsv.Save(data, Synthetic.Generate(5, 6)).IsSucc);
-        var source = new DataSource(data, true, 5, "");
-        var backend = new TorchBackend(2);
+        var (dir, source) = SyntheticSource();
         var outDir = Path.Combine(dir, "reproduce-fast");
-        var first = Run(backend, source, Experiments.Report.Filter(e => e.Name is "dnn2"), outDir);
-        var second = Run(backend, source, Experiments.Report.Filter(e => e.Name is "softmax"), outDir);
+        var first = Run(source, Experiments.Report.Filter(e => e.Name is "dnn2"), outDir);
+        var second = Run(source, Experiments.Report.Filter(e => e.Name is "softmax"), outDir);
         Assert.Equal(Seq("softmax", "dnn2"), second.Results.Map(r => r.Experiment.Name));
         Assert.IsType<HowRun.Trained>(second.Results[0].How);
         Assert.IsType<HowRun.AlreadyDone>(second.Results[1].How);
@@ -95,24 +93,20 @@ public class ReproduceTests
     [Fact]
     public void A_finished_experiment_counts_only_for_the_same_learning_rate()
     {
-        var dir = Temp();
-        var data = Path.Combine(dir, "d.csv");
-        Assert.True(TrackCsv.Save(data, Synthetic.Generate(5, 6)).IsSucc);
-        var source = new DataSource(data, true, 5, "");
-        var backend = new TorchBackend(2);
+        var (dir, source) = SyntheticSource();
         var outDir = Path.Combine(dir, "reproduce-fast");
         var dnn2 = Experiments.Report.Filter(e => e.Name is "dnn2");
-        Run(backend, source, dnn2, outDir);
+        Run(source, dnn2, outDir);
         var faster = new Profile("fast", "tiny test profile, 3× rate", e => new Settings(2, 128, 2, 3e-3));
-        var second = Reproduce.Run(backend, source, faster, dnn2, outDir, None).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
+        var second = Run(source, dnn2, outDir, faster);
         Assert.IsType<HowRun.Trained>(second.Results[0].How);
         Assert.Equal(3e-3, JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "dnn2", "settings.json")))!["learning_rate"]!.GetValue<double>());
-        var third = Reproduce.Run(backend, source, faster, dnn2, outDir, None).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
+        var third = Run(source, dnn2, outDir, faster);
         Assert.IsType<HowRun.AlreadyDone>(third.Results[0].How);
     }
 
-    static ReproduceResult Run(TorchBackend backend, DataSource source, Seq<Experiment> experiments, string outDir) =>
-        Reproduce.Run(backend, source, Tiny, experiments, outDir, None).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
+    static ReproduceResult Run(DataSource source, Seq<Experiment> experiments, string outDir, Profile? profile = null) =>
+        Reproduce.Run(Backend, source, profile ?? Tiny, experiments, outDir, None).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
 
     [Fact]
     public void Profiles_paper_is_the_notebooks_and_fast_is_smaller()

@@ -114,7 +114,7 @@ public class BackendTests
         {
             using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), seed));
             var h = Support.Ok(m.Fit(data, Some(Support.Problem(200, 3)), config with { Seed = seed }));
-            weights = ModelStore.Flatten(m.Weights()).Bind(t => toSeq(t.Values)).ToArray();
+            weights = Support.Flat(m);
             return h;
         }
         var a = Run(11, out var wa);
@@ -134,7 +134,6 @@ public class BackendTests
         var val = Some(Support.Problem(100, 5));
         var dir = Support.TempDir();
         var config = new TrainingConfig(6, 50, 3, new AdamSettings(), Checkpoints: new CheckpointPolicy(Path.Combine(dir, "a"), 2));
-        float[] Weights(ICompiledModel m) => ModelStore.Flatten(m.Weights()).Bind(t => toSeq(t.Values)).ToArray();
 
         using var straight = Support.Ok(Support.Backend.Compile(Zoo.Rnn1(3), 3));
         var full = Support.Ok(straight.Fit(data, val, config));
@@ -146,7 +145,7 @@ public class BackendTests
         var resumed = Support.Ok(second.Fit(data, val, config with { Checkpoints = new CheckpointPolicy(resumeDir, 2), Resume = true }));
 
         Assert.Equal(full.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)), resumed.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)));
-        Assert.Equal(Weights(straight), Weights(second));
+        Assert.Equal(Support.Flat(straight), Support.Flat(second));
         Assert.Equal(2, Directory.GetFiles(resumeDir, "*.ckpt").Length);
     }
 

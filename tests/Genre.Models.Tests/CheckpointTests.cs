@@ -7,8 +7,6 @@ namespace Genre.Models.Tests;
 /// <summary>Checkpoints: resume with dropout and early stopping is bit-identical; foreign or damaged checkpoints are clear errors.</summary>
 public class CheckpointTests
 {
-    static float[] Flat(ICompiledModel m) => ModelStore.Flatten(m.Weights()).Bind(t => toSeq(t.Values)).ToArray();
-
     [Fact]
     public void Resume_with_dropout_and_early_stopping_state_is_bit_identical()
     {
@@ -26,7 +24,7 @@ public class CheckpointTests
 
         Assert.Equal(5, rest.Epochs.Count);
         Assert.Equal(full.Epochs.Map(e => (e.Loss, e.ValLoss)), rest.Epochs.Map(e => (e.Loss, e.ValLoss)));
-        Assert.Equal(Flat(straight), Flat(resumed));
+        Assert.Equal(Support.Flat(straight), Support.Flat(resumed));
         Assert.Equal(["epoch-00004.ckpt", "epoch-00005.ckpt"], Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToArray()); // two newest, no temp files
     }
 
@@ -65,7 +63,7 @@ public class CheckpointTests
         using var fresh = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
         var straight = Support.Ok(fresh.Fit(data, None, faster with { Checkpoints = None, Resume = false }));
         Assert.Equal(straight.Epochs.Map(e => e.Loss), history.Epochs.Map(e => e.Loss));
-        Assert.Equal(Flat(fresh), Flat(restarted));
+        Assert.Equal(Support.Flat(fresh), Support.Flat(restarted));
     }
 
     [Fact]

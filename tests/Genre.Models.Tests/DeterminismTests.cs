@@ -24,7 +24,7 @@ public class DeterminismTests
             var val = Support.Problem(150, 32);
             using var m = Support.Ok(backend.Compile(spec, seed));
             var h = Support.Ok(m.Fit(data, Some(val), new TrainingConfig(epochs, batch, seed, new AdamSettings())));
-            return (ModelStore.Flatten(m.Weights()).Bind(t => toSeq(t.Values)).ToArray(),
+            return (Support.Flat(m),
                     h.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)).Strict(),
                     m.Predict(val.X, val.Rows));
         }

@@ -2,6 +2,7 @@ using System.Reflection;
 using Genre.Models.Backend;
 using Genre.Models.Backend.Torch;
 using LanguageExt;
+using static LanguageExt.Prelude;
 
 namespace Genre.Models.Tests;
 
@@ -15,6 +16,9 @@ public static class Support
     public static readonly TorchBackend Backend = new(2);
 
     public static T Ok<T>(Fin<T> fin) => fin.Match(x => x, e => throw new Xunit.Sdk.XunitException("expected success: " + e.Message));
+
+    /// <summary>All of a model's weights, flattened in layer order: for bit-identity checks.</summary>
+    public static float[] Flat(ICompiledModel m) => ModelStore.Flatten(m.Weights()).Bind(t => toSeq(t.Values)).ToArray();
 
     public static string Fail<T>(Fin<T> fin) => fin.Match(_ => throw new Xunit.Sdk.XunitException("expected failure"), e => e.Message);
 

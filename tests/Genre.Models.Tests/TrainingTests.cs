@@ -9,8 +9,6 @@ namespace Genre.Models.Tests;
 /// <summary>fit(): Keras' epoch averages, micro-batched gradients, cancellation, learning on a learnable problem.</summary>
 public class TrainingTests
 {
-    static float[] Flat(ICompiledModel m) => ModelStore.Flatten(m.Weights()).Bind(t => toSeq(t.Values)).ToArray();
-
     [Fact]
     public void Epoch_loss_and_accuracy_are_batch_size_weighted_averages_like_keras()
     {
@@ -18,10 +16,10 @@ public class TrainingTests
         // must equal the loss over the whole set, and the accuracy likewise.
         var data = Support.Problem(103, 21);
         using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 4));
-        var before = Flat(m);
+        var before = Support.Flat(m);
         var h = Support.Ok(m.Fit(data, None, new TrainingConfig(2, 25, 4, new AdamSettings(LearningRate: 0))));
         var whole = m.Evaluate(data);
-        Assert.Equal(before, Flat(m));
+        Assert.Equal(before, Support.Flat(m));
         Assert.All(h.Epochs, e =>
         {
             Assert.Equal(whole.Loss, e.Loss, 5);
@@ -75,7 +73,7 @@ public class TrainingTests
         using var straight = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 6));
         var full = Support.Ok(straight.Fit(data, val, config with { Checkpoints = None }));
         Assert.Equal(full.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)), rest.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)));
-        Assert.Equal(Flat(straight), Flat(resumed));
+        Assert.Equal(Support.Flat(straight), Support.Flat(resumed));
     }
 
     [Fact]
