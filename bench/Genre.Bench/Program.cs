@@ -7,6 +7,7 @@ switch (mode)
     case "probe": Probe.Run(threads, args.Length <= 2 || args[2] != "notune"); break;
     case "data": DataPipeline.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 5); break;
     case "train": Training.Run(threads, args.Length > 2 ? args[2] : "../shared/reference/authors-models", args.Length > 3 ? args[3] : "bench/results/training.md"); break;
+    case "epochs": Training.Epochs(threads, args.Length > 2 ? args[2] : "rnn1", args.Length > 3 ? int.Parse(args[3]) : 3); break;
     case "smoke": Smoke.Run(); break;
     default: Console.Error.WriteLine($"unknown mode {mode}"); return 2;
 }

@@ -55,6 +55,14 @@ public static class Training
         File.WriteAllLines(outFile, lines);
     }
 
+    /// <summary>Times <paramref name="epochs"/> epochs of one model after a warm-up, for profiling (perf) one model alone.</summary>
+    public static void Epochs(int threads, string model, int epochs)
+    {
+        var backend = new TorchBackend(threads);
+        var spec = model switch { "rnn1" => Zoo.Rnn1(), "rnn2" => Zoo.Rnn2(), "dnn1" => Zoo.Dnn1(), _ => throw new ArgumentException($"unknown model {model}") };
+        for (var e = 0; e < epochs; e++) Console.WriteLine($"{model} epoch {e + 1}: {Epoch(backend, spec):F2}s");
+    }
+
     static float[] Random(int rows, int cols, int seed)
     {
         var r = new Random(seed);

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""PyTorch CPU peer: the same models, batch and thread count as bench/Genre.Bench `train`; one epoch each (after a warm-up)."""
+"""PyTorch CPU peer: the same models, batch and thread count as bench/Genre.Bench `train`; one timed epoch each, after a
+one-batch warm-up. Prints "MODEL SECONDS" lines. The BLAS is whatever libblas.so.3 the loader finds (run.sh runs it twice)."""
 import sys, time
 import torch, torch.nn as nn
 
@@ -23,13 +24,13 @@ def epoch(model, seq):
     xv = torch.rand(VAL, 15).reshape(shape); yv = torch.arange(VAL) % 114
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     loss = nn.CrossEntropyLoss()
-    def run():
+    def run(rows=TRAIN):
         perm = torch.randperm(TRAIN)
-        for b in range(0, TRAIN, BATCH):
+        for b in range(0, rows, BATCH):
             i = perm[b:b + BATCH]; opt.zero_grad(); l = loss(model(x[i]), y[i]); l.backward(); opt.step()
         with torch.no_grad():
-            for b in range(0, VAL, BATCH): loss(model(xv[b:b + BATCH]), yv[b:b + BATCH])
-    run()
+            for b in range(0, VAL if rows == TRAIN else 0, BATCH): loss(model(xv[b:b + BATCH]), yv[b:b + BATCH])
+    run(BATCH)
     t = time.perf_counter(); run(); return time.perf_counter() - t
 
 for name, model, seq in (("rnn1", Rnn1(), True), ("rnn2", Rnn2(), True), ("dnn1", dnn1(), False)):
