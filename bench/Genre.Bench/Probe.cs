@@ -9,7 +9,7 @@ public static class Probe
 {
     public static void Run(int threads, bool tune)
     {
-        if (tune) Genre.Models.Backend.Torch.NativeMemory.Tune();
+        if (tune) Genre.Models.Backend.Torch.NativeRuntime.Tune();
         Console.WriteLine($"malloc tuning: {tune}");
         set_num_threads(threads);
         var sw = Stopwatch.StartNew();

@@ -12,12 +12,13 @@ namespace Genre.Models.Tests;
 /// </summary>
 public class FusedLstmTests
 {
-    public static TheoryData<string> Specs => new() { "rnn1", "rnn2", "odd" };
+    public static TheoryData<string> Specs => new() { "rnn1", "rnn2", "odd", "tiny" };
 
     static Sequential Spec(string name) => name switch
     {
         "rnn1" => Zoo.Rnn1(7),
         "rnn2" => Zoo.Rnn2(7),
+        "tiny" => new Sequential(Seq(15, 1), Seq<Layer>(new Dense(16), new Lstm(16), new Dense(3, Activation.Softmax)), "tiny"),
         _ => new Sequential(Seq(6, 2), Seq<Layer>(new Lstm(13, ReturnSequences: true), new Lstm(3), new Dense(4, Activation.Softmax)), "odd"),
     };
 
@@ -26,7 +27,7 @@ public class FusedLstmTests
         using var scope = NewDisposeScope();
         var backend = Support.Backend;
         using var m = (TorchModel)Support.Ok(backend.Compile(spec, 11));
-        var rows = 96;
+        var rows = 791; // two uneven chunks (395, 396 rows) on two lanes
         var features = (int)spec.InputShape.Fold(1L, (a, d) => a * d);
         var r = new Random(5);
         var x = Enumerable.Range(0, rows * features).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
@@ -44,7 +45,7 @@ public class FusedLstmTests
     public void Fused_and_elementwise_paths_agree_on_logits_loss_and_gradients(string name)
     {
         var spec = Spec(name);
-        var fold = name == "rnn1";
+        var fold = name is "rnn1" or "tiny";
         var plain = Run(spec, fused: false, fold);
         var fused = Run(spec, fused: true, fold);
         Assert.Equal(plain.Logits.Length, fused.Logits.Length);
@@ -83,5 +84,34 @@ public class MicroBatchTests
         Assert.Equal(699, Trainer.MicroBatchFor(Zoo.Rnn2()));    // 15 × 600 floats a row: 1024 rows would be 37 MB
         Assert.Equal(1024, Trainer.MicroBatchFor(Zoo.Dnn2()));
         Assert.Equal(64, Trainer.MicroBatchFor(new Sequential(Seq(15, 1), Seq<Layer>(new Lstm(20_000), new Dense(2, Activation.Softmax)))));
+    }
+}
+
+public class LanesTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(255)]
+    [InlineData(790)]
+    [InlineData(1024)]
+    [InlineData(10_000)]
+    public void Chunks_cover_every_row_once_in_order(long rows)
+    {
+        var chunks = Lanes.Chunks(rows);
+        var ranges = Enumerable.Range(0, chunks).Select(c => Lanes.Range(rows, chunks, c)).ToArray();
+        Assert.Equal(0, ranges[0].Start);
+        for (var c = 1; c < chunks; c++) Assert.Equal(ranges[c - 1].Start + ranges[c - 1].Count, ranges[c].Start);
+        Assert.Equal(rows, ranges.Sum(r => r.Count));
+        Assert.All(ranges, r => Assert.True(r.Count > 0));
+    }
+
+    [Fact]
+    public void Every_chunk_runs_once_and_a_lane_failure_reaches_the_caller()
+    {
+        var seen = new int[4];
+        Lanes.Run(4, c => Interlocked.Increment(ref seen[c]));
+        Assert.All(seen, s => Assert.Equal(1, s));
+        var e = Assert.Throws<InvalidOperationException>(() => Lanes.Run(4, c => { if (c == 3) throw new InvalidOperationException("chunk 3"); }));
+        Assert.Equal("chunk 3", e.Message);
     }
 }

@@ -5,66 +5,114 @@ using static TorchSharp.torch;
 namespace Genre.Models.Backend.Torch;
 
 /// <summary>
-/// The Keras LSTM recurrence (gates i, f, c̃, o) as one autograd node with a hand-written backward (BPTT), for float32:
-/// per step one in-place gemm (h·U added to the step's input projection) and one fused pass over the gates
-/// (<see cref="LstmGates"/>) instead of ~10 separate elementwise kernels forward and ~20 backward, each allocating and
-/// streaming the (n, 4H) activations. The backward reuses the saved gate activations as the gate gradients' buffer and
-/// computes dU as one (H × T·n) · (T·n × 4H) gemm. Same model as <see cref="KerasForward.Lstm"/> (tests: ≤ 1e-5).
-/// Inputs: the input projection x·W + b, time-major (T, n, 4H), which stays on the ordinary autograd graph, and U (H, 4H).
-/// Output: h_T (n, H), or all h_t time-major (T, n, H) for return_sequences — time-major end to end, so no transposing
-/// copies of (n, T, 4H) tensors are made forward or backward.
+/// The Keras LSTM (gates i, f, c̃, o) as one autograd node with a hand-written backward (BPTT), for float32.
+/// Each step is one gemm and one fused pass over the gates (<see cref="LstmGates"/>): the step's row block
+/// [h₋₁ | x_t | 1] of an augmented buffer times the stacked weights [U; W; b] gives z_t = h₋₁·U + x_t·W + b directly,
+/// so no (T, n, 4H) input projection is materialized, biased and copied, and the gate pass writes h_t straight into the
+/// next step's block. The backward reuses the saved gate activations as the gate gradients' buffer and accumulates
+/// d[U; W; b] += [h₋₁ | x_t | 1]ᵀ · dz_t while dz_t is still in cache. Rows are independent, so forward and backward run
+/// in <see cref="Lanes"/> (one row range per thread, no per-step synchronization).
+/// Same model as <see cref="KerasForward.Lstm"/> (tests: ≤ 1e-5).
+/// Inputs: x time-major (T, n, F), W (F, 4H), U (H, 4H), b (4H). Output: h_T (n, H), or all h_t time-major (T, n, H) for
+/// return_sequences.
 /// </summary>
 internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
 {
     public override string Name => nameof(FusedLstm);
 
-    public static Tensor Apply(Tensor projected, Tensor u, bool returnSequences) =>
-        apply(projected, u, returnSequences)[0];
+    public static Tensor Apply(Tensor x, Tensor w, Tensor u, Tensor b, bool returnSequences) =>
+        apply(x, w, u, b, returnSequences)[0];
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        var projected = (Tensor)vars[0];
-        var u = ((Tensor)vars[1]).detach().contiguous();
-        var returnSequences = (bool)vars[2];
-        long steps = projected.shape[0], n = projected.shape[1], g = projected.shape[2], units = g / 4;
-        // Private copy: step t's pre-activations become its gate activations in place.
-        var gates = empty(steps, n, g, projected.dtype);
-        gates.copy_(projected.detach());
-        var cells = empty(steps, n, units, projected.dtype);
-        var hidden = empty(steps, n, units, projected.dtype);
-        var shape = new LstmGates.Shape((int)n, (int)units);
-        for (long t = 0; t < steps; t++)
+        var (x, w, u, b) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3]);
+        var returnSequences = (bool)vars[4];
+        long steps = x.shape[0], n = x.shape[1], features = x.shape[2], units = u.shape[0], g = 4 * units, k = units + features + 1;
+        // Stacked weights [U; W; b] (K, 4H) and per step the block [h₋₁ | x_t | 1] (n, K); block T holds h_T.
+        var weights = cat(new[] { u.detach(), w.detach(), b.detach().reshape(1, g) }, 0).contiguous();
+        var blocks = empty(steps + 1, n, k, x.dtype);
+        blocks.narrow(2, 0, units)[0].zero_();
+        blocks.narrow(0, 0, steps).narrow(2, units, features).copy_(x.detach());
+        blocks.narrow(0, 0, steps).narrow(2, units + features, 1).fill_(1);
+        var gates = empty(steps, n, g, x.dtype);
+        var cells = empty(steps, n, units, x.dtype);
+        var chunks = Lanes.Chunks(n);
+        Lanes.Run(chunks, chunk =>
         {
-            if (t > 0) gates[t].addmm_(hidden[t - 1], u, 1, 1);
-            LstmGates.Forward(Floats(gates[t]), t > 0 ? Floats(cells[t - 1]) : Span<float>.Empty, Floats(cells[t]), Floats(hidden[t]), shape);
-        }
-        ctx.save_for_backward(new List<Tensor> { gates, cells, hidden, u });
+            var (r0, rows) = Lanes.Range(n, chunks, chunk);
+            var shape = new LstmGates.Shape((int)rows, (int)units, (int)k);
+            using var inputRows = weights.narrow(0, units, features + 1);
+            for (long t = 0; t < steps; t++)
+            {
+                using var block = Rows(blocks, t, r0, rows);
+                using var first = block.narrow(1, units, features + 1);
+                using var z = Rows(gates, t, r0, rows);
+                z.addmm_(t == 0 ? first : block, t == 0 ? inputRows : weights, 0, 1);
+                using var c = Rows(cells, t, r0, rows);
+                using var cPrev = t > 0 ? Rows(cells, t - 1, r0, rows) : null;
+                using var next = Rows(blocks, t + 1, r0, rows);
+                LstmGates.Forward(Floats(z), cPrev is null ? Span<float>.Empty : Floats(cPrev), Floats(c), Floats(next), shape);
+            }
+        });
+        ctx.save_for_backward(new List<Tensor> { gates, cells, blocks, weights });
         ctx.save_data("returnSequences", returnSequences);
-        return new List<Tensor> { returnSequences ? hidden.clone() : hidden[steps - 1].clone() };
+        ctx.save_data("inputGrad", x.requires_grad);
+        var hidden = blocks.narrow(2, 0, units);
+        return new List<Tensor> { returnSequences ? hidden.narrow(0, 1, steps).contiguous() : hidden[steps].contiguous() };
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> gradOutputs)
     {
         var saved = ctx.get_saved_variables();
-        var (gates, cells, hidden, u) = (saved[0], saved[1], saved[2], saved[3]);
+        var (gates, cells, blocks, weights) = (saved[0], saved[1], saved[2], saved[3]);
         var returnSequences = (bool)ctx.get_data("returnSequences");
-        long steps = gates.shape[0], n = gates.shape[1], g = gates.shape[2], units = g / 4;
-        var shape = new LstmGates.Shape((int)n, (int)units);
-        var dy = gradOutputs[0];
-        var dHidden = returnSequences ? dy.contiguous() : null;
-        var dh = returnSequences ? zeros(n, units, gates.dtype) : dy.contiguous().clone();
+        var inputGrad = (bool)ctx.get_data("inputGrad");
+        long steps = gates.shape[0], n = gates.shape[1], g = gates.shape[2], units = g / 4, k = blocks.shape[2], features = k - units - 1;
+        var dy = gradOutputs[0].contiguous();
+        var dh = returnSequences ? zeros(n, units, gates.dtype) : dy.clone();
         var dc = zeros(n, units, gates.dtype);
-        var ut = u.t().contiguous();
-        for (var t = steps - 1; t >= 0; t--)
+        var ut = weights.narrow(0, 0, units).t().contiguous();
+        var wt = weights.narrow(0, units, features).t().contiguous();
+        var dx = inputGrad ? empty(steps, n, features, gates.dtype) : null;
+        var chunks = Lanes.Chunks(n);
+        var dWeights = zeros(chunks, k, g, gates.dtype); // one partial d[U; W; b] per chunk, summed in order below
+        Lanes.Run(chunks, chunk =>
         {
-            LstmGates.Backward(Floats(gates[t]), Floats(cells[t]), t > 0 ? Floats(cells[t - 1]) : Span<float>.Empty,
-                               Floats(dh), dHidden is null ? Span<float>.Empty : Floats(dHidden[t]), Floats(dc), shape);
-            if (t > 0) dh.addmm_(gates[t], ut, 0, 1); // gates[t] now holds dz_t
-        }
-        var du = steps > 1
-            ? hidden.narrow(0, 0, steps - 1).reshape(-1, units).t().mm(gates.narrow(0, 1, steps - 1).reshape(-1, g))
-            : zeros(units, g, gates.dtype);
-        return new List<Tensor> { gates, du, null! };
+            var (r0, rows) = Lanes.Range(n, chunks, chunk);
+            var shape = new LstmGates.Shape((int)rows, (int)units);
+            using var dhRows = dh.narrow(0, r0, rows);
+            using var dcRows = dc.narrow(0, r0, rows);
+            using var dw = dWeights[chunk];
+            for (var t = steps - 1; t >= 0; t--)
+            {
+                using var dz = Rows(gates, t, r0, rows);
+                using var c = Rows(cells, t, r0, rows);
+                using var cPrev = t > 0 ? Rows(cells, t - 1, r0, rows) : null;
+                using var dyRows = returnSequences ? Rows(dy, t, r0, rows) : null;
+                LstmGates.Backward(Floats(dz), Floats(c), cPrev is null ? Span<float>.Empty : Floats(cPrev),
+                                   Floats(dhRows), dyRows is null ? Span<float>.Empty : Floats(dyRows), Floats(dcRows), shape);
+                // dz is in cache: d[U; W; b] += [h₋₁ | x_t | 1]ᵀ·dz (h₋₁ = 0 at t = 0), dh₋₁ = dz·Uᵀ, dx_t = dz·Wᵀ.
+                using var block = Rows(blocks, t, r0, rows);
+                using var blockT = block.t();
+                dw.addmm_(blockT, dz, 1, 1);
+                if (t > 0) dhRows.addmm_(dz, ut, 0, 1);
+                if (dx is not null)
+                {
+                    using var dxRows = Rows(dx, t, r0, rows);
+                    dxRows.addmm_(dz, wt, 0, 1);
+                }
+            }
+        });
+        var total = dWeights[0];
+        for (var c = 1; c < chunks; c++) total.add_(dWeights[c]);
+        return new List<Tensor> { dx!, total.narrow(0, units, features), total.narrow(0, 0, units), total[units + features], null! };
+    }
+
+    /// <summary>Rows [r0, r0 + rows) of time step t of a time-major (T, n, ·) tensor: a contiguous (rows, ·) slab.</summary>
+    static Tensor Rows(Tensor timeMajor, long t, long r0, long rows)
+    {
+        using var step = timeMajor[t];
+        return step.narrow(0, r0, rows);
     }
 
     static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);

@@ -71,9 +71,9 @@ internal static class KerasForward
         long n = x.shape[0], steps = x.shape[1], features = x.shape[2];
         if (fused && x.dtype == ScalarType.Float32)
         {
-            // Time-major: (T, n, F) → projection (T, n, 4H); the result goes back to batch-major as a view (no copy).
-            var projection = x.transpose(0, 1).reshape(steps * n, features).matmul(w).add(b).reshape(steps, n, 4 * units);
-            var y = FusedLstm.Apply(projection, u, returnSequences);
+            // Time-major in and out: (T, n, F) → (T, n, H); the result goes back to batch-major as a view (no copy), and a
+            // stacked LSTM's transpose back to time-major is then free.
+            var y = FusedLstm.Apply(x.transpose(0, 1).contiguous(), w, u, b, returnSequences);
             return returnSequences ? y.transpose(0, 1) : y;
         }
         // unbind (whose backward is one stack) rather than select per step (whose backward zero-fills the whole

@@ -11,16 +11,18 @@ namespace Genre.Models.Backend.Torch;
 /// </summary>
 internal static class LstmGates
 {
-    public readonly record struct Shape(int Rows, int Units);
+    /// <summary><paramref name="HiddenStride"/>: floats between rows of h in <see cref="Forward"/> (0 = Units), so h can be
+    /// written into a wider buffer (<see cref="FusedLstm"/>'s [h | x | 1] blocks).</summary>
+    public readonly record struct Shape(int Rows, int Units, int HiddenStride = 0);
 
     public static void Forward(Span<float> z, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, Shape s)
     {
-        int units = s.Units, width = 4 * units;
+        int units = s.Units, width = 4 * units, stride = s.HiddenStride == 0 ? units : s.HiddenStride;
         for (var j = 0; j < s.Rows; j++)
         {
             var zr = z.Slice(j * width, width);
             var cr = c.Slice(j * units, units);
-            var hr = h.Slice(j * units, units);
+            var hr = h.Slice(j * stride, units);
             var pr = cPrev.IsEmpty ? ReadOnlySpan<float>.Empty : cPrev.Slice(j * units, units);
             var k = 0;
             for (; k <= units - 16; k += 16)

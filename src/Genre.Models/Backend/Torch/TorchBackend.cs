@@ -13,7 +13,7 @@ public sealed class TorchBackend : IBackend
 
     public TorchBackend(int? threads = null)
     {
-        NativeMemory.Tune();
+        NativeRuntime.Tune();
         Threads = threads is > 0 ? threads.Value : Environment.ProcessorCount;
         set_num_threads(Threads);
     }
