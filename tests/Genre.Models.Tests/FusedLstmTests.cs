@@ -113,5 +113,10 @@ public class LanesTests
         Assert.All(seen, s => Assert.Equal(1, s));
         var e = Assert.Throws<InvalidOperationException>(() => Lanes.Run(4, c => { if (c == 3) throw new InvalidOperationException("chunk 3"); }));
         Assert.Equal("chunk 3", e.Message);
+        // A failure on the caller's lane still waits for the other lanes, so the next run sees none of this one's work.
+        Assert.Throws<InvalidOperationException>(() => Lanes.Run(4, c => { if (c == 0) throw new InvalidOperationException("chunk 0"); Thread.Sleep(50); }));
+        var after = new int[4];
+        Lanes.Run(4, c => { Thread.Sleep(20); Interlocked.Increment(ref after[c]); });
+        Assert.All(after, s => Assert.Equal(1, s));
     }
 }

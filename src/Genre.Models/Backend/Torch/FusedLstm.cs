@@ -11,7 +11,7 @@ namespace Genre.Models.Backend.Torch;
 /// so no (T, n, 4H) input projection is materialized, biased and copied, and the gate pass writes h_t straight into the
 /// next step's block. The backward reuses the saved gate activations as the gate gradients' buffer and accumulates
 /// d[U; W; b] += [h₋₁ | x_t | 1]ᵀ · dz_t while dz_t is still in cache. Rows are independent, so forward and backward run
-/// in <see cref="Lanes"/> (one row range per thread, no per-step synchronization).
+/// in <see cref="Lanes"/> (fixed row chunks spread over the threads, no per-step synchronization).
 /// Same model as <see cref="KerasForward.Lstm"/> (tests: ≤ 1e-5).
 /// Inputs: x time-major (T, n, F), W (F, 4H), U (H, 4H), b (4H). Output: h_T (n, H), or all h_t time-major (T, n, H) for
 /// return_sequences.
@@ -45,9 +45,9 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
             for (long t = 0; t < steps; t++)
             {
                 using var block = Rows(blocks, t, r0, rows);
-                using var first = block.narrow(1, units, features + 1);
+                using var first = t == 0 ? block.narrow(1, units, features + 1) : null; // h₋₁ = 0: only [x_0 | 1]·[W; b]
                 using var z = Rows(gates, t, r0, rows);
-                z.addmm_(t == 0 ? first : block, t == 0 ? inputRows : weights, 0, 1);
+                z.addmm_(first ?? block, t == 0 ? inputRows : weights, 0, 1);
                 using var c = Rows(cells, t, r0, rows);
                 using var cPrev = t > 0 ? Rows(cells, t - 1, r0, rows) : null;
                 using var next = Rows(blocks, t + 1, r0, rows);

@@ -56,7 +56,11 @@ internal static class Lanes
                 for (var i = 1; i < lanes; i++) workers[i - 1].Post(Lane, i);
                 Exception? first = null;
                 try { Lane(0); } catch (Exception e) { first = e; }
-                for (var i = 1; i < lanes; i++) first ??= workers[i - 1].Join();
+                for (var i = 1; i < lanes; i++)
+                {
+                    var error = workers[i - 1].Join(); // every lane is joined, so no stale completion is left for the next run
+                    first ??= error;
+                }
                 if (first is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
             }
             finally { set_num_threads(threads); }
