@@ -25,19 +25,23 @@ public static class ExperimentFolder
         from batch in Int(s, "batch_size")
         from seed in Int(s, "seed")
         let rate = Double(s, "learning_rate").IfNone(1e-3) // folders written before the rate was recorded used Adam's default
-        where epochs == settings.Epochs && batch == settings.BatchSize && seed == settings.Seed && rate == settings.LearningRate
+        let decay = Double(s, "cosine_decay_alpha").Map(a => new CosineDecay(a)) // absent: a constant rate
+        where epochs == settings.Epochs && batch == settings.BatchSize && seed == settings.Seed && rate == settings.LearningRate && decay == settings.Decay
         from metrics in ReadJson(Path.Combine(dir, "metrics.json"))
         from h in ReadJson(Path.Combine(dir, "history.json"))
         from history in HistoryOf(h)
         select new FinishedRun(history, Double(metrics, "seconds").IfNone(0));
 
     /// <summary>Written as soon as an experiment's model and metrics are saved, so a later failure never costs its training.</summary>
-    public static Fin<Unit> MarkFinished(string dir, Settings settings) =>
-        AtomicFile.WriteAllText(Path.Combine(dir, "settings.json"),
-            new JsonObject
-            {
-                ["epochs"] = settings.Epochs, ["batch_size"] = settings.BatchSize, ["seed"] = settings.Seed, ["learning_rate"] = settings.LearningRate,
-            }.ToJsonString());
+    public static Fin<Unit> MarkFinished(string dir, Settings settings)
+    {
+        var json = new JsonObject
+        {
+            ["epochs"] = settings.Epochs, ["batch_size"] = settings.BatchSize, ["seed"] = settings.Seed, ["learning_rate"] = settings.LearningRate,
+        };
+        foreach (var d in settings.Decay) json["cosine_decay_alpha"] = d.Alpha;
+        return AtomicFile.WriteAllText(Path.Combine(dir, "settings.json"), json.ToJsonString());
+    }
 
     /// <summary>
     /// Give <paramref name="to"/> the finished training of its twin in <paramref name="source"/> (same layers, labels and settings):

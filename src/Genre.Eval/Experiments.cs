@@ -8,10 +8,16 @@ namespace Genre.Eval;
 /// <summary>One of the report's experiments: a model, its labels (full or merged genres), the report's test accuracy.</summary>
 public sealed record Experiment(string Name, string Title, Sequential Model, bool Reduced, double ReportAccuracy, Option<string> AuthorsModel);
 
-/// <summary>How to train: epochs, batch, seed, learning rate, early stopping.</summary>
-public sealed record Settings(int Epochs, int BatchSize, int Seed, double LearningRate = 1e-3, Option<EarlyStopping> EarlyStopping = default)
+/// <summary>How to train: epochs, batch, seed, learning rate (constant, or decaying over the run), early stopping.</summary>
+public sealed record Settings(int Epochs, int BatchSize, int Seed, double LearningRate = 1e-3, Option<EarlyStopping> EarlyStopping = default,
+                              Option<CosineDecay> Decay = default)
 {
-    public TrainingConfig ToConfig() => new(Epochs, BatchSize, Seed, new AdamSettings(LearningRate), EarlyStopping: EarlyStopping, Resume: true);
+    public TrainingConfig ToConfig() => new(Epochs, BatchSize, Seed, new AdamSettings(LearningRate, Decay: Decay), EarlyStopping: EarlyStopping, Resume: true);
+
+    /// <summary>"0.003" or "0.003 → 0 (cosine)".</summary>
+    public string DescribeRate() =>
+        LearningRate.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) +
+        Decay.Match(d => $" → {(LearningRate * d.Alpha).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} (cosine)", () => "");
 }
 
 /// <summary>A named choice of settings per experiment.</summary>
@@ -45,7 +51,7 @@ public static class Experiments
 public static class Profiles
 {
     /// <summary>The notebooks exactly: Keras Adam defaults, batch 10,000, 1000 epochs, tf.random.set_seed(2).</summary>
-    public static Profile Paper(int seed = 2) => new("paper", "as the notebooks: Adam(1e-3), batch 10,000, 1000 epochs, seed 2",
+    public static Profile Paper(int seed = 2) => new("paper", $"as the notebooks: Adam(1e-3), batch 10,000, 1000 epochs (the notebooks' seed is 2; this run's is {seed})",
         _ => new Settings(1000, 10_000, seed));
 
     /// <summary>

@@ -32,13 +32,19 @@ public static class ReportWriter
         }))),
     };
 
-    /// <summary>The other profile's metrics.json beside this output folder (out/reproduce-fast ↔ out/reproduce-paper), if any.</summary>
+    /// <summary>
+    /// The other profile's metrics.json beside this output folder, if any: <c>reproduce-fast</c> ↔ <c>reproduce-paper</c>
+    /// (the CLI's default folders) or <c>fast</c> ↔ <c>paper</c> (as under results/kaggle).
+    /// </summary>
     public static Option<JsonObject> OtherProfile(string outDir, string profile)
     {
         var other = profile == "fast" ? "paper" : "fast";
-        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outDir))!, $"reproduce-{other}", "metrics.json");
-        try { return File.Exists(path) ? Some(JsonNode.Parse(File.ReadAllText(path))!.AsObject()) : None; }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException) { return None; }
+        var parent = Path.GetDirectoryName(Path.GetFullPath(outDir))!;
+        return Seq($"reproduce-{other}", other).Map(name => Path.Combine(parent, name, "metrics.json")).Find(File.Exists).Bind(path =>
+        {
+            try { return Optional(JsonNode.Parse(File.ReadAllText(path)) as JsonObject); }
+            catch (Exception e) when (e is IOException or System.Text.Json.JsonException) { return None; }
+        });
     }
 
     public static string Markdown(ReproduceResult r, Option<JsonObject> other)
@@ -58,7 +64,7 @@ public static class ReportWriter
         foreach (var x in r.Results)
             sb.Append($"| {x.Experiment.Title} | {P(x.Experiment.ReportAccuracy)} | {P(x.Test.Accuracy)} | " +
                       (r.Source.IsSynthetic ? "" : $"{(x.Test.Accuracy - x.Experiment.ReportAccuracy) * 100:+0.00;-0.00} pt | ") +
-                      $"{x.Test.Loss:F4} | {x.History.Epochs.Count} | {x.Settings.BatchSize} | {x.Settings.LearningRate.ToString("0.####", CultureInfo.InvariantCulture)} | {x.Seconds:F0} |\n");
+                      $"{x.Test.Loss:F4} | {x.History.Epochs.Count} | {x.Settings.BatchSize} | {x.Settings.DescribeRate()} | {x.Seconds:F0} |\n");
 
         foreach (var x in r.Results)
             if (x.How is HowRun.SameTrainingAs twin)
@@ -81,13 +87,15 @@ public static class ReportWriter
             o =>
             {
                 var mine = r.Profile.Name;
-                var theirs = o["profile"]?.GetValue<string>() ?? "?";
+                var theirs = (o["profile"]?.GetValue<string>() ?? "?") +
+                             (o["seeds"] is JsonArray seeds ? $" (mean ± sd over seeds {string.Join(", ", seeds.Select(x => x?.ToString()))})" : "");
                 sb.Append($"| experiment | {mine} | {theirs} | difference |\n|---|---|---|---|\n");
                 var exps = o["experiments"]?.AsObject();
                 foreach (var x in r.Results)
                 {
                     var t = exps?[x.Experiment.Name]?["test_accuracy"]?.GetValue<double>();
-                    sb.Append($"| {x.Experiment.Name} | {P(x.Test.Accuracy)} | {(t is { } v ? P(v) : "not run")} | " +
+                    var sd = exps?[x.Experiment.Name]?["sd"] is JsonValue s && s.TryGetValue<double>(out var d) ? d : double.NaN;
+                    sb.Append($"| {x.Experiment.Name} | {P(x.Test.Accuracy)} | {(t is { } v ? SeedsReport.MeanSd(v, sd) : "not run")} | " +
                               $"{(t is { } w ? $"{(x.Test.Accuracy - w) * 100:+0.00;-0.00} pt" : "—")} |\n");
                 }
             },

@@ -37,7 +37,7 @@ public sealed record ReproduceResult(DataSource Source, Profile Profile, Seq<Exp
 /// <summary>Progress of a reproduce run, for the CLI to render.</summary>
 public abstract record ReproduceEvent;
 public sealed record ExperimentStarted(Experiment Experiment, int Index, int Total, Settings Settings) : ReproduceEvent;
-public sealed record ExperimentTraining(Experiment Experiment, TrainingEvent Event) : ReproduceEvent;
+public sealed record ExperimentTraining(Experiment Experiment, int Seed, TrainingEvent Event) : ReproduceEvent;
 public sealed record ExperimentFinished(ExperimentResult Result) : ReproduceEvent;
 
 /// <summary>
@@ -50,14 +50,48 @@ public static class Reproduce
                                            Option<string> authorsDir, IProgress<ReproduceEvent>? progress = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
-        return from tracks in ReportPipeline.ToFin(TrackCsv.Load(source.Path))
-               let cleaned = Cleaning.Clean(tracks).Tracks
-               from full in ReportPipeline.Prepare(cleaned, None)
-               from reduced in ReportPipeline.Prepare(cleaned, Some(GenreMapping.Report))
-               from results in RunAll(backend, profile, experiments, outDir, e => e.Reduced ? reduced : full, progress, cancel)
-               let authors = authorsDir.Map(dir => ScoreAuthors(backend, results.Map(r => r.Experiment), dir, e => e.Reduced ? reduced : full)).IfNone(Seq<AuthorsScore>())
+        return from data in ReportData.Load(source)
+               from results in RunAll(backend, profile, experiments, outDir, data.For, progress, cancel)
+               let authors = authorsDir.Map(dir => ScoreAuthors(backend, results.Map(r => r.Experiment), dir, data.For)).IfNone(Seq<AuthorsScore>())
                let result = new ReproduceResult(source, profile, results, authors, clock.Elapsed.TotalSeconds)
                from _ in cancel.IsCancellationRequested ? FinSucc(unit) : Write(outDir, result)
+               select result;
+    }
+
+    /// <summary>
+    /// The requested experiments once per seed, each seed in its own reproduce folder <c>outDir/seed-S</c> (resumable; finished
+    /// seeds are re-scored, not retrained), then every seed folder already in <paramref name="outDir"/> collected into one
+    /// mean ± sd report there (<c>report.md</c>, <c>metrics.json</c>).
+    /// </summary>
+    public static Fin<SeedsResult> RunSeeds(IBackend backend, DataSource source, Func<int, Profile> profileFor, Seq<int> seeds,
+                                            Seq<Experiment> experiments, string outDir, Option<string> authorsDir,
+                                            IProgress<ReproduceEvent>? progress = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        return from data in ReportData.Load(source)
+               from trained in seeds.Fold(FinSucc(Seq<SeedRun>()), (acc, seed) => acc.Bind(done => cancel.IsCancellationRequested
+                   ? FinSucc(done)
+                   : RunSeed(backend, source, profileFor(seed), experiments, SeedFolder.Path(outDir, seed), data, progress, cancel)
+                       .Map(r => done.Add(new SeedRun(seed, r)))))
+               from others in SeedFolder.Seeds(outDir).Filter(s => !seeds.Contains(s))
+                   .Fold(FinSucc(Seq<SeedRun>()), (acc, seed) => acc.Bind(done =>
+                       RunAll(backend, profileFor(seed), Seq<Experiment>(), SeedFolder.Path(outDir, seed), data.For, null, cancel)
+                           .Map(rs => done.Add(new SeedRun(seed, new ReproduceResult(source, profileFor(seed), rs, Seq<AuthorsScore>(), 0))))))
+               let perSeed = (trained + others).OrderBy(r => r.Seed).ToSeq().Strict()
+               let spreads = SeedSpread.Of(perSeed)
+               let authors = authorsDir.Map(dir => ScoreAuthors(backend, spreads.Map(x => x.Experiment), dir, data.For)).IfNone(Seq<AuthorsScore>())
+               let result = new SeedsResult(source, profileFor(seeds.Head), perSeed, spreads, authors, clock.Elapsed.TotalSeconds)
+               from _ in cancel.IsCancellationRequested ? FinSucc(unit) : WriteSeeds(outDir, result)
+               select result;
+    }
+
+    static Fin<ReproduceResult> RunSeed(IBackend backend, DataSource source, Profile profile, Seq<Experiment> experiments, string dir,
+                                        ReportData data, IProgress<ReproduceEvent>? progress, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        return from results in RunAll(backend, profile, experiments, dir, data.For, progress, cancel)
+               let result = new ReproduceResult(source, profile, results, Seq<AuthorsScore>(), clock.Elapsed.TotalSeconds)
+               from _ in cancel.IsCancellationRequested ? FinSucc(unit) : Write(dir, result)
                select result;
     }
 
@@ -107,7 +141,7 @@ public static class Reproduce
     static Fin<ExperimentResult> Train(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir,
                                        IProgress<ReproduceEvent>? progress, CancellationToken cancel)
     {
-        var relay = new Relay(ev => progress?.Report(new ExperimentTraining(e, ev)));
+        var relay = new Relay(ev => progress?.Report(new ExperimentTraining(e, settings.Seed, ev)));
         return from outcome in TrainingRun.Run(backend, e.Model, data, settings.ToConfig(), dir, relay, cancel)
                from _ in outcome.Interrupted ? FinSucc(unit) : ExperimentFolder.MarkFinished(dir, settings)
                select new ExperimentResult(e, settings, outcome.Test, outcome.History, outcome.Seconds,
@@ -143,6 +177,11 @@ public static class Reproduce
         from _1 in r.Results.Fold(FinSucc(unit), (acc, x) => acc.Bind(_ => Figures(outDir, x)))
         from _2 in AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), ReportWriter.MetricsJson(r).ToJsonString(new() { WriteIndented = true }))
         from _3 in AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ReportWriter.Markdown(r, ReportWriter.OtherProfile(outDir, r.Profile.Name)))
+        select unit;
+
+    static Fin<Unit> WriteSeeds(string outDir, SeedsResult r) =>
+        from _1 in AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), SeedsReport.MetricsJson(r).ToJsonString(new() { WriteIndented = true }))
+        from _2 in AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), SeedsReport.Markdown(r, ReportWriter.OtherProfile(outDir, r.Profile.Name)))
         select unit;
 
     static Fin<Unit> Figures(string outDir, ExperimentResult x)

@@ -2,8 +2,20 @@ using LanguageExt;
 
 namespace Genre.Models;
 
-/// <summary>Keras Adam defaults (tf.keras.optimizers.Adam).</summary>
-public sealed record AdamSettings(double LearningRate = 1e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Epsilon = 1e-7);
+/// <summary>
+/// Keras <c>CosineDecay</c> spread over the whole fit: at step s of S (S = epochs × batches per epoch) the rate is
+/// lr·((1 − α)·½(1 + cos(π·s/S)) + α), so it falls from lr to α·lr by the last step.
+/// </summary>
+public sealed record CosineDecay(double Alpha = 0.0);
+
+/// <summary>Keras Adam defaults (tf.keras.optimizers.Adam), optionally with a cosine learning-rate decay.</summary>
+public sealed record AdamSettings(double LearningRate = 1e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Epsilon = 1e-7, Option<CosineDecay> Decay = default)
+{
+    /// <summary>The learning rate of the step after <paramref name="step"/> steps, of <paramref name="totalSteps"/> in the fit.</summary>
+    public double RateAt(long step, long totalSteps) => Decay.Match(
+        d => LearningRate * ((1 - d.Alpha) * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(step, totalSteps) / Math.Max(1, totalSteps))) + d.Alpha),
+        () => LearningRate);
+}
 
 /// <summary>Stop when the monitored validation metric has not improved for <see cref="Patience"/> epochs.</summary>
 public sealed record EarlyStopping(string Monitor = "val_loss", int Patience = 20, double MinDelta = 0.0, bool RestoreBestWeights = true);

@@ -11,15 +11,16 @@ public class AdamTests
     // Gradients per step; the tiny ones make ε comparable to sqrt(v), where the Keras and the PyTorch forms differ.
     static readonly double[][] Gradients = [[2e-8, -5e-7, 0.25, -1.5], [-3e-8, 4e-7, 0.1, -0.5], [1e-8, -6e-7, -0.3, 0.75]];
 
-    static double[] ByHand(bool kerasForm)
+    static double[] ByHand(bool kerasForm, Func<int, double>? rateOfStep = null)
     {
-        const double lr = 1e-3, b1 = 0.9, b2 = 0.999, eps = 1e-7;
+        const double b1 = 0.9, b2 = 0.999, eps = 1e-7;
         var theta = (double[])Theta0.Clone();
         var m = new double[theta.Length];
         var v = new double[theta.Length];
         for (var t = 1; t <= Gradients.Length; t++)
             for (var i = 0; i < theta.Length; i++)
             {
+                var lr = rateOfStep?.Invoke(t - 1) ?? 1e-3;
                 var g = Gradients[t - 1][i];
                 m[i] = b1 * m[i] + (1 - b1) * g;
                 v[i] = b2 * v[i] + (1 - b2) * g * g;
@@ -77,5 +78,36 @@ public class AdamTests
             Assert.Equal(m[i], am[i], 1e-5 * Math.Abs(m[i]) + 1e-12);
             Assert.Equal(v[i], av[i], 1e-5 * Math.Abs(v[i]) + 1e-18);
         }
+    }
+
+    [Fact]
+    public void Cosine_decay_falls_from_the_rate_to_alpha_times_it_over_the_fit()
+    {
+        var adam = new AdamSettings(LearningRate: 0.01, Decay: new CosineDecay(Alpha: 0.1));
+        Assert.Equal(0.01, adam.RateAt(0, 100), 12);
+        Assert.Equal(0.01 * (0.1 + 0.9 * 0.5), adam.RateAt(50, 100), 12);
+        Assert.Equal(0.001, adam.RateAt(100, 100), 12);
+        Assert.Equal(0.001, adam.RateAt(150, 100), 12); // past the end it stays at α·lr, as Keras' CosineDecay
+        Assert.True(Enumerable.Range(0, 100).All(s => adam.RateAt(s + 1, 100) < adam.RateAt(s, 100)));
+        Assert.Equal(0.01, new AdamSettings(LearningRate: 0.01).RateAt(70, 100)); // no decay: constant
+    }
+
+    [Fact]
+    public void With_cosine_decay_each_step_uses_the_rate_before_it()
+    {
+        using var scope = NewDisposeScope();
+        var p = tensor(Theta0.Select(d => (float)d).ToArray()).requires_grad_(true);
+        using var adam = new KerasAdam(new AdamSettings(LearningRate: 0.05, Decay: new CosineDecay(0.2)), [p], totalSteps: 3);
+        foreach (var g in Gradients)
+        {
+            p.mul(tensor(g.Select(d => (float)d).ToArray())).sum().backward();
+            adam.Apply([p]);
+        }
+        var expected = ByHand(kerasForm: true, s => 0.05 * (0.8 * 0.5 * (1 + Math.Cos(Math.PI * s / 3)) + 0.2));
+        var constant = ByHand(kerasForm: true, _ => 0.05);
+        var actual = p.detach().data<float>().ToArray();
+        for (var i = 0; i < actual.Length; i++)
+            Assert.True(Math.Abs(actual[i] - expected[i]) < 2e-6, $"θ[{i}] = {actual[i]}, by hand {expected[i]}");
+        Assert.True(Math.Abs(constant[2] - expected[2]) > 1e-3); // the schedule changes the result measurably
     }
 }

@@ -17,8 +17,10 @@ public static class ReproduceCommand
     public static readonly Verb Verb = new("reproduce", "train the report's seven experiments and write report.md, metrics.json and figures (--profile fast|paper)", Run);
 
     static Fin<int> Run(Args args) =>
-        from a in args.Only("profile", "only", "out", "data", "seed", "threads")
+        from a in args.Only("profile", "only", "out", "data", "seed", "seeds", "threads")
+        from _ in a.Get("seed").IsSome && a.Get("seeds").IsSome ? FinFail<Unit>(GenreError.Usage("reproduce: give --seed S or --seeds LIST, not both")) : FinSucc(unit)
         from seed in a.Int("seed", 2)
+        from seeds in a.Get("seeds").Map(SeedFolder.Parse).IfNone(FinSucc(Seq<int>()))
         from threads in a.Int("threads", 0)
         from profile in Profiles.ByName(a.Get("profile", "fast"), seed)
         from experiments in Experiments.Only(a.Get("only"))
@@ -26,36 +28,43 @@ public static class ReproduceCommand
         from source in Sources.Resolve(a)
         let authors = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "..", "shared", "reference", "authors-models")
         let authorsDir = new[] { Path.Combine("..", "shared", "reference", "authors-models"), authors }.Find(Directory.Exists)
-        from result in TrainCommand.WithCtrlC(cancel => Render(experiments, (progress) =>
-            Reproduce.Run(new TorchBackend(threads), source, profile, experiments, outDir, authorsDir, progress, cancel)))
-        select Summarize(result, outDir);
+        from code in seeds.IsEmpty
+            ? from result in TrainCommand.WithCtrlC(cancel => Render(experiments, Seq1(seed), progress =>
+                  Reproduce.Run(new TorchBackend(threads), source, profile, experiments, outDir, authorsDir, progress, cancel)))
+              select Summarize(result, outDir)
+            : from result in TrainCommand.WithCtrlC(cancel => Render(experiments, seeds, progress =>
+                  Reproduce.RunSeeds(new TorchBackend(threads), source, s => Profiles.ByName(profile.Name, s).IfFail(profile), seeds, experiments,
+                      outDir, authorsDir, progress, cancel)))
+              select SummarizeSeeds(result, outDir)
+        select code;
 
-    static Fin<ReproduceResult> Render(Seq<Experiment> experiments, Func<IProgress<ReproduceEvent>, Fin<ReproduceResult>> run)
+    static Fin<T> Render<T>(Seq<Experiment> experiments, Seq<int> seeds, Func<IProgress<ReproduceEvent>, Fin<T>> run)
     {
-        Fin<ReproduceResult> result = default;
+        Fin<T> result = default;
         AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                var tasks = experiments.ToDictionary(e => e.Name, e => ctx.AddTask(e.Name, autoStart: false));
+                string Key(Experiment e, int seed) => seeds.Count == 1 ? e.Name : $"{e.Name} seed {seed}";
+                var tasks = seeds.Bind(s => experiments.Map(e => Key(e, s))).ToDictionary(k => k, k => ctx.AddTask(k, autoStart: false));
                 result = run(new SyncProgress<ReproduceEvent>(ev =>
                 {
                     switch (ev)
                     {
                         case ExperimentStarted s:
-                            tasks[s.Experiment.Name].MaxValue = Math.Max(1, s.Settings.Epochs);
-                            tasks[s.Experiment.Name].StartTask();
+                            tasks[Key(s.Experiment, s.Settings.Seed)].MaxValue = Math.Max(1, s.Settings.Epochs);
+                            tasks[Key(s.Experiment, s.Settings.Seed)].StartTask();
                             break;
                         case ExperimentTraining { Event: EpochEnded { Metrics: var m } } t:
-                            var task = tasks[t.Experiment.Name];
+                            var task = tasks[Key(t.Experiment, t.Seed)];
                             task.Value = m.Epoch;
-                            task.Description = $"{t.Experiment.Name} epoch {m.Epoch} loss {m.Loss:F3} acc {m.Accuracy:F3} val_acc {m.ValAccuracy:F3}";
+                            task.Description = $"{Key(t.Experiment, t.Seed)} epoch {m.Epoch} loss {m.Loss:F3} acc {m.Accuracy:F3} val_acc {m.ValAccuracy:F3}";
                             break;
                         case ExperimentFinished f:
-                            var done = tasks[f.Result.Experiment.Name];
+                            var done = tasks[Key(f.Result.Experiment, f.Result.Settings.Seed)];
                             done.Value = done.MaxValue;
-                            done.Description = $"{f.Result.Experiment.Name} test accuracy {f.Result.Test.Accuracy:F4}{(f.Result.How is HowRun.Trained ? "" : $" ({f.Result.How.Describe()})")}";
+                            done.Description = $"{Key(f.Result.Experiment, f.Result.Settings.Seed)} test accuracy {f.Result.Test.Accuracy:F4}{(f.Result.How is HowRun.Trained ? "" : $" ({f.Result.How.Describe()})")}";
                             done.StopTask();
                             break;
                     }
@@ -74,6 +83,20 @@ public static class ReproduceCommand
             ? "data: SYNTHETIC — accuracies are not comparable with the report's (see report.md)"
             : $"data: {r.Source.Path} (sha256 {r.Source.Sha256})");
         Console.WriteLine($"wrote {Path.Combine(outDir, "report.md")}, metrics.json and figures in {r.Seconds:F0} s");
+        return 0;
+    }
+
+    static int SummarizeSeeds(SeedsResult r, string outDir)
+    {
+        var table = new Table().AddColumns("experiment", "report (real data)", "mean ± sd", "seeds", "per seed");
+        foreach (var x in r.Experiments)
+            table.AddRow(x.Experiment.Name, $"{x.Experiment.ReportAccuracy:F4}", SeedsReport.MeanSd(x.Mean, x.Sd), $"{x.Runs.Count}",
+                string.Join(", ", x.Runs.Map(run => $"{run.Seed}: {run.Result.Test.Accuracy:F4}")));
+        AnsiConsole.Write(table);
+        Console.WriteLine(r.Source.IsSynthetic
+            ? "data: SYNTHETIC — accuracies are not comparable with the report's (see report.md)"
+            : $"data: {r.Source.Describe()}");
+        Console.WriteLine($"wrote {Path.Combine(outDir, "report.md")} and metrics.json (mean ± sd over every seed folder in it) in {r.Seconds:F0} s");
         return 0;
     }
 }

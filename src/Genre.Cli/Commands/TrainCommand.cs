@@ -18,7 +18,7 @@ public static class TrainCommand
     public static readonly Verb Verb = new("train", "train one of the report's models (--model NAME, --epochs, --batch-size, --learning-rate, --seed, --out, --resume)", Run);
 
     static Fin<int> Run(Args args) =>
-        from a in args.Only("model", "epochs", "batch-size", "seed", "reduced", "out", "resume", "threads", "data", "checkpoint-every", "early-stopping", "learning-rate", "quiet")
+        from a in args.Only("model", "epochs", "batch-size", "seed", "reduced", "out", "resume", "threads", "data", "checkpoint-every", "early-stopping", "learning-rate", "cosine-decay", "quiet")
         from name in a.Get("model").ToFin(GenreError.Usage($"train: --model is required ({string.Join(", ", Zoo.Names)})"))
         from spec in Zoo.ByName(name)
         from epochs in a.Int("epochs", 1000)
@@ -28,6 +28,8 @@ public static class TrainCommand
         from every in a.Int("checkpoint-every", 10)
         from patience in a.Int("early-stopping", 0)
         from rate in a.Double("learning-rate", 1e-3)
+        from alpha in a.Double("cosine-decay", double.NaN)
+        from _d in double.IsNaN(alpha) || alpha is >= 0 and <= 1 ? FinSucc(unit) : FinFail<Unit>(GenreError.Usage("train: --cosine-decay ALPHA needs 0 ≤ ALPHA ≤ 1 (the final rate as a fraction of --learning-rate)"))
         from _0 in epochs >= 0 && batch > 0 && every > 0 && rate > 0 ? FinSucc(unit) : FinFail<Unit>(GenreError.Usage("train: --epochs ≥ 0, --batch-size > 0, --checkpoint-every > 0 and --learning-rate > 0"))
         let reduced = a.Flag("reduced") || name == "reduced-rnn1"
         let dir = a.Get("out", Path.Combine("out", "train-" + name))
@@ -36,7 +38,7 @@ public static class TrainCommand
         from loaded in ReportPipeline.Load(source.Path, reduced ? Some(GenreMapping.Report) : None)
         let classes = loaded.Data.Genres.Count
         let sized = spec.Layers.Last is Dense d && d.Units != classes ? spec with { Layers = spec.Layers.Take(spec.Layers.Count - 1).ToSeq().Add(new Dense(classes, Activation.Softmax)) } : spec
-        let config = new TrainingConfig(epochs, batch, seed, new AdamSettings(rate),
+        let config = new TrainingConfig(epochs, batch, seed, new AdamSettings(rate, Decay: double.IsNaN(alpha) ? None : Some(new CosineDecay(alpha))),
             EarlyStopping: patience > 0 ? Some(new EarlyStopping(Patience: patience)) : None,
             Checkpoints: Some(new CheckpointPolicy(Path.Combine(dir, "checkpoints"), every)), Resume: a.Flag("resume"))
         from outcome in WithCtrlC(cancel => TrainingRun.Run(new TorchBackend(threads), sized, loaded.Data, config, dir, Progress(a.Flag("quiet")), cancel))

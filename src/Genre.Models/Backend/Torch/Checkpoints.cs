@@ -33,14 +33,22 @@ internal static class Checkpoints
     }
 
     /// <summary>What must match for a resumed run to continue the same training (epochs may grow).</summary>
-    static JsonObject Training(TrainingConfig c) => new()
+    static JsonObject Training(TrainingConfig c)
     {
-        ["batch_size"] = c.BatchSize, ["seed"] = c.Seed, ["shuffle"] = c.Shuffle,
-        ["learning_rate"] = c.Adam.LearningRate, ["beta_1"] = c.Adam.Beta1, ["beta_2"] = c.Adam.Beta2, ["epsilon"] = c.Adam.Epsilon,
-    };
+        var t = new JsonObject
+        {
+            ["batch_size"] = c.BatchSize, ["seed"] = c.Seed, ["shuffle"] = c.Shuffle,
+            ["learning_rate"] = c.Adam.LearningRate, ["beta_1"] = c.Adam.Beta1, ["beta_2"] = c.Adam.Beta2, ["epsilon"] = c.Adam.Epsilon,
+        };
+        // only when set, so checkpoints of constant-rate runs stay as they were; a decaying rate depends on the whole fit's length
+        foreach (var d in c.Adam.Decay) t["cosine_decay"] = new JsonObject { ["alpha"] = d.Alpha, ["epochs"] = c.Epochs };
+        return t;
+    }
 
     static string Describe(JsonNode t) =>
-        $"batch {t["batch_size"]}, seed {t["seed"]}, Adam lr {t["learning_rate"]}{(t["shuffle"]?.GetValue<bool>() == false ? ", no shuffle" : "")}";
+        $"batch {t["batch_size"]}, seed {t["seed"]}, Adam lr {t["learning_rate"]}" +
+        (t["cosine_decay"] is JsonObject d ? $" with cosine decay to {d["alpha"]}× over {d["epochs"]} epochs" : "") +
+        (t["shuffle"]?.GetValue<bool>() == false ? ", no shuffle" : "");
 
     static JsonNode? Num(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
     static double Num(JsonNode? n) => n is null ? double.NaN : n.GetValue<double>();

@@ -5,26 +5,31 @@ namespace Genre.Models.Backend.Torch;
 
 /// <summary>
 /// TF2 Keras Adam (ResourceApplyAdam): lr_t = lr·sqrt(1−β2^t)/(1−β1^t); m += (g − m)(1−β1); v += (g² − v)(1−β2);
-/// θ −= lr_t·m / (sqrt(v) + ε) — ε is not bias-corrected (unlike torch.optim.Adam). State m, v, t is exposed for checkpoints.
+/// θ −= lr_t·m / (sqrt(v) + ε) — ε is not bias-corrected (unlike torch.optim.Adam). With a decay, lr is the schedule's rate
+/// at the step count before this step (Keras' <c>iterations</c>). State m, v, t is exposed for checkpoints.
 /// </summary>
 internal sealed class KerasAdam : IDisposable
 {
     readonly AdamSettings settings;
+    readonly long totalSteps;
     public Tensor[] M { get; }
     public Tensor[] V { get; }
     public long Step { get; set; }
 
-    public KerasAdam(AdamSettings settings, IReadOnlyList<Tensor> parameters)
+    /// <param name="totalSteps">Steps in the whole fit, for a decaying learning rate (<see cref="AdamSettings.Decay"/>).</param>
+    public KerasAdam(AdamSettings settings, IReadOnlyList<Tensor> parameters, long totalSteps = 0)
     {
         this.settings = settings;
+        this.totalSteps = totalSteps;
         M = parameters.Select(p => zeros_like(p)).ToArray();
         V = parameters.Select(p => zeros_like(p)).ToArray();
     }
 
     public void Apply(IReadOnlyList<Tensor> parameters)
     {
+        var lr = settings.RateAt(Step, totalSteps);
         Step++;
-        var lrT = settings.LearningRate * Math.Sqrt(1 - Math.Pow(settings.Beta2, Step)) / (1 - Math.Pow(settings.Beta1, Step));
+        var lrT = lr * Math.Sqrt(1 - Math.Pow(settings.Beta2, Step)) / (1 - Math.Pow(settings.Beta1, Step));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         for (var i = 0; i < parameters.Count; i++)

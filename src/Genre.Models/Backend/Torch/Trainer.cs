@@ -43,7 +43,8 @@ internal static class Trainer
     {
         if (train.Rows == 0) return GenreError.Data("fit: the training set is empty");
         if (config.BatchSize <= 0 || config.Epochs < 0) return GenreError.Usage($"fit: batch size must be > 0 and epochs ≥ 0");
-        using var adam = new KerasAdam(config.Adam, model.Parameters);
+        var batches = (train.Rows + config.BatchSize - 1) / config.BatchSize;
+        using var adam = new KerasAdam(config.Adam, model.Parameters, (long)config.Epochs * batches);
         var state = new TrainingState(Seq<EpochMetrics>(), new EarlyState(double.PositiveInfinity, -1, 0, None));
         if (config.Resume && config.Checkpoints.Case is CheckpointPolicy policy)
         {
@@ -53,7 +54,6 @@ internal static class Trainer
         }
         using var x = model.Input(train.X, train.Rows);
         using var y = tensor(train.Y.Select(v => (long)v).ToArray());
-        var batches = (train.Rows + config.BatchSize - 1) / config.BatchSize;
         for (var epoch = state.History.Count; epoch < config.Epochs; epoch++)
         {
             if (state.Early.Stopped) break;

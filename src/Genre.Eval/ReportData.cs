@@ -1,0 +1,18 @@
+using Genre.Data;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Eval;
+
+/// <summary>The report's data prepared once for both label sets: the 114 genres and the report's 66 merged genres.</summary>
+public sealed record ReportData(PreparedData Full, PreparedData Reduced)
+{
+    public PreparedData For(Experiment e) => e.Reduced ? Reduced : Full;
+
+    public static Fin<ReportData> Load(DataSource source) =>
+        from tracks in ReportPipeline.ToFin(TrackCsv.Load(source.Path))
+        let cleaned = Cleaning.Clean(tracks).Tracks
+        from full in ReportPipeline.Prepare(cleaned, None)
+        from reduced in ReportPipeline.Prepare(cleaned, Some(GenreMapping.Report))
+        select new ReportData(full, reduced);
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using Genre.Data;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Eval;
+
+/// <summary>One seed's reproduce folder and what it holds.</summary>
+public sealed record SeedRun(int Seed, ReproduceResult Result);
+
+/// <summary>A multi-seed reproduce run: every seed folder's results and, per experiment, the spread over seeds.</summary>
+public sealed record SeedsResult(DataSource Source, Profile Profile, Seq<SeedRun> PerSeed, Seq<SeedSpread> Experiments,
+                                 Seq<AuthorsScore> Authors, double Seconds);
+
+/// <summary>One experiment's test accuracy over the seeds that finished it (in seed order).</summary>
+public sealed record SeedSpread(Experiment Experiment, Settings Settings, Seq<(int Seed, ExperimentResult Result)> Runs)
+{
+    public Seq<double> Accuracies => Runs.Map(r => r.Result.Test.Accuracy);
+    public double Mean => Accuracies.Sum() / Accuracies.Count;
+
+    /// <summary>Sample standard deviation (n − 1); NaN for a single seed.</summary>
+    public double Sd => Accuracies.Count < 2 ? double.NaN
+        : Math.Sqrt(Accuracies.Map(a => (a - Mean) * (a - Mean)).Sum() / (Accuracies.Count - 1));
+
+    /// <summary>Group every seed's finished experiments by experiment, in the report's order.</summary>
+    public static Seq<SeedSpread> Of(Seq<SeedRun> perSeed) =>
+        perSeed.Bind(s => s.Result.Results.Map(r => (s.Seed, Result: r)))
+            .GroupBy(x => x.Result.Experiment.Name)
+            .Select(g => new SeedSpread(g.First().Result.Experiment, g.First().Result.Settings, g.OrderBy(x => x.Seed).ToSeq().Strict()))
+            .OrderBy(x => Experiments.Report.Map(e => e.Name).ToList().IndexOf(x.Experiment.Name) is var i and >= 0 ? i : int.MaxValue)
+            .ToSeq().Strict();
+}
+
+/// <summary>Seed folders of a multi-seed output: <c>seed-S</c> beside each other.</summary>
+public static class SeedFolder
+{
+    public static string Path(string outDir, int seed) => System.IO.Path.Combine(outDir, $"seed-{seed}");
+
+    /// <summary>The seeds whose folders exist in <paramref name="outDir"/>, ascending.</summary>
+    public static Seq<int> Seeds(string outDir) =>
+        Directory.Exists(outDir)
+            ? Directory.GetDirectories(outDir, "seed-*")
+                .Choose(d => int.TryParse(System.IO.Path.GetFileName(d)["seed-".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var s)
+                    ? Some(s) : None)
+                .OrderBy(s => s).ToSeq().Strict()
+            : Seq<int>();
+
+    /// <summary>"1,2,3" or "1-5" (or a mix) → distinct seeds in the order given.</summary>
+    public static Fin<Seq<int>> Parse(string text)
+    {
+        var seeds = Seq<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var range = part.Split('-', 2);
+            if (!int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out var from)
+                || !int.TryParse(range.Length == 2 ? range[1] : range[0], NumberStyles.None, CultureInfo.InvariantCulture, out var to) || to < from)
+                return GenreError.Usage($"--seeds: '{part}' is not a seed (non-negative integer) or a range FROM-TO");
+            for (var s = from; s <= to; s++) if (!seeds.Contains(s)) seeds = seeds.Add(s);
+        }
+        return seeds.IsEmpty ? GenreError.Usage("--seeds: no seed given (e.g. --seeds 1,2,3 or --seeds 1-5)") : FinSucc(seeds);
+    }
+}

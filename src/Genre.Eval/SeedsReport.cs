@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Eval;
+
+/// <summary>report.md and metrics.json of a multi-seed reproduce run: each experiment's mean ± sd over seeds.</summary>
+public static class SeedsReport
+{
+    /// <summary>How far a mean may sit from the report's accuracy and still count as reproduced (issue 13's target).</summary>
+    public const double TolerancePoints = 1.5;
+
+    static string P(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
+
+    /// <summary>"0.3012 ± 0.0021" (or the mean alone for one seed).</summary>
+    public static string MeanSd(double mean, double sd) => double.IsFinite(sd) ? $"{P(mean)} ± {P(sd)}" : P(mean);
+
+    public static JsonObject MetricsJson(SeedsResult r) => new()
+    {
+        ["profile"] = r.Profile.Name,
+        ["data"] = new JsonObject
+        {
+            ["path"] = r.Source.Path, ["synthetic"] = r.Source.IsSynthetic, ["kaggle_file"] = r.Source.IsKaggleFile, ["sha256"] = r.Source.Sha256,
+        },
+        ["seeds"] = new JsonArray(r.PerSeed.Map(s => (JsonNode?)s.Seed).ToArray()),
+        ["experiments"] = new JsonObject(r.Experiments.Map(x => new KeyValuePair<string, JsonNode?>(x.Experiment.Name, new JsonObject
+        {
+            // test_accuracy is the mean, so readers of single-seed metrics.json (the other profile's table) read it alike
+            ["test_accuracy"] = x.Mean, ["sd"] = double.IsFinite(x.Sd) ? x.Sd : null, ["n_seeds"] = x.Runs.Count,
+            ["seeds"] = new JsonArray(x.Runs.Map(run => (JsonNode?)run.Seed).ToArray()),
+            ["accuracies"] = new JsonArray(x.Accuracies.Map(a => (JsonNode?)a).ToArray()),
+            ["test_losses"] = new JsonArray(x.Runs.Map(run => (JsonNode?)run.Result.Test.Loss).ToArray()),
+            ["seconds"] = new JsonArray(x.Runs.Map(run => (JsonNode?)run.Result.Seconds).ToArray()),
+            ["epochs"] = x.Settings.Epochs, ["batch_size"] = x.Settings.BatchSize, ["learning_rate"] = x.Settings.LearningRate,
+            ["report_accuracy"] = x.Experiment.ReportAccuracy,
+        }))),
+        ["authors_models"] = new JsonObject(r.Authors.Map(a => new KeyValuePair<string, JsonNode?>(a.Model, new JsonObject
+        {
+            ["experiment"] = a.Experiment, ["test_accuracy"] = a.Test.Accuracy, ["test_loss"] = a.Test.Loss, ["n"] = a.Test.Count,
+        }))),
+    };
+
+    public static string Markdown(SeedsResult r, Option<JsonObject> other)
+    {
+        var real = !r.Source.IsSynthetic;
+        var sb = new StringBuilder();
+        sb.Append($"# Reproduction of \"Using RNN To Predict Music Track Genre\" — profile `{r.Profile.Name}`, seeds {string.Join(", ", r.PerSeed.Map(s => s.Seed))}\n\n");
+        sb.Append($"Profile: {r.Profile.Description.Split(" (")[0]}. Each seed is a full run in `seed-S/` (its own report.md, figures, model).\n\n");
+        sb.Append(r.Source.IsSynthetic
+            ? $"> **Data: SYNTHETIC** (`{r.Source.Path}`) — these accuracies say nothing about the report's; no delta is computed.\n\n"
+            : r.Source.IsKaggleFile
+                ? $"Data: the Kaggle file the report used (`{r.Source.Path}`, sha256 `{r.Source.Sha256}`).\n\n"
+                : $"Data: `{r.Source.Path}` (sha256 `{r.Source.Sha256}`) — not the Kaggle file the report used; compared with the report's numbers all the same.\n\n");
+
+        var otherName = other.Bind(o => Optional(o["profile"]?.GetValue<string>())).IfNone("other profile");
+        sb.Append($"| experiment | report | mean ± sd | seeds | " + (real ? $"Δ mean | within ±{TolerancePoints} pt | " : "") + $"per seed | {otherName} |\n");
+        sb.Append("|---|---|---|---|" + (real ? "---|---|" : "") + "---|---|\n");
+        foreach (var x in r.Experiments)
+        {
+            var delta = (x.Mean - x.Experiment.ReportAccuracy) * 100;
+            sb.Append($"| {x.Experiment.Title} | {P(x.Experiment.ReportAccuracy)} | {MeanSd(x.Mean, x.Sd)} | {x.Runs.Count} | " +
+                      (real ? $"{delta:+0.00;-0.00} pt | {(Math.Abs(delta) <= TolerancePoints ? "yes" : "no")} | " : "") +
+                      $"{string.Join(", ", x.Runs.Map(run => $"{run.Seed}: {P(run.Result.Test.Accuracy)}"))} | {OtherCell(other, x.Experiment.Name)} |\n");
+        }
+        var missing = Experiments.Report.Filter(e => !r.Experiments.Exists(x => x.Experiment.Name == e.Name)).Map(e => e.Name);
+        if (!missing.IsEmpty) sb.Append($"\nNot finished for any seed yet: {string.Join(", ", missing)}.\n");
+
+        if (!r.Authors.IsEmpty)
+        {
+            sb.Append("\n## The authors' trained SavedModels, re-scored on this data's test split\n\n| model | report | re-scored accuracy | test loss | n |\n|---|---|---|---|---|\n");
+            foreach (var a in r.Authors)
+                sb.Append($"| {a.Model} | {Experiments.Report.Find(e => e.Name == a.Experiment).Map(e => P(e.ReportAccuracy)).IfNone("—")} | " +
+                          $"{P(a.Test.Accuracy)} | {a.Test.Loss:F4} | {a.Test.Count:N0} |\n");
+        }
+
+        sb.Append("\n## Seed folders\n\n");
+        foreach (var s in r.PerSeed)
+            sb.Append($"- [seed {s.Seed}](seed-{s.Seed}/report.md): {string.Join(", ", s.Result.Results.Map(x => $"{x.Experiment.Name} {P(x.Test.Accuracy)} ({x.History.Epochs.Count} epochs, {x.Seconds:F0} s)"))}\n");
+        return sb.ToString();
+    }
+
+    /// <summary>The other profile's accuracy for an experiment: mean ± sd when it is a multi-seed metrics.json.</summary>
+    static string OtherCell(Option<JsonObject> other, string experiment) =>
+        other.Bind(o => Optional(o["experiments"]?[experiment] as JsonObject)).Match(
+            e => e["test_accuracy"] is JsonValue a && a.TryGetValue<double>(out var acc)
+                ? MeanSd(acc, e["sd"] is JsonValue s && s.TryGetValue<double>(out var sd) ? sd : double.NaN)
+                : "—",
+            () => "not run");
+}
