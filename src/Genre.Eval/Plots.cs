@@ -2,38 +2,65 @@ using Genre.Data;
 using Genre.Models;
 using LanguageExt;
 using ScottPlot;
+using static LanguageExt.Prelude;
 
 namespace Genre.Eval;
 
 /// <summary>The report's figures with ScottPlot: learning curves (accuracy and loss per epoch) and a confusion heatmap.</summary>
 public static class Plots
 {
-    /// <summary>Train/validation accuracy and loss per epoch: the notebooks' two figures.</summary>
-    public static (byte[] Accuracy, byte[] Loss) LearningCurves(string title, History history)
+    /// <summary>
+    /// Train/validation accuracy and loss per epoch: the notebooks' two figures. With a <paramref name="reference"/> (the
+    /// authors' TF2 log, <see cref="AuthorsCurves"/>) both figures also show its train and validation curves, dashed, over
+    /// the epochs this run covers.
+    /// </summary>
+    public static (byte[] Accuracy, byte[] Loss) LearningCurves(string title, History history, Option<History> reference = default)
     {
-        var epochs = history.Epochs.Map(e => (double)e.Epoch).ToArray();
         var acc = new Plot();
-        Curve(acc, $"{title}: model accuracy", "accuracy", epochs, history.Epochs.Map(e => e.Accuracy).ToArray(), history.Epochs.Map(e => e.ValAccuracy).ToArray());
+        Draw(acc, $"{title}: model accuracy", "accuracy", CurveSeries(history, reference, e => e.Accuracy, e => e.ValAccuracy), Alignment.LowerRight);
         var loss = new Plot();
-        Curve(loss, $"{title}: model loss", "loss", epochs, history.Epochs.Map(e => e.Loss).ToArray(), history.Epochs.Map(e => e.ValLoss).ToArray());
+        Draw(loss, $"{title}: model loss", "loss", CurveSeries(history, reference, e => e.Loss, e => e.ValLoss), Alignment.UpperRight);
         return (acc.GetImageBytes(800, 500, ImageFormat.Png), loss.GetImageBytes(800, 500, ImageFormat.Png));
     }
 
-    static void Curve(Plot plot, string title, string metric, double[] x, double[] train, double[] val)
+    /// <summary>One line of a learning-curve figure.</summary>
+    public sealed record Series(string Label, double[] Epochs, double[] Values, bool Validation, bool Dashed);
+
+    /// <summary>
+    /// The lines of one learning-curve figure: "train", then "validation" when the run had a validation set, then the
+    /// reference's "authors' TF2 train" and "authors' TF2 validation" (dashed), cut to the epochs <paramref name="history"/> reached.
+    /// </summary>
+    public static Seq<Series> CurveSeries(History history, Option<History> reference, Func<EpochMetrics, double> train, Func<EpochMetrics, double> val)
     {
-        var t = plot.Add.Scatter(x, train);
-        t.LegendText = "train";
-        t.MarkerSize = x.Length > 40 ? 0 : 4;
-        if (val.Any(double.IsFinite))
+        var lastEpoch = history.Epochs.Map(e => e.Epoch).Fold(0, Math.Max);
+        Seq<Series> Of(History h, string prefix, bool dashed) =>
+            Seq(new Series(prefix + "train", Epochs(h), h.Epochs.Map(train).ToArray(), false, dashed),
+                new Series(prefix + "validation", Epochs(h), h.Epochs.Map(val).ToArray(), true, dashed))
+                .Filter(s => s.Values.Any(double.IsFinite));
+        var referenceLines = reference.Map(r => Of(new History(r.Epochs.Filter(e => e.Epoch <= lastEpoch).Strict()), "authors' TF2 ", true))
+            .IfNone(Seq<Series>());
+        return Of(history, "", false) + referenceLines;
+    }
+
+    static double[] Epochs(History h) => h.Epochs.Map(e => (double)e.Epoch).ToArray();
+
+    /// <summary>The legend goes where the curves are not: lower right for accuracy (rising), upper right for loss (falling).</summary>
+    static void Draw(Plot plot, string title, string metric, Seq<Series> series, Alignment legend)
+    {
+        var palette = new ScottPlot.Palettes.Category10();
+        foreach (var s in series)
         {
-            var v = plot.Add.Scatter(x, val);
-            v.LegendText = "validation";
-            v.MarkerSize = x.Length > 40 ? 0 : 4;
+            var line = plot.Add.Scatter(s.Epochs, s.Values);
+            line.LegendText = s.Label;
+            line.MarkerSize = s.Epochs.Length > 40 || s.Dashed ? 0 : 4;
+            // the authors' train/validation take the colours of ours, dashed
+            line.Color = palette.GetColor(s.Validation ? 1 : 0);
+            if (s.Dashed) line.LinePattern = LinePattern.Dashed;
         }
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel(metric);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(legend);
     }
 
     /// <summary>Heatmap of counts (rows = actual, columns = predicted) with every class name on both axes.</summary>

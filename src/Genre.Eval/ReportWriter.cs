@@ -82,6 +82,12 @@ public static class ReportWriter
             if (r.Source.IsSynthetic) sb.Append("\n(On synthetic data the authors' weights score near chance: they were fitted to the real feature distributions.)\n");
         }
 
+        if (r.Source.IsKaggleFile)
+            sb.Append("\n## Learning curves vs the authors' TF2 logs\n\n")
+              .Append("Our loss and val_accuracy against the ones the authors' notebooks printed (Keras, batch 10,000, Adam 1e-3, seed 2) at the same epochs; " +
+                      "only the paper profile trains with their settings. The figures draw their curves dashed.\n\n")
+              .Append(AuthorsCurves.ComparisonTable(r.Results.Map(x => (x.Experiment.Name, x.History))));
+
         sb.Append("\n## Paper vs fast profile\n\n");
         other.Match(
             o =>

@@ -174,7 +174,7 @@ public static class Reproduce
             .Strict();
 
     static Fin<Unit> Write(string outDir, ReproduceResult r) =>
-        from _1 in r.Results.Fold(FinSucc(unit), (acc, x) => acc.Bind(_ => Figures(outDir, x)))
+        from _1 in r.Results.Fold(FinSucc(unit), (acc, x) => acc.Bind(_ => Figures(outDir, x, r.Source)))
         from _2 in AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), ReportWriter.MetricsJson(r).ToJsonString(new() { WriteIndented = true }))
         from _3 in AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ReportWriter.Markdown(r, ReportWriter.OtherProfile(outDir, r.Profile.Name)))
         select unit;
@@ -184,9 +184,11 @@ public static class Reproduce
         from _2 in AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), SeedsReport.Markdown(r, ReportWriter.OtherProfile(outDir, r.Profile.Name)))
         select unit;
 
-    static Fin<Unit> Figures(string outDir, ExperimentResult x)
+    /// <summary>An experiment's three figures; on the Kaggle file the learning curves also show the authors' TF2 log.</summary>
+    static Fin<Unit> Figures(string outDir, ExperimentResult x, DataSource source)
     {
-        var (acc, loss) = Plots.LearningCurves(x.Experiment.Title, x.History);
+        var reference = source.IsKaggleFile ? AuthorsCurves.For(x.Experiment.Name) : None;
+        var (acc, loss) = Plots.LearningCurves(x.Experiment.Title, x.History, reference);
         return from _1 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-accuracy.png"), acc)
                from _2 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-loss.png"), loss)
                from _3 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-confusion.png"), Plots.Confusion($"Confusion matrix: {x.Experiment.Title}", x.Confusion, x.Classes))

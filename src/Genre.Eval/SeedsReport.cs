@@ -75,6 +75,17 @@ public static class SeedsReport
                           $"{P(a.Test.Accuracy)} | {a.Test.Loss:F4} | {a.Test.Count:N0} |\n");
         }
 
+        if (r.Source.IsKaggleFile)
+        {
+            // the notebooks' seed when it ran, else the lowest: one curve per experiment, as the notebooks printed one
+            var curves = r.Experiments.Map(x => x.Runs.Find(run => run.Seed == 2).IfNone(x.Runs.Head))
+                .Map(run => (run.Result.Experiment.Name, run.Result.History));
+            sb.Append("\n## Learning curves vs the authors' TF2 logs\n\n")
+              .Append("Our loss and val_accuracy (seed 2, the notebooks' seed, where it ran) against the ones the authors' notebooks printed at the same epochs. " +
+                      "Each seed folder's figures draw their curves dashed.\n\n")
+              .Append(AuthorsCurves.ComparisonTable(curves));
+        }
+
         sb.Append("\n## Seed folders\n\n");
         foreach (var s in r.PerSeed)
             sb.Append($"- [seed {s.Seed}](seed-{s.Seed}/report.md): {string.Join(", ", s.Result.Results.Map(x => $"{x.Experiment.Name} {P(x.Test.Accuracy)} ({x.History.Epochs.Count} epochs, {x.Seconds:F0} s)"))}\n");
