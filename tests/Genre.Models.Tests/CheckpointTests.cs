@@ -42,6 +42,26 @@ public class CheckpointTests
     }
 
     [Fact]
+    public void A_decaying_rate_resumes_only_for_the_same_length_of_fit()
+    {
+        var dir = Support.TempDir();
+        var data = Support.Problem(40, 45);
+        var cosine = new AdamSettings(LearningRate: 0.01, Decay: new CosineDecay(0.1));
+        var config = new TrainingConfig(2, 20, 1, cosine, Checkpoints: new CheckpointPolicy(dir, 1));
+        using (var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+            Support.Ok(m.Fit(data, None, config));
+        using (var longer = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+        {
+            // the schedule spans the whole fit: 3 epochs would have decayed more slowly from the start
+            var error = Support.Fail(longer.Fit(data, None, config with { Epochs = 3, Resume = true }));
+            Assert.Contains("Adam lr 0.01 with cosine decay to 0.1× over 2 epochs; this run uses batch 20, seed 1, Adam lr 0.01 with cosine decay to 0.1× over 3 epochs", error);
+        }
+        using var constant = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
+        Assert.Contains("this run uses batch 20, seed 1, Adam lr 0.01 — ",
+            Support.Fail(constant.Fit(data, None, config with { Adam = new AdamSettings(LearningRate: 0.01), Resume = true })));
+    }
+
+    [Fact]
     public void Resuming_with_other_settings_is_refused_or_restarts_when_the_folder_is_owned()
     {
         var dir = Support.TempDir();
