@@ -10,8 +10,9 @@ Reads each SavedModel's config (keras_metadata.pb) and weights (variables.index 
 readers, preprocesses FILE exactly as the notebooks (pandas + scikit-learn), and writes into DIR
   <Model>.predictions.csv  row_id,predicted,probability   (test split; predicted = genre name; probability = max softmax;
                                                         with --compact: one predictions.csv.gz for the five models,
-                                                        row_id then <Model>.predicted,<Model>.probability (to 1e-6)
-                                                        per model: row ids stored once; byte-reproducible)
+                                                        row_id then <Model>.predicted,<Model>.probability (to 1e-6),
+                                                        <Model>.tied_with (the runner-up when within 1e-5 of the top,
+                                                        a float32 tie) per model: row ids once; byte-reproducible)
   <Model>.metrics.json     {"test_accuracy", "test_loss", "n"}  (loss = Keras 2.5 categorical cross-entropy: softmax caches its logits (_keras_logits), so evaluate uses
                                                         softmax_cross_entropy_with_logits, not the 1e-7-clipped probabilities;
                                                         with --data also "data_sha256", the sha256 of FILE)
@@ -168,11 +169,14 @@ def notebook_test_split(path, reduced, sequence):
 
 MODELS = ('RNN1net', 'RNN2net', 'DNN1net', 'DNN2net', 'reducedRNNnet')
 
+TIE = 1e-5  # the probability tolerance of the conformance tests: top two classes this close are a float32 tie
+
 def write_compact(path, ids, per_model):
-    """One gzip'd CSV for all models: row_id, then <Model>.predicted,<Model>.probability per model (probability to 1e-6).
+    """One gzip'd CSV for all models: row_id, then <Model>.predicted,<Model>.probability,<Model>.tied_with per model
+    (probability to 1e-6; tied_with = the runner-up genre when it is within TIE of the top probability, else empty).
     The five models share the test split, so the row ids are stored once. mtime 0 and no name: same predictions, same bytes."""
-    header = ','.join(['row_id'] + [f'{m}.{c}' for m in per_model for c in ('predicted', 'probability')])
-    cols = [[(names[i], f'{pr[i]:.6f}') for i in range(len(ids))] for names, pr in per_model.values()]
+    header = ','.join(['row_id'] + [f'{m}.{c}' for m in per_model for c in ('predicted', 'probability', 'tied_with')])
+    cols = [[(names[i], f'{top[i]:.6f}', tied[i]) for i in range(len(ids))] for names, top, tied in per_model.values()]
     lines = [header] + [','.join([str(rid)] + [v for col in cols for v in col[r]]) for r, rid in enumerate(ids)]
     with open(path, 'wb') as raw, gzip.GzipFile(filename='', mode='wb', fileobj=raw, mtime=0, compresslevel=9) as f:
         f.write(('\n'.join(lines) + '\n').encode())
@@ -204,7 +208,10 @@ def main():
         acc = float((pred == y).mean()); loss = float(-logp[np.arange(len(y)), y].mean())
         if args.compact:
             assert test_ids is None or (test_ids == ids).all(), 'the models do not share a test split'
-            test_ids = ids; per_model[name] = (classes[pred], p.max(1))
+            order = np.argsort(-p, 1, kind='stable')
+            second = p[np.arange(len(y)), order[:, 1]]
+            tied = np.where(p.max(1) - second <= TIE, classes[order[:, 1]], '')
+            test_ids = ids; per_model[name] = (classes[pred], p.max(1), tied)
         else:
             with open(os.path.join(out, f'{name}.predictions.csv'), 'w') as f:
                 f.write('row_id,predicted,probability\n')
