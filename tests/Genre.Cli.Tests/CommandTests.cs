@@ -40,6 +40,47 @@ public class CommandTests
     }
 
     [Fact]
+    public void Data_says_a_synthetic_file_or_a_users_other_file_is_not_the_Kaggle_file()
+    {
+        var synthetic = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-tiny.csv");
+        var users = Path.Combine(Temp(), "dataset.csv");
+        File.Copy(synthetic, users); // without its sidecar: a user's own file in the Kaggle format
+        foreach (var (csv, isSynthetic) in new[] { (synthetic, true), (users, false) })
+        {
+            var r = GenreCli.Run("data", "--data", csv, "--json");
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            using var json = JsonDocument.Parse(r.Stdout);
+            Assert.False(json.RootElement.GetProperty("kaggle_file").GetBoolean(), csv);
+            Assert.Equal(isSynthetic, json.RootElement.GetProperty("synthetic").GetBoolean());
+            var plain = GenreCli.Run("data", "--data", csv);
+            Assert.True(plain.ExitCode == 0, plain.Stderr);
+            Assert.Contains("kaggle file:    no", plain.Stdout);
+            Assert.DoesNotContain("the Kaggle file the report used:", plain.Stdout);
+        }
+    }
+
+    [RealDataTheory]
+    [InlineData(false, 114)]
+    [InlineData(true, 66)]
+    public void On_the_real_file_data_says_it_is_the_Kaggle_file_with_the_reports_counts(bool reduced, int classes)
+    {
+        var data = Environment.GetEnvironmentVariable("GENRE_DATA")!;
+        var flags = reduced ? new[] { "--reduced" } : [];
+        var r = GenreCli.Run(["data", "--data", data, "--json", .. flags]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var json = JsonDocument.Parse(r.Stdout);
+        var root = json.RootElement;
+        Assert.True(root.GetProperty("kaggle_file").GetBoolean(), $"sha256 {root.GetProperty("sha256").GetString()}");
+        Assert.False(root.GetProperty("synthetic").GetBoolean());
+        Assert.Equal((114_000, 113_549, classes), (root.GetProperty("rows_read").GetInt32(), root.GetProperty("rows_clean").GetInt32(), root.GetProperty("classes").GetInt32()));
+        Assert.Equal((72_671, 18_168, 22_710), (root.GetProperty("train").GetInt32(), root.GetProperty("val").GetInt32(), root.GetProperty("test").GetInt32()));
+        var plain = GenreCli.Run(["data", "--data", data, .. flags]);
+        Assert.True(plain.ExitCode == 0, plain.Stderr);
+        Assert.Contains("kaggle file:    yes", plain.Stdout);
+        Assert.Contains($"the Kaggle file the report used: {data} (sha256 {Genre.Data.DataSource.KaggleSha256})", plain.Stdout);
+    }
+
+    [Fact]
     public void Summary_prints_the_keras_table()
     {
         var r = GenreCli.Run("summary", "--model", "rnn2");

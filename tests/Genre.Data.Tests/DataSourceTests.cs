@@ -34,6 +34,29 @@ public class DataSourceTests
     }
 
     [Fact]
+    public void Only_a_users_file_with_the_Kaggle_sha256_is_the_Kaggle_file()
+    {
+        var synthetic = TestFiles.Ok(DataSource.Of(TestFiles.Golden("synthetic-tiny.csv")));
+        Assert.False(synthetic.IsKaggleFile);
+        Assert.False((synthetic with { Sha256 = DataSource.KaggleSha256 }).IsKaggleFile); // the sidecar wins: never presented as Kaggle's
+        var users = synthetic with { IsSynthetic = false };
+        Assert.False(users.IsKaggleFile);
+        Assert.Contains("not the Kaggle file the report used", users.Describe());
+        var kaggle = users with { Sha256 = DataSource.KaggleSha256 };
+        Assert.True(kaggle.IsKaggleFile);
+        Assert.StartsWith("the Kaggle file the report used: ", kaggle.Describe());
+    }
+
+    [RealDataFact]
+    public void The_real_file_is_known_as_the_Kaggle_file_by_its_sha256()
+    {
+        var source = TestFiles.Ok(DataSource.Of(Environment.GetEnvironmentVariable(DataSource.EnvironmentVariable)!));
+        Assert.Equal(DataSource.KaggleSha256, source.Sha256);
+        Assert.True(source.IsKaggleFile);
+        Assert.False(source.IsSynthetic);
+    }
+
+    [Fact]
     public void The_committed_test_files_are_what_genre_synth_writes_for_their_sidecars()
     {
         foreach (var name in new[] { "synthetic-small.csv", "synthetic-tiny.csv" })

@@ -87,6 +87,8 @@ public class ReportPipelineTests
     public void Real_file_114000_read_113549_clean_72671_18168_22710()
     {
         var path = Environment.GetEnvironmentVariable(DataSource.EnvironmentVariable)!;
+        var (_, cleaning) = Cleaning.Clean(TestFiles.Ok(TrackCsv.Load(path)));
+        Assert.Equal(new CleaningReport(114_000, 1, 450), cleaning);
         var (data, s, _) = TestFiles.Ok(ReportPipeline.Load(path, None));
         Assert.Equal(new DataSummary(114_000, 113_549, 114, 72_671, 18_168, 22_710), s);
         var reduced = TestFiles.Ok(ReportPipeline.Load(path, Some(GenreMapping.Report)));

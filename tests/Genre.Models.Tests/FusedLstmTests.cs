@@ -62,6 +62,29 @@ public class FusedLstmTests
     }
 
     [Fact]
+    public void Gates_tanh_keeps_its_relative_precision_near_zero()
+    {
+        // c̃ pre-activations from ±1e-7 to ±10; 17 units a row: 16 through the AVX-512 path, one through the scalar tail.
+        // 1 − 2 / (e^{2x} + 1) alone is off by up to 1e-3 relative near 0; a float32 tanh is good to a few ulps (≈ 1e-7).
+        const int units = 17, rows = 12;
+        var shape = new LstmGates.Shape(rows, units);
+        var z = new float[rows * 4 * units];
+        var x = new float[rows * units];
+        for (var j = 0; j < x.Length; j++)
+        {
+            x[j] = (j % 2 == 0 ? 1 : -1) * MathF.Pow(10f, -7f + 8f * j / x.Length);
+            z[j / units * 4 * units + 2 * units + j % units] = x[j];
+        }
+        LstmGates.Forward(z, ReadOnlySpan<float>.Empty, new float[rows * units], new float[rows * units], shape);
+        for (var j = 0; j < x.Length; j++)
+        {
+            var tanh = Math.Tanh(x[j]);
+            var g = z[j / units * 4 * units + 2 * units + j % units];
+            Assert.True(Math.Abs(g - tanh) <= 5e-7 * Math.Abs(tanh), $"tanh({x[j]:R}) = {tanh:R}, gates gave {g:R}");
+        }
+    }
+
+    [Fact]
     public void Gates_forward_saturates_like_the_elementwise_functions()
     {
         // z = ±100 must give exact 0/1 gates and ±1 tanh, not NaN (e^200 overflows to ∞ in float32).

@@ -6,7 +6,10 @@ using static LanguageExt.Prelude;
 
 namespace Genre.Cli.Commands;
 
-/// <summary><c>genre data [--data PATH] [--reduced] [--export-split FILE] [--json]</c>.</summary>
+/// <summary>
+/// <c>genre data [--data PATH] [--reduced] [--export-split FILE] [--json]</c>: sizes after each step, and whether the file is
+/// the Kaggle file the report used (known by its sha256).
+/// </summary>
 public static class DataCommand
 {
     public static readonly Verb Verb = new("data", "load, clean, encode and split the data; print sizes (--data, --reduced, --export-split FILE, --json)", Run);
@@ -32,13 +35,14 @@ public static class DataCommand
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                data = source.Path, synthetic = source.IsSynthetic, sha256 = source.Sha256,
+                data = source.Path, synthetic = source.IsSynthetic, sha256 = source.Sha256, kaggle_file = source.IsKaggleFile,
                 rows_read = s.RowsRead, rows_clean = s.RowsAfterCleaning, classes = s.Classes, reduced,
                 train = s.Train, val = s.Val, test = s.Test,
             }));
             return 0;
         }
         Console.WriteLine($"data:           {source.Describe()}");
+        Console.WriteLine($"kaggle file:    {(source.IsKaggleFile ? "yes" : "no")}");
         Console.WriteLine($"rows read:      {s.RowsRead:N0}");
         Console.WriteLine($"after cleaning: {s.RowsAfterCleaning:N0}");
         Console.WriteLine($"classes:        {s.Classes}{(reduced ? " (report's genre merges)" : "")}");

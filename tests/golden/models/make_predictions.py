@@ -1,14 +1,23 @@
 #!/usr/bin/python3
 """Golden predictions of the authors' five TF2 SavedModels, computed without TensorFlow (numpy float32 Keras forward pass).
 
-Run from the repo root:  /usr/bin/python3 tests/golden/models/make_predictions.py [../shared/reference/authors-models]
+Run from the repo root:
+  /usr/bin/python3 tests/golden/models/make_predictions.py [MODELS_DIR] [--data FILE --out DIR [--compact]]
+  (MODELS_DIR defaults to ../shared/reference/authors-models; FILE to tests/golden/data/synthetic-small.csv; DIR to this folder)
+The real file's goldens (tests/golden/models/kaggle/) are made with
+  /usr/bin/python3 tests/golden/models/make_predictions.py --data ../shared/data/dataset.csv --out tests/golden/models/kaggle --compact
 Reads each SavedModel's config (keras_metadata.pb) and weights (variables.index SSTable + data shard) with its own small
-readers, preprocesses tests/golden/data/synthetic-small.csv exactly as the notebooks (pandas + scikit-learn), and writes
-  <Model>.predictions.csv  row_id,predicted,probability   (test split; predicted = genre name; probability = max softmax)
+readers, preprocesses FILE exactly as the notebooks (pandas + scikit-learn), and writes into DIR
+  <Model>.predictions.csv  row_id,predicted,probability   (test split; predicted = genre name; probability = max softmax;
+                                                        with --compact: one predictions.csv.gz for the five models,
+                                                        row_id then <Model>.predicted,<Model>.probability (to 1e-6),
+                                                        <Model>.tied_with (the runner-up when within 1e-5 of the top,
+                                                        a float32 tie) per model: row ids once; byte-reproducible)
   <Model>.metrics.json     {"test_accuracy", "test_loss", "n"}  (loss = Keras 2.5 categorical cross-entropy: softmax caches its logits (_keras_logits), so evaluate uses
-                                                        softmax_cross_entropy_with_logits, not the 1e-7-clipped probabilities)
+                                                        softmax_cross_entropy_with_logits, not the 1e-7-clipped probabilities;
+                                                        with --data also "data_sha256", the sha256 of FILE)
 """
-import json, os, struct, sys
+import argparse, gzip, hashlib, json, os, struct, sys
 import numpy as np, pandas as pd
 from sklearn.preprocessing import LabelEncoder, MinMaxScaler
 from sklearn.model_selection import train_test_split
@@ -158,10 +167,34 @@ def notebook_test_split(path, reduced, sequence):
     Xte = s.transform(Xte).astype(np.float32)
     return (Xte[:, :, None] if sequence else Xte), yte, idte, enc.classes_
 
+MODELS = ('RNN1net', 'RNN2net', 'DNN1net', 'DNN2net', 'reducedRNNnet')
+
+TIE = 1e-5  # the probability tolerance of the conformance tests: top two classes this close are a float32 tie
+
+def write_compact(path, ids, per_model):
+    """One gzip'd CSV for all models: row_id, then <Model>.predicted,<Model>.probability,<Model>.tied_with per model
+    (probability to 1e-6; tied_with = the runner-up genre when it is within TIE of the top probability, else empty).
+    The five models share the test split, so the row ids are stored once. mtime 0 and no name: same predictions, same bytes."""
+    header = ','.join(['row_id'] + [f'{m}.{c}' for m in per_model for c in ('predicted', 'probability', 'tied_with')])
+    cols = [[(names[i], f'{top[i]:.6f}', tied[i]) for i in range(len(ids))] for names, top, tied in per_model.values()]
+    lines = [header] + [','.join([str(rid)] + [v for col in cols for v in col[r]]) for r, rid in enumerate(ids)]
+    with open(path, 'wb') as raw, gzip.GzipFile(filename='', mode='wb', fileobj=raw, mtime=0, compresslevel=9) as f:
+        f.write(('\n'.join(lines) + '\n').encode())
+
 def main():
-    models_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, '..', 'shared', 'reference', 'authors-models')
-    data = os.path.join(REPO, 'tests', 'golden', 'data', 'synthetic-small.csv')
-    for name in ('RNN1net', 'RNN2net', 'DNN1net', 'DNN2net', 'reducedRNNnet'):
+    ap = argparse.ArgumentParser(description='golden predictions of the authors\' SavedModels (numpy, no TensorFlow)')
+    ap.add_argument('models_dir', nargs='?', default=os.path.join(REPO, '..', 'shared', 'reference', 'authors-models'))
+    ap.add_argument('--data', help='Kaggle-format CSV (default: tests/golden/data/synthetic-small.csv)')
+    ap.add_argument('--out', default=HERE, help='folder for the golden files (default: this folder)')
+    ap.add_argument('--compact', action='store_true',
+                    help='write one predictions.csv.gz for all models instead of <Model>.predictions.csv (for large test splits)')
+    args = ap.parse_args()
+    models_dir, out = args.models_dir, args.out
+    data = args.data or os.path.join(REPO, 'tests', 'golden', 'data', 'synthetic-small.csv')
+    extra = {'data_sha256': hashlib.sha256(open(data, 'rb').read()).hexdigest()} if args.data else {}
+    os.makedirs(out, exist_ok=True)
+    per_model, test_ids = {}, None
+    for name in MODELS:
         d = os.path.join(models_dir, name)
         cfg = config(os.path.join(d, 'keras_metadata.pb'))
         layers = weights_for(cfg, bundle(os.path.join(d, 'variables')))
@@ -173,11 +206,19 @@ def main():
         p = np.exp(logp)
         pred = p.argmax(1)
         acc = float((pred == y).mean()); loss = float(-logp[np.arange(len(y)), y].mean())
-        with open(os.path.join(HERE, f'{name}.predictions.csv'), 'w') as f:
-            f.write('row_id,predicted,probability\n')
-            for i, k, pr in zip(ids, pred, p.max(1)): f.write(f'{i},{classes[k]},{pr:.9g}\n')
-        json.dump({'test_accuracy': acc, 'test_loss': loss, 'n': int(len(y))}, open(os.path.join(HERE, f'{name}.metrics.json'), 'w'))
+        if args.compact:
+            assert test_ids is None or (test_ids == ids).all(), 'the models do not share a test split'
+            order = np.argsort(-p, 1, kind='stable')
+            second = p[np.arange(len(y)), order[:, 1]]
+            tied = np.where(p.max(1) - second <= TIE, classes[order[:, 1]], '')
+            test_ids = ids; per_model[name] = (classes[pred], p.max(1), tied)
+        else:
+            with open(os.path.join(out, f'{name}.predictions.csv'), 'w') as f:
+                f.write('row_id,predicted,probability\n')
+                for i, k, pr in zip(ids, pred, p.max(1)): f.write(f'{i},{classes[k]},{pr:.9g}\n')
+        json.dump({'test_accuracy': acc, 'test_loss': loss, 'n': int(len(y)), **extra}, open(os.path.join(out, f'{name}.metrics.json'), 'w'))
         print(name, len(y), 'acc', acc, 'loss', loss)
+    if args.compact: write_compact(os.path.join(out, 'predictions.csv.gz'), test_ids, per_model)
 
 if __name__ == '__main__':
     main()

@@ -98,11 +98,34 @@ internal static class LstmGates
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector512<float> Sigmoid(Vector512<float> x) => Vector512.Create(1f) / (Vector512.Create(1f) + Vector512.Exp(-x));
 
-    /// <summary>tanh(x) = 1 − 2 / (e^{2x} + 1): saturates correctly at ±∞ (e^{2x} → ∞ or 0).</summary>
+    /// <summary>
+    /// tanh(x): for |x| &lt; 0.625 Cephes' tanhf polynomial x + x·x²·P(x²) (relative error ≈ 1e-7); beyond it
+    /// sign(x)·(1 − 2 / (e^{2|x|} + 1)), which saturates correctly (e^{2|x|} → ∞). The closed form alone cancels near 0
+    /// (1 − (1 − x): relative error up to 1e-3), which RNN2's two stacked LSTMs amplified to 3e-5 in the top softmax
+    /// probability on the real test split (numpy float32: 3e-6).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector512<float> Tanh(Vector512<float> x) => Vector512.Create(1f) - Vector512.Create(2f) / (Vector512.Exp(x + x) + Vector512.Create(1f));
+    static Vector512<float> Tanh(Vector512<float> x)
+    {
+        var a = Vector512.Abs(x);
+        var z = x * x;
+        var small = ((((Vector512.Create(T4) * z + Vector512.Create(T3)) * z + Vector512.Create(T2)) * z + Vector512.Create(T1)) * z
+                     + Vector512.Create(T0)) * z * x + x;
+        var large = Vector512.CopySign(Vector512.Create(1f) - Vector512.Create(2f) / (Vector512.Exp(a + a) + Vector512.Create(1f)), x);
+        return Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512.Create(SmallTanh)), small, large);
+    }
 
     static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 
-    static float Tanh(float x) => 1f - 2f / (MathF.Exp(x + x) + 1f);
+    static float Tanh(float x)
+    {
+        var a = MathF.Abs(x);
+        var z = x * x;
+        return a < SmallTanh
+            ? ((((T4 * z + T3) * z + T2) * z + T1) * z + T0) * z * x + x
+            : MathF.CopySign(1f - 2f / (MathF.Exp(a + a) + 1f), x);
+    }
+
+    // Cephes tanhf (S. L. Moshier): tanh(x) ≈ x + x·x²·P(x²) for |x| < 0.625.
+    const float SmallTanh = 0.625f, T4 = -5.70498872745e-3f, T3 = 2.06390887954e-2f, T2 = -5.37397155531e-2f, T1 = 1.33314422036e-1f, T0 = -3.33332819422e-1f;
 }
