@@ -81,7 +81,7 @@ public static class ReproduceCommand
         AnsiConsole.Write(table);
         Console.WriteLine(r.Source.IsSynthetic
             ? "data: SYNTHETIC — accuracies are not comparable with the report's (see report.md)"
-            : $"data: {r.Source.Path} (sha256 {r.Source.Sha256})");
+            : $"data: {r.Source.Describe()}");
         Console.WriteLine($"wrote {Path.Combine(outDir, "report.md")}, metrics.json and figures in {r.Seconds:F0} s");
         return 0;
     }
