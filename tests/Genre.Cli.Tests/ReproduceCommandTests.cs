@@ -74,14 +74,27 @@ public class ReproduceCommandTests
     [InlineData("--profile", "slow", "unknown profile 'slow'")]
     [InlineData("--only", "rnn3", "--only: unknown experiment(s) rnn3")]
     [InlineData("--seed", "two", "--seed")]
-    public void Reproduce_usage_errors_exit_2_before_any_output(string option, string value, string message)
+    [InlineData("--seeds", "3-1", "--seeds: '3-1' is not a seed")]
+    [InlineData("--seeds", "1,2", "give --seed S or --seeds LIST, not both", "--seed", "2")]
+    [InlineData("--collect", "true", "reproduce --collect trains nothing", "--only", "rnn1")]
+    public void Reproduce_usage_errors_exit_2_before_any_output(string option, string value, string message, params string[] more)
     {
         var outDir = Path.Combine(Temp(), "never");
-        var r = GenreCli.Run("reproduce", option, value, "--data", Small, "--out", outDir);
+        var r = GenreCli.Run(new[] { "reproduce", option, value, "--data", Small, "--out", outDir }.Concat(more).ToArray());
         Assert.Equal(2, r.ExitCode);
         Assert.Contains(message, r.Stderr);
         Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void Collect_without_seed_folders_is_an_io_error_naming_the_folder()
+    {
+        var outDir = Path.Combine(Temp(), "empty");
+        var r = GenreCli.Run("reproduce", "--profile", "paper", "--collect", "--data", Small, "--out", outDir);
+        Assert.Equal(4, r.ExitCode);
+        Assert.Contains($"{outDir}: no seed-S folders to collect", r.Stderr);
+        Assert.False(File.Exists(Path.Combine(outDir, "report.md")));
     }
 
     [Fact]

@@ -56,6 +56,14 @@ public class SeedsTests
         Assert.Contains($"| {SeedsReport.MeanSd(mean, sd)} | 3 |", report);
         Assert.Contains("[seed 3](seed-3/report.md)", report);
         Assert.True(File.Exists(Path.Combine(SeedFolder.Path(outDir, 3), "report.md")));
+
+        // collecting (what `reproduce --collect` runs) trains nothing and rewrites every seed folder's report
+        File.Delete(Path.Combine(SeedFolder.Path(outDir, 1), "report.md"));
+        var collected = Reproduce.RunSeeds(Backend, source, Tiny, SeedFolder.Seeds(outDir), Seq<Experiment>(), outDir, None)
+            .Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
+        Assert.All(collected.PerSeed, s => Assert.IsType<HowRun.AlreadyDone>(s.Result.Results.Single().How));
+        Assert.Equal(spread.Mean, collected.Experiments.Single().Mean, 12);
+        Assert.True(File.Exists(Path.Combine(SeedFolder.Path(outDir, 1), "report.md")));
     }
 
     [Fact]
