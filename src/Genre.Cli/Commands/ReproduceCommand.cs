@@ -85,12 +85,14 @@ public static class ReproduceCommand
         foreach (var x in r.Results)
             table.AddRow(x.Experiment.Name, $"{x.Experiment.ReportAccuracy:F4}", $"{x.Test.Accuracy:F4}", $"{x.History.Epochs.Count}", $"{x.Seconds:F0}", x.How.Describe());
         AnsiConsole.Write(table);
-        Console.WriteLine(r.Source.IsSynthetic
-            ? "data: SYNTHETIC — accuracies are not comparable with the report's (see report.md)"
-            : $"data: {r.Source.Describe()}");
+        Console.WriteLine(DataLine(r.Source));
         Console.WriteLine($"wrote {Path.Combine(outDir, "report.md")}, metrics.json and figures in {r.Seconds:F0} s");
         return 0;
     }
+
+    static string DataLine(DataSource source) => source.IsSynthetic
+        ? "data: SYNTHETIC — accuracies are not comparable with the report's (see report.md)"
+        : $"data: {source.Describe()}";
 
     static int SummarizeSeeds(SeedsResult r, string outDir)
     {
@@ -99,9 +101,7 @@ public static class ReproduceCommand
             table.AddRow(x.Experiment.Name, $"{x.Experiment.ReportAccuracy:F4}", SeedsReport.MeanSd(x.Mean, x.Sd), $"{x.Runs.Count}",
                 string.Join(", ", x.Runs.Map(run => $"{run.Seed}: {run.Result.Test.Accuracy:F4}")));
         AnsiConsole.Write(table);
-        Console.WriteLine(r.Source.IsSynthetic
-            ? "data: SYNTHETIC — accuracies are not comparable with the report's (see report.md)"
-            : $"data: {r.Source.Describe()}");
+        Console.WriteLine(DataLine(r.Source));
         Console.WriteLine($"wrote {Path.Combine(outDir, "report.md")} and metrics.json (mean ± sd over every seed folder in it) in {r.Seconds:F0} s");
         return 0;
     }
