@@ -1,4 +1,5 @@
 using System.Text;
+using Genre.Data;
 using Genre.Models.Import;
 using static LanguageExt.Prelude;
 
@@ -178,6 +179,29 @@ public class Crc32cTests
         Assert.Equal(0u, Crc32c.Compute([]));
         Assert.Equal(0x8A9136AAu, Crc32c.Compute(new byte[32])); // RFC 3720 B.4: 32 bytes of zeros
         Assert.Equal(0x62A8AB43u, Crc32c.Compute(Enumerable.Repeat((byte)0xFF, 32).ToArray())); // 32 bytes of 0xFF
+    }
+
+    /// <summary>The polynomial bit by bit (reflected 0x82F63B78), as the specification states it.</summary>
+    static uint BitByBit(ReadOnlySpan<byte> data)
+    {
+        var c = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            c ^= b;
+            for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0x82F63B78u ^ (c >> 1) : c >> 1;
+        }
+        return ~c;
+    }
+
+    [Fact]
+    public void Eight_bytes_per_step_equals_the_bitwise_definition_at_every_length_and_alignment()
+    {
+        var random = new Random(5);
+        var data = new byte[64];
+        random.NextBytes(data);
+        for (var start = 0; start < 8; start++)
+            for (var length = 0; start + length <= data.Length; length++)
+                Assert.Equal(BitByBit(data.AsSpan(start, length)), Crc32c.Compute(data.AsSpan(start, length)));
     }
 
     [Fact]
