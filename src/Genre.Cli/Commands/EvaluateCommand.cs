@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Genre.Data;
 using Genre.Models;
 using Genre.Models.Backend;
@@ -27,8 +27,9 @@ public static class EvaluateCommand
         from source in Sources.Resolve(a)
         from loaded in ReportPipeline.Load(source.Path, a.Flag("reduced") ? Some(GenreMapping.Report) : None)
         let test = LabeledDataOf.Dataset(loaded.Data.Scaled.Test)
-        from compiled in new TorchBackend(threads).Load(model.Spec, model.Weights)
+        from _f in SpecValidation.AcceptsFeatures(model.Spec, Features.Count)
         from _ in CheckClasses(model.Spec, loaded.Data.Genres)
+        from compiled in new TorchBackend(threads).Load(model.Spec, model.Weights)
         from _m in mapping.Match(m => ReportPipeline.ToFin(m.ValidateAgainst(loaded.Data.Genres.Classes, a.Get("mapping", "mapping"))).Map(_ => unit), () => FinSucc(unit))
         let result = Score(compiled, test)
         from written in a.Get("predictions").Match(
@@ -74,10 +75,10 @@ public static class EvaluateCommand
 
     static int Print(bool json, Evaluation e, string name, Option<double> merged)
     {
+        var o = new JsonObject { ["test_accuracy"] = Json.Finite(e.Accuracy), ["test_loss"] = Json.Finite(e.Loss), ["n"] = e.Count };
+        foreach (var m in merged) o["merged_accuracy"] = Json.Finite(m);
         Console.WriteLine(json
-            ? merged.Match(
-                m => JsonSerializer.Serialize(new { test_accuracy = e.Accuracy, test_loss = e.Loss, n = e.Count, merged_accuracy = m }),
-                () => JsonSerializer.Serialize(new { test_accuracy = e.Accuracy, test_loss = e.Loss, n = e.Count }))
+            ? o.ToJsonString()
             : $"{name}: test accuracy {e.Accuracy:F8}, test loss {e.Loss:F6} on {e.Count:N0} test rows"
               + merged.Match(m => $"; under the genre mapping: {m:F8}", () => ""));
         return 0;
