@@ -20,6 +20,7 @@ public static partial class ChecksummedJson
     /// <summary>The text of <paramref name="o"/> (which must not have a <see cref="Member"/> member) with its checksum.</summary>
     public static string Format(JsonObject o, bool indented = false)
     {
+        indented &= o.Count > 0; // "{}" has no inside to indent
         var body = o.ToJsonString(new JsonSerializerOptions { WriteIndented = indented });
         var crc = Crc32c.Hex(Crc32c.Compute(Encoding.UTF8.GetBytes(body)));
         var close = body.LastIndexOf('}');

@@ -36,6 +36,23 @@ public static class GenreError
         _ => e.Code is > InternalCode and < 256 ? e.Code : InternalCode,
     };
 
+    /// <summary>
+    /// Text from a file, fit to quote inside a one-line message: line breaks, tabs and other control characters escaped
+    /// (\n, \r, \t, \u0000), clipped to <paramref name="max"/> characters.
+    /// </summary>
+    public static string Show(ReadOnlySpan<char> text, int max = 40)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var c in text.Length <= max ? text : text[..max])
+            sb.Append(c switch
+            {
+                '\n' => "\\n", '\r' => "\\r", '\t' => "\\t",
+                _ when char.IsControl(c) || c is '\u2028' or '\u2029' => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        return text.Length <= max ? sb.ToString() : sb + "…";
+    }
+
     /// <summary>Why a file operation failed, in a few plain words (no framework wording, no repeated path).</summary>
     public static string Reason(Exception e) => e switch
     {

@@ -18,6 +18,9 @@ public static class Json
     /// <summary>The document, or <paramref name="error"/>("<paramref name="what"/>: not valid JSON (line L, byte B)").</summary>
     public static Fin<JsonNode> Parse(ReadOnlyMemory<byte> utf8, string what, Func<string, Error> error)
     {
+        if (utf8.Span.StartsWith("\uFEFF"u8)) utf8 = utf8[3..];
+        // invalid UTF-8 inside a string would only fail later, when the string is first read
+        if (!System.Text.Unicode.Utf8.IsValid(utf8.Span)) return error($"{what}: not valid UTF-8 text");
         try
         {
             return JsonNode.Parse(utf8.Span, documentOptions: Options) is { } node

@@ -161,7 +161,7 @@ public static class Reproduce
 
     /// <summary>A stored model reads the data's 15 features and predicts its classes.</summary>
     static Fin<Unit> Fits(Sequential spec, PreparedData data, string dir) =>
-        from _ in SpecValidation.AcceptsFeatures(spec, Features.Count)
+        from _ in SpecValidation.AcceptsFeatures(spec, Features.Count, dir)
         from __ in spec.Layers.Last is Dense d && d.Units == data.Genres.Count
             ? FinSucc(unit)
             : FinFail<Unit>(GenreError.Model($"{dir}: the model predicts {(spec.Layers.Last as Dense)?.Units} classes but the data has {data.Genres.Count}"))

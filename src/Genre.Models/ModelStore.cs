@@ -75,7 +75,7 @@ public static class ModelStore
             foreach (var (w, t) in expected.Zip(tensors))
             {
                 if (t.Name != $"{w.LayerIndex}/{w.Name}" || !t.Shape.SequenceEqual(w.Shape))
-                    return GenreError.Model($"{origin}: layer {w.LayerIndex} {w.Name}: expected ({string.Join(", ", w.Shape)}), got {t.Name} ({string.Join(", ", t.Shape)})");
+                    return GenreError.Model($"{origin}: layer {w.LayerIndex} {w.Name}: expected ({string.Join(", ", w.Shape)}), got {GenreError.Show(t.Name)} ({string.Join(", ", t.Shape)})");
                 list.Add((w.LayerIndex, t with { Name = w.Name }));
             }
             return FinSucc(new ModelWeights(toSeq(list.GroupBy(p => p.Item1).Select(g => new LayerWeights(g.Key, toSeq(g.Select(p => p.Item2)).Strict()))).Strict()));

@@ -27,7 +27,7 @@ public static class SpecJson
     public static Fin<Sequential> FromJson(JsonObject o, string origin)
     {
         Fin<T> Need<T>(Option<T> value, string what) => value.ToFin(GenreError.Model($"{origin}: bad model spec ({what})"));
-        return from name in Need(Json.String(o, "name"), "'name' must be a string")
+        return from name in Need(Json.String(o, "name").Filter(n => n == GenreError.Show(n, int.MaxValue)), "'name' must be a string of printable characters")
                from input in Need(Json.Array(o, "input_shape").Bind(a => a.Select(Json.Int).ToSeq().Sequence()), "'input_shape' must be a list of whole numbers")
                from list in Need(Json.Array(o, "layers"), "'layers' must be a list")
                from layers in list.Select((n, i) => LayerOf(n, i, origin)).ToSeq().Sequence()
@@ -44,13 +44,13 @@ public static class SpecJson
                    "Dense" => from units in Need(Json.Int(n, "units"), "'units' must be a whole number")
                               from name in Need(Json.String(n, "activation"), "'activation' must be a string")
                               from activation in Need(toSeq(Enum.GetValues<Activation>()).Find(a => a.ToString().Equals(name, StringComparison.OrdinalIgnoreCase)),
-                                  $"unknown activation '{name}'")
+                                  $"unknown activation '{GenreError.Show(name)}'")
                               select (Layer)new Dense(units, activation),
                    "LSTM" => from units in Need(Json.Int(n, "units"), "'units' must be a whole number")
                              from sequences in Need(Json.Bool(n, "return_sequences"), "'return_sequences' must be true or false")
                              select (Layer)new Lstm(units, sequences),
                    "Dropout" => Need(Json.Double(n, "rate"), "'rate' must be a number").Map(rate => (Layer)new Dropout(rate)),
-                   _ => FinFail<Layer>(GenreError.Model($"{origin}: bad model spec (layer {index}: unknown layer type '{type}')")),
+                   _ => FinFail<Layer>(GenreError.Model($"{origin}: bad model spec (layer {index}: unknown layer type '{GenreError.Show(type)}')")),
                }
                select layer;
     }

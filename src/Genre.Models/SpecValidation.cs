@@ -37,9 +37,12 @@ public static class SpecValidation
 
     public static Fin<Sequential> ValidateFin(Sequential model) => ReportPipeline.ToFin(Validate(model));
 
-    /// <summary>The model reads rows of <paramref name="features"/> values (e.g. (15) or (15, 1) for the data's 15 features).</summary>
-    public static Fin<Sequential> AcceptsFeatures(Sequential model, int features) =>
+    /// <summary>
+    /// The model reads rows of <paramref name="features"/> values (e.g. (15) or (15, 1) for the data's 15 features);
+    /// <paramref name="origin"/> (where the model came from) names it in the error.
+    /// </summary>
+    public static Fin<Sequential> AcceptsFeatures(Sequential model, int features, string origin) =>
         model.InputShape.Fold(1L, (a, d) => a * d) == features
             ? FinSucc(model)
-            : FinFail<Sequential>(GenreError.Model($"{model.Name}: the model reads inputs of shape ({string.Join(", ", model.InputShape)}) but the data has {features} features"));
+            : FinFail<Sequential>(GenreError.Model($"{origin}: the model reads inputs of shape ({string.Join(", ", model.InputShape)}) but the data has {features} features"));
 }

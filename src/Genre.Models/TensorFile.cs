@@ -78,8 +78,9 @@ public static class TensorFile
         var names = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
-            if (Json.String(entry, "name").Case is not string name) return Damaged(path, $"tensor {tensors.Count} of the header has no name");
-            if (!names.Add(name)) return Damaged(path, $"tensor '{name}' appears twice");
+            if (Json.String(entry, "name").Case is not string raw) return Damaged(path, $"tensor {tensors.Count} of the header has no name");
+            var name = GenreError.Show(raw, 80);
+            if (!names.Add(raw)) return Damaged(path, $"tensor '{name}' appears twice");
             if (Shape(entry).Case is not Seq<int> shape) return Damaged(path, $"tensor '{name}': the shape is not a list of sizes ≥ 0");
             var available = (bytes.Length - offset) / 4;
             var count = 1L;
@@ -90,7 +91,7 @@ public static class TensorFile
             var computed = checksummed ? Crc32c.Hex(Crc32c.Compute(data)) : "";
             if (checksummed && !Json.String(entry, "crc32c").Exists(stored => stored == computed))
                 return Damaged(path, $"checksum mismatch in tensor '{name}'");
-            tensors.Add(new NamedTensor(name, shape, MemoryMarshal.Cast<byte, float>(data).ToArray()));
+            tensors.Add(new NamedTensor(raw, shape, MemoryMarshal.Cast<byte, float>(data).ToArray()));
             offset += data.Length;
         }
         if (checksummed && offset != bytes.Length) return Damaged(path, $"{bytes.Length - offset} unexpected bytes after the last tensor");

@@ -27,8 +27,9 @@ public static class EvaluateCommand
         from source in Sources.Resolve(a)
         from loaded in ReportPipeline.Load(source.Path, a.Flag("reduced") ? Some(GenreMapping.Report) : None)
         let test = LabeledDataOf.Dataset(loaded.Data.Scaled.Test)
-        from _f in SpecValidation.AcceptsFeatures(model.Spec, Features.Count)
-        from _ in CheckClasses(model.Spec, loaded.Data.Genres)
+        let origin = a.Get("saved-model").IfNone(() => a.Get("model-dir", "model"))
+        from _f in SpecValidation.AcceptsFeatures(model.Spec, Features.Count, origin)
+        from _ in CheckClasses(model.Spec, loaded.Data.Genres, origin)
         from compiled in new TorchBackend(threads).Load(model.Spec, model.Weights)
         from _m in mapping.Match(m => ReportPipeline.ToFin(m.ValidateAgainst(loaded.Data.Genres.Classes, a.Get("mapping", "mapping"))).Map(_ => unit), () => FinSucc(unit))
         let result = Score(compiled, test)
@@ -45,10 +46,10 @@ public static class EvaluateCommand
                 dir => ModelStore.Load(dir).Map(m => new SavedModelContent(m.Spec, m.Weights)),
                 () => FinFail<SavedModelContent>(GenreError.Usage("evaluate: --saved-model DIR or --model-dir DIR is required"))));
 
-    static Fin<Unit> CheckClasses(Sequential spec, LabelEncoding genres) =>
+    static Fin<Unit> CheckClasses(Sequential spec, LabelEncoding genres, string origin) =>
         spec.Layers.Last is Dense d && d.Units == genres.Count
             ? unit
-            : GenreError.Model($"{spec.Name}: the model predicts {(spec.Layers.Last as Dense)?.Units} classes but the data has {genres.Count} (use --reduced for the 66-genre model)");
+            : GenreError.Model($"{origin}: the model predicts {(spec.Layers.Last as Dense)?.Units} classes but the data has {genres.Count} (use --reduced for the 66-genre model)");
 
     sealed record Scored(Evaluation Evaluation, float[] Probabilities);
 
