@@ -22,8 +22,9 @@ internal static class Checkpoints
     {
         var epoch = state.History.Count;
         var path = Path.Combine(dir, $"epoch-{epoch:D5}.ckpt");
+        using var scope = NewDisposeScope();
         var tensors = Named("p", model.Parameters).Concat(Named("m", adam.M)).Concat(Named("v", adam.V))
-            .Concat(state.Early.Best.Map(ModelStore.Flatten).IfNone(Seq<NamedTensor>()).Map(t => t with { Name = "best/" + t.Name }));
+            .Concat(state.Early.Best.Map(ModelStore.Flatten).IfNone(Seq<NamedTensor>()).Map(t => t with { Name = "best/" + t.Name })).ToList();
         var meta = new JsonObject
         {
             ["epoch"] = epoch, ["adam_step"] = adam.Step, ["model"] = SpecJson.ToJson(model.Spec), ["training"] = Training(config),
@@ -50,10 +51,10 @@ internal static class Checkpoints
         return t;
     }
 
-    static string Describe(JsonNode t) =>
+    static string Describe(JsonNode t) => GenreError.Show(
         $"batch {t["batch_size"]}, seed {t["seed"]}, Adam lr {t["learning_rate"]}" +
         (t["cosine_decay"] is JsonObject d ? $" with cosine decay to {d["alpha"]}× over {d["epochs"]} epochs" : "") +
-        (Json.Bool(t, "shuffle") == Some(false) ? ", no shuffle" : "");
+        (Json.Bool(t, "shuffle") == Some(false) ? ", no shuffle" : ""), 200);
 
     static IEnumerable<NamedTensor> Named(string prefix, IEnumerable<Tensor> ts) =>
         ts.Select((t, i) => new NamedTensor($"{prefix}/{i}", toSeq(t.shape.Select(d => (int)d)).Strict(), t.detach().contiguous().data<float>().ToArray()));
@@ -124,10 +125,14 @@ internal static class Checkpoints
     }
 
     /// <summary>A readable checkpoint of another model: an error of its own, not damage.</summary>
-    static Option<Error> Foreign(string path, JsonObject meta, TorchModel model) =>
-        meta["model"] is JsonObject saved && saved.ToJsonString() != SpecJson.ToJson(model.Spec).ToJsonString()
-            ? GenreError.Model($"{path}: checkpoint is for model {Json.String(saved, "name").IfNone("?")}, not {model.Spec.Name} (a different spec); use another --out or delete it")
-            : None;
+    static Option<Error> Foreign(string path, JsonObject meta, TorchModel model)
+    {
+        if (meta["model"] is not JsonObject saved || saved.ToJsonString() == SpecJson.ToJson(model.Spec).ToJsonString()) return None;
+        var name = Json.String(saved, "name").IfNone("?");
+        return GenreError.Model(name == model.Spec.Name
+            ? $"{path}: checkpoint is for another {model.Spec.Name} (its layers differ from this one's); use another --out or delete it"
+            : $"{path}: checkpoint is for model {GenreError.Show(name)}, not {model.Spec.Name} (a different spec); use another --out or delete it");
+    }
 
     /// <summary>What a checkpoint holds, checked against the model; any failure is damage.</summary>
     sealed record Saved(long AdamStep, Seq<EpochMetrics> History, EarlyState Early, Dictionary<string, NamedTensor> Tensors);

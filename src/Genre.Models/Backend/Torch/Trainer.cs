@@ -117,7 +117,8 @@ internal static class Trainer
             var ym = yb.narrow(0, start, m);
             var logits = KerasForward.Logits(model.Spec, model.Parameters, xb.narrow(0, start, m), true, dropout);
             var loss = KerasLoss.CrossEntropy(logits, ym);
-            (m == len ? loss : loss * (float)((double)m / len)).backward();
+            using Scalar share = (float)((double)m / len);
+            (m == len ? loss : loss.mul(share)).backward();
             lossSum += loss.item<float>() * (double)m;
             correct += logits.argmax(1).eq(ym).sum().item<long>();
         }
