@@ -31,7 +31,7 @@ public static class SpecJson
                from input in Need(Json.Array(o, "input_shape").Bind(a => a.Select(Json.Int).ToSeq().Sequence()), "'input_shape' must be a list of whole numbers")
                from list in Need(Json.Array(o, "layers"), "'layers' must be a list")
                from layers in list.Select((n, i) => LayerOf(n, i, origin)).ToSeq().Sequence()
-               from spec in SpecValidation.ValidateFin(new Sequential(input.Strict(), layers.Strict(), name))
+               from spec in SpecValidation.ValidateFin(new Sequential(input.Strict(), layers.Strict(), name), origin)
                select spec;
     }
 

@@ -37,6 +37,10 @@ public static class SpecValidation
 
     public static Fin<Sequential> ValidateFin(Sequential model) => ReportPipeline.ToFin(Validate(model));
 
+    /// <summary>As <see cref="ValidateFin(Sequential)"/>, each error starting with <paramref name="origin"/> (the file the spec came from).</summary>
+    public static Fin<Sequential> ValidateFin(Sequential model, string origin) =>
+        ReportPipeline.ToFin(Validate(model).MapFail(e => GenreError.Model($"{origin}: {e.Message}")));
+
     /// <summary>
     /// The model reads rows of <paramref name="features"/> values (e.g. (15) or (15, 1) for the data's 15 features);
     /// <paramref name="origin"/> (where the model came from) names it in the error.

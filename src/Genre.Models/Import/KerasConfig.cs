@@ -75,9 +75,7 @@ public static class KerasConfig
             layers = layers.Concat(((Option<Layer>)parsed).ToSeq()).Strict();
         }
         if (input.IsEmpty) return GenreError.Model($"{origin}: the config has no batch_input_shape");
-        return SpecValidation.ValidateFin(new Sequential(input, layers, name)).MapError(e => e is LanguageExt.Common.ManyErrors
-            ? GenreError.Model($"{origin}: {string.Join("; ", ((LanguageExt.Common.ManyErrors)e).Errors.Map(x => x.Message))}")
-            : GenreError.Model($"{origin}: {e.Message}"));
+        return SpecValidation.ValidateFin(new Sequential(input, layers, name), origin);
     }
 
     static Fin<Activation> Activation(Option<string> name, string origin) => name.IfNone("(none)") switch

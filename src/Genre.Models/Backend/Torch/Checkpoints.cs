@@ -56,6 +56,14 @@ internal static class Checkpoints
         (t["cosine_decay"] is JsonObject d ? $" with cosine decay to {d["alpha"]}× over {d["epochs"]} epochs" : "") +
         (Json.Bool(t, "shuffle") == Some(false) ? ", no shuffle" : ""), 200);
 
+    /// <summary>When the descriptions read alike, the settings that differ: " (beta_2 0.998 there, 0.999 here)".</summary>
+    static string Differences(JsonObject saved, JsonObject wanted)
+    {
+        if (Describe(saved) != Describe(wanted)) return "";
+        var keys = saved.Select(p => p.Key).Union(wanted.Select(p => p.Key)).Where(k => !JsonNode.DeepEquals(saved[k], wanted[k]));
+        return GenreError.Show(" (" + string.Join("; ", keys.Select(k => $"{k} {saved[k]?.ToJsonString() ?? "absent"} there, {wanted[k]?.ToJsonString() ?? "absent"} here")) + ")", 200);
+    }
+
     static IEnumerable<NamedTensor> Named(string prefix, IEnumerable<Tensor> ts) =>
         ts.Select((t, i) => new NamedTensor($"{prefix}/{i}", toSeq(t.shape.Select(d => (int)d)).Strict(), t.detach().contiguous().data<float>().ToArray()));
 
@@ -91,7 +99,7 @@ internal static class Checkpoints
             if (file.Meta["training"] is JsonObject saved && !JsonNode.DeepEquals(saved, wanted))
             {
                 if (!policy.RestartOnOtherSettings)
-                    return GenreError.Usage($"{path}: checkpoint was written with {Describe(saved)}; this run uses {Describe(wanted)} — use the same settings, another --out, or delete the checkpoints");
+                    return GenreError.Usage($"{path}: checkpoint was written with {Describe(saved)}; this run uses {Describe(wanted)}{Differences(saved, wanted)} — use the same settings, another --out, or delete the checkpoints");
                 foreach (var stale in List(policy.Directory)) File.Delete(stale);
                 return FinSucc(Option<TrainingState>.None);
             }
