@@ -44,10 +44,11 @@ public static class Cli
                 .Bind(a => ((Verb)verb).Run(a))
                 .Match(Succ: code => code, Fail: e => Report(e, verbose));
         }
-        catch (Exception ex) when (!verbose)
+        catch (Exception) when (!verbose)
         {
-            Console.Error.WriteLine($"genre {argv[0]}: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}");
-            return 1;
+            // a bug, not the user's input: say so in one line; --verbose lets the exception and its stack trace through
+            Console.Error.WriteLine($"genre {argv[0]}: internal error (a bug in genre; rerun with --verbose for the details)");
+            return GenreError.InternalCode;
         }
     }
 
@@ -56,7 +57,7 @@ public static class Cli
         foreach (var line in Flatten(e).Take(verbose ? int.MaxValue : 20))
             Console.Error.WriteLine($"genre: {line}");
         if (verbose && e.Exception.IsSome) Console.Error.WriteLine(e.Exception);
-        return e.Code is > 0 and < 256 ? e.Code : 1;
+        return GenreError.ExitCode(e);
     }
 
     static IEnumerable<string> Flatten(Error e) =>
@@ -67,6 +68,6 @@ public static class Cli
         Console.WriteLine("genre — reproduce \"Using RNN To Predict Music Track Genre\"\n\nCommands:");
         foreach (var v in Verbs) Console.WriteLine($"  {v.Name,-10} {v.Help}");
         Console.WriteLine("\nCommon options: --data PATH (else $GENRE_DATA, else data/dataset.csv, else synthetic), --verbose");
-        Console.WriteLine("Exit codes: 0 ok, 1 internal, 2 usage, 3 bad data, 4 I/O, 5 model/weights, 130 interrupted");
+        Console.WriteLine("Exit codes: 0 ok, 1 internal, 2 usage, 3 bad data, 4 I/O or folder in use, 5 model/weights/checksum, 6 training diverged, 130 interrupted");
     }
 }

@@ -36,11 +36,11 @@ public sealed record GenreMapping(Map<string, string> Merges)
         var errors = new List<Error>();
         var sources = list.Select(p => p.Source).ToHashSet(StringComparer.Ordinal);
         foreach (var dup in list.GroupBy(p => p.Source, StringComparer.Ordinal).Where(g => g.Count() > 1))
-            errors.Add(GenreError.Data($"{dup.ElementAt(1).Place}: genre '{dup.Key}' is mapped more than once ({string.Join(", ", dup.Select(p => p.Target))})"));
+            errors.Add(GenreError.Data($"{dup.ElementAt(1).Place}: genre '{GenreError.Show(dup.Key)}' is mapped more than once ({string.Join(", ", dup.Select(p => GenreError.Show(p.Target)))})"));
         foreach (var (s, _, place) in list.Where(p => p.Source == p.Target))
-            errors.Add(GenreError.Data($"{place}: genre '{s}' is mapped to itself"));
+            errors.Add(GenreError.Data($"{place}: genre '{GenreError.Show(s)}' is mapped to itself"));
         foreach (var (s, t, place) in list.Where(p => p.Source != p.Target && sources.Contains(p.Target)).DistinctBy(p => p.Target))
-            errors.Add(GenreError.Data($"{place}: target '{t}' (of '{s}') is itself merged away"));
+            errors.Add(GenreError.Data($"{place}: target '{GenreError.Show(t)}' (of '{GenreError.Show(s)}') is itself merged away"));
         return errors.Count > 0
             ? Fail<Error, GenreMapping>(toSeq(errors))
             : Success<Error, GenreMapping>(new GenreMapping(toMap(list.Select(p => (p.Source, p.Target)))));
@@ -53,7 +53,7 @@ public sealed record GenreMapping(Map<string, string> Merges)
         var unknown = Merges.Keys.Concat(Merges.Values).Distinct().Where(g => !set.Contains(g)).ToList();
         return unknown.Count == 0
             ? Success<Error, GenreMapping>(this)
-            : Fail<Error, GenreMapping>(toSeq(unknown.Select(g => GenreError.Data($"{origin}: unknown genre '{g}'"))));
+            : Fail<Error, GenreMapping>(toSeq(unknown.Select(g => GenreError.Data($"{origin}: unknown genre '{GenreError.Show(g)}'"))));
     }
 
     /// <summary>Total: a genre not merged maps to itself.</summary>
@@ -94,7 +94,7 @@ public sealed record GenreMapping(Map<string, string> Merges)
             if (line.Length == 0 || (i == 0 && line.Equals("source,target", StringComparison.OrdinalIgnoreCase))) continue;
             var parts = line.Split(',');
             if (parts.Length != 2 || parts[0].Trim().Length == 0 || parts[1].Trim().Length == 0)
-                errors.Add(GenreError.Data($"{path}:{i + 1}: expected 'source,target', got '{line}'"));
+                errors.Add(GenreError.Data($"{path}:{i + 1}: expected 'source,target', got '{GenreError.Show(line, 60)}'"));
             else pairs.Add((parts[0].Trim(), parts[1].Trim(), $"{path}:{i + 1}"));
         }
         return errors.Count > 0 ? Fail<Error, GenreMapping>(toSeq(errors)) : Create(pairs);

@@ -39,12 +39,18 @@ public static class ReportPipeline
 
     static Dataset Scale(Dataset d, MinMaxScaler s) => d with { X = s.Transform(d.X) };
 
-    /// <summary>Load → clean → prepare, with a summary of each step.</summary>
+    /// <summary>Load → clean → prepare, with a summary of each step. A file with no rows, or too few to split, is a data error naming it.</summary>
     public static Fin<(PreparedData Data, DataSummary Summary, Seq<Track> Cleaned)> Load(string path, Option<GenreMapping> mapping) =>
         from tracks in ToFin(TrackCsv.Load(path))
+        from _0 in tracks.IsEmpty ? FinFail<Unit>(GenreError.Data($"{path}: no data rows (only the header)")) : FinSucc(unit)
         let cleaned = Cleaning.Clean(tracks)
-        from _ in mapping.Match(m => ToFin(m.ValidateAgainst(cleaned.Tracks.Map(t => t.TrackGenre).Distinct())).Map(_ => unit), () => FinSucc(unit))
-        from prepared in Prepare(cleaned.Tracks, mapping)
+        from _1 in cleaned.Tracks.IsEmpty
+            ? FinFail<Unit>(GenreError.Data($"{path}: no rows left after cleaning (all {tracks.Count:N0} lack a value or repeat an earlier row)"))
+            : FinSucc(unit)
+        from _ in mapping.Match(m => ToFin(m.ValidateAgainst(cleaned.Tracks.Map(t => t.TrackGenre).Distinct(), $"{path}: genre merges")).Map(_ => unit), () => FinSucc(unit))
+        from prepared in Prepare(cleaned.Tracks, mapping).MapError(e => e.Code == GenreError.DataCode
+            ? GenreError.Data($"{path}: {cleaned.Tracks.Count:N0} row(s) after cleaning are too few for the report's train/validation/test split ({e.Message})")
+            : e)
         select (prepared, new DataSummary(cleaned.Report.RowsRead, cleaned.Report.RowsKept, prepared.Genres.Count,
             prepared.Scaled.Train.Count, prepared.Scaled.Val.Count, prepared.Scaled.Test.Count), cleaned.Tracks);
 

@@ -103,10 +103,10 @@ public static class TrackCsv
         var extra = header.Where(h => !expected.Contains(h)).ToList();
         var repeated = header.Where(h => expected.Contains(h)).GroupBy(h => h).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (header.SequenceEqual(expected)) return None;
-        static string Name(string c) => c == "" ? "(unnamed)" : c;
+        static string Name(string c) => c == "" ? "(unnamed)" : GenreError.Show(c);
         var parts = new List<string>();
         if (missing.Count > 0) parts.Add($"missing column(s) {string.Join(", ", missing)}");
-        if (extra.Count > 0) parts.Add($"unexpected column(s) {string.Join(", ", extra.Select(Name))}");
+        if (extra.Count > 0) parts.Add($"unexpected column(s) {string.Join(", ", extra.Take(10).Select(Name))}" + (extra.Count > 10 ? $" and {extra.Count - 10} more" : ""));
         if (repeated.Count > 0) parts.Add($"repeated column(s) {string.Join(", ", repeated.Select(Name))}");
         if (parts.Count == 0) parts.Add("columns are out of order");
         return GenreError.Data($"{file}:1: header is not the Kaggle header: {string.Join("; ", parts)}");
@@ -188,7 +188,7 @@ public static class TrackCsv
             return false;
         }
 
-        static string Clip(ReadOnlySpan<char> s) => s.Length <= 40 ? s.ToString() : s[..40].ToString() + "…";
+        static string Clip(ReadOnlySpan<char> s) => GenreError.Show(s);
     }
 
     // ---------------------------------------------------------------- writing

@@ -11,36 +11,87 @@ public sealed record FinishedRun(History History, double Seconds);
 
 /// <summary>
 /// One experiment's folder in a reproduce output: <c>settings.json</c> marks it finished (written only after the model,
-/// history and metrics are saved), <c>history.json</c> and <c>metrics.json</c> hold what training measured.
+/// history and metrics are saved), <c>history.json</c> and <c>metrics.json</c> hold what training measured. The marker carries
+/// its own checksum and the crc32c of each of those files, so a damaged folder is an error naming the file, not a silent
+/// retraining or a wrong report. Folders finished before checksums are read as they were (legacy).
 /// </summary>
 public static class ExperimentFolder
 {
+    /// <summary>The files the finished marker vouches for.</summary>
+    public static readonly Seq<string> Files = Seq("model.json", "weights.bin", "history.json", "metrics.json");
+
     /// <summary>
     /// The stored history and training seconds, when the folder holds a finished run with these epochs, batch size, seed and
-    /// learning rate (seconds 0 when metrics.json does not record them).
+    /// learning rate (seconds 0 when metrics.json does not record them); None when it holds no finished run with these settings.
+    /// A marker or file that is damaged, or missing though the marker vouches for it, is an error.
     /// </summary>
-    public static Option<FinishedRun> Finished(string dir, Settings settings) =>
-        from s in ReadJson(Path.Combine(dir, "settings.json"))
-        from epochs in Int(s, "epochs")
-        from batch in Int(s, "batch_size")
-        from seed in Int(s, "seed")
-        let rate = Double(s, "learning_rate").IfNone(1e-3) // folders written before the rate was recorded used Adam's default
-        let decay = Double(s, "cosine_decay_alpha").Map(a => new CosineDecay(a)) // absent: a constant rate
-        where epochs == settings.Epochs && batch == settings.BatchSize && seed == settings.Seed && rate == settings.LearningRate && decay == settings.Decay
-        from metrics in ReadJson(Path.Combine(dir, "metrics.json"))
-        from h in ReadJson(Path.Combine(dir, "history.json"))
-        from history in HistoryOf(h)
-        select new FinishedRun(history, Double(metrics, "seconds").IfNone(0));
+    public static Fin<Option<FinishedRun>> Finished(string dir, Settings settings) =>
+        ChecksummedJson.Read(Path.Combine(dir, "settings.json")).Bind(marker => marker.Match(
+            s => Same(s, settings) ? Verified(dir, s).Map(Some) : FinSucc(Option<FinishedRun>.None),
+            () => FinSucc(Option<FinishedRun>.None)));
 
-    /// <summary>Written as soon as an experiment's model and metrics are saved, so a later failure never costs its training.</summary>
-    public static Fin<Unit> MarkFinished(string dir, Settings settings)
+    static bool Same(JsonObject s, Settings settings)
+    {
+        var rate = Json.Double(s, "learning_rate").IfNone(1e-3); // folders written before the rate was recorded used Adam's default
+        var decay = Json.Double(s, "cosine_decay_alpha").Map(a => new CosineDecay(a)); // absent: a constant rate
+        return Json.Int(s, "epochs") == Some(settings.Epochs) && Json.Int(s, "batch_size") == Some(settings.BatchSize)
+            && Json.Int(s, "seed") == Some(settings.Seed) && rate == settings.LearningRate && decay == settings.Decay;
+    }
+
+    static Fin<FinishedRun> Verified(string dir, JsonObject marker) =>
+        from _ in Json.Object(marker, "files").Match(files => CheckFiles(dir, files), () => FinSucc(unit))
+        from metrics in Required(dir, "metrics.json").Bind(text => Json.Parse(text, Path.Combine(dir, "metrics.json"), Damaged))
+        from h in Required(dir, "history.json").Bind(text => Json.Parse(text, Path.Combine(dir, "history.json"), Damaged))
+        from history in HistoryOf(h).ToFin(GenreError.Model($"{Path.Combine(dir, "history.json")}: not a list of epochs — the file is damaged"))
+        select new FinishedRun(history, Json.Double(metrics, "seconds").IfNone(0));
+
+    static LanguageExt.Common.Error Damaged(string message) => GenreError.Model($"{message} — the file is damaged");
+
+    /// <summary>Each file the marker lists must exist and have the crc32c it records.</summary>
+    static Fin<Unit> CheckFiles(string dir, JsonObject files) =>
+        Files.Fold(FinSucc(unit), (acc, name) => acc.Bind(_ =>
+        {
+            var path = Path.Combine(dir, name);
+            if (Json.String(files, name).Case is not string stored) return GenreError.Model($"{Path.Combine(dir, "settings.json")}: no checksum for {name} — the file is damaged");
+            return Crc(path).Bind(actual => actual == stored
+                ? FinSucc(unit)
+                : FinFail<Unit>(GenreError.Model($"{path}: checksum mismatch (settings.json records crc32c {stored}) — the file is damaged; delete {dir} to train this experiment again")));
+        }));
+
+    static Fin<string> Crc(string path)
+    {
+        try { return Crc32c.Hex(Crc32c.Compute(File.ReadAllBytes(path))); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return GenreError.Model($"{path}: missing, though settings.json marks the experiment finished"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({GenreError.Reason(e)})"); }
+    }
+
+    static Fin<string> Required(string dir, string name)
+    {
+        var path = Path.Combine(dir, name);
+        try { return File.ReadAllText(path); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return GenreError.Model($"{path}: missing, though settings.json marks the experiment finished"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({GenreError.Reason(e)})"); }
+    }
+
+    /// <summary>
+    /// Written as soon as an experiment's model and metrics are saved, so a later failure never costs its training; it records
+    /// the crc32c of each of <see cref="Files"/> as they are on disk.
+    /// </summary>
+    public static Fin<Unit> MarkFinished(string dir, Settings settings) =>
+        from crcs in Files.Map(name => Crc(Path.Combine(dir, name)).Map(c => (name, c))).Sequence()
+        let json = Marker(settings, crcs)
+        from _ in ChecksummedJson.Write(Path.Combine(dir, "settings.json"), json)
+        select unit;
+
+    static JsonObject Marker(Settings settings, Seq<(string Name, string Crc)> crcs)
     {
         var json = new JsonObject
         {
             ["epochs"] = settings.Epochs, ["batch_size"] = settings.BatchSize, ["seed"] = settings.Seed, ["learning_rate"] = settings.LearningRate,
         };
         foreach (var d in settings.Decay) json["cosine_decay_alpha"] = d.Alpha;
-        return AtomicFile.WriteAllText(Path.Combine(dir, "settings.json"), json.ToJsonString());
+        json["files"] = new JsonObject(crcs.Map(c => new KeyValuePair<string, JsonNode?>(c.Name, c.Crc)));
+        return json;
     }
 
     /// <summary>
@@ -48,35 +99,21 @@ public static class ExperimentFolder
     /// the same weights under this experiment's model name, the same history and test metrics, then the finished marker.
     /// </summary>
     public static Fin<Unit> CopyTraining(string source, string to, Sequential spec, ExperimentResult twin) =>
-        from stored in ModelStore.Load(source)
-        from _1 in ModelStore.Save(to, spec, stored.Weights)
-        from _2 in TrainingRun.WriteMetrics(to, new TrainingOutcome(spec, twin.History, twin.Test, twin.Seconds, [], false))
-        from _3 in MarkFinished(to, twin.Settings)
-        select unit;
-
-    static Option<JsonNode> ReadJson(string path)
-    {
-        try { return File.Exists(path) ? Optional(JsonNode.Parse(File.ReadAllText(path))) : None; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException) { return None; }
-    }
-
-    static Option<JsonValue> Value(JsonNode node, string key) =>
-        node is JsonObject o && o.TryGetPropertyValue(key, out var v) && v is JsonValue value ? Some(value) : None;
-
-    static Option<int> Int(JsonNode node, string key) =>
-        Value(node, key).Bind(v => v.TryGetValue<int>(out var i) ? Some(i) : None);
-
-    static Option<double> Double(JsonNode node, string key) =>
-        Value(node, key).Bind(v => v.TryGetValue<double>(out var d) ? Some(d) : None);
+        FolderLock.While(to, () =>
+            from stored in ModelStore.Load(source)
+            from _1 in ModelStore.Save(to, spec, stored.Weights)
+            from _2 in TrainingRun.WriteMetrics(to, new TrainingOutcome(spec, twin.History, twin.Test, twin.Seconds, [], false))
+            from _3 in MarkFinished(to, twin.Settings)
+            select unit);
 
     /// <summary>val_loss/val_accuracy are null when there was no validation set: read as NaN.</summary>
     static Option<EpochMetrics> EpochOf(JsonNode? e) =>
         e is null ? None :
-        from epoch in Int(e, "epoch")
-        from loss in Double(e, "loss")
-        from accuracy in Double(e, "accuracy")
-        from seconds in Double(e, "seconds")
-        select new EpochMetrics(epoch, loss, accuracy, Double(e, "val_loss").IfNone(double.NaN), Double(e, "val_accuracy").IfNone(double.NaN), seconds);
+        from epoch in Json.Int(e, "epoch")
+        from loss in Json.Double(e, "loss")
+        from accuracy in Json.Double(e, "accuracy")
+        from seconds in Json.Double(e, "seconds")
+        select new EpochMetrics(epoch, loss, accuracy, Json.Double(e, "val_loss").IfNone(double.NaN), Json.Double(e, "val_accuracy").IfNone(double.NaN), seconds);
 
     static Option<History> HistoryOf(JsonNode h) =>
         h is JsonArray a

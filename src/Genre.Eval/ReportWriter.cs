@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Genre.Data;
 using LanguageExt;
 using static LanguageExt.Prelude;
 
@@ -22,29 +23,27 @@ public static class ReportWriter
         ["seconds"] = r.Seconds,
         ["experiments"] = new JsonObject(r.Results.Map(x => new KeyValuePair<string, JsonNode?>(x.Experiment.Name, new JsonObject
         {
-            ["test_accuracy"] = x.Test.Accuracy, ["test_loss"] = x.Test.Loss, ["n"] = x.Test.Count,
+            ["test_accuracy"] = Json.Finite(x.Test.Accuracy), ["test_loss"] = Json.Finite(x.Test.Loss), ["n"] = x.Test.Count,
             ["epochs"] = x.History.Epochs.Count, ["seconds"] = x.Seconds, ["batch_size"] = x.Settings.BatchSize, ["learning_rate"] = x.Settings.LearningRate,
             ["report_accuracy"] = x.Experiment.ReportAccuracy, ["history"] = TrainingRun.HistoryJson(x.History),
         }))),
         ["authors_models"] = new JsonObject(r.Authors.Map(a => new KeyValuePair<string, JsonNode?>(a.Model, new JsonObject
         {
-            ["experiment"] = a.Experiment, ["test_accuracy"] = a.Test.Accuracy, ["test_loss"] = a.Test.Loss, ["n"] = a.Test.Count,
+            ["experiment"] = a.Experiment, ["test_accuracy"] = Json.Finite(a.Test.Accuracy), ["test_loss"] = Json.Finite(a.Test.Loss), ["n"] = a.Test.Count,
         }))),
     };
 
     /// <summary>
     /// The other profile's metrics.json beside this output folder, if any: <c>reproduce-fast</c> ↔ <c>reproduce-paper</c>
-    /// (the CLI's default folders) or <c>fast</c> ↔ <c>paper</c> (as under results/kaggle).
+    /// (the CLI's default folders) or <c>fast</c> ↔ <c>paper</c> (as under results/kaggle); verified by its checksum (a
+    /// damaged one is an error naming it).
     /// </summary>
-    public static Option<JsonObject> OtherProfile(string outDir, string profile)
+    public static Fin<Option<JsonObject>> OtherProfile(string outDir, string profile)
     {
         var other = profile == "fast" ? "paper" : "fast";
         var parent = Path.GetDirectoryName(Path.GetFullPath(outDir))!;
-        return Seq($"reproduce-{other}", other).Map(name => Path.Combine(parent, name, "metrics.json")).Find(File.Exists).Bind(path =>
-        {
-            try { return Optional(JsonNode.Parse(File.ReadAllText(path)) as JsonObject); }
-            catch (Exception e) when (e is IOException or System.Text.Json.JsonException) { return None; }
-        });
+        return Seq($"reproduce-{other}", other).Map(name => Path.Combine(parent, name, "metrics.json")).Find(File.Exists)
+            .Match(ChecksummedJson.Read, () => FinSucc(Option<JsonObject>.None));
     }
 
     public static string Markdown(ReproduceResult r, Option<JsonObject> other)
@@ -95,14 +94,14 @@ public static class ReportWriter
             o =>
             {
                 var mine = r.Profile.Name;
-                var theirs = (o["profile"]?.GetValue<string>() ?? "?") +
+                var theirs = Json.String(o, "profile").IfNone("?") +
                              (o["seeds"] is JsonArray seeds ? $" (mean ± sd over seeds {string.Join(", ", seeds.Select(x => x?.ToString()))})" : "");
                 sb.Append($"| experiment | {mine} | {theirs} | difference |\n|---|---|---|---|\n");
-                var exps = o["experiments"]?.AsObject();
                 foreach (var x in r.Results)
                 {
-                    var t = exps?[x.Experiment.Name]?["test_accuracy"]?.GetValue<double>();
-                    var sd = exps?[x.Experiment.Name]?["sd"] is JsonValue s && s.TryGetValue<double>(out var d) ? d : double.NaN;
+                    var theirsFor = Json.Object(o, "experiments").Bind(e => Json.Object(e, x.Experiment.Name));
+                    var t = theirsFor.Bind(e => Json.Double(e, "test_accuracy")).Map(v => (double?)v).IfNone((double?)null);
+                    var sd = theirsFor.Bind(e => Json.Double(e, "sd")).IfNone(double.NaN);
                     sb.Append($"| {x.Experiment.Name} | {P(x.Test.Accuracy)} | {(t is { } v ? SeedsReport.MeanSd(v, sd) : "not run")} | " +
                               $"{(t is { } w ? $"{(x.Test.Accuracy - w) * 100:+0.00;-0.00} pt" : "—")} |\n");
                 }

@@ -109,12 +109,12 @@ public static class Reproduce
             var settings = profile.SettingsFor(e);
             var dir = Path.Combine(outDir, e.Name);
             progress?.Report(new ExperimentStarted(e, i, experiments.Count, settings));
-            var one = ExperimentFolder.Finished(dir, settings).Match(
+            var one = ExperimentFolder.Finished(dir, settings).Bind(finished => finished.Match(
                 done => Rescore(backend, e, settings, data(e), dir, done),
                 () => results.Find(r => SameTraining(r, e, settings)).Match(
                     twin => ExperimentFolder.CopyTraining(Path.Combine(outDir, twin.Experiment.Name), dir, e.Model, twin)
                         .Map(_ => twin with { Experiment = e, How = new HowRun.SameTrainingAs(twin.Experiment.Name) }),
-                    () => Train(backend, e, settings, data(e), dir, progress, cancel)));
+                    () => Train(backend, e, settings, data(e), dir, progress, cancel))));
             if (one.IsFail) return one.Map(_ => results);
             var r = (ExperimentResult)one;
             if (r.History.Epochs.Count < settings.Epochs && cancel.IsCancellationRequested) break;
@@ -125,9 +125,11 @@ public static class Reproduce
         var kept = Experiments.Report
             .Filter(e => !experiments.Exists(x => x.Name == e.Name))
             .Map(e => (e, Settings: profile.SettingsFor(e), Dir: Path.Combine(outDir, e.Name)))
-            .Choose(k => ExperimentFolder.Finished(k.Dir, k.Settings).Map(done => Rescore(backend, k.e, k.Settings, data(k.e), k.Dir, done)))
+            .Map(k => ExperimentFolder.Finished(k.Dir, k.Settings).Bind(finished => finished.Match(
+                done => Rescore(backend, k.e, k.Settings, data(k.e), k.Dir, done).Map(Some),
+                () => FinSucc(Option<ExperimentResult>.None))))
             .Strict();
-        return kept.Fold(FinSucc(results), (acc, k) => acc.Bind(rs => k.Map(rs.Add)))
+        return kept.Fold(FinSucc(results), (acc, k) => acc.Bind(rs => k.Map(found => found.Match(rs.Add, () => rs))))
             .Map(all => all.OrderBy(r => Order(r.Experiment)).ToSeq().Strict());
     }
 
@@ -142,17 +144,28 @@ public static class Reproduce
                                        IProgress<ReproduceEvent>? progress, CancellationToken cancel)
     {
         var relay = new Relay(ev => progress?.Report(new ExperimentTraining(e, settings.Seed, ev)));
-        return from outcome in TrainingRun.Run(backend, e.Model, data, settings.ToConfig(), dir, relay, cancel)
-               from _ in outcome.Interrupted ? FinSucc(unit) : ExperimentFolder.MarkFinished(dir, settings)
-               select new ExperimentResult(e, settings, outcome.Test, outcome.History, outcome.Seconds,
-                   Metrics.Confusion(data.Scaled.Test.Y, outcome.TestPredictions, data.Genres.Count), data.Genres.Classes, new HowRun.Trained());
+        // the experiment's folder is this process's while it trains; other experiments of the same output may train beside it
+        return FolderLock.While(dir, () =>
+            from outcome in TrainingRun.Run(backend, e.Model, data, settings.ToConfig(), dir, relay, cancel)
+            from _ in outcome.Interrupted ? FinSucc(unit) : ExperimentFolder.MarkFinished(dir, settings)
+            select new ExperimentResult(e, settings, outcome.Test, outcome.History, outcome.Seconds,
+                Metrics.Confusion(data.Scaled.Test.Y, outcome.TestPredictions, data.Genres.Count), data.Genres.Classes, new HowRun.Trained()));
     }
 
     static Fin<ExperimentResult> Rescore(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir, FinishedRun done) =>
         from stored in ModelStore.Load(dir)
+        from _ in Fits(stored.Spec, data, dir)
         from model in backend.Load(stored.Spec, stored.Weights)
         let scored = Score(model, data)
         select new ExperimentResult(e, settings, scored.Test, done.History, done.Seconds, scored.Confusion, data.Genres.Classes, new HowRun.AlreadyDone());
+
+    /// <summary>A stored model reads the data's 15 features and predicts its classes.</summary>
+    static Fin<Unit> Fits(Sequential spec, PreparedData data, string dir) =>
+        from _ in SpecValidation.AcceptsFeatures(spec, Features.Count, dir)
+        from __ in spec.Layers.Last is Dense d && d.Units == data.Genres.Count
+            ? FinSucc(unit)
+            : FinFail<Unit>(GenreError.Model($"{dir}: the model predicts {(spec.Layers.Last as Dense)?.Units} classes but the data has {data.Genres.Count}"))
+        select unit;
 
     static (Evaluation Test, long[,] Confusion) Score(ICompiledModel model, PreparedData data)
     {
@@ -169,19 +182,22 @@ public static class Reproduce
             .Filter(p => Directory.Exists(Path.Combine(dir, p.m)))
             .Choose(p =>
                 (from saved in SavedModel.Load(Path.Combine(dir, p.m))
+                 from _ in Fits(saved.Spec, data(p.e), Path.Combine(dir, p.m))
                  from model in backend.Load(saved.Spec, saved.Weights)
                  select new AuthorsScore(p.e.Name, p.m, Score(model, data(p.e)).Test)).ToOption())
             .Strict();
 
     static Fin<Unit> Write(string outDir, ReproduceResult r) =>
         from _1 in r.Results.Fold(FinSucc(unit), (acc, x) => acc.Bind(_ => Figures(outDir, x, r.Source)))
-        from _2 in AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), ReportWriter.MetricsJson(r).ToJsonString(new() { WriteIndented = true }))
-        from _3 in AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ReportWriter.Markdown(r, ReportWriter.OtherProfile(outDir, r.Profile.Name)))
+        from other in ReportWriter.OtherProfile(outDir, r.Profile.Name)
+        from _2 in ChecksummedJson.Write(Path.Combine(outDir, "metrics.json"), ReportWriter.MetricsJson(r), indented: true)
+        from _3 in AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ReportWriter.Markdown(r, other))
         select unit;
 
     static Fin<Unit> WriteSeeds(string outDir, SeedsResult r) =>
-        from _1 in AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), SeedsReport.MetricsJson(r).ToJsonString(new() { WriteIndented = true }))
-        from _2 in AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), SeedsReport.Markdown(r, ReportWriter.OtherProfile(outDir, r.Profile.Name)))
+        from other in ReportWriter.OtherProfile(outDir, r.Profile.Name)
+        from _1 in ChecksummedJson.Write(Path.Combine(outDir, "metrics.json"), SeedsReport.MetricsJson(r), indented: true)
+        from _2 in AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), SeedsReport.Markdown(r, other))
         select unit;
 
     /// <summary>An experiment's three figures; on the Kaggle file the learning curves also show the authors' TF2 log.</summary>

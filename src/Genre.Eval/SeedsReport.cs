@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Genre.Data;
 using LanguageExt;
 using static LanguageExt.Prelude;
 
@@ -28,17 +29,17 @@ public static class SeedsReport
         ["experiments"] = new JsonObject(r.Experiments.Map(x => new KeyValuePair<string, JsonNode?>(x.Experiment.Name, new JsonObject
         {
             // test_accuracy is the mean, so readers of single-seed metrics.json (the other profile's table) read it alike
-            ["test_accuracy"] = x.Mean, ["sd"] = double.IsFinite(x.Sd) ? x.Sd : null, ["n_seeds"] = x.Runs.Count,
+            ["test_accuracy"] = Json.Finite(x.Mean), ["sd"] = Json.Finite(x.Sd), ["n_seeds"] = x.Runs.Count,
             ["seeds"] = new JsonArray(x.Runs.Map(run => (JsonNode?)run.Seed).ToArray()),
-            ["accuracies"] = new JsonArray(x.Accuracies.Map(a => (JsonNode?)a).ToArray()),
-            ["test_losses"] = new JsonArray(x.Runs.Map(run => (JsonNode?)run.Result.Test.Loss).ToArray()),
+            ["accuracies"] = new JsonArray(x.Accuracies.Map(Json.Finite).ToArray()),
+            ["test_losses"] = new JsonArray(x.Runs.Map(run => Json.Finite(run.Result.Test.Loss)).ToArray()),
             ["seconds"] = new JsonArray(x.Runs.Map(run => (JsonNode?)run.Result.Seconds).ToArray()),
             ["epochs"] = x.Settings.Epochs, ["batch_size"] = x.Settings.BatchSize, ["learning_rate"] = x.Settings.LearningRate,
             ["report_accuracy"] = x.Experiment.ReportAccuracy,
         }))),
         ["authors_models"] = new JsonObject(r.Authors.Map(a => new KeyValuePair<string, JsonNode?>(a.Model, new JsonObject
         {
-            ["experiment"] = a.Experiment, ["test_accuracy"] = a.Test.Accuracy, ["test_loss"] = a.Test.Loss, ["n"] = a.Test.Count,
+            ["experiment"] = a.Experiment, ["test_accuracy"] = Json.Finite(a.Test.Accuracy), ["test_loss"] = Json.Finite(a.Test.Loss), ["n"] = a.Test.Count,
         }))),
     };
 
@@ -54,7 +55,7 @@ public static class SeedsReport
                 ? $"Data: the Kaggle file the report used (`{r.Source.Path}`, sha256 `{r.Source.Sha256}`).\n\n"
                 : $"Data: `{r.Source.Path}` (sha256 `{r.Source.Sha256}`) — not the Kaggle file the report used; compared with the report's numbers all the same.\n\n");
 
-        var otherName = other.Bind(o => Optional(o["profile"]?.GetValue<string>())).IfNone("other profile");
+        var otherName = other.Bind(o => Json.String(o, "profile")).IfNone("other profile");
         sb.Append($"| experiment | report | mean ± sd | seeds | " + (real ? $"Δ mean | within ±{TolerancePoints} pt | " : "") + $"per seed | {otherName} |\n");
         sb.Append("|---|---|---|---|" + (real ? "---|---|" : "") + "---|---|\n");
         foreach (var x in r.Experiments)

@@ -13,7 +13,9 @@ public sealed record TrainingOutcome(Sequential Spec, History History, Evaluatio
 
 /// <summary>
 /// Train one model on prepared data and keep everything: checkpoints under <c>dir/checkpoints</c> (resumable), then
-/// <c>model.json</c> + <c>weights.bin</c>, <c>history.json</c> and <c>metrics.json</c>, each written atomically.
+/// <c>model.json</c> + <c>weights.bin</c>, <c>history.json</c> and <c>metrics.json</c>, each written atomically. Callers that
+/// may share <c>dir</c> with another process hold its <see cref="FolderLock"/> meanwhile. Numbers that are not finite are
+/// written as null (JSON has no NaN).
 /// </summary>
 public static class TrainingRun
 {
@@ -45,14 +47,14 @@ public static class TrainingRun
     public static JsonArray HistoryJson(History h) =>
         new(h.Epochs.Map(e => (JsonNode)new JsonObject
         {
-            ["epoch"] = e.Epoch, ["loss"] = e.Loss, ["accuracy"] = e.Accuracy,
-            ["val_loss"] = double.IsFinite(e.ValLoss) ? e.ValLoss : null, ["val_accuracy"] = double.IsFinite(e.ValAccuracy) ? e.ValAccuracy : null,
+            ["epoch"] = e.Epoch, ["loss"] = Json.Finite(e.Loss), ["accuracy"] = Json.Finite(e.Accuracy),
+            ["val_loss"] = Json.Finite(e.ValLoss), ["val_accuracy"] = Json.Finite(e.ValAccuracy),
             ["seconds"] = e.Seconds,
         }).ToArray());
 
     public static JsonObject MetricsJson(TrainingOutcome o) => new()
     {
-        ["model"] = o.Spec.Name, ["test_accuracy"] = o.Test.Accuracy, ["test_loss"] = o.Test.Loss, ["n"] = o.Test.Count,
+        ["model"] = o.Spec.Name, ["test_accuracy"] = Json.Finite(o.Test.Accuracy), ["test_loss"] = Json.Finite(o.Test.Loss), ["n"] = o.Test.Count,
         ["epochs"] = o.History.Epochs.Count, ["seconds"] = o.Seconds,
     };
 

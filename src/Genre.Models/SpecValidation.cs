@@ -8,11 +8,16 @@ namespace Genre.Models;
 /// <summary>Checks a <see cref="Sequential"/> before any backend sees it: every problem, each naming the layer.</summary>
 public static class SpecValidation
 {
+    /// <summary>Largest size of any axis or layer: far beyond the report's models, small enough that no weight count overflows.</summary>
+    public const int MaxSize = 1 << 20;
+
     public static Validation<Error, Sequential> Validate(Sequential model)
     {
         var errors = new List<Error>();
         if (model.InputShape.IsEmpty || model.InputShape.Exists(d => d <= 0))
             errors.Add(GenreError.Model($"{model.Name}: input shape must be non-empty with positive sizes, got ({string.Join(", ", model.InputShape)})"));
+        else if (model.InputShape.Exists(d => d > MaxSize))
+            errors.Add(GenreError.Model($"{model.Name}: input sizes must be at most {MaxSize:N0}, got ({string.Join(", ", model.InputShape)})"));
         if (model.Layers.IsEmpty) errors.Add(GenreError.Model($"{model.Name}: has no layers"));
         for (var i = 0; i < model.Layers.Count; i++)
         {
@@ -21,6 +26,7 @@ public static class SpecValidation
             {
                 case Dense { Units: <= 0 } d: errors.Add(GenreError.Model($"{where}: units must be > 0, got {d.Units}")); break;
                 case Lstm { Units: <= 0 } l: errors.Add(GenreError.Model($"{where}: units must be > 0, got {l.Units}")); break;
+                case Dense { Units: > MaxSize } or Lstm { Units: > MaxSize }: errors.Add(GenreError.Model($"{where}: units must be at most {MaxSize:N0}")); break;
                 case Dropout d when !(d.Rate >= 0 && d.Rate < 1): errors.Add(GenreError.Model($"{where}: rate must be in [0, 1), got {d.Rate}")); break;
             }
         }
@@ -30,4 +36,17 @@ public static class SpecValidation
     }
 
     public static Fin<Sequential> ValidateFin(Sequential model) => ReportPipeline.ToFin(Validate(model));
+
+    /// <summary>As <see cref="ValidateFin(Sequential)"/>, each error starting with <paramref name="origin"/> (the file the spec came from).</summary>
+    public static Fin<Sequential> ValidateFin(Sequential model, string origin) =>
+        ReportPipeline.ToFin(Validate(model).MapFail(e => GenreError.Model($"{origin}: {e.Message}")));
+
+    /// <summary>
+    /// The model reads rows of <paramref name="features"/> values (e.g. (15) or (15, 1) for the data's 15 features);
+    /// <paramref name="origin"/> (where the model came from) names it in the error.
+    /// </summary>
+    public static Fin<Sequential> AcceptsFeatures(Sequential model, int features, string origin) =>
+        model.InputShape.Fold(1L, (a, d) => a * d) == features
+            ? FinSucc(model)
+            : FinFail<Sequential>(GenreError.Model($"{origin}: the model reads inputs of shape ({string.Join(", ", model.InputShape)}) but the data has {features} features"));
 }

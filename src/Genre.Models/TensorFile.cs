@@ -1,5 +1,6 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Genre.Data;
 using LanguageExt;
@@ -7,14 +8,20 @@ using static LanguageExt.Prelude;
 
 namespace Genre.Models;
 
+/// <summary>What a tensor file holds; <see cref="Checksummed"/> is false for a legacy file, read without verification.</summary>
+public sealed record TensorFileContent(JsonObject Meta, Seq<NamedTensor> Tensors, bool Checksummed);
+
 /// <summary>
-/// A small self-describing file of named float32 tensors plus a JSON metadata object:
-/// "GENRET1\n", int32 header length, UTF-8 JSON header {meta, tensors:[{name, shape}]}, then the tensors' little-endian bytes.
-/// Written atomically.
+/// A small self-describing file of named float32 tensors plus a JSON metadata object, written atomically:
+/// "GENRET2\n", int32 header length, uint32 crc32c of the header, the UTF-8 JSON header {meta, tensors:[{name, shape, crc32c}]},
+/// then the tensors' little-endian bytes, each covered by its crc32c; nothing after the last tensor.
+/// Files written before checksums ("GENRET1\n", no header crc, no tensor crcs) are still read, as legacy.
+/// Every size in a file is checked against the file's length before anything is allocated.
 /// </summary>
 public static class TensorFile
 {
-    static readonly byte[] Magic = "GENRET1\n"u8.ToArray();
+    static readonly byte[] Magic = "GENRET2\n"u8.ToArray();
+    static readonly byte[] LegacyMagic = "GENRET1\n"u8.ToArray();
 
     public static Fin<Unit> Write(string path, JsonObject meta, Seq<NamedTensor> tensors) =>
         AtomicFile.Write(path, s =>
@@ -25,39 +32,74 @@ public static class TensorFile
                 ["tensors"] = new JsonArray(tensors.Map(t => (JsonNode)new JsonObject
                 {
                     ["name"] = t.Name, ["shape"] = new JsonArray(t.Shape.Map(d => (JsonNode)d).ToArray()),
+                    ["crc32c"] = Crc32c.Hex(Crc32c.Compute(MemoryMarshal.AsBytes(t.Values.AsSpan()))),
                 }).ToArray()),
             };
             var json = Encoding.UTF8.GetBytes(header.ToJsonString());
             s.Write(Magic);
             s.Write(BitConverter.GetBytes(json.Length));
+            s.Write(BitConverter.GetBytes(Crc32c.Compute(json)));
             s.Write(json);
-            foreach (var t in tensors) s.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.Values.AsSpan()));
+            foreach (var t in tensors) s.Write(MemoryMarshal.AsBytes(t.Values.AsSpan()));
         });
 
-    public static Fin<(JsonObject Meta, Seq<NamedTensor> Tensors)> Read(string path)
+    public static Fin<TensorFileContent> Read(string path)
     {
-        try
-        {
-            var bytes = File.ReadAllBytes(path);
-            if (bytes.Length < 12 || !bytes.AsSpan(0, 8).SequenceEqual(Magic)) return GenreError.Model($"{path}: not a Genre tensor file");
-            var len = BitConverter.ToInt32(bytes, 8);
-            var header = JsonNode.Parse(Encoding.UTF8.GetString(bytes, 12, len))!.AsObject();
-            var offset = 12 + len;
-            var tensors = new List<NamedTensor>();
-            foreach (var t in header["tensors"]!.AsArray())
-            {
-                var shape = toSeq(t!["shape"]!.AsArray().Select(d => d!.GetValue<int>())).Strict();
-                var count = shape.Fold(1, (a, b) => a * b);
-                if (offset + 4L * count > bytes.Length) return GenreError.Model($"{path}: truncated (tensor {t["name"]})");
-                var values = new float[count];
-                Buffer.BlockCopy(bytes, offset, values, 0, 4 * count);
-                offset += 4 * count;
-                tensors.Add(new NamedTensor(t["name"]!.GetValue<string>(), shape, values));
-            }
-            return (header["meta"]!.AsObject(), toSeq(tensors).Strict());
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({e.Message})"); }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or ArgumentException)
-        { return GenreError.Model($"{path}: corrupt header ({e.Message})"); }
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({GenreError.Reason(e)})"); }
+        return Parse(bytes, path);
     }
+
+    /// <summary>The content of a tensor file held in memory; <paramref name="path"/> names it in errors.</summary>
+    public static Fin<TensorFileContent> Parse(byte[] bytes, string path)
+    {
+        if (bytes.Length < 8) return Damaged(path, $"too short for a Genre tensor file ({bytes.Length} bytes)");
+        var checksummed = bytes.AsSpan(0, 8).SequenceEqual(Magic);
+        if (!checksummed && !bytes.AsSpan(0, 8).SequenceEqual(LegacyMagic)) return GenreError.Model($"{path}: not a Genre tensor file (it does not start with GENRET2 or GENRET1)");
+        var start = checksummed ? 16 : 12;
+        if (bytes.Length < start) return Damaged(path, $"truncated in the header ({bytes.Length} bytes)");
+        var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
+        if (length <= 0 || length > bytes.Length - start)
+            return Damaged(path, $"the header length {length} does not fit the file ({bytes.Length} bytes)");
+        var json = bytes.AsMemory(start, length);
+        if (checksummed && Crc32c.Compute(json.Span) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12)))
+            return Damaged(path, "checksum mismatch in the header");
+        return from node in Json.Parse(json, $"{path}: header", m => GenreError.Model($"{m} — the file is damaged"))
+               from meta in Json.Object(node, "meta").ToFin(Damaged(path, "the header has no meta object"))
+               from entries in Json.Array(node, "tensors").ToFin(Damaged(path, "the header has no tensor list"))
+               from tensors in Tensors(bytes, start + length, entries, checksummed, path)
+               select new TensorFileContent(meta, tensors, checksummed);
+    }
+
+    static Fin<Seq<NamedTensor>> Tensors(byte[] bytes, int offset, JsonArray entries, bool checksummed, string path)
+    {
+        var tensors = new List<NamedTensor>(entries.Count);
+        var names = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (Json.String(entry, "name").Case is not string raw) return Damaged(path, $"tensor {tensors.Count} of the header has no name");
+            var name = GenreError.Show(raw, 80);
+            if (!names.Add(raw)) return Damaged(path, $"tensor '{name}' appears twice");
+            if (Shape(entry).Case is not Seq<int> shape) return Damaged(path, $"tensor '{name}': the shape is not a list of sizes ≥ 0");
+            var available = (bytes.Length - offset) / 4;
+            var count = 1L;
+            foreach (var d in shape) count = count > available ? count : count * d;
+            if (count > available)
+                return Damaged(path, $"truncated: tensor '{name}' ({string.Join(", ", shape)}) needs more bytes than the file's {bytes.Length - offset} after offset {offset}");
+            var data = bytes.AsSpan(offset, (int)count * 4);
+            var computed = checksummed ? Crc32c.Hex(Crc32c.Compute(data)) : "";
+            if (checksummed && !Json.String(entry, "crc32c").Exists(stored => stored == computed))
+                return Damaged(path, $"checksum mismatch in tensor '{name}'");
+            tensors.Add(new NamedTensor(raw, shape, MemoryMarshal.Cast<byte, float>(data).ToArray()));
+            offset += data.Length;
+        }
+        if (checksummed && offset != bytes.Length) return Damaged(path, $"{bytes.Length - offset} unexpected bytes after the last tensor");
+        return toSeq(tensors).Strict();
+    }
+
+    static Option<Seq<int>> Shape(JsonNode? entry) =>
+        Json.Array(entry, "shape").Bind(a => a.Select(Json.Int).ToSeq().Sequence()).Filter(s => s.ForAll(d => d >= 0)).Map(s => s.Strict());
+
+    static LanguageExt.Common.Error Damaged(string path, string what) => GenreError.Model($"{path}: {what} — the file is damaged");
 }

@@ -54,3 +54,5 @@ public abstract record TrainingEvent;
 public sealed record BatchEnded(int Epoch, int Batch, int Batches, double Loss, double Accuracy) : TrainingEvent;
 public sealed record EpochEnded(int Epochs, EpochMetrics Metrics) : TrainingEvent;
 public sealed record CheckpointWritten(int Epoch, string Path) : TrainingEvent;
+/// <summary>A damaged checkpoint was passed over on resuming (renamed to <see cref="KeptAs"/> when that worked).</summary>
+public sealed record CheckpointSkipped(string Path, string Reason, string ResumedFrom, Option<string> KeptAs) : TrainingEvent;

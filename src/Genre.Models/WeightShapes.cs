@@ -6,7 +6,7 @@ namespace Genre.Models;
 /// <summary>The name and shape of one weight tensor in Keras layout.</summary>
 public sealed record WeightSpec(int LayerIndex, string Name, Seq<int> Shape)
 {
-    public int Size => Shape.Fold(1, (a, b) => a * b);
+    public long Size => Shape.Fold(1L, (a, b) => a * b);
 }
 
 /// <summary>Which weights each layer owns (Keras <c>model.weights</c> order) and how many parameters that is.</summary>
@@ -25,5 +25,5 @@ public static class WeightShapes
     public static Fin<Seq<WeightSpec>> Of(Sequential model) =>
         Shapes.Inputs(model).Map(inputs => toSeq(Enumerable.Range(0, model.Layers.Count).SelectMany(i => Of(i, model.Layers[i], inputs[i]))).Strict());
 
-    public static long ParamCount(Sequential model) => Of(model).Map(ws => ws.Sum(w => (long)w.Size)).IfFail(0L);
+    public static long ParamCount(Sequential model) => Of(model).Map(ws => ws.Sum(w => w.Size)).IfFail(0L);
 }

@@ -43,13 +43,35 @@ public class BadInputTests
         Assert.False(File.Exists(split));
     }
 
+    /// <summary>Issue 18: a header-only file said "cannot split 0 rows …" without naming the file.</summary>
     [Fact]
-    public void Bom_and_header_only_are_fine_but_too_small_to_split()
+    public void Bom_and_header_only_are_fine_but_a_file_without_rows_says_so_by_name()
     {
         var path = File_("bom.csv", "\uFEFF" + Header + "\n");
         var r = GenreCli.Run("data", "--data", path);
         Assert.Equal(3, r.ExitCode);
-        Assert.Contains("cannot split 0 rows", r.Stderr);
+        Assert.Equal($"genre: {path}: no data rows (only the header)", r.Stderr.Trim());
+    }
+
+    [Fact]
+    public void A_file_with_too_few_rows_to_split_names_itself()
+    {
+        var path = File_("two.csv", Header + "\n" + Good + "\n" + Good.Replace("0,5Su", "1,6Su") + "\n");
+        var r = GenreCli.Run("data", "--data", path);
+        Assert.Equal(3, r.ExitCode);
+        Assert.StartsWith($"genre: {path}: 2 row(s) after cleaning are too few for the report's train/validation/test split", r.Stderr.Trim());
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+    }
+
+    /// <summary>Issue 18: two bad cells were each reported correctly but exited 1 (internal error) instead of 3.</summary>
+    [Fact]
+    public void Several_bad_cells_are_each_named_and_exit_3()
+    {
+        var path = File_("two-bad.csv", Header + "\n" + Good.Replace("0.676", "lots") + "\n" + Good.Replace("87.917", "fast") + "\n");
+        var r = GenreCli.Run("data", "--data", path);
+        Assert.Equal(3, r.ExitCode);
+        Assert.Equal(new[] { $"genre: {path}:2: column 'danceability': 'lots' is not a number", $"genre: {path}:3: column 'tempo': 'fast' is not a number" },
+                     r.Stderr.Trim().Split('\n'));
     }
 
     [Fact]

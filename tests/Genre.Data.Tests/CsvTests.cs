@@ -28,6 +28,17 @@ public class CsvTests
         Assert.Equal("j-pop", t.TrackGenre);
     }
 
+    /// <summary>Issue 18: a message quoting a cell or a header name stays one line, whatever the cell holds.</summary>
+    [Fact]
+    public void Line_breaks_and_control_characters_in_quoted_text_are_escaped_in_messages()
+    {
+        var text = Header.Replace("tempo", "\"tem\npo\"") + "\n";
+        var header = Assert.Single(TestFiles.Errors(TrackCsv.Parse(text, "x.csv")));
+        Assert.Equal("x.csv:1: header is not the Kaggle header: missing column(s) tempo; unexpected column(s) tem\\npo", header);
+        var cell = Assert.Single(TestFiles.Errors(TrackCsv.Parse(Header + "\n" + Row(0).Replace("0.676", "\"0.6\r\n7\u00016\"") + "\n", "x.csv")));
+        Assert.Equal("x.csv:2: column 'danceability': '0.6\\r\\n7\\u00016' is not a number", cell);
+    }
+
     [Fact]
     public void Empty_text_columns_are_missing_values_not_errors()
     {

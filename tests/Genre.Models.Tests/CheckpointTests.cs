@@ -101,4 +101,141 @@ public class CheckpointTests
         Assert.Contains(path, error);
         Assert.DoesNotContain("\n", error);
     }
+
+    sealed class Events : IProgress<TrainingEvent>
+    {
+        public readonly List<TrainingEvent> Seen = [];
+        public void Report(TrainingEvent value) => Seen.Add(value);
+    }
+
+    /// <summary>Three epochs of DNN2 with a checkpoint after each (the folder keeps epochs 2 and 3).</summary>
+    static (string Dir, LabeledData Data, TrainingConfig Config) ThreeEpochs()
+    {
+        var dir = Support.TempDir();
+        var data = Support.Problem(120, 46);
+        var config = new TrainingConfig(3, 40, 5, new AdamSettings(LearningRate: 0.01), Checkpoints: new CheckpointPolicy(dir, 1));
+        using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 5));
+        Support.Ok(m.Fit(data, None, config));
+        return (dir, data, config);
+    }
+
+    static string Ckpt(string dir, int epoch) => Path.Combine(dir, $"epoch-{epoch:D5}.ckpt");
+
+    /// <summary>Issue 18: the newest checkpoint's header overwritten by a few bytes made --resume fail although the one before was intact.</summary>
+    [Theory]
+    [InlineData("header")]
+    [InlineData("truncated")]
+    [InlineData("tensor data")]
+    public void Resume_skips_a_damaged_newest_checkpoint_with_a_warning_and_continues_bit_identically(string damage)
+    {
+        var (dir, data, config) = ThreeEpochs();
+        var newest = Ckpt(dir, 3);
+        var bytes = File.ReadAllBytes(newest);
+        switch (damage)
+        {
+            case "header": "XXXX"u8.ToArray().CopyTo(bytes, 20); break;
+            case "truncated": bytes = bytes[..(bytes.Length / 3)]; break;
+            default: for (var k = 0; k < 4; k++) bytes[bytes.Length - 1000 + k] ^= 0x5A; break;
+        }
+        File.WriteAllBytes(newest, bytes);
+
+        var events = new Events();
+        using var resumed = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 5));
+        var history = Support.Ok(resumed.Fit(data, None, config with { Epochs = 4, Resume = true }, events));
+        using var straight = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 5));
+        var full = Support.Ok(straight.Fit(data, None, config with { Epochs = 4, Checkpoints = None }));
+
+        var skipped = Assert.Single(events.Seen.OfType<CheckpointSkipped>());
+        Assert.Equal(newest, skipped.Path);
+        Assert.Equal(Ckpt(dir, 2), skipped.ResumedFrom);
+        Assert.StartsWith(newest + ": ", skipped.Reason);
+        Assert.DoesNotContain("\n", skipped.Reason);
+        Assert.Equal(Some(newest + ".damaged"), skipped.KeptAs);
+        Assert.Equal(bytes, File.ReadAllBytes(newest + ".damaged"));
+        Assert.Equal(full.Epochs.Map(e => e.Loss), history.Epochs.Map(e => e.Loss));
+        Assert.Equal(Support.Flat(straight), Support.Flat(resumed));
+        Assert.Equal(["epoch-00003.ckpt", "epoch-00003.ckpt.damaged", "epoch-00004.ckpt"], Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToArray());
+    }
+
+    [Fact]
+    public void When_no_checkpoint_verifies_resume_fails_naming_the_newest_damage_and_renames_nothing()
+    {
+        var (dir, data, config) = ThreeEpochs();
+        foreach (var epoch in new[] { 2, 3 })
+        {
+            var bytes = File.ReadAllBytes(Ckpt(dir, epoch));
+            for (var k = 0; k < 4; k++) bytes[bytes.Length - 100 + k] ^= 0xFF; // inside the last tensor (v/…)
+            File.WriteAllBytes(Ckpt(dir, epoch), bytes);
+        }
+        using var again = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 5));
+        var fit = again.Fit(data, None, config with { Epochs = 4, Resume = true });
+        Assert.True(fit.IsFail);
+        fit.IfFail(e =>
+        {
+            Assert.Equal(Genre.Data.GenreError.ModelCode, e.Code);
+            Assert.Matches($"^none of the 2 checkpoints in .* verifies; the newest: {System.Text.RegularExpressions.Regex.Escape(Ckpt(dir, 3))}: checksum mismatch in tensor 'v/[0-9]+' — the file is damaged$", e.Message);
+        });
+        Assert.Equal(["epoch-00002.ckpt", "epoch-00003.ckpt"], Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToArray());
+    }
+
+    /// <summary>Issue 18: four bytes flipped in a checkpoint's tensor data were loaded silently and training went on from garbage.</summary>
+    [Fact]
+    public void A_single_checkpoint_with_flipped_bytes_is_refused_naming_file_and_tensor()
+    {
+        var dir = Support.TempDir();
+        var data = Support.Problem(40, 47);
+        var config = new TrainingConfig(1, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1));
+        using (var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+            Support.Ok(m.Fit(data, None, config));
+        var path = Ckpt(dir, 1);
+        var bytes = File.ReadAllBytes(path);
+        for (var k = 0; k < 4; k++) bytes[bytes.Length / 2 + k] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+        using var again = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
+        Assert.Matches($"^no checkpoint to resume from: {System.Text.RegularExpressions.Regex.Escape(path)}: checksum mismatch in tensor '[pmv]/[0-9]+' — the file is damaged$",
+            Support.Fail(again.Fit(data, None, config with { Epochs = 2, Resume = true })));
+    }
+
+    /// <summary>Issue 18: training from garbage reached inf and then failed writing the next checkpoint with a framework JSON message.</summary>
+    [Fact]
+    public void A_diverging_fit_stops_at_the_batch_naming_it_and_writes_nothing_more()
+    {
+        var dir = Support.TempDir();
+        var data = Support.Problem(200, 48);
+        var config = new TrainingConfig(2, 50, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1));
+        using (var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+            Support.Ok(m.Fit(data, None, config));
+        // the last checkpoint's weights scaled far beyond what float32 products can hold: finite, but the next forward pass is not
+        var last = Ckpt(dir, 2);
+        var file = Support.Ok(TensorFile.Read(last));
+        var huge = file.Tensors.Map(t => t.Name.StartsWith("p/") ? t with { Values = t.Values.Select(v => v * 1e30f).ToArray() } : t);
+        Support.Ok(TensorFile.Write(last, file.Meta, huge));
+        var before = Directory.GetFiles(dir).Order().Select(File.ReadAllBytes).ToArray();
+
+        using var resumed = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
+        var fit = resumed.Fit(data, None, config with { Epochs = 4, Resume = true });
+        Assert.True(fit.IsFail);
+        fit.IfFail(e =>
+        {
+            Assert.Equal(Genre.Data.GenreError.DivergedCode, e.Code);
+            Assert.Matches($"^dnn1: training diverged at epoch 3, batch 1 of 4: the loss is (NaN|\\+infinity); stopped — the last good checkpoint is {System.Text.RegularExpressions.Regex.Escape(last)}$", e.Message);
+        });
+        Assert.Equal(before, Directory.GetFiles(dir).Order().Select(File.ReadAllBytes).ToArray());
+    }
+
+    [Fact]
+    public void A_rate_that_blows_the_weights_up_stops_training_before_any_checkpoint()
+    {
+        var dir = Support.TempDir();
+        var data = Support.Problem(200, 49);
+        using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
+        var fit = m.Fit(data, None, new TrainingConfig(3, 50, 1, new AdamSettings(LearningRate: 1e36), Checkpoints: new CheckpointPolicy(dir, 1)));
+        Assert.True(fit.IsFail);
+        fit.IfFail(e =>
+        {
+            Assert.Equal(Genre.Data.GenreError.DivergedCode, e.Code);
+            Assert.Matches("^dnn1: training diverged at epoch 1, batch [0-9]+ of 4: .*; stopped — no checkpoint had been written$", e.Message);
+        });
+        Assert.Empty(Directory.GetFiles(dir));
+    }
 }

@@ -122,7 +122,7 @@ public class ImportTests
         bytes[entry.Offset + entry.Size - 10] ^= 0x01;
         File.WriteAllBytes(data, bytes);
         var e = Support.Fail(SavedModel.Load(dir));
-        Assert.StartsWith("tensor '_CHECKPOINTABLE_OBJECT_GRAPH': crc32c mismatch", e);
+        Assert.StartsWith(data + ": tensor '_CHECKPOINTABLE_OBJECT_GRAPH': crc32c mismatch", e);
     }
 
     [AuthorsModelsFact]
@@ -135,7 +135,7 @@ public class ImportTests
         Assert.Contains("\"units\": 80", text);
         File.WriteAllBytes(meta, Encoding.Latin1.GetBytes(text.Replace("\"units\": 80", "\"units\": 75")));
         var result = SavedModel.Load(dir);
-        Assert.Equal("RNN1net: layer 1 (LSTM) kernel: expected (250, 300), got (250, 320)", Support.Fail(result));
+        Assert.Equal($"{dir}: layer 1 (LSTM) kernel: expected (250, 300), got (250, 320)", Support.Fail(result));
         Assert.Equal(Genre.Data.GenreError.ModelCode, result.Match(_ => 0, err => err.Code));
     }
 
@@ -154,6 +154,22 @@ public class ImportTests
             ConfigError("[{\"class_name\": \"Dense\", \"config\": {\"batch_input_shape\": [null, 15], \"units\": 3, \"activation\": \"elu\"}}]"));
         Assert.Equal("meta.pb: the config has no batch_input_shape",
             ConfigError("[{\"class_name\": \"Dense\", \"config\": {\"units\": 3, \"activation\": \"relu\"}}]"));
+    }
+
+    /// <summary>Issue 18: a damaged keras_metadata.pb was reported with the framework's JSON wording, or crashed the reader.</summary>
+    [Fact]
+    public void Mistyped_keras_configs_are_named_in_the_projects_words()
+    {
+        Assert.Equal("meta.pb: bad Keras config (layer 0: units)",
+            ConfigError("[{\"class_name\": \"Dense\", \"config\": {\"batch_input_shape\": [null, 15], \"units\": \"3\", \"activation\": \"relu\"}}]"));
+        Assert.Equal("meta.pb: bad Keras config (layer 0: batch_input_shape is not [null, sizes…])",
+            ConfigError("[{\"class_name\": \"Dense\", \"config\": {\"batch_input_shape\": [null, 1e30], \"units\": 3, \"activation\": \"relu\"}}]"));
+        Assert.Equal("meta.pb: bad Keras config (layer 0 has no class_name or config)", ConfigError("[{\"class_name\": 7}]"));
+        Assert.Equal("meta.pb: bad Keras config (no list of layers)", ConfigError("{}"));
+        var dir = Support.TempDir();
+        var meta = Path.Combine(dir, "keras_metadata.pb");
+        File.WriteAllBytes(meta, [0x0A, 0x05, 0x1A, 0x04, (byte)'r', (byte)'o', (byte)'o']);
+        Assert.Equal($"{meta}: not a Keras metadata file (truncated length-delimited field)", Support.Fail(KerasConfig.FromMetadataFile(meta, "m")));
     }
 
     [Fact]

@@ -37,6 +37,7 @@ public class ModelStoreTests
         File.WriteAllBytes(weights, bytes[..^100]);
         var truncated = Support.Fail(ModelStore.Load(dir));
         Assert.Contains(weights, truncated);
+        File.WriteAllBytes(weights, bytes);
 
         File.WriteAllText(Path.Combine(dir, "model.json"), "{\"name\": \"dnn1\", \"layers\": [");
         var json = Support.Fail(ModelStore.Load(dir));
@@ -45,5 +46,72 @@ public class ModelStoreTests
 
         File.Delete(Path.Combine(dir, "model.json"));
         Assert.Contains("not found", Support.Fail(ModelStore.Load(dir)));
+    }
+
+    /// <summary>Issue 18: four bytes flipped in weights.bin were loaded silently (evaluate printed "test loss NaN", exit 0).</summary>
+    [Fact]
+    public void Any_four_flipped_bytes_of_weights_bin_are_a_checksum_error_naming_it()
+    {
+        var dir = Support.TempDir();
+        using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 3));
+        Support.Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
+        var weights = Path.Combine(dir, "weights.bin");
+        var pristine = File.ReadAllBytes(weights);
+        var random = new Random(18);
+        foreach (var at in new[] { 8, 12, 16, 40 }.Concat(Enumerable.Range(0, 40).Select(_ => random.Next(pristine.Length - 4))))
+        {
+            var bytes = (byte[])pristine.Clone();
+            for (var k = 0; k < 4; k++) bytes[at + k] ^= 0xFF;
+            File.WriteAllBytes(weights, bytes);
+            var load = ModelStore.Load(dir);
+            Assert.True(load.IsFail, $"flipped at {at} and loaded");
+            load.IfFail(e =>
+            {
+                Assert.Equal(Genre.Data.GenreError.ModelCode, e.Code);
+                Assert.StartsWith(weights + ": ", e.Message);
+                Assert.DoesNotContain("\n", e.Message);
+            });
+        }
+    }
+
+    [Fact]
+    public void A_model_json_changed_after_saving_is_a_checksum_error_naming_it()
+    {
+        var dir = Support.TempDir();
+        using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 3));
+        Support.Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
+        var spec = Path.Combine(dir, "model.json");
+        var text = File.ReadAllText(spec);
+        File.WriteAllText(spec, text.Replace("0.2", "0.3")); // still a valid spec with the same weight shapes
+        Assert.True(ModelStore.Load(dir).IsFail);
+        Assert.Equal($"{spec}: checksum mismatch (weights.bin records crc32c {Genre.Data.Crc32c.Hex(Genre.Data.Crc32c.Compute(System.Text.Encoding.UTF8.GetBytes(text)))} for it) — the file is damaged",
+                     Support.Fail(ModelStore.Load(dir)));
+    }
+
+    static string Legacy => Path.Combine(Support.RepoRoot, "tests", "golden", "legacy", "softmax-tiny");
+
+    [Fact]
+    public void A_folder_saved_before_checksums_is_read_as_legacy()
+    {
+        var (spec, weights) = Support.Ok(ModelStore.Load(Legacy));
+        Assert.Equal("softmax", spec.Name);
+        Assert.False(Support.Ok(TensorFile.Read(Path.Combine(Legacy, "weights.bin"))).Checksummed);
+        using var again = Support.Ok(Support.Backend.Load(spec, weights));
+        var dir = Support.TempDir();
+        Support.Ok(ModelStore.Save(dir, spec, weights));
+        Assert.True(Support.Ok(TensorFile.Read(Path.Combine(dir, "weights.bin"))).Checksummed);
+        Assert.Equal(Support.Flat(again), ModelStore.Flatten(Support.Ok(ModelStore.Load(dir)).Weights).Bind(t => toSeq(t.Values)).ToArray());
+    }
+
+    [Fact]
+    public void A_legacy_weights_file_holding_a_NaN_is_refused_naming_the_tensor()
+    {
+        var dir = Support.TempDir();
+        foreach (var f in new[] { "model.json", "weights.bin" }) File.Copy(Path.Combine(Legacy, f), Path.Combine(dir, f));
+        var path = Path.Combine(dir, "weights.bin");
+        var bytes = File.ReadAllBytes(path);
+        BitConverter.GetBytes(float.NaN).CopyTo(bytes, bytes.Length - 4); // the last bias value
+        File.WriteAllBytes(path, bytes);
+        Assert.Equal($"{path}: layer 0 bias holds a value that is not a finite number — the file is damaged", Support.Fail(ModelStore.Load(dir)));
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Genre.Data;
 using Genre.Models;
 using Genre.Models.Backend;
@@ -27,8 +27,10 @@ public static class EvaluateCommand
         from source in Sources.Resolve(a)
         from loaded in ReportPipeline.Load(source.Path, a.Flag("reduced") ? Some(GenreMapping.Report) : None)
         let test = LabeledDataOf.Dataset(loaded.Data.Scaled.Test)
+        let origin = a.Get("saved-model").IfNone(() => a.Get("model-dir", "model"))
+        from _f in SpecValidation.AcceptsFeatures(model.Spec, Features.Count, origin)
+        from _ in CheckClasses(model.Spec, loaded.Data.Genres, origin)
         from compiled in new TorchBackend(threads).Load(model.Spec, model.Weights)
-        from _ in CheckClasses(model.Spec, loaded.Data.Genres)
         from _m in mapping.Match(m => ReportPipeline.ToFin(m.ValidateAgainst(loaded.Data.Genres.Classes, a.Get("mapping", "mapping"))).Map(_ => unit), () => FinSucc(unit))
         let result = Score(compiled, test)
         from written in a.Get("predictions").Match(
@@ -44,10 +46,10 @@ public static class EvaluateCommand
                 dir => ModelStore.Load(dir).Map(m => new SavedModelContent(m.Spec, m.Weights)),
                 () => FinFail<SavedModelContent>(GenreError.Usage("evaluate: --saved-model DIR or --model-dir DIR is required"))));
 
-    static Fin<Unit> CheckClasses(Sequential spec, LabelEncoding genres) =>
+    static Fin<Unit> CheckClasses(Sequential spec, LabelEncoding genres, string origin) =>
         spec.Layers.Last is Dense d && d.Units == genres.Count
             ? unit
-            : GenreError.Model($"{spec.Name}: the model predicts {(spec.Layers.Last as Dense)?.Units} classes but the data has {genres.Count} (use --reduced for the 66-genre model)");
+            : GenreError.Model($"{origin}: the model predicts {(spec.Layers.Last as Dense)?.Units} classes but the data has {genres.Count} (use --reduced for the 66-genre model)");
 
     sealed record Scored(Evaluation Evaluation, float[] Probabilities);
 
@@ -74,10 +76,10 @@ public static class EvaluateCommand
 
     static int Print(bool json, Evaluation e, string name, Option<double> merged)
     {
+        var o = new JsonObject { ["test_accuracy"] = Json.Finite(e.Accuracy), ["test_loss"] = Json.Finite(e.Loss), ["n"] = e.Count };
+        foreach (var m in merged) o["merged_accuracy"] = Json.Finite(m);
         Console.WriteLine(json
-            ? merged.Match(
-                m => JsonSerializer.Serialize(new { test_accuracy = e.Accuracy, test_loss = e.Loss, n = e.Count, merged_accuracy = m }),
-                () => JsonSerializer.Serialize(new { test_accuracy = e.Accuracy, test_loss = e.Loss, n = e.Count }))
+            ? o.ToJsonString()
             : $"{name}: test accuracy {e.Accuracy:F8}, test loss {e.Loss:F6} on {e.Count:N0} test rows"
               + merged.Match(m => $"; under the genre mapping: {m:F8}", () => ""));
         return 0;

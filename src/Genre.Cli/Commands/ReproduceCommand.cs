@@ -62,6 +62,9 @@ public static class ReproduceCommand
                             tasks[Key(s.Experiment, s.Settings.Seed)].MaxValue = Math.Max(1, s.Settings.Epochs);
                             tasks[Key(s.Experiment, s.Settings.Seed)].StartTask();
                             break;
+                        case ExperimentTraining { Event: CheckpointSkipped skipped }:
+                            Console.Error.WriteLine(TrainCommand.Warning(skipped));
+                            break;
                         case ExperimentTraining { Event: EpochEnded { Metrics: var m } } t:
                             var task = tasks[Key(t.Experiment, t.Seed)];
                             task.Value = m.Epoch;

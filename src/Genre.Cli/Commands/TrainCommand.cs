@@ -34,15 +34,18 @@ public static class TrainCommand
         let reduced = a.Flag("reduced") || name == "reduced-rnn1"
         let dir = a.Get("out", Path.Combine("out", "train-" + name))
         from _1 in Writable(dir)
-        from source in Sources.Resolve(a)
-        from loaded in ReportPipeline.Load(source.Path, reduced ? Some(GenreMapping.Report) : None)
-        let classes = loaded.Data.Genres.Count
-        let sized = spec.Layers.Last is Dense d && d.Units != classes ? spec with { Layers = spec.Layers.Take(spec.Layers.Count - 1).ToSeq().Add(new Dense(classes, Activation.Softmax)) } : spec
-        let config = new TrainingConfig(epochs, batch, seed, new AdamSettings(rate, Decay: double.IsNaN(alpha) ? None : Some(new CosineDecay(alpha))),
-            EarlyStopping: patience > 0 ? Some(new EarlyStopping(Patience: patience)) : None,
-            Checkpoints: Some(new CheckpointPolicy(Path.Combine(dir, "checkpoints"), every)), Resume: a.Flag("resume"))
-        from outcome in WithCtrlC(cancel => TrainingRun.Run(new TorchBackend(threads), sized, loaded.Data, config, dir, Progress(a.Flag("quiet")), cancel))
-        select Report(outcome, dir);
+        // the folder is this process's from here on: a second run on it stops before loading anything
+        from code in FolderLock.While(dir, () =>
+            from source in Sources.Resolve(a)
+            from loaded in ReportPipeline.Load(source.Path, reduced ? Some(GenreMapping.Report) : None)
+            let classes = loaded.Data.Genres.Count
+            let sized = spec.Layers.Last is Dense d && d.Units != classes ? spec with { Layers = spec.Layers.Take(spec.Layers.Count - 1).ToSeq().Add(new Dense(classes, Activation.Softmax)) } : spec
+            let config = new TrainingConfig(epochs, batch, seed, new AdamSettings(rate, Decay: double.IsNaN(alpha) ? None : Some(new CosineDecay(alpha))),
+                EarlyStopping: patience > 0 ? Some(new EarlyStopping(Patience: patience)) : None,
+                Checkpoints: Some(new CheckpointPolicy(Path.Combine(dir, "checkpoints"), every)), Resume: a.Flag("resume"))
+            from outcome in WithCtrlC(cancel => TrainingRun.Run(new TorchBackend(threads), sized, loaded.Data, config, dir, Progress(a.Flag("quiet")), cancel))
+            select Report(outcome, dir))
+        select code;
 
     static Fin<Unit> Writable(string dir)
     {
@@ -56,7 +59,7 @@ public static class TrainCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return GenreError.Io($"{dir}: output folder is not writable ({e.Message})");
+            return GenreError.Io($"{dir}: output folder is not writable ({GenreError.Reason(e)})");
         }
     }
 
@@ -76,6 +79,11 @@ public static class TrainCommand
 
     static IProgress<Models.TrainingEvent> Progress(bool quiet) => SyncProgress.Of(e =>
     {
+        if (e is Models.CheckpointSkipped skipped)
+        {
+            Console.Error.WriteLine(Warning(skipped));
+            return;
+        }
         if (quiet) return;
         switch (e)
         {
@@ -87,6 +95,11 @@ public static class TrainCommand
                 break;
         }
     });
+
+    /// <summary>One line: the damaged checkpoint, why, where training resumes and where the damaged file was kept.</summary>
+    internal static string Warning(Models.CheckpointSkipped s) =>
+        $"genre: warning: skipped a damaged checkpoint ({s.Reason}); resuming from {s.ResumedFrom}" +
+        s.KeptAs.Match(kept => $"; the damaged file is kept as {kept}", () => "");
 
     static int Report(TrainingOutcome o, string dir)
     {

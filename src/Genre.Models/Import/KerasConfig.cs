@@ -1,65 +1,87 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Genre.Data;
 using LanguageExt;
 using static LanguageExt.Prelude;
 
 namespace Genre.Models.Import;
 
-/// <summary>Reads the Keras Sequential config from <c>keras_metadata.pb</c> (SavedMetadata: nodes with JSON metadata).</summary>
+/// <summary>
+/// Reads the Keras Sequential config from <c>keras_metadata.pb</c> (SavedMetadata: nodes with JSON metadata). The file has
+/// no checksum of its own, so every member is checked as it is read; errors name the file.
+/// </summary>
 public static class KerasConfig
 {
     public static Fin<Sequential> FromMetadataFile(string path, string name)
     {
         if (!File.Exists(path)) return GenreError.Model($"{path}: missing (not a Keras SavedModel?)");
+        List<ProtoField>? root;
         try
         {
-            var root = ProtoReader.Fields(File.ReadAllBytes(path))
+            root = ProtoReader.Fields(File.ReadAllBytes(path))
                 .Where(f => f.Number == 1 && f.WireType == 2)
                 .Select(f => ProtoReader.Fields(f.Bytes).ToList())
-                .FirstOrDefault(n => n.Any(x => x.Number == 3 && Utf8(x) == "root"));
-            if (root is null) return GenreError.Model($"{path}: no root node in the Keras metadata");
-            var json = root.Where(x => x.Number == 5).Select(Utf8).FirstOrDefault() ?? "";
-            using var doc = JsonDocument.Parse(json);
-            return FromConfigJson(doc.RootElement.GetProperty("config"), name, path);
+                .FirstOrDefault(n => n.Any(x => x.Number == 3 && x.WireType == 2 && Utf8(x) == "root"));
         }
-        catch (Exception e) when (e is InvalidDataException or JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            return GenreError.Model($"{path}: cannot read the Keras config ({e.Message})");
-        }
+        catch (InvalidDataException e) { return GenreError.Model($"{path}: not a Keras metadata file ({e.Message})"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({GenreError.Reason(e)})"); }
+        if (root is null) return GenreError.Model($"{path}: no root node in the Keras metadata");
+        var json = root.Where(x => x.Number == 5 && x.WireType == 2).Select(x => x.Bytes).FirstOrDefault();
+        return from node in Json.Parse(json, $"{path}: the root node's metadata", GenreError.Model)
+               from config in Json.Object(node, "config").ToFin(GenreError.Model($"{path}: the root node's metadata has no config"))
+               from spec in FromConfig(config, name, path)
+               select spec;
     }
 
     static string Utf8(ProtoField f) => System.Text.Encoding.UTF8.GetString(f.Bytes.Span);
 
     /// <summary>The "config" object of a Sequential (layers with class_name/config) → our spec.</summary>
-    public static Fin<Sequential> FromConfigJson(JsonElement config, string name, string origin)
+    public static Fin<Sequential> FromConfigJson(JsonElement config, string name, string origin) =>
+        Json.Parse(JsonSerializer.SerializeToUtf8Bytes(config), origin, GenreError.Model)
+            .Bind(node => Json.Object(node).ToFin(GenreError.Model($"{origin}: the config is not an object")))
+            .Bind(o => FromConfig(o, name, origin));
+
+    static Fin<Sequential> FromConfig(JsonObject config, string name, string origin)
     {
+        Fin<T> Need<T>(Option<T> value, string what) => value.ToFin(GenreError.Model($"{origin}: bad Keras config ({what})"));
         var input = Seq<int>();
         var layers = Seq<Layer>();
-        foreach (var layer in config.GetProperty("layers").EnumerateArray())
+        if (Json.Array(config, "layers").Case is not JsonArray list) return Need(Option<Sequential>.None, "no list of layers");
+        foreach (var (layer, index) in list.Select((l, i) => (l, i)))
         {
-            var cls = layer.GetProperty("class_name").GetString();
-            var c = layer.GetProperty("config");
-            if (c.TryGetProperty("batch_input_shape", out var bis) && input.IsEmpty)
-                input = toSeq((bis.ValueKind == JsonValueKind.Object ? bis.GetProperty("items") : bis).EnumerateArray().Skip(1).Select(e => e.GetInt32())).Strict();
-            var parsed = cls switch
+            var cls = Json.String(layer, "class_name");
+            var c = Json.Object(layer, "config");
+            if (cls.IsNone || c.IsNone) return Need(Option<Sequential>.None, $"layer {index} has no class_name or config");
+            if (input.IsEmpty && c.Bind(x => Json.Member(x, "batch_input_shape")).Case is JsonNode bis)
+            {
+                var items = bis is JsonObject tuple ? Json.Array(tuple, "items") : Json.Array(bis);
+                var shape = items.Bind(a => a.Skip(1).Select(Json.Int).ToSeq().Sequence());
+                if (shape.Case is not Seq<int> dims) return Need(Option<Sequential>.None, $"layer {index}: batch_input_shape is not [null, sizes…]");
+                input = dims.Strict();
+            }
+            var parsed = (string)cls switch
             {
                 "InputLayer" => FinSucc(Option<Layer>.None),
-                "Dense" => Activation(c, origin).Map(a => Some<Layer>(new Dense(c.GetProperty("units").GetInt32(), a))),
-                "LSTM" => FinSucc(Some<Layer>(new Lstm(c.GetProperty("units").GetInt32(), c.GetProperty("return_sequences").GetBoolean()))),
-                "Dropout" => FinSucc(Some<Layer>(new Dropout(c.GetProperty("rate").GetDouble()))),
-                _ => FinFail<Option<Layer>>(GenreError.Model($"{origin}: unsupported Keras layer '{cls}'")),
+                "Dense" => from units in Need(c.Bind(x => Json.Int(x, "units")), $"layer {index}: units")
+                           from activation in Activation(c.Bind(x => Json.String(x, "activation")), origin)
+                           select Some<Layer>(new Dense(units, activation)),
+                "LSTM" => from units in Need(c.Bind(x => Json.Int(x, "units")), $"layer {index}: units")
+                          from sequences in Need(c.Bind(x => Json.Bool(x, "return_sequences")), $"layer {index}: return_sequences")
+                          select Some<Layer>(new Lstm(units, sequences)),
+                "Dropout" => Need(c.Bind(x => Json.Double(x, "rate")), $"layer {index}: rate").Map(rate => Some<Layer>(new Dropout(rate))),
+                var other => FinFail<Option<Layer>>(GenreError.Model($"{origin}: unsupported Keras layer '{GenreError.Show(other)}'")),
             };
             if (parsed.IsFail) return parsed.Map(_ => default(Sequential)!);
             layers = layers.Concat(((Option<Layer>)parsed).ToSeq()).Strict();
         }
         if (input.IsEmpty) return GenreError.Model($"{origin}: the config has no batch_input_shape");
-        return SpecValidation.ValidateFin(new Sequential(input, layers, name));
+        return SpecValidation.ValidateFin(new Sequential(input, layers, name), origin);
     }
 
-    static Fin<Activation> Activation(JsonElement c, string origin) => c.GetProperty("activation").GetString() switch
+    static Fin<Activation> Activation(Option<string> name, string origin) => name.IfNone("(none)") switch
     {
         "linear" => Models.Activation.Linear, "relu" => Models.Activation.Relu, "softmax" => Models.Activation.Softmax,
         "tanh" => Models.Activation.Tanh, "sigmoid" => Models.Activation.Sigmoid,
-        var other => GenreError.Model($"{origin}: unsupported activation '{other}'"),
+        var other => GenreError.Model($"{origin}: unsupported activation '{GenreError.Show(other)}'"),
     };
 }

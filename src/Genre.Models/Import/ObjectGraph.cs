@@ -18,7 +18,10 @@ public sealed record ObjectGraph(Seq<TrackableNode> Nodes)
 {
     public const string BundleKey = "_CHECKPOINTABLE_OBJECT_GRAPH";
 
-    /// <summary>Parses a serialized TrackableObjectGraph (nodes = 1; node: children = 1 {node_id = 1, local_name = 2}, attributes = 2 {name = 1, checkpoint_key = 3}).</summary>
+    /// <summary>
+    /// Parses a serialized TrackableObjectGraph (nodes = 1; node: children = 1 {node_id = 1, local_name = 2}, attributes = 2
+    /// {name = 1, checkpoint_key = 3}); throws <see cref="InvalidDataException"/> when the bytes break the protobuf format.
+    /// </summary>
     public static ObjectGraph Parse(ReadOnlyMemory<byte> proto) =>
         new(toSeq(ProtoReader.Fields(proto).Where(f => f.Number == 1 && f.WireType == 2).Select(node =>
         {
@@ -43,14 +46,14 @@ public sealed record ObjectGraph(Seq<TrackableNode> Nodes)
 
     /// <summary>Follows named edges from the root; None when an edge or node is missing.</summary>
     public Option<int> Walk(params string[] path) =>
-        path.Aggregate(Some(0), (node, name) => node.Bind(n => n < Nodes.Count ? Nodes[n].Children.Find(name) : None));
+        path.Aggregate(Some(0), (node, name) => node.Bind(n => n >= 0 && n < Nodes.Count ? Nodes[n].Children.Find(name) : None));
 
     /// <summary>The bundle key of one weight (Keras name: kernel, recurrent_kernel, bias) of layer <paramref name="layerIndex"/>.</summary>
     public Fin<string> WeightKey(int layerIndex, Layer layer, string weight, string what)
     {
         var path = layer is Lstm ? new[] { $"layer-{layerIndex}", "cell", weight } : new[] { $"layer-{layerIndex}", weight };
         return Walk(path)
-            .Bind(n => n < Nodes.Count ? Nodes[n].Attributes.Find("VARIABLE_VALUE") : None)
+            .Bind(n => n >= 0 && n < Nodes.Count ? Nodes[n].Attributes.Find("VARIABLE_VALUE") : None)
             .ToFin(GenreError.Model($"{what}: not found in the checkpoint's object graph (path {string.Join("/", path)})"));
     }
 }

@@ -3,7 +3,11 @@ namespace Genre.Models.Import;
 /// <summary>One protobuf field: number, wire type, and either a varint/fixed value or a length-delimited payload.</summary>
 public readonly record struct ProtoField(int Number, int WireType, ulong Value, ReadOnlyMemory<byte> Bytes);
 
-/// <summary>Just enough of the protobuf wire format to read TF's BundleEntryProto and Keras' SavedMetadata.</summary>
+/// <summary>
+/// Just enough of the protobuf wire format to read TF's BundleEntryProto and Keras' SavedMetadata. Every length is checked
+/// against the bytes that remain; a message that breaks the format throws <see cref="InvalidDataException"/> (callers turn it
+/// into an error naming the file).
+/// </summary>
 public static class ProtoReader
 {
     public static ulong Varint(ReadOnlySpan<byte> b, ref int i)
@@ -29,13 +33,21 @@ public static class ProtoReader
             switch (type)
             {
                 case 0: yield return new(number, type, Varint(message.Span, ref i), default); break;
-                case 1: yield return new(number, type, BitConverter.ToUInt64(message.Span.Slice(i, 8)), default); i += 8; break;
-                case 5: yield return new(number, type, BitConverter.ToUInt32(message.Span.Slice(i, 4)), default); i += 4; break;
+                case 1:
+                    if (message.Length - i < 8) throw new InvalidDataException("truncated 64-bit field");
+                    yield return new(number, type, BitConverter.ToUInt64(message.Span.Slice(i, 8)), default);
+                    i += 8;
+                    break;
+                case 5:
+                    if (message.Length - i < 4) throw new InvalidDataException("truncated 32-bit field");
+                    yield return new(number, type, BitConverter.ToUInt32(message.Span.Slice(i, 4)), default);
+                    i += 4;
+                    break;
                 case 2:
-                    var len = (int)Varint(message.Span, ref i);
-                    if (i + len > message.Length) throw new InvalidDataException("truncated length-delimited field");
-                    yield return new(number, type, 0, message.Slice(i, len));
-                    i += len;
+                    var len = Varint(message.Span, ref i);
+                    if (len > (ulong)(message.Length - i)) throw new InvalidDataException("truncated length-delimited field");
+                    yield return new(number, type, 0, message.Slice(i, (int)len));
+                    i += (int)len;
                     break;
                 default: throw new InvalidDataException($"unsupported protobuf wire type {type}");
             }

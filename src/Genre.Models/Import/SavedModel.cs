@@ -21,25 +21,38 @@ public static class SavedModel
         if (!Directory.Exists(dir)) return GenreError.Io($"{dir}: SavedModel folder not found");
         return from spec in KerasConfig.FromMetadataFile(Path.Combine(dir, "keras_metadata.pb"), name)
                from bundle in TensorBundle.Open(Path.Combine(dir, "variables"))
-               from keys in WeightKeys(spec, bundle, name)
+               from keys in WeightKeys(spec, bundle, dir)
                from weights in ReadWeights(spec, bundle, keys)
-               select new SavedModelContent(spec, weights);
+               from finite in ModelStore.Finite(weights, Path.Combine(dir, "variables", TensorBundle.DataFile))
+               select new SavedModelContent(spec, finite);
     }
 
-    /// <summary>Every weight of the spec (Keras order) with its bundle key and a description for error messages.</summary>
-    public static Fin<Seq<(WeightSpec Weight, string Key, string What)>> WeightKeys(Sequential spec, TensorBundle bundle, string name) =>
+    /// <summary>
+    /// Every weight of the spec (Keras order) with its bundle key and a description for error messages, which start with
+    /// <paramref name="origin"/> (the SavedModel's folder).
+    /// </summary>
+    public static Fin<Seq<(WeightSpec Weight, string Key, string What)>> WeightKeys(Sequential spec, TensorBundle bundle, string origin) =>
         from all in WeightShapes.Of(spec)
         from graph in bundle.Entries.ContainsKey(ObjectGraph.BundleKey)
-            ? bundle.ReadScalarString(ObjectGraph.BundleKey).Map(b => Some(ObjectGraph.Parse(b)))
+            ? bundle.ReadScalarString(ObjectGraph.BundleKey).Bind(b => Graph(b, bundle)).Map(Some)
             : FinSucc(Option<ObjectGraph>.None)
         from keys in toSeq(all.Select((w, k) =>
         {
-            var what = $"{name}: layer {w.LayerIndex} ({Shapes.LayerType(spec.Layers[w.LayerIndex])}) {w.Name}";
+            var what = $"{origin}: layer {w.LayerIndex} ({Shapes.LayerType(spec.Layers[w.LayerIndex])}) {w.Name}";
             return graph.Match(
                 g => g.WeightKey(w.LayerIndex, spec.Layers[w.LayerIndex], w.Name, what),
                 () => FinSucc(ConventionalKey(all, k, w, bundle))).Map(key => (Weight: w, Key: key, What: what));
         })).Sequence()
         select keys;
+
+    static Fin<ObjectGraph> Graph(byte[] proto, TensorBundle bundle)
+    {
+        try { return ObjectGraph.Parse(proto); }
+        catch (InvalidDataException e)
+        {
+            return GenreError.Model($"{Path.Combine(bundle.Directory, TensorBundle.DataFile)}: tensor '{ObjectGraph.BundleKey}': {e.Message} — the file is damaged");
+        }
+    }
 
     static string ConventionalKey(Seq<WeightSpec> all, int k, WeightSpec w, TensorBundle bundle)
     {

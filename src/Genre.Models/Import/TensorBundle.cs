@@ -9,17 +9,23 @@ public sealed record BundleEntry(string Key, int DType, Seq<long> Shape, int Sha
 
 /// <summary>
 /// TF2 checkpoint reader (tensor bundle) without TensorFlow: <c>variables.index</c> (an SSTable of BundleEntryProto)
-/// and <c>variables.data-00000-of-00001</c> (raw little-endian tensors).
+/// and <c>variables.data-00000-of-00001</c> (raw little-endian tensors). Offsets, sizes and lengths from either file are
+/// checked against the data file's length before use; errors name the file they concern.
 /// </summary>
 public sealed record TensorBundle(string Directory, Map<string, BundleEntry> Entries, byte[] Data)
 {
     public const int DtFloat = 1;
     public const int DtString = 7;
+    public const string IndexFile = "variables.index";
+    public const string DataFile = "variables.data-00000-of-00001";
+
+    string DataPath => Path.Combine(Directory, DataFile);
+    string IndexPath => Path.Combine(Directory, IndexFile);
 
     public static Fin<TensorBundle> Open(string variablesDir)
     {
-        var index = Path.Combine(variablesDir, "variables.index");
-        var data = Path.Combine(variablesDir, "variables.data-00000-of-00001");
+        var index = Path.Combine(variablesDir, IndexFile);
+        var data = Path.Combine(variablesDir, DataFile);
         if (!File.Exists(index)) return GenreError.Model($"{index}: missing (not a TF2 SavedModel variables folder?)");
         if (!File.Exists(data)) return GenreError.Model($"{data}: missing (only single-shard bundles are supported)");
         try
@@ -27,10 +33,11 @@ public sealed record TensorBundle(string Directory, Map<string, BundleEntry> Ent
             var table = SsTable.ReadAll(File.ReadAllBytes(index), index);
             var header = table.Where(e => e.Key.Length == 0).Select(e => CheckHeader(e.Value)).FirstOrDefault();
             if (header is not null) return GenreError.Model($"{index}: {header}");
-            var entries = table.Where(e => e.Key.Length > 0).Select(e => ParseEntry(e.Key, e.Value));
-            return new TensorBundle(variablesDir, toMap(entries.Select(e => (e.Key, e))), File.ReadAllBytes(data));
+            var entries = table.Where(e => e.Key.Length > 0).Select(e => ParseEntry(e.Key, e.Value)).ToList();
+            return new TensorBundle(variablesDir, entries.Fold(Map<string, BundleEntry>(), (m, e) => m.AddOrUpdate(e.Key, e)), File.ReadAllBytes(data));
         }
-        catch (InvalidDataException e) { return GenreError.Model($"{index}: {e.Message}"); }
+        catch (InvalidDataException e) { return GenreError.Model(e.Message.StartsWith(index) ? e.Message : $"{index}: {e.Message}"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{variablesDir}: cannot read the bundle ({GenreError.Reason(e)})"); }
     }
 
     /// <summary>BundleHeaderProto (num_shards = 1, endianness = 2): null when readable here (one shard, little-endian).</summary>
@@ -65,15 +72,15 @@ public sealed record TensorBundle(string Directory, Map<string, BundleEntry> Ent
     /// <summary>The float32 values of one tensor, after checking dtype, shape and crc32c.</summary>
     public Fin<float[]> ReadFloat(string key, Seq<int> expectedShape, string what)
     {
-        if (Entries.Find(key).Case is not BundleEntry e) return GenreError.Model($"{what}: tensor '{key}' not found in {Directory}");
+        if (Entries.Find(key).Case is not BundleEntry e) return GenreError.Model($"{what}: tensor '{key}' not found in {IndexPath}");
         if (e.DType != DtFloat) return GenreError.Model($"{what}: expected dtype float32, got TF dtype {e.DType}");
-        if (!e.Shape.Map(d => (int)d).SequenceEqual(expectedShape))
+        if (!e.Shape.SequenceEqual(expectedShape.Map(d => (long)d)))
             return GenreError.Model($"{what}: expected ({string.Join(", ", expectedShape)}), got ({string.Join(", ", e.Shape)})");
-        if (e.Shard != 0 || e.Offset < 0 || e.Offset + e.Size > Data.Length || e.Size != 4L * expectedShape.Fold(1, (a, b) => a * b))
+        if (e.Shard != 0 || !Inside(e) || e.Size != 4L * expectedShape.Fold(1L, (a, b) => a * b))
             return GenreError.Model($"{what}: entry points outside the data file (offset {e.Offset}, size {e.Size})");
         var bytes = Data.AsSpan((int)e.Offset, (int)e.Size);
         var crc = Crc32c.Mask(Crc32c.Compute(bytes));
-        if (crc != e.MaskedCrc32c) return GenreError.Model($"{what}: crc32c mismatch (stored {e.MaskedCrc32c:x8}, computed {crc:x8}) — the data file is corrupt");
+        if (crc != e.MaskedCrc32c) return GenreError.Model($"{what}: crc32c mismatch in {DataFile} (stored {e.MaskedCrc32c:x8}, computed {crc:x8}) — the file is damaged");
         var values = new float[e.Size / 4];
         System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).CopyTo(values);
         return values;
@@ -85,22 +92,26 @@ public sealed record TensorBundle(string Directory, Map<string, BundleEntry> Ent
     /// </summary>
     public Fin<byte[]> ReadScalarString(string key)
     {
-        if (Entries.Find(key).Case is not BundleEntry e) return GenreError.Model($"tensor '{key}' not found in {Directory}");
-        if (e.DType != DtString || !e.Shape.IsEmpty) return GenreError.Model($"tensor '{key}': expected a scalar string, got TF dtype {e.DType} shape ({string.Join(", ", e.Shape)})");
-        if (e.Shard != 0 || e.Offset < 0 || e.Size < 5 || e.Offset + e.Size > Data.Length)
-            return GenreError.Model($"tensor '{key}': entry points outside the data file (offset {e.Offset}, size {e.Size})");
+        if (Entries.Find(key).Case is not BundleEntry e) return GenreError.Model($"{IndexPath}: tensor '{key}' not found");
+        if (e.DType != DtString || !e.Shape.IsEmpty) return GenreError.Model($"{IndexPath}: tensor '{key}': expected a scalar string, got TF dtype {e.DType} shape ({string.Join(", ", e.Shape)})");
+        if (e.Shard != 0 || e.Size < 5 || !Inside(e))
+            return GenreError.Model($"{DataPath}: tensor '{key}': entry points outside the data file (offset {e.Offset}, size {e.Size})");
         var bytes = Data.AsSpan((int)e.Offset, (int)e.Size);
         var i = 0;
         ulong length;
-        try { length = ProtoReader.Varint(bytes, ref i); }
-        catch (InvalidDataException) { return GenreError.Model($"tensor '{key}': bad string length"); }
-        if ((ulong)i + 4 + length != (ulong)e.Size) return GenreError.Model($"tensor '{key}': string length {length} does not fit the entry size {e.Size}");
+        try { length = ProtoReader.Varint(bytes[..^4], ref i); }
+        catch (InvalidDataException) { return GenreError.Model($"{DataPath}: tensor '{key}': bad string length — the file is damaged"); }
+        if (length > (ulong)e.Size || (ulong)i + 4 + length != (ulong)e.Size)
+            return GenreError.Model($"{DataPath}: tensor '{key}': string length {length} does not fit the entry size {e.Size} — the file is damaged");
         var lengthBytes = BitConverter.GetBytes((uint)length);
         var stored = BitConverter.ToUInt32(bytes.Slice(i, 4));
         var crc = Crc32c.Extend(0, lengthBytes);
-        if (Crc32c.Mask(crc) != stored) return GenreError.Model($"tensor '{key}': crc32c mismatch in the string lengths — the data file is corrupt");
+        if (Crc32c.Mask(crc) != stored) return GenreError.Model($"{DataPath}: tensor '{key}': crc32c mismatch in the string lengths — the file is damaged");
         crc = Crc32c.Extend(Crc32c.Extend(crc, bytes.Slice(i, 4)), bytes[(i + 4)..]);
-        if (Crc32c.Mask(crc) != e.MaskedCrc32c) return GenreError.Model($"tensor '{key}': crc32c mismatch (stored {e.MaskedCrc32c:x8}, computed {Crc32c.Mask(crc):x8}) — the data file is corrupt");
+        if (Crc32c.Mask(crc) != e.MaskedCrc32c) return GenreError.Model($"{DataPath}: tensor '{key}': crc32c mismatch (stored {e.MaskedCrc32c:x8}, computed {Crc32c.Mask(crc):x8}) — the file is damaged");
         return bytes[(i + 4)..].ToArray();
     }
+
+    /// <summary>The entry's bytes lie inside the data file (sizes from the index are not trusted).</summary>
+    bool Inside(BundleEntry e) => e.Offset >= 0 && e.Size >= 0 && e.Offset <= Data.Length && e.Size <= Data.Length - e.Offset;
 }

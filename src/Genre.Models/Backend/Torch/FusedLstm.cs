@@ -33,7 +33,7 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
         var blocks = empty(steps + 1, n, k, x.dtype);
         blocks.narrow(2, 0, units)[0].zero_();
         blocks.narrow(0, 0, steps).narrow(2, units, features).copy_(x.detach());
-        blocks.narrow(0, 0, steps).narrow(2, units + features, 1).fill_(1);
+        blocks.narrow(0, 0, steps).narrow(2, units + features, 1).fill_(Scalars.One);
         var gates = empty(steps, n, g, x.dtype);
         var cells = empty(steps, n, units, x.dtype);
         var chunks = Lanes.Chunks(n);
@@ -104,7 +104,7 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
             }
         });
         var total = dWeights[0];
-        for (var c = 1; c < chunks; c++) total.add_(dWeights[c]);
+        for (var c = 1; c < chunks; c++) total.PlusInPlace(dWeights[c]);
         return new List<Tensor> { dx!, total.narrow(0, units, features), total.narrow(0, 0, units), total[units + features], null! };
     }
 

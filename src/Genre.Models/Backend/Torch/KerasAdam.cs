@@ -32,13 +32,15 @@ internal sealed class KerasAdam : IDisposable
         var lrT = lr * Math.Sqrt(1 - Math.Pow(settings.Beta2, Step)) / (1 - Math.Pow(settings.Beta1, Step));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        // held until the loop is done (see Scalars)
+        using Scalar keep1 = (float)(1 - settings.Beta1), keep2 = (float)(1 - settings.Beta2), rate = (float)lrT, epsilon = (float)settings.Epsilon;
         for (var i = 0; i < parameters.Count; i++)
         {
             var g = parameters[i].grad;
             if (g is null) continue;
-            M[i].add_((g - M[i]) * (float)(1 - settings.Beta1));
-            V[i].add_((g * g - V[i]) * (float)(1 - settings.Beta2));
-            parameters[i].sub_(M[i] * (float)lrT / (V[i].sqrt() + (float)settings.Epsilon));
+            M[i].PlusInPlace((g - M[i]).mul(keep1));
+            V[i].PlusInPlace((g * g - V[i]).mul(keep2));
+            parameters[i].sub_(M[i].mul(rate) / V[i].sqrt().add(epsilon, Scalars.One));
             g.zero_();
         }
     }

@@ -29,13 +29,13 @@ internal static class KerasForward
                     // Exact algebra: (x·Wd + bd)·W + b = x·(Wd·W) + (bd·W + b). With one feature per time step this removes the
                     // (n, T, 250) activation and its 250-wide gemm; autograd still reaches Wd, bd, W and b.
                     var w = p[k].matmul(p[k + 2]);
-                    var bias = p[k + 1].matmul(p[k + 2]).add(p[k + 4]);
+                    var bias = p[k + 1].matmul(p[k + 2]).Plus(p[k + 4]);
                     h = Lstm(h, w, p[k + 3], bias, next.Units, next.ReturnSequences, fused);
                     k += 5;
                     i++;
                     break;
                 case Dense d:
-                    h = h.matmul(p[k]).add(p[k + 1]);
+                    h = h.matmul(p[k]).Plus(p[k + 1]);
                     k += 2;
                     if (!(last && d.Activation == Activation.Softmax)) h = Activate(h, d.Activation);
                     break;
@@ -44,10 +44,13 @@ internal static class KerasForward
                     k += 3;
                     break;
                 case Dropout r when training && r.Rate > 0:
+                {
                     // Inverted dropout (Keras: keep with probability 1 − rate, scale kept units by 1 / (1 − rate)).
-                    var keep = rand(h.shape, ScalarType.Float32, generator: dropout).ge(r.Rate).to(h.dtype);
-                    h = h * keep * (1.0 / (1.0 - r.Rate));
+                    using Scalar rate = r.Rate, scale = 1.0 / (1.0 - r.Rate);
+                    var keep = rand(h.shape, ScalarType.Float32, generator: dropout).ge(rate).to(h.dtype);
+                    h = (h * keep).mul(scale);
                     break;
+                }
             }
         }
         return h;
@@ -78,19 +81,19 @@ internal static class KerasForward
         }
         // unbind (whose backward is one stack) rather than select per step (whose backward zero-fills the whole
         // (n, T, 4H) gradient once per step: 15 × 190 MB of memset at batch 10,000).
-        var projected = x.reshape(n * steps, features).matmul(w).add(b).reshape(n, steps, 4 * units).unbind(1);
+        var projected = x.reshape(n * steps, features).matmul(w).Plus(b).reshape(n, steps, 4 * units).unbind(1);
         var h = zeros(n, units, x.dtype);
         var c = zeros(n, units, x.dtype);
         var outputs = returnSequences ? new List<Tensor>((int)steps) : null;
         for (long t = 0; t < steps; t++)
         {
-            var z = projected[t].add(h.matmul(u));
+            var z = projected[t].Plus(h.matmul(u));
             var gates = z.chunk(4, 1);
             var i = gates[0].sigmoid();
             var f = gates[1].sigmoid();
             var g = gates[2].tanh();
             var o = gates[3].sigmoid();
-            c = f * c + i * g;
+            c = (f * c).Plus(i * g);
             h = o * c.tanh();
             outputs?.Add(h);
         }

@@ -11,7 +11,8 @@ internal static class KerasInit
     public static Tensor GlorotUniform(long fanIn, long fanOut, Generator g)
     {
         var limit = Math.Sqrt(6.0 / (fanIn + fanOut));
-        return (rand(new[] { fanIn, fanOut }, ScalarType.Float32, generator: g) * (2 * limit) - limit);
+        using Scalar width = 2 * limit, low = limit; // held until the calls return (see Scalars)
+        return rand(new[] { fanIn, fanOut }, ScalarType.Float32, generator: g).mul(width).sub(low);
     }
 
     /// <summary>Keras Orthogonal(gain 1) for (rows, cols): QR of a normal (max, min) matrix, sign-fixed by diag(R), transposed when rows &lt; cols.</summary>

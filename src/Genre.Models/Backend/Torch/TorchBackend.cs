@@ -27,10 +27,8 @@ public sealed class TorchBackend : IBackend
     {
         manual_seed(seed);
         using var g = new Generator((ulong)seed);
-        var initial = KerasInit.Initial(weights, spec, g);
-        var model = new TorchModel(spec, weights, initial);
-        foreach (var t in initial) t.Dispose();
-        return model;
+        using var scope = NewDisposeScope(); // keeps every temporary alive until the parameters are made (see Scalars)
+        return new TorchModel(spec, weights, KerasInit.Initial(weights, spec, g));
     }
 
     public Fin<ICompiledModel> Load(Sequential spec, ModelWeights weights) =>
@@ -42,6 +40,7 @@ public sealed class TorchBackend : IBackend
     static TorchModel WithWeights(Sequential spec, Seq<WeightSpec> expected, ModelWeights weights)
     {
         var flat = weights.Layers.Bind(l => l.Tensors).ToArray();
+        using var scope = NewDisposeScope();
         return new TorchModel(spec, expected, flat.Select(t => tensor(t.Values, t.Shape.Map(d => (long)d).ToArray())));
     }
 

@@ -17,13 +17,17 @@ internal sealed class TorchModel : ICompiledModel
     {
         Spec = spec;
         WeightSpecs = weightSpecs;
-        Parameters = parameters.Select(p => p.contiguous().detach().requires_grad_(true)).ToArray();
+        // the model owns its parameters: out of any dispose scope the caller has open, released by Dispose
+        Parameters = parameters.Select(p => p.contiguous().detach().requires_grad_(true).DetachFromDisposeScope()).ToArray();
     }
 
-    public ModelWeights Weights() =>
-        new(toSeq(WeightSpecs.Zip(Parameters).GroupBy(p => p.Item1.LayerIndex)
+    public ModelWeights Weights()
+    {
+        using var scope = NewDisposeScope();
+        return new(toSeq(WeightSpecs.Zip(Parameters).GroupBy(p => p.Item1.LayerIndex)
             .Select(g => new LayerWeights(g.Key, toSeq(g.Select(p => new NamedTensor(p.Item1.Name, p.Item1.Shape, p.Item2.detach().data<float>().ToArray()))).Strict())))
             .Strict());
+    }
 
     internal void SetWeights(ModelWeights weights)
     {

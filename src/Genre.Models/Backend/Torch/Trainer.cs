@@ -48,7 +48,7 @@ internal static class Trainer
         var state = new TrainingState(Seq<EpochMetrics>(), new EarlyState(double.PositiveInfinity, -1, 0, None));
         if (config.Resume && config.Checkpoints.Case is CheckpointPolicy policy)
         {
-            var restored = Checkpoints.RestoreLatest(policy, model, adam, config);
+            var restored = Checkpoints.RestoreLatest(policy, model, adam, config, progress);
             if (restored.IsFail) return restored.Map(_ => default(History)!);
             state = restored.Map(o => o.IfNone(state)).IfFail(state);
         }
@@ -73,9 +73,12 @@ internal static class Trainer
                 var yb = y.index_select(0, idx);
                 using var dropout = new Generator(MixBatch(config.Seed, epoch, b));
                 var (batchLoss, batchCorrect) = AccumulateGradients(model, xb, yb, dropout, MicroBatchFor(model.Spec));
+                if (!double.IsFinite(batchLoss)) return Diverged(model, config, epoch, b, batches, $"the loss is {Show(batchLoss)}");
                 lossSum += batchLoss;
                 correct += batchCorrect;
                 adam.Apply(model.Parameters);
+                if (FirstNonFinite(model.Parameters).Case is int bad)
+                    return Diverged(model, config, epoch, b, batches, $"layer {model.WeightSpecs[bad].LayerIndex} {model.WeightSpecs[bad].Name} is no longer finite");
                 progress?.Report(new BatchEnded(epoch + 1, b + 1, batches, lossSum / Seen(b, len, config.BatchSize), correct / (double)Seen(b, len, config.BatchSize)));
             }
             var val = validation.Map(v => model.Evaluate(v, Math.Min(config.BatchSize, MicroBatchFor(model.Spec))));
@@ -114,7 +117,8 @@ internal static class Trainer
             var ym = yb.narrow(0, start, m);
             var logits = KerasForward.Logits(model.Spec, model.Parameters, xb.narrow(0, start, m), true, dropout);
             var loss = KerasLoss.CrossEntropy(logits, ym);
-            (m == len ? loss : loss * (float)((double)m / len)).backward();
+            using Scalar share = (float)((double)m / len);
+            (m == len ? loss : loss.mul(share)).backward();
             lossSum += loss.item<float>() * (double)m;
             correct += logits.argmax(1).eq(ym).sum().item<long>();
         }
@@ -122,6 +126,28 @@ internal static class Trainer
     }
 
     static long Seen(int batch, int len, int batchSize) => (long)batch * batchSize + len;
+
+    /// <summary>
+    /// Keras' TerminateOnNaN, for weights too: training stops at the batch where the loss or a weight stopped being a finite
+    /// number. Nothing more is written, so the newest checkpoint is the last good state.
+    /// </summary>
+    static LanguageExt.Common.Error Diverged(TorchModel model, TrainingConfig config, int epoch, int batch, int batches, string what) =>
+        GenreError.Diverged($"{model.Spec.Name}: training diverged at epoch {epoch + 1}, batch {batch + 1} of {batches}: {what}; stopped — " +
+            config.Checkpoints.Bind(p => Checkpoints.Latest(p.Directory)).Match(
+                latest => $"the last good checkpoint is {latest}",
+                () => "no checkpoint had been written"));
+
+    static string Show(double v) => double.IsNaN(v) ? "NaN" : v > 0 ? "+infinity" : "-infinity";
+
+    /// <summary>The index of the first parameter holding a NaN or an infinity.</summary>
+    static Option<int> FirstNonFinite(Tensor[] parameters)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        for (var i = 0; i < parameters.Length; i++)
+            if (!parameters[i].isfinite().all().item<bool>()) return i;
+        return None;
+    }
 
     /// <summary>Early stopping bookkeeping (Keras EarlyStopping: improvement = better than best by more than min_delta).</summary>
     static EarlyState Update(EarlyState s, Option<EarlyStopping> policy, EpochMetrics m, TorchModel model) =>

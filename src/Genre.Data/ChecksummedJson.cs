@@ -1,0 +1,73 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Data;
+
+/// <summary>
+/// JSON objects genre writes and reads back carry their own checksum as their last member, <c>"crc32c": "xxxxxxxx"</c>: the
+/// crc32c of the file's UTF-8 bytes without that member (and the comma before it). The file stays plain JSON for any other
+/// reader. A file without the member was written before checksums and is read as it is (legacy); a file whose member is
+/// there but does not match, or is mangled, is damaged.
+/// </summary>
+public static partial class ChecksummedJson
+{
+    public const string Member = "crc32c";
+
+    /// <summary>The text of <paramref name="o"/> (which must not have a <see cref="Member"/> member) with its checksum.</summary>
+    public static string Format(JsonObject o, bool indented = false)
+    {
+        indented &= o.Count > 0; // "{}" has no inside to indent
+        var body = o.ToJsonString(new JsonSerializerOptions { WriteIndented = indented });
+        var crc = Crc32c.Hex(Crc32c.Compute(Encoding.UTF8.GetBytes(body)));
+        var close = body.LastIndexOf('}');
+        var head = body[..close].TrimEnd();
+        var member = indented ? $"\n  \"{Member}\": \"{crc}\"" : $"\"{Member}\":\"{crc}\"";
+        var separator = head.EndsWith('{') ? "" : ",";
+        return head + separator + member + (indented ? "\n" : "") + "}";
+    }
+
+    public static Fin<Unit> Write(string path, JsonObject o, bool indented = false) => AtomicFile.WriteAllText(path, Format(o, indented));
+
+    /// <summary>
+    /// The object in the file, verified (or legacy), without the checksum member; None when the file does not exist.
+    /// Damage is a model/weights error naming the file.
+    /// </summary>
+    public static Fin<Option<JsonObject>> Read(string path)
+    {
+        if (!File.Exists(path)) return FinSucc(Option<JsonObject>.None);
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({GenreError.Reason(e)})"); }
+        return Parse(text, path).Map(Some);
+    }
+
+    /// <summary>See <see cref="Read"/>; <paramref name="path"/> names the text in errors.</summary>
+    public static Fin<JsonObject> Parse(string text, string path)
+    {
+        var stamp = Stamp().Match(text);
+        if (stamp.Success)
+        {
+            var body = text.Remove(stamp.Index, stamp.Length);
+            if (stamp.Groups[1].Value != Crc32c.Hex(Crc32c.Compute(Encoding.UTF8.GetBytes(body))))
+                return GenreError.Model($"{path}: checksum mismatch — the file is damaged");
+        }
+        return from node in Json.Parse(text, path, m => GenreError.Model($"{m} — the file is damaged"))
+               from o in Json.Object(node).ToFin(GenreError.Model($"{path}: not a JSON object — the file is damaged"))
+               from _ in stamp.Success || !o.ContainsKey(Member) ? FinSucc(unit) : FinFail<Unit>(GenreError.Model($"{path}: the checksum member is mangled — the file is damaged"))
+               select Without(o);
+    }
+
+    static JsonObject Without(JsonObject o)
+    {
+        o.Remove(Member);
+        return o;
+    }
+
+    /// <summary>The checksum member as <see cref="Format"/> writes it: the last member of the outermost object.</summary>
+    [GeneratedRegex("""(?:,|(?<=\{))\s*"crc32c"\s*:\s*"([0-9a-f]{8})"(?=\s*\}\s*$)""")]
+    private static partial Regex Stamp();
+}

@@ -1,0 +1,127 @@
+using System.Text.Json.Nodes;
+using Genre.Data;
+using Genre.Eval;
+using Genre.Models;
+using Genre.Models.Backend.Torch;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Eval.Tests;
+
+/// <summary>
+/// Issue 18: a finished experiment's marker vouches (by crc32c) for its files; damage is an error naming the file, never a
+/// silent retraining; folders finished before checksums still count; each experiment folder has one writer at a time.
+/// </summary>
+public class ExperimentFolderTests
+{
+    static readonly Profile Tiny = new("fast", "tiny test profile", e => new Settings(2, 128, 2));
+    static readonly TorchBackend Backend = new(2);
+    static readonly Seq<Experiment> Dnn2 = Experiments.Report.Filter(e => e.Name is "dnn2");
+    static readonly Seq<Experiment> Softmax = Experiments.Report.Filter(e => e.Name is "softmax");
+
+    static string RepoRoot => Path.GetFullPath(typeof(ExperimentFolderTests).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false).Cast<System.Reflection.AssemblyMetadataAttribute>()
+        .First(a => a.Key == "RepoRoot").Value!);
+
+    /// <summary>A fresh output folder beside a small synthetic file (5 rows per genre, seed 6).</summary>
+    static (string OutDir, DataSource Source) Fresh()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "genre-eval-folder-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var data = Path.Combine(dir, "d.csv");
+        Assert.True(TrackCsv.Save(data, Synthetic.Generate(5, 6)).IsSucc);
+        return (Path.Combine(dir, "reproduce-fast"), new DataSource(data, true, 5, ""));
+    }
+
+    static Fin<ReproduceResult> Run(DataSource source, Seq<Experiment> experiments, string outDir) =>
+        Reproduce.Run(Backend, source, Tiny, experiments, outDir, None);
+
+    static ReproduceResult Ok(Fin<ReproduceResult> r) => r.Match(x => x, e => throw new Xunit.Sdk.XunitException(e.Message));
+
+    static LanguageExt.Common.Error Fails<A>(Fin<A> r) => r.Match(_ => throw new Xunit.Sdk.XunitException("expected a failure"), e => e);
+
+    [Fact]
+    public void The_marker_records_a_checksum_for_itself_and_each_file()
+    {
+        var (outDir, source) = Fresh();
+        Ok(Run(source, Dnn2, outDir));
+        var settings = Path.Combine(outDir, "dnn2", "settings.json");
+        var marker = JsonNode.Parse(File.ReadAllText(settings))!;
+        Assert.Matches("^[0-9a-f]{8}$", marker["crc32c"]!.GetValue<string>());
+        foreach (var f in ExperimentFolder.Files)
+            Assert.Equal(Crc32c.Hex(Crc32c.Compute(File.ReadAllBytes(Path.Combine(outDir, "dnn2", f)))), marker["files"]![f]!.GetValue<string>());
+        Assert.Equal(marker["crc32c"]!.GetValue<string>(), Crc32c.Hex(Crc32c.Compute(System.Text.Encoding.UTF8.GetBytes(
+            File.ReadAllText(settings).Replace($",\"crc32c\":\"{marker["crc32c"]}\"", "")))));
+    }
+
+    [Theory]
+    [InlineData("history.json")]
+    [InlineData("metrics.json")]
+    [InlineData("weights.bin")]
+    [InlineData("model.json")]
+    [InlineData("settings.json")]
+    public void A_damaged_file_of_a_finished_experiment_is_an_error_naming_it_not_a_retraining(string file)
+    {
+        var (outDir, source) = Fresh();
+        Ok(Run(source, Dnn2, outDir));
+        var path = Path.Combine(outDir, "dnn2", file);
+        var bytes = File.ReadAllBytes(path);
+        var at = System.Array.FindLastIndex(bytes, b => b is >= (byte)'1' and <= (byte)'8'); // one digit one higher: still well-formed
+        bytes[at]++;
+        File.WriteAllBytes(path, bytes);
+        var before = Directory.GetFiles(Path.Combine(outDir, "dnn2")).Order().Select(File.ReadAllBytes).ToArray();
+
+        var e = Fails(Run(source, Dnn2, outDir));
+        Assert.Equal(GenreError.ModelCode, e.Code);
+        Assert.StartsWith(path + ": checksum mismatch", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+        Assert.Equal(before, Directory.GetFiles(Path.Combine(outDir, "dnn2")).Order().Select(File.ReadAllBytes).ToArray());
+    }
+
+    [Fact]
+    public void A_missing_file_of_a_finished_experiment_is_an_error_naming_it()
+    {
+        var (outDir, source) = Fresh();
+        Ok(Run(source, Dnn2, outDir));
+        var history = Path.Combine(outDir, "dnn2", "history.json");
+        File.Delete(history);
+        Assert.Equal($"{history}: missing, though settings.json marks the experiment finished", Fails(Run(source, Dnn2, outDir)).Message);
+    }
+
+    /// <summary>results/synthetic/fast/softmax was finished (and committed) before checksums: it still counts as finished.</summary>
+    [Fact]
+    public void A_folder_finished_before_checksums_still_counts()
+    {
+        var dir = Path.Combine(RepoRoot, "results", "synthetic", "fast", "softmax");
+        Assert.DoesNotContain("crc32c", File.ReadAllText(Path.Combine(dir, "settings.json")));
+        var done = ExperimentFolder.Finished(dir, new Settings(60, 256, 2)).Match(x => x, e => throw new Xunit.Sdk.XunitException(e.Message));
+        Assert.Equal(60, done.Map(d => d.History.Epochs.Count).IfNone(0));
+        Assert.True(ExperimentFolder.Finished(dir, new Settings(61, 256, 2)).Match(x => x.IsNone, _ => false), "other settings: not finished");
+    }
+
+    /// <summary>Two reproduce processes may train different experiments of one output folder, never the same one.</summary>
+    [Fact]
+    public void An_experiment_folder_held_by_another_writer_is_refused_while_its_neighbours_train()
+    {
+        var (outDir, source) = Fresh();
+        var held = Path.Combine(outDir, "dnn2");
+        using (var other = FolderLock.Acquire(held).Match(l => l, e => throw new Xunit.Sdk.XunitException(e.Message)))
+        {
+            Assert.Equal(["softmax"], Ok(Run(source, Softmax, outDir)).Results.Map(r => r.Experiment.Name).ToArray());
+            var e = Fails(Run(source, Dnn2, outDir));
+            Assert.Equal(GenreError.IoCode, e.Code);
+            Assert.StartsWith($"{held}: another genre process is writing this folder", e.Message);
+            Assert.False(File.Exists(Path.Combine(held, "weights.bin")));
+        }
+        Assert.Equal(["softmax", "dnn2"], Ok(Run(source, Dnn2, outDir)).Results.Map(r => r.Experiment.Name).ToArray());
+    }
+
+    [Fact]
+    public void Metrics_with_a_non_finite_number_are_written_as_null_not_refused()
+    {
+        var outcome = new TrainingOutcome(Zoo.Softmax(3), new History(Seq1(new EpochMetrics(1, 0.5, 0.25, double.NaN, double.PositiveInfinity, 1))),
+            new Evaluation(double.NaN, 0.5, 10), 1, [], false);
+        Assert.Contains("\"test_loss\":null", TrainingRun.MetricsJson(outcome).ToJsonString());
+        Assert.Contains("\"val_loss\":null,\"val_accuracy\":null", TrainingRun.HistoryJson(outcome.History).ToJsonString());
+    }
+}
