@@ -48,8 +48,8 @@ public static class ExperimentFolder
     /// the same weights under this experiment's model name, the same history and test metrics, then the finished marker.
     /// </summary>
     public static Fin<Unit> CopyTraining(string source, string to, Sequential spec, ExperimentResult twin) =>
-        from stored in ModelStore.Load(source)
-        from _1 in ModelStore.Save(to, spec, stored.Weights)
+        from stored in ModelFolder.Load(source)
+        from _1 in ModelFolder.Save(to, spec, stored.Weights, stored.Preprocessing)
         from _2 in TrainingRun.WriteMetrics(to, new TrainingOutcome(spec, twin.History, twin.Test, twin.Seconds, [], false))
         from _3 in MarkFinished(to, twin.Settings)
         select unit;

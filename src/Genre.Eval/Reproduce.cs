@@ -149,7 +149,7 @@ public static class Reproduce
     }
 
     static Fin<ExperimentResult> Rescore(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir, FinishedRun done) =>
-        from stored in ModelStore.Load(dir)
+        from stored in ModelFolder.Load(dir)
         from model in backend.Load(stored.Spec, stored.Weights)
         let scored = Score(model, data)
         select new ExperimentResult(e, settings, scored.Test, done.History, done.Seconds, scored.Confusion, data.Genres.Classes, new HowRun.AlreadyDone());

@@ -13,7 +13,8 @@ public sealed record TrainingOutcome(Sequential Spec, History History, Evaluatio
 
 /// <summary>
 /// Train one model on prepared data and keep everything: checkpoints under <c>dir/checkpoints</c> (resumable), then
-/// <c>model.json</c> + <c>weights.bin</c>, <c>history.json</c> and <c>metrics.json</c>, each written atomically.
+/// the model folder (<see cref="ModelFolder"/>: the model, its weights and its preprocessing), <c>history.json</c> and
+/// <c>metrics.json</c>, each written atomically.
 /// </summary>
 public static class TrainingRun
 {
@@ -31,7 +32,7 @@ public static class TrainingRun
                    let evaluation = m.Evaluate(test, config.BatchSize)
                    let predictions = Metrics.Argmax(m.Predict(test.X, test.Rows, config.BatchSize), test.Classes)
                    let interrupted = cancel.IsCancellationRequested && history.Epochs.Count < config.Epochs
-                   from _1 in interrupted ? FinSucc(unit) : ModelStore.Save(dir, spec, m.Weights())
+                   from _1 in interrupted ? FinSucc(unit) : ModelFolder.Save(dir, spec, m.Weights(), Some(Preprocessing.Of(data)))
                    select new TrainingOutcome(spec, history, evaluation, clock.Elapsed.TotalSeconds, predictions, interrupted))
                from _2 in outcome.Interrupted ? FinSucc(unit) : WriteMetrics(dir, outcome)
                select outcome;
