@@ -8,6 +8,9 @@ namespace Genre.Models;
 /// <summary>A model as read from disk: spec, weights, and — when the folder has it — the preprocessing it was trained with.</summary>
 public sealed record StoredModel(Sequential Spec, ModelWeights Weights, Option<Preprocessing> Preprocessing);
 
+/// <summary>A model ready to classify raw tracks: its spec, weights and preprocessing.</summary>
+public sealed record PortableModel(Sequential Spec, ModelWeights Weights, Preprocessing Preprocessing);
+
 /// <summary>
 /// A self-contained model folder: <c>model.json</c> and the weights (<see cref="ModelStore"/>) plus
 /// <c>preprocessing.json</c> (<see cref="Data.Preprocessing"/>), so the folder alone classifies tracks. Every file is
