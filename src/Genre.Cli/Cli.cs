@@ -20,6 +20,7 @@ public static class Cli
         Commands.SummaryCommand.Verb,
         Commands.EvaluateCommand.Verb,
         Commands.PredictCommand.Verb,
+        Commands.ExportCommand.Verb,
         Commands.TrainCommand.Verb,
         Commands.ReproduceCommand.Verb,
         Commands.AuditCommand.Verb
