@@ -18,15 +18,17 @@ public sealed record TrainingOutcome(Sequential Spec, History History, Evaluatio
 /// </summary>
 public static class TrainingRun
 {
+    /// <param name="initial">Weights to start from (fine-tuning); without them the model starts from Keras' initializers drawn from the seed.</param>
     public static Fin<TrainingOutcome> Run(IBackend backend, Sequential spec, PreparedData data, TrainingConfig config, string dir,
-                                           IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default)
+                                           IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default,
+                                           Option<ModelWeights> initial = default)
     {
         var clock = Stopwatch.StartNew();
         var train = LabeledDataOf.Dataset(data.Scaled.Train);
         var val = LabeledDataOf.Dataset(data.Scaled.Val);
         var test = LabeledDataOf.Dataset(data.Scaled.Test);
         var withCheckpoints = config.Checkpoints.IsSome ? config : config with { Checkpoints = new CheckpointPolicy(Path.Combine(dir, "checkpoints"), RestartOnOtherSettings: true) };
-        return from model in backend.Compile(spec, config.Seed)
+        return from model in initial.Match(w => backend.Load(spec, w), () => backend.Compile(spec, config.Seed))
                from outcome in Use(model, m =>
                    from history in m.Fit(train, Some(val), withCheckpoints, progress, cancel)
                    let evaluation = m.Evaluate(test, config.BatchSize)
