@@ -19,6 +19,8 @@ public static class Cli
         Commands.DataCommand.Verb,
         Commands.SummaryCommand.Verb,
         Commands.EvaluateCommand.Verb,
+        Commands.PredictCommand.Verb,
+        Commands.ExportCommand.Verb,
         Commands.TrainCommand.Verb,
         Commands.ReproduceCommand.Verb,
         Commands.AuditCommand.Verb

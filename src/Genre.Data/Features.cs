@@ -7,9 +7,17 @@ public static class Features
 {
     public const int Count = 15;
 
-    public static Matrix Of(Seq<Track> tracks)
+    public static Matrix Of(Seq<Track> tracks) => Of(tracks, ExplicitEncoding(tracks));
+
+    /// <summary>The notebooks' LabelEncoder of the <c>explicit</c> column ("False"/"True"), fit on <paramref name="tracks"/>.</summary>
+    public static LabelEncoding ExplicitEncoding(Seq<Track> tracks) => LabelEncoding.Fit(tracks.Map(t => ExplicitLabel(t.Explicit)));
+
+    /// <summary>The <c>explicit</c> value as pandas reads it and LabelEncoder sees it.</summary>
+    public static string ExplicitLabel(bool value) => value ? "True" : "False";
+
+    /// <summary>The features with <c>explicit</c> encoded by a given (already fitted) encoding that knows every value in <paramref name="tracks"/>.</summary>
+    public static Matrix Of(Seq<Track> tracks, LabelEncoding explicitEncoding)
     {
-        var explicitEncoding = LabelEncoding.Fit(tracks.Map(t => t.Explicit ? "True" : "False"));
         var explicitCode = explicitEncoding.Classes.Map(c => c == "True").ToArray(); // code → bool
         double Code(bool b) => Array.IndexOf(explicitCode, b);
         var v = new double[tracks.Count * Count];

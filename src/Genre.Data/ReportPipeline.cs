@@ -4,8 +4,11 @@ using static LanguageExt.Prelude;
 
 namespace Genre.Data;
 
-/// <summary>The notebooks' data, ready for a model: scaled splits, the genre encoding, the fitted scaler.</summary>
-public sealed record PreparedData(Splits Scaled, LabelEncoding Genres, MinMaxScaler Scaler, GenreMapping Mapping);
+/// <summary>
+/// The notebooks' data, ready for a model: scaled splits, the genre encoding, the fitted scaler, the genre mapping and the
+/// encoding of the <c>explicit</c> column.
+/// </summary>
+public sealed record PreparedData(Splits Scaled, LabelEncoding Genres, MinMaxScaler Scaler, GenreMapping Mapping, LabelEncoding Explicit);
 
 /// <summary>What the pipeline did to a file, for the CLI and the reports.</summary>
 public sealed record DataSummary(int RowsRead, int RowsAfterCleaning, int Classes, int Train, int Val, int Test);
@@ -25,13 +28,14 @@ public static class ReportPipeline
         var genres = cleaned.Map(t => map.Apply(t.TrackGenre)).Strict();
         var encoding = LabelEncoding.Fit(genres);
         var y = encoding.EncodeAll(genres);
-        var x = Features.Of(cleaned);
+        var explicitEncoding = Features.ExplicitEncoding(cleaned);
+        var x = Features.Of(cleaned, explicitEncoding);
         var rowIds = cleaned.Map(t => t.RowId).ToArray();
         return from idx in Split.ReportSplit(cleaned.Count, TestSize, RandomState)
                let raw = new Splits(Subset(x, y, rowIds, encoding, idx.Train), Subset(x, y, rowIds, encoding, idx.Val), Subset(x, y, rowIds, encoding, idx.Test))
                let scaler = MinMaxScaler.Fit(raw.Train.X)
                select new PreparedData(
-                   new Splits(Scale(raw.Train, scaler), Scale(raw.Val, scaler), Scale(raw.Test, scaler)), encoding, scaler, map);
+                   new Splits(Scale(raw.Train, scaler), Scale(raw.Val, scaler), Scale(raw.Test, scaler)), encoding, scaler, map, explicitEncoding);
     }
 
     static Dataset Subset(Matrix x, int[] y, long[] rowIds, LabelEncoding enc, int[] rows) =>

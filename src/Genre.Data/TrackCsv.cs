@@ -7,6 +7,12 @@ using static LanguageExt.Prelude;
 namespace Genre.Data;
 
 /// <summary>
+/// The tracks of a file read by <see cref="TrackCsv.LoadNew"/>: <see cref="HasGenre"/> says whether it had the
+/// <c>track_genre</c> column; without it every track's genre is empty (unknown).
+/// </summary>
+public sealed record TrackFile(Seq<Track> Tracks, bool HasGenre);
+
+/// <summary>
 /// The Kaggle Spotify Tracks CSV (pandas <c>to_csv</c> with the unnamed index column). Loading validates the header and
 /// every cell, collecting errors (file:line: column 'x': why) instead of stopping at the first; writing reproduces
 /// pandas' bytes exactly (QUOTE_MINIMAL, Python float repr, True/False, empty field for a missing value).
@@ -16,39 +22,57 @@ public static class TrackCsv
     /// <summary>At most this many cell errors are reported; the rest are counted.</summary>
     public const int MaxErrors = 20;
 
-    public static Validation<Error, Seq<Track>> Load(string path)
+    public static Validation<Error, Seq<Track>> Load(string path) => LoadFile(path, GenreColumn.Required).Map(f => f.Tracks);
+
+    /// <summary>
+    /// A file of tracks to classify: the Kaggle header, or the Kaggle header without its last column <c>track_genre</c>
+    /// (new tracks, whose genre is unknown: their <see cref="Track.TrackGenre"/> is empty). Every other check is
+    /// <see cref="Load"/>'s.
+    /// </summary>
+    public static Validation<Error, TrackFile> LoadNew(string path) => LoadFile(path, GenreColumn.Optional);
+
+    static Validation<Error, TrackFile> LoadFile(string path, GenreColumn genre)
     {
-        if (!File.Exists(path)) return Fail<Error, Seq<Track>>(GenreError.Io($"{path}: file not found"));
+        if (!File.Exists(path)) return Fail<Error, TrackFile>(GenreError.Io($"{path}: file not found"));
         try
         {
-            if (new FileInfo(path).Length == 0) return Fail<Error, Seq<Track>>(GenreError.Data($"{path}:1: empty file (expected the Kaggle header)"));
+            if (new FileInfo(path).Length == 0) return Fail<Error, TrackFile>(GenreError.Data($"{path}:1: empty file (expected the Kaggle header)"));
             using var reader = Options().FromFile(path);
-            return Read(reader, path);
+            return Read(reader, path, genre);
         }
-        catch (IOException e) { return Fail<Error, Seq<Track>>(GenreError.Io($"{path}: cannot read ({e.Message})")); }
-        catch (UnauthorizedAccessException e) { return Fail<Error, Seq<Track>>(GenreError.Io($"{path}: cannot read ({e.Message})")); }
+        catch (IOException e) { return Fail<Error, TrackFile>(GenreError.Io($"{path}: cannot read ({e.Message})")); }
+        catch (UnauthorizedAccessException e) { return Fail<Error, TrackFile>(GenreError.Io($"{path}: cannot read ({e.Message})")); }
     }
 
     /// <summary>Parses CSV text held in memory; <paramref name="fileName"/> is used in error messages.</summary>
-    public static Validation<Error, Seq<Track>> Parse(string text, string fileName)
+    public static Validation<Error, Seq<Track>> Parse(string text, string fileName) => ParseFile(text, fileName, GenreColumn.Required).Map(f => f.Tracks);
+
+    /// <summary><see cref="LoadNew"/> on text held in memory.</summary>
+    public static Validation<Error, TrackFile> ParseNew(string text, string fileName) => ParseFile(text, fileName, GenreColumn.Optional);
+
+    static Validation<Error, TrackFile> ParseFile(string text, string fileName, GenreColumn genre)
     {
-        if (text.Length == 0) return Fail<Error, Seq<Track>>(GenreError.Data($"{fileName}:1: empty file (expected the Kaggle header)"));
+        if (text.Length == 0) return Fail<Error, TrackFile>(GenreError.Data($"{fileName}:1: empty file (expected the Kaggle header)"));
         if (text[0] == '\uFEFF') text = text[1..];
         using var reader = Options().FromText(text);
-        return Read(reader, fileName);
+        return Read(reader, fileName, genre);
     }
+
+    /// <summary>Whether a file may leave out the last column, <c>track_genre</c>.</summary>
+    enum GenreColumn { Required, Optional }
 
     // The header is read as an ordinary row (HasHeader = false): Sep would throw on a repeated column name, and a bad
     // header must come back as a one-line data error like any other.
     static SepReaderOptions Options() =>
         Sep.New(',').Reader(o => o with { Unescape = true, DisableColCountCheck = true, HasHeader = false });
 
-    static Validation<Error, Seq<Track>> Read(SepReader reader, string file)
+    static Validation<Error, TrackFile> Read(SepReader reader, string file, GenreColumn genre)
     {
         var tracks = new List<Track>(1 << 17);
         var errors = new ErrorLog(file);
         var genres = new Dictionary<string, string>(StringComparer.Ordinal);
         var sawHeader = false;
+        var columns = Track.Columns;
         foreach (var row in reader)
         {
             if (!sawHeader)
@@ -56,27 +80,34 @@ public static class TrackCsv
                 sawHeader = true;
                 var header = new string[row.ColCount];
                 for (var i = 0; i < header.Length; i++) header[i] = row[i].ToString().TrimStart('\uFEFF');
-                var headerError = CheckHeader(header, file);
-                if (headerError.IsSome) return Fail<Error, Seq<Track>>((Error)headerError);
+                if (genre == GenreColumn.Optional && header.SequenceEqual(Track.Columns.Init))
+                {
+                    columns = Track.Columns.Init;
+                    continue;
+                }
+                // a file of new tracks without track_genre is checked against the header it meant, so errors name only what it lacks
+                var meant = genre == GenreColumn.Optional && !header.Contains("track_genre") ? Track.Columns.Init : Track.Columns;
+                var headerError = CheckHeader(header, file, meant);
+                if (headerError.IsSome) return Fail<Error, TrackFile>((Error)headerError);
                 continue;
             }
             if (row.ColCount == 1 && row.Span.Length == 0) continue; // a blank line: pandas skips it (skip_blank_lines)
             var cells = new CellReader(file, row.LineNumberFrom, errors);
-            if (row.ColCount != Track.Columns.Count)
+            if (row.ColCount != columns.Count)
             {
-                cells.Fail(row.ColCount < Track.Columns.Count ? Track.Columns[row.ColCount] : "(extra)",
-                    $"expected {Track.Columns.Count} fields, found {row.ColCount}" + (row.ColCount < Track.Columns.Count ? " (truncated line?)" : ""));
+                cells.Fail(row.ColCount < columns.Count ? columns[row.ColCount] : "(extra)",
+                    $"expected {columns.Count} fields, found {row.ColCount}" + (row.ColCount < columns.Count ? " (truncated line?)" : ""));
             }
             else
             {
-                var t = ParseRow(row, cells, genres);
+                var t = ParseRow(row, cells, genres, labelled: columns.Count == Track.Columns.Count);
                 if (t is not null && errors.Total == 0) tracks.Add(t);
             }
         }
-        if (!sawHeader) return Fail<Error, Seq<Track>>(GenreError.Data($"{file}:1: empty file (expected the Kaggle header)"));
+        if (!sawHeader) return Fail<Error, TrackFile>(GenreError.Data($"{file}:1: empty file (expected the Kaggle header)"));
         return errors.Total > 0
-            ? Fail<Error, Seq<Track>>(errors.Reported)
-            : Success<Error, Seq<Track>>(toSeq(tracks).Strict());
+            ? Fail<Error, TrackFile>(errors.Reported)
+            : Success<Error, TrackFile>(new TrackFile(toSeq(tracks).Strict(), columns.Count == Track.Columns.Count));
     }
 
     /// <summary>Keeps the first <see cref="MaxErrors"/> errors and counts the rest, so a wholly wrong file stays readable.</summary>
@@ -96,9 +127,8 @@ public static class TrackCsv
             : toSeq(shown);
     }
 
-    static Option<Error> CheckHeader(string[] header, string file)
+    static Option<Error> CheckHeader(string[] header, string file, Seq<string> expected)
     {
-        var expected = Track.Columns;
         var missing = expected.Filter(c => !header.Contains(c)).Map(c => c == "" ? "(unnamed index)" : c).ToList();
         var extra = header.Where(h => !expected.Contains(h)).ToList();
         var repeated = header.Where(h => expected.Contains(h)).GroupBy(h => h).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
@@ -112,7 +142,7 @@ public static class TrackCsv
         return GenreError.Data($"{file}:1: header is not the Kaggle header: {string.Join("; ", parts)}");
     }
 
-    static Track? ParseRow(SepReader.Row row, CellReader c, Dictionary<string, string> genres)
+    static Track? ParseRow(SepReader.Row row, CellReader c, Dictionary<string, string> genres, bool labelled)
     {
         var before = c.ErrorCount;
         var rowId = c.Long(row[0].Span, "");
@@ -136,7 +166,7 @@ public static class TrackCsv
         var valence = c.Double(row[17].Span, "valence");
         var tempo = c.Double(row[18].Span, "tempo");
         var timeSignature = c.Long(row[19].Span, "time_signature");
-        var genreText = c.Text(row[20].Span, "track_genre");
+        var genreText = labelled ? c.Text(row[20].Span, "track_genre") : "";
         if (c.ErrorCount != before) return null;
         if (!genres.TryGetValue(genreText, out var genre)) genres[genreText] = genre = genreText;
         return new Track(rowId, trackId, artists, album, name, popularity, duration, @explicit, danceability, energy, key,

@@ -17,8 +17,14 @@ public sealed record FinishedRun(History History, double Seconds);
 /// </summary>
 public static class ExperimentFolder
 {
-    /// <summary>The files the finished marker vouches for.</summary>
-    public static readonly Seq<string> Files = Seq("model.json", "weights.bin", "history.json", "metrics.json");
+    /// <summary>The files a finished marker always vouches for.</summary>
+    public static readonly Seq<string> Files = Seq("model.json", "history.json", "metrics.json");
+
+    /// <summary>Vouched for when the folder holds them: the weights (safetensors, or weights.bin from before) and the preprocessing.</summary>
+    public static readonly Seq<string> FilesIfPresent = Seq(ModelFolder.WeightsFile, "weights.bin", "preprocessing.json");
+
+    /// <summary>The files the marker of <paramref name="dir"/> vouches for.</summary>
+    public static Seq<string> FilesIn(string dir) => Files + FilesIfPresent.Filter(name => File.Exists(Path.Combine(dir, name)));
 
     /// <summary>
     /// The stored history and training seconds, when the folder holds a finished run with these epochs, batch size, seed and
@@ -47,9 +53,13 @@ public static class ExperimentFolder
 
     static LanguageExt.Common.Error Damaged(string message) => GenreError.Model($"{message} — the file is damaged");
 
-    /// <summary>Each file the marker lists must exist and have the crc32c it records.</summary>
+    /// <summary>Each file the marker lists (at least <see cref="Files"/> and a weights file) must exist and have the crc32c it records.</summary>
     static Fin<Unit> CheckFiles(string dir, JsonObject files) =>
-        Files.Fold(FinSucc(unit), (acc, name) => acc.Bind(_ =>
+        (Files + FilesIfPresent.Filter(files.ContainsKey)).Fold(
+            files.ContainsKey(ModelFolder.WeightsFile) || files.ContainsKey("weights.bin")
+                ? FinSucc(unit)
+                : FinFail<Unit>(GenreError.Model($"{Path.Combine(dir, "settings.json")}: no checksum for the weights — the file is damaged")),
+            (acc, name) => acc.Bind(_ =>
         {
             var path = Path.Combine(dir, name);
             if (Json.String(files, name).Case is not string stored) return GenreError.Model($"{Path.Combine(dir, "settings.json")}: no checksum for {name} — the file is damaged");
@@ -75,10 +85,10 @@ public static class ExperimentFolder
 
     /// <summary>
     /// Written as soon as an experiment's model and metrics are saved, so a later failure never costs its training; it records
-    /// the crc32c of each of <see cref="Files"/> as they are on disk.
+    /// the crc32c of each of <see cref="FilesIn"/> as they are on disk.
     /// </summary>
     public static Fin<Unit> MarkFinished(string dir, Settings settings) =>
-        from crcs in Files.Map(name => Crc(Path.Combine(dir, name)).Map(c => (name, c))).Sequence()
+        from crcs in FilesIn(dir).Map(name => Crc(Path.Combine(dir, name)).Map(c => (name, c))).Sequence()
         let json = Marker(settings, crcs)
         from _ in ChecksummedJson.Write(Path.Combine(dir, "settings.json"), json)
         select unit;
@@ -100,8 +110,8 @@ public static class ExperimentFolder
     /// </summary>
     public static Fin<Unit> CopyTraining(string source, string to, Sequential spec, ExperimentResult twin) =>
         FolderLock.While(to, () =>
-            from stored in ModelStore.Load(source)
-            from _1 in ModelStore.Save(to, spec, stored.Weights)
+            from stored in ModelFolder.Load(source)
+            from _1 in ModelFolder.Save(to, spec, stored.Weights, stored.Preprocessing)
             from _2 in TrainingRun.WriteMetrics(to, new TrainingOutcome(spec, twin.History, twin.Test, twin.Seconds, [], false))
             from _3 in MarkFinished(to, twin.Settings)
             select unit);

@@ -153,7 +153,7 @@ public static class Reproduce
     }
 
     static Fin<ExperimentResult> Rescore(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir, FinishedRun done) =>
-        from stored in ModelStore.Load(dir)
+        from stored in ModelFolder.Load(dir)
         from _ in Fits(stored.Spec, data, dir)
         from model in backend.Load(stored.Spec, stored.Weights)
         let scored = Score(model, data)

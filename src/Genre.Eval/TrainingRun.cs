@@ -13,27 +13,29 @@ public sealed record TrainingOutcome(Sequential Spec, History History, Evaluatio
 
 /// <summary>
 /// Train one model on prepared data and keep everything: checkpoints under <c>dir/checkpoints</c> (resumable), then
-/// <c>model.json</c> + <c>weights.bin</c>, <c>history.json</c> and <c>metrics.json</c>, each written atomically. Callers that
-/// may share <c>dir</c> with another process hold its <see cref="FolderLock"/> meanwhile. Numbers that are not finite are
-/// written as null (JSON has no NaN).
+/// the model folder (<see cref="ModelFolder"/>: the model, its weights and its preprocessing), <c>history.json</c> and
+/// <c>metrics.json</c>, each written atomically. Callers that may share <c>dir</c> with another process hold its
+/// <see cref="FolderLock"/> meanwhile. Numbers that are not finite are written as null (JSON has no NaN).
 /// </summary>
 public static class TrainingRun
 {
+    /// <param name="initial">Weights to start from (fine-tuning); without them the model starts from Keras' initializers drawn from the seed.</param>
     public static Fin<TrainingOutcome> Run(IBackend backend, Sequential spec, PreparedData data, TrainingConfig config, string dir,
-                                           IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default)
+                                           IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default,
+                                           Option<ModelWeights> initial = default)
     {
         var clock = Stopwatch.StartNew();
         var train = LabeledDataOf.Dataset(data.Scaled.Train);
         var val = LabeledDataOf.Dataset(data.Scaled.Val);
         var test = LabeledDataOf.Dataset(data.Scaled.Test);
         var withCheckpoints = config.Checkpoints.IsSome ? config : config with { Checkpoints = new CheckpointPolicy(Path.Combine(dir, "checkpoints"), RestartOnOtherSettings: true) };
-        return from model in backend.Compile(spec, config.Seed)
+        return from model in initial.Match(w => backend.Load(spec, w), () => backend.Compile(spec, config.Seed))
                from outcome in Use(model, m =>
                    from history in m.Fit(train, Some(val), withCheckpoints, progress, cancel)
                    let evaluation = m.Evaluate(test, config.BatchSize)
                    let predictions = Metrics.Argmax(m.Predict(test.X, test.Rows, config.BatchSize), test.Classes)
                    let interrupted = cancel.IsCancellationRequested && history.Epochs.Count < config.Epochs
-                   from _1 in interrupted ? FinSucc(unit) : ModelStore.Save(dir, spec, m.Weights())
+                   from _1 in interrupted ? FinSucc(unit) : ModelFolder.Save(dir, spec, m.Weights(), Some(Preprocessing.Of(data)))
                    select new TrainingOutcome(spec, history, evaluation, clock.Elapsed.TotalSeconds, predictions, interrupted))
                from _2 in outcome.Interrupted ? FinSucc(unit) : WriteMetrics(dir, outcome)
                select outcome;

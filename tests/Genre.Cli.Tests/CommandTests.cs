@@ -95,12 +95,12 @@ public class CommandTests
         var data = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-tiny.csv");
         var a = GenreCli.Run("train", "--model", "dnn2", "--epochs", "3", "--batch-size", "64", "--data", data, "--out", Path.Combine(dir, "a"), "--checkpoint-every", "1");
         Assert.True(a.ExitCode == 0, a.Stderr);
-        foreach (var f in new[] { "model.json", "weights.bin", "history.json", "metrics.json" }) Assert.True(File.Exists(Path.Combine(dir, "a", f)), f);
+        foreach (var f in new[] { "model.json", "weights.safetensors", "preprocessing.json", "history.json", "metrics.json" }) Assert.True(File.Exists(Path.Combine(dir, "a", f)), f);
         var b1 = GenreCli.Run("train", "--model", "dnn2", "--epochs", "2", "--batch-size", "64", "--data", data, "--out", Path.Combine(dir, "b"), "--checkpoint-every", "1");
         Assert.Equal(0, b1.ExitCode);
         var b2 = GenreCli.Run("train", "--model", "dnn2", "--epochs", "3", "--batch-size", "64", "--data", data, "--out", Path.Combine(dir, "b"), "--checkpoint-every", "1", "--resume");
         Assert.Equal(0, b2.ExitCode);
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "a", "weights.bin")), File.ReadAllBytes(Path.Combine(dir, "b", "weights.bin")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "a", "weights.safetensors")), File.ReadAllBytes(Path.Combine(dir, "b", "weights.safetensors")));
         var ev = GenreCli.Run("evaluate", "--model-dir", Path.Combine(dir, "a"), "--data", data, "--json");
         Assert.True(ev.ExitCode == 0, ev.Stderr);
         using var m = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "a", "metrics.json")));

@@ -49,11 +49,11 @@ public class CrashSafetyTests
             p.Kill(); // SIGKILL
             p.WaitForExit();
         }
-        Assert.False(File.Exists(Path.Combine(killed, "weights.bin")), "the killed run must not have finished");
+        Assert.False(File.Exists(Path.Combine(killed, "weights.safetensors")), "the killed run must not have finished");
         Assert.Empty(Directory.GetFiles(Path.Combine(killed, "checkpoints"), "*.tmp"));
         var resumed = GenreCli.Run(TrainArgs(killed, "--resume"));
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
-        Assert.Equal(File.ReadAllBytes(Path.Combine(root, "straight", "weights.bin")), File.ReadAllBytes(Path.Combine(killed, "weights.bin")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(root, "straight", "weights.safetensors")), File.ReadAllBytes(Path.Combine(killed, "weights.safetensors")));
         Assert.Equal(File.ReadAllText(Path.Combine(root, "straight", "metrics.json")).Split("\"seconds\"")[0],
                      File.ReadAllText(Path.Combine(killed, "metrics.json")).Split("\"seconds\"")[0]);
     }
@@ -70,7 +70,7 @@ public class CrashSafetyTests
         Assert.True(p.ExitCode == 130, $"exit {p.ExitCode}: {stderr}");
         Assert.Contains("interrupted after epoch", stderr);
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(outDir, "checkpoints"), "*.ckpt"));
-        Assert.False(File.Exists(Path.Combine(outDir, "weights.bin")));
+        Assert.False(File.Exists(Path.Combine(outDir, "weights.safetensors")));
     }
 }
 
@@ -95,7 +95,7 @@ public class DeterminismTests
         var c = Train("c", "2");
         foreach (var other in new[] { b, c })
         {
-            Assert.Equal(File.ReadAllBytes(Path.Combine(a, "weights.bin")), File.ReadAllBytes(Path.Combine(other, "weights.bin")));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(a, "weights.safetensors")), File.ReadAllBytes(Path.Combine(other, "weights.safetensors")));
             string Metrics(string d) => System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(Path.Combine(d, "history.json")), "\"seconds\":[0-9.eE+-]+", "");
             Assert.Equal(Metrics(a), Metrics(other));
         }

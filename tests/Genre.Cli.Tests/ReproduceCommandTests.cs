@@ -32,7 +32,7 @@ public class ReproduceCommandTests
         Assert.Empty(Artifacts(outDir));
         Assert.Empty(Directory.GetFiles(outDir, "*.tmp*", SearchOption.AllDirectories));
         Assert.True(File.Exists(Path.Combine(outDir, "softmax", "metrics.json")), "the finished experiment's model and metrics are kept");
-        var softmaxWeights = File.ReadAllBytes(Path.Combine(outDir, "softmax", "weights.bin"));
+        var softmaxWeights = File.ReadAllBytes(Path.Combine(outDir, "softmax", "weights.safetensors"));
 
         File.Delete(blocker);
         var rerun = GenreCli.Run(Reproduce(outDir, "softmax,dnn2"));
@@ -40,7 +40,7 @@ public class ReproduceCommandTests
         var rows = rerun.Stdout.Split('\n');
         Assert.True(rows.Any(l => l.Contains(" softmax ") && l.Contains("already done")), rerun.Stdout);
         Assert.True(rows.Any(l => l.Contains(" dnn2 ") && l.Contains("trained")), rerun.Stdout);
-        Assert.Equal(softmaxWeights, File.ReadAllBytes(Path.Combine(outDir, "softmax", "weights.bin")));
+        Assert.Equal(softmaxWeights, File.ReadAllBytes(Path.Combine(outDir, "softmax", "weights.safetensors")));
         Assert.Equal(new[] { "dnn2-accuracy.png", "dnn2-confusion.png", "dnn2-loss.png", "metrics.json", "report.md", "softmax-accuracy.png", "softmax-confusion.png", "softmax-loss.png" },
                      Artifacts(outDir).Order().ToArray());
         Assert.Empty(Directory.GetFiles(outDir, "*.tmp*", SearchOption.AllDirectories));

@@ -42,11 +42,11 @@ public class TrainCommandTests
         using var spec = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "model.json")));
         var last = spec.RootElement.GetProperty("layers").EnumerateArray().Last();
         Assert.True(last.GetProperty("units").GetInt32() < 114, "the report's mapping merges genres away");
-        var weights = File.ReadAllBytes(Path.Combine(dir, "weights.bin"));
+        var weights = File.ReadAllBytes(Path.Combine(dir, "weights.safetensors"));
 
         var again = GenreCli.Run([.. args, "--resume"]);
         Assert.True(again.ExitCode == 0, again.Stderr);
-        Assert.Equal(weights, File.ReadAllBytes(Path.Combine(dir, "weights.bin")));
+        Assert.Equal(weights, File.ReadAllBytes(Path.Combine(dir, "weights.safetensors")));
     }
 
     [Fact]

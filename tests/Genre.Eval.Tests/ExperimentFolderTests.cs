@@ -48,7 +48,8 @@ public class ExperimentFolderTests
         var settings = Path.Combine(outDir, "dnn2", "settings.json");
         var marker = JsonNode.Parse(File.ReadAllText(settings))!;
         Assert.Matches("^[0-9a-f]{8}$", marker["crc32c"]!.GetValue<string>());
-        foreach (var f in ExperimentFolder.Files)
+        Assert.Equal(ExperimentFolder.Files.Add(ModelFolder.WeightsFile).Add("preprocessing.json").Order(), ExperimentFolder.FilesIn(Path.Combine(outDir, "dnn2")).Order());
+        foreach (var f in ExperimentFolder.FilesIn(Path.Combine(outDir, "dnn2")))
             Assert.Equal(Crc32c.Hex(Crc32c.Compute(File.ReadAllBytes(Path.Combine(outDir, "dnn2", f)))), marker["files"]![f]!.GetValue<string>());
         Assert.Equal(marker["crc32c"]!.GetValue<string>(), Crc32c.Hex(Crc32c.Compute(System.Text.Encoding.UTF8.GetBytes(
             File.ReadAllText(settings).Replace($",\"crc32c\":\"{marker["crc32c"]}\"", "")))));
@@ -57,7 +58,8 @@ public class ExperimentFolderTests
     [Theory]
     [InlineData("history.json")]
     [InlineData("metrics.json")]
-    [InlineData("weights.bin")]
+    [InlineData("weights.safetensors")]
+    [InlineData("preprocessing.json")]
     [InlineData("model.json")]
     [InlineData("settings.json")]
     public void A_damaged_file_of_a_finished_experiment_is_an_error_naming_it_not_a_retraining(string file)

@@ -64,8 +64,8 @@ public class ReproduceTests
         Assert.IsType<HowRun.Trained>(alone.Results[0].How);
         Assert.Equal(alone.Results[0].Test, both.Results[1].Test);
         Assert.Equal(alone.Results[0].History.Epochs.Map(e => e.Loss), both.Results[1].History.Epochs.Map(e => e.Loss));
-        var copied = ModelStore.Load(Path.Combine(dir, "both", "dnn1")).Match(m => m, e => throw new Xunit.Sdk.XunitException(e.Message));
-        var trained = ModelStore.Load(Path.Combine(dir, "alone", "dnn1")).Match(m => m, e => throw new Xunit.Sdk.XunitException(e.Message));
+        var copied = ModelFolder.Load(Path.Combine(dir, "both", "dnn1")).Match(m => m, e => throw new Xunit.Sdk.XunitException(e.Message));
+        var trained = ModelFolder.Load(Path.Combine(dir, "alone", "dnn1")).Match(m => m, e => throw new Xunit.Sdk.XunitException(e.Message));
         Assert.Equal("dnn1", copied.Spec.Name);
         Assert.Equal(trained.Spec, copied.Spec);
         Assert.Equal(ModelStore.Flatten(trained.Weights).Map(t => t.Values).ToArray(), ModelStore.Flatten(copied.Weights).Map(t => t.Values).ToArray());

@@ -43,7 +43,7 @@ public static class EvaluateCommand
         a.Get("saved-model").Match(
             dir => SavedModel.Load(dir),
             () => a.Get("model-dir").Match(
-                dir => ModelStore.Load(dir).Map(m => new SavedModelContent(m.Spec, m.Weights)),
+                dir => ModelFolder.Load(dir).Map(m => new SavedModelContent(m.Spec, m.Weights)),
                 () => FinFail<SavedModelContent>(GenreError.Usage("evaluate: --saved-model DIR or --model-dir DIR is required"))));
 
     static Fin<Unit> CheckClasses(Sequential spec, LabelEncoding genres, string origin) =>

@@ -9,18 +9,23 @@ namespace Genre.Cli.Commands;
 
 /// <summary>
 /// <c>genre train --model NAME [--epochs N] [--batch-size B] [--seed S] [--reduced] [--out DIR] [--resume] [--threads T]
-/// [--data PATH] [--checkpoint-every N] [--early-stopping PATIENCE]</c>. Ctrl-C stops after the current epoch with a checkpoint (exit 130).
+/// [--data PATH] [--checkpoint-every N] [--early-stopping PATIENCE] [--init-from DIR] [--no-shuffle]</c>. Ctrl-C stops after the
+/// current epoch with a checkpoint (exit 130). <c>--init-from DIR</c> (a model folder or a TF2 SavedModel of the same architecture)
+/// starts from its weights — <c>--model</c> may then be left out; <c>--no-shuffle</c> trains in the data's order (Keras
+/// <c>fit(shuffle=False)</c>).
 /// </summary>
 public static class TrainCommand
 {
     public const int InterruptedCode = 130;
 
-    public static readonly Verb Verb = new("train", "train one of the report's models (--model NAME, --epochs, --batch-size, --learning-rate, --seed, --out, --resume)", Run);
+    public static readonly Verb Verb = new("train", "train one of the report's models (--model NAME, --epochs, --batch-size, --learning-rate, --seed, --out, --resume, --init-from DIR, --no-shuffle)", Run);
 
     static Fin<int> Run(Args args) =>
-        from a in args.Only("model", "epochs", "batch-size", "seed", "reduced", "out", "resume", "threads", "data", "checkpoint-every", "early-stopping", "learning-rate", "cosine-decay", "quiet")
-        from name in a.Get("model").ToFin(GenreError.Usage($"train: --model is required ({string.Join(", ", Zoo.Names)})"))
-        from spec in Zoo.ByName(name)
+        from a in args.Only("model", "epochs", "batch-size", "seed", "reduced", "out", "resume", "threads", "data", "checkpoint-every", "early-stopping", "learning-rate", "cosine-decay", "quiet", "init-from", "no-shuffle")
+        from init in a.Get("init-from").Match(dir => ModelFolder.LoadAny(dir).Map(Some), () => FinSucc(Option<StoredModel>.None))
+        from spec in a.Get("model").Match(Zoo.ByName, () => init.Map(i => i.Spec)
+            .ToFin(GenreError.Usage($"train: --model is required ({string.Join(", ", Zoo.Names)}) unless --init-from DIR gives the model")))
+        let name = spec.Name
         from epochs in a.Int("epochs", 1000)
         from batch in a.Int("batch-size", 10_000)
         from seed in a.Int("seed", 2)
@@ -42,10 +47,27 @@ public static class TrainCommand
             let sized = spec.Layers.Last is Dense d && d.Units != classes ? spec with { Layers = spec.Layers.Take(spec.Layers.Count - 1).ToSeq().Add(new Dense(classes, Activation.Softmax)) } : spec
             let config = new TrainingConfig(epochs, batch, seed, new AdamSettings(rate, Decay: double.IsNaN(alpha) ? None : Some(new CosineDecay(alpha))),
                 EarlyStopping: patience > 0 ? Some(new EarlyStopping(Patience: patience)) : None,
-                Checkpoints: Some(new CheckpointPolicy(Path.Combine(dir, "checkpoints"), every)), Resume: a.Flag("resume"))
-            from outcome in WithCtrlC(cancel => TrainingRun.Run(new TorchBackend(threads), sized, loaded.Data, config, dir, Progress(a.Flag("quiet")), cancel))
+                Checkpoints: Some(new CheckpointPolicy(Path.Combine(dir, "checkpoints"), every)), Resume: a.Flag("resume"), Shuffle: !a.Flag("no-shuffle"))
+            from initial in init.Match(i => SameArchitecture(sized, i, a.Get("init-from", "")).Map(Some), () => FinSucc(Option<ModelWeights>.None))
+            from outcome in WithCtrlC(cancel => TrainingRun.Run(new TorchBackend(threads), sized, loaded.Data, config, dir, Progress(a.Flag("quiet")), cancel, initial))
             select Report(outcome, dir))
         select code;
+
+    /// <summary>The weights of <paramref name="source"/> when its layers and input are <paramref name="spec"/>'s (names may differ).</summary>
+    static Fin<ModelWeights> SameArchitecture(Sequential spec, StoredModel source, string dir) =>
+        source.Spec.InputShape == spec.InputShape && source.Spec.Layers == spec.Layers
+            ? FinSucc(source.Weights)
+            : GenreError.Model($"{dir}: --init-from model {source.Spec.Name} ({Describe(source.Spec)}) is not the architecture of {spec.Name} ({Describe(spec)})" +
+                (source.Spec.Layers.Last is Dense s && spec.Layers.Last is Dense d && s.Units != d.Units ? $"; it predicts {s.Units} classes, the data has {d.Units} (--reduced for the 66-genre model)" : ""));
+
+    static string Describe(Sequential s) =>
+        $"input ({string.Join(", ", s.InputShape)}); " + string.Join(", ", s.Layers.Map(l => l switch
+        {
+            Dense d => $"Dense({d.Units}, {d.Activation.ToString().ToLowerInvariant()})",
+            Lstm l2 => $"LSTM({l2.Units}{(l2.ReturnSequences ? ", sequences" : "")})",
+            Dropout r => $"Dropout({r.Rate})",
+            _ => l.GetType().Name,
+        }));
 
     static Fin<Unit> Writable(string dir)
     {

@@ -1,0 +1,50 @@
+using Genre.Data;
+using Genre.Eval;
+using Genre.Models.Backend.Torch;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Cli.Commands;
+
+/// <summary>
+/// <c>genre predict --model-dir DIR | --saved-model DIR [--reduced] [--fit-data PATH] --data FILE.csv --out OUT.csv [--top-k K] [--threads T]</c>:
+/// classifies every row of a Kaggle-format file, with or without the track_genre column, and writes <c>row_id</c> then the
+/// top-k genres with their probabilities. With genres in the file it prints the accuracy.
+/// </summary>
+public static class PredictCommand
+{
+    public static readonly Verb Verb = new("predict", "classify the tracks of a Kaggle-format CSV, with or without track_genre (--model-dir DIR | --saved-model DIR, --data FILE, --out OUT.csv, --top-k K)", Run);
+
+    static Fin<int> Run(Args args) =>
+        from a in args.Only([.. ModelSources.Options, "data", "out", "top-k", "threads"])
+        from file in a.Get("data").ToFin(GenreError.Usage("predict: --data FILE.csv (the tracks to classify) is required"))
+        from output in a.Get("out").ToFin(GenreError.Usage("predict: --out OUT.csv is required"))
+        from k in a.Int("top-k", 3)
+        from threads in a.Int("threads", 0)
+        from _k in k >= 1 ? FinSucc(unit) : FinFail<Unit>(GenreError.Usage("predict: --top-k K needs K ≥ 1"))
+        from model in ModelSources.Resolve(a, "predict")
+        from tracks in ReportPipeline.ToFin(TrackCsv.LoadNew(file))
+        from compiled in new TorchBackend(threads).Load(model.Spec, model.Weights)
+        from result in Use(compiled, m => Prediction.Run(m, model.Preprocessing, tracks, file))
+        from _w in AtomicFile.Write(output, s =>
+        {
+            using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            Prediction.WriteCsv(result, k, w);
+        })
+        select Report(result, model.Spec.Name, output, k);
+
+    static Fin<B> Use<B>(Models.Backend.ICompiledModel model, Func<Models.Backend.ICompiledModel, Fin<B>> f)
+    {
+        using (model) return f(model);
+    }
+
+    static int Report(TrackPredictions r, string name, string output, int k)
+    {
+        foreach (var warning in Prediction.RangeWarning(r)) Console.Error.WriteLine(warning);
+        Console.WriteLine($"{name}: top {Math.Min(k, r.Classes)} of {r.Classes} genres for {r.Rows:N0} rows written to {output}");
+        foreach (var s in r.Score)
+            Console.WriteLine($"accuracy {s.Accuracy:F8} ({s.Correct:N0} of {s.Rows:N0} rows)" +
+                (s.UnknownGenres > 0 ? $"; {s.UnknownGenres:N0} rows have a genre the model does not know (counted wrong)" : ""));
+        return 0;
+    }
+}

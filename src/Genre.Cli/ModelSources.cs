@@ -1,0 +1,48 @@
+using Genre.Data;
+using Genre.Models;
+using Genre.Models.Import;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Cli;
+
+/// <summary>
+/// The model a command works on, with its preprocessing: <c>--model-dir DIR</c> (a folder written by <c>genre train</c>, whose
+/// <c>preprocessing.json</c> travels with it) or <c>--saved-model DIR</c> (a TF2 SavedModel, which has none: the report pipeline is
+/// fit on its training file, <c>--fit-data PATH</c>, else <c>$GENRE_DATA</c>, else <c>data/dataset.csv</c>, with the report's genre
+/// merges under <c>--reduced</c>). A model folder from before preprocessing was saved is treated like a SavedModel.
+/// </summary>
+public static class ModelSources
+{
+    public static readonly string[] Options = ["model-dir", "saved-model", "fit-data", "reduced"];
+
+    public static Fin<PortableModel> Resolve(Args a, string verb) =>
+        from stored in Stored(a, verb)
+        from preprocessing in stored.Preprocessing.Match(
+            p => FinSucc(p),
+            () => Fitted(a, verb).Bind(p => ModelFolder.Matches(stored.Spec, p, "the fitted preprocessing").Map(_ => p)))
+        select new PortableModel(stored.Spec, stored.Weights, preprocessing);
+
+    /// <summary>The spec and weights only (no preprocessing needed).</summary>
+    public static Fin<StoredModel> Stored(Args a, string verb) =>
+        (a.Get("model-dir"), a.Get("saved-model")) switch
+        {
+            ({ IsSome: true }, { IsSome: true }) => GenreError.Usage($"{verb}: give --model-dir DIR or --saved-model DIR, not both"),
+            ({ Case: string dir }, _) => Directory.Exists(dir) ? ModelFolder.Load(dir) : GenreError.Io($"{dir}: model folder not found (from --model-dir)"),
+            (_, { Case: string dir }) => SavedModel.Load(dir).Map(m => new StoredModel(m.Spec, m.Weights, None)),
+            _ => GenreError.Usage($"{verb}: --model-dir DIR or --saved-model DIR is required"),
+        };
+
+    /// <summary>The report pipeline's preprocessing fit on the model's training file.</summary>
+    static Fin<Preprocessing> Fitted(Args a, string verb)
+    {
+        var env = Optional(Environment.GetEnvironmentVariable(DataSource.EnvironmentVariable)).Filter(s => s.Length > 0);
+        var named = a.Get("fit-data").Map(p => (p, "--fit-data")) || env.Map(p => (p, "$" + DataSource.EnvironmentVariable));
+        var (path, origin) = named.IfNone((DataSource.DefaultPath, DataSource.DefaultPath));
+        if (!File.Exists(path))
+            return named.IsSome
+                ? GenreError.Io($"{path}: file not found (from {origin})")
+                : GenreError.Usage($"{verb}: this model has no preprocessing.json; name its training file with --fit-data PATH (or ${DataSource.EnvironmentVariable}) so the report's scaler can be fit");
+        return ReportPipeline.Load(path, a.Flag("reduced") ? Some(GenreMapping.Report) : None).Map(l => Preprocessing.Of(l.Data));
+    }
+}

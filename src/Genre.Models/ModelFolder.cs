@@ -1,0 +1,105 @@
+using Genre.Data;
+using Genre.Models.Import;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Models;
+
+/// <summary>A model as read from disk: spec, weights, and — when the folder has it — the preprocessing it was trained with.</summary>
+public sealed record StoredModel(Sequential Spec, ModelWeights Weights, Option<Preprocessing> Preprocessing);
+
+/// <summary>A model ready to classify raw tracks: its spec, weights and preprocessing.</summary>
+public sealed record PortableModel(Sequential Spec, ModelWeights Weights, Preprocessing Preprocessing);
+
+/// <summary>
+/// A self-contained model folder: <c>model.json</c> (the spec), <c>weights.safetensors</c> (<see cref="SafeTensors"/>, tensors
+/// named "layer/weight" in Keras layout) and <c>preprocessing.json</c> (<see cref="Data.Preprocessing"/>), so the folder alone
+/// classifies tracks. Every file is written atomically. Folders written before — <c>weights.bin</c> (<see cref="ModelStore"/>),
+/// no preprocessing — still load.
+/// </summary>
+public static class ModelFolder
+{
+    public const string WeightsFile = "weights.safetensors";
+
+    /// <summary>
+    /// Writes preprocessing.json, model.json and weights.safetensors (the spec also in its metadata, with the data's sha256);
+    /// a <c>weights.bin</c> left by an older run in the folder is removed once the new weights are in place.
+    /// </summary>
+    public static Fin<Unit> Save(string dir, Sequential spec, ModelWeights weights, Option<Preprocessing> preprocessing) =>
+        from _1 in preprocessing.Match(p => p.Save(dir), () => FinSucc(unit))
+        from _2 in AtomicFile.WriteAllText(Path.Combine(dir, "model.json"), SpecJson.ToJson(spec).ToJsonString(new() { WriteIndented = true }))
+        from _3 in SafeTensors.Write(Path.Combine(dir, WeightsFile), Seq(("format", "genre"), ("model", SpecJson.ToJson(spec).ToJsonString())), ModelStore.Flatten(weights))
+        from _4 in RemoveOldWeights(dir)
+        select unit;
+
+    static Fin<Unit> RemoveOldWeights(string dir)
+    {
+        var old = Path.Combine(dir, "weights.bin");
+        try { if (File.Exists(old)) File.Delete(old); return unit; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{old}: cannot remove the previous weights ({e.Message})"); }
+    }
+
+    /// <summary>model.json with weights.safetensors, or (folders from before it) weights.bin; preprocessing.json when present.</summary>
+    public static Fin<StoredModel> Load(string dir) =>
+        from stored in File.Exists(Path.Combine(dir, WeightsFile)) ? LoadSafeTensors(dir) : ModelStore.Load(dir)
+        from preprocessing in Preprocessing.LoadIfPresent(dir)
+        from _ in preprocessing.Match(p => Matches(stored.Spec, p, Path.Combine(dir, Preprocessing.FileName)), () => FinSucc(unit))
+        select new StoredModel(stored.Spec, stored.Weights, preprocessing);
+
+    /// <summary>A folder written by <c>genre train</c> (it has <c>model.json</c>) or a TF2 SavedModel (no preprocessing).</summary>
+    public static Fin<StoredModel> LoadAny(string dir)
+    {
+        if (!Directory.Exists(dir)) return GenreError.Io($"{dir}: model folder not found");
+        if (File.Exists(Path.Combine(dir, "model.json"))) return Load(dir);
+        if (File.Exists(Path.Combine(dir, "keras_metadata.pb")) || File.Exists(Path.Combine(dir, "saved_model.pb")))
+            return SavedModel.Load(dir).Map(m => new StoredModel(m.Spec, m.Weights, None));
+        return GenreError.Model($"{dir}: neither a model folder (model.json) nor a TF2 SavedModel (keras_metadata.pb)");
+    }
+
+    static Fin<(Sequential Spec, ModelWeights Weights)> LoadSafeTensors(string dir)
+    {
+        var specPath = Path.Combine(dir, "model.json");
+        var weightsPath = Path.Combine(dir, WeightsFile);
+        if (!File.Exists(specPath)) return GenreError.Io($"{specPath}: not found");
+        return from json in ParseJson(specPath)
+               from spec in SpecJson.FromJson(json, specPath)
+               from file in SafeTensors.Read(weightsPath)
+               from _ in file.Metadata.Find("model").Match(
+                   m => m == SpecJson.ToJson(spec).ToJsonString() ? FinSucc(unit) : FinFail<Unit>(GenreError.Model($"{weightsPath}: written for another model than {specPath} describes")),
+                   () => FinSucc(unit))
+               from weights in ByName(spec, file.Tensors, weightsPath)
+               select (spec, weights);
+    }
+
+    /// <summary>The spec's weights looked up by name ("layer/weight"), so any writer's tensor order is read alike.</summary>
+    static Fin<ModelWeights> ByName(Sequential spec, Seq<NamedTensor> tensors, string origin)
+    {
+        var byName = tensors.ToDictionary(t => t.Name);
+        return WeightShapes.Of(spec).Bind(expected =>
+        {
+            var extra = tensors.Map(t => t.Name).Except(expected.Map(w => $"{w.LayerIndex}/{w.Name}")).ToList();
+            if (extra.Count > 0) return FinFail<ModelWeights>(GenreError.Model($"{origin}: tensor {extra[0]} is not a weight of model {spec.Name}"));
+            var ordered = new List<NamedTensor>();
+            foreach (var w in expected)
+            {
+                var name = $"{w.LayerIndex}/{w.Name}";
+                if (!byName.TryGetValue(name, out var t)) return GenreError.Model($"{origin}: tensor {name} is missing (layer {w.LayerIndex} {Shapes.LayerType(spec.Layers[w.LayerIndex])})");
+                ordered.Add(t);
+            }
+            return ModelStore.Unflatten(spec, toSeq(ordered), origin);
+        });
+    }
+
+    static Fin<System.Text.Json.Nodes.JsonObject> ParseJson(string path)
+    {
+        try { return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path)) is System.Text.Json.Nodes.JsonObject o ? o : GenreError.Model($"{path}: not a JSON object"); }
+        catch (System.Text.Json.JsonException e) { return GenreError.Model($"{path}: invalid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({e.Message})"); }
+    }
+
+    /// <summary>The preprocessing's genres are the model's outputs, one for one.</summary>
+    public static Fin<Unit> Matches(Sequential spec, Preprocessing p, string origin) =>
+        spec.Layers.Last is Dense d && d.Units == p.Genres.Count
+            ? FinSucc(unit)
+            : GenreError.Model($"{origin}: {p.Genres.Count} genres, but model {spec.Name} predicts {(spec.Layers.Last as Dense)?.Units} classes");
+}

@@ -1,0 +1,211 @@
+using System.Runtime.InteropServices;
+using Genre.Data;
+using Google.Protobuf;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Models.Onnx;
+
+/// <summary>
+/// A model as an ONNX graph (opset 17), built as protobuf messages from the committed <c>onnx.proto3</c>. Input
+/// <see cref="InputName"/>: float32 [N, 15] in the report's feature order, already scaled — or raw, when a scaler is put in the
+/// graph (x·scale + min, as MinMaxScaler.transform). Sequence models reshape it to [N, T, F] (the Keras input) and run time-major
+/// inside the graph. Output <see cref="OutputName"/>: float32 [N, classes], the softmax. Dense is MatMul + Add (per time step on a
+/// sequence), Dropout is the identity (inference), an LSTM is ONNX's LSTM with Keras' gates i, f, c, o reordered to ONNX's
+/// i, o, f, c and Keras' single bias as ONNX's input bias (the recurrent bias is zero).
+/// </summary>
+public static class OnnxExport
+{
+    public const long Opset = 17;
+    public const long IrVersion = 8; // the IR version of opset 17 (ONNX 1.12)
+    public const string InputName = "features";
+    public const string OutputName = "probabilities";
+
+    /// <summary>Keras gate block (i=0, f=1, c=2, o=3) for each ONNX gate block (i, o, f, c).</summary>
+    static readonly int[] KerasGateOf = [0, 3, 1, 2];
+
+    /// <summary>The serialized model. <paramref name="scaler"/>, when given, is the graph's first step (inputs are then raw features).</summary>
+    public static Fin<byte[]> ToBytes(Sequential spec, ModelWeights weights, Option<MinMaxScaler> scaler, Seq<(string Key, string Value)> metadata = default) =>
+        Build(spec, weights, scaler, metadata).Map(m => m.ToByteArray());
+
+    public static Fin<Unit> Save(string path, Sequential spec, ModelWeights weights, Option<MinMaxScaler> scaler, Seq<(string Key, string Value)> metadata = default) =>
+        ToBytes(spec, weights, scaler, metadata).Bind(bytes => AtomicFile.WriteAllBytes(path, bytes));
+
+    internal static Fin<global::Onnx.ModelProto> Build(Sequential spec, ModelWeights weights, Option<MinMaxScaler> scaler, Seq<(string Key, string Value)> metadata) =>
+        from valid in SpecValidation.ValidateFin(spec)
+        from outputs in Shapes.Infer(valid)
+        from expected in WeightShapes.Of(valid)
+        from _1 in outputs.Last.Count == 1 && valid.Layers.Last is Dense { Activation: Activation.Softmax }
+            ? FinSucc(unit)
+            : FinFail<Unit>(GenreError.Model($"{valid.Name}: ONNX export needs a final Dense(…, softmax) with output (None, classes), got {Shapes.Show(outputs.Last)}"))
+        from _2 in CheckWeights(valid, expected, weights)
+        from _3 in scaler.Match(s => s.Scale.Length == Shapes.Features(valid.InputShape)
+            ? FinSucc(unit)
+            : FinFail<Unit>(GenreError.Model($"{valid.Name}: the scaler has {s.Scale.Length} features, the model takes {Shapes.Features(valid.InputShape)}")), () => FinSucc(unit))
+        select Model(valid, weights, scaler, outputs.Last[0], metadata);
+
+    static Fin<Unit> CheckWeights(Sequential spec, Seq<WeightSpec> expected, ModelWeights weights)
+    {
+        var flat = weights.Layers.Bind(l => l.Tensors.Map(t => (l.LayerIndex, t))).ToArray();
+        if (flat.Length != expected.Count) return GenreError.Model($"{spec.Name}: expected {expected.Count} weight tensors, got {flat.Length}");
+        foreach (var (w, (layer, t)) in expected.Zip(flat))
+            if (layer != w.LayerIndex || t.Name != w.Name || !t.Shape.SequenceEqual(w.Shape) || t.Values.Length != w.Size)
+                return GenreError.Model($"{spec.Name}: layer {w.LayerIndex} {w.Name}: expected ({string.Join(", ", w.Shape)}), got {t.Name} ({string.Join(", ", t.Shape)})");
+        return unit;
+    }
+
+    static global::Onnx.ModelProto Model(Sequential spec, ModelWeights weights, Option<MinMaxScaler> scaler, int classes, Seq<(string Key, string Value)> metadata)
+    {
+        var g = new GraphBuilder(spec.Name);
+        var features = Shapes.Features(spec.InputShape);
+        var h = InputName;
+        foreach (var s in scaler)
+        {
+            h = g.Node("Mul", [h, g.Floats("scaler_scale", s.Scale.Select(v => (float)v).ToArray(), [features])]);
+            h = g.Node("Add", [h, g.Floats("scaler_min", s.Min.Select(v => (float)v).ToArray(), [features])]);
+        }
+        if (spec.InputShape.Count == 2)
+        {
+            h = g.Node("Reshape", [h, g.Int64s("sequence_shape", [-1, spec.InputShape[0], spec.InputShape[1]], [3])]);
+            // (N, T, F) → (T, N, F): ONNX LSTM's layout 0; a Dense between LSTMs works per time step in this layout too
+            h = g.Node("Transpose", [h], perm: [1, 0, 2]);
+        }
+        var byLayer = weights.Layers.ToDictionary(l => l.LayerIndex, l => l.Tensors.ToDictionary(t => t.Name));
+        for (var i = 0; i < spec.Layers.Count; i++)
+        {
+            var last = i == spec.Layers.Count - 1;
+            switch (spec.Layers[i])
+            {
+                case Dense d:
+                    var w = byLayer[i];
+                    h = g.Node("MatMul", [h, g.Floats($"layer{i}_kernel", w["kernel"].Values, w["kernel"].Shape.Map(x => (long)x).ToArray())]);
+                    h = g.Node("Add", [h, g.Floats($"layer{i}_bias", w["bias"].Values, [d.Units])]);
+                    h = d.Activation switch
+                    {
+                        Activation.Relu => g.Node("Relu", [h]),
+                        Activation.Tanh => g.Node("Tanh", [h]),
+                        Activation.Sigmoid => g.Node("Sigmoid", [h]),
+                        Activation.Softmax => g.Node("Softmax", [h], last ? OutputName : null, axis: -1),
+                        _ => h,
+                    };
+                    break;
+                case Lstm l:
+                    var lw = byLayer[i];
+                    var inputs = (int)lw["kernel"].Shape[0];
+                    var (wOnnx, rOnnx, bOnnx) = LstmWeights(lw["kernel"].Values, lw["recurrent_kernel"].Values, lw["bias"].Values, inputs, l.Units);
+                    var names = g.Outputs("LSTM", [h, g.Floats($"layer{i}_W", wOnnx, [1, 4 * l.Units, inputs]),
+                        g.Floats($"layer{i}_R", rOnnx, [1, 4 * l.Units, l.Units]), g.Floats($"layer{i}_B", bOnnx, [1, 8 * l.Units])], 2, hiddenSize: l.Units);
+                    // Y: (T, 1, N, H); Y_h: (1, N, H)
+                    h = l.ReturnSequences
+                        ? g.Node("Squeeze", [names[0], g.Int64s($"layer{i}_axis", [1], [1])])
+                        : g.Node("Squeeze", [names[1], g.Int64s($"layer{i}_axis", [0], [1])]);
+                    break;
+                case Dropout:
+                    break; // the identity at inference
+            }
+        }
+        // the final Dense(softmax) has a 2-D input (checked in Build), so no time-major tensor reaches the output
+        var graph = g.Graph(features, classes);
+        var model = new global::Onnx.ModelProto
+        {
+            IrVersion = IrVersion, ProducerName = "genre", ProducerVersion = "1", Graph = graph,
+            DocString = $"{spec.Name}: {InputName} float32 [N, {features}] " + (scaler.IsSome ? "raw (MinMaxScaler in the graph)" : "already scaled") + $" → {OutputName} float32 [N, {classes}]",
+        };
+        model.OpsetImport.Add(new global::Onnx.OperatorSetIdProto { Domain = "", Version = Opset });
+        foreach (var (k, v) in metadata) model.MetadataProps.Add(new global::Onnx.StringStringEntryProto { Key = k, Value = v });
+        return model;
+    }
+
+    /// <summary>
+    /// Keras LSTM weights → ONNX W (1, 4H, in), R (1, 4H, H), B (1, 8H): ONNX rows are gate blocks i, o, f, c of the
+    /// transposed Keras columns (blocks i, f, c, o); Keras' bias is ONNX's Wb, Rb is zero.
+    /// </summary>
+    public static (float[] W, float[] R, float[] B) LstmWeights(float[] kernel, float[] recurrent, float[] bias, int inputs, int units)
+    {
+        var w = new float[4 * units * inputs];
+        var r = new float[4 * units * units];
+        var b = new float[8 * units];
+        for (var gate = 0; gate < 4; gate++)
+        {
+            var kerasColumn = KerasGateOf[gate] * units;
+            for (var j = 0; j < units; j++)
+            {
+                var row = gate * units + j;
+                for (var k = 0; k < inputs; k++) w[row * inputs + k] = kernel[k * 4 * units + kerasColumn + j];
+                for (var k = 0; k < units; k++) r[row * units + k] = recurrent[k * 4 * units + kerasColumn + j];
+                b[row] = bias[kerasColumn + j];
+            }
+        }
+        return (w, r, b);
+    }
+
+    /// <summary>Accumulates nodes and initializers with unique names.</summary>
+    sealed class GraphBuilder(string name)
+    {
+        readonly global::Onnx.GraphProto graph = new() { Name = name };
+        int counter;
+
+        string Fresh(string op) => $"{op.ToLowerInvariant()}_{counter++}";
+
+        public string Floats(string tensorName, float[] values, long[] dims)
+        {
+            var t = new global::Onnx.TensorProto { Name = tensorName, DataType = (int)global::Onnx.TensorProto.Types.DataType.Float };
+            t.Dims.Add(dims);
+            t.RawData = ByteString.CopyFrom(LittleEndian(MemoryMarshal.AsBytes(values.AsSpan())));
+            graph.Initializer.Add(t);
+            return tensorName;
+        }
+
+        public string Int64s(string tensorName, long[] values, long[] dims)
+        {
+            var t = new global::Onnx.TensorProto { Name = tensorName, DataType = (int)global::Onnx.TensorProto.Types.DataType.Int64 };
+            t.Dims.Add(dims);
+            t.RawData = ByteString.CopyFrom(LittleEndian(MemoryMarshal.AsBytes(values.AsSpan())));
+            graph.Initializer.Add(t);
+            return tensorName;
+        }
+
+        static byte[] LittleEndian(ReadOnlySpan<byte> bytes) =>
+            BitConverter.IsLittleEndian ? bytes.ToArray() : throw new PlatformNotSupportedException("ONNX raw_data is little-endian");
+
+        public string Node(string op, string[] inputs, string? output = null, long? axis = null, long[]? perm = null) =>
+            Outputs(op, inputs, 1, output: output, axis: axis, perm: perm)[0];
+
+        public string[] Outputs(string op, string[] inputs, int count, string? output = null, long? axis = null, long[]? perm = null, long? hiddenSize = null)
+        {
+            var node = new global::Onnx.NodeProto { OpType = op, Name = Fresh(op) };
+            node.Input.Add(inputs);
+            var outs = Enumerable.Range(0, count).Select(k => k == 0 && output != null ? output : $"{node.Name}_out{k}").ToArray();
+            node.Output.Add(outs);
+            if (axis is long a) node.Attribute.Add(new global::Onnx.AttributeProto { Name = "axis", Type = global::Onnx.AttributeProto.Types.AttributeType.Int, I = a });
+            if (hiddenSize is long hs) node.Attribute.Add(new global::Onnx.AttributeProto { Name = "hidden_size", Type = global::Onnx.AttributeProto.Types.AttributeType.Int, I = hs });
+            if (perm is not null)
+            {
+                var p = new global::Onnx.AttributeProto { Name = "perm", Type = global::Onnx.AttributeProto.Types.AttributeType.Ints };
+                p.Ints.Add(perm);
+                node.Attribute.Add(p);
+            }
+            graph.Node.Add(node);
+            return outs;
+        }
+
+        public global::Onnx.GraphProto Graph(int features, int classes)
+        {
+            graph.Input.Add(Value(InputName, features));
+            graph.Output.Add(Value(OutputName, classes));
+            return graph;
+        }
+
+        static global::Onnx.ValueInfoProto Value(string valueName, int width)
+        {
+            var shape = new global::Onnx.TensorShapeProto();
+            shape.Dim.Add(new global::Onnx.TensorShapeProto.Types.Dimension { DimParam = "N" });
+            shape.Dim.Add(new global::Onnx.TensorShapeProto.Types.Dimension { DimValue = width });
+            return new global::Onnx.ValueInfoProto
+            {
+                Name = valueName,
+                Type = new global::Onnx.TypeProto { TensorType = new global::Onnx.TypeProto.Types.Tensor { ElemType = (int)global::Onnx.TensorProto.Types.DataType.Float, Shape = shape } },
+            };
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Genre.Data;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Models;
+
+/// <summary>
+/// The safetensors format (Hugging Face): an unsigned 64-bit little-endian header length, a UTF-8 JSON header
+/// <c>{"__metadata__": {string: string}, NAME: {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ...}</c> padded with
+/// spaces to a multiple of 8 bytes, then the tensors' raw little-endian bytes (offsets relative to the end of the header).
+/// Genre writes float32 tensors in the given order and puts <see cref="ChecksumKey"/>, the sha256 of the data bytes, in the
+/// metadata; reading checks the layout (dtype, shape × 4 = extent, extents tile the data exactly) and the checksum when present.
+/// </summary>
+public static class SafeTensors
+{
+    public const string MetadataKey = "__metadata__";
+    public const string ChecksumKey = "sha256";
+
+    /// <summary>The file's bytes. Metadata keys other than <see cref="ChecksumKey"/> are written as given.</summary>
+    public static byte[] ToBytes(Seq<(string Key, string Value)> metadata, Seq<NamedTensor> tensors)
+    {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors data is little-endian");
+        var data = new MemoryStream();
+        var header = new JsonObject();
+        var meta = new JsonObject();
+        foreach (var (k, v) in metadata) meta[k] = v;
+        header[MetadataKey] = meta;
+        foreach (var t in tensors)
+        {
+            var begin = data.Length;
+            data.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.Values.AsSpan()));
+            header[t.Name] = new JsonObject
+            {
+                ["dtype"] = "F32",
+                ["shape"] = new JsonArray(t.Shape.Map(d => (JsonNode)d).ToArray()),
+                ["data_offsets"] = new JsonArray(begin, data.Length),
+            };
+        }
+        var bytes = data.ToArray();
+        meta[ChecksumKey] = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        var padded = (json.Length + 7) / 8 * 8;
+        var file = new byte[8 + padded + bytes.Length];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)padded);
+        json.CopyTo(file, 8);
+        file.AsSpan(8 + json.Length, padded - json.Length).Fill((byte)' ');
+        bytes.CopyTo(file, 8 + padded);
+        return file;
+    }
+
+    /// <summary>Written atomically.</summary>
+    public static Fin<Unit> Write(string path, Seq<(string Key, string Value)> metadata, Seq<NamedTensor> tensors) =>
+        AtomicFile.WriteAllBytes(path, ToBytes(metadata, tensors));
+
+    public static Fin<(Map<string, string> Metadata, Seq<NamedTensor> Tensors)> Read(string path)
+    {
+        try { return Parse(File.ReadAllBytes(path), path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({e.Message})"); }
+    }
+
+    /// <summary>Tensors in file order (by data offset); errors name the file and the tensor.</summary>
+    public static Fin<(Map<string, string> Metadata, Seq<NamedTensor> Tensors)> Parse(byte[] file, string origin)
+    {
+        if (file.Length < 8) return GenreError.Model($"{origin}: not a safetensors file (shorter than its 8-byte header length)");
+        var length = BinaryPrimitives.ReadUInt64LittleEndian(file);
+        if (length > (ulong)(file.Length - 8)) return GenreError.Model($"{origin}: not a safetensors file (header length {length} exceeds the file's {file.Length} bytes)");
+        var dataStart = 8 + (int)length;
+        JsonObject header;
+        try { header = JsonNode.Parse(file.AsSpan(8, (int)length)) as JsonObject ?? throw new JsonException("the header is not a JSON object"); }
+        catch (JsonException e) { return GenreError.Model($"{origin}: corrupt safetensors header ({e.Message.Split('\n')[0]})"); }
+        try
+        {
+            var metadata = header[MetadataKey] is JsonObject m ? toMap(m.Select(p => (p.Key, p.Value!.GetValue<string>()))) : Map<string, string>();
+            var entries = new List<(string Name, long Begin, long End, Seq<int> Shape)>();
+            foreach (var (name, node) in header.Where(p => p.Key != MetadataKey))
+            {
+                var dtype = node!["dtype"]!.GetValue<string>();
+                if (dtype != "F32") return GenreError.Model($"{origin}: tensor {name}: dtype {dtype}, genre reads F32 only");
+                var shape = toSeq(node["shape"]!.AsArray().Select(d => d!.GetValue<int>()).ToArray());
+                var offsets = node["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
+                if (offsets.Length != 2) return GenreError.Model($"{origin}: tensor {name}: data_offsets needs [begin, end]");
+                var count = shape.Fold(1L, (a, d) => a * d);
+                if (shape.Exists(d => d < 0) || offsets[1] - offsets[0] != 4 * count)
+                    return GenreError.Model($"{origin}: tensor {name}: shape ({string.Join(", ", shape)}) needs {4 * count} bytes, data_offsets [{offsets[0]}, {offsets[1]}] hold {offsets[1] - offsets[0]}");
+                entries.Add((name, offsets[0], offsets[1], shape));
+            }
+            entries.Sort((a, b) => a.Begin.CompareTo(b.Begin));
+            var expected = 0L;
+            foreach (var e in entries)
+            {
+                if (e.Begin != expected) return GenreError.Model($"{origin}: tensor {e.Name}: data_offsets begin at {e.Begin}, expected {expected} (tensors must tile the data)");
+                expected = e.End;
+            }
+            var dataLength = file.Length - dataStart;
+            if (expected != dataLength) return GenreError.Model($"{origin}: the tensors hold {expected} bytes, the file has {dataLength} after the header (truncated or padded)");
+            foreach (var sum in metadata.Find(ChecksumKey))
+            {
+                var actual = Convert.ToHexStringLower(SHA256.HashData(file.AsSpan(dataStart)));
+                if (actual != sum) return GenreError.Model($"{origin}: checksum mismatch (sha256 of the tensor data is {actual}, the header says {sum}): the file is damaged");
+            }
+            var tensors = entries.Select(e =>
+            {
+                var values = new float[(e.End - e.Begin) / 4];
+                Buffer.BlockCopy(file, dataStart + (int)e.Begin, values, 0, (int)(e.End - e.Begin));
+                return new NamedTensor(e.Name, e.Shape, values);
+            });
+            return (metadata, toSeq(tensors.ToArray()));
+        }
+        catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException or ArgumentException or OverflowException)
+        {
+            return GenreError.Model($"{origin}: corrupt safetensors header ({e.Message.Split('\n')[0]})");
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Genre.Data;
+using Genre.Models.Backend;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Models.Tests;
+
+/// <summary>
+/// Weights in safetensors (issue 15): model folders round-trip exactly, an independent numpy reader
+/// (tests/golden/models/read_safetensors.py) reads what genre writes, genre reads what another writer lays out differently,
+/// damage is a one-line model error, and folders with the older weights.bin still load.
+/// </summary>
+public class SafeTensorsTests
+{
+    static string Script => Path.Combine(Support.RepoRoot, "tests", "golden", "models", "read_safetensors.py");
+
+    static string Python(params string[] args)
+    {
+        var psi = new ProcessStartInfo(NumpyFactAttribute.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Script);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, stderr.Result);
+        return stdout.Result;
+    }
+
+    static (string Dir, ICompiledModel Model) Saved(string name)
+    {
+        var dir = Support.TempDir();
+        var m = Support.Ok(Support.Backend.Compile(Support.Ok(Zoo.ByName(name)), 7));
+        Support.Ok(ModelFolder.Save(dir, m.Spec, m.Weights(), None));
+        return (dir, m);
+    }
+
+    [Theory]
+    [InlineData("softmax")]
+    [InlineData("rnn1")]
+    [InlineData("rnn2")]
+    [InlineData("dnn2")]
+    public void Every_model_folder_round_trips_exactly(string name)
+    {
+        var (dir, m) = Saved(name);
+        using (m)
+        {
+            Assert.Equal(["model.json", "weights.safetensors"], Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToArray());
+            var stored = Support.Ok(ModelFolder.Load(dir));
+            Assert.Equal(m.Spec, stored.Spec);
+            Assert.Equal(Support.Flat(m), ModelStore.Flatten(stored.Weights).Bind(t => toSeq(t.Values)).ToArray());
+        }
+    }
+
+    [NumpyTheory]
+    [InlineData("rnn1")]
+    [InlineData("dnn2")]
+    public void An_independent_numpy_reader_reads_every_tensor_and_checks_the_checksum(string name)
+    {
+        var (dir, m) = Saved(name);
+        using (m)
+        {
+            using var summary = JsonDocument.Parse(Python(Path.Combine(dir, ModelFolder.WeightsFile)));
+            var root = summary.RootElement;
+            Assert.True(root.GetProperty("checksum_ok").GetBoolean());
+            Assert.Equal(SpecJson.ToJson(m.Spec).ToJsonString(), root.GetProperty("metadata").GetProperty("model").GetString());
+            var tensors = root.GetProperty("tensors");
+            var ours = ModelStore.Flatten(m.Weights());
+            Assert.Equal(ours.Count, tensors.EnumerateObject().Count());
+            foreach (var t in ours)
+            {
+                var theirs = tensors.GetProperty(t.Name);
+                Assert.Equal(t.Shape.ToArray(), theirs.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray());
+                var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.Values.AsSpan()).ToArray();
+                Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), theirs.GetProperty("sha256").GetString());
+                Assert.Equal(t.Values.Sum(v => (double)v), theirs.GetProperty("sum").GetDouble(), 9);
+            }
+        }
+    }
+
+    [NumpyFact]
+    public void Genre_reads_a_file_laid_out_by_another_writer()
+    {
+        var (dir, m) = Saved("rnn2");
+        using (m)
+        {
+            var weights = Path.Combine(dir, ModelFolder.WeightsFile);
+            Python("--rewrite", weights, weights + ".other");
+            File.Move(weights + ".other", weights, overwrite: true);
+            var file = Support.Ok(SafeTensors.Read(weights));
+            Assert.True(file.Metadata.Find(SafeTensors.ChecksumKey).IsNone);
+            Assert.Equal("2/kernel", file.Tensors.Head.Name); // reverse name order: the data no longer follows Keras order
+            Assert.Equal(Support.Flat(m), ModelStore.Flatten(Support.Ok(ModelFolder.Load(dir)).Weights).Bind(t => toSeq(t.Values)).ToArray());
+        }
+    }
+
+    [Fact]
+    public void Damage_is_a_one_line_model_error_naming_the_file()
+    {
+        var (dir, m) = Saved("dnn1");
+        m.Dispose();
+        var path = Path.Combine(dir, ModelFolder.WeightsFile);
+        var good = File.ReadAllBytes(path);
+        var flipped = (byte[])good.Clone();
+        flipped[^5] ^= 0x40;
+        File.WriteAllBytes(path, flipped);
+        var e = Support.Fail(ModelFolder.Load(dir));
+        Assert.StartsWith($"{path}: checksum mismatch", e);
+        File.WriteAllBytes(path, good[..^8]);
+        Assert.StartsWith($"{path}: the tensors hold", Support.Fail(ModelFolder.Load(dir)));
+        File.WriteAllBytes(path, [1, 2, 3]);
+        Assert.StartsWith($"{path}: not a safetensors file", Support.Fail(ModelFolder.Load(dir)));
+        var header = (byte[])good.Clone();
+        header[9] = (byte)'[';
+        File.WriteAllBytes(path, header);
+        var corrupt = Support.Fail(ModelFolder.Load(dir));
+        Assert.StartsWith($"{path}: corrupt safetensors header", corrupt);
+        Assert.DoesNotContain("\n", corrupt);
+    }
+
+    [Fact]
+    public void A_folder_with_the_older_weights_bin_still_loads_and_saving_replaces_it()
+    {
+        var dir = Support.TempDir();
+        using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(), 4));
+        Support.Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
+        Assert.Equal(Support.Flat(m), ModelStore.Flatten(Support.Ok(ModelFolder.Load(dir)).Weights).Bind(t => toSeq(t.Values)).ToArray());
+        Support.Ok(ModelFolder.Save(dir, m.Spec, m.Weights(), None));
+        Assert.Equal(["model.json", "weights.safetensors"], Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToArray());
+    }
+
+    /// <summary>The committed results (results/) keep their weights.bin folders; each loads as it did.</summary>
+    [Fact]
+    public void The_committed_result_folders_load()
+    {
+        var folders = Directory.GetFiles(Path.Combine(Support.RepoRoot, "results"), "weights.bin", SearchOption.AllDirectories).Select(Path.GetDirectoryName).ToArray();
+        Assert.NotEmpty(folders);
+        foreach (var dir in folders)
+        {
+            var viaFolder = Support.Ok(ModelFolder.Load(dir!));
+            var viaStore = Support.Ok(ModelStore.Load(dir!));
+            Assert.Equal(viaStore.Spec, viaFolder.Spec);
+        }
+    }
+}
+
+/// <summary>A fact that needs Debian's /usr/bin/python3 with numpy: skipped (by name, with the reason) otherwise.</summary>
+public sealed class NumpyFactAttribute : FactAttribute
+{
+    public const string Python = "/usr/bin/python3";
+    public NumpyFactAttribute() { if (Missing() is string why) Skip = why; }
+
+    public static string? Missing()
+    {
+        if (!File.Exists(Python)) return "needs /usr/bin/python3 with numpy (an independent reader)";
+        try
+        {
+            using var p = Process.Start(new ProcessStartInfo(Python, ["-c", "import numpy"]) { RedirectStandardError = true })!;
+            p.WaitForExit();
+            return p.ExitCode == 0 ? null : "needs numpy for /usr/bin/python3 (apt-get install python3-numpy)";
+        }
+        catch (System.ComponentModel.Win32Exception) { return "needs /usr/bin/python3 with numpy (an independent reader)"; }
+    }
+}
+
+public sealed class NumpyTheoryAttribute : TheoryAttribute
+{
+    public NumpyTheoryAttribute() { if (NumpyFactAttribute.Missing() is string why) Skip = why; }
+}
