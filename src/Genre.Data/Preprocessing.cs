@@ -81,42 +81,44 @@ public sealed record Preprocessing(Seq<string> Features, LabelEncoding Explicit,
     {
         var path = Path.Combine(dir, FileName);
         if (!File.Exists(path)) return FinSucc(Option<Preprocessing>.None);
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) is JsonObject o ? FromJson(o, path).Map(Some) : GenreError.Model($"{path}: not a JSON object");
-        }
-        catch (JsonException e) { return GenreError.Model($"{path}: invalid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({e.Message})"); }
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({GenreError.Reason(e)})"); }
+        return from node in Json.Parse(bytes, path, m => GenreError.Model($"{m} — the file is damaged"))
+               from o in Json.Object(node).ToFin(GenreError.Model($"{path}: not a JSON object — the file is damaged"))
+               from p in FromJson(o, path)
+               select Some(p);
     }
 
+    /// <summary>Every member checked by type; a missing or ill-typed one is a one-line error naming it.</summary>
     public static Fin<Preprocessing> FromJson(JsonObject o, string origin)
     {
-        try
-        {
-            if (o["format"]?.GetValue<string>() != Format) return GenreError.Model($"{origin}: not a {Format} file (format '{o["format"]}')");
-            var features = toSeq(o["features"]!.AsArray().Select(n => n!.GetValue<string>())).Strict();
-            if (features != Track.FeatureColumns)
-                return GenreError.Model($"{origin}: features must be the report's 15 in order ({string.Join(", ", Track.FeatureColumns)}), got {string.Join(", ", features)}");
-            var s = o["scaler"]!.AsObject();
-            if (s["kind"]?.GetValue<string>() != "MinMaxScaler") return GenreError.Model($"{origin}: scaler: only MinMaxScaler is supported");
-            double[] Column(string name)
-            {
-                var v = s[name]!.AsArray().Select(n => n!.GetValue<double>()).ToArray();
-                return v.Length == features.Count ? v : throw new FormatException($"scaler.{name} has {v.Length} values, expected {features.Count}");
-            }
-            var scaler = new MinMaxScaler(Column("data_min"), Column("data_max"), Column("scale"), Column("min"));
-            // in the file's order: the genres' order is the model's output order (a repeated name is an ArgumentException)
-            var explicitClasses = new LabelEncoding(toSeq(o["explicit_classes"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray()));
-            var genres = new LabelEncoding(toSeq(o["genres"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray()));
-            if (genres.Count == 0) return GenreError.Model($"{origin}: genres is empty");
-            var pairs = o["mapping"]!.AsObject().Select(p => (p.Key, p.Value!.GetValue<string>()));
-            return GenreMapping.Create(pairs, origin).Match(
-                m => FinSucc(new Preprocessing(features, explicitClasses, scaler, genres, m)),
-                errs => FinFail<Preprocessing>(GenreError.Model($"{origin}: mapping: {errs.Head.Message}")));
-        }
-        catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException or ArgumentException or KeyNotFoundException)
-        {
-            return GenreError.Model($"{origin}: bad preprocessing ({e.Message})");
-        }
+        LanguageExt.Common.Error Bad(string what) => GenreError.Model($"{origin}: {what} — the file is damaged");
+        Fin<Seq<string>> Strings(JsonNode? node, string name) =>
+            Json.Array(node, name).Bind(a => a.Select(Json.String).ToSeq().Sequence()).ToFin(Bad($"{name} is not a list of strings"));
+        Fin<double[]> Column(JsonObject scaler, string name, int n) =>
+            Json.Array(scaler, name).Bind(a => a.Select(Json.Double).ToSeq().Sequence()).Map(v => v.ToArray())
+                .Filter(v => v.Length == n).ToFin(Bad($"scaler.{name} is not a list of {n} numbers"));
+
+        if (Json.String(o, "format") != Some(Format)) return GenreError.Model($"{origin}: not a {Format} file (format '{Json.String(o, "format").IfNone("?")}')");
+        return from features in Strings(o, "features")
+               from _1 in features == Track.FeatureColumns ? FinSucc(unit)
+                   : FinFail<Unit>(GenreError.Model($"{origin}: features must be the report's 15 in order ({string.Join(", ", Track.FeatureColumns)}), got {string.Join(", ", features)}"))
+               from s in Json.Object(o, "scaler").ToFin(Bad("scaler is not an object"))
+               from _2 in Json.String(s, "kind") == Some("MinMaxScaler") ? FinSucc(unit) : FinFail<Unit>(GenreError.Model($"{origin}: scaler: only MinMaxScaler is supported"))
+               from dataMin in Column(s, "data_min", features.Count)
+               from dataMax in Column(s, "data_max", features.Count)
+               from scale in Column(s, "scale", features.Count)
+               from min in Column(s, "min", features.Count)
+               from explicitClasses in Strings(o, "explicit_classes")
+               from genres in Strings(o, "genres")
+               // in the file's order: the genres' order is the model's output order
+               from _3 in genres.IsEmpty ? FinFail<Unit>(GenreError.Model($"{origin}: genres is empty")) : FinSucc(unit)
+               from _4 in genres.Distinct().Count() == genres.Count && explicitClasses.Distinct().Count() == explicitClasses.Count
+                   ? FinSucc(unit) : FinFail<Unit>(Bad("a class is listed twice"))
+               from mapping in Json.Object(o, "mapping").ToFin(Bad("mapping is not an object"))
+               from pairs in mapping.Select(p => Json.String(p.Value).Map(v => (p.Key, v))).ToSeq().Sequence().ToFin(Bad("mapping holds a value that is not a genre name"))
+               from m in GenreMapping.Create(pairs, origin).Match(FinSucc, errs => FinFail<GenreMapping>(GenreError.Model($"{origin}: mapping: {errs.Head.Message}")))
+               select new Preprocessing(features, new LabelEncoding(explicitClasses), new MinMaxScaler(dataMin, dataMax, scale, min), new LabelEncoding(genres), m);
     }
 }

@@ -70,33 +70,44 @@ public static class SafeTensors
         var length = BinaryPrimitives.ReadUInt64LittleEndian(file);
         if (length > (ulong)(file.Length - 8)) return GenreError.Model($"{origin}: not a safetensors file (header length {length} exceeds the file's {file.Length} bytes)");
         var dataStart = 8 + (int)length;
-        JsonObject header;
-        try { header = JsonNode.Parse(file.AsSpan(8, (int)length)) as JsonObject ?? throw new JsonException("the header is not a JSON object"); }
-        catch (JsonException e) { return GenreError.Model($"{origin}: corrupt safetensors header ({e.Message.Split('\n')[0]})"); }
-        try
+        var parsed = Json.Parse(file.AsMemory(8, (int)length), $"{origin}: corrupt safetensors header", m => GenreError.Model($"{m} — the file is damaged"));
+        if (parsed.IsFail) return parsed.Map(_ => (Map<string, string>(), Seq<NamedTensor>()));
+        if ((JsonNode)parsed is not JsonObject header) return Corrupt(origin, "not a JSON object");
         {
-            var metadata = header[MetadataKey] is JsonObject m ? toMap(m.Select(p => (p.Key, p.Value!.GetValue<string>()))) : Map<string, string>();
+            var metadata = Map<string, string>();
+            if (header[MetadataKey] is { } meta)
+            {
+                if (meta is not JsonObject m) return Corrupt(origin, $"{MetadataKey} is not an object");
+                foreach (var (key, value) in m)
+                    if (Text(value).Case is string text) metadata = metadata.AddOrUpdate(key, text);
+                    else return Corrupt(origin, $"{MetadataKey}.{key} is not a string");
+            }
             var entries = new List<(string Name, long Begin, long End, Seq<int> Shape)>();
+            var dataLength = file.Length - dataStart;
             foreach (var (name, node) in header.Where(p => p.Key != MetadataKey))
             {
-                var dtype = node!["dtype"]!.GetValue<string>();
+                if (node is not JsonObject t) return Corrupt(origin, $"tensor {name} is not an object");
+                if (Text(t["dtype"]).Case is not string dtype) return Corrupt(origin, $"tensor {name} has no dtype");
                 if (dtype != "F32") return GenreError.Model($"{origin}: tensor {name}: dtype {dtype}, genre reads F32 only");
-                var shape = toSeq(node["shape"]!.AsArray().Select(d => d!.GetValue<int>()).ToArray());
-                var offsets = node["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-                if (offsets.Length != 2) return GenreError.Model($"{origin}: tensor {name}: data_offsets needs [begin, end]");
-                var count = shape.Fold(1L, (a, d) => a * d);
-                if (shape.Exists(d => d < 0) || offsets[1] - offsets[0] != 4 * count)
-                    return GenreError.Model($"{origin}: tensor {name}: shape ({string.Join(", ", shape)}) needs {4 * count} bytes, data_offsets [{offsets[0]}, {offsets[1]}] hold {offsets[1] - offsets[0]}");
+                if (t["shape"] is not JsonArray shapeNode || shapeNode.Count > 8 || !shapeNode.All(d => Whole(d).Exists(x => x is >= 0 and <= int.MaxValue)))
+                    return Corrupt(origin, $"tensor {name} has no shape of non-negative integers");
+                var shape = toSeq(shapeNode.Select(d => (int)Whole(d).IfNone(0)).ToArray());
+                if (t["data_offsets"] is not JsonArray offsetNode || offsetNode.Count != 2 || !offsetNode.All(d => Whole(d).Exists(x => x >= 0)))
+                    return GenreError.Model($"{origin}: tensor {name}: data_offsets needs [begin, end]");
+                var offsets = offsetNode.Select(d => Whole(d).IfNone(0)).ToArray();
+                // the product of dimensions is checked step by step against what the file can hold before it can overflow
+                var count = shape.Fold(1L, (acc, d) => acc > dataLength ? acc : acc * d);
+                if (count > dataLength || offsets[1] - offsets[0] != 4 * count)
+                    return GenreError.Model($"{origin}: tensor {name}: shape ({string.Join(", ", shape)}) does not match data_offsets [{offsets[0]}, {offsets[1]}] ({offsets[1] - offsets[0]} bytes)");
                 entries.Add((name, offsets[0], offsets[1], shape));
             }
-            entries.Sort((a, b) => a.Begin.CompareTo(b.Begin));
+            entries.Sort((x, y) => x.Begin.CompareTo(y.Begin));
             var expected = 0L;
             foreach (var e in entries)
             {
                 if (e.Begin != expected) return GenreError.Model($"{origin}: tensor {e.Name}: data_offsets begin at {e.Begin}, expected {expected} (tensors must tile the data)");
                 expected = e.End;
             }
-            var dataLength = file.Length - dataStart;
             if (expected != dataLength) return GenreError.Model($"{origin}: the tensors hold {expected} bytes, the file has {dataLength} after the header (truncated or padded)");
             foreach (var sum in metadata.Find(ChecksumKey))
             {
@@ -111,9 +122,12 @@ public static class SafeTensors
             });
             return (metadata, toSeq(tensors.ToArray()));
         }
-        catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException or ArgumentException or OverflowException)
-        {
-            return GenreError.Model($"{origin}: corrupt safetensors header ({e.Message.Split('\n')[0]})");
-        }
     }
+
+    static LanguageExt.Common.Error Corrupt(string origin, string what) =>
+        GenreError.Model($"{origin}: corrupt safetensors header ({what}) — the file is damaged");
+
+    static Option<string> Text(JsonNode? n) => Json.String(n);
+
+    static Option<long> Whole(JsonNode? n) => Json.Long(n);
 }

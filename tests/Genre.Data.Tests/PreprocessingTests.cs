@@ -68,7 +68,7 @@ public class PreprocessingTests
         var shortScaler = (JsonObject)json.DeepClone();
         shortScaler["scaler"]!["scale"]!.AsArray().RemoveAt(0);
         var e = Preprocessing.FromJson(shortScaler, "p.json").Match(_ => "", err => err.Message);
-        Assert.StartsWith("p.json: bad preprocessing (scaler.scale has 14 values", e);
+        Assert.Equal("p.json: scaler.scale is not a list of 15 numbers — the file is damaged", e);
         Assert.Equal(GenreError.ModelCode, Preprocessing.FromJson(shortScaler, "p.json").Match(_ => 0, err => err.Code));
     }
 }

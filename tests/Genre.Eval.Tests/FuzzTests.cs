@@ -34,6 +34,8 @@ public class FuzzTests
     [Fact] public void Genre_mapping_files() => Campaign("mapping");
     [Fact] public void Model_json() => Campaign("model.json");
     [Fact] public void Weights_bin() => Campaign("weights");
+    [Fact] public void Weights_safetensors() => Campaign("safetensors");
+    [Fact] public void Preprocessing_json() => Campaign("preprocessing");
     [Fact] public void Checkpoints() => Campaign("checkpoint");
     [Fact] public void Experiment_markers_and_metrics() => Campaign("experiment");
     [AuthorsModelsFact] public void SavedModel_index() => Campaign("savedmodel-index");

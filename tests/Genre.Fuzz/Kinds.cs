@@ -43,6 +43,10 @@ public static class Kinds
 
         new FuzzKind("weights", _ => "weights.bin", _ => None, Models, (env, dir, _) => Evaluate(env, dir, ModelStore.Load(dir))),
 
+        new FuzzKind("safetensors", _ => ModelFolder.WeightsFile, _ => None, ModelFolders, LoadModelFolder),
+
+        new FuzzKind("preprocessing", _ => Preprocessing.FileName, _ => None, ModelFolders, LoadModelFolder),
+
         new FuzzKind("checkpoint", _ => Path.Combine("checkpoints", "epoch-00002.ckpt"), _ => None, Checkpoints, Resume),
 
         new FuzzKind("savedmodel-index", _ => Path.Combine("variables", "variables.index"), NeedsAuthors, AuthorsModels, ReadSavedModel),
@@ -79,6 +83,20 @@ public static class Kinds
         }
         return Seq("current", "legacy");
     }
+
+    /// <summary>A model folder as genre train writes it now: model.json, weights.safetensors and preprocessing.json (of a tiny file).</summary>
+    static Seq<string> ModelFolders(FuzzEnvironment env, string root)
+    {
+        var dir = Path.Combine(root, "folder");
+        var data = Ok(ReportPipeline.Load(env.Golden("synthetic-tiny.csv"), None)).Data;
+        using var m = Ok(env.Backend.Compile(Spec, 3));
+        Ok(ModelFolder.Save(dir, Spec, m.Weights(), Some(Preprocessing.Of(data))));
+        return Seq1("folder");
+    }
+
+    /// <summary>What predict and evaluate do with a model folder: load weights and preprocessing, then build and predict.</summary>
+    static Fin<Unit> LoadModelFolder(FuzzEnvironment env, string dir, int _) =>
+        Evaluate(env, dir, ModelFolder.Load(dir).Map(s => (s.Spec, s.Weights)));
 
     static readonly float[] Rows = Enumerable.Range(0, 8 * Features.Count).Select(i => (float)(i * 37 % 101) / 100).ToArray();
 
