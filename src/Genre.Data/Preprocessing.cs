@@ -73,21 +73,16 @@ public sealed record Preprocessing(Seq<string> Features, LabelEncoding Explicit,
         ["mapping"] = new JsonObject(Mapping.Merges.AsEnumerable().Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
     };
 
-    public Fin<Unit> Save(string dir) =>
-        AtomicFile.WriteAllText(Path.Combine(dir, FileName), ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    /// <summary>Written atomically with its own crc32c (<see cref="ChecksummedJson"/>), so a damaged file is never read as another scaler.</summary>
+    public Fin<Unit> Save(string dir) => ChecksummedJson.Write(Path.Combine(dir, FileName), ToJson(), indented: true);
 
     /// <summary><c>dir/preprocessing.json</c> when the folder has one (folders written before it existed have none).</summary>
     public static Fin<Option<Preprocessing>> LoadIfPresent(string dir)
     {
         var path = Path.Combine(dir, FileName);
-        if (!File.Exists(path)) return FinSucc(Option<Preprocessing>.None);
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({GenreError.Reason(e)})"); }
-        return from node in Json.Parse(bytes, path, m => GenreError.Model($"{m} — the file is damaged"))
-               from o in Json.Object(node).ToFin(GenreError.Model($"{path}: not a JSON object — the file is damaged"))
-               from p in FromJson(o, path)
-               select Some(p);
+        return ChecksummedJson.Read(path).Bind(o => o.Match(
+            json => FromJson(json, path).Map(Some),
+            () => FinSucc(Option<Preprocessing>.None)));
     }
 
     /// <summary>Every member checked by type; a missing or ill-typed one is a one-line error naming it.</summary>

@@ -58,6 +58,22 @@ public class PreprocessingTests
     }
 
     [Fact]
+    public void A_changed_number_in_the_file_is_a_checksum_error_naming_it()
+    {
+        var (data, _) = Small(false);
+        var dir = TestFiles.TempDir();
+        Assert.True(Preprocessing.Of(data).Save(dir).IsSucc);
+        var path = Path.Combine(dir, Preprocessing.FileName);
+        Assert.True(Preprocessing.LoadIfPresent(dir).IsSucc);
+        var text = File.ReadAllText(path);
+        var at = text.IndexOf("\"scale\"", StringComparison.Ordinal);
+        var digit = text.IndexOfAny("123456789".ToCharArray(), at);
+        File.WriteAllText(path, text[..digit] + (char)(text[digit] == '9' ? '8' : text[digit] + 1) + text[(digit + 1)..]); // still valid JSON
+        var e = Preprocessing.LoadIfPresent(dir).Match(_ => "", err => err.Message);
+        Assert.Equal($"{path}: checksum mismatch — the file is damaged", e);
+    }
+
+    [Fact]
     public void A_file_with_other_features_or_a_short_scaler_is_a_model_error()
     {
         var (data, _) = Small(false);
