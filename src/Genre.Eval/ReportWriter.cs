@@ -100,10 +100,10 @@ public static class ReportWriter
                 foreach (var x in r.Results)
                 {
                     var theirsFor = Json.Object(o, "experiments").Bind(e => Json.Object(e, x.Experiment.Name));
-                    var t = theirsFor.Bind(e => Json.Double(e, "test_accuracy")).Map(v => (double?)v).IfNone((double?)null);
                     var sd = theirsFor.Bind(e => Json.Double(e, "sd")).IfNone(double.NaN);
-                    sb.Append($"| {x.Experiment.Name} | {P(x.Test.Accuracy)} | {(t is { } v ? SeedsReport.MeanSd(v, sd) : "not run")} | " +
-                              $"{(t is { } w ? $"{(x.Test.Accuracy - w) * 100:+0.00;-0.00} pt" : "—")} |\n");
+                    sb.Append($"| {x.Experiment.Name} | {P(x.Test.Accuracy)} | " + theirsFor.Bind(e => Json.Double(e, "test_accuracy")).Match(
+                        t => $"{SeedsReport.MeanSd(t, sd)} | {(x.Test.Accuracy - t) * 100:+0.00;-0.00} pt |\n",
+                        () => "not run | — |\n"));
                 }
             },
             () => sb.Append("The other profile has not been run beside this one (run `genre reproduce --profile " +

@@ -64,6 +64,15 @@ public class SeedsTests
         Assert.All(collected.PerSeed, s => Assert.IsType<HowRun.AlreadyDone>(s.Result.Results.Single().How));
         Assert.Equal(spread.Mean, collected.Experiments.Single().Mean, 12);
         Assert.True(File.Exists(Path.Combine(SeedFolder.Path(outDir, 1), "report.md")));
+
+        // a fast run beside it shows the paper profile's mean ± sd in its comparison table
+        var fastDir = Path.Combine(dir, "fast");
+        var fast = new Profile("fast", "tiny fast profile", _ => new Settings(1, 64, 2));
+        var single = Reproduce.Run(Backend, source, fast, Experiments.Report.Filter(e => e.Name == "dnn2"), fastDir, None)
+            .Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
+        var fastReport = File.ReadAllText(Path.Combine(fastDir, "report.md"));
+        Assert.Contains("| experiment | fast | paper (mean ± sd over seeds 1, 2, 3) | difference |", fastReport);
+        Assert.Contains($"| dnn2 | {single.Results[0].Test.Accuracy:F4} | {SeedsReport.MeanSd(mean, sd)} | ", fastReport);
     }
 
     [Fact]
