@@ -22,5 +22,9 @@ public class PredictorTests
         var worst = expected.Select((e, i) => Math.Abs(e - actual[i])).Max();
         Assert.True(worst <= 1e-6, $"largest difference {worst:E2}");
         Assert.Equal(actual, model.Predict(data.X, data.Rows, batchSize: 100)); // the pass size does not change a row's result
+        using var input = model.Input(data.X, data.Rows);
+        var libtorch = Predictor.Predict(model.Spec, model.Parameters, input, data.Rows, expected.Length / data.Rows, 1024, sgemm: false);
+        var worstLibtorch = expected.Select((e, i) => Math.Abs(e - libtorch[i])).Max();
+        Assert.True(worstLibtorch <= 1e-6, $"libtorch gemms: largest difference {worstLibtorch:E2}");
     }
 }

@@ -11,7 +11,7 @@ namespace Genre.Models.Backend.Torch;
 /// <see cref="Lanes"/>, and each lane runs every layer on its rows, pass by pass, single-threaded: Dense is one gemm with bias
 /// and relu in its epilogue, an LSTM step is one gemm into a reused (rows, 4H) buffer and one <see cref="LstmGates"/> pass,
 /// keeping only the current and previous cell state. The gemms are <see cref="Sgemm"/>'s AVX-512 kernels on weights packed
-/// once per call (libtorch's addmm where AVX-512 is missing: there its MKL is as fast).
+/// once per call (libtorch's addmm where AVX-512F is missing, or when asked).
 /// </summary>
 internal static class Predictor
 {
@@ -22,13 +22,16 @@ internal static class Predictor
     sealed record DenseStep(Tensor Kernel, Tensor Bias, Activation Activation, PackedMatrix? Packed) : Step;
     sealed record LstmStep(Tensor Weights, int Units, int Features, bool ReturnSequences, PackedMatrix? Packed) : Step;
 
-    /// <summary>Softmax outputs, rows × classes, row-major; passes of at most <paramref name="passRows"/> rows per lane.</summary>
-    public static float[] Predict(Sequential spec, IReadOnlyList<Tensor> p, Tensor input, int rows, int classes, int passRows)
+    /// <summary>
+    /// Softmax outputs, rows × classes, row-major; passes of at most <paramref name="passRows"/> rows per lane; the gemms are
+    /// <see cref="Sgemm"/>'s when <paramref name="sgemm"/> and the CPU has AVX-512F, else libtorch's.
+    /// </summary>
+    public static float[] Predict(Sequential spec, IReadOnlyList<Tensor> p, Tensor input, int rows, int classes, int passRows, bool sgemm = true)
     {
         var result = new float[(long)rows * classes];
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var steps = Prepare(spec, p);
+        var steps = Prepare(spec, p, sgemm && Sgemm.Supported);
         var sequence = spec.InputShape.Count == 2;
         var chunks = Lanes.Chunks(rows);
         Lanes.Run(chunks, chunk =>
@@ -48,7 +51,7 @@ internal static class Predictor
         return result;
     }
 
-    static List<Step> Prepare(Sequential spec, IReadOnlyList<Tensor> p)
+    static List<Step> Prepare(Sequential spec, IReadOnlyList<Tensor> p, bool sgemm)
     {
         var steps = new List<Step>();
         var k = 0;
@@ -60,16 +63,16 @@ internal static class Predictor
                     // (x·Wd + bd)·W + b = x·(Wd·W) + (bd·W + b), as KerasForward folds it
                     var w = p[k].detach().matmul(p[k + 2].detach());
                     var bias = p[k + 1].detach().matmul(p[k + 2].detach()).add(p[k + 4].detach());
-                    steps.Add(Stacked(w, p[k + 3].detach(), bias, next));
+                    steps.Add(Stacked(w, p[k + 3].detach(), bias, next, sgemm));
                     k += 5;
                     i++;
                     break;
                 case Dense d:
-                    steps.Add(new DenseStep(p[k].detach(), p[k + 1].detach(), d.Activation, Pack(p[k], p[k + 1])));
+                    steps.Add(new DenseStep(p[k].detach(), p[k + 1].detach(), d.Activation, sgemm ? Pack(p[k], p[k + 1]) : null));
                     k += 2;
                     break;
                 case Lstm l:
-                    steps.Add(Stacked(p[k].detach(), p[k + 1].detach(), p[k + 2].detach(), l));
+                    steps.Add(Stacked(p[k].detach(), p[k + 1].detach(), p[k + 2].detach(), l, sgemm));
                     k += 3;
                     break;
             }
@@ -77,16 +80,16 @@ internal static class Predictor
         return steps;
     }
 
-    static LstmStep Stacked(Tensor w, Tensor u, Tensor b, Lstm l)
+    static LstmStep Stacked(Tensor w, Tensor u, Tensor b, Lstm l, bool sgemm)
     {
         var weights = cat(new[] { u, w, b.reshape(1, 4 * l.Units) }, 0).contiguous();
-        return new(weights, l.Units, (int)w.shape[0], l.ReturnSequences, Pack(weights, null));
+        return new(weights, l.Units, (int)w.shape[0], l.ReturnSequences, sgemm ? Pack(weights, null) : null);
     }
 
-    /// <summary>The (K, N) weights packed for <see cref="Sgemm"/>, or null where it is not supported.</summary>
+    /// <summary>The (K, N) weights packed for <see cref="Sgemm"/> (float32 only; null otherwise: libtorch's addmm is used).</summary>
     static PackedMatrix? Pack(Tensor weights, Tensor? bias)
     {
-        if (!Sgemm.Supported || weights.dtype != ScalarType.Float32) return null;
+        if (weights.dtype != ScalarType.Float32) return null;
         using var w = weights.detach().contiguous();
         using var b = bias?.detach().contiguous();
         return new PackedMatrix(Floats(w), (int)w.shape[0], (int)w.shape[1], b is null ? default : Floats(b));
