@@ -7,8 +7,8 @@ namespace Genre.Models.Backend.Torch;
 /// <summary>
 /// The forward pass for prediction only (no autograd): the same model as <see cref="KerasForward"/> (tests compare the two),
 /// laid out for throughput. The weights are prepared once per call — a linear Dense before an LSTM folded into the LSTM's
-/// input projection, each LSTM's [U; W; b] stacked as in <see cref="FusedLstm"/> — then the rows are split into
-/// <see cref="Lanes"/>, and each lane runs every layer on its rows, pass by pass, single-threaded: Dense is one gemm with bias
+/// input projection, each LSTM's [U; W; b] stacked as in <see cref="FusedLstm"/> — then the rows are cut into passes that
+/// <see cref="Lanes"/> take in turn, and a lane runs every layer on a pass's rows, single-threaded: Dense is one gemm with bias
 /// and relu in its epilogue, an LSTM step is one gemm into a reused (rows, 4H) buffer and one <see cref="LstmGates"/> pass,
 /// keeping only the current and previous cell state. The gemms are <see cref="Sgemm"/>'s AVX-512 kernels on weights packed
 /// once per call (libtorch's addmm where AVX-512F is missing, or when asked).
@@ -33,15 +33,18 @@ internal static class Predictor
         using var noGrad = no_grad();
         var steps = Prepare(spec, p, sgemm && Sgemm.Supported);
         var sequence = spec.InputShape.Count == 2;
-        var chunks = Lanes.Chunks(rows);
-        Lanes.Run(chunks, chunk =>
+        // Passes are fixed by the rows alone; each lane takes the next pass not yet taken, so a lane whose core is busy with
+        // other work holds the others back by one pass at most. A row's result does not depend on which lane computes it.
+        var passes = (rows + passRows - 1) / passRows;
+        var taken = -1;
+        Lanes.Run(Math.Min(passes, Lanes.Chunks(rows)), _ =>
         {
             using var laneNoGrad = no_grad(); // grad mode is per thread
-            var (r0, count) = Lanes.Range(rows, chunks, chunk);
-            for (var start = r0; start < r0 + count; start += passRows)
+            for (var index = Interlocked.Increment(ref taken); index < passes; index = Interlocked.Increment(ref taken))
             {
                 using var pass = NewDisposeScope();
-                var len = Math.Min(passRows, r0 + count - start);
+                var start = (long)index * passRows;
+                var len = (int)Math.Min(passRows, rows - start);
                 var h = input.narrow(0, start, len);
                 if (sequence) h = h.transpose(0, 1).contiguous(); // (n, T, F) → time-major (T, n, F)
                 foreach (var step in steps) h = Apply(step, h);
