@@ -1,4 +1,6 @@
 using Genre.Bench;
+using Genre.Data;
+using static LanguageExt.Prelude;
 
 var mode = args.Length > 0 ? args[0] : "probe";
 var threads = args.Length > 1 && int.TryParse(args[1], out var t) ? t : Environment.ProcessorCount;
@@ -8,7 +10,9 @@ switch (mode)
     case "data": DataPipeline.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 5); break;
     case "train": Training.Run(threads, args.Length > 2 ? args[2] : "../shared/reference/authors-models", args.Length > 3 ? args[3] : "bench/results/training.md"); break;
     case "epochs": Training.Epochs(threads, args.Length > 2 ? args[2] : "rnn1", args.Length > 3 ? int.Parse(args[3]) : 3); break;
-    case "smoke": Smoke.Run(); break;
+    case "infer": Inference.Run(threads, args.Length > 2 ? args[2] : "../shared/reference/authors-models", args.Length > 3 ? args[3] : DataSource.Resolve(None).Match(s => s.Path, e => throw new Exception(e.Message)), args.Length > 4 ? args[4] : "bench/results/inference.md"); break;
+    case "gemm": Gemm.Run(threads); break;
+    case "smoke": Smoke.Run(); Inference.Smoke(); break;
     default: Console.Error.WriteLine($"unknown mode {mode}"); return 2;
 }
 return 0;

@@ -21,6 +21,7 @@ public static class Cli
         Commands.EvaluateCommand.Verb,
         Commands.PredictCommand.Verb,
         Commands.ExportCommand.Verb,
+        Commands.ImportCommand.Verb,
         Commands.TrainCommand.Verb,
         Commands.ReproduceCommand.Verb,
         Commands.AuditCommand.Verb

@@ -139,6 +139,29 @@ public class PredictCommandTests
         Assert.Empty(Directory.GetFiles(dir, ".out.csv*"));
     }
 
+    /// <summary>genre import writes the SavedModel with the fitted preprocessing; the folder then predicts exactly as the SavedModel did.</summary>
+    [SharedTheory]
+    [InlineData("RNN2net")]
+    [InlineData("reducedRNNnet")]
+    public void An_imported_SavedModel_predicts_without_the_training_file_exactly_as_before(string model)
+    {
+        var dir = GenreCli.TempDir("predict");
+        var saved = Path.Combine(GenreCli.SharedReference, "authors-models", model);
+        var reduced = model.StartsWith("reduced") ? new[] { "--reduced" } : [];
+        var imported = Path.Combine(dir, "imported");
+        var i = GenreCli.Run(["import", "--saved-model", saved, "--fit-data", Small, "--out", imported, .. reduced]);
+        Assert.True(i.ExitCode == 0, i.Stderr);
+        Assert.Equal(["model.json", "preprocessing.json", "weights.safetensors"], Directory.GetFiles(imported).Select(Path.GetFileName).Order().ToArray());
+        var viaSaved = Path.Combine(dir, "saved.csv");
+        var viaFolder = Path.Combine(dir, "folder.csv");
+        var s = GenreCli.Run(["predict", "--saved-model", saved, "--fit-data", Small, "--data", Small, "--out", viaSaved, .. reduced]);
+        Assert.True(s.ExitCode == 0, s.Stderr);
+        var f = GenreCli.Run(dir, (IDictionary<string, string?>?)null, "predict", "--model-dir", imported, "--data", Small, "--out", viaFolder);
+        Assert.True(f.ExitCode == 0, f.Stderr);
+        Assert.Equal(File.ReadAllText(viaSaved), File.ReadAllText(viaFolder));
+        Assert.Equal(s.Stdout.Split('\n')[1], f.Stdout.Split('\n')[1]); // the accuracy line
+    }
+
     [Fact]
     public void A_SavedModel_without_a_training_file_is_a_usage_error_naming_fit_data()
     {

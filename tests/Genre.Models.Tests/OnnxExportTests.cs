@@ -21,7 +21,7 @@ public class OnnxExportTests
     static PreparedData Data(bool reduced) => Support.Ok(ReportPipeline.Load(Small, reduced ? Some(GenreMapping.Report) : None)).Data;
 
     /// <summary>ONNX Runtime's output for <paramref name="x"/> (rows × 15).</summary>
-    public static float[] RunOnnx(byte[] model, float[] x, int rows, int classes)
+    internal static float[] RunOnnx(byte[] model, float[] x, int rows, int classes)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1 };
         using var session = new InferenceSession(model, options);
@@ -41,7 +41,7 @@ public class OnnxExportTests
     }
 
     /// <summary>Same argmax on every row and every probability within <paramref name="tolerance"/>.</summary>
-    public static void Agree(float[] genre, float[] onnx, int rows, int classes, double tolerance = 1e-5)
+    internal static void Agree(float[] genre, float[] onnx, int rows, int classes, double tolerance = 1e-5)
     {
         Assert.Equal(genre.Length, onnx.Length);
         Assert.Equal(rows * classes, genre.Length);

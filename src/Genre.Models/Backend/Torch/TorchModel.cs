@@ -66,7 +66,16 @@ internal sealed class TorchModel : ICompiledModel
         return new Evaluation(data.Rows == 0 ? 0 : loss / data.Rows, data.Rows == 0 ? 0 : (double)correct / data.Rows, data.Rows);
     }
 
+    /// <summary>Softmax outputs through <see cref="Predictor"/> (the prediction-only forward pass).</summary>
     public float[] Predict(float[] x, int rows, int batchSize = 10_000)
+    {
+        var classes = Spec.Layers.Last switch { Dense d => d.Units, _ => 0 };
+        using var input = Input(x, rows);
+        return Predictor.Predict(Spec, Parameters, input, rows, classes, Math.Max(1, Math.Min(batchSize, Predictor.PassRows(Spec))));
+    }
+
+    /// <summary>Softmax outputs through <see cref="KerasForward"/> (the training forward pass), for comparing the two.</summary>
+    internal float[] PredictWithTrainingForward(float[] x, int rows, int batchSize = 10_000)
     {
         var classes = Spec.Layers.Last switch { Dense d => d.Units, _ => 0 };
         var result = new float[(long)rows * classes];

@@ -1,0 +1,149 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Genre.Models.Backend.Torch;
+
+/// <summary>
+/// A weight matrix B (K × N, row-major) packed for <see cref="Sgemm"/>: panels of 32 columns, each K rows of 32 floats
+/// (columns past N are zero), so a kernel reads one panel row with two aligned-size vector loads. An optional bias (N)
+/// is packed alike.
+/// </summary>
+internal sealed class PackedMatrix
+{
+    public const int PanelWidth = 32;
+    public int K { get; }
+    public int N { get; }
+    public int Panels => (N + PanelWidth - 1) / PanelWidth;
+    public float[] Values { get; }
+    public float[]? Bias { get; }
+
+    public PackedMatrix(ReadOnlySpan<float> b, int k, int n, ReadOnlySpan<float> bias = default)
+    {
+        K = k;
+        N = n;
+        Values = new float[Panels * k * PanelWidth];
+        for (var p = 0; p < Panels; p++)
+            for (var r = 0; r < k; r++)
+                for (var c = 0; c < PanelWidth && p * PanelWidth + c < n; c++)
+                    Values[(p * k + r) * PanelWidth + c] = b[r * n + p * PanelWidth + c];
+        if (!bias.IsEmpty)
+        {
+            Bias = new float[Panels * PanelWidth];
+            bias.CopyTo(Bias);
+        }
+    }
+}
+
+/// <summary>
+/// Single-threaded float32 C = A·B (+ bias) (then relu) for the small, fixed shapes of prediction, with AVX-512 register
+/// blocking: 8 rows × 32 columns of C per kernel call (16 vector accumulators), one FMA per (row, half-panel) per k. Each row
+/// of C is computed by the same sequence of FMAs over k whatever its position, so a row's result does not depend on how
+/// the rows are split. Callers check <see cref="Supported"/> (AVX-512F in hardware) and use libtorch otherwise.
+/// </summary>
+internal static unsafe class Sgemm
+{
+    public static bool Supported => Avx512F.IsSupported;
+
+    /// <summary>
+    /// C[i, j] = Σ_{k &lt; kCount} A[i, k]·B[kStart + k, j] (+ bias[j]) for i &lt; m, j &lt; B.N; relu when asked.
+    /// A is row-major with row stride <paramref name="lda"/>, C with <paramref name="ldc"/>.
+    /// </summary>
+    public static void Multiply(ReadOnlySpan<float> a, int lda, int m, int kCount, PackedMatrix b, int kStart, bool relu, Span<float> c, int ldc)
+    {
+        if (m == 0) return;
+        if (a.Length < (long)(m - 1) * lda + kCount || c.Length < (long)(m - 1) * ldc + b.N || kStart + kCount > b.K)
+            throw new ArgumentException($"Sgemm: A ({a.Length}) or C ({c.Length}) too short, or k {kStart}+{kCount} > {b.K}");
+        fixed (float* pa = a)
+        fixed (float* pc = c)
+            Multiply(pa, lda, m, kCount, b, kStart, relu, pc, ldc);
+    }
+
+    static void Multiply(float* a, int lda, int m, int kCount, PackedMatrix b, int kStart, bool relu, float* c, int ldc)
+    {
+        fixed (float* packed = b.Values)
+        fixed (float* bias = b.Bias)
+        {
+            for (var p = 0; p < b.Panels; p++)
+            {
+                var panel = packed + (p * b.K + kStart) * PackedMatrix.PanelWidth;
+                var cols = Math.Min(PackedMatrix.PanelWidth, b.N - p * PackedMatrix.PanelWidth);
+                var biasPanel = bias == null ? null : bias + p * PackedMatrix.PanelWidth;
+                var mask = new Masks(cols);
+                var i = 0;
+                for (; i + 8 <= m; i += 8) Rows8(a + (long)i * lda, lda, kCount, panel, biasPanel, relu, c + (long)i * ldc + p * PackedMatrix.PanelWidth, ldc, mask);
+                for (; i < m; i++) Rows1(a + (long)i * lda, kCount, panel, biasPanel, relu, c + (long)i * ldc + p * PackedMatrix.PanelWidth, mask);
+            }
+        }
+    }
+
+    /// <summary>Which of a panel's 32 columns exist (all but the last panel: every one), as store masks for its two halves.</summary>
+    readonly struct Masks(int cols)
+    {
+        public readonly Vector512<float> Lo = Vector512.LessThan(Vector512<float>.Indices, Vector512.Create((float)cols));
+        public readonly Vector512<float> Hi = Vector512.LessThan(Vector512<float>.Indices + Vector512.Create(16f), Vector512.Create((float)cols));
+    }
+
+    // Everything after the k loop is inlined (no calls): a call would keep the 16 accumulators live across it, and the JIT
+    // then spills them to the stack inside the loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Rows8(float* a, int lda, int kCount, float* panel, float* bias, bool relu, float* c, int ldc, in Masks cols)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default,
+                         c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda, a6 = a + 6 * lda, a7 = a + 7 * lda;
+        var bp = panel;
+        for (var k = 0; k < kCount; k++, bp += PackedMatrix.PanelWidth)
+        {
+            var b0 = Vector512.Load(bp);
+            var b1 = Vector512.Load(bp + 16);
+            var x = Vector512.Create(a0[k]); c00 = Avx512F.FusedMultiplyAdd(x, b0, c00); c01 = Avx512F.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a1[k]); c10 = Avx512F.FusedMultiplyAdd(x, b0, c10); c11 = Avx512F.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a2[k]); c20 = Avx512F.FusedMultiplyAdd(x, b0, c20); c21 = Avx512F.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a3[k]); c30 = Avx512F.FusedMultiplyAdd(x, b0, c30); c31 = Avx512F.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a4[k]); c40 = Avx512F.FusedMultiplyAdd(x, b0, c40); c41 = Avx512F.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a5[k]); c50 = Avx512F.FusedMultiplyAdd(x, b0, c50); c51 = Avx512F.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a6[k]); c60 = Avx512F.FusedMultiplyAdd(x, b0, c60); c61 = Avx512F.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a7[k]); c70 = Avx512F.FusedMultiplyAdd(x, b0, c70); c71 = Avx512F.FusedMultiplyAdd(x, b1, c71);
+        }
+        Store(c, c00, c01, bias, relu, cols);
+        Store(c + ldc, c10, c11, bias, relu, cols);
+        Store(c + 2 * ldc, c20, c21, bias, relu, cols);
+        Store(c + 3 * ldc, c30, c31, bias, relu, cols);
+        Store(c + 4 * ldc, c40, c41, bias, relu, cols);
+        Store(c + 5 * ldc, c50, c51, bias, relu, cols);
+        Store(c + 6 * ldc, c60, c61, bias, relu, cols);
+        Store(c + 7 * ldc, c70, c71, bias, relu, cols);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Rows1(float* a, int kCount, float* panel, float* bias, bool relu, float* c, in Masks cols)
+    {
+        Vector512<float> c0 = default, c1 = default;
+        var bp = panel;
+        for (var k = 0; k < kCount; k++, bp += PackedMatrix.PanelWidth)
+        {
+            var x = Vector512.Create(a[k]);
+            c0 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(bp), c0);
+            c1 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(bp + 16), c1);
+        }
+        Store(c, c0, c1, bias, relu, cols);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store(float* c, Vector512<float> lo, Vector512<float> hi, float* bias, bool relu, in Masks cols)
+    {
+        if (bias != null)
+        {
+            lo += Vector512.Load(bias);
+            hi += Vector512.Load(bias + 16);
+        }
+        if (relu)
+        {
+            lo = Vector512.Max(lo, Vector512<float>.Zero);
+            hi = Vector512.Max(hi, Vector512<float>.Zero);
+        }
+        Avx512F.MaskStore(c, cols.Lo, lo);
+        Avx512F.MaskStore(c + 16, cols.Hi, hi);
+    }
+}
