@@ -35,6 +35,9 @@ public static class Experiments
         new Experiment("dnn2", "DNN2: DNN1 + Dropout(0.2)", Zoo.Dnn2(), false, 0.32245707, Some("DNN2net")),
         new Experiment("reduced-rnn1", "RNN1 on 66 merged genres", Zoo.ReducedRnn1(), true, 0.4078820, Some("reducedRNNnet")));
 
+    /// <summary>An experiment's place in the report's order; experiments outside the report come after it.</summary>
+    public static int OrderOf(Experiment e) => Report.Map(x => x.Name).ToList().IndexOf(e.Name) is var i and >= 0 ? i : int.MaxValue;
+
     public static Fin<Seq<Experiment>> Only(Option<string> names) =>
         names.Match(
             list =>

@@ -130,11 +130,9 @@ public static class Reproduce
                 () => FinSucc(Option<ExperimentResult>.None))))
             .Strict();
         return kept.Fold(FinSucc(results), (acc, k) => acc.Bind(rs => k.Map(found => found.Match(rs.Add, () => rs))))
-            .Map(all => all.OrderBy(r => Order(r.Experiment)).ToSeq().Strict());
+            .Map(all => all.OrderBy(r => Experiments.OrderOf(r.Experiment)).ToSeq().Strict());
     }
 
-    /// <summary>The report's order; experiments outside the report keep theirs, after it.</summary>
-    static int Order(Experiment e) => Experiments.Report.Map(x => x.Name).ToList().IndexOf(e.Name) is var i and >= 0 ? i : int.MaxValue;
 
     /// <summary>Same layers (whatever the model's name), same labels, same settings: training would give the same weights.</summary>
     static bool SameTraining(ExperimentResult done, Experiment e, Settings settings) =>

@@ -27,7 +27,7 @@ public sealed record SeedSpread(Experiment Experiment, Settings Settings, Seq<(i
         perSeed.Bind(s => s.Result.Results.Map(r => (s.Seed, Result: r)))
             .GroupBy(x => x.Result.Experiment.Name)
             .Select(g => new SeedSpread(g.First().Result.Experiment, g.First().Result.Settings, g.OrderBy(x => x.Seed).ToSeq().Strict()))
-            .OrderBy(x => Experiments.Report.Map(e => e.Name).ToList().IndexOf(x.Experiment.Name) is var i and >= 0 ? i : int.MaxValue)
+            .OrderBy(x => Experiments.OrderOf(x.Experiment))
             .ToSeq().Strict();
 }
 

@@ -79,7 +79,7 @@ public static class SafeTensors
             {
                 if (meta is not JsonObject m) return Corrupt(origin, $"{MetadataKey} is not an object");
                 foreach (var (key, value) in m)
-                    if (Text(value).Case is string text) metadata = metadata.AddOrUpdate(key, text);
+                    if (Json.String(value).Case is string text) metadata = metadata.AddOrUpdate(key, text);
                     else return Corrupt(origin, $"{MetadataKey}.{key} is not a string");
             }
             var entries = new List<(string Name, long Begin, long End, Seq<int> Shape)>();
@@ -87,14 +87,14 @@ public static class SafeTensors
             foreach (var (name, node) in header.Where(p => p.Key != MetadataKey))
             {
                 if (node is not JsonObject t) return Corrupt(origin, $"tensor {name} is not an object");
-                if (Text(t["dtype"]).Case is not string dtype) return Corrupt(origin, $"tensor {name} has no dtype");
+                if (Json.String(t["dtype"]).Case is not string dtype) return Corrupt(origin, $"tensor {name} has no dtype");
                 if (dtype != "F32") return GenreError.Model($"{origin}: tensor {name}: dtype {dtype}, genre reads F32 only");
-                if (t["shape"] is not JsonArray shapeNode || shapeNode.Count > 8 || !shapeNode.All(d => Whole(d).Exists(x => x is >= 0 and <= int.MaxValue)))
+                if (t["shape"] is not JsonArray shapeNode || shapeNode.Count > 8 || !shapeNode.All(d => Json.Long(d).Exists(x => x is >= 0 and <= int.MaxValue)))
                     return Corrupt(origin, $"tensor {name} has no shape of non-negative integers");
-                var shape = toSeq(shapeNode.Select(d => (int)Whole(d).IfNone(0)).ToArray());
-                if (t["data_offsets"] is not JsonArray offsetNode || offsetNode.Count != 2 || !offsetNode.All(d => Whole(d).Exists(x => x >= 0)))
+                var shape = toSeq(shapeNode.Select(d => (int)Json.Long(d).IfNone(0)).ToArray());
+                if (t["data_offsets"] is not JsonArray offsetNode || offsetNode.Count != 2 || !offsetNode.All(d => Json.Long(d).Exists(x => x >= 0)))
                     return GenreError.Model($"{origin}: tensor {name}: data_offsets needs [begin, end]");
-                var offsets = offsetNode.Select(d => Whole(d).IfNone(0)).ToArray();
+                var offsets = offsetNode.Select(d => Json.Long(d).IfNone(0)).ToArray();
                 // the product of dimensions is checked step by step against what the file can hold before it can overflow
                 var count = shape.Fold(1L, (acc, d) => acc > dataLength ? acc : acc * d);
                 if (count > dataLength || offsets[1] - offsets[0] != 4 * count)
@@ -126,8 +126,4 @@ public static class SafeTensors
 
     static LanguageExt.Common.Error Corrupt(string origin, string what) =>
         GenreError.Model($"{origin}: corrupt safetensors header ({what}) — the file is damaged");
-
-    static Option<string> Text(JsonNode? n) => Json.String(n);
-
-    static Option<long> Whole(JsonNode? n) => Json.Long(n);
 }
