@@ -57,7 +57,7 @@ public static partial class ChecksummedJson
         }
         return from node in Json.Parse(text, path, m => GenreError.Model($"{m} — the file is damaged"))
                from o in Json.Object(node).ToFin(GenreError.Model($"{path}: not a JSON object — the file is damaged"))
-               from _ in stamp.Success || !o.ContainsKey(Member) ? FinSucc(unit) : FinFail<Unit>(GenreError.Model($"{path}: the checksum member is mangled — the file is damaged"))
+               from _ in stamp.Success || !(o.ContainsKey(Member) || MangledStamp(text)) ? FinSucc(unit) : FinFail<Unit>(GenreError.Model($"{path}: the checksum member is mangled — the file is damaged"))
                select Without(o);
     }
 
@@ -66,6 +66,25 @@ public static partial class ChecksummedJson
         o.Remove(Member);
         return o;
     }
+
+    /// <summary>
+    /// Without a stamp, a last member whose name is one character away from <see cref="Member"/>, or whose value is eight hex
+    /// digits, is a stamp with a damaged name, not a legacy file: no file genre wrote before checksums ends that way.
+    /// </summary>
+    static bool MangledStamp(string text)
+    {
+        var last = LastMember().Match(text);
+        if (!last.Success) return false;
+        var name = last.Groups[1].Value;
+        var oneAway = name.Length == Member.Length && Enumerable.Range(0, name.Length).Count(i => name[i] != Member[i]) <= 1;
+        return oneAway || HexStamp().IsMatch(last.Groups[2].Value);
+    }
+
+    [GeneratedRegex("""(?:,|\{)\s*"([^"\\]*)"\s*:\s*"([^"\\]*)"\s*\}\s*$""")]
+    private static partial Regex LastMember();
+
+    [GeneratedRegex("^[0-9a-f]{8}$")]
+    private static partial Regex HexStamp();
 
     /// <summary>The checksum member as <see cref="Format"/> writes it: the last member of the outermost object.</summary>
     [GeneratedRegex("""(?:,|(?<=\{))\s*"crc32c"\s*:\s*"([0-9a-f]{8})"(?=\s*\}\s*$)""")]

@@ -64,6 +64,30 @@ public class ChecksummedJsonTests
         Assert.Equal("m.json: not a JSON object — the file is damaged", Error(ChecksummedJson.Parse("[1,2]", "m.json")));
     }
 
+    /// <summary>"crc32c" → "crc33c" once let a stamped file pass as legacy (a CI failure, 1 run in ≈256).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Any_byte_of_the_checksum_member_changed_is_damage(bool indented)
+    {
+        var text = ChecksummedJson.Format(Sample(), indented);
+        var start = text.LastIndexOf("\"crc32c\"", StringComparison.Ordinal);
+        for (var i = start; i < text.Length; i++)
+            foreach (var b in new[] { '2', '3', 'x', 'C', '0', ' ', '"', ':' })
+            {
+                if (text[i] == b) continue;
+                var changed = text[..i] + b + text[(i + 1)..];
+                Assert.True(ChecksummedJson.Parse(changed, "m.json").IsFail, $"read as sound: {changed[start..]}");
+            }
+    }
+
+    [Fact]
+    public void A_legacy_file_ending_in_an_ordinary_string_stays_legacy()
+    {
+        var old = new JsonObject { ["epochs"] = 60, ["name"] = "dnn2" }.ToJsonString();
+        Assert.Equal(old, TestFiles.Ok(ChecksummedJson.Parse(old, "old.json")).ToJsonString());
+    }
+
     [Fact]
     public void A_missing_file_is_none()
     {
