@@ -11,7 +11,11 @@ for marker in "$run"/seed-*/*/settings.json; do
   [ -e "$marker" ] || continue
   exp=$(dirname "$marker"); rel=${exp#"$run"/}
   mkdir -p "results/kaggle/paper/$rel"
-  for f in model.json weights.bin history.json metrics.json settings.json; do cp "$exp/$f" "results/kaggle/paper/$rel/"; done
+  # the files the finished marker vouches for (weights.safetensors or, from older builds, weights.bin; preprocessing.json when written)
+  for f in model.json history.json metrics.json settings.json weights.safetensors weights.bin preprocessing.json; do
+    [ -e "$exp/$f" ] && cp "$exp/$f" "results/kaggle/paper/$rel/"
+  done
+  rm -rf "results/kaggle/paper/$rel/checkpoints"
 done
 "${genre[@]}" reproduce --profile paper --collect --out results/kaggle/paper --data "$data" --threads 1
 "${genre[@]}" reproduce --profile fast --out results/kaggle/fast --data "$data" --threads 1 > /dev/null

@@ -27,8 +27,9 @@ public static class ExperimentFolder
     public static Seq<string> FilesIn(string dir) => Files + FilesIfPresent.Filter(name => File.Exists(Path.Combine(dir, name)));
 
     /// <summary>
-    /// The stored history and training seconds, when the folder holds a finished run with these epochs, batch size, seed and
-    /// learning rate (seconds 0 when metrics.json does not record them); None when it holds no finished run with these settings.
+    /// The stored history and training seconds (its epochs' seconds summed, so a run resumed across sessions counts them all),
+    /// when the folder holds a finished run with these epochs, batch size, seed and learning rate; None when it holds no
+    /// finished run with these settings.
     /// A marker or file that is damaged, or missing though the marker vouches for it, is an error.
     /// </summary>
     public static Fin<Option<FinishedRun>> Finished(string dir, Settings settings) =>
@@ -46,10 +47,10 @@ public static class ExperimentFolder
 
     static Fin<FinishedRun> Verified(string dir, JsonObject marker) =>
         from _ in Json.Object(marker, "files").Match(files => CheckFiles(dir, files), () => FinSucc(unit))
-        from metrics in Required(dir, "metrics.json").Bind(text => Json.Parse(text, Path.Combine(dir, "metrics.json"), Damaged))
+        from _2 in Required(dir, "metrics.json").Bind(text => Json.Parse(text, Path.Combine(dir, "metrics.json"), Damaged))
         from h in Required(dir, "history.json").Bind(text => Json.Parse(text, Path.Combine(dir, "history.json"), Damaged))
         from history in HistoryOf(h).ToFin(GenreError.Model($"{Path.Combine(dir, "history.json")}: not a list of epochs — the file is damaged"))
-        select new FinishedRun(history, Json.Double(metrics, "seconds").IfNone(0));
+        select new FinishedRun(history, TrainingRun.TrainingSeconds(history));
 
     static LanguageExt.Common.Error Damaged(string message) => GenreError.Model($"{message} — the file is damaged");
 

@@ -24,7 +24,6 @@ public static class TrainingRun
                                            IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default,
                                            Option<ModelWeights> initial = default)
     {
-        var clock = Stopwatch.StartNew();
         var train = LabeledDataOf.Dataset(data.Scaled.Train);
         var val = LabeledDataOf.Dataset(data.Scaled.Val);
         var test = LabeledDataOf.Dataset(data.Scaled.Test);
@@ -36,10 +35,16 @@ public static class TrainingRun
                    let predictions = Metrics.Argmax(m.Predict(test.X, test.Rows, config.BatchSize), test.Classes)
                    let interrupted = cancel.IsCancellationRequested && history.Epochs.Count < config.Epochs
                    from _1 in interrupted ? FinSucc(unit) : ModelFolder.Save(dir, spec, m.Weights(), Some(Preprocessing.Of(data)))
-                   select new TrainingOutcome(spec, history, evaluation, clock.Elapsed.TotalSeconds, predictions, interrupted))
+                   select new TrainingOutcome(spec, history, evaluation, TrainingSeconds(history), predictions, interrupted))
                from _2 in outcome.Interrupted ? FinSucc(unit) : WriteMetrics(dir, outcome)
                select outcome;
     }
+
+    /// <summary>
+    /// The seconds its epochs took, summed: a run resumed from a checkpoint counts the epochs of every session that trained it,
+    /// not only the last one.
+    /// </summary>
+    public static double TrainingSeconds(History history) => history.Epochs.Sum(e => e.Seconds);
 
     static Fin<B> Use<B>(ICompiledModel model, Func<ICompiledModel, Fin<B>> f)
     {

@@ -56,6 +56,10 @@ public class CrashSafetyTests
         Assert.Equal(File.ReadAllBytes(Path.Combine(root, "straight", "weights.safetensors")), File.ReadAllBytes(Path.Combine(killed, "weights.safetensors")));
         Assert.Equal(File.ReadAllText(Path.Combine(root, "straight", "metrics.json")).Split("\"seconds\"")[0],
                      File.ReadAllText(Path.Combine(killed, "metrics.json")).Split("\"seconds\"")[0]);
+        // the resumed run's seconds count the killed session's epochs too
+        var epochs = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(killed, "history.json")))!.AsArray();
+        var seconds = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(killed, "metrics.json")))!["seconds"]!.GetValue<double>();
+        Assert.Equal(epochs.Sum(e => e!["seconds"]!.GetValue<double>()), seconds, 6);
     }
 
     [Fact]
