@@ -63,35 +63,80 @@ public static class Plots
         plot.ShowLegend(legend);
     }
 
-    /// <summary>Heatmap of counts (rows = actual, columns = predicted) with every class name on both axes.</summary>
-    public static byte[] Confusion(string title, long[,] confusion, Seq<string> classes)
+    /// <summary>
+    /// The confusion matrix as a heatmap of recall (colour 0–1): each row (an actual genre) divided by its count, so every genre shows the
+    /// share of its rows that went to each predicted genre whatever its size (the raw counts stay in metrics.json). The axes
+    /// fit the matrix, one labelled cell per genre, row 0 at the top, as seaborn's heatmap draws it. With a
+    /// <paramref name="merges"/> mapping (the reduced model), the merged families come first, each labelled with how many
+    /// genres it holds, then the genres left as they were.
+    /// </summary>
+    public static byte[] Confusion(string title, long[,] confusion, Seq<string> classes, Option<GenreMapping> merges = default)
     {
-        var k = classes.Count;
-        var values = new double[k, k];
-        for (var i = 0; i < k; i++)
-            for (var j = 0; j < k; j++)
-                values[i, j] = confusion[i, j];
+        var order = DisplayOrder(classes, merges);
+        var k = order.Count;
+        var values = RowNormalised(confusion, order);
         var plot = new Plot();
         var heat = plot.Add.Heatmap(values);
         heat.Colormap = new ScottPlot.Colormaps.Viridis();
-        plot.Add.ColorBar(heat);
-        var ticks = Enumerable.Range(0, k).Select(i => new Tick(i, classes[i])).ToArray();
-        var xTicks = new ScottPlot.TickGenerators.NumericManual(ticks);
-        var yTicks = new ScottPlot.TickGenerators.NumericManual(Enumerable.Range(0, k).Select(i => new Tick(k - 1 - i, classes[i])).ToArray());
-        plot.Axes.Bottom.TickGenerator = xTicks;
-        plot.Axes.Left.TickGenerator = yTicks;
-        var font = k > 70 ? 9 : 12;
+        heat.ManualRange = new ScottPlot.Range(0, 1);
+        var bar = plot.Add.ColorBar(heat);
+        bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(0.1);
+        // cell (row i, column j) is centred on x = j, y = k - 1 - i
+        plot.Axes.SetLimits(-0.5, k - 0.5, -0.5, k - 0.5);
+        var labels = order.Map(c => c.Label).ToArray();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, k).Select(i => new Tick(i, labels[i])).ToArray());
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, k).Select(i => new Tick(k - 1 - i, labels[i])).ToArray());
+        var font = k > 70 ? 10 : 13;
         plot.Axes.Bottom.TickLabelStyle.Rotation = 90;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Bottom.TickLabelStyle.FontSize = font;
         plot.Axes.Left.TickLabelStyle.FontSize = font;
-        plot.Axes.Bottom.MinimumSize = 140;
-        plot.Axes.Left.MinimumSize = 140;
+        var labelSpace = (int)(0.62 * font * labels.Max(l => l.Length)) + 30;
+        plot.Axes.Bottom.MinimumSize = labelSpace;
+        plot.Axes.Left.MinimumSize = labelSpace;
         plot.Axes.Bottom.Label.Text = "predicted";
         plot.Axes.Left.Label.Text = "actual";
+        plot.Grid.IsVisible = false;
         plot.Title(title);
-        var size = Math.Max(900, 22 * k + 300);
-        return plot.GetImageBytes(size + 150, size, ImageFormat.Png);
+        var cells = 20 * k;
+        return plot.GetImageBytes(cells + labelSpace + 200, cells + labelSpace + 90, ImageFormat.Png);
+    }
+
+    /// <summary>A class of the figure: its index in the matrix and its label.</summary>
+    public sealed record DisplayClass(int Index, string Label);
+
+    /// <summary>
+    /// The figure's order: the matrix's own (the label encoder's, sorted), or with <paramref name="merges"/> the merged
+    /// families first (largest first), labelled "rock (17 genres)", then the rest in the matrix's order.
+    /// </summary>
+    public static Seq<DisplayClass> DisplayOrder(Seq<string> classes, Option<GenreMapping> merges) =>
+        merges.Match(
+            m =>
+            {
+                var sizes = m.Merges.Values.GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count() + 1);
+                var all = classes.Map((i, c) => (Index: i, Name: c)).ToSeq();
+                var families = all.Filter(c => sizes.ContainsKey(c.Name))
+                    .OrderByDescending(c => sizes[c.Name]).ThenBy(c => c.Index)
+                    .Select(c => new DisplayClass(c.Index, $"{c.Name} ({sizes[c.Name]} genres)"));
+                var rest = all.Filter(c => !sizes.ContainsKey(c.Name)).Map(c => new DisplayClass(c.Index, c.Name)).ToSeq();
+                return families.ToSeq() + rest;
+            },
+            () => classes.Map((i, c) => new DisplayClass(i, c)).ToSeq());
+
+    /// <summary>Rows and columns in <paramref name="order"/>; each row divided by its total (a row with no samples stays 0).</summary>
+    public static double[,] RowNormalised(long[,] confusion, Seq<DisplayClass> order)
+    {
+        var k = order.Count;
+        var values = new double[k, k];
+        for (var i = 0; i < k; i++)
+        {
+            double total = 0;
+            for (var j = 0; j < k; j++) total += confusion[order[i].Index, order[j].Index];
+            for (var j = 0; j < k; j++) values[i, j] = total > 0 ? confusion[order[i].Index, order[j].Index] / total : 0;
+        }
+        return values;
     }
 
     public static Fin<LanguageExt.Unit> Save(string path, byte[] png) => AtomicFile.WriteAllBytes(path, png);

@@ -205,7 +205,8 @@ public static class Reproduce
         var (acc, loss) = Plots.LearningCurves(x.Experiment.Title, x.History, reference);
         return from _1 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-accuracy.png"), acc)
                from _2 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-loss.png"), loss)
-               from _3 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-confusion.png"), Plots.Confusion($"Confusion matrix: {x.Experiment.Title}", x.Confusion, x.Classes))
+               from _3 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-confusion.png"), Plots.Confusion($"Confusion matrix (recall per actual genre): {x.Experiment.Title}", x.Confusion, x.Classes,
+                   x.Experiment.Reduced ? Some(GenreMapping.Report) : None))
                select unit;
     }
 
