@@ -18,13 +18,15 @@ public class SplitProperties
         return s.Test.Length == nTest && s.Train.Length == n - nTest && all.SequenceEqual(Enumerable.Range(0, n));
     }
 
+    /// <summary>scikit-learn's ShuffleSplit: numpy's permutation of the rows, the first ⌈0.3·n⌉ for test, the rest for train.</summary>
     [Property(MaxTest = 100)]
-    public bool Same_seed_same_split(PositiveInt size, uint seed)
+    public bool The_split_is_numpys_permutation_cut_at_the_test_size(PositiveInt size, uint seed)
     {
         var n = 5 + size.Get % 2000;
-        var a = Split.TrainTestSplit(n, 0.3, seed).Match(x => x, e => throw new Exception(e.Message));
-        var b = Split.TrainTestSplit(n, 0.3, seed).Match(x => x, e => throw new Exception(e.Message));
-        return a.Train.SequenceEqual(b.Train) && a.Test.SequenceEqual(b.Test);
+        var s = Split.TrainTestSplit(n, 0.3, seed).Match(x => x, e => throw new Exception(e.Message));
+        var permutation = new NumpyRandomState(seed).Permutation(n);
+        var nTest = (int)Math.Ceiling(0.3 * n);
+        return s.Test.SequenceEqual(permutation.Take(nTest)) && s.Train.SequenceEqual(permutation.Skip(nTest));
     }
 }
 

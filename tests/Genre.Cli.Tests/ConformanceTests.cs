@@ -130,10 +130,29 @@ public sealed class SharedTheoryAttribute : TheoryAttribute
     }
 }
 
+/// <summary>Needs ../shared/reference/authors-models beside the repository; skipped by name otherwise.</summary>
+public sealed class SharedFactAttribute : FactAttribute
+{
+    public SharedFactAttribute()
+    {
+        if (!Directory.Exists(Path.Combine(GenreCli.SharedReference, "authors-models"))) Skip = "needs ../shared/reference/authors-models";
+    }
+}
+
 /// <summary>Needs the real Kaggle file in $GENRE_DATA; skipped by name otherwise.</summary>
 public sealed class RealDataTheoryAttribute : TheoryAttribute
 {
     public RealDataTheoryAttribute()
+    {
+        var data = Environment.GetEnvironmentVariable("GENRE_DATA");
+        if (string.IsNullOrEmpty(data) || !File.Exists(data)) Skip = "needs the real Kaggle dataset.csv: set GENRE_DATA to its path";
+    }
+}
+
+/// <summary>Needs the real Kaggle file in $GENRE_DATA; skipped by name otherwise.</summary>
+public sealed class RealDataFactAttribute : FactAttribute
+{
+    public RealDataFactAttribute()
     {
         var data = Environment.GetEnvironmentVariable("GENRE_DATA");
         if (string.IsNullOrEmpty(data) || !File.Exists(data)) Skip = "needs the real Kaggle dataset.csv: set GENRE_DATA to its path";
