@@ -62,8 +62,9 @@ public class ReportPipelineTests
         Assert.Equal(File.ReadAllLines(path).Length - 1, s.RowsRead);
         Assert.Equal(File.ReadAllLines(TestFiles.Golden("synthetic-tiny.full.clean.txt")).Length, s.RowsAfterCleaning);
         Assert.Equal(cleaned.Count, s.RowsAfterCleaning);
-        Assert.Equal(Split.Sizes(s.RowsAfterCleaning, 0.2).Test, s.Test);
-        Assert.Equal(Split.Sizes(s.RowsAfterCleaning - s.Test, 0.2), (s.Train, s.Val));
+        // scikit-learn's subsets (the golden script's), counted
+        var subsets = File.ReadAllLines(TestFiles.Golden("synthetic-tiny.full.split.csv")).Skip(1).Select(l => l.Split(',')[1]).ToArray();
+        Assert.Equal((subsets.Count(x => x == "train"), subsets.Count(x => x == "val"), subsets.Count(x => x == "test")), (s.Train, s.Val, s.Test));
         Assert.Equal((114, data.Genres.Count), (s.Classes, s.Classes));
     }
 

@@ -154,11 +154,16 @@ public class BackendTests
     {
         var data = Support.Problem(200, 6);
         using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
-        var h = Support.Ok(m.Fit(data, Some(Support.Problem(50, 7)),
+        var val = Support.Problem(50, 7);
+        var h = Support.Ok(m.Fit(data, Some(val),
             new TrainingConfig(200, 20, 1, new AdamSettings(LearningRate: 0.05), EarlyStopping: new EarlyStopping(Patience: 3))));
         Assert.True(h.Epochs.Count < 200);
         var best = h.Epochs.OrderBy(e => e.ValLoss).First();
         Assert.Equal(h.Epochs.Count - 3, best.Epoch);
+        // the model holds the best epoch's weights again: its validation loss is that epoch's, not the last one's
+        var now = m.Evaluate(val, 20).Loss;
+        Assert.Equal(best.ValLoss, now, 5);
+        Assert.True(Math.Abs(h.Epochs.Last().ValLoss - now) > 1e-4, $"last epoch's val_loss {h.Epochs.Last().ValLoss} vs restored {now}");
     }
 
     [Fact]
