@@ -20,8 +20,12 @@ public static class Cleaning
     /// </summary>
     public static Seq<Track> DropDuplicates(Seq<Track> tracks)
     {
+        // a set local to this call, filled in one eager pass: no lambda with state, and faster than an immutable set in a fold
         var seen = new System.Collections.Generic.HashSet<Track>(RowContent.Comparer);
-        return tracks.Filter(seen.Add).Strict();
+        var kept = new List<Track>(tracks.Count);
+        foreach (var t in tracks)
+            if (seen.Add(t)) kept.Add(t);
+        return kept.ToSeq().Strict();
     }
 
     public static (Seq<Track> Tracks, CleaningReport Report) Clean(Seq<Track> tracks)

@@ -11,14 +11,8 @@ public static class Summary
     /// <summary>Keras auto-names: dense, dense_1, lstm, lstm_1, dropout, … per layer type.</summary>
     public static Seq<string> LayerNames(Sequential model)
     {
-        var counts = new Dictionary<string, int>();
-        return model.Layers.Map(l =>
-        {
-            var baseName = Shapes.LayerType(l).ToLowerInvariant();
-            var n = counts.GetValueOrDefault(baseName);
-            counts[baseName] = n + 1;
-            return n == 0 ? baseName : $"{baseName}_{n}";
-        }).Strict();
+        var types = model.Layers.Map(l => Shapes.LayerType(l).ToLowerInvariant()).Strict();
+        return types.Map((i, type) => types.Take(i).Count(t => t == type) is var n and > 0 ? $"{type}_{n}" : type).ToSeq().Strict();
     }
 
     public static Fin<string> Of(Sequential model) =>
