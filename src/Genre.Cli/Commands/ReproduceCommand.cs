@@ -36,10 +36,10 @@ public static class ReproduceCommand
         let authorsDir = new[] { Path.Combine("..", "shared", "reference", "authors-models"), authors }.Find(Directory.Exists)
         from code in seeds.IsEmpty
             ? from result in TrainCommand.WithCtrlC(cancel => Render(experiments, Seq1(seed), progress =>
-                  Reproduce.Run(new TorchBackend(threads), source, profile, experiments, outDir, authorsDir, progress, cancel)))
+                  Reproduce.Run(Runtime.Backend(threads), source, profile, experiments, outDir, authorsDir, progress, cancel)))
               select Summarize(result, outDir)
             : from result in TrainCommand.WithCtrlC(cancel => Render(experiments, seeds, progress =>
-                  Reproduce.RunSeeds(new TorchBackend(threads), source, s => Profiles.ByName(profile.Name, s).IfFail(profile), seeds, experiments,
+                  Reproduce.RunSeeds(Runtime.Backend(threads), source, s => Profiles.ByName(profile.Name, s).IfFail(profile), seeds, experiments,
                       outDir, authorsDir, progress, cancel)))
               select SummarizeSeeds(result, outDir)
         select code;

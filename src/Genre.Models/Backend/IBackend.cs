@@ -25,3 +25,20 @@ public interface ICompiledModel : IDisposable
     /// <summary>Softmax outputs, rows × classes, row-major.</summary>
     float[] Predict(float[] x, int rows, int batchSize = 10_000);
 }
+
+/// <summary>Scoped use of a compiled model: the natural way to make sure its native tensors are released.</summary>
+public static class CompiledModel
+{
+    /// <summary>
+    /// Runs <paramref name="body"/> on the compiled model and disposes the model afterwards, whether the body succeeds, fails or
+    /// throws; a failed compile or load passes through untouched. <c>backend.Compile(spec, seed).Use(m => m.Fit(...))</c>.
+    /// </summary>
+    public static Fin<B> Use<B>(this Fin<ICompiledModel> compiled, Func<ICompiledModel, Fin<B>> body) =>
+        compiled.Bind(model => Use(model, body));
+
+    /// <summary>Runs <paramref name="body"/> on <paramref name="model"/> and disposes it afterwards, whatever the outcome.</summary>
+    public static Fin<B> Use<B>(this ICompiledModel model, Func<ICompiledModel, Fin<B>> body)
+    {
+        using (model) return body(model);
+    }
+}
