@@ -58,6 +58,15 @@ public class ExamplesTests : IClassFixture<ExamplesTests.SmallFile>
     }
 
     [Fact]
+    public void The_package_readme_carries_the_same_example()
+    {
+        var package = File.ReadAllText(Path.Combine(GenreCli.RepoRoot, "packaging", "README.md"));
+        var m = Regex.Match(package, "```csharp\n(.*?)```", RegexOptions.Singleline);
+        Assert.True(m.Success, "packaging/README.md has no ```csharp block");
+        Assert.Equal(ReadmeExample(), m.Groups[1].Value.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
     public void Report_pipeline_trains_evaluates_and_saves()
     {
         var cwd = GenreCli.TempDir("example-a");

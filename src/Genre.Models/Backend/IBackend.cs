@@ -15,12 +15,26 @@ public interface IBackend
     Fin<ICompiledModel> Load(Sequential spec, ModelWeights weights);
 }
 
+/// <summary>
+/// A model with weights in a backend's tensors. It owns native memory: dispose it (<c>using</c>, or
+/// <see cref="CompiledModel.Use{B}(Fin{ICompiledModel}, Func{ICompiledModel, Fin{B}})"/>) when done.
+/// </summary>
 public interface ICompiledModel : IDisposable
 {
+    /// <summary>The spec the model was built from.</summary>
     Sequential Spec { get; }
+
+    /// <summary>A copy of the current weights, in Keras' <c>model.weights</c> order and layout.</summary>
     ModelWeights Weights();
+
+    /// <summary>
+    /// Keras' <c>fit</c>: shuffled mini-batches, Adam, optional validation, early stopping and checkpoints per <paramref name="config"/>.
+    /// Fails (without throwing) on empty data, bad settings, a non-finite loss or weight, or a checkpoint that cannot be written or resumed.
+    /// </summary>
     Fin<History> Fit(LabeledData train, Option<LabeledData> validation, TrainingConfig config,
                      IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default);
+
+    /// <summary>Keras' <c>evaluate</c>: mean categorical cross-entropy and accuracy on <paramref name="data"/>.</summary>
     Evaluation Evaluate(LabeledData data, int batchSize = 10_000);
     /// <summary>Softmax outputs, rows × classes, row-major.</summary>
     float[] Predict(float[] x, int rows, int batchSize = 10_000);

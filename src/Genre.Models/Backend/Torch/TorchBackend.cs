@@ -14,6 +14,7 @@ namespace Genre.Models.Backend.Torch;
 public sealed class TorchBackend : IBackend
 {
 
+    /// <inheritdoc />
     public Fin<ICompiledModel> Compile(Sequential spec, int seed) =>
         from valid in Checked(spec)
         from weights in WeightShapes.Of(valid)
@@ -26,6 +27,7 @@ public sealed class TorchBackend : IBackend
         return new TorchModel(spec, weights, KerasInit.Initial(weights, spec, g));
     }
 
+    /// <inheritdoc />
     public Fin<ICompiledModel> Load(Sequential spec, ModelWeights weights) =>
         from valid in Checked(spec)
         from expected in WeightShapes.Of(valid)
