@@ -16,6 +16,25 @@ public static class Sources
     /// <summary>Where the CLI looks for the Kaggle file when neither <c>--data</c> nor <c>$GENRE_DATA</c> names one.</summary>
     public const string DefaultPath = "data/dataset.csv";
 
+    /// <summary>The environment variable naming the folder of the authors' TF2 SavedModels (RNN1net, DNN1net, …).</summary>
+    public const string AuthorsModelsVariable = "GENRE_AUTHORS_MODELS";
+
+    /// <summary>Where the authors' SavedModels are looked for when neither the option nor the variable names a folder.</summary>
+    public static readonly string DefaultAuthorsModels = Path.Combine("..", "shared", "reference", "authors-models");
+
+    /// <summary>
+    /// The authors' SavedModels folder for re-scoring: <c>--authors-models DIR</c>, then <c>$GENRE_AUTHORS_MODELS</c> (either must
+    /// exist), then <c>../shared/reference/authors-models</c> if it exists; otherwise none (reports then skip the re-scoring).
+    /// </summary>
+    public static Fin<Option<string>> AuthorsModels(Args a)
+    {
+        var env = Optional(Environment.GetEnvironmentVariable(AuthorsModelsVariable)).Filter(s => s.Length > 0);
+        var named = a.Get("authors-models").Map(p => (p, "--authors-models")) || env.Map(p => (p, "$" + AuthorsModelsVariable));
+        return named.Case is (string path, string origin)
+            ? Directory.Exists(path) ? FinSucc(Some(path)) : GenreError.Io($"{path}: folder not found (from {origin})")
+            : FinSucc(Directory.Exists(DefaultAuthorsModels) ? Some(DefaultAuthorsModels) : Option<string>.None);
+    }
+
     public static Fin<DataSource> Resolve(Args a) =>
         Resolve(a.Get("data")).Map(s =>
         {
