@@ -26,7 +26,8 @@ public static class Inference
     public static void Run(int threads, string authorsDir, string dataPath, string outFile)
     {
         var start = LoadAverage();
-        var backend = new TorchBackend(threads);
+        TorchRuntime.Configure(new TorchOptions(threads));
+        var backend = new TorchBackend();
         var source = DataSource.Of(dataPath).Match(s => s, e => throw new Exception(e.Message));
         var lines = new List<string>
         {
@@ -132,7 +133,8 @@ public static class Inference
     /// <summary>CI's smoke: export one model and run it in ONNX Runtime on a few rows.</summary>
     public static void Smoke()
     {
-        var backend = new TorchBackend(1);
+        TorchRuntime.Configure(new TorchOptions(1));
+        var backend = new TorchBackend();
         using var m = backend.Compile(Zoo.Rnn1(), 2).Match(x => x, e => throw new Exception(e.Message));
         var onnx = OnnxExport.ToBytes(m.Spec, m.Weights(), None).Match(x => x, e => throw new Exception(e.Message));
         OrtRunner(onnx, new float[64 * 15], 64, 1)();

@@ -10,7 +10,8 @@ public static class Smoke
 {
     public static void Run()
     {
-        var backend = new TorchBackend(1);
+        TorchRuntime.Configure(new TorchOptions(1));
+        var backend = new TorchBackend();
         foreach (var spec in new[] { Zoo.Rnn1(), Zoo.Rnn2(), Zoo.Dnn1() })
         {
             var data = new LabeledData(new float[64 * 15], 64, new int[64], 114);

@@ -19,7 +19,8 @@ public static class Training
 
     public static void Run(int threads, string authorsDir, string outFile)
     {
-        var backend = new TorchBackend(threads);
+        TorchRuntime.Configure(new TorchOptions(threads));
+        var backend = new TorchBackend();
         var peak = Peak();
         var lines = new List<string>
         {
@@ -58,7 +59,8 @@ public static class Training
     /// <summary>Times <paramref name="epochs"/> epochs of one model after a warm-up, for profiling (perf) one model alone.</summary>
     public static void Epochs(int threads, string model, int epochs)
     {
-        var backend = new TorchBackend(threads);
+        TorchRuntime.Configure(new TorchOptions(threads));
+        var backend = new TorchBackend();
         var spec = model switch { "rnn1" => Zoo.Rnn1(), "rnn2" => Zoo.Rnn2(), "dnn1" => Zoo.Dnn1(), _ => throw new ArgumentException($"unknown model {model}") };
         for (var e = 0; e < epochs; e++) Console.WriteLine($"{model} epoch {e + 1}: {Epoch(backend, spec):F2}s");
     }

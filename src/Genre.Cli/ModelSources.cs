@@ -36,13 +36,13 @@ public static class ModelSources
     /// <summary>The report pipeline's preprocessing fit on the model's training file.</summary>
     static Fin<Preprocessing> Fitted(Args a, string verb)
     {
-        var env = Optional(Environment.GetEnvironmentVariable(DataSource.EnvironmentVariable)).Filter(s => s.Length > 0);
-        var named = a.Get("fit-data").Map(p => (p, "--fit-data")) || env.Map(p => (p, "$" + DataSource.EnvironmentVariable));
-        var (path, origin) = named.IfNone((DataSource.DefaultPath, DataSource.DefaultPath));
+        var env = Optional(Environment.GetEnvironmentVariable(Sources.EnvironmentVariable)).Filter(s => s.Length > 0);
+        var named = a.Get("fit-data").Map(p => (p, "--fit-data")) || env.Map(p => (p, "$" + Sources.EnvironmentVariable));
+        var (path, origin) = named.IfNone((Sources.DefaultPath, Sources.DefaultPath));
         if (!File.Exists(path))
             return named.IsSome
                 ? GenreError.Io($"{path}: file not found (from {origin})")
-                : GenreError.Usage($"{verb}: this model has no preprocessing.json; name its training file with --fit-data PATH (or ${DataSource.EnvironmentVariable}) so the report's scaler can be fit");
+                : GenreError.Usage($"{verb}: this model has no preprocessing.json; name its training file with --fit-data PATH (or ${Sources.EnvironmentVariable}) so the report's scaler can be fit");
         return ReportPipeline.Load(path, a.Flag("reduced") ? Some(GenreMapping.Report) : None).Map(l => Preprocessing.Of(l.Data));
     }
 }

@@ -53,14 +53,11 @@ public static class Audit
         LabeledData Data(int[] rows) => new(scaler.Transform(Features.Take(x, rows)).Values.Select(v => (float)v).ToArray(), rows.Length, rows.Select(i => y[i]).ToArray(), classes);
         var spec = Zoo.Dnn1(classes) with { InputShape = Seq1(x.Cols), Name = "audit-dnn1" };
         var testData = Data(test);
-        return from model in backend.Compile(spec, o.Seed)
-               from history in model.Fit(Data(train), None, new TrainingConfig(o.Epochs, o.BatchSize, o.Seed, new AdamSettings()))
-               let predictions = Metrics.Argmax(model.Predict(testData.X, testData.Rows), classes)
-               let _ = Dispose(model)
-               select new Scored(Metrics.Accuracy(testData.Y, predictions), predictions);
+        return backend.Compile(spec, o.Seed).Use(model =>
+            from history in model.Fit(Data(train), None, new TrainingConfig(o.Epochs, o.BatchSize, o.Seed, new AdamSettings()))
+            let predictions = Metrics.Argmax(model.Predict(testData.X, testData.Rows), classes)
+            select new Scored(Metrics.Accuracy(testData.Y, predictions), predictions));
     }
-
-    static Unit Dispose(IDisposable d) { d.Dispose(); return unit; }
 
     static Matrix WithIndex(Matrix x, Seq<Track> tracks)
     {

@@ -29,7 +29,7 @@ public static class TrainingRun
         var test = LabeledDataOf.Dataset(data.Scaled.Test);
         var withCheckpoints = config.Checkpoints.IsSome ? config : config with { Checkpoints = new CheckpointPolicy(Path.Combine(dir, "checkpoints"), RestartOnOtherSettings: true) };
         return from model in initial.Match(w => backend.Load(spec, w), () => backend.Compile(spec, config.Seed))
-               from outcome in Use(model, m =>
+               from outcome in model.Use(m =>
                    from history in m.Fit(train, Some(val), withCheckpoints, progress, cancel)
                    let evaluation = m.Evaluate(test, config.BatchSize)
                    let predictions = Metrics.Argmax(m.Predict(test.X, test.Rows, config.BatchSize), test.Classes)
@@ -45,11 +45,6 @@ public static class TrainingRun
     /// not only the last one.
     /// </summary>
     public static double TrainingSeconds(History history) => history.Epochs.Sum(e => e.Seconds);
-
-    static Fin<B> Use<B>(ICompiledModel model, Func<ICompiledModel, Fin<B>> f)
-    {
-        using (model) return f(model);
-    }
 
     public static JsonArray HistoryJson(History h) =>
         new(h.Epochs.Map(e => (JsonNode)new JsonObject

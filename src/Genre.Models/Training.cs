@@ -41,6 +41,7 @@ public sealed record TrainingConfig(
 /// <summary>Per-epoch metrics, as Keras' History.history.</summary>
 public sealed record EpochMetrics(int Epoch, double Loss, double Accuracy, double ValLoss, double ValAccuracy, double Seconds);
 
+/// <summary>Every epoch's metrics, in order, as Keras' <c>History</c>.</summary>
 public sealed record History(Seq<EpochMetrics> Epochs);
 
 /// <summary>Loss and accuracy on one set, as model.evaluate.</summary>

@@ -83,6 +83,19 @@ public class BadInputTests
     }
 
     [Fact]
+    public void Missing_authors_models_folder_is_an_io_error_naming_its_origin()
+    {
+        var r = GenreCli.Run("reproduce", "--only", "softmax", "--out", Path.Combine(Dir, "never"), "--authors-models", Path.Combine(Dir, "no-models"));
+        Assert.Equal(4, r.ExitCode);
+        Assert.Equal($"genre: {Path.Combine(Dir, "no-models")}: folder not found (from --authors-models)", r.Stderr.Trim());
+        var env = GenreCli.Run(Dir, new Dictionary<string, string?> { ["GENRE_AUTHORS_MODELS"] = Path.Combine(Dir, "gone") },
+            "reproduce", "--only", "softmax", "--out", Path.Combine(Dir, "never"));
+        Assert.Equal(4, env.ExitCode);
+        Assert.EndsWith("gone: folder not found (from $GENRE_AUTHORS_MODELS)", env.Stderr.Trim());
+        Assert.False(Directory.Exists(Path.Combine(Dir, "never")));
+    }
+
+    [Fact]
     public void Unwritable_output_is_an_io_error_and_leaves_nothing()
     {
         var blocker = File_("blocker", "x");

@@ -50,7 +50,7 @@ public class DataSourceTests
     [RealDataFact]
     public void The_real_file_is_known_as_the_Kaggle_file_by_its_sha256()
     {
-        var source = TestFiles.Ok(DataSource.Of(Environment.GetEnvironmentVariable(DataSource.EnvironmentVariable)!));
+        var source = TestFiles.Ok(DataSource.Of(Environment.GetEnvironmentVariable("GENRE_DATA")!));
         Assert.Equal(DataSource.KaggleSha256, source.Sha256);
         Assert.True(source.IsKaggleFile);
         Assert.False(source.IsSynthetic);

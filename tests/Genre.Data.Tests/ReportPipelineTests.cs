@@ -87,7 +87,7 @@ public class ReportPipelineTests
     [RealDataFact]
     public void Real_file_114000_read_113549_clean_72671_18168_22710()
     {
-        var path = Environment.GetEnvironmentVariable(DataSource.EnvironmentVariable)!;
+        var path = Environment.GetEnvironmentVariable("GENRE_DATA")!;
         var (_, cleaning) = Cleaning.Clean(TestFiles.Ok(TrackCsv.Load(path)));
         Assert.Equal(new CleaningReport(114_000, 1, 450), cleaning);
         var (data, s, _) = TestFiles.Ok(ReportPipeline.Load(path, None));

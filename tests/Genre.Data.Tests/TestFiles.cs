@@ -32,7 +32,7 @@ public sealed class RealDataFactAttribute : FactAttribute
 {
     public RealDataFactAttribute()
     {
-        var path = Environment.GetEnvironmentVariable(DataSource.EnvironmentVariable);
+        var path = Environment.GetEnvironmentVariable("GENRE_DATA");
         if (string.IsNullOrEmpty(path) || !File.Exists(path))
             Skip = "needs the real Kaggle dataset.csv: set GENRE_DATA to its path";
     }

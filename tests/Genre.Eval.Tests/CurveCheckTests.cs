@@ -57,14 +57,14 @@ public class CurveCheckTests(ITestOutputHelper output)
     static (EpochMetrics Last, double DataSeconds, double TrainingSeconds) Train(string name, int epochs)
     {
         var clock = Stopwatch.StartNew();
-        var path = Environment.GetEnvironmentVariable(DataSource.EnvironmentVariable)!;
+        var path = Environment.GetEnvironmentVariable("GENRE_DATA")!;
         var source = Ok(DataSource.Of(path));
         Assert.True(source.IsKaggleFile, $"{path} is not the Kaggle file (sha256 {source.Sha256}, expected {DataSource.KaggleSha256})");
         var experiment = Experiments.Report.Find(e => e.Name == name).IfNone(() => throw new Xunit.Sdk.XunitException($"unknown experiment {name}"));
         var config = (Profiles.Paper().SettingsFor(experiment) with { Epochs = epochs }).ToConfig() with { Resume = false };
         var data = Ok(ReportPipeline.Load(path, experiment.Reduced ? Some(GenreMapping.Report) : None)).Data;
         var dataSeconds = clock.Elapsed.TotalSeconds;
-        using var model = Ok(new TorchBackend(2).Compile(experiment.Model, config.Seed));
+        using var model = Ok(new TorchBackend().Compile(experiment.Model, config.Seed));
         var history = Ok(model.Fit(LabeledDataOf.Dataset(data.Scaled.Train), Some(LabeledDataOf.Dataset(data.Scaled.Val)), config));
         Assert.Equal(epochs, history.Epochs.Count);
         return (history.Epochs.Last, dataSeconds, clock.Elapsed.TotalSeconds - dataSeconds);
@@ -93,7 +93,7 @@ static class RealData
     /// <summary>null when $GENRE_DATA names an existing file; otherwise why a real-data test is skipped.</summary>
     public static string? SkipReason()
     {
-        var path = Environment.GetEnvironmentVariable(DataSource.EnvironmentVariable);
+        var path = Environment.GetEnvironmentVariable("GENRE_DATA");
         return string.IsNullOrEmpty(path) || !File.Exists(path) ? "needs the real Kaggle dataset.csv: set GENRE_DATA to its path" : null;
     }
 }

@@ -15,7 +15,7 @@ namespace Genre.Eval.Tests;
 public class ExperimentFolderTests
 {
     static readonly Profile Tiny = new("fast", "tiny test profile", e => new Settings(2, 128, 2));
-    static readonly TorchBackend Backend = new(2);
+    static readonly TorchBackend Backend = new();
     static readonly Seq<Experiment> Dnn2 = Experiments.Report.Filter(e => e.Name is "dnn2");
     static readonly Seq<Experiment> Softmax = Experiments.Report.Filter(e => e.Name is "softmax");
 

@@ -12,7 +12,7 @@ public class FuzzTests
 {
     const int Cases = 2000;
     const int Seed = 18;
-    static readonly TorchBackend Backend = new(2);
+    static readonly TorchBackend Backend = new();
 
     static void Campaign(string kind)
     {

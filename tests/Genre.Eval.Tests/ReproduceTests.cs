@@ -14,7 +14,7 @@ public class ReproduceTests
     static string Temp() { var d = Path.Combine(Path.GetTempPath(), "genre-eval-" + Guid.NewGuid().ToString("N")); Directory.CreateDirectory(d); return d; }
 
     static readonly Profile Tiny = new("fast", "tiny test profile", e => new Settings(2, 128, 2));
-    static readonly TorchBackend Backend = new(2);
+    static readonly TorchBackend Backend = new();
 
     /// <summary>A fresh folder holding a small synthetic file (5 rows per genre, seed 6) and its source.</summary>
     static (string Dir, DataSource Source) SyntheticSource()

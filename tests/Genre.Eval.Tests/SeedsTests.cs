@@ -11,7 +11,7 @@ namespace Genre.Eval.Tests;
 /// <summary>Multi-seed reproduce: one folder per seed, resumable, collected into mean ± sd.</summary>
 public class SeedsTests
 {
-    static readonly TorchBackend Backend = new(2);
+    static readonly TorchBackend Backend = new();
     static Profile Tiny(int seed) => new("paper", "tiny test profile", _ => new Settings(4, 64, seed));
 
     static SeedsResult RunSeeds(DataSource source, string outDir, Seq<int> seeds, params string[] names) =>

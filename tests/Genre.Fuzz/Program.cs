@@ -14,7 +14,8 @@ var keep = Optional(Arg("keep", "")).Filter(k => k.Length > 0);
 var first = int.Parse(Arg("first", "0"), CultureInfo.InvariantCulture);
 var trace = args.Contains("--trace");
 
-var env = FuzzSetup.Create(new TorchBackend(int.Parse(Arg("threads", "1"), CultureInfo.InvariantCulture)));
+TorchRuntime.Configure(new TorchOptions(int.Parse(Arg("threads", "1"), CultureInfo.InvariantCulture)));
+var env = FuzzSetup.Create(new TorchBackend());
 var work = FuzzSetup.WorkDir();
 Console.WriteLine($"genre fuzz: {cases:N0} cases per kind, seed {seed}, timeout {timeout.TotalSeconds:F0} s per case, work folder {work}");
 Console.WriteLine("| kind | cases | succeeded | errors by exit code | failures | seconds |");

@@ -17,7 +17,8 @@ public class DeterminismTests
     static (float[] Weights, Seq<(double, double, double, double)> History, float[] Predictions) Train(Sequential spec, int threads, int seed,
                                                                                                       int rows = 700, int batch = 300, int epochs = 2)
     {
-        var backend = new TorchBackend(threads);
+        TorchRuntime.Configure(new TorchOptions(threads));
+        var backend = new TorchBackend();
         try
         {
             var data = Support.Problem(rows, 31);
@@ -28,7 +29,7 @@ public class DeterminismTests
                     h.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)).Strict(),
                     m.Predict(val.X, val.Rows));
         }
-        finally { _ = new TorchBackend(2); }
+        finally { TorchRuntime.Configure(new TorchOptions(2)); }
     }
 
     public static TheoryData<string> Models => new() { "rnn1", "rnn2", "dnn2" };

@@ -20,7 +20,8 @@ public class GarbageCollectionTests
     public void Training_survives_constant_garbage_collection()
     {
         var data = Support.Problem(60, 51);
-        var backend = new TorchBackend(1);
+        TorchRuntime.Configure(new TorchOptions(1));
+        var backend = new TorchBackend();
         var failures = new List<string>();
         var stop = false;
         var collector = new Thread(() => { while (!Volatile.Read(ref stop)) { GC.Collect(); GC.WaitForPendingFinalizers(); } }) { IsBackground = true };
@@ -40,7 +41,7 @@ public class GarbageCollectionTests
         {
             Volatile.Write(ref stop, true);
             collector.Join();
-            _ = new TorchBackend(2); // the thread count is process-wide: back to what the other tests use
+            TorchRuntime.Configure(new TorchOptions(2)); // the thread count is process-wide: back to what the other tests use
         }
         Assert.Empty(failures);
     }

@@ -97,7 +97,7 @@ public class OnnxExportTests
     public void On_the_real_file_the_authors_models_agree_with_ONNX_Runtime_on_every_test_row(string name, double tolerance)
     {
         var saved = Support.Ok(SavedModel.Load(Path.Combine(Support.AuthorsModels, name)));
-        var real = Environment.GetEnvironmentVariable(DataSource.EnvironmentVariable)!;
+        var real = Environment.GetEnvironmentVariable("GENRE_DATA")!;
         var test = LabeledDataOf.Dataset(Support.Ok(ReportPipeline.Load(real, name.StartsWith("reduced") ? Some(GenreMapping.Report) : None)).Data.Scaled.Test);
         using var model = Support.Ok(Support.Backend.Load(saved.Spec, saved.Weights));
         var bytes = Support.Ok(OnnxExport.ToBytes(saved.Spec, saved.Weights, None));
@@ -147,7 +147,7 @@ public sealed class RealDataAuthorsTheoryAttribute : TheoryAttribute
 {
     public RealDataAuthorsTheoryAttribute()
     {
-        var data = Environment.GetEnvironmentVariable(DataSource.EnvironmentVariable);
+        var data = Environment.GetEnvironmentVariable("GENRE_DATA");
         if (!Directory.Exists(Support.AuthorsModels)) Skip = "needs ../shared/reference/authors-models beside the repository";
         else if (string.IsNullOrEmpty(data) || !File.Exists(data)) Skip = "needs the real Kaggle dataset.csv: set GENRE_DATA to its path";
     }

@@ -13,7 +13,7 @@ public static class Support
 
     public static string AuthorsModels => Path.Combine(RepoRoot, "..", "shared", "reference", "authors-models");
 
-    public static readonly TorchBackend Backend = new(2);
+    public static readonly TorchBackend Backend = new();
 
     public static T Ok<T>(Fin<T> fin) => fin.Match(x => x, e => throw new Xunit.Sdk.XunitException("expected success: " + e.Message));
 

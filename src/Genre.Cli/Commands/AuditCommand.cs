@@ -17,7 +17,7 @@ public static class AuditCommand
         from threads in a.Int("threads", 0)
         from source in Sources.Resolve(a)
         from tracks in ReportPipeline.ToFin(TrackCsv.Load(source.Path))
-        from findings in Audit.Run(new TorchBackend(threads), Cleaning.Clean(tracks).Tracks, new Audit.Options(Epochs: epochs))
+        from findings in Audit.Run(Runtime.Backend(threads), Cleaning.Clean(tracks).Tracks, new Audit.Options(Epochs: epochs))
         let outDir = a.Get("out", Path.Combine("out", "audit"))
         from _ in AtomicFile.WriteAllText(Path.Combine(outDir, "audit.md"), Audit.Markdown(source, findings))
         select Print(findings, outDir);

@@ -30,9 +30,8 @@ public static class EvaluateCommand
         let origin = a.Get("saved-model").IfNone(() => a.Get("model-dir", "model"))
         from _f in SpecValidation.AcceptsFeatures(model.Spec, Features.Count, origin)
         from _ in CheckClasses(model.Spec, loaded.Data.Genres, origin)
-        from compiled in new TorchBackend(threads).Load(model.Spec, model.Weights)
         from _m in mapping.Match(m => ReportPipeline.ToFin(m.ValidateAgainst(loaded.Data.Genres.Classes, a.Get("mapping", "mapping"))).Map(_ => unit), () => FinSucc(unit))
-        let result = Score(compiled, test)
+        from result in Runtime.Backend(threads).Load(model.Spec, model.Weights).Use(Score(test))
         from written in a.Get("predictions").Match(
             path => AtomicFile.WriteAllText(path, PredictionsCsv(loaded.Data.Scaled.Test, loaded.Data.Genres, result.Probabilities)),
             () => FinSucc(unit))
@@ -53,11 +52,8 @@ public static class EvaluateCommand
 
     sealed record Scored(Evaluation Evaluation, float[] Probabilities);
 
-    static Scored Score(ICompiledModel model, LabeledData test)
-    {
-        using (model)
-            return new Scored(model.Evaluate(test), model.Predict(test.X, test.Rows));
-    }
+    static Func<ICompiledModel, Fin<Scored>> Score(LabeledData test) =>
+        model => new Scored(model.Evaluate(test), model.Predict(test.X, test.Rows));
 
     static string PredictionsCsv(Dataset test, LabelEncoding genres, float[] probs)
     {

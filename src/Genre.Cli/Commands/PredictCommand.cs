@@ -1,6 +1,6 @@
 using Genre.Data;
 using Genre.Eval;
-using Genre.Models.Backend.Torch;
+using Genre.Models.Backend;
 using LanguageExt;
 using static LanguageExt.Prelude;
 
@@ -24,19 +24,13 @@ public static class PredictCommand
         from _k in k >= 1 ? FinSucc(unit) : FinFail<Unit>(GenreError.Usage("predict: --top-k K needs K ≥ 1"))
         from model in ModelSources.Resolve(a, "predict")
         from tracks in ReportPipeline.ToFin(TrackCsv.LoadNew(file))
-        from compiled in new TorchBackend(threads).Load(model.Spec, model.Weights)
-        from result in Use(compiled, m => Prediction.Run(m, model.Preprocessing, tracks, file))
+        from result in Runtime.Backend(threads).Load(model.Spec, model.Weights).Use(m => Prediction.Run(m, model.Preprocessing, tracks, file))
         from _w in AtomicFile.Write(output, s =>
         {
             using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
             Prediction.WriteCsv(result, k, w);
         })
         select Report(result, model.Spec.Name, output, k);
-
-    static Fin<B> Use<B>(Models.Backend.ICompiledModel model, Func<Models.Backend.ICompiledModel, Fin<B>> f)
-    {
-        using (model) return f(model);
-    }
 
     static int Report(TrackPredictions r, string name, string output, int k)
     {

@@ -9,7 +9,7 @@ using static LanguageExt.Prelude;
 namespace Genre.Cli.Commands;
 
 /// <summary>
-/// <c>genre reproduce [--profile fast|paper] [--only NAME,…] [--out DIR] [--data PATH] [--seed S | --seeds LIST | --collect] [--threads T]</c>:
+/// <c>genre reproduce [--profile fast|paper] [--only NAME,…] [--out DIR] [--data PATH] [--seed S | --seeds LIST | --collect] [--threads T] [--authors-models DIR]</c>:
 /// the whole report, resumable, with progress (experiment, epoch, loss/accuracy, ETA). <c>--seeds</c> runs one folder per seed
 /// and reports mean ± sd; <c>--collect</c> trains nothing and rewrites every seed folder's report and the mean ± sd report.
 /// </summary>
@@ -18,7 +18,7 @@ public static class ReproduceCommand
     public static readonly Verb Verb = new("reproduce", "train the report's seven experiments and write report.md, metrics.json and figures (--profile fast|paper)", Run);
 
     static Fin<int> Run(Args args) =>
-        from a in args.Only("profile", "only", "out", "data", "seed", "seeds", "threads", "collect")
+        from a in args.Only("profile", "only", "out", "data", "seed", "seeds", "threads", "collect", "authors-models")
         from _ in a.Get("seed").IsSome && a.Get("seeds").IsSome ? FinFail<Unit>(GenreError.Usage("reproduce: give --seed S or --seeds LIST, not both")) : FinSucc(unit)
         from _c in a.Flag("collect") && (a.Get("seed").IsSome || a.Get("seeds").IsSome || a.Get("only").IsSome)
             ? FinFail<Unit>(GenreError.Usage("reproduce --collect trains nothing: it takes no --seed, --seeds or --only")) : FinSucc(unit)
@@ -31,15 +31,14 @@ public static class ReproduceCommand
               : FinFail<Seq<int>>(GenreError.Io($"{outDir}: no seed-S folders to collect (run reproduce --seeds LIST first)"))
             : a.Get("seeds").Map(SeedFolder.Parse).IfNone(FinSucc(Seq<int>()))
         from experiments in a.Flag("collect") ? FinSucc(Seq<Experiment>()) : Experiments.Only(a.Get("only"))
+        from authorsDir in Sources.AuthorsModels(a)
         from source in Sources.Resolve(a)
-        let authors = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "..", "shared", "reference", "authors-models")
-        let authorsDir = new[] { Path.Combine("..", "shared", "reference", "authors-models"), authors }.Find(Directory.Exists)
         from code in seeds.IsEmpty
             ? from result in TrainCommand.WithCtrlC(cancel => Render(experiments, Seq1(seed), progress =>
-                  Reproduce.Run(new TorchBackend(threads), source, profile, experiments, outDir, authorsDir, progress, cancel)))
+                  Reproduce.Run(Runtime.Backend(threads), source, profile, experiments, outDir, authorsDir, progress, cancel)))
               select Summarize(result, outDir)
             : from result in TrainCommand.WithCtrlC(cancel => Render(experiments, seeds, progress =>
-                  Reproduce.RunSeeds(new TorchBackend(threads), source, s => Profiles.ByName(profile.Name, s).IfFail(profile), seeds, experiments,
+                  Reproduce.RunSeeds(Runtime.Backend(threads), source, s => Profiles.ByName(profile.Name, s).IfFail(profile), seeds, experiments,
                       outDir, authorsDir, progress, cancel)))
               select SummarizeSeeds(result, outDir)
         select code;

@@ -10,7 +10,7 @@ namespace Genre.Models.Import;
 /// Reads the Keras Sequential config from <c>keras_metadata.pb</c> (SavedMetadata: nodes with JSON metadata). The file has
 /// no checksum of its own, so every member is checked as it is read; errors name the file.
 /// </summary>
-public static class KerasConfig
+internal static class KerasConfig
 {
     public static Fin<Sequential> FromMetadataFile(string path, string name)
     {

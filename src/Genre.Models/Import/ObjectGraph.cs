@@ -5,7 +5,7 @@ using static LanguageExt.Prelude;
 namespace Genre.Models.Import;
 
 /// <summary>One TrackableObject: named children (edges to other nodes) and serialized tensors (name → checkpoint key).</summary>
-public sealed record TrackableNode(Map<string, int> Children, Map<string, string> Attributes);
+internal sealed record TrackableNode(Map<string, int> Children, Map<string, string> Attributes);
 
 /// <summary>
 /// TF2's TrackableObjectGraph, stored as the string tensor <c>_CHECKPOINTABLE_OBJECT_GRAPH</c> of a checkpoint.
@@ -14,7 +14,7 @@ public sealed record TrackableNode(Map<string, int> Children, Map<string, string
 /// node's <c>VARIABLE_VALUE</c> attribute is the bundle key holding its value. This is how TF itself finds the key of a
 /// weight, so the mapping does not depend on naming conventions such as <c>variables/K</c> or <c>layer_with_weights-N</c>.
 /// </summary>
-public sealed record ObjectGraph(Seq<TrackableNode> Nodes)
+internal sealed record ObjectGraph(Seq<TrackableNode> Nodes)
 {
     public const string BundleKey = "_CHECKPOINTABLE_OBJECT_GRAPH";
 

@@ -1,14 +1,14 @@
 namespace Genre.Models.Import;
 
 /// <summary>One protobuf field: number, wire type, and either a varint/fixed value or a length-delimited payload.</summary>
-public readonly record struct ProtoField(int Number, int WireType, ulong Value, ReadOnlyMemory<byte> Bytes);
+internal readonly record struct ProtoField(int Number, int WireType, ulong Value, ReadOnlyMemory<byte> Bytes);
 
 /// <summary>
 /// Just enough of the protobuf wire format to read TF's BundleEntryProto and Keras' SavedMetadata. Every length is checked
 /// against the bytes that remain; a message that breaks the format throws <see cref="InvalidDataException"/> (callers turn it
 /// into an error naming the file).
 /// </summary>
-public static class ProtoReader
+internal static class ProtoReader
 {
     public static ulong Varint(ReadOnlySpan<byte> b, ref int i)
     {

@@ -5,8 +5,10 @@ using static LanguageExt.Prelude;
 namespace Genre.Models.Import;
 
 /// <summary>A Keras model saved by TF2 <c>model.save(dir)</c>, read without TensorFlow.</summary>
+/// <summary>What a TF2 SavedModel holds for Genre: the Keras model's spec and its weights.</summary>
 public sealed record SavedModelContent(Sequential Spec, ModelWeights Weights);
 
+/// <summary>Reads a TF2 Keras SavedModel folder (<c>keras_metadata.pb</c>, <c>variables/</c>) without TensorFlow.</summary>
 public static class SavedModel
 {
     /// <summary>
@@ -31,7 +33,7 @@ public static class SavedModel
     /// Every weight of the spec (Keras order) with its bundle key and a description for error messages, which start with
     /// <paramref name="origin"/> (the SavedModel's folder).
     /// </summary>
-    public static Fin<Seq<(WeightSpec Weight, string Key, string What)>> WeightKeys(Sequential spec, TensorBundle bundle, string origin) =>
+    internal static Fin<Seq<(WeightSpec Weight, string Key, string What)>> WeightKeys(Sequential spec, TensorBundle bundle, string origin) =>
         from all in WeightShapes.Of(spec)
         from graph in bundle.Entries.ContainsKey(ObjectGraph.BundleKey)
             ? bundle.ReadScalarString(ObjectGraph.BundleKey).Bind(b => Graph(b, bundle)).Map(Some)

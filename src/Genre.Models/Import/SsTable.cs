@@ -7,7 +7,7 @@ namespace Genre.Models.Import;
 /// length in the file is checked against the bytes there are before it is used; a table that breaks the format throws
 /// <see cref="InvalidDataException"/> with <paramref name="name"/> in its message.
 /// </summary>
-public static class SsTable
+internal static class SsTable
 {
     const ulong Magic = 0xdb4775248b80fb57UL;
 

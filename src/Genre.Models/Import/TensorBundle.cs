@@ -5,14 +5,14 @@ using static LanguageExt.Prelude;
 namespace Genre.Models.Import;
 
 /// <summary>A BundleEntryProto: where one tensor lives in the data shard and how to check it.</summary>
-public sealed record BundleEntry(string Key, int DType, Seq<long> Shape, int Shard, long Offset, long Size, uint MaskedCrc32c);
+internal sealed record BundleEntry(string Key, int DType, Seq<long> Shape, int Shard, long Offset, long Size, uint MaskedCrc32c);
 
 /// <summary>
 /// TF2 checkpoint reader (tensor bundle) without TensorFlow: <c>variables.index</c> (an SSTable of BundleEntryProto)
 /// and <c>variables.data-00000-of-00001</c> (raw little-endian tensors). Offsets, sizes and lengths from either file are
 /// checked against the data file's length before use; errors name the file they concern.
 /// </summary>
-public sealed record TensorBundle(string Directory, Map<string, BundleEntry> Entries, byte[] Data)
+internal sealed record TensorBundle(string Directory, Map<string, BundleEntry> Entries, byte[] Data)
 {
     public const int DtFloat = 1;
     public const int DtString = 7;

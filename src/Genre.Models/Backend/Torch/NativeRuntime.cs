@@ -16,7 +16,7 @@ namespace Genre.Models.Backend.Torch;
 /// Environment.SetEnvironmentVariable (which .NET keeps in a managed copy).</item>
 /// </list>
 /// </summary>
-public static class NativeRuntime
+internal static class NativeRuntime
 {
     const int MTrimThreshold = -1, MMmapThreshold = -3;
     public const string SpinCount = "2000";

@@ -6,18 +6,15 @@ using static TorchSharp.torch;
 
 namespace Genre.Models.Backend.Torch;
 
-/// <summary>The TorchSharp (libtorch CPU) backend. Thread count is set once, deliberately (default: all cores).</summary>
+/// <summary>
+/// The TorchSharp (libtorch CPU) backend. Creating one changes nothing outside it: the thread count and native tuning are the
+/// host's, set once with <see cref="TorchRuntime.Configure"/>; each model draws its randomness from its own seeded generators
+/// (initial weights from the compile seed, dropout and shuffles from the training seed), never from torch's global one.
+/// </summary>
 public sealed class TorchBackend : IBackend
 {
-    public int Threads { get; }
 
-    public TorchBackend(int? threads = null)
-    {
-        NativeRuntime.Tune();
-        Threads = threads is > 0 ? threads.Value : Environment.ProcessorCount;
-        set_num_threads(Threads);
-    }
-
+    /// <inheritdoc />
     public Fin<ICompiledModel> Compile(Sequential spec, int seed) =>
         from valid in Checked(spec)
         from weights in WeightShapes.Of(valid)
@@ -25,12 +22,12 @@ public sealed class TorchBackend : IBackend
 
     static TorchModel Build(Sequential spec, Seq<WeightSpec> weights, int seed)
     {
-        manual_seed(seed);
         using var g = new Generator((ulong)seed);
         using var scope = NewDisposeScope(); // keeps every temporary alive until the parameters are made (see Scalars)
         return new TorchModel(spec, weights, KerasInit.Initial(weights, spec, g));
     }
 
+    /// <inheritdoc />
     public Fin<ICompiledModel> Load(Sequential spec, ModelWeights weights) =>
         from valid in Checked(spec)
         from expected in WeightShapes.Of(valid)
