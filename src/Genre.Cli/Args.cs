@@ -30,6 +30,9 @@ public sealed record Args(Map<string, string> Options, Seq<string> Positional)
 
     public Option<string> Get(string name) => Options.Find(name);
     public bool Flag(string name) => Options.Find(name).Map(v => v != "false").IfNone(false);
+
+    /// <summary>The label reduction <c>--reduced</c> asks for: the report's merges (114 → 66 genres), else none.</summary>
+    public Option<GenreMapping> Reduction() => Flag("reduced") ? Some(GenreMapping.Report) : None;
     public string Get(string name, string fallback) => Options.Find(name).IfNone(fallback);
 
     public Fin<int> Int(string name, int fallback) =>

@@ -43,6 +43,6 @@ public static class ModelSources
             return named.IsSome
                 ? GenreError.Io($"{path}: file not found (from {origin})")
                 : GenreError.Usage($"{verb}: this model has no preprocessing.json; name its training file with --fit-data PATH (or ${Sources.EnvironmentVariable}) so the report's scaler can be fit");
-        return ReportPipeline.Load(path, a.Flag("reduced") ? Some(GenreMapping.Report) : None).Map(l => Preprocessing.Of(l.Data));
+        return ReportPipeline.Load(path, a.Reduction()).Map(l => Preprocessing.Of(l.Data));
     }
 }

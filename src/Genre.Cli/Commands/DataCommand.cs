@@ -17,7 +17,7 @@ public static class DataCommand
     static Fin<int> Run(Args args) =>
         from a in args.Only("data", "reduced", "export-split", "json")
         from source in Sources.Resolve(a)
-        from loaded in ReportPipeline.Load(source.Path, a.Flag("reduced") ? Some(GenreMapping.Report) : None)
+        from loaded in ReportPipeline.Load(source.Path, a.Reduction())
         from _ in a.Get("export-split").Match(path => ExportSplit(path, loaded.Data.Scaled), () => FinSucc(unit))
         select Print(a.Flag("json"), source, loaded.Summary, a.Flag("reduced"));
 

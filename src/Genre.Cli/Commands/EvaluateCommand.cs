@@ -22,10 +22,11 @@ public static class EvaluateCommand
     static Fin<int> Run(Args args) =>
         from a in args.Only("saved-model", "model-dir", "reduced", "data", "json", "predictions", "threads", "mapping")
         from mapping in a.Get("mapping").Match(m => m == "report" ? FinSucc(Some(GenreMapping.Report)) : ReportPipeline.ToFin(GenreMapping.Load(m)).Map(Some), () => FinSucc(Option<GenreMapping>.None))
-        from model in LoadModel(a)
+        from stored in LoadModel(a)
+        let model = stored.Model
         from threads in a.Int("threads", 0)
         from source in Sources.Resolve(a)
-        from loaded in ReportPipeline.Load(source.Path, a.Flag("reduced") ? Some(GenreMapping.Report) : None)
+        from loaded in ReportPipeline.Load(source.Path, a.Reduction() || stored.Reduction)
         let test = LabeledDataOf.Dataset(loaded.Data.Scaled.Test)
         let origin = a.Get("saved-model").IfNone(() => a.Get("model-dir", "model"))
         from _f in SpecValidation.AcceptsFeatures(model.Spec, Features.Count, origin)
@@ -38,12 +39,17 @@ public static class EvaluateCommand
         let merged = mapping.Map(m => Eval.MergeAware.Accuracy(test.Y, Eval.Metrics.Argmax(result.Probabilities, test.Classes), loaded.Data.Genres.Classes, m))
         select Print(a.Flag("json"), result.Evaluation, model.Spec.Name, merged);
 
-    static Fin<SavedModelContent> LoadModel(Args a) =>
+    /// <summary>A model to score and the label reduction it was trained with, when its folder records one.</summary>
+    sealed record Loaded(SavedModelContent Model, Option<GenreMapping> Reduction);
+
+    /// <summary>A SavedModel says nothing of its labels (<c>--reduced</c> does); a model folder's preprocessing.json does.</summary>
+    static Fin<Loaded> LoadModel(Args a) =>
         a.Get("saved-model").Match(
-            dir => SavedModel.Load(dir),
+            dir => SavedModel.Load(dir).Map(m => new Loaded(m, None)),
             () => a.Get("model-dir").Match(
-                dir => ModelFolder.Load(dir).Map(m => new SavedModelContent(m.Spec, m.Weights)),
-                () => FinFail<SavedModelContent>(GenreError.Usage("evaluate: --saved-model DIR or --model-dir DIR is required"))));
+                dir => ModelFolder.Load(dir).Map(m => new Loaded(new SavedModelContent(m.Spec, m.Weights),
+                    m.Preprocessing.Bind(p => p.Mapping.Merges.IsEmpty ? None : Some(p.Mapping)))),
+                () => FinFail<Loaded>(GenreError.Usage("evaluate: --saved-model DIR or --model-dir DIR is required"))));
 
     static Fin<Unit> CheckClasses(Sequential spec, LabelEncoding genres, string origin) =>
         spec.Layers.Last is Dense d && d.Units == genres.Count
@@ -58,15 +64,11 @@ public static class EvaluateCommand
     static string PredictionsCsv(Dataset test, LabelEncoding genres, float[] probs)
     {
         var classes = genres.Count;
+        var predicted = Eval.Metrics.Argmax(probs, classes);
         var sb = new StringBuilder("row_id,predicted,probability\n");
         for (var i = 0; i < test.Count; i++)
-        {
-            var row = probs.AsSpan(i * classes, classes);
-            var best = 0;
-            for (var k = 1; k < classes; k++) if (row[k] > row[best]) best = k;
-            sb.Append(test.RowIds[i]).Append(',').Append(genres.Decode(best)).Append(',')
-              .Append(row[best].ToString("G9", CultureInfo.InvariantCulture)).Append('\n');
-        }
+            sb.Append(test.RowIds[i]).Append(',').Append(genres.Decode(predicted[i])).Append(',')
+              .Append(probs[i * classes + predicted[i]].ToString("G9", CultureInfo.InvariantCulture)).Append('\n');
         return sb.ToString();
     }
 
