@@ -59,7 +59,7 @@ public static class Sources
         if (!File.Exists(synthetic) || SyntheticProvenance.Read(synthetic).IsNone)
         {
             var written = SyntheticProvenance.Generate(synthetic, seed, Synthetic.DefaultRowsPerGenre);
-            if (written.IsFail) return written.Map(_ => default(DataSource)!);
+            if (written.IsFail) return (LanguageExt.Common.Error)written;
         }
         return DataSource.Of(synthetic);
     }

@@ -41,7 +41,7 @@ public static class AuthorsCurves
         for (var i = 1; i < last; i++)
         {
             var row = Row(lines[i], source, i + 1, expectedEpoch: i);
-            if (row.IsFail) return row.Map(_ => default(History)!);
+            if (row.IsFail) return (LanguageExt.Common.Error)row;
             epochs.Add((EpochMetrics)row);
         }
         return new History(epochs.ToSeq().Strict());

@@ -71,7 +71,7 @@ internal static class KerasConfig
                 "Dropout" => Need(c.Bind(x => Json.Double(x, "rate")), $"layer {index}: rate").Map(rate => Some<Layer>(new Dropout(rate))),
                 var other => FinFail<Option<Layer>>(GenreError.Model($"{origin}: unsupported Keras layer '{GenreError.Show(other)}'")),
             };
-            if (parsed.IsFail) return parsed.Map(_ => default(Sequential)!);
+            if (parsed.IsFail) return (LanguageExt.Common.Error)parsed;
             layers = layers.Concat(((Option<Layer>)parsed).ToSeq()).Strict();
         }
         if (input.IsEmpty) return GenreError.Model($"{origin}: the config has no batch_input_shape");

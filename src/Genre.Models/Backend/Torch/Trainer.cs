@@ -49,7 +49,7 @@ internal static class Trainer
         if (config.Resume && config.Checkpoints.Case is CheckpointPolicy policy)
         {
             var restored = Checkpoints.RestoreLatest(policy, model, adam, config, progress);
-            if (restored.IsFail) return restored.Map(_ => default(History)!);
+            if (restored.IsFail) return (LanguageExt.Common.Error)restored;
             state = restored.Map(o => o.IfNone(state)).IfFail(state);
         }
         using var x = model.Input(train.X, train.Rows);
@@ -90,7 +90,7 @@ internal static class Trainer
             if (config.Checkpoints.Case is CheckpointPolicy p && (last || (epoch + 1) % Math.Max(1, p.EveryEpochs) == 0))
             {
                 var written = Checkpoints.Write(p.Directory, model, adam, state, config);
-                if (written.IsFail) return written.Map(_ => default(History)!);
+                if (written.IsFail) return (LanguageExt.Common.Error)written;
                 progress?.Report(new CheckpointWritten(epoch + 1, (string)written));
             }
             if (cancel.IsCancellationRequested) break;
