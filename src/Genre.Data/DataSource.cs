@@ -63,21 +63,14 @@ public static class SyntheticProvenance
 
     public static Option<(int Seed, int RowsPerGenre)> Read(string csv)
     {
-        try
-        {
-            var sidecar = SidecarOf(csv);
-            if (!File.Exists(sidecar)) return None;
-            var j = JsonNode.Parse(File.ReadAllText(sidecar)) as JsonObject;
-            string? generator = null;
-            int seed = 0, rows = 0;
-            return j?["generator"] is JsonValue g && g.TryGetValue(out generator) && generator == "genre synth"
-                   && j["seed"] is JsonValue s && s.TryGetValue(out seed) && j["rows_per_genre"] is JsonValue r && r.TryGetValue(out rows)
-                ? Some((seed, rows))
-                : None;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
-        {
-            return None;
-        }
+        var sidecar = SidecarOf(csv);
+        if (!File.Exists(sidecar)) return None;
+        // a sidecar that cannot be read or is not genre synth's says nothing about the file
+        return Json.ReadObject(sidecar, GenreError.Data).ToOption().Bind(j =>
+            from generator in Json.String(j, "generator")
+            where generator == "genre synth"
+            from seed in Json.Int(j, "seed")
+            from rows in Json.Int(j, "rows_per_genre")
+            select (seed, rows));
     }
 }

@@ -41,6 +41,18 @@ public static class Json
     public static Fin<JsonNode> Parse(string text, string what, Func<string, Error> error) =>
         Parse(System.Text.Encoding.UTF8.GetBytes(text), what, error);
 
+    /// <summary>
+    /// The JSON object in the file at <paramref name="path"/>: a file that cannot be read is an I/O error naming it; text that is
+    /// not JSON, or JSON that is not an object, is <paramref name="error"/>'s error naming it. The one file reader of JSON.
+    /// </summary>
+    public static Fin<JsonObject> ReadObject(string path, Func<string, Error> error)
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({GenreError.Reason(e)})"); }
+        return Parse(bytes, path, error).Bind(node => Object(node).ToFin(error($"{path}: not a JSON object")));
+    }
+
     public static Option<JsonNode> Member(JsonNode? node, string key) =>
         node is JsonObject o && o.TryGetPropertyValue(key, out var v) && v is not null ? Some(v) : None;
 

@@ -90,12 +90,7 @@ public static class ModelFolder
         });
     }
 
-    static Fin<System.Text.Json.Nodes.JsonObject> ParseJson(string path)
-    {
-        try { return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path)) is System.Text.Json.Nodes.JsonObject o ? o : GenreError.Model($"{path}: not a JSON object"); }
-        catch (System.Text.Json.JsonException e) { return GenreError.Model($"{path}: invalid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({e.Message})"); }
-    }
+    static Fin<System.Text.Json.Nodes.JsonObject> ParseJson(string path) => Json.ReadObject(path, GenreError.Model);
 
     /// <summary>The preprocessing's genres are the model's outputs, one for one.</summary>
     public static Fin<Unit> Matches(Sequential spec, Preprocessing p, string origin) =>
