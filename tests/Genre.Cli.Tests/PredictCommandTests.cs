@@ -151,7 +151,7 @@ public class PredictCommandTests
         var imported = Path.Combine(dir, "imported");
         var i = GenreCli.Run(["import", "--saved-model", saved, "--fit-data", Small, "--out", imported, .. reduced]);
         Assert.True(i.ExitCode == 0, i.Stderr);
-        Assert.Equal(["model.json", "preprocessing.json", "weights.safetensors"], Directory.GetFiles(imported).Select(Path.GetFileName).Order().ToArray());
+        Assert.Equal(["model.json", "preprocessing.json", "weights.safetensors"], Directory.GetFiles(imported).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
         var viaSaved = Path.Combine(dir, "saved.csv");
         var viaFolder = Path.Combine(dir, "folder.csv");
         var s = GenreCli.Run(["predict", "--saved-model", saved, "--fit-data", Small, "--data", Small, "--out", viaSaved, .. reduced]);

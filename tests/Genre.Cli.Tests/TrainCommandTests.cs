@@ -35,7 +35,7 @@ public class TrainCommandTests
         using var again = JsonDocument.Parse(rescored.Stdout);
         Assert.Equal(printed, again.RootElement.GetProperty("test_accuracy").GetDouble(), 1e-8);
         // every 2 epochs and at the end; the two newest kept; no temporary files anywhere
-        Assert.Equal(["epoch-00002.ckpt", "epoch-00003.ckpt"], Directory.GetFiles(Path.Combine(dir, "checkpoints")).Select(Path.GetFileName).Order().ToArray());
+        Assert.Equal(["epoch-00002.ckpt", "epoch-00003.ckpt"], Directory.GetFiles(Path.Combine(dir, "checkpoints")).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
         Assert.Empty(Directory.GetFiles(dir, "*.tmp", SearchOption.AllDirectories));
     }
 

@@ -25,7 +25,7 @@ public class CheckpointTests
         Assert.Equal(5, rest.Epochs.Count);
         Assert.Equal(full.Epochs.Map(e => (e.Loss, e.ValLoss)), rest.Epochs.Map(e => (e.Loss, e.ValLoss)));
         Assert.Equal(Support.Flat(straight), Support.Flat(resumed));
-        Assert.Equal(["epoch-00004.ckpt", "epoch-00005.ckpt"], Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToArray()); // two newest, no temp files
+        Assert.Equal(["epoch-00004.ckpt", "epoch-00005.ckpt"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray<string>()); // two newest, no temp files
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public class CheckpointTests
         Assert.Equal(bytes, File.ReadAllBytes(newest + ".damaged"));
         Assert.Equal(full.Epochs.Map(e => e.Loss), history.Epochs.Map(e => e.Loss));
         Assert.Equal(Support.Flat(straight), Support.Flat(resumed));
-        Assert.Equal(["epoch-00003.ckpt", "epoch-00003.ckpt.damaged", "epoch-00004.ckpt"], Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToArray());
+        Assert.Equal(["epoch-00003.ckpt", "epoch-00003.ckpt.damaged", "epoch-00004.ckpt"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
     }
 
     [Fact]
@@ -175,7 +175,7 @@ public class CheckpointTests
             Assert.Equal(Genre.Data.GenreError.ModelCode, e.Code);
             Assert.Matches($"^none of the 2 checkpoints in .* verifies; the newest: {System.Text.RegularExpressions.Regex.Escape(Ckpt(dir, 3))}: checksum mismatch in tensor 'v/[0-9]+' — the file is damaged$", e.Message);
         });
-        Assert.Equal(["epoch-00002.ckpt", "epoch-00003.ckpt"], Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToArray());
+        Assert.Equal(["epoch-00002.ckpt", "epoch-00003.ckpt"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
     }
 
     /// <summary>Issue 18: four bytes flipped in a checkpoint's tensor data were loaded silently and training went on from garbage.</summary>

@@ -16,7 +16,7 @@ public class ModelStoreTests
         var spec = Support.Ok(Zoo.ByName(name));
         using var m = Support.Ok(Support.Backend.Compile(spec, 3));
         Support.Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
-        Assert.Equal(["model.json", "weights.bin"], Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToArray());
+        Assert.Equal(["model.json", "weights.bin"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
         var (loadedSpec, weights) = Support.Ok(ModelStore.Load(dir));
         Assert.Equal(spec.Name, loadedSpec.Name);
         Assert.Equal(spec.InputShape, loadedSpec.InputShape);

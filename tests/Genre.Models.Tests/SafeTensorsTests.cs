@@ -48,7 +48,7 @@ public class SafeTensorsTests
         var (dir, m) = Saved(name);
         using (m)
         {
-            Assert.Equal(["model.json", "weights.safetensors"], Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToArray());
+            Assert.Equal(["model.json", "weights.safetensors"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
             var stored = Support.Ok(ModelFolder.Load(dir));
             Assert.Equal(m.Spec, stored.Spec);
             Assert.Equal(Support.Flat(m), ModelStore.Flatten(stored.Weights).Bind(t => toSeq(t.Values)).ToArray());
@@ -129,7 +129,7 @@ public class SafeTensorsTests
         Support.Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
         Assert.Equal(Support.Flat(m), ModelStore.Flatten(Support.Ok(ModelFolder.Load(dir)).Weights).Bind(t => toSeq(t.Values)).ToArray());
         Support.Ok(ModelFolder.Save(dir, m.Spec, m.Weights(), None));
-        Assert.Equal(["model.json", "weights.safetensors"], Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToArray());
+        Assert.Equal(["model.json", "weights.safetensors"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
     }
 
     /// <summary>The committed results (results/) keep their weights.bin folders; each loads as it did.</summary>
