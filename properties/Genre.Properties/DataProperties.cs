@@ -102,3 +102,35 @@ public class CsvProperties
         return TrackCsv.Parse(text, "p.csv").Match(back => back == tracks, _ => false);
     }
 }
+
+/// <summary>Records holding arrays compare by value (issue 17): equal contents are equal with equal hashes; one changed value is not.</summary>
+public class ValueSemanticsProperties
+{
+    [Property(MaxTest = 200)]
+    public bool Matrices_and_datasets_are_equal_exactly_when_their_values_are(NonEmptyArray<NormalFloat> values, PositiveInt at, NormalFloat other)
+    {
+        var v = values.Get.Select(x => x.Get).ToArray();
+        var a = new Matrix(1, v.Length, v);
+        var b = new Matrix(1, v.Length, (double[])v.Clone());
+        var changed = (double[])v.Clone();
+        var i = at.Get % v.Length;
+        changed[i] = other.Get;
+        var c = new Matrix(1, v.Length, changed);
+        var ids = Enumerable.Range(0, 1).Select(x => (long)x).ToArray();
+        var da = new Dataset(a, [0], Seq1("g"), ids);
+        var db = new Dataset(b, [0], Seq1("g"), (long[])ids.Clone());
+        return a == b && a.GetHashCode() == b.GetHashCode() && da == db && da.GetHashCode() == db.GetHashCode()
+               && (c == a) == (other.Get.Equals(v[i])) && new Dataset(a, [1], Seq1("g"), ids) != da;
+    }
+
+    [Property(MaxTest = 100)]
+    public bool Splits_and_scalers_compare_by_value(PositiveInt size, uint seed)
+    {
+        var n = 5 + size.Get % 500;
+        var a = Split.TrainTestSplit(n, 0.2, seed).Match(x => x, e => throw new Exception(e.Message));
+        var b = Split.TrainTestSplit(n, 0.2, seed).Match(x => x, e => throw new Exception(e.Message));
+        var m = new Matrix(n, 1, Enumerable.Range(0, n).Select(x => (double)x).ToArray());
+        return a == b && !ReferenceEquals(a.Train, b.Train) && a != (a with { Test = a.Test.Reverse().ToArray() }) == (a.Test.Length > 1)
+               && MinMaxScaler.Fit(m) == MinMaxScaler.Fit(m with { Values = (double[])m.Values.Clone() });
+    }
+}

@@ -10,6 +10,11 @@ public sealed record Matrix(int Rows, int Cols, double[] Values)
 {
     public double this[int row, int col] => Values[row * Cols + col];
     public ReadOnlySpan<double> Row(int row) => new(Values, row * Cols, Cols);
+
+    /// <summary>Equal shapes and equal values (records would compare the array by reference).</summary>
+    public bool Equals(Matrix? other) => other is not null && Rows == other.Rows && Cols == other.Cols && ArrayValues.Equal(Values, other.Values);
+
+    public override int GetHashCode() => HashCode.Combine(Rows, Cols, ArrayValues.Hash(Values));
 }
 
 /// <summary>
@@ -19,6 +24,12 @@ public sealed record Matrix(int Rows, int Cols, double[] Values)
 public sealed record Dataset(Matrix X, int[] Y, Seq<string> Classes, long[] RowIds)
 {
     public int Count => Y.Length;
+
+    /// <summary>Equal features, labels, classes and row ids (records would compare the arrays by reference).</summary>
+    public bool Equals(Dataset? other) =>
+        other is not null && X.Equals(other.X) && ArrayValues.Equal(Y, other.Y) && Classes == other.Classes && ArrayValues.Equal(RowIds, other.RowIds);
+
+    public override int GetHashCode() => HashCode.Combine(X, ArrayValues.Hash(Y), ArrayValues.Hash(RowIds));
 }
 
 /// <summary>The report's three subsets (train/val/test after two train_test_split calls).</summary>

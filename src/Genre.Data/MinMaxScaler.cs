@@ -37,6 +37,13 @@ public sealed record MinMaxScaler(double[] DataMin, double[] DataMax, double[] S
         return new MinMaxScaler(lo, hi, scale, min);
     }
 
+    /// <summary>The same fitted values (records would compare the arrays by reference).</summary>
+    public bool Equals(MinMaxScaler? other) =>
+        other is not null && ArrayValues.Equal(DataMin, other.DataMin) && ArrayValues.Equal(DataMax, other.DataMax)
+        && ArrayValues.Equal(Scale, other.Scale) && ArrayValues.Equal(Min, other.Min);
+
+    public override int GetHashCode() => HashCode.Combine(ArrayValues.Hash(DataMin), ArrayValues.Hash(DataMax));
+
     public Matrix Transform(Matrix x)
     {
         if (x.Cols != Scale.Length) throw new ArgumentException($"MinMaxScaler was fit on {Scale.Length} features, got {x.Cols}");

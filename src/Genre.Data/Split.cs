@@ -4,7 +4,13 @@ using static LanguageExt.Prelude;
 namespace Genre.Data;
 
 /// <summary>Train and test positions (indices into the table that was split).</summary>
-public sealed record SplitIndices(int[] Train, int[] Test);
+public sealed record SplitIndices(int[] Train, int[] Test)
+{
+    /// <summary>The same positions in the same order (records would compare the arrays by reference).</summary>
+    public bool Equals(SplitIndices? other) => other is not null && ArrayValues.Equal(Train, other.Train) && ArrayValues.Equal(Test, other.Test);
+
+    public override int GetHashCode() => HashCode.Combine(ArrayValues.Hash(Train), ArrayValues.Hash(Test));
+}
 
 /// <summary>scikit-learn's <c>train_test_split</c> (ShuffleSplit, float test_size, no stratify) — row-identical.</summary>
 public static class Split

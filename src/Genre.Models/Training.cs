@@ -1,3 +1,4 @@
+using Genre.Data;
 using LanguageExt;
 
 namespace Genre.Models;
@@ -48,7 +49,14 @@ public sealed record History(Seq<EpochMetrics> Epochs);
 public sealed record Evaluation(double Loss, double Accuracy, int Count);
 
 /// <summary>Features (float32, row-major, rows × inputs) with integer labels; one-hot is implied by Classes.</summary>
-public sealed record LabeledData(float[] X, int Rows, int[] Y, int Classes);
+public sealed record LabeledData(float[] X, int Rows, int[] Y, int Classes)
+{
+    /// <summary>The same features, labels and class count (records would compare the arrays by reference).</summary>
+    public bool Equals(LabeledData? other) =>
+        other is not null && Rows == other.Rows && Classes == other.Classes && ArrayValues.Equal(X, other.X) && ArrayValues.Equal(Y, other.Y);
+
+    public override int GetHashCode() => HashCode.Combine(Rows, Classes, ArrayValues.Hash(X), ArrayValues.Hash(Y));
+}
 
 /// <summary>Progress events the CLI renders.</summary>
 public abstract record TrainingEvent;
