@@ -2,7 +2,8 @@ namespace Genre.Data;
 
 /// <summary>
 /// xoshiro256** seeded through SplitMix64: a small, fully specified generator so synthetic files are identical on every
-/// runtime (System.Random's algorithm is not a contract). A value type copied by design: callers thread it through.
+/// runtime (System.Random's algorithm is not a contract). A class whose state advances in place: one generation threads one
+/// instance through, so each synthetic file draws from its own.
 /// </summary>
 public sealed class SyntheticRandom
 {

@@ -61,10 +61,10 @@ public static class Profiles
     /// Finishes all seven on 2 cores in ≤ 10 minutes, each within ±1.5 points of the paper profile on the Kaggle file.
     /// Chosen on the Kaggle file against the paper profile and the authors' logs: the linear softmax needs many small steps
     /// (batch 256, 60 epochs); every other model takes Adam with a cosine decay to 0 over the run, which on this data gains
-    /// 2–3 points over a constant rate in the same epochs (RNN1 batch 512 × 30 at 1e-2: 0.274 constant, 0.295 decayed).
+    /// points over a constant rate in the same epochs (bench/results/runtime-settings.md).
     /// The dense nets take batch 1,024 × 150 epochs from 3e-3; the LSTMs are limited by the number of Adam steps, so they
     /// take batch 512 and a high rate (1e-2 for one LSTM layer over 30 epochs; RNN2, whose paper run is still climbing after
-    /// 1,000 epochs, 8e-3 over 12 — at 1e-2 it overtakes the paper profile by 2 points).
+    /// 1,000 epochs, 8e-3 over 12 — at 1e-2 it overtakes the paper profile).
     /// </summary>
     public static Profile Fast(int seed = 2) => new("fast",
         "softmax batch 256 × 60 epochs; dense nets batch 1,024 × 150 epochs, Adam 3e-3 → 0 (cosine); one LSTM batch 512 × 30 epochs, " +

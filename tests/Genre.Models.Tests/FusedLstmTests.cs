@@ -8,7 +8,7 @@ namespace Genre.Models.Tests;
 /// <summary>
 /// Issue 6: the fused LSTM (one autograd node, hand-written BPTT, one pass over the gates per step) is the same model as the
 /// element-wise path: logits and every parameter's gradient agree to 1e-5, for the report's shapes and for widths that are not
-/// a multiple of the 8-lane vector (scalar tail), with and without returned sequences.
+/// a multiple of the 16-lane Vector512 (scalar tail), with and without returned sequences.
 /// </summary>
 public class FusedLstmTests
 {

@@ -15,8 +15,8 @@ internal static class Lanes
     const int MinRows = 256;
 
     /// <summary>
-    /// Most chunks a pass is split into: two, one per core of the 2-core machine this is tuned for (RNN1 epoch 1.2 s with
-    /// two chunks of 512 rows, 1.3 s with four of 256). More chunks would let more cores work, at a fixed cost per chunk.
+    /// Most chunks a pass is split into: two, one per core of the 2-core machine this is tuned for (four chunks were slower
+    /// there: bench/results/runtime-settings.md). More chunks would let more cores work, at a fixed cost per chunk.
     /// </summary>
     const int MaxChunks = 2;
 

@@ -7,7 +7,7 @@ namespace Genre.Models.Backend.Torch;
 /// One LSTM time step's gate math in a single pass over memory (AVX-512, 16 lanes; scalar tail), rows of gates laid out
 /// [i | f | c̃ | o] (Keras order). Forward: z → σ(i), σ(f), tanh(c̃), σ(o) in place; c = f·c₋₁ + i·c̃; h = o·tanh(c).
 /// Backward: from dh (and an extra dh for returned sequences) and the carried dc, writes dz over the activations and
-/// replaces dc with dc₋₁. Pure functions of their spans; no allocation.
+/// replaces dc with dc₋₁. They write only into the spans they are given (in place, as documented per argument) and allocate nothing.
 /// </summary>
 internal static class LstmGates
 {

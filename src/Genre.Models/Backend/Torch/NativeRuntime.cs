@@ -9,9 +9,9 @@ namespace Genre.Models.Backend.Torch;
 /// fresh mmap, page-faulted in and munmapped on free — most of an epoch then goes to the kernel. Raising the mmap threshold
 /// to its maximum (32 MiB) and disabling trimming keeps freed blocks in the heap for reuse.</item>
 /// <item>OpenMP: libgomp's idle pool threads spin (up to 300,000 polls) before sleeping. While <see cref="Lanes"/> run
-/// the LSTM on every core, a spinning pool thread takes half a core from a lane (measured: RNN1 epoch 2.6 s instead of
-/// 1.2 s). GOMP_SPINCOUNT=2000 lets them sleep after a few µs and keeps short back-to-back regions cheap (DNN1 epoch
-/// 0.25 s; OMP_WAIT_POLICY=passive costs 0.44 s). Set only if the user has not set GOMP_SPINCOUNT or OMP_WAIT_POLICY;
+/// the LSTM on every core, a spinning pool thread takes half a core from a lane. GOMP_SPINCOUNT=2000 lets them sleep
+/// after a few µs and keeps short back-to-back regions cheap, which OMP_WAIT_POLICY=passive does not (the measurements
+/// are in bench/results/runtime-settings.md). Set only if the user has not set GOMP_SPINCOUNT or OMP_WAIT_POLICY;
 /// it must be in the native environment before libgomp loads with libtorch, hence setenv, not
 /// Environment.SetEnvironmentVariable (which .NET keeps in a managed copy).</item>
 /// </list>

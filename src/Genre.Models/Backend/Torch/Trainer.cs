@@ -20,7 +20,7 @@ internal static class Trainer
     /// <summary>
     /// Largest activation one pass may allocate: glibc serves blocks up to its mmap threshold (raised to 32 MiB by
     /// <see cref="NativeRuntime"/>) from the heap; a bigger block is a fresh mmap, page-faulted in on every pass
-    /// (RNN2's (15, 1024, 600) gate tensor is 37 MB: 6.6 s of an 11 s epoch went to those faults).
+    /// (RNN2's (15, 1024, 600) gate tensor is 37 MB; bench/results/runtime-settings.md has what that cost).
     /// </summary>
     const long ActivationBudget = 24L << 20;
 
