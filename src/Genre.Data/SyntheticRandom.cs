@@ -4,7 +4,7 @@ namespace Genre.Data;
 /// xoshiro256** seeded through SplitMix64: a small, fully specified generator so synthetic files are identical on every
 /// runtime (System.Random's algorithm is not a contract). A value type copied by design: callers thread it through.
 /// </summary>
-public sealed class SyntheticRandom
+internal sealed class SyntheticRandom
 {
     ulong s0, s1, s2, s3;
 

@@ -56,7 +56,7 @@ public static class ModelStore
             p => FinFail<ModelWeights>(GenreError.Model($"{origin}: layer {p.LayerIndex} {p.t.Name} holds a value that is not a finite number — the file is damaged")),
             () => FinSucc(weights));
 
-    public static bool AllFinite(ReadOnlySpan<float> values)
+    internal static bool AllFinite(ReadOnlySpan<float> values)
     {
         foreach (var v in values) if (!float.IsFinite(v)) return false;
         return true;
