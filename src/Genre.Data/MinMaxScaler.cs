@@ -9,6 +9,10 @@ public sealed record MinMaxScaler(double[] DataMin, double[] DataMax, double[] S
     /// <summary>numpy's finfo(float64).eps = 2^-52.</summary>
     const double NumpyEps = 2.220446049250313e-16;
 
+    /// <summary>
+    /// Per-column minimum and maximum of <paramref name="x"/> and the scale/offset derived from them;
+    /// throws <see cref="ArgumentException"/> when <paramref name="x"/> has no rows.
+    /// </summary>
     public static MinMaxScaler Fit(Matrix x)
     {
         if (x.Rows == 0) throw new ArgumentException("MinMaxScaler.Fit needs at least one row");
@@ -37,6 +41,8 @@ public sealed record MinMaxScaler(double[] DataMin, double[] DataMax, double[] S
         return new MinMaxScaler(lo, hi, scale, min);
     }
 
+    /// <paramref name="x"/> scaled column by column (X·scale_ + min_, the same float operations as scikit-learn): values
+    /// inside the fitted range map into [0, 1], others extrapolate. Throws <see cref="ArgumentException"/> when the column count differs from the fit.
     public Matrix Transform(Matrix x)
     {
         if (x.Cols != Scale.Length) throw new ArgumentException($"MinMaxScaler was fit on {Scale.Length} features, got {x.Cols}");
