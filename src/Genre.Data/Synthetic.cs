@@ -39,8 +39,10 @@ public static class Synthetic
 
     const int Latent = 11; // popularity, duration, danceability, energy, loudness, speechiness, acousticness, instrumentalness, liveness, valence, tempo
 
+    /// <summary>
     /// <paramref name="rowsPerGenre"/> tracks for each of the 114 genres, the same for the same <paramref name="seed"/>; throws
     /// <see cref="ArgumentOutOfRangeException"/> when <paramref name="rowsPerGenre"/> is below 1.
+    /// </summary>
     public static Seq<Track> Generate(int seed = DefaultSeed, int rowsPerGenre = DefaultRowsPerGenre)
     {
         if (rowsPerGenre < 1) throw new ArgumentOutOfRangeException(nameof(rowsPerGenre), "rows per genre must be ≥ 1");

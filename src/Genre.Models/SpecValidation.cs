@@ -39,7 +39,7 @@ public static class SpecValidation
         return errors.Count == 0 ? Success<Error, Sequential>(model) : Fail<Error, Sequential>(toSeq(errors));
     }
 
-    /// <see cref="Validate"/> as a <see cref="Fin{A}"/>: several problems become one error holding them all.
+    /// <summary><see cref="Validate"/> as a <see cref="Fin{A}"/>: several problems become one error holding them all.</summary>
     public static Fin<Sequential> ValidateFin(Sequential model) => ReportPipeline.ToFin(Validate(model));
 
     /// <summary>As <see cref="ValidateFin(Sequential)"/>, each error starting with <paramref name="origin"/> (the file the spec came from).</summary>
