@@ -5,7 +5,7 @@ namespace Genre.Data;
 /// same elements, by each element's own Equals (so NaN equals NaN, as in a record of doubles). The hash reads the length
 /// and a few elements, so hashing a 114,000-row matrix stays cheap.
 /// </summary>
-public static class ArrayValues
+internal static class ArrayValues
 {
     public static bool Equal<T>(T[] a, T[] b) where T : IEquatable<T> =>
         ReferenceEquals(a, b) || a.AsSpan().SequenceEqual(b);

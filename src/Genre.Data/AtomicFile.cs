@@ -9,7 +9,7 @@ namespace Genre.Data;
 /// temporary file in the same folder, are flushed to disk, and the temporary file is renamed over the target.
 /// A failure leaves no partial file behind and comes back as a one-line I/O error naming the path.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static Fin<Unit> Write(string path, Action<Stream> write)
     {

@@ -13,7 +13,7 @@ namespace Genre.Data;
 /// reader. A file without the member was written before checksums and is read as it is (legacy); a file whose member is
 /// there but does not match, or is mangled, is damaged.
 /// </summary>
-public static partial class ChecksummedJson
+internal static partial class ChecksummedJson
 {
     public const string Member = "crc32c";
 

@@ -7,7 +7,7 @@ namespace Genre.Data;
 /// CRC-32C (Castagnoli): the checksum of TensorFlow's tensor bundles and of every file genre writes and reads back,
 /// and TensorFlow's masked form. Eight bytes per step with the processor's crc32 instruction where there is one.
 /// </summary>
-public static class Crc32c
+internal static class Crc32c
 {
     public static uint Compute(ReadOnlySpan<byte> data) => Extend(0, data);
 

@@ -5,8 +5,13 @@ namespace Genre.Data;
 /// <summary>The report's 15 features (see <see cref="Track.FeatureColumns"/>) as float64, with <c>explicit</c> LabelEncoded.</summary>
 public static class Features
 {
+    /// <summary>Number of features per track (columns of <see cref="Of(Seq{Track})"/>).</summary>
     public const int Count = 15;
 
+    /// <summary>
+    /// The 15 features of <paramref name="tracks"/> (one row per track, <see cref="Track.FeatureColumns"/> order), with
+    /// <c>explicit</c> encoded by a LabelEncoder fitted on these tracks, as the notebooks do.
+    /// </summary>
     public static Matrix Of(Seq<Track> tracks) => Of(tracks, ExplicitEncoding(tracks));
 
     /// <summary>The notebooks' LabelEncoder of the <c>explicit</c> column ("False"/"True"), fit on <paramref name="tracks"/>.</summary>

@@ -4,7 +4,7 @@ using static LanguageExt.Prelude;
 
 namespace Genre.Data;
 
-public static class FinExtensions
+internal static class FinExtensions
 {
     /// <summary>The same success, or the error rewritten by <paramref name="f"/> (e.g. to add the file it concerns).</summary>
     public static Fin<A> MapError<A>(this Fin<A> fin, Func<Error, Error> f) =>

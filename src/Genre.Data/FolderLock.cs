@@ -8,7 +8,7 @@ namespace Genre.Data;
 /// .NET takes for <see cref="FileShare.None"/> on Unix). The system releases it when the holder ends, however it ends, so a
 /// killed run never leaves a stale lock; the file itself stays (it holds the last holder's process id, for people).
 /// </summary>
-public sealed class FolderLock : IDisposable
+internal sealed class FolderLock : IDisposable
 {
     public const string FileName = ".genre.lock";
 

@@ -9,17 +9,28 @@ namespace Genre.Data;
 /// </summary>
 public static class GenreError
 {
-    public const int InternalCode = 1; // a bug: any error that is not one of the below
-    public const int UsageCode = 2;    // bad command line: unknown verb/option/model name
-    public const int DataCode = 3;     // bad input data: CSV cells, header, mapping
-    public const int IoCode = 4;       // file system: missing file, unwritable output, output folder in use
-    public const int ModelCode = 5;    // model spec/weights/checkpoints: shapes, dtypes, checksums, SavedModel layout
-    public const int DivergedCode = 6; // training stopped: the loss or a weight is no longer a finite number
+    /// <summary>Exit code 1: a bug — any error that is not one of the kinds below.</summary>
+    public const int InternalCode = 1;
+    /// <summary>Exit code 2: a bad command line or argument (unknown verb, option or model name, value out of range).</summary>
+    public const int UsageCode = 2;
+    /// <summary>Exit code 3: bad input data (CSV header or cells, genre mapping).</summary>
+    public const int DataCode = 3;
+    /// <summary>Exit code 4: the file system (missing file, unwritable output, output folder in use by another run).</summary>
+    public const int IoCode = 4;
+    /// <summary>Exit code 5: a model spec, weights or checkpoint (shapes, dtypes, checksums, SavedModel layout).</summary>
+    public const int ModelCode = 5;
+    /// <summary>Exit code 6: training stopped because the loss or a weight is no longer a finite number.</summary>
+    public const int DivergedCode = 6;
 
+    /// <summary>An error for a bad command line or argument (code <see cref="UsageCode"/>); <paramref name="message"/> is one line naming the place.</summary>
     public static Error Usage(string message) => Error.New(UsageCode, message);
+    /// <summary>An error for bad input data (code <see cref="DataCode"/>); <paramref name="message"/> is one line naming the place.</summary>
     public static Error Data(string message) => Error.New(DataCode, message);
+    /// <summary>An error for a file-system failure (code <see cref="IoCode"/>); <paramref name="message"/> is one line naming the place.</summary>
     public static Error Io(string message) => Error.New(IoCode, message);
+    /// <summary>An error for a bad model spec, weights or checkpoint (code <see cref="ModelCode"/>); <paramref name="message"/> is one line naming the place.</summary>
     public static Error Model(string message) => Error.New(ModelCode, message);
+    /// <summary>An error for training that diverged (code <see cref="DivergedCode"/>); <paramref name="message"/> is one line naming the place.</summary>
     public static Error Diverged(string message) => Error.New(DivergedCode, message);
 
     /// <summary>A bad cell: "file:line:column 'name': message" (line is 1-based in the file, header = line 1).</summary>

@@ -11,6 +11,7 @@ namespace Genre.Data;
 /// </summary>
 public sealed record GenreMapping(Map<string, string> Merges)
 {
+    /// <summary>The mapping that merges nothing: every genre stays itself (the full 114-genre task).</summary>
     public static readonly GenreMapping Identity = new(Map<string, string>());
 
     /// <summary>The report's merges (Spotify_Classification_reduce_genre.ipynb): 114 → 66 genres.</summary>
@@ -26,6 +27,10 @@ public sealed record GenreMapping(Map<string, string> Merges)
 
     static IEnumerable<(string Source, string Target)> Targets(string target, params string[] sources) => sources.Select(s => (s, target));
 
+    /// <summary>
+    /// A mapping from (source genre → target genre) pairs. Fails with every problem at once (data errors naming
+    /// <paramref name="origin"/>): a source mapped more than once, a source mapped to itself, a target that is itself merged away.
+    /// </summary>
     public static Validation<Error, GenreMapping> Create(IEnumerable<(string Source, string Target)> pairs, string origin = "mapping") =>
         Create(pairs.Select(p => (p.Source, p.Target, origin)));
 

@@ -10,7 +10,7 @@ namespace Genre.Data;
 /// Reading JSON that came from a file, which may be damaged: parsing fails with a reason in plain words, and each accessor
 /// is None when the member is missing or of another type, so no reader ever meets an exception.
 /// </summary>
-public static class Json
+internal static class Json
 {
     // duplicate member names are an error here rather than later, when a member is first looked up
     static readonly JsonDocumentOptions Options = new() { AllowDuplicateProperties = false };

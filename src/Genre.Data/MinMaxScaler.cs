@@ -9,6 +9,10 @@ public sealed record MinMaxScaler(double[] DataMin, double[] DataMax, double[] S
     /// <summary>numpy's finfo(float64).eps = 2^-52.</summary>
     const double NumpyEps = 2.220446049250313e-16;
 
+    /// <summary>
+    /// Per-column minimum and maximum of <paramref name="x"/> and the scale/offset derived from them;
+    /// throws <see cref="ArgumentException"/> when <paramref name="x"/> has no rows.
+    /// </summary>
     public static MinMaxScaler Fit(Matrix x)
     {
         if (x.Rows == 0) throw new ArgumentException("MinMaxScaler.Fit needs at least one row");
@@ -42,8 +46,13 @@ public sealed record MinMaxScaler(double[] DataMin, double[] DataMax, double[] S
         other is not null && ArrayValues.Equal(DataMin, other.DataMin) && ArrayValues.Equal(DataMax, other.DataMax)
         && ArrayValues.Equal(Scale, other.Scale) && ArrayValues.Equal(Min, other.Min);
 
+    /// <summary>A hash consistent with <see cref="Equals(object)"/>: it reads the shapes and a few values.</summary>
     public override int GetHashCode() => HashCode.Combine(ArrayValues.Hash(DataMin), ArrayValues.Hash(DataMax));
 
+    /// <summary>
+    /// <paramref name="x"/> scaled column by column (X·scale_ + min_, the same float operations as scikit-learn): values
+    /// inside the fitted range map into [0, 1], others extrapolate. Throws <see cref="ArgumentException"/> when the column count differs from the fit.
+    /// </summary>
     public Matrix Transform(Matrix x)
     {
         if (x.Cols != Scale.Length) throw new ArgumentException($"MinMaxScaler was fit on {Scale.Length} features, got {x.Cols}");

@@ -6,7 +6,7 @@ namespace Genre.Data;
 /// This is what scikit-learn's <c>random_state=42</c> means, so splits are row-identical to Python's.
 /// Stateful by nature; keep instances local to one computation.
 /// </summary>
-public sealed class NumpyRandomState
+internal sealed class NumpyRandomState
 {
     const int N = 624, M = 397;
     const uint MatrixA = 0x9908b0df, UpperMask = 0x80000000, LowerMask = 0x7fffffff;

@@ -12,6 +12,7 @@ namespace Genre.Data;
 /// </summary>
 public sealed record Preprocessing(Seq<string> Features, LabelEncoding Explicit, MinMaxScaler Scaler, LabelEncoding Genres, GenreMapping Mapping)
 {
+    /// <summary>The file name in a model folder: <c>preprocessing.json</c>.</summary>
     public const string FileName = "preprocessing.json";
     const string Format = "genre-preprocessing/1";
 

@@ -7,7 +7,7 @@ namespace Genre.Data;
 /// exponent is in [-4, 16) and as <c>d.ddde±XX</c> otherwise; integral values keep a trailing <c>.0</c>.
 /// This is what pandas' <c>to_csv</c> writes for float64 columns.
 /// </summary>
-public static class PythonFloat
+internal static class PythonFloat
 {
     public static string Repr(double value)
     {

@@ -9,6 +9,7 @@ public sealed record SplitIndices(int[] Train, int[] Test)
     /// <summary>The same positions in the same order (records would compare the arrays by reference).</summary>
     public bool Equals(SplitIndices? other) => other is not null && ArrayValues.Equal(Train, other.Train) && ArrayValues.Equal(Test, other.Test);
 
+    /// <summary>A hash consistent with <see cref="Equals(object)"/>: it reads the shapes and a few values.</summary>
     public override int GetHashCode() => HashCode.Combine(ArrayValues.Hash(Train), ArrayValues.Hash(Test));
 }
 
@@ -22,6 +23,11 @@ public static class Split
         return (n - nTest, nTest);
     }
 
+    /// <summary>
+    /// One <c>train_test_split(range(n), test_size, random_state=seed)</c>: the positions numpy's permutation puts in the test
+    /// set (the first ⌈test_size·n⌉) and in the training set. A usage error when <paramref name="testSize"/> is not in (0, 1); a data
+    /// error when either part would be empty.
+    /// </summary>
     public static Fin<SplitIndices> TrainTestSplit(int n, double testSize, uint seed)
     {
         if (!(testSize > 0 && testSize < 1)) return GenreError.Usage($"test_size must be in (0, 1), got {testSize}");

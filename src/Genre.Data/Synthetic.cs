@@ -13,7 +13,9 @@ namespace Genre.Data;
 /// </summary>
 public static class Synthetic
 {
+    /// <summary>Rows per genre of <c>genre synth</c> by default: 1,000, the Kaggle file's count (114,000 rows in all).</summary>
     public const int DefaultRowsPerGenre = 1000;
+    /// <summary>The seed of <c>genre synth</c> by default.</summary>
     public const int DefaultSeed = 42;
 
     /// <summary>Families of related genres (members share a centre and differ by a small offset).</summary>
@@ -37,6 +39,10 @@ public static class Synthetic
 
     const int Latent = 11; // popularity, duration, danceability, energy, loudness, speechiness, acousticness, instrumentalness, liveness, valence, tempo
 
+    /// <summary>
+    /// <paramref name="rowsPerGenre"/> tracks for each of the 114 genres, the same for the same <paramref name="seed"/>; throws
+    /// <see cref="ArgumentOutOfRangeException"/> when <paramref name="rowsPerGenre"/> is below 1.
+    /// </summary>
     public static Seq<Track> Generate(int seed = DefaultSeed, int rowsPerGenre = DefaultRowsPerGenre)
     {
         if (rowsPerGenre < 1) throw new ArgumentOutOfRangeException(nameof(rowsPerGenre), "rows per genre must be ≥ 1");

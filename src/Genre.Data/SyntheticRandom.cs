@@ -5,7 +5,7 @@ namespace Genre.Data;
 /// runtime (System.Random's algorithm is not a contract). A class whose state advances in place: one generation threads one
 /// instance through, so each synthetic file draws from its own.
 /// </summary>
-public sealed class SyntheticRandom
+internal sealed class SyntheticRandom
 {
     ulong s0, s1, s2, s3;
 

@@ -22,6 +22,10 @@ public static class TrackCsv
     /// <summary>At most this many cell errors are reported; the rest are counted.</summary>
     public const int MaxErrors = 20;
 
+    /// <summary>
+    /// The tracks of a Kaggle-format file, in file order. Fails with an I/O error when the file is missing or unreadable, or
+    /// with data errors for the header and for up to <see cref="MaxErrors"/> bad cells (the rest counted).
+    /// </summary>
     public static Validation<Error, Seq<Track>> Load(string path) => LoadFile(path, GenreColumn.Required).Map(f => f.Tracks);
 
     /// <summary>
@@ -235,6 +239,7 @@ public static class TrackCsv
         }
     }
 
+    /// <summary>The text <see cref="Write"/> writes, as one string (header and a trailing newline included).</summary>
     public static string Format(IEnumerable<Track> tracks)
     {
         using var sw = new StringWriter(CultureInfo.InvariantCulture);
@@ -250,6 +255,7 @@ public static class TrackCsv
             Write(tracks, w);
         });
 
+    /// <summary>One data line as pandas writes it, without the newline: index, then the 20 columns (floats in Python's repr).</summary>
     public static string FormatRow(Track t)
     {
         static string I(long v) => v.ToString(CultureInfo.InvariantCulture);

@@ -17,8 +17,16 @@ public sealed record AuditFinding(string Question, string Measure, string Value)
 /// </summary>
 public static class Audit
 {
+    /// <summary>How the audit trains DNN1 for each of its four probes (baseline, index as a feature, test set in training, track-aware split).</summary>
+    /// <param name="Epochs">Training epochs.</param>
+    /// <param name="BatchSize">Rows per Adam step.</param>
+    /// <param name="Seed">Seed of the weights' initialisation and of the shuffles.</param>
     public sealed record Options(int Epochs = 10, int BatchSize = 512, int Seed = 2);
 
+    /// <summary>
+    /// Measures each finding on <paramref name="cleaned"/> (the cleaned Kaggle-format tracks), training with
+    /// <paramref name="o"/> where a finding needs a model. Fails with the first data or model error.
+    /// </summary>
     public static Fin<Seq<AuditFinding>> Run(IBackend backend, Seq<Track> cleaned, Options o)
     {
         var genres = LabelEncoding.Fit(cleaned.Map(t => t.TrackGenre));
@@ -103,6 +111,7 @@ public static class Audit
         return test.Length == 0 ? 0 : (double)hits / test.Length;
     }
 
+    /// <summary>The findings as the audit's Markdown report, headed by a note on the data: synthetic, the Kaggle file, or another file (with its sha256).</summary>
     public static string Markdown(DataSource source, Seq<AuditFinding> findings)
     {
         var sb = new StringBuilder("# Audit: what the Kaggle notebooks' high accuracies rest on\n\n");

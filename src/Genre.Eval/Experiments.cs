@@ -12,6 +12,10 @@ public sealed record Experiment(string Name, string Title, Sequential Model, boo
 public sealed record Settings(int Epochs, int BatchSize, int Seed, double LearningRate = 1e-3, Option<EarlyStopping> EarlyStopping = default,
                               Option<CosineDecay> Decay = default)
 {
+    /// <summary>
+    /// These settings as a training configuration: Keras' Adam with this learning rate (and decay), early stopping if any,
+    /// resuming from checkpoints.
+    /// </summary>
     public TrainingConfig ToConfig() => new(Epochs, BatchSize, Seed, new AdamSettings(LearningRate, Decay: Decay), EarlyStopping: EarlyStopping, Resume: true);
 
     /// <summary>"0.003" or "0.003 → 0 (cosine)".</summary>
@@ -23,6 +27,7 @@ public sealed record Settings(int Epochs, int BatchSize, int Seed, double Learni
 /// <summary>A named choice of settings per experiment.</summary>
 public sealed record Profile(string Name, string Description, Func<Experiment, Settings> SettingsFor);
 
+/// <summary>The report's experiments and the selection of a subset by name.</summary>
 public static class Experiments
 {
     /// <summary>The report's seven experiments, in the report's order.</summary>
@@ -38,6 +43,10 @@ public static class Experiments
     /// <summary>An experiment's place in the report's order; experiments outside the report come after it.</summary>
     public static int OrderOf(Experiment e) => Report.Map(x => x.Name).ToList().IndexOf(e.Name) is var i and >= 0 ? i : int.MaxValue;
 
+    /// <summary>
+    /// The report's experiments named in <paramref name="names"/> (comma-separated, in the report's order whatever the list's
+    /// order), or all of them for None; a usage error naming any unknown name.
+    /// </summary>
     public static Fin<Seq<Experiment>> Only(Option<string> names) =>
         names.Match(
             list =>
@@ -51,6 +60,7 @@ public static class Experiments
             () => FinSucc(Report));
 }
 
+/// <summary>The named profiles of training settings: <c>paper</c> and <c>fast</c>.</summary>
 public static class Profiles
 {
     /// <summary>The notebooks exactly: Keras Adam defaults, batch 10,000, 1000 epochs, tf.random.set_seed(2).</summary>
@@ -77,6 +87,7 @@ public static class Profiles
             _ => new Settings(12, 512, seed, 8e-3, Decay: new CosineDecay()),
         });
 
+    /// <summary>The profile called <paramref name="name"/> ("paper" or "fast") with <paramref name="seed"/>; a usage error otherwise.</summary>
     public static Fin<Profile> ByName(string name, int seed) => name switch
     {
         "paper" => Paper(seed),

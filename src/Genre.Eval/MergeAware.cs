@@ -17,8 +17,13 @@ public static class MergeAware
         return (classes.Map(c => merged.EncodeAll([mapping.Apply(c)])[0]).ToArray(), merged);
     }
 
+    /// <summary>Each code replaced by its merged class: <c>classMap[code]</c>.</summary>
     public static int[] Apply(int[] codes, int[] classMap) => codes.Select(c => classMap[c]).ToArray();
 
+    /// <summary>
+    /// Accuracy after merging both <paramref name="labels"/> and <paramref name="predictions"/> (codes into <paramref name="classes"/>)
+    /// by <paramref name="mapping"/>; at least the unmerged accuracy.
+    /// </summary>
     public static double Accuracy(int[] labels, int[] predictions, Seq<string> classes, GenreMapping mapping)
     {
         var (map, _) = ClassMap(classes, mapping);

@@ -10,6 +10,7 @@ public sealed record ClassScore(int Class, double Precision, double Recall, doub
 /// <summary>Classification metrics as pure functions of integer labels and predictions (or probabilities).</summary>
 public static class Metrics
 {
+    /// <summary>Share of rows where the prediction equals the label, in [0, 1]; 0 for no rows. Throws when the arrays differ in length.</summary>
     public static double Accuracy(int[] labels, int[] predictions)
     {
         Same(labels, predictions);
@@ -38,6 +39,10 @@ public static class Metrics
         return m;
     }
 
+    /// <summary>
+    /// Precision, recall, F1 and support of each class of a confusion matrix (rows = true class); a ratio with a zero
+    /// denominator is 0, as scikit-learn's <c>zero_division=0</c>.
+    /// </summary>
     public static Seq<ClassScore> PerClass(long[,] confusion)
     {
         var k = confusion.GetLength(0);
@@ -51,6 +56,7 @@ public static class Metrics
         })).Strict();
     }
 
+    /// <summary>Unweighted mean F1 over the classes that occur in the labels (support > 0); 0 when none does.</summary>
     public static double MacroF1(long[,] confusion) => PerClass(confusion).Filter(s => s.Support > 0).Map(s => s.F1).ToList() is var f && f.Count > 0 ? f.Average() : 0;
 
     /// <summary>Share of rows whose true class is among the k most probable (ties broken by lower class index, as argsort).</summary>
@@ -72,6 +78,7 @@ public static class Metrics
         return (double)hits / labels.Length;
     }
 
+    /// <summary>The most probable class of each row of <paramref name="probabilities"/> (rows × <paramref name="classes"/>, row-major); the first on ties.</summary>
     public static int[] Argmax(float[] probabilities, int classes)
     {
         var rows = probabilities.Length / classes;

@@ -139,5 +139,6 @@ public static class Plots
         return values;
     }
 
+    /// <summary>Writes a rendered PNG to <paramref name="path"/> atomically; an I/O error when it cannot.</summary>
     public static Fin<LanguageExt.Unit> Save(string path, byte[] png) => AtomicFile.WriteAllBytes(path, png);
 }

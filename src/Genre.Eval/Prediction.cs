@@ -22,7 +22,9 @@ public sealed record PredictionScore(int Rows, int Correct, int UnknownGenres)
 public sealed record TrackPredictions(long[] RowIds, float[] Probabilities, Seq<string> Genres, int RowsOutOfRange, int[] OutOfRangeByFeature,
                                       Option<PredictionScore> Score)
 {
+    /// <summary>Number of classes (columns of <see cref="Probabilities"/>).</summary>
     public int Classes => Genres.Count;
+    /// <summary>Number of tracks (rows of <see cref="Probabilities"/>).</summary>
     public int Rows => RowIds.Length;
 }
 
@@ -37,6 +39,10 @@ public static class Prediction
             return (System.Array.ConvertAll(scaled.Values, v => (float)v), p.RowsOutOfRange(raw), p.OutOfRange(raw));
         });
 
+    /// <summary>
+    /// Scales <paramref name="tracks"/> with <paramref name="p"/>, runs the model and, when the file has genres, scores the
+    /// top-1 prediction. A data error (naming <paramref name="file"/>) when a track's <c>explicit</c> value never occurred in training.
+    /// </summary>
     public static Fin<TrackPredictions> Run(ICompiledModel model, Preprocessing p, TrackFile tracks, string file) =>
         from input in Input(p, tracks.Tracks, file)
         let probabilities = model.Predict(input.X, tracks.Tracks.Count)

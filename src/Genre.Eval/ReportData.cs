@@ -7,8 +7,13 @@ namespace Genre.Eval;
 /// <summary>The report's data prepared once for both label sets: the 114 genres and the report's 66 merged genres.</summary>
 public sealed record ReportData(PreparedData Full, PreparedData Reduced)
 {
+    /// <summary>The data an experiment trains on: the merged genres for a reduced experiment, else all 114.</summary>
     public PreparedData For(Experiment e) => e.Reduced ? Reduced : Full;
 
+    /// <summary>
+    /// Loads, cleans and prepares the source's file for both label sets. Fails with the file's I/O or data errors
+    /// (every bad cell, up to <see cref="TrackCsv.MaxErrors"/>).
+    /// </summary>
     public static Fin<ReportData> Load(DataSource source) =>
         from tracks in ReportPipeline.ToFin(TrackCsv.Load(source.Path))
         let cleaned = Cleaning.Clean(tracks).Tracks

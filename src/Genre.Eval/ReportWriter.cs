@@ -12,6 +12,11 @@ public static class ReportWriter
 {
     static string P(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The run as <c>metrics.json</c>: profile, data source, total seconds; per experiment its test accuracy, loss and rows,
+    /// epochs, training seconds, batch size, learning rate, the report's accuracy and the history; the authors' models'
+    /// scores. Accuracies and losses that are not finite are null.
+    /// </summary>
     public static JsonObject MetricsJson(ReproduceResult r) => new()
     {
         ["profile"] = r.Profile.Name,
@@ -46,6 +51,10 @@ public static class ReportWriter
             .Match(ChecksummedJson.Read, () => FinSucc(Option<JsonObject>.None));
     }
 
+    /// <summary>
+    /// The run as <c>report.md</c>: the report's accuracies beside this run's, with the other profile's results
+    /// (<paramref name="other"/>, its metrics.json) when that profile has been run beside this one.
+    /// </summary>
     public static string Markdown(ReproduceResult r, Option<JsonObject> other)
     {
         var sb = new StringBuilder();

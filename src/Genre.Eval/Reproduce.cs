@@ -8,6 +8,15 @@ using static LanguageExt.Prelude;
 
 namespace Genre.Eval;
 
+/// <summary>One experiment of a reproduce run, finished.</summary>
+/// <param name="Experiment">The experiment.</param>
+/// <param name="Settings">The settings it was trained with.</param>
+/// <param name="Test">Loss and accuracy on the test split.</param>
+/// <param name="History">Every epoch's metrics.</param>
+/// <param name="Seconds">Training time in seconds, summed over every session that trained it (resumed runs included).</param>
+/// <param name="Confusion">Test confusion matrix: rows = true class, columns = predicted class, both indices into <paramref name="Classes"/>.</param>
+/// <param name="Classes">The genres, in the model's output order.</param>
+/// <param name="How">Whether this run trained it, found it done, or shared another experiment's training.</param>
 public sealed record ExperimentResult(Experiment Experiment, Settings Settings, Evaluation Test, History History, double Seconds,
                                       long[,] Confusion, Seq<string> Classes, HowRun How);
 
@@ -21,6 +30,7 @@ public abstract record HowRun
     /// <summary>Same layers, labels and settings as an experiment before it: trained once, weights shared.</summary>
     public sealed record SameTrainingAs(string Experiment) : HowRun;
 
+    /// <summary>A few words for reports and the CLI: "trained", "already done" or "same training as NAME".</summary>
     public string Describe() => this switch
     {
         Trained => "trained",
@@ -30,14 +40,35 @@ public abstract record HowRun
     };
 }
 
+/// <summary>An authors' SavedModel re-scored on this run's test split.</summary>
+/// <param name="Experiment">The experiment it belongs to.</param>
+/// <param name="Model">The SavedModel's folder name, e.g. RNN1net.</param>
+/// <param name="Test">Its loss and accuracy on the test split.</param>
 public sealed record AuthorsScore(string Experiment, string Model, Evaluation Test);
 
+/// <summary>A reproduce run.</summary>
+/// <param name="Source">Where the data came from.</param>
+/// <param name="Profile">The training settings' profile.</param>
+/// <param name="Results">The experiments run, in the report's order.</param>
+/// <param name="Authors">The authors' SavedModels that were found and scored (none without an authors' folder).</param>
+/// <param name="Seconds">Wall-clock seconds of the whole run.</param>
 public sealed record ReproduceResult(DataSource Source, Profile Profile, Seq<ExperimentResult> Results, Seq<AuthorsScore> Authors, double Seconds);
 
 /// <summary>Progress of a reproduce run, for the CLI to render.</summary>
 public abstract record ReproduceEvent;
+/// <summary>An experiment is about to be trained or loaded.</summary>
+/// <param name="Experiment">The experiment.</param>
+/// <param name="Index">Its position in this run, 0-based.</param>
+/// <param name="Total">Experiments in this run.</param>
+/// <param name="Settings">The settings it will be trained with.</param>
 public sealed record ExperimentStarted(Experiment Experiment, int Index, int Total, Settings Settings) : ReproduceEvent;
+/// <summary>A training event of the experiment being trained.</summary>
+/// <param name="Experiment">The experiment.</param>
+/// <param name="Seed">The seed it trains with.</param>
+/// <param name="Event">The model's event (batch, epoch, checkpoint).</param>
 public sealed record ExperimentTraining(Experiment Experiment, int Seed, TrainingEvent Event) : ReproduceEvent;
+/// <summary>An experiment is done and scored.</summary>
+/// <param name="Result">Its result.</param>
 public sealed record ExperimentFinished(ExperimentResult Result) : ReproduceEvent;
 
 /// <summary>
@@ -46,6 +77,12 @@ public sealed record ExperimentFinished(ExperimentResult Result) : ReproduceEven
 /// </summary>
 public static class Reproduce
 {
+    /// <summary>
+    /// Runs <paramref name="experiments"/> on the source's data with the profile's settings, writing each experiment's folder,
+    /// plots, <c>metrics.json</c> and <c>report.md</c> under <paramref name="outDir"/>; the authors' SavedModels in
+    /// <paramref name="authorsDir"/>, when given, are re-scored (those missing are left out). After cancellation the reports are
+    /// not written. Fails with the first data, I/O or model error.
+    /// </summary>
     public static Fin<ReproduceResult> Run(IBackend backend, DataSource source, Profile profile, Seq<Experiment> experiments, string outDir,
                                            Option<string> authorsDir, IProgress<ReproduceEvent>? progress = null, CancellationToken cancel = default)
     {

@@ -15,7 +15,9 @@ public sealed record SeedsResult(DataSource Source, Profile Profile, Seq<SeedRun
 /// <summary>One experiment's test accuracy over the seeds that finished it (in seed order).</summary>
 public sealed record SeedSpread(Experiment Experiment, Settings Settings, Seq<(int Seed, ExperimentResult Result)> Runs)
 {
+    /// <summary>Test accuracy of each seed's run, in seed order.</summary>
     public Seq<double> Accuracies => Runs.Map(r => r.Result.Test.Accuracy);
+    /// <summary>Mean test accuracy over the seeds.</summary>
     public double Mean => Accuracies.Sum() / Accuracies.Count;
 
     /// <summary>Sample standard deviation (n − 1); NaN for a single seed.</summary>
@@ -34,6 +36,7 @@ public sealed record SeedSpread(Experiment Experiment, Settings Settings, Seq<(i
 /// <summary>Seed folders of a multi-seed output: <c>seed-S</c> beside each other.</summary>
 public static class SeedFolder
 {
+    /// <summary>The folder of seed <paramref name="seed"/>: <c>outDir/seed-S</c>.</summary>
     public static string Path(string outDir, int seed) => System.IO.Path.Combine(outDir, $"seed-{seed}");
 
     /// <summary>The seeds whose folders exist in <paramref name="outDir"/>, ascending.</summary>

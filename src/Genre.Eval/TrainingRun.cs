@@ -15,10 +15,22 @@ public sealed record TrainingOutcome(Sequential Spec, History History, Evaluatio
 /// Train one model on prepared data and keep everything: checkpoints under <c>dir/checkpoints</c> (resumable), then
 /// the model folder (<see cref="ModelFolder"/>: the model, its weights and its preprocessing), <c>history.json</c> and
 /// <c>metrics.json</c>, each written atomically. Callers that may share <c>dir</c> with another process hold its
-/// <see cref="FolderLock"/> meanwhile. Numbers that are not finite are written as null (JSON has no NaN).
+/// lock file (<c>.genre.lock</c>) meanwhile. Numbers that are not finite are written as null (JSON has no NaN).
 /// </summary>
 public static class TrainingRun
 {
+    /// <summary>
+    /// Compiles <paramref name="spec"/> (or loads <paramref name="initial"/>), fits it on the training split with validation,
+    /// evaluates it on the test split and, unless cancelled before the last epoch, saves the model folder and metrics in
+    /// <paramref name="dir"/>. Fails with the first model, I/O or divergence error; the compiled model is disposed either way.
+    /// </summary>
+    /// <param name="backend">Compiles and loads models.</param>
+    /// <param name="spec">The model to train.</param>
+    /// <param name="data">The prepared splits (train, val, test) and preprocessing.</param>
+    /// <param name="config">Epochs, batch, seed, optimizer; without a checkpoint policy, checkpoints go to <c>dir/checkpoints</c>.</param>
+    /// <param name="dir">The run's folder.</param>
+    /// <param name="progress">Receives batch, epoch and checkpoint events.</param>
+    /// <param name="cancel">Stops training at the end of the current epoch; the outcome is then marked interrupted and no model folder is saved.</param>
     /// <param name="initial">Weights to start from (fine-tuning); without them the model starts from Keras' initializers drawn from the seed.</param>
     public static Fin<TrainingOutcome> Run(IBackend backend, Sequential spec, PreparedData data, TrainingConfig config, string dir,
                                            IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default,
@@ -46,6 +58,7 @@ public static class TrainingRun
     /// </summary>
     public static double TrainingSeconds(History history) => history.Epochs.Sum(e => e.Seconds);
 
+    /// <summary>The history as <c>history.json</c>: one object per epoch (loss, accuracy, val_loss, val_accuracy, seconds; non-finite values null).</summary>
     public static JsonArray HistoryJson(History h) =>
         new(h.Epochs.Map(e => (JsonNode)new JsonObject
         {
@@ -54,6 +67,7 @@ public static class TrainingRun
             ["seconds"] = e.Seconds,
         }).ToArray());
 
+    /// <summary>The outcome as <c>metrics.json</c>: model, test accuracy and loss, test rows, epochs and training seconds (non-finite values null).</summary>
     public static JsonObject MetricsJson(TrainingOutcome o) => new()
     {
         ["model"] = o.Spec.Name, ["test_accuracy"] = Json.Finite(o.Test.Accuracy), ["test_loss"] = Json.Finite(o.Test.Loss), ["n"] = o.Test.Count,

@@ -19,6 +19,7 @@ public sealed record PortableModel(Sequential Spec, ModelWeights Weights, Prepro
 /// </summary>
 public static class ModelFolder
 {
+    /// <summary>The weights' file name in a model folder: <c>weights.safetensors</c>.</summary>
     public const string WeightsFile = "weights.safetensors";
 
     /// <summary>

@@ -15,6 +15,10 @@ public static class ModelStore
 {
     const string SpecChecksum = "model_json_crc32c";
 
+    /// <summary>
+    /// Writes <c>model.json</c> then <c>weights.bin</c> (with model.json's crc32c) into <paramref name="dir"/>, each atomically;
+    /// an I/O error names the file that could not be written.
+    /// </summary>
     public static Fin<Unit> Save(string dir, Sequential spec, ModelWeights weights)
     {
         var json = Encoding.UTF8.GetBytes(SpecJson.ToJson(spec).ToJsonString(new() { WriteIndented = true }));
@@ -24,6 +28,10 @@ public static class ModelStore
                select unit;
     }
 
+    /// <summary>
+    /// The spec and weights of a folder written by <see cref="Save"/>. An I/O error when a file is missing or unreadable; a model
+    /// error when a checksum does not match, the spec is invalid, a tensor's shape differs from the spec's, or a weight is not finite.
+    /// </summary>
     public static Fin<(Sequential Spec, ModelWeights Weights)> Load(string dir)
     {
         var specPath = Path.Combine(dir, "model.json");
@@ -56,7 +64,7 @@ public static class ModelStore
             p => FinFail<ModelWeights>(GenreError.Model($"{origin}: layer {p.LayerIndex} {p.t.Name} holds a value that is not a finite number — the file is damaged")),
             () => FinSucc(weights));
 
-    public static bool AllFinite(ReadOnlySpan<float> values)
+    internal static bool AllFinite(ReadOnlySpan<float> values)
     {
         foreach (var v in values) if (!float.IsFinite(v)) return false;
         return true;

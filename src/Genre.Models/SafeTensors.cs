@@ -18,7 +18,9 @@ namespace Genre.Models;
 /// </summary>
 public static class SafeTensors
 {
+    /// <summary>The header entry that holds the string-to-string metadata (safetensors' reserved key).</summary>
     public const string MetadataKey = "__metadata__";
+    /// <summary>The metadata key under which Genre stores the sha256 (lowercase hex) of the data bytes.</summary>
     public const string ChecksumKey = "sha256";
 
     /// <summary>The file's bytes. Metadata keys other than <see cref="ChecksumKey"/> are written as given.</summary>
@@ -57,6 +59,10 @@ public static class SafeTensors
     public static Fin<Unit> Write(string path, Seq<(string Key, string Value)> metadata, Seq<NamedTensor> tensors) =>
         AtomicFile.WriteAllBytes(path, ToBytes(metadata, tensors));
 
+    /// <summary>
+    /// The metadata and the float32 tensors of a safetensors file, in file order. An I/O error when it cannot be read; a model
+    /// error (naming the file) when the header or layout is malformed, a dtype is not F32, or the stored sha256 does not match.
+    /// </summary>
     public static Fin<(Map<string, string> Metadata, Seq<NamedTensor> Tensors)> Read(string path)
     {
         try { return Parse(File.ReadAllBytes(path), path); }

@@ -7,10 +7,12 @@ namespace Genre.Models;
 /// <summary>Keras shape inference for <see cref="Sequential"/> (shapes without the batch axis).</summary>
 public static class Shapes
 {
+    /// <summary>Keras' way of printing a shape with its batch axis: <c>(None, 15, 1)</c>.</summary>
     public static string Show(Seq<int> shape) => "(None, " + string.Join(", ", shape) + ")";
 
     static string Describe(int index, Layer layer) => $"layer {index} ({LayerType(layer)})";
 
+    /// <summary>The Keras class name of a layer: <c>Dense</c>, <c>LSTM</c> or <c>Dropout</c>.</summary>
     public static string LayerType(Layer layer) => layer switch
     {
         Dense => "Dense", Lstm => "LSTM", Dropout => "Dropout", _ => layer.GetType().Name,
@@ -48,5 +50,6 @@ public static class Shapes
     public static Fin<Seq<Seq<int>>> Inputs(Sequential model) =>
         Infer(model).Map(outs => Seq1(model.InputShape).Concat(outs.Take(outs.Count - 1)).Strict());
 
+    /// <summary>Values per row for an input of this shape (the product of its sizes): 15 for both (15) and (15, 1).</summary>
     public static int Features(Seq<int> shape) => shape.Fold(1, (a, b) => a * b);
 }

@@ -3,7 +3,19 @@ using LanguageExt;
 namespace Genre.Models;
 
 /// <summary>Keras activation names (as in a layer's config).</summary>
-public enum Activation { Linear, Relu, Softmax, Tanh, Sigmoid }
+public enum Activation
+{
+    /// <summary>Keras "linear": the identity.</summary>
+    Linear,
+    /// <summary>Keras "relu": max(0, x).</summary>
+    Relu,
+    /// <summary>Keras "softmax" over the last axis: exp(x) / Σ exp(x).</summary>
+    Softmax,
+    /// <summary>Keras "tanh".</summary>
+    Tanh,
+    /// <summary>Keras "sigmoid": 1 / (1 + exp(−x)).</summary>
+    Sigmoid,
+}
 
 /// <summary>A Keras layer spec: a value, not a module. Backends turn specs into computation.</summary>
 public abstract record Layer;

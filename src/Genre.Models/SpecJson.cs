@@ -8,6 +8,7 @@ namespace Genre.Models;
 /// <summary>The spec as JSON (like Keras' get_config, flattened): {name, input_shape, layers:[{type, units, activation, …}]}.</summary>
 public static class SpecJson
 {
+    /// <summary>The spec as the JSON object written to <c>model.json</c> (read back by <c>FromJson</c>).</summary>
     public static JsonObject ToJson(Sequential m) => new()
     {
         ["name"] = m.Name,

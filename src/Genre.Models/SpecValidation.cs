@@ -11,6 +11,10 @@ public static class SpecValidation
     /// <summary>Largest size of any axis or layer: far beyond the report's models, small enough that no weight count overflows.</summary>
     public const int MaxSize = 1 << 20;
 
+    /// <summary>
+    /// The model unchanged, or every problem found (model errors naming the layer): empty or non-positive input shape, no
+    /// layers, units ≤ 0 or above <see cref="MaxSize"/>, a dropout rate outside [0, 1), and — when those pass — shapes that do not chain.
+    /// </summary>
     public static Validation<Error, Sequential> Validate(Sequential model)
     {
         var errors = new List<Error>();
@@ -35,6 +39,7 @@ public static class SpecValidation
         return errors.Count == 0 ? Success<Error, Sequential>(model) : Fail<Error, Sequential>(toSeq(errors));
     }
 
+    /// <summary><see cref="Validate"/> as a <see cref="Fin{A}"/>: several problems become one error holding them all.</summary>
     public static Fin<Sequential> ValidateFin(Sequential model) => ReportPipeline.ToFin(Validate(model));
 
     /// <summary>As <see cref="ValidateFin(Sequential)"/>, each error starting with <paramref name="origin"/> (the file the spec came from).</summary>

@@ -6,6 +6,7 @@ namespace Genre.Models;
 /// <summary>Keras' <c>model.summary()</c> table (TF 2.x layout, line length 65) with Keras' layer naming and counts.</summary>
 public static class Summary
 {
+    /// <summary>Number of weights (kernels and biases) of the model; 0 when its shapes do not chain.</summary>
     public static long ParamCount(Sequential model) => WeightShapes.ParamCount(model);
 
     /// <summary>Keras auto-names: dense, dense_1, lstm, lstm_1, dropout, … per layer type.</summary>
@@ -15,6 +16,7 @@ public static class Summary
         return types.Map((i, type) => types.Take(i).Count(t => t == type) is var n and > 0 ? $"{type}_{n}" : type).ToSeq().Strict();
     }
 
+    /// <summary>The summary table as Keras prints it (Model: "name", one row per layer with output shape and params, totals); a model error when the spec is invalid.</summary>
     public static Fin<string> Of(Sequential model) =>
         from valid in SpecValidation.ValidateFin(model)
         from outputs in Shapes.Infer(valid)

@@ -9,7 +9,7 @@ using static LanguageExt.Prelude;
 namespace Genre.Models;
 
 /// <summary>What a tensor file holds; <see cref="Checksummed"/> is false for a legacy file, read without verification.</summary>
-public sealed record TensorFileContent(JsonObject Meta, Seq<NamedTensor> Tensors, bool Checksummed);
+internal sealed record TensorFileContent(JsonObject Meta, Seq<NamedTensor> Tensors, bool Checksummed);
 
 /// <summary>
 /// A small self-describing file of named float32 tensors plus a JSON metadata object, written atomically:
@@ -18,7 +18,7 @@ public sealed record TensorFileContent(JsonObject Meta, Seq<NamedTensor> Tensors
 /// Files written before checksums ("GENRET1\n", no header crc, no tensor crcs) are still read, as legacy.
 /// Every size in a file is checked against the file's length before anything is allocated.
 /// </summary>
-public static class TensorFile
+internal static class TensorFile
 {
     static readonly byte[] Magic = "GENRET2\n"u8.ToArray();
     static readonly byte[] LegacyMagic = "GENRET1\n"u8.ToArray();

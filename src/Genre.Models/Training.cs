@@ -55,13 +55,26 @@ public sealed record LabeledData(float[] X, int Rows, int[] Y, int Classes)
     public bool Equals(LabeledData? other) =>
         other is not null && Rows == other.Rows && Classes == other.Classes && ArrayValues.Equal(X, other.X) && ArrayValues.Equal(Y, other.Y);
 
+    /// <summary>A hash consistent with <see cref="Equals(object)"/>: it reads the shapes and a few values.</summary>
     public override int GetHashCode() => HashCode.Combine(Rows, Classes, ArrayValues.Hash(X), ArrayValues.Hash(Y));
 }
 
 /// <summary>Progress events the CLI renders.</summary>
 public abstract record TrainingEvent;
+/// <summary>A training batch is done.</summary>
+/// <param name="Epoch">The epoch, 1-based.</param>
+/// <param name="Batch">The batch within the epoch, 1-based.</param>
+/// <param name="Batches">Batches per epoch.</param>
+/// <param name="Loss">Mean cross-entropy per row over the epoch's rows so far (as Keras' progress bar shows it).</param>
+/// <param name="Accuracy">Accuracy over the epoch's rows so far, in [0, 1].</param>
 public sealed record BatchEnded(int Epoch, int Batch, int Batches, double Loss, double Accuracy) : TrainingEvent;
+/// <summary>An epoch is done, validation included.</summary>
+/// <param name="Epochs">Epochs in the whole fit.</param>
+/// <param name="Metrics">The epoch's training and validation metrics.</param>
 public sealed record EpochEnded(int Epochs, EpochMetrics Metrics) : TrainingEvent;
+/// <summary>A checkpoint file was written at the end of an epoch.</summary>
+/// <param name="Epoch">The epoch it holds, 1-based.</param>
+/// <param name="Path">The checkpoint file.</param>
 public sealed record CheckpointWritten(int Epoch, string Path) : TrainingEvent;
 /// <summary>A damaged checkpoint was passed over on resuming (renamed to <see cref="KeptAs"/> when that worked).</summary>
 public sealed record CheckpointSkipped(string Path, string Reason, string ResumedFrom, Option<string> KeptAs) : TrainingEvent;

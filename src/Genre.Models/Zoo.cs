@@ -26,6 +26,7 @@ public static class Zoo
         new(Flat, Seq<Layer>(new Dense(100, Activation.Relu), new Dense(150, Activation.Relu), new Dense(150, Activation.Relu),
             new Dense(150, Activation.Relu), new Dense(classes, Activation.Softmax)), "dnn1");
 
+    /// <summary>The previous exercise's MLP: DNN1's layers under the name "mlp".</summary>
     public static Sequential Mlp(int classes = Genres) => Dnn1(classes) with { Name = "mlp" };
 
     /// <summary>DNN2: DNN1 with Dropout(0.2) after the first layer.</summary>
@@ -44,8 +45,10 @@ public static class Zoo
     /// <summary>RNN1 trained on the report's 66 merged genres.</summary>
     public static Sequential ReducedRnn1() => Rnn1(ReducedGenres) with { Name = "reduced-rnn1" };
 
+    /// <summary>The names <see cref="ByName"/> knows (the CLI's <c>--model</c> values), in the report's order.</summary>
     public static readonly Seq<string> Names = Seq("softmax", "mlp", "rnn1", "rnn2", "dnn1", "dnn2", "reduced-rnn1");
 
+    /// <summary>The model called <paramref name="name"/> (one of <see cref="Names"/>, 114 classes or 66 for reduced-rnn1); a usage error listing the known names otherwise.</summary>
     public static Fin<Sequential> ByName(string name) => name switch
     {
         "softmax" => Softmax(), "mlp" => Mlp(), "rnn1" => Rnn1(), "rnn2" => Rnn2(), "dnn1" => Dnn1(), "dnn2" => Dnn2(),

@@ -84,6 +84,28 @@ public class EvaluateCommandTests
         Assert.False(File.Exists(output));
     }
 
+    /// <summary>The same on the committed fixture (tests/golden/savedmodel), so it runs without ../shared.</summary>
+    [Fact]
+    public void A_flipped_byte_in_the_fixtures_data_file_is_a_crc_error_naming_the_tensor()
+    {
+        var fixture = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "savedmodel", "tinyRNNnet");
+        var dir = Path.Combine(Temp(), "tinyRNNnet");
+        foreach (var f in Directory.GetFiles(fixture, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(dir, Path.GetRelativePath(fixture, f));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(f, target);
+        }
+        var data = Path.Combine(dir, "variables", "variables.data-00000-of-00001");
+        var bytes = File.ReadAllBytes(data);
+        bytes[12 + 5] ^= 0x10; // bytes 12..24 hold layer_with_weights-0/bias (see variables.index)
+        File.WriteAllBytes(data, bytes);
+        var r = GenreCli.Run("evaluate", "--saved-model", dir, "--data", Data);
+        Assert.Equal(5, r.ExitCode);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.Contains("tinyRNNnet: layer 0 (Dense) bias: crc32c mismatch", r.Stderr);
+    }
+
     [SharedTheory]
     [InlineData("RNN1net")]
     public void A_config_that_disagrees_with_the_checkpoint_names_tensor_and_shapes(string model)

@@ -116,6 +116,16 @@ public class ExamplesTests : IClassFixture<ExamplesTests.SmallFile>
         Assert.True(File.Exists(Path.Combine(cwd, "model", "model.json")));
     }
 
+    /// <summary>On the committed fixture (tests/golden/savedmodel/make_fixture.py): runs in any clone.</summary>
+    [Fact]
+    public void Import_savedmodel_scores_the_committed_fixture()
+    {
+        var model = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "savedmodel", "tinyRNNnet");
+        var r = RunExample(GenreCli.TempDir("example-c"), "import-savedmodel", model, file.Csv);
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Matches(@"^tinyRNNnet: 3 layers, test accuracy 0\.\d{4}, loss \d+\.\d{4} on 454 rows\n$", r.Stdout);
+    }
+
     [SharedFact]
     public void Import_savedmodel_scores_a_tf2_savedmodel()
     {

@@ -45,6 +45,23 @@ public class SummaryCommandTests
 /// <summary><c>genre summary --saved-model DIR</c> on the authors' models: the report's param counts after a checked import.</summary>
 public class SavedModelSummaryTests
 {
+    /// <summary>
+    /// The committed fixture (tests/golden/savedmodel/make_fixture.py): Dense(3) on (15, 1) has 1·3+3 params, LSTM(2) on 3
+    /// features 4·2·(3+2+1), Dense(114) on 2 units 2·114+114 — 396 in all. Runs without ../shared.
+    /// </summary>
+    [Fact]
+    public void The_fixture_SavedModel_has_the_param_counts_of_the_scripts_shapes()
+    {
+        var r = GenreCli.Run("summary", "--saved-model", Path.Combine(GenreCli.RepoRoot, "tests", "golden", "savedmodel", "tinyRNNnet"));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var lines = r.Stdout.Split('\n');
+        Assert.Equal("Model: \"tinyRNNnet\"", lines[0]);
+        Assert.Contains("dense (Dense)                (None, 15, 3)             6         ", lines);
+        Assert.Contains("lstm (LSTM)                  (None, 2)                 48        ", lines);
+        Assert.Contains("dense_1 (Dense)              (None, 114)               342       ", lines);
+        Assert.Contains("Total params: 396", lines);
+    }
+
     [SharedTheory]
     [InlineData("RNN1net", "115,654", "lstm (LSTM)                  (None, 80)                105920    ")]
     [InlineData("RNN2net", "182,054", "lstm_1 (LSTM)                (None, 150)               138600    ")]

@@ -5,7 +5,7 @@ namespace Genre.Models.Import;
 /// handle, data blocks of prefix-compressed entries with restart points, each followed by a 5-byte trailer
 /// (compression type, crc). Only uncompressed blocks are supported (what TF writes for bundles). Every offset, size and
 /// length in the file is checked against the bytes there are before it is used; a table that breaks the format throws
-/// <see cref="InvalidDataException"/> with <paramref name="name"/> in its message.
+/// <see cref="InvalidDataException"/> with the table's name (the file it came from) in its message.
 /// </summary>
 internal static class SsTable
 {

@@ -16,9 +16,13 @@ namespace Genre.Models.Onnx;
 /// </summary>
 public static class OnnxExport
 {
+    /// <summary>The ONNX opset the graph imports (default domain).</summary>
     public const long Opset = 17;
-    public const long IrVersion = 8; // the IR version of opset 17 (ONNX 1.12)
+    /// <summary>The file's ONNX IR version: 8, the one of opset 17 (ONNX 1.12).</summary>
+    public const long IrVersion = 8;
+    /// <summary>The graph input's name: float32 [N, features].</summary>
     public const string InputName = "features";
+    /// <summary>The graph output's name: float32 [N, classes], each row a softmax.</summary>
     public const string OutputName = "probabilities";
 
     /// <summary>Keras gate block (i=0, f=1, c=2, o=3) for each ONNX gate block (i, o, f, c).</summary>
@@ -28,6 +32,10 @@ public static class OnnxExport
     public static Fin<byte[]> ToBytes(Sequential spec, ModelWeights weights, Option<MinMaxScaler> scaler, Seq<(string Key, string Value)> metadata = default) =>
         Build(spec, weights, scaler, metadata).Map(m => m.ToByteArray());
 
+    /// <summary>
+    /// Writes <see cref="ToBytes"/>'s model to <paramref name="path"/> atomically. A model error when the spec is invalid, does
+    /// not end in a softmax Dense, or disagrees with the weights or the scaler; an I/O error when the file cannot be written.
+    /// </summary>
     public static Fin<Unit> Save(string path, Sequential spec, ModelWeights weights, Option<MinMaxScaler> scaler, Seq<(string Key, string Value)> metadata = default) =>
         ToBytes(spec, weights, scaler, metadata).Bind(bytes => AtomicFile.WriteAllBytes(path, bytes));
 

@@ -16,6 +16,8 @@ internal sealed class KerasAdam : IDisposable
     public Tensor[] V { get; }
     public long Step { get; set; }
 
+    /// <param name="settings">Learning rate, betas, epsilon and decay.</param>
+    /// <param name="parameters">The tensors this optimizer updates; its moment tensors M and V start as zeros of the same shapes.</param>
     /// <param name="totalSteps">Steps in the whole fit, for a decaying learning rate (<see cref="AdamSettings.Decay"/>).</param>
     public KerasAdam(AdamSettings settings, IReadOnlyList<Tensor> parameters, long totalSteps = 0)
     {
