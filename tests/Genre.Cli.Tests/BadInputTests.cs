@@ -119,7 +119,7 @@ public class BadInputTests
         Assert.Single(r.Stderr.Trim().Split('\n'));
     }
 
-    [SharedFact]
+    [AuthorsModelsFact]
     public void A_broken_saved_model_is_a_model_error_naming_the_file()
     {
         var dir = Path.Combine(Dir, "broken-model");
@@ -144,7 +144,7 @@ public class MappingInputTests
         return GenreCli.Run("evaluate", "--saved-model", Model, "--data", Data, "--mapping", path);
     }
 
-    [SharedTheory]
+    [AuthorsModelsTheory]
     [InlineData("k-pop,pop\nnot-a-genre,pop\n", "unknown genre 'not-a-genre'")]
     [InlineData("k-pop,pop\npop,rock\n", "target 'pop' (of 'k-pop') is itself merged away")]
     [InlineData("k-pop,pop\nk-pop,rock\n", "genre 'k-pop' is mapped more than once")]
@@ -156,7 +156,7 @@ public class MappingInputTests
         Assert.DoesNotContain("   at ", r.Stderr);
     }
 
-    [SharedTheory]
+    [AuthorsModelsTheory]
     [InlineData("report")]
     public void Merge_aware_accuracy_is_reported_and_not_below_plain_accuracy(string mapping)
     {

@@ -14,7 +14,7 @@ public class ConformanceTests
 {
     public static TheoryData<string> Models => new() { "RNN1net", "RNN2net", "DNN1net", "DNN2net", "reducedRNNnet" };
 
-    [SharedTheory, MemberData(nameof(Models))]
+    [AuthorsModelsTheory, MemberData(nameof(Models))]
     public void Evaluate_matches_the_numpy_reference_on_every_row(string model)
     {
         var dir = Path.Combine(GenreCli.SharedReference, "authors-models", model);
@@ -120,41 +120,6 @@ public class ConformanceTests
         return Convert.ToHexStringLower(SHA256.HashData(fs));
     }
 }
-
 /// <summary>Needs ../shared/reference/authors-models beside the repository; skipped by name otherwise.</summary>
-public sealed class SharedTheoryAttribute : TheoryAttribute
-{
-    public SharedTheoryAttribute()
-    {
-        if (!Directory.Exists(Path.Combine(GenreCli.SharedReference, "authors-models"))) Skip = "needs ../shared/reference/authors-models";
-    }
-}
-
-/// <summary>Needs ../shared/reference/authors-models beside the repository; skipped by name otherwise.</summary>
-public sealed class SharedFactAttribute : FactAttribute
-{
-    public SharedFactAttribute()
-    {
-        if (!Directory.Exists(Path.Combine(GenreCli.SharedReference, "authors-models"))) Skip = "needs ../shared/reference/authors-models";
-    }
-}
-
 /// <summary>Needs the real Kaggle file in $GENRE_DATA; skipped by name otherwise.</summary>
-public sealed class RealDataTheoryAttribute : TheoryAttribute
-{
-    public RealDataTheoryAttribute()
-    {
-        var data = Environment.GetEnvironmentVariable("GENRE_DATA");
-        if (string.IsNullOrEmpty(data) || !File.Exists(data)) Skip = "needs the real Kaggle dataset.csv: set GENRE_DATA to its path";
-    }
-}
-
 /// <summary>Needs the real Kaggle file in $GENRE_DATA; skipped by name otherwise.</summary>
-public sealed class RealDataFactAttribute : FactAttribute
-{
-    public RealDataFactAttribute()
-    {
-        var data = Environment.GetEnvironmentVariable("GENRE_DATA");
-        if (string.IsNullOrEmpty(data) || !File.Exists(data)) Skip = "needs the real Kaggle dataset.csv: set GENRE_DATA to its path";
-    }
-}

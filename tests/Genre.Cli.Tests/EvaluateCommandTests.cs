@@ -27,7 +27,7 @@ public class EvaluateCommandTests
         return dst;
     }
 
-    [SharedTheory]
+    [AuthorsModelsTheory]
     [InlineData("DNN2net", false)]
     [InlineData("reducedRNNnet", true)]
     public void Plain_output_is_one_line_with_accuracy_loss_and_rows(string model, bool reduced)
@@ -45,7 +45,7 @@ public class EvaluateCommandTests
         Assert.Equal(loss, double.Parse(line.Groups[2].Value, CultureInfo.InvariantCulture), 1e-6);
     }
 
-    [SharedTheory]
+    [AuthorsModelsTheory]
     [InlineData("RNN2net")]
     public void Predictions_file_has_one_row_per_test_row_and_no_temporary_left_behind(string model)
     {
@@ -66,7 +66,7 @@ public class EvaluateCommandTests
         Assert.Equal(json.RootElement.GetProperty("test_accuracy").GetDouble(), (double)correct / rows.Length, 1e-12);
     }
 
-    [SharedTheory]
+    [AuthorsModelsTheory]
     [InlineData("DNN1net")]
     public void A_flipped_byte_in_the_data_file_is_a_crc_error_naming_the_tensor(string model)
     {
@@ -106,7 +106,7 @@ public class EvaluateCommandTests
         Assert.Contains("tinyRNNnet: layer 0 (Dense) bias: crc32c mismatch", r.Stderr);
     }
 
-    [SharedTheory]
+    [AuthorsModelsTheory]
     [InlineData("RNN1net")]
     public void A_config_that_disagrees_with_the_checkpoint_names_tensor_and_shapes(string model)
     {
@@ -119,7 +119,7 @@ public class EvaluateCommandTests
         Assert.Equal($"genre: {dir}: layer 2 (Dense) kernel: expected (80, 113), got (80, 114)", r.Stderr.Trim());
     }
 
-    [SharedTheory]
+    [AuthorsModelsTheory]
     [InlineData("DNN1net", "--reduced", "predicts 114 classes but the data has 66")]
     [InlineData("reducedRNNnet", null, "predicts 66 classes but the data has 114")]
     public void A_model_for_the_other_genre_set_is_a_model_error(string model, string? flag, string message)

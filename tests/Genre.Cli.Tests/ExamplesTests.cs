@@ -126,7 +126,7 @@ public class ExamplesTests : IClassFixture<ExamplesTests.SmallFile>
         Assert.Matches(@"^tinyRNNnet: 3 layers, test accuracy 0\.\d{4}, loss \d+\.\d{4} on 454 rows\n$", r.Stdout);
     }
 
-    [SharedFact]
+    [AuthorsModelsFact]
     public void Import_savedmodel_scores_a_tf2_savedmodel()
     {
         var model = Path.Combine(GenreCli.SharedReference, "authors-models", "DNN1net");

@@ -57,7 +57,7 @@ public class ExportCommandTests
         }
     }
 
-    [SharedTheory]
+    [AuthorsModelsTheory]
     [InlineData("DNN1net")]
     public void With_scaler_needs_the_training_file_for_a_SavedModel_and_writes_nothing_without_it(string model)
     {

@@ -14,7 +14,7 @@ public class FineTuneTests
 
     static JsonDocument Numpy(string weights, int epochs, int batch)
     {
-        var psi = new ProcessStartInfo(NumpyTheoryAttribute.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(NumpyPipelineTheoryAttribute.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Path.Combine(GenreCli.RepoRoot, "tests", "golden", "models", "adam_steps.py"), Authors("DNN1net"), Golden("synthetic-small.csv"),
                      "--epochs", $"{epochs}", "--batch-size", $"{batch}", "--learning-rate", "1e-3", "--compare", weights })
             psi.ArgumentList.Add(a);
@@ -40,7 +40,7 @@ public class FineTuneTests
     /// 2 epochs of batch 256 (6 Adam steps, the last batch of each epoch partial). Measured: every weight within 1.9e-6 of numpy's
     /// float64 run while the steps moved weights by up to 6.0e-3; epoch losses within 3e-8 relative.
     /// </summary>
-    [NumpyTheory]
+    [NumpyPipelineTheory]
     [InlineData(2, 256)]
     [InlineData(1, 1000)]
     public void Fine_tuning_DNN1_without_shuffling_follows_keras_step_for_step(int epochs, int batch)
@@ -67,7 +67,7 @@ public class FineTuneTests
     }
 
     /// <summary>The same run shuffled is a different training: --no-shuffle is what makes the two agree.</summary>
-    [NumpyTheory]
+    [NumpyPipelineTheory]
     [InlineData(2, 256)]
     public void Shuffled_it_no_longer_matches_the_data_order_run(int epochs, int batch)
     {
@@ -94,20 +94,11 @@ public class FineTuneTests
     }
 }
 
-/// <summary>Needs Debian's /usr/bin/python3 with numpy and the authors' models in ../shared; skipped by name otherwise.</summary>
-public sealed class NumpyTheoryAttribute : TheoryAttribute
+/// <summary>Needs the authors' models and Debian's python3 with numpy, pandas and scikit-learn; skipped by name otherwise.</summary>
+public sealed class NumpyPipelineTheoryAttribute : TheoryAttribute
 {
-    public const string Python = "/usr/bin/python3";
+    public const string Python = Genre.TestSupport.Inputs.DebianPython;
 
-    public NumpyTheoryAttribute()
-    {
-        if (!Directory.Exists(Path.Combine(GenreCli.SharedReference, "authors-models"))) { Skip = "needs ../shared/reference/authors-models"; return; }
-        try
-        {
-            using var p = Process.Start(new ProcessStartInfo(Python, ["-c", "import numpy, pandas, sklearn"]) { RedirectStandardError = true })!;
-            p.WaitForExit();
-            if (p.ExitCode != 0) Skip = "needs numpy, pandas and scikit-learn for /usr/bin/python3 (the independent computation)";
-        }
-        catch (System.ComponentModel.Win32Exception) { Skip = "needs /usr/bin/python3 with numpy, pandas and scikit-learn (the independent computation)"; }
-    }
+    public NumpyPipelineTheoryAttribute() =>
+        Skip = Genre.TestSupport.Inputs.WhyNoAuthorsModels() ?? Genre.TestSupport.Inputs.WhyNoPython(Python, "numpy", "pandas", "sklearn");
 }

@@ -78,7 +78,7 @@ public class PredictCommandTests
     public static TheoryData<string> Authors => new() { "RNN1net", "RNN2net", "DNN1net", "DNN2net", "reducedRNNnet" };
 
     /// <summary>SavedModel + the pipeline fit on --fit-data: the numpy reference's genre and probability on every test row.</summary>
-    [SharedTheory, MemberData(nameof(Authors))]
+    [AuthorsModelsTheory, MemberData(nameof(Authors))]
     public void A_SavedModel_with_the_fitted_pipeline_matches_the_numpy_reference(string model)
     {
         var output = Path.Combine(GenreCli.TempDir("predict"), model + ".csv");
@@ -140,7 +140,7 @@ public class PredictCommandTests
     }
 
     /// <summary>genre import writes the SavedModel with the fitted preprocessing; the folder then predicts exactly as the SavedModel did.</summary>
-    [SharedTheory]
+    [AuthorsModelsTheory]
     [InlineData("RNN2net")]
     [InlineData("reducedRNNnet")]
     public void An_imported_SavedModel_predicts_without_the_training_file_exactly_as_before(string model)

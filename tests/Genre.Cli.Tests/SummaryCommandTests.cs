@@ -62,7 +62,7 @@ public class SavedModelSummaryTests
         Assert.Contains("Total params: 396", lines);
     }
 
-    [SharedTheory]
+    [AuthorsModelsTheory]
     [InlineData("RNN1net", "115,654", "lstm (LSTM)                  (None, 80)                105920    ")]
     [InlineData("RNN2net", "182,054", "lstm_1 (LSTM)                (None, 150)               138600    ")]
     [InlineData("DNN1net", "79,264", "dense_4 (Dense)              (None, 114)               17214     ")]

@@ -26,14 +26,3 @@ public static class TestFiles
     public static Seq<string> Errors<T>(Validation<LanguageExt.Common.Error, T> v) =>
         v.Match(_ => throw new Xunit.Sdk.XunitException("expected errors, got success"), errs => errs.Map(e => e.Message));
 }
-
-/// <summary>A fact that needs the real Kaggle file: skipped (by name, with the reason) unless $GENRE_DATA points at it.</summary>
-public sealed class RealDataFactAttribute : FactAttribute
-{
-    public RealDataFactAttribute()
-    {
-        var path = Environment.GetEnvironmentVariable("GENRE_DATA");
-        if (string.IsNullOrEmpty(path) || !File.Exists(path))
-            Skip = "needs the real Kaggle dataset.csv: set GENRE_DATA to its path";
-    }
-}

@@ -72,28 +72,11 @@ public class CurveCheckTests(ITestOutputHelper output)
 
     static T Ok<T>(Fin<T> fin) => fin.Match(x => x, e => throw new Xunit.Sdk.XunitException(e.Message));
 }
-
-/// <summary>Needs the real Kaggle file in $GENRE_DATA; skipped by name otherwise.</summary>
-public sealed class RealDataFactAttribute : FactAttribute
-{
-    public RealDataFactAttribute() => Skip = RealData.SkipReason();
-}
-
 /// <summary>Slow real-data checks: run only with GENRE_CURVE_CHECKS=all and the real Kaggle file in $GENRE_DATA.</summary>
 public sealed class CurveCheckTheoryAttribute : TheoryAttribute
 {
     public const string Variable = "GENRE_CURVE_CHECKS";
 
     public CurveCheckTheoryAttribute() =>
-        Skip = Environment.GetEnvironmentVariable(Variable) != "all" ? $"slow (minutes each): set {Variable}=all" : RealData.SkipReason();
-}
-
-static class RealData
-{
-    /// <summary>null when $GENRE_DATA names an existing file; otherwise why a real-data test is skipped.</summary>
-    public static string? SkipReason()
-    {
-        var path = Environment.GetEnvironmentVariable("GENRE_DATA");
-        return string.IsNullOrEmpty(path) || !File.Exists(path) ? "needs the real Kaggle dataset.csv: set GENRE_DATA to its path" : null;
-    }
+        Skip = Environment.GetEnvironmentVariable(Variable) != "all" ? $"slow (minutes each): set {Variable}=all" : Genre.TestSupport.Inputs.WhyNoRealData();
 }

@@ -42,12 +42,3 @@ public class FuzzTests
     [AuthorsModelsFact] public void SavedModel_data_shard() => Campaign("savedmodel-data");
     [AuthorsModelsFact] public void SavedModel_keras_metadata() => Campaign("keras-metadata");
 }
-
-/// <summary>A fact that needs the authors' SavedModels beside the repository: skipped, with the reason, when they are absent.</summary>
-public sealed class AuthorsModelsFactAttribute : FactAttribute
-{
-    public AuthorsModelsFactAttribute()
-    {
-        if (FuzzSetup.AuthorsModels.IsNone) Skip = "needs the authors' SavedModels in ../shared/reference/authors-models beside the repository";
-    }
-}

@@ -141,23 +141,4 @@ public class OnnxExportTests
         Assert.Equal("softmax: layer 0 kernel: expected (15, 66), got kernel (15, 114)", Support.Fail(OnnxExport.ToBytes(Zoo.Softmax(66), m.Weights(), None)));
     }
 }
-
-/// <summary>A theory that needs the authors' SavedModels and the real Kaggle file ($GENRE_DATA): skipped by name otherwise.</summary>
-public sealed class RealDataAuthorsTheoryAttribute : TheoryAttribute
-{
-    public RealDataAuthorsTheoryAttribute()
-    {
-        var data = Environment.GetEnvironmentVariable("GENRE_DATA");
-        if (!Directory.Exists(Support.AuthorsModels)) Skip = "needs ../shared/reference/authors-models beside the repository";
-        else if (string.IsNullOrEmpty(data) || !File.Exists(data)) Skip = "needs the real Kaggle dataset.csv: set GENRE_DATA to its path";
-    }
-}
-
 /// <summary>A theory that needs the authors' SavedModels (../shared beside the repo): skipped by name when absent.</summary>
-public sealed class AuthorsModelsTheoryAttribute : TheoryAttribute
-{
-    public AuthorsModelsTheoryAttribute()
-    {
-        if (!Directory.Exists(Support.AuthorsModels)) Skip = "needs ../shared/reference/authors-models beside the repository";
-    }
-}

@@ -19,7 +19,7 @@ public class SafeTensorsTests
 
     static string Python(params string[] args)
     {
-        var psi = new ProcessStartInfo(NumpyFactAttribute.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(Genre.TestSupport.Inputs.DebianPython) { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Script);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
@@ -145,28 +145,4 @@ public class SafeTensorsTests
             Assert.Equal(viaStore.Spec, viaFolder.Spec);
         }
     }
-}
-
-/// <summary>A fact that needs Debian's /usr/bin/python3 with numpy: skipped (by name, with the reason) otherwise.</summary>
-public sealed class NumpyFactAttribute : FactAttribute
-{
-    public const string Python = "/usr/bin/python3";
-    public NumpyFactAttribute() { if (Missing() is string why) Skip = why; }
-
-    public static string? Missing()
-    {
-        if (!File.Exists(Python)) return "needs /usr/bin/python3 with numpy (an independent reader)";
-        try
-        {
-            using var p = Process.Start(new ProcessStartInfo(Python, ["-c", "import numpy"]) { RedirectStandardError = true })!;
-            p.WaitForExit();
-            return p.ExitCode == 0 ? null : "needs numpy for /usr/bin/python3 (apt-get install python3-numpy)";
-        }
-        catch (System.ComponentModel.Win32Exception) { return "needs /usr/bin/python3 with numpy (an independent reader)"; }
-    }
-}
-
-public sealed class NumpyTheoryAttribute : TheoryAttribute
-{
-    public NumpyTheoryAttribute() { if (NumpyFactAttribute.Missing() is string why) Skip = why; }
 }

@@ -7,7 +7,7 @@ namespace Genre.Models.Tests;
 /// <summary><see cref="Summary"/> against the tables Keras printed in the authors' notebooks.</summary>
 public class SummaryTests
 {
-    internal static string Notebooks => Path.Combine(Support.RepoRoot, "..", "shared", "reference", "notebooks");
+    static string Notebooks => Genre.TestSupport.Inputs.Notebooks;
 
     /// <summary>Every "Total params" output of a notebook, in order.</summary>
     static List<string> PrintedSummaries(string notebook)
@@ -70,14 +70,5 @@ public class SummaryTests
     {
         var bad = new Sequential(Seq1(15), Seq1<Layer>(new Dense(-3)), "bad");
         Assert.Equal("bad: layer 0 (Dense): units must be > 0, got -3", Support.Fail(Summary.Of(bad)));
-    }
-}
-
-/// <summary>Needs the authors' notebooks (../shared/reference/notebooks beside the repository): skipped by name when absent.</summary>
-public sealed class NotebooksTheoryAttribute : TheoryAttribute
-{
-    public NotebooksTheoryAttribute()
-    {
-        if (!Directory.Exists(SummaryTests.Notebooks)) Skip = "needs ../shared/reference/notebooks beside the repository";
     }
 }

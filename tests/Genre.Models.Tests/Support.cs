@@ -11,7 +11,7 @@ public static class Support
     public static string RepoRoot => Path.GetFullPath(typeof(Support).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "RepoRoot").Value!);
 
-    public static string AuthorsModels => Path.Combine(RepoRoot, "..", "shared", "reference", "authors-models");
+    public static string AuthorsModels => Genre.TestSupport.Inputs.AuthorsModels;
 
     public static readonly TorchBackend Backend = new();
 
@@ -44,14 +44,5 @@ public static class Support
             y[i] = s0 > s1 ? (s0 > s2 ? 0 : 2) : (s1 > s2 ? 1 : 2);
         }
         return new LabeledData(x, rows, y, 3);
-    }
-}
-
-/// <summary>Tests that need the authors' SavedModels (../shared beside the repo): skipped by name when absent.</summary>
-public sealed class AuthorsModelsFactAttribute : FactAttribute
-{
-    public AuthorsModelsFactAttribute()
-    {
-        if (!Directory.Exists(Support.AuthorsModels)) Skip = "needs ../shared/reference/authors-models beside the repository";
     }
 }
