@@ -89,6 +89,8 @@ public static class ReportWriter
                       "only the paper profile trains with their settings. The figures draw their curves dashed.\n\n")
               .Append(AuthorsCurves.ComparisonTable(r.Results.Map(x => (x.Experiment.Name, x.History))));
 
+        sb.Append(UncertaintyReport.Markdown(r.Results, r.Authors, GenreMapping.Report));
+
         sb.Append("\n## Paper vs fast profile\n\n");
         other.Match(
             o =>

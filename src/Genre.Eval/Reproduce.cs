@@ -9,7 +9,14 @@ using static LanguageExt.Prelude;
 namespace Genre.Eval;
 
 public sealed record ExperimentResult(Experiment Experiment, Settings Settings, Evaluation Test, History History, double Seconds,
-                                      long[,] Confusion, Seq<string> Classes, HowRun How);
+                                      long[,] Confusion, Seq<string> Classes, HowRun How)
+{
+    /// <summary>The test rows' labels and this model's predictions, in the test split's order (empty when not kept).</summary>
+    public int[] TestLabels { get; init; } = [];
+    public int[] TestPredictions { get; init; } = [];
+
+    public ScoredRows Rows => new(Experiment.Name, TestLabels, TestPredictions, Classes, Experiment.Reduced);
+}
 
 /// <summary>How this run obtained an experiment's model.</summary>
 public abstract record HowRun
@@ -30,7 +37,15 @@ public abstract record HowRun
     };
 }
 
-public sealed record AuthorsScore(string Experiment, string Model, Evaluation Test);
+public sealed record AuthorsScore(string Experiment, string Model, Evaluation Test)
+{
+    /// <summary>The test rows' labels and the authors' model's predictions (empty when not kept).</summary>
+    public int[] TestLabels { get; init; } = [];
+    public int[] TestPredictions { get; init; } = [];
+    public Seq<string> Classes { get; init; } = Seq<string>();
+
+    public ScoredRows Rows => new(Experiment, TestLabels, TestPredictions, Classes, Experiments.Report.Find(e => e.Name == Experiment).Exists(e => e.Reduced));
+}
 
 public sealed record ReproduceResult(DataSource Source, Profile Profile, Seq<ExperimentResult> Results, Seq<AuthorsScore> Authors, double Seconds);
 
@@ -147,7 +162,8 @@ public static class Reproduce
             from outcome in TrainingRun.Run(backend, e.Model, data, settings.ToConfig(), dir, relay, cancel)
             from _ in outcome.Interrupted ? FinSucc(unit) : ExperimentFolder.MarkFinished(dir, settings)
             select new ExperimentResult(e, settings, outcome.Test, outcome.History, outcome.Seconds,
-                Metrics.Confusion(data.Scaled.Test.Y, outcome.TestPredictions, data.Genres.Count), data.Genres.Classes, new HowRun.Trained()));
+                Metrics.Confusion(data.Scaled.Test.Y, outcome.TestPredictions, data.Genres.Count), data.Genres.Classes, new HowRun.Trained())
+            { TestLabels = data.Scaled.Test.Y, TestPredictions = outcome.TestPredictions });
     }
 
     static Fin<ExperimentResult> Rescore(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir, FinishedRun done) =>
@@ -155,7 +171,8 @@ public static class Reproduce
         from _ in Fits(stored.Spec, data, dir)
         from model in backend.Load(stored.Spec, stored.Weights)
         let scored = Score(model, data)
-        select new ExperimentResult(e, settings, scored.Test, done.History, done.Seconds, scored.Confusion, data.Genres.Classes, new HowRun.AlreadyDone());
+        select new ExperimentResult(e, settings, scored.Test, done.History, done.Seconds, scored.Confusion, data.Genres.Classes, new HowRun.AlreadyDone())
+            { TestLabels = data.Scaled.Test.Y, TestPredictions = scored.Predictions };
 
     /// <summary>A stored model reads the data's 15 features and predicts its classes.</summary>
     static Fin<Unit> Fits(Sequential spec, PreparedData data, string dir) =>
@@ -165,13 +182,13 @@ public static class Reproduce
             : FinFail<Unit>(GenreError.Model($"{dir}: the model predicts {(spec.Layers.Last as Dense)?.Units} classes but the data has {data.Genres.Count}"))
         select unit;
 
-    static (Evaluation Test, long[,] Confusion) Score(ICompiledModel model, PreparedData data)
+    static (Evaluation Test, long[,] Confusion, int[] Predictions) Score(ICompiledModel model, PreparedData data)
     {
         using (model)
         {
             var test = LabeledDataOf.Dataset(data.Scaled.Test);
             var predictions = Metrics.Argmax(model.Predict(test.X, test.Rows), test.Classes);
-            return (model.Evaluate(test), Metrics.Confusion(test.Y, predictions, test.Classes));
+            return (model.Evaluate(test), Metrics.Confusion(test.Y, predictions, test.Classes), predictions);
         }
     }
 
@@ -182,7 +199,8 @@ public static class Reproduce
                 (from saved in SavedModel.Load(Path.Combine(dir, p.m))
                  from _ in Fits(saved.Spec, data(p.e), Path.Combine(dir, p.m))
                  from model in backend.Load(saved.Spec, saved.Weights)
-                 select new AuthorsScore(p.e.Name, p.m, Score(model, data(p.e)).Test)).ToOption())
+                 let scored = Score(model, data(p.e))
+                 select new AuthorsScore(p.e.Name, p.m, scored.Test) { TestLabels = data(p.e).Scaled.Test.Y, TestPredictions = scored.Predictions, Classes = data(p.e).Genres.Classes }).ToOption())
             .Strict();
 
     static Fin<Unit> Write(string outDir, ReproduceResult r) =>
