@@ -45,7 +45,7 @@ public static class Experiments
                 var wanted = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 var unknown = wanted.Where(w => !Report.Exists(e => e.Name == w)).ToList();
                 return unknown.Count > 0
-                    ? FinFail<Seq<Experiment>>(GenreError.Usage($"--only: unknown experiment(s) {string.Join(", ", unknown)} (known: {string.Join(", ", Report.Map(e => e.Name))})"))
+                    ? FinFail<Seq<Experiment>>(GenreError.Usage($"--only: unknown experiment(s) {string.Join(", ", unknown)} (known: {string.Join(", ", Report.Map(e => e.Name))}, {GbdtResult.Name})"))
                     : FinSucc(Report.Filter(e => wanted.Contains(e.Name)).Strict());
             },
             () => FinSucc(Report));

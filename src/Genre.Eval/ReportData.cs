@@ -9,10 +9,13 @@ public sealed record ReportData(PreparedData Full, PreparedData Reduced)
 {
     public PreparedData For(Experiment e) => e.Reduced ? Reduced : Full;
 
+    /// <summary>The cleaned tracks both were prepared from (for other splits of the same rows).</summary>
+    public Seq<Track> Cleaned { get; init; } = Seq<Track>();
+
     public static Fin<ReportData> Load(DataSource source) =>
         from tracks in ReportPipeline.ToFin(TrackCsv.Load(source.Path))
         let cleaned = Cleaning.Clean(tracks).Tracks
         from full in ReportPipeline.Prepare(cleaned, None)
         from reduced in ReportPipeline.Prepare(cleaned, Some(GenreMapping.Report))
-        select new ReportData(full, reduced);
+        select new ReportData(full, reduced) { Cleaned = cleaned };
 }

@@ -90,6 +90,8 @@ public static class ReportWriter
               .Append(AuthorsCurves.ComparisonTable(r.Results.Map(x => (x.Experiment.Name, x.History))));
 
         sb.Append(UncertaintyReport.Markdown(r.Results, r.Authors, GenreMapping.Report));
+        sb.Append(BeyondReport.Markdown(r));
+        sb.Append(BeyondReport.MergesMarkdown(r));
 
         sb.Append("\n## Paper vs fast profile\n\n");
         other.Match(

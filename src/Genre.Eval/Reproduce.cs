@@ -47,7 +47,22 @@ public sealed record AuthorsScore(string Experiment, string Model, Evaluation Te
     public ScoredRows Rows => new(Experiment, TestLabels, TestPredictions, Classes, Experiments.Report.Find(e => e.Name == Experiment).Exists(e => e.Reduced));
 }
 
-public sealed record ReproduceResult(DataSource Source, Profile Profile, Seq<ExperimentResult> Results, Seq<AuthorsScore> Authors, double Seconds);
+public sealed record ReproduceResult(DataSource Source, Profile Profile, Seq<ExperimentResult> Results, Seq<AuthorsScore> Authors, double Seconds)
+{
+    /// <summary>The gradient-boosted trees baseline, when run (<see cref="Beyond.Gbdt"/>) or finished in the folder.</summary>
+    public Option<GbdtResult> Gbdt { get; init; }
+    /// <summary>The experiments again on the track-aware split (<see cref="Beyond.TrackAware"/>), and gbdt's chosen configuration there.</summary>
+    public Seq<ExperimentResult> TrackAware { get; init; } = Seq<ExperimentResult>();
+    public Option<GbdtResult> GbdtTrackAware { get; init; }
+    /// <summary>RNN1 (the model whose confusion the report merged by) on hand vs learned merges, when RNN1 finished here.</summary>
+    public Option<MergeComparison> Merges { get; init; }
+}
+
+/// <summary>
+/// Work beyond the report's seven experiments: the gbdt baseline (its folder <c>gbdt/</c>), and every requested model trained
+/// again on the track-aware split (folder <c>track-aware/</c>). Finished work in those folders is re-scored even when not asked for.
+/// </summary>
+public sealed record Beyond(bool Gbdt = false, bool TrackAware = false, int Threads = 0);
 
 /// <summary>Progress of a reproduce run, for the CLI to render.</summary>
 public abstract record ReproduceEvent;
@@ -62,13 +77,22 @@ public sealed record ExperimentFinished(ExperimentResult Result) : ReproduceEven
 public static class Reproduce
 {
     public static Fin<ReproduceResult> Run(IBackend backend, DataSource source, Profile profile, Seq<Experiment> experiments, string outDir,
-                                           Option<string> authorsDir, IProgress<ReproduceEvent>? progress = null, CancellationToken cancel = default)
+                                           Option<string> authorsDir, IProgress<ReproduceEvent>? progress = null, CancellationToken cancel = default,
+                                           Beyond? beyond = null)
     {
         var clock = Stopwatch.StartNew();
+        var more = beyond ?? new Beyond();
+        var seed = profile.SettingsFor(Experiments.Report.Head).Seed;
         return from data in ReportData.Load(source)
                from results in RunAll(backend, profile, experiments, outDir, data.For, progress, cancel)
+               from gbdt in GbdtIn(more.Gbdt, data.Full, Gbdt.Candidates, Path.Combine(outDir, "gbdt"), seed, more.Threads, cancel)
+               from trackAware in TrackAwareIn(backend, profile, experiments, more, gbdt, Path.Combine(outDir, "track-aware"), data, seed, progress, cancel)
                let authors = authorsDir.Map(dir => ScoreAuthors(backend, results.Map(r => r.Experiment), dir, data.For)).IfNone(Seq<AuthorsScore>())
+               from merges in results.Find(x => x.Experiment.Name == "rnn1" && x.TestPredictions.Length > 0)
+                   .Map(x => MergeComparisons.Of(backend, x, Path.Combine(outDir, x.Experiment.Name), data.Full, GenreMapping.Report).Map(Some))
+                   .IfNone(FinSucc(Option<MergeComparison>.None))
                let result = new ReproduceResult(source, profile, results, authors, clock.Elapsed.TotalSeconds)
+                   { Gbdt = gbdt, TrackAware = trackAware.Neural, GbdtTrackAware = trackAware.Trees, Merges = merges }
                from _ in cancel.IsCancellationRequested ? FinSucc(unit) : Write(outDir, result)
                select result;
     }
@@ -98,6 +122,26 @@ public static class Reproduce
                let result = new SeedsResult(source, profileFor(seeds.Head), perSeed, spreads, authors, clock.Elapsed.TotalSeconds)
                from _ in cancel.IsCancellationRequested ? FinSucc(unit) : WriteSeeds(outDir, result)
                select result;
+    }
+
+    /// <summary>gbdt when asked for, or re-scored when its folder finished earlier; else nothing.</summary>
+    static Fin<Option<GbdtResult>> GbdtIn(bool asked, PreparedData data, Seq<GbdtSettings> candidates, string dir, int seed, int threads,
+                                          CancellationToken cancel) =>
+        !cancel.IsCancellationRequested && (asked || File.Exists(Path.Combine(dir, "gbdt.json")))
+            ? Gbdt.Run(data, candidates, dir, seed, threads).Map(Some)
+            : FinSucc(Option<GbdtResult>.None);
+
+    /// <summary>The requested experiments (and gbdt's chosen configuration) on the track-aware split, in <paramref name="dir"/>.</summary>
+    static Fin<(Seq<ExperimentResult> Neural, Option<GbdtResult> Trees)> TrackAwareIn(IBackend backend, Profile profile, Seq<Experiment> experiments,
+        Beyond more, Option<GbdtResult> gbdt, string dir, ReportData data, int seed, IProgress<ReproduceEvent>? progress, CancellationToken cancel)
+    {
+        if (cancel.IsCancellationRequested || !(more.TrackAware || Directory.Exists(dir))) return (Seq<ExperimentResult>(), None);
+        return from split in TrackAware.Load(data.Cleaned)
+               from neural in RunAll(backend, profile, more.TrackAware ? experiments : Seq<Experiment>(), dir, split.For, progress, cancel)
+               from trees in gbdt.Match(
+                   g => GbdtIn(more.TrackAware, split.Full, Seq1(g.Chosen), Path.Combine(dir, "gbdt"), seed, more.Threads, cancel),
+                   () => FinSucc(Option<GbdtResult>.None))
+               select (neural, trees);
     }
 
     static Fin<ReproduceResult> RunSeed(IBackend backend, DataSource source, Profile profile, Seq<Experiment> experiments, string dir,
@@ -206,7 +250,7 @@ public static class Reproduce
     static Fin<Unit> Write(string outDir, ReproduceResult r) =>
         from _1 in r.Results.Fold(FinSucc(unit), (acc, x) => acc.Bind(_ => Figures(outDir, x, r.Source)))
         from other in ReportWriter.OtherProfile(outDir, r.Profile.Name)
-        from _2 in ChecksummedJson.Write(Path.Combine(outDir, "metrics.json"), ReportWriter.MetricsJson(r), indented: true)
+        from _2 in ChecksummedJson.Write(Path.Combine(outDir, "metrics.json"), BeyondReport.AddTo(ReportWriter.MetricsJson(r), r), indented: true)
         from _3 in AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ReportWriter.Markdown(r, other))
         select unit;
 
