@@ -63,8 +63,8 @@ public static class ReportWriter
         sb.Append("| experiment | report (real data) | ours | " + (r.Source.IsSynthetic ? "" : "Δ | ") + "test loss | epochs | batch | Adam lr | seconds |\n");
         sb.Append("|---|---|---|" + (r.Source.IsSynthetic ? "" : "---|") + "---|---|---|---|---|\n");
         foreach (var x in r.Results)
-            sb.Append($"| {x.Experiment.Title} | {P(x.Experiment.ReportAccuracy)} | {P(x.Test.Accuracy)} | " +
-                      (r.Source.IsSynthetic ? "" : $"{(x.Test.Accuracy - x.Experiment.ReportAccuracy) * 100:+0.00;-0.00} pt | ") +
+            sb.Append($"| {x.Experiment.Title} | {(double.IsNaN(x.Experiment.ReportAccuracy) ? "—" : P(x.Experiment.ReportAccuracy))} | {P(x.Test.Accuracy)} | " +
+                      (r.Source.IsSynthetic ? "" : double.IsNaN(x.Experiment.ReportAccuracy) ? "— | " : $"{(x.Test.Accuracy - x.Experiment.ReportAccuracy) * 100:+0.00;-0.00} pt | ") +
                       $"{x.Test.Loss:F4} | {x.History.Epochs.Count} | {x.Settings.BatchSize} | {x.Settings.DescribeRate()} | {x.Seconds:F0} |\n");
 
         foreach (var x in r.Results)

@@ -181,7 +181,7 @@ public static class Reproduce
             progress?.Report(new ExperimentFinished(r));
         }
         if (cancel.IsCancellationRequested) return results;
-        var kept = Experiments.Report
+        var kept = (Experiments.Report + Experiments.Beyond)
             .Filter(e => !experiments.Exists(x => x.Name == e.Name))
             .Map(e => (e, Settings: profile.SettingsFor(e), Dir: Path.Combine(outDir, e.Name)))
             .Map(k => ExperimentFolder.Finished(k.Dir, k.Settings).Bind(finished => finished.Match(

@@ -13,7 +13,7 @@ namespace Genre.Cli.Commands;
 /// [--beyond] [--track-aware]</c>:
 /// the whole report, resumable, with progress (experiment, epoch, loss/accuracy, ETA). <c>--seeds</c> runs one folder per seed
 /// and reports mean ± sd; <c>--collect</c> trains nothing and rewrites every seed folder's report and the mean ± sd report.
-/// <c>--beyond</c> adds the gbdt baseline (also <c>--only gbdt</c>); <c>--track-aware</c> trains each model again on the track-aware split.
+/// <c>--beyond</c> adds the gbdt baseline (also <c>--only gbdt</c>) and the wide net (also <c>--only wide</c>); <c>--track-aware</c> trains each model again on the track-aware split.
 /// </summary>
 public static class ReproduceCommand
 {
@@ -37,6 +37,7 @@ public static class ReproduceCommand
             : a.Get("seeds").Map(SeedFolder.Parse).IfNone(FinSucc(Seq<int>()))
         from experiments in a.Flag("collect") ? FinSucc(Seq<Experiment>())
             : Experiments.Only(a.Get("only").Map(_ => string.Join(",", Names(a).Filter(n => n != GbdtResult.Name))))
+                .Map(chosen => a.Flag("beyond") ? chosen + Experiments.Beyond.Filter(e => !chosen.Contains(e)) : chosen)
         let beyond = new Beyond(Gbdt: a.Flag("beyond") || Names(a).Contains(GbdtResult.Name), TrackAware: a.Flag("track-aware"), Threads: threads)
         from source in Sources.Resolve(a)
         let authors = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "..", "shared", "reference", "authors-models")
@@ -97,7 +98,7 @@ public static class ReproduceCommand
     {
         var table = new Table().AddColumns("experiment", "report (real data)", "ours", "epochs", "seconds", "run");
         foreach (var x in r.Results)
-            table.AddRow(x.Experiment.Name, $"{x.Experiment.ReportAccuracy:F4}", $"{x.Test.Accuracy:F4}", $"{x.History.Epochs.Count}", $"{x.Seconds:F0}", x.How.Describe());
+            table.AddRow(x.Experiment.Name, double.IsNaN(x.Experiment.ReportAccuracy) ? "—" : $"{x.Experiment.ReportAccuracy:F4}", $"{x.Test.Accuracy:F4}", $"{x.History.Epochs.Count}", $"{x.Seconds:F0}", x.How.Describe());
         r.Gbdt.IfSome(g => table.AddRow(GbdtResult.Name, "—", $"{g.Test.Accuracy:F4}", "—", $"{g.Seconds:F0}", g.How.Describe()));
         AnsiConsole.Write(table);
         Console.WriteLine(DataLine(r.Source));

@@ -1,0 +1,73 @@
+using Genre.Data;
+using Genre.Eval;
+using Genre.Models.Backend.Torch;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Eval.Tests;
+
+/// <summary>gbdt, the track-aware split and learned merges inside a reproduce run, on a small synthetic file.</summary>
+public class BeyondTests
+{
+    static readonly Profile Tiny = new("fast", "tiny test profile", e => new Settings(2, 128, 2));
+
+    static (string Dir, DataSource Source) SyntheticSource()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "genre-beyond-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var data = Path.Combine(dir, "d.csv");
+        Assert.True(TrackCsv.Save(data, Synthetic.Generate(5, 6)).IsSucc);
+        return (dir, new DataSource(data, true, 5, ""));
+    }
+
+    [Fact]
+    public void Track_aware_split_keeps_every_track_on_one_side()
+    {
+        var (_, source) = SyntheticSource();
+        var cleaned = Cleaning.Clean(TrackCsv.Load(source.Path).Match(t => t, e => throw new Exception(e.Head.Message))).Tracks;
+        var (train, val, test) = TrackAware.Split(cleaned).Match(s => s, e => throw new Exception(e.Message));
+        Assert.Equal(cleaned.Count, train.Length + val.Length + test.Length);
+        var sides = new[] { train, val, test }.Select(rows => rows.Select(i => cleaned[i].TrackId).ToHashSet()).ToArray();
+        Assert.Empty(sides[0].Intersect(sides[2]));
+        Assert.Empty(sides[0].Intersect(sides[1]));
+        Assert.Empty(sides[1].Intersect(sides[2]));
+        // the synthetic file re-lists tracks under several genres, so the report's row split would share tracks across it
+        var report = Split.ReportSplit(cleaned.Count).Match(s => s, e => throw new Exception(e.Message));
+        Assert.NotEmpty(report.Train.Select(i => cleaned[i].TrackId).ToHashSet().Intersect(report.Test.Select(i => cleaned[i].TrackId)));
+    }
+
+    [Fact]
+    public void Gbdt_track_aware_runs_and_learned_merges_land_in_the_report_and_are_rescored_on_a_second_run()
+    {
+        var (dir, source) = SyntheticSource();
+        var outDir = Path.Combine(dir, "reproduce-fast");
+        var experiments = Experiments.Report.Filter(e => e.Name is "rnn1");
+        ReproduceResult Run() => Reproduce.Run(new TorchBackend(2), source, Tiny, experiments, outDir, None, beyond: new Beyond(Gbdt: true, TrackAware: true, Threads: 2))
+            .Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
+
+        var first = Run();
+        var gbdt = first.Gbdt.IfNone(() => throw new Xunit.Sdk.XunitException("no gbdt result"));
+        Assert.IsType<HowRun.Trained>(gbdt.How);
+        Assert.Equal(Gbdt.Candidates, gbdt.Trials.Map(t => t.Settings));
+        Assert.Equal(gbdt.Trials.Map(t => t.ValAccuracy).Max(), gbdt.ValAccuracy);
+        Assert.Equal(Metrics.Accuracy(gbdt.TestLabels, gbdt.TestPredictions), gbdt.Test.Accuracy, 12);
+        Assert.Equal("rnn1", Assert.Single(first.TrackAware).Experiment.Name);
+        Assert.True(first.GbdtTrackAware.IsSome);
+        var merges = first.Merges.IfNone(() => throw new Xunit.Sdk.XunitException("no merge comparison"));
+        Assert.Equal(66, merges.Classes);
+        Assert.Equal(66, MergeAware.ClassMap(first.Results[0].Classes, merges.Learned).Merged.Count);
+        Assert.True(merges.HandAccuracy >= merges.RawAccuracy && merges.LearnedAccuracy >= merges.RawAccuracy);
+
+        var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.Contains("## Beyond the report", report);
+        Assert.Contains("| gbdt | ", report);
+        Assert.Contains("## Learned merges vs the report's hand merges", report);
+        Assert.Contains("## How sure", report);
+
+        var second = Run();
+        var again = second.Gbdt.IfNone(() => throw new Xunit.Sdk.XunitException("no gbdt result"));
+        Assert.IsType<HowRun.AlreadyDone>(again.How);
+        Assert.Equal(gbdt.TestPredictions, again.TestPredictions);
+        Assert.IsType<HowRun.AlreadyDone>(Assert.Single(second.TrackAware).How);
+    }
+}
