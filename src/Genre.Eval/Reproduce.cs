@@ -137,7 +137,7 @@ public static class Reproduce
     {
         if (cancel.IsCancellationRequested || !(more.TrackAware || Directory.Exists(dir))) return (Seq<ExperimentResult>(), None);
         return from split in TrackAware.Load(data.Cleaned)
-               from neural in RunAll(backend, profile, more.TrackAware ? experiments : Seq<Experiment>(), dir, split.For, progress, cancel)
+               from neural in RunAll(backend, profile, more.TrackAware ? experiments : Seq<Experiment>(), dir, split.For, Renamed(progress, " (track-aware)"), cancel)
                from trees in gbdt.Match(
                    g => GbdtIn(more.TrackAware, split.Full, Seq1(g.Chosen), Path.Combine(dir, "gbdt"), seed, more.Threads, cancel),
                    () => FinSucc(Option<GbdtResult>.None))
@@ -269,6 +269,25 @@ public static class Reproduce
                from _2 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-loss.png"), loss)
                from _3 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-confusion.png"), Plots.Confusion($"Confusion matrix: {x.Experiment.Title}", x.Confusion, x.Classes))
                select unit;
+    }
+
+    /// <summary>Progress of a second pass over the same experiments, their names marked so a renderer tells the passes apart.</summary>
+    static IProgress<ReproduceEvent>? Renamed(IProgress<ReproduceEvent>? progress, string suffix)
+    {
+        if (progress is null) return null;
+        Experiment Mark(Experiment e) => e with { Name = e.Name + suffix };
+        return new Relay<ReproduceEvent>(ev => progress.Report(ev switch
+        {
+            ExperimentStarted s => s with { Experiment = Mark(s.Experiment) },
+            ExperimentTraining t => t with { Experiment = Mark(t.Experiment) },
+            ExperimentFinished f => f with { Result = f.Result with { Experiment = Mark(f.Result.Experiment) } },
+            _ => ev,
+        }));
+    }
+
+    sealed class Relay<T>(Action<T> f) : IProgress<T>
+    {
+        public void Report(T value) => f(value);
     }
 
     sealed class Relay(Action<TrainingEvent> f) : IProgress<TrainingEvent>

@@ -65,25 +65,27 @@ public static class ReproduceCommand
             .Start(ctx =>
             {
                 string Key(Experiment e, int seed) => seeds.Count == 1 ? e.Name : $"{e.Name} seed {seed}";
-                var tasks = seeds.Bind(s => experiments.Map(e => Key(e, s))).ToDictionary(k => k, k => ctx.AddTask(k, autoStart: false));
+                var known = seeds.Bind(s => experiments.Map(e => Key(e, s))).ToDictionary(k => k, k => ctx.AddTask(k, autoStart: false));
+                // passes beyond the listed ones (the track-aware split) get their own bars as they start
+                ProgressTask Task(string key) => known.TryGetValue(key, out var t) ? t : known[key] = ctx.AddTask(key, autoStart: false);
                 result = run(new SyncProgress<ReproduceEvent>(ev =>
                 {
                     switch (ev)
                     {
                         case ExperimentStarted s:
-                            tasks[Key(s.Experiment, s.Settings.Seed)].MaxValue = Math.Max(1, s.Settings.Epochs);
-                            tasks[Key(s.Experiment, s.Settings.Seed)].StartTask();
+                            Task(Key(s.Experiment, s.Settings.Seed)).MaxValue = Math.Max(1, s.Settings.Epochs);
+                            Task(Key(s.Experiment, s.Settings.Seed)).StartTask();
                             break;
                         case ExperimentTraining { Event: CheckpointSkipped skipped }:
                             Console.Error.WriteLine(TrainCommand.Warning(skipped));
                             break;
                         case ExperimentTraining { Event: EpochEnded { Metrics: var m } } t:
-                            var task = tasks[Key(t.Experiment, t.Seed)];
+                            var task = Task(Key(t.Experiment, t.Seed));
                             task.Value = m.Epoch;
                             task.Description = $"{Key(t.Experiment, t.Seed)} epoch {m.Epoch} loss {m.Loss:F3} acc {m.Accuracy:F3} val_acc {m.ValAccuracy:F3}";
                             break;
                         case ExperimentFinished f:
-                            var done = tasks[Key(f.Result.Experiment, f.Result.Settings.Seed)];
+                            var done = Task(Key(f.Result.Experiment, f.Result.Settings.Seed));
                             done.Value = done.MaxValue;
                             done.Description = $"{Key(f.Result.Experiment, f.Result.Settings.Seed)} test accuracy {f.Result.Test.Accuracy:F4}{(f.Result.How is HowRun.Trained ? "" : $" ({f.Result.How.Describe()})")}";
                             done.StopTask();
