@@ -45,7 +45,7 @@ public static class Zoo
     /// Beyond the report: a wider dense net, relu 512-512-256, each followed by Dropout(<paramref name="dropout"/>); trained with a
     /// cosine-decayed rate and early stopping on validation accuracy (see Genre.Eval's Experiments.Beyond).
     /// </summary>
-    public static Sequential Wide(int classes = Genres, double dropout = 0.25) =>
+    public static Sequential Wide(int classes = Genres, double dropout = 0.1) =>
         new(Flat, Seq<Layer>(new Dense(512, Activation.Relu), new Dropout(dropout), new Dense(512, Activation.Relu), new Dropout(dropout),
             new Dense(256, Activation.Relu), new Dropout(dropout), new Dense(classes, Activation.Softmax)), "wide");
 

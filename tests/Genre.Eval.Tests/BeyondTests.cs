@@ -71,3 +71,31 @@ public class BeyondTests
         Assert.IsType<HowRun.AlreadyDone>(Assert.Single(second.TrackAware).How);
     }
 }
+
+public class GbdtTests
+{
+    /// <summary>Three classes told apart by the first feature alone: any working booster predicts them all right.</summary>
+    static PreparedData Separable()
+    {
+        var classes = Seq("x", "y", "z");
+        Dataset Part(int rows, int offset)
+        {
+            var y = Enumerable.Range(0, rows).Select(i => (i + offset) % 3).ToArray();
+            var x = new Matrix(rows, 2, y.SelectMany((c, i) => new[] { c / 2.0, (i * 7 % 10) / 10.0 }).ToArray());
+            return new Dataset(x, y, classes, Enumerable.Range(offset, rows).Select(i => (long)i).ToArray());
+        }
+        var train = Part(300, 0);
+        return new PreparedData(new Splits(train, Part(60, 1), Part(60, 2)), LabelEncoding.Fit(classes), MinMaxScaler.Fit(train.X),
+            GenreMapping.Identity, LabelEncoding.Fit(Seq("False", "True")));
+    }
+
+    [Fact]
+    public void Gbdt_predicts_the_class_the_features_give_not_a_neighbour()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "genre-gbdt-" + Guid.NewGuid().ToString("N"));
+        var settings = Seq1(new GbdtSettings(0.1, 4, 5, MaxRounds: 30, EarlyStop: 5));
+        var r = Gbdt.Run(Separable(), settings, dir, 2, 1).Match(x => x, e => throw new Xunit.Sdk.XunitException(e.Message));
+        Assert.Equal(1.0, r.Test.Accuracy);
+        Assert.Equal(1.0, r.ValAccuracy);
+    }
+}
