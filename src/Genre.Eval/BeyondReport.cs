@@ -68,7 +68,7 @@ public static class BeyondReport
         {
             ["test_accuracy"] = Json.Finite(g.Test.Accuracy), ["test_loss"] = Json.Finite(g.Test.Loss), ["val_accuracy"] = Json.Finite(g.ValAccuracy),
             ["n"] = g.Test.Count, ["seconds"] = g.Seconds, ["chosen"] = g.Chosen.Describe(),
-            ["track_aware_accuracy"] = r.GbdtTrackAware.Map(t => Json.Finite(t.Test.Accuracy)).IfNone(() => null),
+            ["track_aware_accuracy"] = r.GbdtTrackAware.Case is GbdtResult t ? Json.Finite(t.Test.Accuracy) : null,
         });
         r.Merges.IfSome(m => metrics["learned_merges"] = new JsonObject
         {

@@ -97,5 +97,13 @@ public class GbdtTests
         var r = Gbdt.Run(Separable(), settings, dir, 2, 1).Match(x => x, e => throw new Xunit.Sdk.XunitException(e.Message));
         Assert.Equal(1.0, r.Test.Accuracy);
         Assert.Equal(1.0, r.ValAccuracy);
+
+        // gbdt without a track-aware run: metrics.json says so with null (Option.IfNone(null) would throw)
+        var reproduced = new ReproduceResult(new DataSource("d.csv", true, 1, ""), new Profile("fast", "", _ => new Settings(1, 1, 1)),
+            Seq<ExperimentResult>(), Seq<AuthorsScore>(), 0) { Gbdt = r };
+        var json = BeyondReport.AddTo(new System.Text.Json.Nodes.JsonObject(), reproduced);
+        Assert.Equal(1.0, json["gbdt"]!["test_accuracy"]!.GetValue<double>());
+        Assert.Null(json["gbdt"]!["track_aware_accuracy"]);
+        Assert.Contains("| gbdt | 1.0000", BeyondReport.Markdown(reproduced));
     }
 }
