@@ -10,6 +10,9 @@ public sealed record ReportData(PreparedData Full, PreparedData Reduced)
     /// <summary>The data an experiment trains on: the merged genres for a reduced experiment, else all 114.</summary>
     public PreparedData For(Experiment e) => e.Reduced ? Reduced : Full;
 
+    /// <summary>The cleaned tracks both were prepared from (for other splits of the same rows).</summary>
+    public Seq<Track> Cleaned { get; init; } = Seq<Track>();
+
     /// <summary>
     /// Loads, cleans and prepares the source's file for both label sets. Fails with the file's I/O or data errors
     /// (every bad cell, up to <see cref="TrackCsv.MaxErrors"/>).
@@ -19,5 +22,5 @@ public sealed record ReportData(PreparedData Full, PreparedData Reduced)
         let cleaned = Cleaning.Clean(tracks).Tracks
         from full in ReportPipeline.Prepare(cleaned, None)
         from reduced in ReportPipeline.Prepare(cleaned, Some(GenreMapping.Report))
-        select new ReportData(full, reduced);
+        select new ReportData(full, reduced) { Cleaned = cleaned };
 }

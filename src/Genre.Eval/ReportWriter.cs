@@ -74,8 +74,8 @@ public static class ReportWriter
         sb.Append("| experiment | report (real data) | ours | " + (r.Source.IsSynthetic ? "" : "Δ | ") + "test loss | epochs | batch | Adam lr | seconds |\n");
         sb.Append("|---|---|---|" + (r.Source.IsSynthetic ? "" : "---|") + "---|---|---|---|---|\n");
         foreach (var x in r.Results)
-            sb.Append($"| {x.Experiment.Title} | {P(x.Experiment.ReportAccuracy)} | {P(x.Test.Accuracy)} | " +
-                      (r.Source.IsSynthetic ? "" : $"{(x.Test.Accuracy - x.Experiment.ReportAccuracy) * 100:+0.00;-0.00} pt | ") +
+            sb.Append($"| {x.Experiment.Title} | {(double.IsNaN(x.Experiment.ReportAccuracy) ? "—" : P(x.Experiment.ReportAccuracy))} | {P(x.Test.Accuracy)} | " +
+                      (r.Source.IsSynthetic ? "" : double.IsNaN(x.Experiment.ReportAccuracy) ? "— | " : $"{(x.Test.Accuracy - x.Experiment.ReportAccuracy) * 100:+0.00;-0.00} pt | ") +
                       $"{x.Test.Loss:F4} | {x.History.Epochs.Count} | {x.Settings.BatchSize} | {x.Settings.DescribeRate()} | {x.Seconds:F0} |\n");
 
         foreach (var x in r.Results)
@@ -99,6 +99,10 @@ public static class ReportWriter
               .Append("Our loss and val_accuracy against the ones the authors' notebooks printed (Keras, batch 10,000, Adam 1e-3, seed 2) at the same epochs; " +
                       "only the paper profile trains with their settings. The figures draw their curves dashed.\n\n")
               .Append(AuthorsCurves.ComparisonTable(r.Results.Map(x => (x.Experiment.Name, x.History))));
+
+        sb.Append(UncertaintyReport.Markdown(r.Results, r.Authors, GenreMapping.Report));
+        sb.Append(BeyondReport.Markdown(r));
+        sb.Append(BeyondReport.MergesMarkdown(r));
 
         sb.Append("\n## Paper vs fast profile\n\n");
         other.Match(

@@ -18,7 +18,14 @@ namespace Genre.Eval;
 /// <param name="Classes">The genres, in the model's output order.</param>
 /// <param name="How">Whether this run trained it, found it done, or shared another experiment's training.</param>
 public sealed record ExperimentResult(Experiment Experiment, Settings Settings, Evaluation Test, History History, double Seconds,
-                                      long[,] Confusion, Seq<string> Classes, HowRun How);
+                                      long[,] Confusion, Seq<string> Classes, HowRun How)
+{
+    /// <summary>The test rows' labels and this model's predictions, in the test split's order (empty when not kept).</summary>
+    public int[] TestLabels { get; init; } = [];
+    public int[] TestPredictions { get; init; } = [];
+
+    public ScoredRows Rows => new(Experiment.Name, TestLabels, TestPredictions, Classes, Experiment.Reduced);
+}
 
 /// <summary>How this run obtained an experiment's model.</summary>
 public abstract record HowRun
@@ -44,7 +51,18 @@ public abstract record HowRun
 /// <param name="Experiment">The experiment it belongs to.</param>
 /// <param name="Model">The SavedModel's folder name, e.g. RNN1net.</param>
 /// <param name="Test">Its loss and accuracy on the test split.</param>
-public sealed record AuthorsScore(string Experiment, string Model, Evaluation Test);
+public sealed record AuthorsScore(string Experiment, string Model, Evaluation Test)
+{
+    /// <summary>The test rows' labels and the authors' model's predictions (empty when not kept).</summary>
+    public int[] TestLabels { get; init; } = [];
+    /// <summary>The authors' model's predicted class per test row (empty when not kept).</summary>
+    public int[] TestPredictions { get; init; } = [];
+    /// <summary>The class names the labels and predictions index.</summary>
+    public Seq<string> Classes { get; init; } = Seq<string>();
+
+    /// <summary>The labels and predictions as the statistics read them.</summary>
+    public ScoredRows Rows => new(Experiment, TestLabels, TestPredictions, Classes, Experiments.Report.Find(e => e.Name == Experiment).Exists(e => e.Reduced));
+}
 
 /// <summary>A reproduce run.</summary>
 /// <param name="Source">Where the data came from.</param>
@@ -52,7 +70,22 @@ public sealed record AuthorsScore(string Experiment, string Model, Evaluation Te
 /// <param name="Results">The experiments run, in the report's order.</param>
 /// <param name="Authors">The authors' SavedModels that were found and scored (none without an authors' folder).</param>
 /// <param name="Seconds">Wall-clock seconds of the whole run.</param>
-public sealed record ReproduceResult(DataSource Source, Profile Profile, Seq<ExperimentResult> Results, Seq<AuthorsScore> Authors, double Seconds);
+public sealed record ReproduceResult(DataSource Source, Profile Profile, Seq<ExperimentResult> Results, Seq<AuthorsScore> Authors, double Seconds)
+{
+    /// <summary>The gradient-boosted trees baseline, when run (<see cref="Beyond.Gbdt"/>) or finished in the folder.</summary>
+    public Option<GbdtResult> Gbdt { get; init; }
+    /// <summary>The experiments again on the track-aware split (<see cref="Beyond.TrackAware"/>), and gbdt's chosen configuration there.</summary>
+    public Seq<ExperimentResult> TrackAware { get; init; } = Seq<ExperimentResult>();
+    public Option<GbdtResult> GbdtTrackAware { get; init; }
+    /// <summary>RNN1 (the model whose confusion the report merged by) on hand vs learned merges, when RNN1 finished here.</summary>
+    public Option<MergeComparison> Merges { get; init; }
+}
+
+/// <summary>
+/// Work beyond the report's seven experiments: the gbdt baseline (its folder <c>gbdt/</c>), and every requested model trained
+/// again on the track-aware split (folder <c>track-aware/</c>). Finished work in those folders is re-scored even when not asked for.
+/// </summary>
+public sealed record Beyond(bool Gbdt = false, bool TrackAware = false, int Threads = 0);
 
 /// <summary>Progress of a reproduce run, for the CLI to render.</summary>
 public abstract record ReproduceEvent;
@@ -84,13 +117,22 @@ public static class Reproduce
     /// not written. Fails with the first data, I/O or model error.
     /// </summary>
     public static Fin<ReproduceResult> Run(IBackend backend, DataSource source, Profile profile, Seq<Experiment> experiments, string outDir,
-                                           Option<string> authorsDir, IProgress<ReproduceEvent>? progress = null, CancellationToken cancel = default)
+                                           Option<string> authorsDir, IProgress<ReproduceEvent>? progress = null, CancellationToken cancel = default,
+                                           Beyond? beyond = null)
     {
         var clock = Stopwatch.StartNew();
+        var more = beyond ?? new Beyond();
+        var seed = profile.SettingsFor(Experiments.Report.Head).Seed;
         return from data in ReportData.Load(source)
                from results in RunAll(backend, profile, experiments, outDir, data.For, progress, cancel)
+               from gbdt in GbdtIn(more.Gbdt, data.Full, Gbdt.Candidates, Path.Combine(outDir, "gbdt"), seed, more.Threads, cancel)
+               from trackAware in TrackAwareIn(backend, profile, experiments, more, gbdt, Path.Combine(outDir, "track-aware"), data, seed, progress, cancel)
                let authors = authorsDir.Map(dir => ScoreAuthors(backend, results.Map(r => r.Experiment), dir, data.For)).IfNone(Seq<AuthorsScore>())
+               from merges in results.Find(x => x.Experiment.Name == "rnn1" && x.TestPredictions.Length > 0)
+                   .Map(x => MergeComparisons.Of(backend, x, Path.Combine(outDir, x.Experiment.Name), data.Full, GenreMapping.Report).Map(Some))
+                   .IfNone(FinSucc(Option<MergeComparison>.None))
                let result = new ReproduceResult(source, profile, results, authors, clock.Elapsed.TotalSeconds)
+                   { Gbdt = gbdt, TrackAware = trackAware.Neural, GbdtTrackAware = trackAware.Trees, Merges = merges }
                from _ in cancel.IsCancellationRequested ? FinSucc(unit) : Write(outDir, result)
                select result;
     }
@@ -120,6 +162,26 @@ public static class Reproduce
                let result = new SeedsResult(source, profileFor(seeds.Head), perSeed, spreads, authors, clock.Elapsed.TotalSeconds)
                from _ in cancel.IsCancellationRequested ? FinSucc(unit) : WriteSeeds(outDir, result)
                select result;
+    }
+
+    /// <summary>gbdt when asked for, or re-scored when its folder finished earlier; else nothing.</summary>
+    static Fin<Option<GbdtResult>> GbdtIn(bool asked, PreparedData data, Seq<GbdtSettings> candidates, string dir, int seed, int threads,
+                                          CancellationToken cancel) =>
+        !cancel.IsCancellationRequested && (asked || File.Exists(Path.Combine(dir, "gbdt.json")))
+            ? Gbdt.Run(data, candidates, dir, seed, threads).Map(Some)
+            : FinSucc(Option<GbdtResult>.None);
+
+    /// <summary>The requested experiments (and gbdt's chosen configuration) on the track-aware split, in <paramref name="dir"/>.</summary>
+    static Fin<(Seq<ExperimentResult> Neural, Option<GbdtResult> Trees)> TrackAwareIn(IBackend backend, Profile profile, Seq<Experiment> experiments,
+        Beyond more, Option<GbdtResult> gbdt, string dir, ReportData data, int seed, IProgress<ReproduceEvent>? progress, CancellationToken cancel)
+    {
+        if (cancel.IsCancellationRequested || !(more.TrackAware || Directory.Exists(dir))) return (Seq<ExperimentResult>(), None);
+        return from split in TrackAware.Load(data.Cleaned)
+               from neural in RunAll(backend, profile, more.TrackAware ? experiments : Seq<Experiment>(), dir, split.For, Renamed(progress, " (track-aware)"), cancel)
+               from trees in gbdt.Match(
+                   g => GbdtIn(more.TrackAware, split.Full, Seq1(g.Chosen), Path.Combine(dir, "gbdt"), seed, more.Threads, cancel),
+                   () => FinSucc(Option<GbdtResult>.None))
+               select (neural, trees);
     }
 
     static Fin<ReproduceResult> RunSeed(IBackend backend, DataSource source, Profile profile, Seq<Experiment> experiments, string dir,
@@ -159,7 +221,7 @@ public static class Reproduce
             progress?.Report(new ExperimentFinished(r));
         }
         if (cancel.IsCancellationRequested) return results;
-        var kept = Experiments.Report
+        var kept = (Experiments.Report + Experiments.Beyond)
             .Filter(e => !experiments.Exists(x => x.Name == e.Name))
             .Map(e => (e, Settings: profile.SettingsFor(e), Dir: Path.Combine(outDir, e.Name)))
             .Map(k => ExperimentFolder.Finished(k.Dir, k.Settings).Bind(finished => finished.Match(
@@ -184,7 +246,8 @@ public static class Reproduce
             from outcome in TrainingRun.Run(backend, e.Model, data, settings.ToConfig(), dir, relay, cancel)
             from _ in outcome.Interrupted ? FinSucc(unit) : ExperimentFolder.MarkFinished(dir, settings)
             select new ExperimentResult(e, settings, outcome.Test, outcome.History, outcome.Seconds,
-                Metrics.Confusion(data.Scaled.Test.Y, outcome.TestPredictions, data.Genres.Count), data.Genres.Classes, new HowRun.Trained()));
+                Metrics.Confusion(data.Scaled.Test.Y, outcome.TestPredictions, data.Genres.Count), data.Genres.Classes, new HowRun.Trained())
+            { TestLabels = data.Scaled.Test.Y, TestPredictions = outcome.TestPredictions });
     }
 
     static Fin<ExperimentResult> Rescore(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir, FinishedRun done) =>
@@ -192,7 +255,8 @@ public static class Reproduce
         from _ in Fits(stored.Spec, data, dir)
         from model in backend.Load(stored.Spec, stored.Weights)
         let scored = Score(model, data)
-        select new ExperimentResult(e, settings, scored.Test, done.History, done.Seconds, scored.Confusion, data.Genres.Classes, new HowRun.AlreadyDone());
+        select new ExperimentResult(e, settings, scored.Test, done.History, done.Seconds, scored.Confusion, data.Genres.Classes, new HowRun.AlreadyDone())
+            { TestLabels = data.Scaled.Test.Y, TestPredictions = scored.Predictions };
 
     /// <summary>A stored model reads the data's 15 features and predicts its classes.</summary>
     static Fin<Unit> Fits(Sequential spec, PreparedData data, string dir) =>
@@ -202,13 +266,13 @@ public static class Reproduce
             : FinFail<Unit>(GenreError.Model($"{dir}: the model predicts {(spec.Layers.Last as Dense)?.Units} classes but the data has {data.Genres.Count}"))
         select unit;
 
-    static (Evaluation Test, long[,] Confusion) Score(ICompiledModel model, PreparedData data)
+    static (Evaluation Test, long[,] Confusion, int[] Predictions) Score(ICompiledModel model, PreparedData data)
     {
         using (model)
         {
             var test = LabeledDataOf.Dataset(data.Scaled.Test);
             var predictions = Metrics.Argmax(model.Predict(test.X, test.Rows), test.Classes);
-            return (model.Evaluate(test), Metrics.Confusion(test.Y, predictions, test.Classes));
+            return (model.Evaluate(test), Metrics.Confusion(test.Y, predictions, test.Classes), predictions);
         }
     }
 
@@ -219,13 +283,14 @@ public static class Reproduce
                 (from saved in SavedModel.Load(Path.Combine(dir, p.m))
                  from _ in Fits(saved.Spec, data(p.e), Path.Combine(dir, p.m))
                  from model in backend.Load(saved.Spec, saved.Weights)
-                 select new AuthorsScore(p.e.Name, p.m, Score(model, data(p.e)).Test)).ToOption())
+                 let scored = Score(model, data(p.e))
+                 select new AuthorsScore(p.e.Name, p.m, scored.Test) { TestLabels = data(p.e).Scaled.Test.Y, TestPredictions = scored.Predictions, Classes = data(p.e).Genres.Classes }).ToOption())
             .Strict();
 
     static Fin<Unit> Write(string outDir, ReproduceResult r) =>
         from _1 in r.Results.Fold(FinSucc(unit), (acc, x) => acc.Bind(_ => Figures(outDir, x, r.Source)))
         from other in ReportWriter.OtherProfile(outDir, r.Profile.Name)
-        from _2 in ChecksummedJson.Write(Path.Combine(outDir, "metrics.json"), ReportWriter.MetricsJson(r), indented: true)
+        from _2 in ChecksummedJson.Write(Path.Combine(outDir, "metrics.json"), BeyondReport.AddTo(ReportWriter.MetricsJson(r), r), indented: true)
         from _3 in AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ReportWriter.Markdown(r, other))
         select unit;
 
@@ -245,6 +310,25 @@ public static class Reproduce
                from _3 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-confusion.png"), Plots.Confusion($"Confusion matrix (recall per actual genre): {x.Experiment.Title}", x.Confusion, x.Classes,
                    x.Experiment.Reduced ? Some(GenreMapping.Report) : None))
                select unit;
+    }
+
+    /// <summary>Progress of a second pass over the same experiments, their names marked so a renderer tells the passes apart.</summary>
+    static IProgress<ReproduceEvent>? Renamed(IProgress<ReproduceEvent>? progress, string suffix)
+    {
+        if (progress is null) return null;
+        Experiment Mark(Experiment e) => e with { Name = e.Name + suffix };
+        return new Relay<ReproduceEvent>(ev => progress.Report(ev switch
+        {
+            ExperimentStarted s => s with { Experiment = Mark(s.Experiment) },
+            ExperimentTraining t => t with { Experiment = Mark(t.Experiment) },
+            ExperimentFinished f => f with { Result = f.Result with { Experiment = Mark(f.Result.Experiment) } },
+            _ => ev,
+        }));
+    }
+
+    sealed class Relay<T>(Action<T> f) : IProgress<T>
+    {
+        public void Report(T value) => f(value);
     }
 
     sealed class Relay(Action<TrainingEvent> f) : IProgress<TrainingEvent>

@@ -89,6 +89,8 @@ public static class SeedsReport
               .Append(AuthorsCurves.ComparisonTable(curves));
         }
 
+        sb.Append(UncertaintyReport.SeedsMarkdown(r, GenreMapping.Report));
+
         sb.Append("\n## Seed folders\n\n");
         foreach (var s in r.PerSeed)
             sb.Append($"- [seed {s.Seed}](seed-{s.Seed}/report.md): {string.Join(", ", s.Result.Results.Map(x => $"{x.Experiment.Name} {P(x.Test.Accuracy)} ({x.History.Epochs.Count} epochs, {x.Seconds:F0} s)"))}\n");

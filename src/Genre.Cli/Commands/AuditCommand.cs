@@ -6,19 +6,25 @@ using Spectre.Console;
 
 namespace Genre.Cli.Commands;
 
-/// <summary><c>genre audit [--data PATH] [--out DIR] [--epochs N]</c>: leakage and duplicate-track measurements, printed and written to audit.md.</summary>
+/// <summary>
+/// <c>genre audit [--data PATH] [--out DIR] [--epochs N] [--gbdt]</c>: leakage and duplicate-track measurements, printed and written to
+/// audit.md; <c>--gbdt</c> adds the gradient-boosted trees baseline on the report split and the track-aware split.
+/// </summary>
 public static class AuditCommand
 {
     public static readonly Verb Verb = new("audit", "measure index leakage, test-set training, cross-genre duplicates and a track-aware evaluation (writes audit.md)", Run);
 
     static Fin<int> Run(Args args) =>
-        from a in args.Only("data", "out", "epochs", "threads")
+        from a in args.Only("data", "out", "epochs", "threads", "gbdt")
         from epochs in a.Int("epochs", 10)
         from threads in a.Int("threads", 0)
         from source in Sources.Resolve(a)
         from tracks in ReportPipeline.ToFin(TrackCsv.Load(source.Path))
-        from findings in Audit.Run(Runtime.Backend(threads), Cleaning.Clean(tracks).Tracks, new Audit.Options(Epochs: epochs))
+        let cleaned = Cleaning.Clean(tracks).Tracks
         let outDir = a.Get("out", Path.Combine("out", "audit"))
+        from dnn in Audit.Run(Runtime.Backend(threads), cleaned, new Audit.Options(Epochs: epochs))
+        from trees in a.Flag("gbdt") ? AuditGbdt.Run(cleaned, outDir, new Audit.Options().Seed, threads) : LanguageExt.Prelude.FinSucc(LanguageExt.Seq<AuditFinding>.Empty)
+        let findings = dnn + trees
         from _ in AtomicFile.WriteAllText(Path.Combine(outDir, "audit.md"), Audit.Markdown(source, findings))
         select Print(findings, outDir);
 

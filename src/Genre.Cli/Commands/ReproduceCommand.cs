@@ -9,19 +9,24 @@ using static LanguageExt.Prelude;
 namespace Genre.Cli.Commands;
 
 /// <summary>
-/// <c>genre reproduce [--profile fast|paper] [--only NAME,…] [--out DIR] [--data PATH] [--seed S | --seeds LIST | --collect] [--threads T] [--authors-models DIR]</c>:
+/// <c>genre reproduce [--profile fast|paper] [--only NAME,…] [--out DIR] [--data PATH] [--seed S | --seeds LIST | --collect] [--threads T]
+/// [--authors-models DIR] [--beyond] [--track-aware]</c>:
 /// the whole report, resumable, with progress (experiment, epoch, loss/accuracy, ETA). <c>--seeds</c> runs one folder per seed
 /// and reports mean ± sd; <c>--collect</c> trains nothing and rewrites every seed folder's report and the mean ± sd report.
+/// <c>--beyond</c> adds the gbdt baseline (also <c>--only gbdt</c>) and the wide net (also <c>--only wide</c>); <c>--track-aware</c> trains each model again on the track-aware split.
 /// </summary>
 public static class ReproduceCommand
 {
     public static readonly Verb Verb = new("reproduce", "train the report's seven experiments and write report.md, metrics.json and figures (--profile fast|paper)", Run);
 
     static Fin<int> Run(Args args) =>
-        from a in args.Only("profile", "only", "out", "data", "seed", "seeds", "threads", "collect", "authors-models")
+        from a in args.Only("profile", "only", "out", "data", "seed", "seeds", "threads", "collect", "authors-models", "beyond", "track-aware")
         from _ in a.Get("seed").IsSome && a.Get("seeds").IsSome ? FinFail<Unit>(GenreError.Usage("reproduce: give --seed S or --seeds LIST, not both")) : FinSucc(unit)
         from _c in a.Flag("collect") && (a.Get("seed").IsSome || a.Get("seeds").IsSome || a.Get("only").IsSome)
             ? FinFail<Unit>(GenreError.Usage("reproduce --collect trains nothing: it takes no --seed, --seeds or --only")) : FinSucc(unit)
+        from _b in (a.Flag("beyond") || a.Flag("track-aware") || Names(a).Contains(GbdtResult.Name)) && (a.Get("seeds").IsSome || a.Flag("collect"))
+            ? FinFail<Unit>(GenreError.Usage("reproduce: gbdt, --beyond and --track-aware run in a single-seed folder (--seed S), not with --seeds or --collect"))
+            : FinSucc(unit)
         from seed in a.Int("seed", 2)
         from threads in a.Int("threads", 0)
         from profile in Profiles.ByName(a.Get("profile", "fast"), seed)
@@ -30,18 +35,25 @@ public static class ReproduceCommand
             ? SeedFolder.Seeds(outDir) is { IsEmpty: false } found ? FinSucc(found)
               : FinFail<Seq<int>>(GenreError.Io($"{outDir}: no seed-S folders to collect (run reproduce --seeds LIST first)"))
             : a.Get("seeds").Map(SeedFolder.Parse).IfNone(FinSucc(Seq<int>()))
-        from experiments in a.Flag("collect") ? FinSucc(Seq<Experiment>()) : Experiments.Only(a.Get("only"))
+        from experiments in a.Flag("collect") ? FinSucc(Seq<Experiment>())
+            : Experiments.Only(a.Get("only").Map(_ => string.Join(",", Names(a).Filter(n => n != GbdtResult.Name))))
+                .Map(chosen => a.Flag("beyond") ? chosen + Experiments.Beyond.Filter(e => !chosen.Contains(e)) : chosen)
+        let beyond = new Beyond(Gbdt: a.Flag("beyond") || Names(a).Contains(GbdtResult.Name), TrackAware: a.Flag("track-aware"), Threads: threads)
         from authorsDir in Sources.AuthorsModels(a)
         from source in Sources.Resolve(a)
         from code in seeds.IsEmpty
             ? from result in TrainCommand.WithCtrlC(cancel => Render(experiments, Seq1(seed), progress =>
-                  Reproduce.Run(Runtime.Backend(threads), source, profile, experiments, outDir, authorsDir, progress, cancel)))
+                  Reproduce.Run(Runtime.Backend(threads), source, profile, experiments, outDir, authorsDir, progress, cancel, beyond)))
               select Summarize(result, outDir)
             : from result in TrainCommand.WithCtrlC(cancel => Render(experiments, seeds, progress =>
                   Reproduce.RunSeeds(Runtime.Backend(threads), source, s => Profiles.ByName(profile.Name, s).IfFail(profile), seeds, experiments,
                       outDir, authorsDir, progress, cancel)))
               select SummarizeSeeds(result, outDir)
         select code;
+
+    /// <summary>The names given to --only (none without it).</summary>
+    static Seq<string> Names(Args a) =>
+        a.Get("only").Map(list => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToSeq().Strict()).IfNone(Seq<string>());
 
     static Fin<T> Render<T>(Seq<Experiment> experiments, Seq<int> seeds, Func<IProgress<ReproduceEvent>, Fin<T>> run)
     {
@@ -52,25 +64,27 @@ public static class ReproduceCommand
             .Start(ctx =>
             {
                 string Key(Experiment e, int seed) => seeds.Count == 1 ? e.Name : $"{e.Name} seed {seed}";
-                var tasks = seeds.Bind(s => experiments.Map(e => Key(e, s))).ToDictionary(k => k, k => ctx.AddTask(k, autoStart: false));
+                var known = seeds.Bind(s => experiments.Map(e => Key(e, s))).ToDictionary(k => k, k => ctx.AddTask(k, autoStart: false));
+                // passes beyond the listed ones (the track-aware split) get their own bars as they start
+                ProgressTask Task(string key) => known.TryGetValue(key, out var t) ? t : known[key] = ctx.AddTask(key, autoStart: false);
                 result = run(new SyncProgress<ReproduceEvent>(ev =>
                 {
                     switch (ev)
                     {
                         case ExperimentStarted s:
-                            tasks[Key(s.Experiment, s.Settings.Seed)].MaxValue = Math.Max(1, s.Settings.Epochs);
-                            tasks[Key(s.Experiment, s.Settings.Seed)].StartTask();
+                            Task(Key(s.Experiment, s.Settings.Seed)).MaxValue = Math.Max(1, s.Settings.Epochs);
+                            Task(Key(s.Experiment, s.Settings.Seed)).StartTask();
                             break;
                         case ExperimentTraining { Event: CheckpointSkipped skipped }:
                             Console.Error.WriteLine(TrainCommand.Warning(skipped));
                             break;
                         case ExperimentTraining { Event: EpochEnded { Metrics: var m } } t:
-                            var task = tasks[Key(t.Experiment, t.Seed)];
+                            var task = Task(Key(t.Experiment, t.Seed));
                             task.Value = m.Epoch;
                             task.Description = $"{Key(t.Experiment, t.Seed)} epoch {m.Epoch} loss {m.Loss:F3} acc {m.Accuracy:F3} val_acc {m.ValAccuracy:F3}";
                             break;
                         case ExperimentFinished f:
-                            var done = tasks[Key(f.Result.Experiment, f.Result.Settings.Seed)];
+                            var done = Task(Key(f.Result.Experiment, f.Result.Settings.Seed));
                             done.Value = done.MaxValue;
                             done.Description = $"{Key(f.Result.Experiment, f.Result.Settings.Seed)} test accuracy {f.Result.Test.Accuracy:F4}{(f.Result.How is HowRun.Trained ? "" : $" ({f.Result.How.Describe()})")}";
                             done.StopTask();
@@ -85,7 +99,8 @@ public static class ReproduceCommand
     {
         var table = new Table().AddColumns("experiment", "report (real data)", "ours", "epochs", "seconds", "run");
         foreach (var x in r.Results)
-            table.AddRow(x.Experiment.Name, $"{x.Experiment.ReportAccuracy:F4}", $"{x.Test.Accuracy:F4}", $"{x.History.Epochs.Count}", $"{x.Seconds:F0}", x.How.Describe());
+            table.AddRow(x.Experiment.Name, double.IsNaN(x.Experiment.ReportAccuracy) ? "—" : $"{x.Experiment.ReportAccuracy:F4}", $"{x.Test.Accuracy:F4}", $"{x.History.Epochs.Count}", $"{x.Seconds:F0}", x.How.Describe());
+        r.Gbdt.IfSome(g => table.AddRow(GbdtResult.Name, "—", $"{g.Test.Accuracy:F4}", "—", $"{g.Seconds:F0}", g.How.Describe()));
         AnsiConsole.Write(table);
         Console.WriteLine(DataLine(r.Source));
         Console.WriteLine($"wrote {Path.Combine(outDir, "report.md")}, metrics.json and figures in {r.Seconds:F0} s");

@@ -1,0 +1,50 @@
+using Genre.Data;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Eval;
+
+/// <summary>
+/// The report's preprocessing on a track-aware split: every row of one track_id (the same song listed under several genres)
+/// lands in one subset, so no test song was seen in training under another genre. As <c>genre audit</c>: test = 20% of the
+/// distinct track ids (seed 42), then validation = 20% of the remaining ids (seed 42); the MinMax scaler is fitted on train.
+/// </summary>
+public static class TrackAware
+{
+    /// <summary>Positions into <paramref name="cleaned"/>: (train, val, test), grouped by track_id.</summary>
+    public static Fin<(int[] Train, int[] Val, int[] Test)> Split(Seq<Track> cleaned)
+    {
+        var ids = cleaned.Map(t => t.TrackId).Distinct().ToArray();
+        return from first in Genre.Data.Split.TrainTestSplit(ids.Length, ReportPipeline.TestSize, ReportPipeline.RandomState)
+               from second in Genre.Data.Split.TrainTestSplit(first.Train.Length, ReportPipeline.TestSize, ReportPipeline.RandomState)
+               let test = first.Test.Select(i => ids[i]).ToHashSet()
+               let val = second.Test.Select(i => ids[first.Train[i]]).ToHashSet()
+               let rows = cleaned.Map((i, t) => (i, t.TrackId)).ToArray()
+               select (rows.Where(r => !test.Contains(r.TrackId) && !val.Contains(r.TrackId)).Select(r => r.i).ToArray(),
+                       rows.Where(r => val.Contains(r.TrackId)).Select(r => r.i).ToArray(),
+                       rows.Where(r => test.Contains(r.TrackId)).Select(r => r.i).ToArray());
+    }
+
+    /// <summary>As <see cref="ReportPipeline.Prepare"/>, on the track-aware split.</summary>
+    public static Fin<PreparedData> Prepare(Seq<Track> cleaned, Option<GenreMapping> mapping) =>
+        from idx in Split(cleaned)
+        let map = mapping.IfNone(GenreMapping.Identity)
+        let genres = cleaned.Map(t => map.Apply(t.TrackGenre)).Strict()
+        let encoding = LabelEncoding.Fit(genres)
+        let y = encoding.EncodeAll(genres)
+        let explicitEncoding = Features.ExplicitEncoding(cleaned)
+        let x = Features.Of(cleaned, explicitEncoding)
+        let rowIds = cleaned.Map(t => t.RowId).ToArray()
+        let scaler = MinMaxScaler.Fit(Features.Take(x, idx.Train))
+        select new PreparedData(new Splits(Subset(x, y, rowIds, encoding, scaler, idx.Train), Subset(x, y, rowIds, encoding, scaler, idx.Val),
+            Subset(x, y, rowIds, encoding, scaler, idx.Test)), encoding, scaler, map, explicitEncoding);
+
+    static Dataset Subset(Matrix x, int[] y, long[] rowIds, LabelEncoding enc, MinMaxScaler scaler, int[] rows) =>
+        new(scaler.Transform(Features.Take(x, rows)), rows.Select(i => y[i]).ToArray(), enc.Classes, rows.Select(i => rowIds[i]).ToArray());
+
+    /// <summary>The report's full and merged label sets on the track-aware split.</summary>
+    public static Fin<ReportData> Load(Seq<Track> cleaned) =>
+        from full in Prepare(cleaned, None)
+        from reduced in Prepare(cleaned, Some(GenreMapping.Report))
+        select new ReportData(full, reduced) { Cleaned = cleaned };
+}

@@ -1,0 +1,109 @@
+using Genre.Data;
+using Genre.Eval;
+using Genre.Models.Backend.Torch;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Genre.Eval.Tests;
+
+/// <summary>gbdt, the track-aware split and learned merges inside a reproduce run, on a small synthetic file.</summary>
+public class BeyondTests
+{
+    static readonly Profile Tiny = new("fast", "tiny test profile", e => new Settings(2, 128, 2));
+
+    static (string Dir, DataSource Source) SyntheticSource()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "genre-beyond-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var data = Path.Combine(dir, "d.csv");
+        Assert.True(TrackCsv.Save(data, Synthetic.Generate(5, 6)).IsSucc);
+        return (dir, new DataSource(data, true, 5, ""));
+    }
+
+    [Fact]
+    public void Track_aware_split_keeps_every_track_on_one_side()
+    {
+        var (_, source) = SyntheticSource();
+        var cleaned = Cleaning.Clean(TrackCsv.Load(source.Path).Match(t => t, e => throw new Exception(e.Head.Message))).Tracks;
+        var (train, val, test) = TrackAware.Split(cleaned).Match(s => s, e => throw new Exception(e.Message));
+        Assert.Equal(cleaned.Count, train.Length + val.Length + test.Length);
+        var sides = new[] { train, val, test }.Select(rows => rows.Select(i => cleaned[i].TrackId).ToHashSet()).ToArray();
+        Assert.Empty(sides[0].Intersect(sides[2]));
+        Assert.Empty(sides[0].Intersect(sides[1]));
+        Assert.Empty(sides[1].Intersect(sides[2]));
+        // the synthetic file re-lists tracks under several genres, so the report's row split would share tracks across it
+        var report = Split.ReportSplit(cleaned.Count).Match(s => s, e => throw new Exception(e.Message));
+        Assert.NotEmpty(report.Train.Select(i => cleaned[i].TrackId).ToHashSet().Intersect(report.Test.Select(i => cleaned[i].TrackId)));
+    }
+
+    [Fact]
+    public void Gbdt_track_aware_runs_and_learned_merges_land_in_the_report_and_are_rescored_on_a_second_run()
+    {
+        var (dir, source) = SyntheticSource();
+        var outDir = Path.Combine(dir, "reproduce-fast");
+        var experiments = Experiments.Report.Filter(e => e.Name is "rnn1");
+        ReproduceResult Run() => Reproduce.Run(new TorchBackend(), source, Tiny, experiments, outDir, None, beyond: new Beyond(Gbdt: true, TrackAware: true, Threads: 2))
+            .Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
+
+        var first = Run();
+        var gbdt = first.Gbdt.IfNone(() => throw new Xunit.Sdk.XunitException("no gbdt result"));
+        Assert.IsType<HowRun.Trained>(gbdt.How);
+        Assert.Equal(Gbdt.Candidates, gbdt.Trials.Map(t => t.Settings));
+        Assert.Equal(gbdt.Trials.Map(t => t.ValAccuracy).Max(), gbdt.ValAccuracy);
+        Assert.Equal(Metrics.Accuracy(gbdt.TestLabels, gbdt.TestPredictions), gbdt.Test.Accuracy, 12);
+        Assert.Equal("rnn1", Assert.Single(first.TrackAware).Experiment.Name);
+        Assert.True(first.GbdtTrackAware.IsSome);
+        var merges = first.Merges.IfNone(() => throw new Xunit.Sdk.XunitException("no merge comparison"));
+        Assert.Equal(66, merges.Classes);
+        Assert.Equal(66, MergeAware.ClassMap(first.Results[0].Classes, merges.Learned).Merged.Count);
+        Assert.True(merges.HandAccuracy >= merges.RawAccuracy && merges.LearnedAccuracy >= merges.RawAccuracy);
+
+        var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.Contains("## Beyond the report", report);
+        Assert.Contains("| gbdt | ", report);
+        Assert.Contains("## Learned merges vs the report's hand merges", report);
+        Assert.Contains("## How sure", report);
+
+        var second = Run();
+        var again = second.Gbdt.IfNone(() => throw new Xunit.Sdk.XunitException("no gbdt result"));
+        Assert.IsType<HowRun.AlreadyDone>(again.How);
+        Assert.Equal(gbdt.TestPredictions, again.TestPredictions);
+        Assert.IsType<HowRun.AlreadyDone>(Assert.Single(second.TrackAware).How);
+    }
+}
+
+public class GbdtTests
+{
+    /// <summary>Three classes told apart by the first feature alone: any working booster predicts them all right.</summary>
+    static PreparedData Separable()
+    {
+        var classes = Seq("x", "y", "z");
+        Dataset Part(int rows, int offset)
+        {
+            var y = Enumerable.Range(0, rows).Select(i => (i + offset) % 3).ToArray();
+            var x = new Matrix(rows, 2, y.SelectMany((c, i) => new[] { c / 2.0, (i * 7 % 10) / 10.0 }).ToArray());
+            return new Dataset(x, y, classes, Enumerable.Range(offset, rows).Select(i => (long)i).ToArray());
+        }
+        var train = Part(300, 0);
+        return new PreparedData(new Splits(train, Part(60, 1), Part(60, 2)), LabelEncoding.Fit(classes), MinMaxScaler.Fit(train.X),
+            GenreMapping.Identity, LabelEncoding.Fit(Seq("False", "True")));
+    }
+
+    [Fact]
+    public void Gbdt_predicts_the_class_the_features_give_not_a_neighbour()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "genre-gbdt-" + Guid.NewGuid().ToString("N"));
+        var settings = Seq1(new GbdtSettings(0.1, 4, 5, MaxRounds: 30, EarlyStop: 5));
+        var r = Gbdt.Run(Separable(), settings, dir, 2, 1).Match(x => x, e => throw new Xunit.Sdk.XunitException(e.Message));
+        Assert.Equal(1.0, r.Test.Accuracy);
+        Assert.Equal(1.0, r.ValAccuracy);
+
+        // gbdt without a track-aware run: metrics.json says so with null (Option.IfNone(null) would throw)
+        var reproduced = new ReproduceResult(new DataSource("d.csv", true, 1, ""), new Profile("fast", "", _ => new Settings(1, 1, 1)),
+            Seq<ExperimentResult>(), Seq<AuthorsScore>(), 0) { Gbdt = r };
+        var json = BeyondReport.AddTo(new System.Text.Json.Nodes.JsonObject(), reproduced);
+        Assert.Equal(1.0, json["gbdt"]!["test_accuracy"]!.GetValue<double>());
+        Assert.Null(json["gbdt"]!["track_aware_accuracy"]);
+        Assert.Contains("| gbdt | 1.0000", BeyondReport.Markdown(reproduced));
+    }
+}
