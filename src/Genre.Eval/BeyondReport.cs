@@ -15,6 +15,7 @@ public static class BeyondReport
     static string WithInterval(double accuracy, ScoredRows rows) =>
         $"{P(accuracy)} {UncertaintyReport.IntervalOf(rows).Map(i => i.Show()).IfNone("")}".TrimEnd();
 
+    /// <summary>report.md's sections beyond the report: gbdt, the track-aware split and the learned merges (empty when none ran).</summary>
     public static string Markdown(ReproduceResult r)
     {
         if (r.Gbdt.IsNone && r.TrackAware.IsEmpty) return "";
@@ -45,6 +46,7 @@ public static class BeyondReport
         return sb.ToString();
     }
 
+    /// <summary>The hand vs learned merges section, with the learned families (empty without a merge comparison).</summary>
     public static string MergesMarkdown(ReproduceResult r) => r.Merges.Match(m =>
     {
         var sb = new StringBuilder("\n## Learned merges vs the report's hand merges\n\n");

@@ -5,7 +5,15 @@ using static LanguageExt.Prelude;
 namespace Genre.Eval;
 
 /// <summary>Which way a claim of the report points, for its two experiments.</summary>
-public enum Claimed { FirstBetter, SecondBetter, FirstNoBetter }
+public enum Claimed
+{
+    /// <summary>The first experiment is more accurate than the second.</summary>
+    FirstBetter,
+    /// <summary>The second experiment is more accurate than the first.</summary>
+    SecondBetter,
+    /// <summary>The first experiment is not more accurate than the second.</summary>
+    FirstNoBetter,
+}
 
 /// <summary>
 /// A comparison the report makes between two experiments, tested on the same test rows. <see cref="SecondMerged"/>: the
@@ -20,8 +28,10 @@ public sealed record ClaimTest(Claim Claim, double FirstAccuracy, double SecondA
 /// <summary>The report's comparisons and what a paired test on the test rows says about each.</summary>
 public static class Claims
 {
+    /// <summary>The significance level of the verdicts.</summary>
     public const double Alpha = 0.05;
 
+    /// <summary>The report's four comparisons, in its order.</summary>
     public static readonly Seq<Claim> Report = Seq(
         new Claim("rnn1", "dnn1", "\"complex models like LSTM did bring better results\" (RNN1 above the dense DNN1)", Claimed.FirstBetter),
         new Claim("dnn2", "dnn1", "\"the dropout technique did not help\" (DNN2 no better than DNN1)", Claimed.FirstNoBetter),

@@ -13,6 +13,7 @@ namespace Genre.Eval;
 /// <summary>One LightGBM configuration: shrinkage, tree size, and boosting rounds (stopped early on validation log-loss).</summary>
 public sealed record GbdtSettings(double LearningRate, int Leaves, int MinLeaf, int MaxRounds = 600, int EarlyStop = 20)
 {
+    /// <summary>"lr 0.05, 15 leaves, ≥ 50 rows a leaf, ≤ 400 rounds (early stop 10)".</summary>
     public string Describe() => FormattableString.Invariant($"lr {LearningRate}, {Leaves} leaves, ≥ {MinLeaf} rows a leaf, ≤ {MaxRounds} rounds (early stop {EarlyStop})");
 }
 
@@ -23,9 +24,13 @@ public sealed record GbdtTrial(GbdtSettings Settings, double ValAccuracy, double
 public sealed record GbdtResult(Seq<GbdtTrial> Trials, GbdtSettings Chosen, Evaluation Test, double Seconds, int[] TestLabels, int[] TestPredictions,
                                 Seq<string> Classes, HowRun How)
 {
+    /// <summary>The experiment's name (its folder, its <c>--only</c> value).</summary>
     public const string Name = "gbdt";
+    /// <summary>The experiment's title in reports.</summary>
     public const string Title = "Gradient-boosted trees (LightGBM, ML.NET)";
+    /// <summary>The test labels and predictions as the statistics read them.</summary>
     public ScoredRows Rows => new(Name, TestLabels, TestPredictions, Classes, false);
+    /// <summary>The chosen configuration's validation accuracy.</summary>
     public double ValAccuracy => Trials.Find(t => t.Settings == Chosen).Map(t => t.ValAccuracy).IfNone(double.NaN);
 }
 
@@ -46,6 +51,7 @@ public static class Gbdt
         new GbdtSettings(0.05, 15, 50, MaxRounds: 400, EarlyStop: 10),
         new GbdtSettings(0.1, 31, 20, MaxRounds: 400, EarlyStop: 10));
 
+    /// <summary>Fit each candidate, keep the best on validation, score it on test; a finished <paramref name="dir"/> is re-scored.</summary>
     public static Fin<GbdtResult> Run(PreparedData data, Seq<GbdtSettings> candidates, string dir, int seed, int threads)
     {
         var clock = Stopwatch.StartNew();

@@ -13,6 +13,7 @@ namespace Genre.Eval;
 public sealed record MergeComparison(string Model, GenreMapping Learned, int Classes, double RawAccuracy, double HandAccuracy, double LearnedAccuracy,
                                      McNemarTest Test);
 
+/// <summary>Hand vs learned merges on one trained model.</summary>
 public static class MergeComparisons
 {
     /// <summary>For an experiment finished in <paramref name="dir"/> on the full labels: its validation confusion → learned mapping → both accuracies.</summary>

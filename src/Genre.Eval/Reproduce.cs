@@ -22,8 +22,10 @@ public sealed record ExperimentResult(Experiment Experiment, Settings Settings, 
 {
     /// <summary>The test rows' labels and this model's predictions, in the test split's order (empty when not kept).</summary>
     public int[] TestLabels { get; init; } = [];
+    /// <summary>This model's predicted class per test row (empty when not kept).</summary>
     public int[] TestPredictions { get; init; } = [];
 
+    /// <summary>The labels and predictions as the statistics read them.</summary>
     public ScoredRows Rows => new(Experiment.Name, TestLabels, TestPredictions, Classes, Experiment.Reduced);
 }
 
@@ -76,6 +78,7 @@ public sealed record ReproduceResult(DataSource Source, Profile Profile, Seq<Exp
     public Option<GbdtResult> Gbdt { get; init; }
     /// <summary>The experiments again on the track-aware split (<see cref="Beyond.TrackAware"/>), and gbdt's chosen configuration there.</summary>
     public Seq<ExperimentResult> TrackAware { get; init; } = Seq<ExperimentResult>();
+    /// <summary>gbdt on the track-aware split, when run or finished there.</summary>
     public Option<GbdtResult> GbdtTrackAware { get; init; }
     /// <summary>RNN1 (the model whose confusion the report merged by) on hand vs learned merges, when RNN1 finished here.</summary>
     public Option<MergeComparison> Merges { get; init; }

@@ -3,7 +3,9 @@ namespace Genre.Eval;
 /// <summary>A confidence interval [Lower, Upper] and its level (e.g. 0.95).</summary>
 public sealed record Interval(double Lower, double Upper, double Level)
 {
+    /// <summary>Whether <paramref name="v"/> lies in the interval (ends included).</summary>
     public bool Contains(double v) => Lower <= v && v <= Upper;
+    /// <summary>"[0.3165, 0.3284]".</summary>
     public string Show() => FormattableString.Invariant($"[{Lower:F4}, {Upper:F4}]");
 }
 
@@ -23,6 +25,7 @@ public static class Uncertainty
     /// <summary>Below this many discordant rows McNemar uses the exact binomial test instead of the χ² approximation.</summary>
     public const int ExactBelow = 25;
 
+    /// <summary>Per row, whether the prediction is the label; throws <see cref="ArgumentException"/> when the lengths differ.</summary>
     public static bool[] Hits(int[] labels, int[] predictions)
     {
         if (labels.Length != predictions.Length) throw new ArgumentException($"labels ({labels.Length}) and predictions ({predictions.Length}) differ in length");
@@ -31,6 +34,7 @@ public static class Uncertainty
         return hits;
     }
 
+    /// <summary>The share of hits (0 for no rows).</summary>
     public static double Accuracy(bool[] hits) => hits.Length == 0 ? 0 : (double)hits.Count(h => h) / hits.Length;
 
     /// <summary>
@@ -100,7 +104,7 @@ public static class Uncertainty
         return x >= 0 ? r : 2 - r;
     }
 
-    /// <summary>"p = 0.031", "p = 2.1e-09" or "p < 1e-300" (two significant figures).</summary>
+    /// <summary>"p = 0.031", "p = 2.1e-09" or "p &lt; 1e-300" (two significant figures).</summary>
     public static string ShowP(double p) =>
         p <= 0 ? "p < 1e-300" : p >= 0.001 ? FormattableString.Invariant($"p = {p:0.###}") : FormattableString.Invariant($"p = {p:0.0e+00}");
 }
