@@ -52,6 +52,12 @@ public class ReproduceCommandTests
         var outDir = Path.Combine(Temp(), "reproduce-fast");
         var r = GenreCli.Run(Reproduce(outDir, "softmax,reduced-rnn1"));
         Assert.True(r.ExitCode == 0, r.Stderr);
+        // the output is a log here (redirected): a line per tenth of the epochs and one per finished experiment, never a redraw
+        var log = r.Stdout.Split('\n');
+        Assert.Equal(Enumerable.Range(1, 10).Select(k => $"softmax epoch {6 * k}/60"), log.Where(l => l.StartsWith("softmax epoch ")).Select(l => string.Join(' ', l.Split(' ').Take(3))));
+        Assert.Single(log, l => l.StartsWith("softmax: test accuracy "));
+        Assert.Single(log, l => l.StartsWith("reduced-rnn1: test accuracy "));
+        Assert.DoesNotContain(log, l => l.Contains('%'));
         var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
         Assert.Contains("**Data: SYNTHETIC**", report);
         Assert.Contains("| Softmax (previous exercise) | 0.1567 |", report);

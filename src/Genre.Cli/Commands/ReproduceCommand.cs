@@ -57,6 +57,7 @@ public static class ReproduceCommand
 
     static Fin<T> Render<T>(Seq<Experiment> experiments, Seq<int> seeds, Func<IProgress<ReproduceEvent>, Fin<T>> run)
     {
+        if (Console.IsOutputRedirected) return RenderLines(seeds, run);
         Fin<T> result = default;
         AnsiConsole.Progress()
             .AutoClear(false)
@@ -93,6 +94,41 @@ public static class ReproduceCommand
                 }));
             });
         return result;
+    }
+
+    /// <summary>Blocks of epochs a log line stands for when the output is not a terminal.</summary>
+    const int LogBlocks = 10;
+
+    /// <summary>
+    /// Progress for a log (output redirected): a line when an experiment starts, one per tenth of its epochs, and one when it
+    /// finishes — never a redraw of every bar.
+    /// </summary>
+    static Fin<T> RenderLines<T>(Seq<int> seeds, Func<IProgress<ReproduceEvent>, Fin<T>> run)
+    {
+        string Key(Experiment e, int seed) => seeds.Count == 1 ? e.Name : $"{e.Name} seed {seed}";
+        var epochs = new Dictionary<string, int>();
+        return run(new SyncProgress<ReproduceEvent>(ev =>
+        {
+            switch (ev)
+            {
+                case ExperimentStarted s:
+                    epochs[Key(s.Experiment, s.Settings.Seed)] = s.Settings.Epochs;
+                    Console.WriteLine($"{Key(s.Experiment, s.Settings.Seed)}: {s.Settings.Epochs} epochs, batch {s.Settings.BatchSize}, Adam {s.Settings.DescribeRate()}");
+                    break;
+                case ExperimentTraining { Event: CheckpointSkipped skipped }:
+                    Console.Error.WriteLine(TrainCommand.Warning(skipped));
+                    break;
+                case ExperimentTraining { Event: EpochEnded { Metrics: var m } } t:
+                    var key = Key(t.Experiment, t.Seed);
+                    var total = epochs.GetValueOrDefault(key, m.Epoch);
+                    if (m.Epoch == total || m.Epoch % Math.Max(1, total / LogBlocks) == 0)
+                        Console.WriteLine($"{key} epoch {m.Epoch}/{total} loss {m.Loss:F4} acc {m.Accuracy:F4} val_acc {m.ValAccuracy:F4}");
+                    break;
+                case ExperimentFinished f:
+                    Console.WriteLine($"{Key(f.Result.Experiment, f.Result.Settings.Seed)}: test accuracy {f.Result.Test.Accuracy:F4}{(f.Result.How is HowRun.Trained ? "" : $" ({f.Result.How.Describe()})")}");
+                    break;
+            }
+        }));
     }
 
     static int Summarize(ReproduceResult r, string outDir)
