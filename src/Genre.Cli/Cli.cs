@@ -1,5 +1,4 @@
 using Genre.Data;
-using LanguageExt;
 using LanguageExt.Common;
 
 namespace Genre.Cli;

@@ -1,8 +1,6 @@
 using Genre.Data;
 using Genre.Models;
 using Genre.Models.Import;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Cli;
 

@@ -2,8 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Data;
 

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Data;
 

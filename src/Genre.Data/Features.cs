@@ -1,4 +1,3 @@
-using LanguageExt;
 
 namespace Genre.Data;
 
@@ -24,7 +23,7 @@ public static class Features
     public static Matrix Of(Seq<Track> tracks, LabelEncoding explicitEncoding)
     {
         var explicitCode = explicitEncoding.Classes.Map(c => c == "True").ToArray(); // code → bool
-        double Code(bool b) => Array.IndexOf(explicitCode, b);
+        double Code(bool b) => System.Array.IndexOf(explicitCode, b);
         var v = new double[tracks.Count * Count];
         var i = 0;
         foreach (var t in tracks)
@@ -40,7 +39,7 @@ public static class Features
     public static Matrix Take(Matrix m, int[] rows)
     {
         var v = new double[rows.Length * m.Cols];
-        for (var i = 0; i < rows.Length; i++) Array.Copy(m.Values, rows[i] * m.Cols, v, i * m.Cols, m.Cols);
+        for (var i = 0; i < rows.Length; i++) System.Array.Copy(m.Values, rows[i] * m.Cols, v, i * m.Cols, m.Cols);
         return new Matrix(rows.Length, m.Cols, v);
     }
 }

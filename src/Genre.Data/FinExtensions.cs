@@ -1,6 +1,4 @@
-using LanguageExt;
 using LanguageExt.Common;
-using static LanguageExt.Prelude;
 
 namespace Genre.Data;
 

@@ -1,5 +1,3 @@
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Data;
 

@@ -57,7 +57,9 @@ public static class GenreError
         foreach (var c in text.Length <= max ? text : text[..max])
             sb.Append(c switch
             {
-                '\n' => "\\n", '\r' => "\\r", '\t' => "\\t",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
                 _ when char.IsControl(c) || c is '\u2028' or '\u2029' => $"\\u{(int)c:x4}",
                 _ => c.ToString(),
             });

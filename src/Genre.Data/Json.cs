@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LanguageExt;
 using LanguageExt.Common;
-using static LanguageExt.Prelude;
 
 namespace Genre.Data;
 

@@ -18,8 +18,8 @@ public sealed record MinMaxScaler(double[] DataMin, double[] DataMax, double[] S
         if (x.Rows == 0) throw new ArgumentException("MinMaxScaler.Fit needs at least one row");
         var lo = new double[x.Cols];
         var hi = new double[x.Cols];
-        Array.Fill(lo, double.PositiveInfinity);
-        Array.Fill(hi, double.NegativeInfinity);
+        System.Array.Fill(lo, double.PositiveInfinity);
+        System.Array.Fill(hi, double.NegativeInfinity);
         for (var r = 0; r < x.Rows; r++)
         {
             var row = x.Row(r);

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Data;
 
@@ -67,8 +65,12 @@ public sealed record Preprocessing(Seq<string> Features, LabelEncoding Explicit,
         ["explicit_classes"] = Strings(Explicit.Classes),
         ["scaler"] = new JsonObject
         {
-            ["kind"] = "MinMaxScaler", ["feature_range"] = Numbers([0.0, 1.0]),
-            ["data_min"] = Numbers(Scaler.DataMin), ["data_max"] = Numbers(Scaler.DataMax), ["scale"] = Numbers(Scaler.Scale), ["min"] = Numbers(Scaler.Min),
+            ["kind"] = "MinMaxScaler",
+            ["feature_range"] = Numbers([0.0, 1.0]),
+            ["data_min"] = Numbers(Scaler.DataMin),
+            ["data_max"] = Numbers(Scaler.DataMax),
+            ["scale"] = Numbers(Scaler.Scale),
+            ["min"] = Numbers(Scaler.Min),
         },
         ["genres"] = Strings(Genres.Classes),
         ["mapping"] = new JsonObject(Mapping.Merges.AsEnumerable().Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
@@ -108,7 +110,7 @@ public sealed record Preprocessing(Seq<string> Features, LabelEncoding Explicit,
                from min in Column(s, "min", features.Count)
                from explicitClasses in Strings(o, "explicit_classes")
                from genres in Strings(o, "genres")
-               // in the file's order: the genres' order is the model's output order
+                   // in the file's order: the genres' order is the model's output order
                from _3 in genres.IsEmpty ? FinFail<Unit>(GenreError.Model($"{origin}: genres is empty")) : FinSucc(unit)
                from _4 in genres.Distinct().Count() == genres.Count && explicitClasses.Distinct().Count() == explicitClasses.Count
                    ? FinSucc(unit) : FinFail<Unit>(Bad("a class is listed twice"))

@@ -1,6 +1,4 @@
 using System.Globalization;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Data;
 

@@ -1,4 +1,3 @@
-using LanguageExt;
 
 namespace Genre.Data;
 

@@ -1,8 +1,6 @@
 using System.Globalization;
-using LanguageExt;
 using LanguageExt.Common;
 using nietras.SeparatedValues;
-using static LanguageExt.Prelude;
 
 namespace Genre.Data;
 

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text;
 using Genre.Data;
 using Genre.Models;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval;
 

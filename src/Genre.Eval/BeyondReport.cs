@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval;
 
@@ -68,20 +66,31 @@ public static class BeyondReport
     {
         r.Gbdt.IfSome(g => metrics["gbdt"] = new JsonObject
         {
-            ["test_accuracy"] = Json.Finite(g.Test.Accuracy), ["test_loss"] = Json.Finite(g.Test.Loss), ["val_accuracy"] = Json.Finite(g.ValAccuracy),
-            ["n"] = g.Test.Count, ["seconds"] = g.Seconds, ["chosen"] = g.Chosen.Describe(),
+            ["test_accuracy"] = Json.Finite(g.Test.Accuracy),
+            ["test_loss"] = Json.Finite(g.Test.Loss),
+            ["val_accuracy"] = Json.Finite(g.ValAccuracy),
+            ["n"] = g.Test.Count,
+            ["seconds"] = g.Seconds,
+            ["chosen"] = g.Chosen.Describe(),
             ["track_aware_accuracy"] = r.GbdtTrackAware.Case is GbdtResult t ? Json.Finite(t.Test.Accuracy) : null,
         });
         r.Merges.IfSome(m => metrics["learned_merges"] = new JsonObject
         {
-            ["model"] = m.Model, ["classes"] = m.Classes, ["raw_accuracy"] = m.RawAccuracy, ["hand_accuracy"] = m.HandAccuracy,
-            ["learned_accuracy"] = m.LearnedAccuracy, ["p_value"] = m.Test.PValue,
+            ["model"] = m.Model,
+            ["classes"] = m.Classes,
+            ["raw_accuracy"] = m.RawAccuracy,
+            ["hand_accuracy"] = m.HandAccuracy,
+            ["learned_accuracy"] = m.LearnedAccuracy,
+            ["p_value"] = m.Test.PValue,
             ["merges"] = new JsonObject(m.Learned.Merges.AsEnumerable().Select(p => new KeyValuePair<string, JsonNode?>(p.Key, p.Value))),
         });
         if (!r.TrackAware.IsEmpty)
             metrics["track_aware"] = new JsonObject(r.TrackAware.Map(x => new KeyValuePair<string, JsonNode?>(x.Experiment.Name, new JsonObject
             {
-                ["test_accuracy"] = Json.Finite(x.Test.Accuracy), ["test_loss"] = Json.Finite(x.Test.Loss), ["n"] = x.Test.Count, ["seconds"] = x.Seconds,
+                ["test_accuracy"] = Json.Finite(x.Test.Accuracy),
+                ["test_loss"] = Json.Finite(x.Test.Loss),
+                ["n"] = x.Test.Count,
+                ["seconds"] = x.Seconds,
             })));
         return metrics;
     }

@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using Genre.Data;
 using Genre.Models;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval;
 
@@ -98,7 +96,10 @@ public static class ExperimentFolder
     {
         var json = new JsonObject
         {
-            ["epochs"] = settings.Epochs, ["batch_size"] = settings.BatchSize, ["seed"] = settings.Seed, ["learning_rate"] = settings.LearningRate,
+            ["epochs"] = settings.Epochs,
+            ["batch_size"] = settings.BatchSize,
+            ["seed"] = settings.Seed,
+            ["learning_rate"] = settings.LearningRate,
         };
         foreach (var d in settings.Decay) json["cosine_decay_alpha"] = d.Alpha;
         json["files"] = new JsonObject(crcs.Map(c => new KeyValuePair<string, JsonNode?>(c.Name, c.Crc)));

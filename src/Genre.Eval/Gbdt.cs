@@ -2,11 +2,9 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Genre.Data;
 using Genre.Models;
-using LanguageExt;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.LightGbm;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval;
 
@@ -94,16 +92,24 @@ public static class Gbdt
     {
         try { return f(); }
         catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or FormatException or UnauthorizedAccessException
-                                  or System.Text.Json.JsonException) { return error(e); }
+                                  or System.Text.Json.JsonException)
+        { return error(e); }
     }
 
     static ITransformer Fit(MLContext ml, GbdtSettings s, IDataView train, IDataView val, int seed, int threads) =>
         ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
         {
-            LearningRate = s.LearningRate, NumberOfLeaves = s.Leaves, MinimumExampleCountPerLeaf = s.MinLeaf,
-            NumberOfIterations = s.MaxRounds, EarlyStoppingRound = s.EarlyStop, UseSoftmax = true,
+            LearningRate = s.LearningRate,
+            NumberOfLeaves = s.Leaves,
+            MinimumExampleCountPerLeaf = s.MinLeaf,
+            NumberOfIterations = s.MaxRounds,
+            EarlyStoppingRound = s.EarlyStop,
+            UseSoftmax = true,
             EvaluationMetric = LightGbmMulticlassTrainer.Options.EvaluateMetricType.LogLoss,
-            Seed = seed, Deterministic = true, NumberOfThreads = threads > 0 ? threads : null, Silent = true,
+            Seed = seed,
+            Deterministic = true,
+            NumberOfThreads = threads > 0 ? threads : null,
+            Silent = true,
         }).Fit(train, val);
 
     /// <summary>Test (or validation) loss and accuracy as model.evaluate computes them, and the argmax predictions.</summary>
@@ -134,23 +140,32 @@ public static class Gbdt
         schema["Label"].ColumnType = new KeyDataViewType(typeof(uint), d.Classes.Count);
         var rows = Enumerable.Range(0, d.Count).Select(i => new Row
         {
-            Features = d.X.Row(i).ToArray().Select(v => (float)v).ToArray(), Label = (uint)d.Y[i],
+            Features = d.X.Row(i).ToArray().Select(v => (float)v).ToArray(),
+            Label = (uint)d.Y[i],
         }).ToList();
         return ml.Data.LoadFromEnumerable(rows, schema);
     }
 
     static JsonObject ToJson(GbdtResult r) => new()
     {
-        ["chosen"] = SettingsJson(r.Chosen), ["seconds"] = r.Seconds, ["test_accuracy"] = Json.Finite(r.Test.Accuracy),
+        ["chosen"] = SettingsJson(r.Chosen),
+        ["seconds"] = r.Seconds,
+        ["test_accuracy"] = Json.Finite(r.Test.Accuracy),
         ["trials"] = new JsonArray(r.Trials.Map(t => (JsonNode)new JsonObject
         {
-            ["settings"] = SettingsJson(t.Settings), ["val_accuracy"] = t.ValAccuracy, ["seconds"] = t.Seconds,
+            ["settings"] = SettingsJson(t.Settings),
+            ["val_accuracy"] = t.ValAccuracy,
+            ["seconds"] = t.Seconds,
         }).ToArray()),
     };
 
     static JsonObject SettingsJson(GbdtSettings s) => new()
     {
-        ["learning_rate"] = s.LearningRate, ["leaves"] = s.Leaves, ["min_leaf"] = s.MinLeaf, ["max_rounds"] = s.MaxRounds, ["early_stop"] = s.EarlyStop,
+        ["learning_rate"] = s.LearningRate,
+        ["leaves"] = s.Leaves,
+        ["min_leaf"] = s.MinLeaf,
+        ["max_rounds"] = s.MaxRounds,
+        ["early_stop"] = s.EarlyStop,
     };
 
     static JsonObject ReadJson(string path) => JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? new JsonObject();

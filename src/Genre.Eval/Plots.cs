@@ -1,8 +1,6 @@
 using Genre.Data;
 using Genre.Models;
-using LanguageExt;
 using ScottPlot;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval;
 

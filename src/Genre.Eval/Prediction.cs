@@ -3,8 +3,6 @@ using System.Text;
 using Genre.Data;
 using Genre.Models;
 using Genre.Models.Backend;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval;
 

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval;
 
@@ -22,19 +20,30 @@ public static class ReportWriter
         ["profile"] = r.Profile.Name,
         ["data"] = new JsonObject
         {
-            ["path"] = r.Source.Path, ["synthetic"] = r.Source.IsSynthetic,
-            ["seed"] = r.Source.IsSynthetic ? r.Source.Seed : null, ["sha256"] = r.Source.Sha256,
+            ["path"] = r.Source.Path,
+            ["synthetic"] = r.Source.IsSynthetic,
+            ["seed"] = r.Source.IsSynthetic ? r.Source.Seed : null,
+            ["sha256"] = r.Source.Sha256,
         },
         ["seconds"] = r.Seconds,
         ["experiments"] = new JsonObject(r.Results.Map(x => new KeyValuePair<string, JsonNode?>(x.Experiment.Name, new JsonObject
         {
-            ["test_accuracy"] = Json.Finite(x.Test.Accuracy), ["test_loss"] = Json.Finite(x.Test.Loss), ["n"] = x.Test.Count,
-            ["epochs"] = x.History.Epochs.Count, ["seconds"] = x.Seconds, ["batch_size"] = x.Settings.BatchSize, ["learning_rate"] = x.Settings.LearningRate,
-            ["report_accuracy"] = x.Experiment.ReportAccuracy, ["history"] = TrainingRun.HistoryJson(x.History),
+            ["test_accuracy"] = Json.Finite(x.Test.Accuracy),
+            ["test_loss"] = Json.Finite(x.Test.Loss),
+            ["n"] = x.Test.Count,
+            ["epochs"] = x.History.Epochs.Count,
+            ["seconds"] = x.Seconds,
+            ["batch_size"] = x.Settings.BatchSize,
+            ["learning_rate"] = x.Settings.LearningRate,
+            ["report_accuracy"] = x.Experiment.ReportAccuracy,
+            ["history"] = TrainingRun.HistoryJson(x.History),
         }))),
         ["authors_models"] = new JsonObject(r.Authors.Map(a => new KeyValuePair<string, JsonNode?>(a.Model, new JsonObject
         {
-            ["experiment"] = a.Experiment, ["test_accuracy"] = Json.Finite(a.Test.Accuracy), ["test_loss"] = Json.Finite(a.Test.Loss), ["n"] = a.Test.Count,
+            ["experiment"] = a.Experiment,
+            ["test_accuracy"] = Json.Finite(a.Test.Accuracy),
+            ["test_loss"] = Json.Finite(a.Test.Loss),
+            ["n"] = a.Test.Count,
         }))),
     };
 

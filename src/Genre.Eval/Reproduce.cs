@@ -3,8 +3,6 @@ using Genre.Data;
 using Genre.Models;
 using Genre.Models.Backend;
 using Genre.Models.Import;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval;
 
@@ -135,7 +133,7 @@ public static class Reproduce
                    .Map(x => MergeComparisons.Of(backend, x, Path.Combine(outDir, x.Experiment.Name), data.Full, GenreMapping.Report).Map(Some))
                    .IfNone(FinSucc(Option<MergeComparison>.None))
                let result = new ReproduceResult(source, profile, results, authors, clock.Elapsed.TotalSeconds)
-                   { Gbdt = gbdt, TrackAware = trackAware.Neural, GbdtTrackAware = trackAware.Trees, Merges = merges }
+               { Gbdt = gbdt, TrackAware = trackAware.Neural, GbdtTrackAware = trackAware.Trees, Merges = merges }
                from _ in cancel.IsCancellationRequested ? FinSucc(unit) : Write(outDir, result)
                select result;
     }
@@ -259,7 +257,7 @@ public static class Reproduce
         from model in backend.Load(stored.Spec, stored.Weights)
         let scored = Score(model, data)
         select new ExperimentResult(e, settings, scored.Test, done.History, done.Seconds, scored.Confusion, data.Genres.Classes, new HowRun.AlreadyDone())
-            { TestLabels = data.Scaled.Test.Y, TestPredictions = scored.Predictions };
+        { TestLabels = data.Scaled.Test.Y, TestPredictions = scored.Predictions };
 
     /// <summary>A stored model reads the data's 15 features and predicts its classes.</summary>
     static Fin<Unit> Fits(Sequential spec, PreparedData data, string dir) =>

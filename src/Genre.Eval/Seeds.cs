@@ -1,7 +1,5 @@
 using System.Globalization;
 using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval;
 

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval;
 
@@ -24,23 +22,33 @@ public static class SeedsReport
         ["profile"] = r.Profile.Name,
         ["data"] = new JsonObject
         {
-            ["path"] = r.Source.Path, ["synthetic"] = r.Source.IsSynthetic, ["kaggle_file"] = r.Source.IsKaggleFile, ["sha256"] = r.Source.Sha256,
+            ["path"] = r.Source.Path,
+            ["synthetic"] = r.Source.IsSynthetic,
+            ["kaggle_file"] = r.Source.IsKaggleFile,
+            ["sha256"] = r.Source.Sha256,
         },
         ["seeds"] = new JsonArray(r.PerSeed.Map(s => (JsonNode?)s.Seed).ToArray()),
         ["experiments"] = new JsonObject(r.Experiments.Map(x => new KeyValuePair<string, JsonNode?>(x.Experiment.Name, new JsonObject
         {
             // test_accuracy is the mean, so readers of single-seed metrics.json (the other profile's table) read it alike
-            ["test_accuracy"] = Json.Finite(x.Mean), ["sd"] = Json.Finite(x.Sd), ["n_seeds"] = x.Runs.Count,
+            ["test_accuracy"] = Json.Finite(x.Mean),
+            ["sd"] = Json.Finite(x.Sd),
+            ["n_seeds"] = x.Runs.Count,
             ["seeds"] = new JsonArray(x.Runs.Map(run => (JsonNode?)run.Seed).ToArray()),
             ["accuracies"] = new JsonArray(x.Accuracies.Map(Json.Finite).ToArray()),
             ["test_losses"] = new JsonArray(x.Runs.Map(run => Json.Finite(run.Result.Test.Loss)).ToArray()),
             ["seconds"] = new JsonArray(x.Runs.Map(run => (JsonNode?)run.Result.Seconds).ToArray()),
-            ["epochs"] = x.Settings.Epochs, ["batch_size"] = x.Settings.BatchSize, ["learning_rate"] = x.Settings.LearningRate,
+            ["epochs"] = x.Settings.Epochs,
+            ["batch_size"] = x.Settings.BatchSize,
+            ["learning_rate"] = x.Settings.LearningRate,
             ["report_accuracy"] = x.Experiment.ReportAccuracy,
         }))),
         ["authors_models"] = new JsonObject(r.Authors.Map(a => new KeyValuePair<string, JsonNode?>(a.Model, new JsonObject
         {
-            ["experiment"] = a.Experiment, ["test_accuracy"] = Json.Finite(a.Test.Accuracy), ["test_loss"] = Json.Finite(a.Test.Loss), ["n"] = a.Test.Count,
+            ["experiment"] = a.Experiment,
+            ["test_accuracy"] = Json.Finite(a.Test.Accuracy),
+            ["test_loss"] = Json.Finite(a.Test.Loss),
+            ["n"] = a.Test.Count,
         }))),
     };
 

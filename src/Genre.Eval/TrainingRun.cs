@@ -3,8 +3,6 @@ using System.Text.Json.Nodes;
 using Genre.Data;
 using Genre.Models;
 using Genre.Models.Backend;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval;
 
@@ -62,16 +60,23 @@ public static class TrainingRun
     public static JsonArray HistoryJson(History h) =>
         new(h.Epochs.Map(e => (JsonNode)new JsonObject
         {
-            ["epoch"] = e.Epoch, ["loss"] = Json.Finite(e.Loss), ["accuracy"] = Json.Finite(e.Accuracy),
-            ["val_loss"] = Json.Finite(e.ValLoss), ["val_accuracy"] = Json.Finite(e.ValAccuracy),
+            ["epoch"] = e.Epoch,
+            ["loss"] = Json.Finite(e.Loss),
+            ["accuracy"] = Json.Finite(e.Accuracy),
+            ["val_loss"] = Json.Finite(e.ValLoss),
+            ["val_accuracy"] = Json.Finite(e.ValAccuracy),
             ["seconds"] = e.Seconds,
         }).ToArray());
 
     /// <summary>The outcome as <c>metrics.json</c>: model, test accuracy and loss, test rows, epochs and training seconds (non-finite values null).</summary>
     public static JsonObject MetricsJson(TrainingOutcome o) => new()
     {
-        ["model"] = o.Spec.Name, ["test_accuracy"] = Json.Finite(o.Test.Accuracy), ["test_loss"] = Json.Finite(o.Test.Loss), ["n"] = o.Test.Count,
-        ["epochs"] = o.History.Epochs.Count, ["seconds"] = o.Seconds,
+        ["model"] = o.Spec.Name,
+        ["test_accuracy"] = Json.Finite(o.Test.Accuracy),
+        ["test_loss"] = Json.Finite(o.Test.Loss),
+        ["n"] = o.Test.Count,
+        ["epochs"] = o.History.Epochs.Count,
+        ["seconds"] = o.Seconds,
     };
 
     internal static Fin<Unit> WriteMetrics(string dir, TrainingOutcome o) =>

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval;
 

@@ -7,5 +7,5 @@ public static class LabeledDataOf
 {
     /// <summary>One split (train, validation or test) as a model's input: features cast to float32, labels and class count kept.</summary>
     public static LabeledData Dataset(Dataset d) =>
-        new(Array.ConvertAll(d.X.Values, v => (float)v), d.Count, d.Y, d.Classes.Count);
+        new(System.Array.ConvertAll(d.X.Values, v => (float)v), d.Count, d.Y, d.Classes.Count);
 }

@@ -1,7 +1,5 @@
 using Genre.Data;
 using Genre.Models.Import;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models;
 

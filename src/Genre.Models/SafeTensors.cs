@@ -4,8 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models;
 

@@ -1,6 +1,4 @@
 using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models;
 
@@ -15,7 +13,10 @@ public static class Shapes
     /// <summary>The Keras class name of a layer: <c>Dense</c>, <c>LSTM</c> or <c>Dropout</c>.</summary>
     public static string LayerType(Layer layer) => layer switch
     {
-        Dense => "Dense", Lstm => "LSTM", Dropout => "Dropout", _ => layer.GetType().Name,
+        Dense => "Dense",
+        Lstm => "LSTM",
+        Dropout => "Dropout",
+        _ => layer.GetType().Name,
     };
 
     /// <summary>The output shape of one layer given its input shape.</summary>

@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models;
 

@@ -1,7 +1,5 @@
 using Genre.Data;
-using LanguageExt;
 using LanguageExt.Common;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using LanguageExt;
 
 namespace Genre.Models;
 

@@ -3,8 +3,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models;
 
@@ -31,7 +29,8 @@ internal static class TensorFile
                 ["meta"] = meta.DeepClone(),
                 ["tensors"] = new JsonArray(tensors.Map(t => (JsonNode)new JsonObject
                 {
-                    ["name"] = t.Name, ["shape"] = new JsonArray(t.Shape.Map(d => (JsonNode)d).ToArray()),
+                    ["name"] = t.Name,
+                    ["shape"] = new JsonArray(t.Shape.Map(d => (JsonNode)d).ToArray()),
                     ["crc32c"] = Crc32c.Hex(Crc32c.Compute(MemoryMarshal.AsBytes(t.Values.AsSpan()))),
                 }).ToArray()),
             };

@@ -1,5 +1,4 @@
 using Genre.Data;
-using LanguageExt;
 
 namespace Genre.Models;
 

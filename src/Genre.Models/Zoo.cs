@@ -1,6 +1,4 @@
 using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models;
 
@@ -59,8 +57,14 @@ public static class Zoo
     /// <summary>The model called <paramref name="name"/> (one of <see cref="Names"/>, 114 classes or 66 for reduced-rnn1); a usage error listing the known names otherwise.</summary>
     public static Fin<Sequential> ByName(string name) => name switch
     {
-        "softmax" => Softmax(), "mlp" => Mlp(), "rnn1" => Rnn1(), "rnn2" => Rnn2(), "dnn1" => Dnn1(), "dnn2" => Dnn2(),
-        "reduced-rnn1" => ReducedRnn1(), "wide" => Wide(),
+        "softmax" => Softmax(),
+        "mlp" => Mlp(),
+        "rnn1" => Rnn1(),
+        "rnn2" => Rnn2(),
+        "dnn1" => Dnn1(),
+        "dnn2" => Dnn2(),
+        "reduced-rnn1" => ReducedRnn1(),
+        "wide" => Wide(),
         _ => GenreError.Usage($"unknown model '{name}' (known: {string.Join(", ", Names)})"),
     };
 

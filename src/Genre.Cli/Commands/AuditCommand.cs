@@ -1,7 +1,6 @@
 using Genre.Data;
 using Genre.Eval;
 using Genre.Models.Backend.Torch;
-using LanguageExt;
 using Spectre.Console;
 
 namespace Genre.Cli.Commands;

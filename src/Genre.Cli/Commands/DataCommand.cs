@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Cli.Commands;
 
@@ -35,9 +33,17 @@ public static class DataCommand
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                data = source.Path, synthetic = source.IsSynthetic, sha256 = source.Sha256, kaggle_file = source.IsKaggleFile,
-                rows_read = s.RowsRead, rows_clean = s.RowsAfterCleaning, classes = s.Classes, reduced,
-                train = s.Train, val = s.Val, test = s.Test,
+                data = source.Path,
+                synthetic = source.IsSynthetic,
+                sha256 = source.Sha256,
+                kaggle_file = source.IsKaggleFile,
+                rows_read = s.RowsRead,
+                rows_clean = s.RowsAfterCleaning,
+                classes = s.Classes,
+                reduced,
+                train = s.Train,
+                val = s.Val,
+                test = s.Test,
             }));
             return 0;
         }

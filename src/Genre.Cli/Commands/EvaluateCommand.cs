@@ -6,8 +6,6 @@ using Genre.Models;
 using Genre.Models.Backend;
 using Genre.Models.Backend.Torch;
 using Genre.Models.Import;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Cli.Commands;
 

@@ -2,8 +2,6 @@ using System.Text.Json.Nodes;
 using Genre.Data;
 using Genre.Models;
 using Genre.Models.Onnx;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Cli.Commands;
 

@@ -1,7 +1,5 @@
 using Genre.Data;
 using Genre.Models;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Cli.Commands;
 

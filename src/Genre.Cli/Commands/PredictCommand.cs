@@ -1,8 +1,6 @@
 using Genre.Data;
 using Genre.Eval;
 using Genre.Models.Backend;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Cli.Commands;
 

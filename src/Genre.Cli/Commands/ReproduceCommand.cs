@@ -2,9 +2,7 @@ using Genre.Data;
 using Genre.Eval;
 using Genre.Models;
 using Genre.Models.Backend.Torch;
-using LanguageExt;
 using Spectre.Console;
-using static LanguageExt.Prelude;
 
 namespace Genre.Cli.Commands;
 

@@ -1,7 +1,6 @@
 using Genre.Data;
 using Genre.Models;
 using Genre.Models.Import;
-using LanguageExt;
 
 namespace Genre.Cli.Commands;
 

@@ -2,8 +2,6 @@ using Genre.Data;
 using Genre.Eval;
 using Genre.Models;
 using Genre.Models.Backend.Torch;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Cli.Commands;
 
@@ -39,7 +37,7 @@ public static class TrainCommand
         let reduced = a.Flag("reduced") || name == "reduced-rnn1"
         let dir = a.Get("out", Path.Combine("out", "train-" + name))
         from _1 in Writable(dir)
-        // the folder is this process's from here on: a second run on it stops before loading anything
+            // the folder is this process's from here on: a second run on it stops before loading anything
         from code in FolderLock.While(dir, () =>
             from source in Sources.Resolve(a)
             from loaded in ReportPipeline.Load(source.Path, reduced ? Some(GenreMapping.Report) : None)

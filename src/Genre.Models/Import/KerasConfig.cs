@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models.Import;
 
@@ -80,8 +78,11 @@ internal static class KerasConfig
 
     static Fin<Activation> Activation(Option<string> name, string origin) => name.IfNone("(none)") switch
     {
-        "linear" => Models.Activation.Linear, "relu" => Models.Activation.Relu, "softmax" => Models.Activation.Softmax,
-        "tanh" => Models.Activation.Tanh, "sigmoid" => Models.Activation.Sigmoid,
+        "linear" => Models.Activation.Linear,
+        "relu" => Models.Activation.Relu,
+        "softmax" => Models.Activation.Softmax,
+        "tanh" => Models.Activation.Tanh,
+        "sigmoid" => Models.Activation.Sigmoid,
         var other => GenreError.Model($"{origin}: unsupported activation '{GenreError.Show(other)}'"),
     };
 }

@@ -42,7 +42,7 @@ internal static class SsTable
         if (restarts > (size - 4) / 4) throw new InvalidDataException($"{name}: a block's restart count does not fit the block");
         var end = (int)size - 4 - 4 * (int)restarts;
         var entries = new List<(string, byte[])>();
-        var key = Array.Empty<byte>();
+        var key = System.Array.Empty<byte>();
         var i = 0;
         while (i < end)
         {
@@ -52,7 +52,7 @@ internal static class SsTable
             if (shared > (ulong)key.Length || nonShared > (ulong)(end - i) || valueLength > (ulong)(end - i) - nonShared)
                 throw new InvalidDataException($"{name}: a block entry does not fit the block");
             var next = new byte[(int)shared + (int)nonShared];
-            Array.Copy(key, next, (int)shared);
+            System.Array.Copy(key, next, (int)shared);
             data.Slice(i, (int)nonShared).CopyTo(next.AsSpan((int)shared));
             i += (int)nonShared;
             key = next;

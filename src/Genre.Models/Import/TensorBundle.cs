@@ -1,6 +1,4 @@
 using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models.Import;
 
@@ -59,7 +57,8 @@ internal sealed record TensorBundle(string Directory, Map<string, BundleEntry> E
             switch (f.Number)
             {
                 case 1: dtype = (int)f.Value; break;
-                case 2: shape = toSeq(ProtoReader.Fields(f.Bytes).Where(d => d.Number == 2)
+                case 2:
+                    shape = toSeq(ProtoReader.Fields(f.Bytes).Where(d => d.Number == 2)
                             .Select(d => ProtoReader.Fields(d.Bytes).Where(s => s.Number == 1).Select(s => (long)s.Value).FirstOrDefault())).Strict(); break;
                 case 3: shard = (int)f.Value; break;
                 case 4: offset = (long)f.Value; break;

@@ -1,8 +1,6 @@
 using System.Runtime.InteropServices;
 using Genre.Data;
 using Google.Protobuf;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models.Onnx;
 
@@ -116,7 +114,10 @@ public static class OnnxExport
         var graph = g.Graph(features, classes);
         var model = new global::Onnx.ModelProto
         {
-            IrVersion = IrVersion, ProducerName = "genre", ProducerVersion = "1", Graph = graph,
+            IrVersion = IrVersion,
+            ProducerName = "genre",
+            ProducerVersion = "1",
+            Graph = graph,
             DocString = $"{spec.Name}: {InputName} float32 [N, {features}] " + (scaler.IsSome ? "raw (MinMaxScaler in the graph)" : "already scaled") + $" → {OutputName} float32 [N, {classes}]",
         };
         model.OpsetImport.Add(new global::Onnx.OperatorSetIdProto { Domain = "", Version = Opset });

@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
 using Genre.Data;
-using LanguageExt;
 using LanguageExt.Common;
 using TorchSharp;
-using static LanguageExt.Prelude;
 using static TorchSharp.torch;
 
 namespace Genre.Models.Backend.Torch;
@@ -27,7 +25,10 @@ internal static class Checkpoints
             .Concat(state.Early.Best.Map(ModelStore.Flatten).IfNone(Seq<NamedTensor>()).Map(t => t with { Name = "best/" + t.Name })).ToList();
         var meta = new JsonObject
         {
-            ["epoch"] = epoch, ["adam_step"] = adam.Step, ["model"] = SpecJson.ToJson(model.Spec), ["training"] = Training(config),
+            ["epoch"] = epoch,
+            ["adam_step"] = adam.Step,
+            ["model"] = SpecJson.ToJson(model.Spec),
+            ["training"] = Training(config),
             ["history"] = new JsonArray(state.History.Map(h => (JsonNode)new JsonArray(h.Epoch, Json.Finite(h.Loss), Json.Finite(h.Accuracy), Json.Finite(h.ValLoss), Json.Finite(h.ValAccuracy), h.Seconds)).ToArray()),
             ["early"] = new JsonObject { ["best"] = Json.Finite(state.Early.BestValue), ["best_epoch"] = state.Early.BestEpoch, ["wait"] = state.Early.Wait, ["stopped"] = state.Early.Stopped },
         };
@@ -43,8 +44,13 @@ internal static class Checkpoints
     {
         var t = new JsonObject
         {
-            ["batch_size"] = c.BatchSize, ["seed"] = c.Seed, ["shuffle"] = c.Shuffle,
-            ["learning_rate"] = c.Adam.LearningRate, ["beta_1"] = c.Adam.Beta1, ["beta_2"] = c.Adam.Beta2, ["epsilon"] = c.Adam.Epsilon,
+            ["batch_size"] = c.BatchSize,
+            ["seed"] = c.Seed,
+            ["shuffle"] = c.Shuffle,
+            ["learning_rate"] = c.Adam.LearningRate,
+            ["beta_1"] = c.Adam.Beta1,
+            ["beta_2"] = c.Adam.Beta2,
+            ["epsilon"] = c.Adam.Epsilon,
         };
         // only when set, so checkpoints of constant-rate runs stay as they were; a decaying rate depends on the whole fit's length
         foreach (var d in c.Adam.Decay) t["cosine_decay"] = new JsonObject { ["alpha"] = d.Alpha, ["epochs"] = c.Epochs };

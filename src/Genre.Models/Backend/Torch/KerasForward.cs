@@ -1,4 +1,3 @@
-using LanguageExt;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,7 +1,5 @@
 using Genre.Data;
-using LanguageExt;
 using TorchSharp;
-using static LanguageExt.Prelude;
 using static TorchSharp.torch;
 
 namespace Genre.Models.Backend.Torch;

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using Genre.Data;
-using LanguageExt;
 using TorchSharp;
-using static LanguageExt.Prelude;
 using static TorchSharp.torch;
 
 namespace Genre.Models.Backend.Torch;
