@@ -100,7 +100,8 @@ public class GbdtTests
 
         // gbdt without a track-aware run: metrics.json says so with null (Option.IfNone(null) would throw)
         var reproduced = new ReproduceResult(new DataSource("d.csv", true, 1, ""), new Profile("fast", "", _ => new Settings(1, 1, 1)),
-            Seq<ExperimentResult>(), Seq<AuthorsScore>(), 0) { Gbdt = r };
+            Seq<ExperimentResult>(), Seq<AuthorsScore>(), 0)
+        { Gbdt = r };
         var json = BeyondReport.AddTo(new System.Text.Json.Nodes.JsonObject(), reproduced);
         Assert.Equal(1.0, json["gbdt"]!["test_accuracy"]!.GetValue<double>());
         Assert.Null(json["gbdt"]!["track_aware_accuracy"]);

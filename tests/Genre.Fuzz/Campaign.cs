@@ -99,7 +99,7 @@ public static partial class Campaign
             else Snapshot.Restore(caseDir, pristine);
         }
         return new KindReport(kind.Name, done - first, succeeded, toMap(codes.Select(p => (p.Key, p.Value))), clock.Elapsed.TotalSeconds, toSeq(failures).Strict(), None)
-            { Samples = toSeq(samples).Strict() };
+        { Samples = toSeq(samples).Strict() };
     }
 
     /// <summary>The innermost frames of genre's own code in an exception's stack trace.</summary>

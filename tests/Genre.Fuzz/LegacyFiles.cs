@@ -22,7 +22,8 @@ public static class LegacyFiles
             ["meta"] = meta,
             ["tensors"] = new JsonArray(content.Tensors.Map(t => (JsonNode)new JsonObject
             {
-                ["name"] = t.Name, ["shape"] = new JsonArray(t.Shape.Map(d => (JsonNode)d).ToArray()),
+                ["name"] = t.Name,
+                ["shape"] = new JsonArray(t.Shape.Map(d => (JsonNode)d).ToArray()),
             }).ToArray()),
         };
         var json = Encoding.UTF8.GetBytes(header.ToJsonString());

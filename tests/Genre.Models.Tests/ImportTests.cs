@@ -12,8 +12,11 @@ public class ImportTests
     {
         var expected = new Dictionary<string, (long Params, Sequential Spec)>
         {
-            ["RNN1net"] = (115_654, Zoo.Rnn1()), ["RNN2net"] = (182_054, Zoo.Rnn2()), ["DNN1net"] = (79_264, Zoo.Dnn1()),
-            ["DNN2net"] = (79_264, Zoo.Dnn2()), ["reducedRNNnet"] = (111_766, Zoo.ReducedRnn1()),
+            ["RNN1net"] = (115_654, Zoo.Rnn1()),
+            ["RNN2net"] = (182_054, Zoo.Rnn2()),
+            ["DNN1net"] = (79_264, Zoo.Dnn1()),
+            ["DNN2net"] = (79_264, Zoo.Dnn2()),
+            ["reducedRNNnet"] = (111_766, Zoo.ReducedRnn1()),
         };
         foreach (var (name, (count, spec)) in expected)
         {
