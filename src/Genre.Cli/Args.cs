@@ -2,7 +2,8 @@ using Genre.Data;
 
 namespace Genre.Cli;
 
-/// <summary>Parsed "--name value" / "--flag" options. Values are looked up by name; unknown names are rejected by <see cref="Only"/>.</summary>
+/// <summary>Parsed "--name value" / "--flag" options. Values are looked up by name; unknown names are rejected by <see
+/// cref="Only"/>.</summary>
 public sealed record Args(Map<string, string> Options, Seq<string> Positional)
 {
     public static Fin<Args> Parse(IEnumerable<string> argv)

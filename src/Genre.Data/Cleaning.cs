@@ -4,14 +4,16 @@ namespace Genre.Data;
 /// <summary>Rows read, rows dropped as incomplete, rows dropped as duplicates, rows kept.</summary>
 public sealed record CleaningReport(int RowsRead, int MissingDropped, int DuplicatesDropped)
 {
-    /// <summary>Rows left after both drops: <see cref="RowsRead"/> − <see cref="MissingDropped"/> − <see cref="DuplicatesDropped"/>.</summary>
+    /// <summary>Rows left after both drops: <see cref="RowsRead"/> − <see cref="MissingDropped"/> − <see
+    /// cref="DuplicatesDropped"/>.</summary>
     public int RowsKept => RowsRead - MissingDropped - DuplicatesDropped;
 }
 
 /// <summary>The notebooks' cleaning with pandas semantics: <c>dropna()</c> then <c>drop_duplicates()</c> (keep first).</summary>
 public static class Cleaning
 {
-    /// <summary>pandas <c>dropna()</c>: drops rows with no artists, album name or track name (the only columns that can be empty); order is kept.</summary>
+    /// <summary>pandas <c>dropna()</c>: drops rows with no artists, album name or track name (the only columns that can be empty); order is
+    /// kept.</summary>
     public static Seq<Track> DropMissing(Seq<Track> tracks) =>
         tracks.Filter(t => t.Artists.IsSome && t.AlbumName.IsSome && t.TrackName.IsSome).Strict();
 
@@ -29,7 +31,8 @@ public static class Cleaning
         return kept.ToSeq().Strict();
     }
 
-    /// <summary>The notebooks' cleaning: <see cref="DropMissing"/> then <see cref="DropDuplicates"/>, with the count of rows each step dropped.</summary>
+    /// <summary>The notebooks' cleaning: <see cref="DropMissing"/> then <see cref="DropDuplicates"/>, with the count of rows each step
+    /// dropped.</summary>
     public static (Seq<Track> Tracks, CleaningReport Report) Clean(Seq<Track> tracks)
     {
         var complete = DropMissing(tracks);
@@ -42,7 +45,8 @@ public static class Cleaning
     {
         /// <summary>The single instance (the comparer has no state).</summary>
         public static readonly RowContent Comparer = new();
-        /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> agree in all 20 data columns (floats compared exactly, missing names equal only to missing).</summary>
+        /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> agree in all 20 data columns (floats compared exactly, missing
+        /// names equal only to missing).</summary>
         public bool Equals(Track? a, Track? b) =>
             ReferenceEquals(a, b) || (a is not null && b is not null
                 && a.TrackId == b.TrackId && a.TrackGenre == b.TrackGenre && a.Popularity == b.Popularity && a.DurationMs == b.DurationMs

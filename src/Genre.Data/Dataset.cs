@@ -7,7 +7,8 @@ namespace Genre.Data;
 /// </summary>
 public sealed record Matrix(int Rows, int Cols, double[] Values)
 {
-    /// <summary>The value at (<paramref name="row"/>, <paramref name="col"/>), both 0-based; indices are not checked beyond the array's bounds.</summary>
+    /// <summary>The value at (<paramref name="row"/>, <paramref name="col"/>), both 0-based; indices are not checked beyond the array's
+    /// bounds.</summary>
     public double this[int row, int col] => Values[row * Cols + col];
     /// <summary>Row <paramref name="row"/> (0-based) as a view of <see cref="Values"/>: no copy.</summary>
     public ReadOnlySpan<double> Row(int row) => new(Values, row * Cols, Cols);

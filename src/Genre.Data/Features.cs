@@ -19,7 +19,8 @@ public static class Features
     /// <summary>The <c>explicit</c> value as pandas reads it and LabelEncoder sees it.</summary>
     public static string ExplicitLabel(bool value) => value ? "True" : "False";
 
-    /// <summary>The features with <c>explicit</c> encoded by a given (already fitted) encoding that knows every value in <paramref name="tracks"/>.</summary>
+    /// <summary>The features with <c>explicit</c> encoded by a given (already fitted) encoding that knows every value in <paramref
+    /// name="tracks"/>.</summary>
     public static Matrix Of(Seq<Track> tracks, LabelEncoding explicitEncoding)
     {
         var explicitCode = explicitEncoding.Classes.Map(c => c == "True").ToArray(); // code → bool

@@ -22,15 +22,20 @@ public static class GenreError
     /// <summary>Exit code 6: training stopped because the loss or a weight is no longer a finite number.</summary>
     public const int DivergedCode = 6;
 
-    /// <summary>An error for a bad command line or argument (code <see cref="UsageCode"/>); <paramref name="message"/> is one line naming the place.</summary>
+    /// <summary>An error for a bad command line or argument (code <see cref="UsageCode"/>); <paramref name="message"/> is one line naming
+    /// the place.</summary>
     public static Error Usage(string message) => Error.New(UsageCode, message);
-    /// <summary>An error for bad input data (code <see cref="DataCode"/>); <paramref name="message"/> is one line naming the place.</summary>
+    /// <summary>An error for bad input data (code <see cref="DataCode"/>); <paramref name="message"/> is one line naming the
+    /// place.</summary>
     public static Error Data(string message) => Error.New(DataCode, message);
-    /// <summary>An error for a file-system failure (code <see cref="IoCode"/>); <paramref name="message"/> is one line naming the place.</summary>
+    /// <summary>An error for a file-system failure (code <see cref="IoCode"/>); <paramref name="message"/> is one line naming the
+    /// place.</summary>
     public static Error Io(string message) => Error.New(IoCode, message);
-    /// <summary>An error for a bad model spec, weights or checkpoint (code <see cref="ModelCode"/>); <paramref name="message"/> is one line naming the place.</summary>
+    /// <summary>An error for a bad model spec, weights or checkpoint (code <see cref="ModelCode"/>); <paramref name="message"/> is one line
+    /// naming the place.</summary>
     public static Error Model(string message) => Error.New(ModelCode, message);
-    /// <summary>An error for training that diverged (code <see cref="DivergedCode"/>); <paramref name="message"/> is one line naming the place.</summary>
+    /// <summary>An error for training that diverged (code <see cref="DivergedCode"/>); <paramref name="message"/> is one line naming the
+    /// place.</summary>
     public static Error Diverged(string message) => Error.New(DivergedCode, message);
 
     /// <summary>A bad cell: "file:line:column 'name': message" (line is 1-based in the file, header = line 1).</summary>

@@ -1,12 +1,14 @@
 
 namespace Genre.Data;
 
-/// <summary>scikit-learn's <c>LabelEncoder</c>: classes are the distinct values sorted ordinally; a value's code is its class index.</summary>
+/// <summary>scikit-learn's <c>LabelEncoder</c>: classes are the distinct values sorted ordinally; a value's code is its class
+/// index.</summary>
 public sealed record LabelEncoding(Seq<string> Classes)
 {
     readonly Dictionary<string, int> index = Classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
 
-    /// <summary>The classes of <paramref name="values"/>: distinct and sorted ordinally, as <c>LabelEncoder.fit</c> (np.unique) orders them.</summary>
+    /// <summary>The classes of <paramref name="values"/>: distinct and sorted ordinally, as <c>LabelEncoder.fit</c> (np.unique) orders
+    /// them.</summary>
     public static LabelEncoding Fit(IEnumerable<string> values) =>
         new(toSeq(values.Distinct(StringComparer.Ordinal).OrderBy(v => v, StringComparer.Ordinal).ToArray()));
 
@@ -25,7 +27,8 @@ public sealed record LabelEncoding(Seq<string> Classes)
     /// <summary>Encodes values known to be classes (as after Fit on the same values).</summary>
     public int[] EncodeAll(IEnumerable<string> values) => values.Select(v => index[v]).ToArray();
 
-    /// <summary>The class with index <paramref name="code"/>; throws when <paramref name="code"/> is not in 0 … <see cref="Count"/> − 1.</summary>
+    /// <summary>The class with index <paramref name="code"/>; throws when <paramref name="code"/> is not in 0 … <see cref="Count"/> −
+    /// 1.</summary>
     public string Decode(int code) => Classes[code];
 
     /// <summary>One-hot rows (n × classes, row-major), as OneHotEncoder on the encoded labels.</summary>

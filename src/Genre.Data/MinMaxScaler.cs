@@ -51,7 +51,8 @@ public sealed record MinMaxScaler(double[] DataMin, double[] DataMax, double[] S
 
     /// <summary>
     /// <paramref name="x"/> scaled column by column (X·scale_ + min_, the same float operations as scikit-learn): values
-    /// inside the fitted range map into [0, 1], others extrapolate. Throws <see cref="ArgumentException"/> when the column count differs from the fit.
+    /// inside the fitted range map into [0, 1], others extrapolate. Throws <see cref="ArgumentException"/> when the column count differs
+    /// from the fit.
     /// </summary>
     public Matrix Transform(Matrix x)
     {

@@ -26,7 +26,8 @@ public sealed record Preprocessing(Seq<string> Features, LabelEncoding Explicit,
             : Data.Features.Of(tracks, Explicit);
     }
 
-    /// <summary>The model's input for <paramref name="tracks"/>: raw features scaled by the training scaler (values outside the training range extrapolate).</summary>
+    /// <summary>The model's input for <paramref name="tracks"/>: raw features scaled by the training scaler (values outside the training
+    /// range extrapolate).</summary>
     public Fin<Matrix> Scaled(Seq<Track> tracks, string file) => RawFeatures(tracks, file).Map(Scaler.Transform);
 
     /// <summary>Per feature (report order), how many rows lie outside the training range [data_min, data_max].</summary>
@@ -76,7 +77,8 @@ public sealed record Preprocessing(Seq<string> Features, LabelEncoding Explicit,
         ["mapping"] = new JsonObject(Mapping.Merges.AsEnumerable().Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
     };
 
-    /// <summary>Written atomically with its own crc32c (<see cref="ChecksummedJson"/>), so a damaged file is never read as another scaler.</summary>
+    /// <summary>Written atomically with its own crc32c (<see cref="ChecksummedJson"/>), so a damaged file is never read as another
+    /// scaler.</summary>
     public Fin<Unit> Save(string dir) => ChecksummedJson.Write(Path.Combine(dir, FileName), ToJson(), indented: true);
 
     /// <summary><c>dir/preprocessing.json</c> when the folder has one (folders written before it existed have none).</summary>

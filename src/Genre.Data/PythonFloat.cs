@@ -33,7 +33,8 @@ internal static class PythonFloat
         return sign + digits[..(exponent + 1)] + "." + digits[(exponent + 1)..];
     }
 
-    /// <summary>Splits a .NET round-trip string ("1.01E-06", "123.5", "1E+16") into sign, significant digits and decimal exponent.</summary>
+    /// <summary>Splits a .NET round-trip string ("1.01E-06", "123.5", "1E+16") into sign, significant digits and decimal
+    /// exponent.</summary>
     static (bool Negative, string Digits, int Exponent) Decompose(string s)
     {
         var negative = s.StartsWith('-');

@@ -48,7 +48,8 @@ public static class ReportPipeline
 
     static Dataset Scale(Dataset d, MinMaxScaler s) => d with { X = s.Transform(d.X) };
 
-    /// <summary>Load → clean → prepare, with a summary of each step. A file with no rows, or too few to split, is a data error naming it.</summary>
+    /// <summary>Load → clean → prepare, with a summary of each step. A file with no rows, or too few to split, is a data error naming
+    /// it.</summary>
     public static Fin<(PreparedData Data, DataSummary Summary, Seq<Track> Cleaned)> Load(string path, Option<GenreMapping> mapping) =>
         from tracks in ToFin(TrackCsv.Load(path))
         from _0 in tracks.IsEmpty ? FinFail<Unit>(GenreError.Data($"{path}: no data rows (only the header)")) : FinSucc(unit)

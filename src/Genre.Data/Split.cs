@@ -36,7 +36,8 @@ public static class Split
         return new SplitIndices(perm[nTest..(nTest + nTrain)], perm[..nTest]);
     }
 
-    /// <summary>The report's split: (train_full, test) = split(all); (train, val) = split(train_full) — positions into the full table.</summary>
+    /// <summary>The report's split: (train_full, test) = split(all); (train, val) = split(train_full) — positions into the full
+    /// table.</summary>
     public static Fin<(int[] Train, int[] Val, int[] Test)> ReportSplit(int n, double testSize = 0.2, uint seed = 42) =>
         from first in TrainTestSplit(n, testSize, seed)
         from second in TrainTestSplit(first.Train.Length, testSize, seed)

@@ -77,7 +77,8 @@ public static class Synthetic
         return toSeq(rows).Strict();
     }
 
-    /// <summary>Row positions that repeat the previous row: 450 per 114,000, never a genre's first row nor the missing-name row's neighbour.</summary>
+    /// <summary>Row positions that repeat the previous row: 450 per 114,000, never a genre's first row nor the missing-name row's
+    /// neighbour.</summary>
     static System.Collections.Generic.HashSet<int> DuplicatePositions(SyntheticRandom r, int total, int rowsPerGenre)
     {
         var want = (int)Math.Round(total * 450.0 / 114_000);

@@ -15,7 +15,8 @@ public sealed record AuditFinding(string Question, string Measure, string Value)
 /// </summary>
 public static class Audit
 {
-    /// <summary>How the audit trains DNN1 for each of its four probes (baseline, index as a feature, test set in training, track-aware split).</summary>
+    /// <summary>How the audit trains DNN1 for each of its four probes (baseline, index as a feature, test set in training, track-aware
+    /// split).</summary>
     /// <param name="Epochs">Training epochs.</param>
     /// <param name="BatchSize">Rows per Adam step.</param>
     /// <param name="Seed">Seed of the weights' initialisation and of the shuffles.</param>
@@ -109,7 +110,8 @@ public static class Audit
         return test.Length == 0 ? 0 : (double)hits / test.Length;
     }
 
-    /// <summary>The findings as the audit's Markdown report, headed by a note on the data: synthetic, the Kaggle file, or another file (with its sha256).</summary>
+    /// <summary>The findings as the audit's Markdown report, headed by a note on the data: synthetic, the Kaggle file, or another file
+    /// (with its sha256).</summary>
     public static string Markdown(DataSource source, Seq<AuditFinding> findings)
     {
         var sb = new StringBuilder("# Audit: what the Kaggle notebooks' high accuracies rest on\n\n");

@@ -9,7 +9,8 @@ namespace Genre.Eval;
 /// </summary>
 public static class AuditGbdt
 {
-    /// <summary>gbdt on the report split and on the track-aware split of <paramref name="cleaned"/>, as audit findings; models under <paramref name="dir"/>/gbdt.</summary>
+    /// <summary>gbdt on the report split and on the track-aware split of <paramref name="cleaned"/>, as audit findings; models under
+    /// <paramref name="dir"/>/gbdt.</summary>
     public static Fin<Seq<AuditFinding>> Run(Seq<Track> cleaned, string dir, int seed, int threads) =>
         from report in ReportPipeline.Prepare(cleaned, None)
         from tuned in Gbdt.Run(report, Gbdt.Candidates, Path.Combine(dir, "gbdt"), seed, threads)

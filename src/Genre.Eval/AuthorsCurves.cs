@@ -66,7 +66,8 @@ public static class AuthorsCurves
     public static Option<History> For(string experimentName) =>
         Names.Contains(experimentName) ? Load(experimentName).ToOption() : None;
 
-    /// <summary>Read and parse the embedded log of one of <see cref="Names"/>; fails naming the resource when it is absent or malformed.</summary>
+    /// <summary>Read and parse the embedded log of one of <see cref="Names"/>; fails naming the resource when it is absent or
+    /// malformed.</summary>
     public static Fin<History> Load(string experimentName)
     {
         var name = ResourceName(experimentName);

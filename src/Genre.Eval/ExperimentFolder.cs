@@ -18,7 +18,8 @@ public static class ExperimentFolder
     /// <summary>The files a finished marker always vouches for.</summary>
     public static readonly Seq<string> Files = Seq("model.json", "history.json", "metrics.json");
 
-    /// <summary>Vouched for when the folder holds them: the weights (safetensors, or weights.bin from before) and the preprocessing.</summary>
+    /// <summary>Vouched for when the folder holds them: the weights (safetensors, or weights.bin from before) and the
+    /// preprocessing.</summary>
     public static readonly Seq<string> FilesIfPresent = Seq(ModelFolder.WeightsFile, "weights.bin", "preprocessing.json");
 
     /// <summary>The files the marker of <paramref name="dir"/> vouches for.</summary>
@@ -52,7 +53,8 @@ public static class ExperimentFolder
 
     static LanguageExt.Common.Error Damaged(string message) => GenreError.Model($"{message} — the file is damaged");
 
-    /// <summary>Each file the marker lists (at least <see cref="Files"/> and a weights file) must exist and have the crc32c it records.</summary>
+    /// <summary>Each file the marker lists (at least <see cref="Files"/> and a weights file) must exist and have the crc32c it
+    /// records.</summary>
     static Fin<Unit> CheckFiles(string dir, JsonObject files) =>
         (Files + FilesIfPresent.Filter(files.ContainsKey)).Fold(
             files.ContainsKey(ModelFolder.WeightsFile) || files.ContainsKey("weights.bin")

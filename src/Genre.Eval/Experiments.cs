@@ -100,7 +100,8 @@ public static class Profiles
             _ => new Settings(12, 512, seed, 8e-3, Decay: new CosineDecay()),
         });
 
-    /// <summary>The profile called <paramref name="name"/> ("paper" or "fast") with <paramref name="seed"/>; a usage error otherwise.</summary>
+    /// <summary>The profile called <paramref name="name"/> ("paper" or "fast") with <paramref name="seed"/>; a usage error
+    /// otherwise.</summary>
     public static Fin<Profile> ByName(string name, int seed) => name switch
     {
         "paper" => Paper(seed),

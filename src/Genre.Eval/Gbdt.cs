@@ -49,7 +49,8 @@ public static class Gbdt
         new GbdtSettings(0.05, 15, 50, MaxRounds: 400, EarlyStop: 10),
         new GbdtSettings(0.1, 31, 20, MaxRounds: 400, EarlyStop: 10));
 
-    /// <summary>Fit each candidate, keep the best on validation, score it on test; a finished <paramref name="dir"/> is re-scored.</summary>
+    /// <summary>Fit each candidate, keep the best on validation, score it on test; a finished <paramref name="dir"/> is
+    /// re-scored.</summary>
     public static Fin<GbdtResult> Run(PreparedData data, Seq<GbdtSettings> candidates, string dir, int seed, int threads)
     {
         var clock = Stopwatch.StartNew();

@@ -14,7 +14,8 @@ public sealed record MergeComparison(string Model, GenreMapping Learned, int Cla
 /// <summary>Hand vs learned merges on one trained model.</summary>
 public static class MergeComparisons
 {
-    /// <summary>For an experiment finished in <paramref name="dir"/> on the full labels: its validation confusion → learned mapping → both accuracies.</summary>
+    /// <summary>For an experiment finished in <paramref name="dir"/> on the full labels: its validation confusion → learned mapping → both
+    /// accuracies.</summary>
     public static Fin<MergeComparison> Of(IBackend backend, ExperimentResult result, string dir, PreparedData full, GenreMapping hand) =>
         from stored in ModelFolder.Load(dir)
         from model in backend.Load(stored.Spec, stored.Weights)

@@ -8,7 +8,8 @@ public sealed record ClassScore(int Class, double Precision, double Recall, doub
 /// <summary>Classification metrics as pure functions of integer labels and predictions (or probabilities).</summary>
 public static class Metrics
 {
-    /// <summary>Share of rows where the prediction equals the label, in [0, 1]; 0 for no rows. Throws when the arrays differ in length.</summary>
+    /// <summary>Share of rows where the prediction equals the label, in [0, 1]; 0 for no rows. Throws when the arrays differ in
+    /// length.</summary>
     public static double Accuracy(int[] labels, int[] predictions)
     {
         Same(labels, predictions);
@@ -76,7 +77,8 @@ public static class Metrics
         return (double)hits / labels.Length;
     }
 
-    /// <summary>The most probable class of each row of <paramref name="probabilities"/> (rows × <paramref name="classes"/>, row-major); the first on ties.</summary>
+    /// <summary>The most probable class of each row of <paramref name="probabilities"/> (rows × <paramref name="classes"/>, row-major); the
+    /// first on ties.</summary>
     public static int[] Argmax(float[] probabilities, int classes)
     {
         var rows = probabilities.Length / classes;

@@ -12,7 +12,8 @@ namespace Genre.Eval;
 /// <param name="Test">Loss and accuracy on the test split.</param>
 /// <param name="History">Every epoch's metrics.</param>
 /// <param name="Seconds">Training time in seconds, summed over every session that trained it (resumed runs included).</param>
-/// <param name="Confusion">Test confusion matrix: rows = true class, columns = predicted class, both indices into <paramref name="Classes"/>.</param>
+/// <param name="Confusion">Test confusion matrix: rows = true class, columns = predicted class, both indices into <paramref
+/// name="Classes"/>.</param>
 /// <param name="Classes">The genres, in the model's output order.</param>
 /// <param name="How">Whether this run trained it, found it done, or shared another experiment's training.</param>
 public sealed record ExperimentResult(Experiment Experiment, Settings Settings, Evaluation Test, History History, double Seconds,
@@ -74,7 +75,8 @@ public sealed record ReproduceResult(DataSource Source, Profile Profile, Seq<Exp
 {
     /// <summary>The gradient-boosted trees baseline, when run (<see cref="Beyond.Gbdt"/>) or finished in the folder.</summary>
     public Option<GbdtResult> Gbdt { get; init; }
-    /// <summary>The experiments again on the track-aware split (<see cref="Beyond.TrackAware"/>), and gbdt's chosen configuration there.</summary>
+    /// <summary>The experiments again on the track-aware split (<see cref="Beyond.TrackAware"/>), and gbdt's chosen configuration
+    /// there.</summary>
     public Seq<ExperimentResult> TrackAware { get; init; } = Seq<ExperimentResult>();
     /// <summary>gbdt on the track-aware split, when run or finished there.</summary>
     public Option<GbdtResult> GbdtTrackAware { get; init; }

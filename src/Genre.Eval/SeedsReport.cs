@@ -16,7 +16,8 @@ public static class SeedsReport
     /// <summary>"0.3012 ± 0.0021" (or the mean alone for one seed).</summary>
     public static string MeanSd(double mean, double sd) => double.IsFinite(sd) ? $"{P(mean)} ± {P(sd)}" : P(mean);
 
-    /// <summary>The multi-seed run as <c>metrics.json</c>: the seeds, and per experiment the mean test accuracy and sample sd with each seed's accuracy, loss and seconds (values that are not finite are null).</summary>
+    /// <summary>The multi-seed run as <c>metrics.json</c>: the seeds, and per experiment the mean test accuracy and sample sd with each
+    /// seed's accuracy, loss and seconds (values that are not finite are null).</summary>
     public static JsonObject MetricsJson(SeedsResult r) => new()
     {
         ["profile"] = r.Profile.Name,
@@ -52,7 +53,8 @@ public static class SeedsReport
         }))),
     };
 
-    /// <summary>The multi-seed run as <c>report.md</c>: mean ± sd per experiment beside the report's accuracy, with the other profile's results when given.</summary>
+    /// <summary>The multi-seed run as <c>report.md</c>: mean ± sd per experiment beside the report's accuracy, with the other profile's
+    /// results when given.</summary>
     public static string Markdown(SeedsResult r, Option<JsonObject> other)
     {
         var real = !r.Source.IsSynthetic;

@@ -28,8 +28,10 @@ public static class TrainingRun
     /// <param name="config">Epochs, batch, seed, optimizer; without a checkpoint policy, checkpoints go to <c>dir/checkpoints</c>.</param>
     /// <param name="dir">The run's folder.</param>
     /// <param name="progress">Receives batch, epoch and checkpoint events.</param>
-    /// <param name="cancel">Stops training at the end of the current epoch; the outcome is then marked interrupted and no model folder is saved.</param>
-    /// <param name="initial">Weights to start from (fine-tuning); without them the model starts from Keras' initializers drawn from the seed.</param>
+    /// <param name="cancel">Stops training at the end of the current epoch; the outcome is then marked interrupted and no model folder is
+    /// saved.</param>
+    /// <param name="initial">Weights to start from (fine-tuning); without them the model starts from Keras' initializers drawn from the
+    /// seed.</param>
     public static Fin<TrainingOutcome> Run(IBackend backend, Sequential spec, PreparedData data, TrainingConfig config, string dir,
                                            IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default,
                                            Option<ModelWeights> initial = default)
@@ -56,7 +58,8 @@ public static class TrainingRun
     /// </summary>
     public static double TrainingSeconds(History history) => history.Epochs.Sum(e => e.Seconds);
 
-    /// <summary>The history as <c>history.json</c>: one object per epoch (loss, accuracy, val_loss, val_accuracy, seconds; non-finite values null).</summary>
+    /// <summary>The history as <c>history.json</c>: one object per epoch (loss, accuracy, val_loss, val_accuracy, seconds; non-finite
+    /// values null).</summary>
     public static JsonArray HistoryJson(History h) =>
         new(h.Epochs.Map(e => (JsonNode)new JsonObject
         {
@@ -68,7 +71,8 @@ public static class TrainingRun
             ["seconds"] = e.Seconds,
         }).ToArray());
 
-    /// <summary>The outcome as <c>metrics.json</c>: model, test accuracy and loss, test rows, epochs and training seconds (non-finite values null).</summary>
+    /// <summary>The outcome as <c>metrics.json</c>: model, test accuracy and loss, test rows, epochs and training seconds (non-finite
+    /// values null).</summary>
     public static JsonObject MetricsJson(TrainingOutcome o) => new()
     {
         ["model"] = o.Spec.Name,

@@ -22,7 +22,8 @@ public static class SpecJson
         _ => throw new ArgumentException($"unknown layer {l}"),
     };
 
-    /// <summary>The spec in <paramref name="o"/>, validated; every missing or mistyped member is an error naming <paramref name="origin"/>.</summary>
+    /// <summary>The spec in <paramref name="o"/>, validated; every missing or mistyped member is an error naming <paramref
+    /// name="origin"/>.</summary>
     public static Fin<Sequential> FromJson(JsonObject o, string origin)
     {
         Fin<T> Need<T>(Option<T> value, string what) => value.ToFin(GenreError.Model($"{origin}: bad model spec ({what})"));

@@ -40,7 +40,8 @@ public static class SpecValidation
     /// <summary><see cref="Validate"/> as a <see cref="Fin{A}"/>: several problems become one error holding them all.</summary>
     public static Fin<Sequential> ValidateFin(Sequential model) => ReportPipeline.ToFin(Validate(model));
 
-    /// <summary>As <see cref="ValidateFin(Sequential)"/>, each error starting with <paramref name="origin"/> (the file the spec came from).</summary>
+    /// <summary>As <see cref="ValidateFin(Sequential)"/>, each error starting with <paramref name="origin"/> (the file the spec came
+    /// from).</summary>
     public static Fin<Sequential> ValidateFin(Sequential model, string origin) =>
         ReportPipeline.ToFin(Validate(model).MapFail(e => GenreError.Model($"{origin}: {e.Message}")));
 

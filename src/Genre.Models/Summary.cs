@@ -15,7 +15,8 @@ public static class Summary
         return types.Map((i, type) => types.Take(i).Count(t => t == type) is var n and > 0 ? $"{type}_{n}" : type).ToSeq().Strict();
     }
 
-    /// <summary>The summary table as Keras prints it (Model: "name", one row per layer with output shape and params, totals); a model error when the spec is invalid.</summary>
+    /// <summary>The summary table as Keras prints it (Model: "name", one row per layer with output shape and params, totals); a model error
+    /// when the spec is invalid.</summary>
     public static Fin<string> Of(Sequential model) =>
         from valid in SpecValidation.ValidateFin(model)
         from outputs in Shapes.Infer(valid)

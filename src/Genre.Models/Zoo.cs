@@ -51,10 +51,12 @@ public static class Zoo
         new(Flat, Seq<Layer>(new Dense(512, Activation.Relu), new Dropout(dropout), new Dense(512, Activation.Relu), new Dropout(dropout),
             new Dense(256, Activation.Relu), new Dropout(dropout), new Dense(classes, Activation.Softmax)), "wide");
 
-    /// <summary>The names <see cref="ByName"/> knows (the CLI's <c>--model</c> values), the report's in its order, then beyond it.</summary>
+    /// <summary>The names <see cref="ByName"/> knows (the CLI's <c>--model</c> values), the report's in its order, then beyond
+    /// it.</summary>
     public static readonly Seq<string> Names = Seq("softmax", "mlp", "rnn1", "rnn2", "dnn1", "dnn2", "reduced-rnn1", "wide");
 
-    /// <summary>The model called <paramref name="name"/> (one of <see cref="Names"/>, 114 classes or 66 for reduced-rnn1); a usage error listing the known names otherwise.</summary>
+    /// <summary>The model called <paramref name="name"/> (one of <see cref="Names"/>, 114 classes or 66 for reduced-rnn1); a usage error
+    /// listing the known names otherwise.</summary>
     public static Fin<Sequential> ByName(string name) => name switch
     {
         "softmax" => Softmax(),

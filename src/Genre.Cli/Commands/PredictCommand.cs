@@ -5,7 +5,8 @@ using Genre.Models.Backend;
 namespace Genre.Cli.Commands;
 
 /// <summary>
-/// <c>genre predict --model-dir DIR | --saved-model DIR [--reduced] [--fit-data PATH] --data FILE.csv --out OUT.csv [--top-k K] [--threads T]</c>:
+/// <c>genre predict --model-dir DIR | --saved-model DIR [--reduced] [--fit-data PATH] --data FILE.csv --out OUT.csv [--top-k K] [--threads
+/// T]</c>:
 /// classifies every row of a Kaggle-format file, with or without the track_genre column, and writes <c>row_id</c> then the
 /// top-k genres with their probabilities. With genres in the file it prints the accuracy.
 /// </summary>

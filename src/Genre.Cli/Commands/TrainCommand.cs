@@ -51,7 +51,8 @@ public static class TrainCommand
             select Report(outcome, dir))
         select code;
 
-    /// <summary>The weights of <paramref name="source"/> when its layers and input are <paramref name="spec"/>'s (names may differ).</summary>
+    /// <summary>The weights of <paramref name="source"/> when its layers and input are <paramref name="spec"/>'s (names may
+    /// differ).</summary>
     static Fin<ModelWeights> SameArchitecture(Sequential spec, StoredModel source, string dir) =>
         source.Spec.InputShape == spec.InputShape && source.Spec.Layers == spec.Layers
             ? FinSucc(source.Weights)

@@ -28,7 +28,8 @@ public interface ICompiledModel : IDisposable
 
     /// <summary>
     /// Keras' <c>fit</c>: shuffled mini-batches, Adam, optional validation, early stopping and checkpoints per <paramref name="config"/>.
-    /// Fails (without throwing) on empty data, bad settings, a non-finite loss or weight, or a checkpoint that cannot be written or resumed.
+    /// Fails (without throwing) on empty data, bad settings, a non-finite loss or weight, or a checkpoint that cannot be written or
+    /// resumed.
     /// </summary>
     Fin<History> Fit(LabeledData train, Option<LabeledData> validation, TrainingConfig config,
                      IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default);

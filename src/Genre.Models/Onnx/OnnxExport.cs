@@ -26,7 +26,8 @@ public static class OnnxExport
     /// <summary>Keras gate block (i=0, f=1, c=2, o=3) for each ONNX gate block (i, o, f, c).</summary>
     static readonly int[] KerasGateOf = [0, 3, 1, 2];
 
-    /// <summary>The serialized model. <paramref name="scaler"/>, when given, is the graph's first step (inputs are then raw features).</summary>
+    /// <summary>The serialized model. <paramref name="scaler"/>, when given, is the graph's first step (inputs are then raw
+    /// features).</summary>
     public static Fin<byte[]> ToBytes(Sequential spec, ModelWeights weights, Option<MinMaxScaler> scaler, Seq<(string Key, string Value)> metadata = default) =>
         Build(spec, weights, scaler, metadata).Map(m => m.ToByteArray());
 

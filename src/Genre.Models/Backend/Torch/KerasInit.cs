@@ -14,7 +14,8 @@ internal static class KerasInit
         return rand(new[] { fanIn, fanOut }, ScalarType.Float32, generator: g).mul(width).sub(low);
     }
 
-    /// <summary>Keras Orthogonal(gain 1) for (rows, cols): QR of a normal (max, min) matrix, sign-fixed by diag(R), transposed when rows &lt; cols.</summary>
+    /// <summary>Keras Orthogonal(gain 1) for (rows, cols): QR of a normal (max, min) matrix, sign-fixed by diag(R), transposed when rows
+    /// &lt; cols.</summary>
     public static Tensor Orthogonal(long rows, long cols, Generator g)
     {
         using var scope = NewDisposeScope();
