@@ -16,8 +16,8 @@ var path = args.Length > 1 ? args[1] : Environment.GetEnvironmentVariable("GENRE
 var run =
     from saved in SavedModel.Load(args[0])
     let classes = saved.Spec.Layers.Last is Dense last ? last.Units : 0
-    from loaded in ReportPipeline.Load(path, classes == Zoo.ReducedGenres ? Some(GenreMapping.Report) : None)
-    let test = LabeledDataOf.Dataset(loaded.Data.Scaled.Test)
+    from loaded in ReportPipeline.Load(path, classes == Zoo.ReducedGenres ? Some(GenreMapping.ReportMerges) : None)
+    let test = LabeledData.From(loaded.Data.Scaled.Test)
     from _ in classes == test.Classes ? FinSucc(unit) : FinFail<LanguageExt.Unit>(GenreError.Model($"{args[0]}: the model predicts {classes} genres, the data has {test.Classes}"))
     from score in new TorchBackend().Load(saved.Spec, saved.Weights).Use(model => FinSucc(model.Evaluate(test)))
     select (saved.Spec, Score: score);

@@ -23,7 +23,7 @@ var run =
     let config = new TrainingConfig(Epochs: 4, BatchSize: 256, Seed: 7, new AdamSettings(LearningRate: 3e-3),
         Checkpoints: Some(new CheckpointPolicy(Path.Combine(dir, "checkpoints"), EveryEpochs: 2)), Resume: true) // a rerun resumes
     from history in backend.Compile(spec, config.Seed).Use(model =>
-        from h in model.Fit(LabeledDataOf.Dataset(d.Scaled.Train), Some(LabeledDataOf.Dataset(d.Scaled.Val)), config)
+        from h in model.Fit(LabeledData.From(d.Scaled.Train), Some(LabeledData.From(d.Scaled.Val)), config)
         from _ in ModelFolder.Save(dir, spec, model.Weights(), Some(Preprocessing.Of(d))) // model.json, weights.safetensors, preprocessing.json
         select h)
     from stored in ModelFolder.Load(dir)

@@ -43,9 +43,9 @@ public static class Inference
         {
             var dir = Path.Combine(authorsDir, name);
             if (!Directory.Exists(dir)) continue;
-            var loaded = ReportPipeline.Load(dataPath, name.StartsWith("reduced") ? Some(GenreMapping.Report) : None).Match(x => x, e => throw new Exception(e.Message));
+            var loaded = ReportPipeline.Load(dataPath, name.StartsWith("reduced") ? Some(GenreMapping.ReportMerges) : None).Match(x => x, e => throw new Exception(e.Message));
             var saved = SavedModel.Load(dir).Match(x => x, e => throw new Exception(e.Message));
-            var test = LabeledDataOf.Dataset(loaded.Data.Scaled.Test);
+            var test = LabeledData.From(loaded.Data.Scaled.Test);
             using var model = backend.Load(saved.Spec, saved.Weights).Match(x => x, e => throw new Exception(e.Message));
             var onnx = OnnxExport.ToBytes(saved.Spec, saved.Weights, None).Match(x => x, e => throw new Exception(e.Message));
             var (genre, ort) = Alternating(() => model.Predict(test.X, test.Rows), OrtRunner(onnx, test.X, test.Rows, threads));

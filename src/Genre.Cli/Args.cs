@@ -31,7 +31,7 @@ public sealed record Args(Map<string, string> Options, Seq<string> Positional)
     public bool Flag(string name) => Options.Find(name).Map(v => v != "false").IfNone(false);
 
     /// <summary>The label reduction <c>--reduced</c> asks for: the report's merges (114 → 66 genres), else none.</summary>
-    public Option<GenreMapping> Reduction() => Flag("reduced") ? Some(GenreMapping.Report) : None;
+    public Option<GenreMapping> Reduction() => Flag("reduced") ? Some(GenreMapping.ReportMerges) : None;
     public string Get(string name, string fallback) => Options.Find(name).IfNone(fallback);
 
     public Fin<int> Int(string name, int fallback) =>

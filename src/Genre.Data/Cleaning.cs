@@ -2,7 +2,7 @@
 namespace Genre.Data;
 
 /// <summary>Rows read, rows dropped as incomplete, rows dropped as duplicates, rows kept.</summary>
-public sealed record CleaningReport(int RowsRead, int MissingDropped, int DuplicatesDropped)
+public sealed record CleaningCounts(int RowsRead, int MissingDropped, int DuplicatesDropped)
 {
     /// <summary>Rows left after both drops: <see cref="RowsRead"/> − <see cref="MissingDropped"/> − <see
     /// cref="DuplicatesDropped"/>.</summary>
@@ -33,11 +33,11 @@ public static class Cleaning
 
     /// <summary>The notebooks' cleaning: <see cref="DropMissing"/> then <see cref="DropDuplicates"/>, with the count of rows each step
     /// dropped.</summary>
-    public static (Seq<Track> Tracks, CleaningReport Report) Clean(Seq<Track> tracks)
+    public static (Seq<Track> Tracks, CleaningCounts Report) Clean(Seq<Track> tracks)
     {
         var complete = DropMissing(tracks);
         var unique = DropDuplicates(complete);
-        return (unique, new CleaningReport(tracks.Count, tracks.Count - complete.Count, complete.Count - unique.Count));
+        return (unique, new CleaningCounts(tracks.Count, tracks.Count - complete.Count, complete.Count - unique.Count));
     }
 
     /// <summary>Equality of two rows over every column except <see cref="Track.RowId"/>.</summary>
@@ -54,11 +54,11 @@ public static class Cleaning
                 && a.Loudness.Equals(b.Loudness) && a.Mode == b.Mode && a.Speechiness.Equals(b.Speechiness)
                 && a.Acousticness.Equals(b.Acousticness) && a.Instrumentalness.Equals(b.Instrumentalness) && a.Liveness.Equals(b.Liveness)
                 && a.Valence.Equals(b.Valence) && a.Tempo.Equals(b.Tempo) && a.TimeSignature == b.TimeSignature
-                && Same(a.Artists, b.Artists) && Same(a.AlbumName, b.AlbumName) && Same(a.TrackName, b.TrackName));
+                && SameText(a.Artists, b.Artists) && SameText(a.AlbumName, b.AlbumName) && SameText(a.TrackName, b.TrackName));
 
         // Compares the options' contents directly: Option's own == resolves LanguageExt's Eq class on first use, which costs
         // about a second of reflection in a fresh process.
-        static bool Same(Option<string> x, Option<string> y) => x.Case is string s ? y.Case is string t && s == t : y.IsNone;
+        static bool SameText(Option<string> x, Option<string> y) => x.Case is string s ? y.Case is string t && s == t : y.IsNone;
         /// <summary>A hash of a subset of the columns <see cref="Equals(Track?, Track?)"/> compares, so equal rows hash alike.</summary>
         public int GetHashCode(Track t) => HashCode.Combine(t.TrackId, t.TrackGenre, t.DurationMs, t.Danceability, t.Energy, t.Tempo, t.Popularity);
     }

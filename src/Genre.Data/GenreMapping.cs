@@ -13,7 +13,7 @@ public sealed record GenreMapping(Map<string, string> Merges)
     public static readonly GenreMapping Identity = new(Map<string, string>());
 
     /// <summary>The report's merges (Spotify_Classification_reduce_genre.ipynb): 114 → 66 genres.</summary>
-    public static readonly GenreMapping Report = Create(
+    public static readonly GenreMapping ReportMerges = Create(
         Targets("pop", "cantopop", "indie-pop", "j-pop", "k-pop", "pop-film", "power-pop", "synth-pop", "mandopop", "mpb")
         .Concat(Targets("country", "honky-tonk"))
         .Concat(Targets("rock", "psych-rock", "punk-rock", "rock-n-roll", "rockabilly", "alt-rock", "black-metal", "death-metal", "grindcore",

@@ -117,7 +117,7 @@ public static class Synthetic
     static double Round(double v, int decimals) => Math.Round(v, decimals, MidpointRounding.ToEven);
 
     /// <summary>Three significant digits, as the real file's small values (1.01e-06, 0.0322).</summary>
-    static double Sig3(double v) => v == 0 ? 0.0 : double.Parse(v.ToString("G3", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    static double ThreeSignificantDigits(double v) => v == 0 ? 0.0 : double.Parse(v.ToString("G3", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     static Track NewTrack(SyntheticRandom r, Profile p, int id)
     {
@@ -140,10 +140,10 @@ public static class Synthetic
             Key: r.Bernoulli(0.3) ? p.KeyBias : r.Next(12),
             Loudness: Round(-2 - 30 * Math.Pow(1 - Draw(r, c[4], 0.12), 2), 3),
             Mode: r.Bernoulli(p.MajorRate) ? 1 : 0,
-            Speechiness: Sig3(0.022 + 0.9 * Math.Pow(Draw(r, c[5], 0.12), 3)),
-            Acousticness: Sig3(Math.Pow(Draw(r, c[6], 0.2), 2)),
-            Instrumentalness: instrumental < 0.35 ? 0.0 : Sig3(Math.Pow(10, -6 + 6 * (instrumental - 0.35) / 0.65)),
-            Liveness: Sig3(0.02 + 0.95 * Math.Pow(Draw(r, c[8], 0.15), 2)),
+            Speechiness: ThreeSignificantDigits(0.022 + 0.9 * Math.Pow(Draw(r, c[5], 0.12), 3)),
+            Acousticness: ThreeSignificantDigits(Math.Pow(Draw(r, c[6], 0.2), 2)),
+            Instrumentalness: instrumental < 0.35 ? 0.0 : ThreeSignificantDigits(Math.Pow(10, -6 + 6 * (instrumental - 0.35) / 0.65)),
+            Liveness: ThreeSignificantDigits(0.02 + 0.95 * Math.Pow(Draw(r, c[8], 0.15), 2)),
             Valence: Round(Draw(r, c[9]), 3),
             Tempo: r.Bernoulli(0.001) ? 0.0 : Round(60 + 150 * Draw(r, c[10], 0.14), 3),
             TimeSignature: r.NextDouble() switch { < 0.89 => 4, < 0.97 => 3, < 0.99 => 5, < 0.998 => 1, _ => 0 },

@@ -12,7 +12,7 @@ namespace Genre.Eval;
 /// </summary>
 public static class AuthorsCurves
 {
-    /// <summary>The experiments with an authors' log (names as in <see cref="Experiments.Report"/>).</summary>
+    /// <summary>The experiments with an authors' log (names as in <see cref="Experiments.OfReport"/>).</summary>
     public static readonly Seq<string> Names = Seq("rnn1", "rnn2", "dnn1", "dnn2", "reduced-rnn1");
 
     /// <summary>The epochs <see cref="ComparisonTable"/> compares.</summary>

@@ -30,7 +30,7 @@ public static class Claims
     public const double Alpha = 0.05;
 
     /// <summary>The report's four comparisons, in its order.</summary>
-    public static readonly Seq<Claim> Report = Seq(
+    public static readonly Seq<Claim> OfReport = Seq(
         new Claim("rnn1", "dnn1", "\"complex models like LSTM did bring better results\" (RNN1 above the dense DNN1)", Claimed.FirstBetter),
         new Claim("dnn2", "dnn1", "\"the dropout technique did not help\" (DNN2 no better than DNN1)", Claimed.FirstNoBetter),
         new Claim("rnn2", "rnn1", "\"too complex models were hard to train\" (RNN2 below RNN1)", Claimed.SecondBetter),

@@ -33,10 +33,10 @@ public static class ExperimentFolder
     /// </summary>
     public static Fin<Option<FinishedRun>> Finished(string dir, Settings settings) =>
         ChecksummedJson.Read(Path.Combine(dir, "settings.json")).Bind(marker => marker.Match(
-            s => Same(s, settings) ? Verified(dir, s).Map(Some) : FinSucc(Option<FinishedRun>.None),
+            s => SameSettings(s, settings) ? Verified(dir, s).Map(Some) : FinSucc(Option<FinishedRun>.None),
             () => FinSucc(Option<FinishedRun>.None)));
 
-    static bool Same(JsonObject s, Settings settings)
+    static bool SameSettings(JsonObject s, Settings settings)
     {
         var rate = Json.Double(s, "learning_rate").IfNone(1e-3); // folders written before the rate was recorded used Adam's default
         var decay = Json.Double(s, "cosine_decay_alpha").Map(a => new CosineDecay(a)); // absent: a constant rate

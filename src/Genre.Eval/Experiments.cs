@@ -33,7 +33,7 @@ public sealed record Profile(string Name, string Description, Func<Experiment, S
 public static class Experiments
 {
     /// <summary>The report's seven experiments, in the report's order.</summary>
-    public static readonly Seq<Experiment> Report = Seq(
+    public static readonly Seq<Experiment> OfReport = Seq(
         new Experiment("softmax", "Softmax (previous exercise)", Zoo.Softmax(), false, 0.15667108, None),
         new Experiment("mlp", "MLP 100-150-150-150 (previous exercise)", Zoo.Mlp(), false, 0.25931308, None),
         new Experiment("rnn1", "RNN1: Dense(250) → LSTM(80)", Zoo.Rnn1(), false, 0.30048435, Some("RNN1net")),
@@ -54,7 +54,7 @@ public static class Experiments
         });
 
     /// <summary>An experiment's place in the report's order; experiments outside the report come after it.</summary>
-    public static int OrderOf(Experiment e) => Report.Map(x => x.Name).ToList().IndexOf(e.Name) is var i and >= 0 ? i : int.MaxValue;
+    public static int OrderOf(Experiment e) => OfReport.Map(x => x.Name).ToList().IndexOf(e.Name) is var i and >= 0 ? i : int.MaxValue;
 
     /// <summary>
     /// The report's experiments named in <paramref name="names"/> (comma-separated, in the report's order whatever the list's
@@ -65,12 +65,12 @@ public static class Experiments
             list =>
             {
                 var wanted = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                var unknown = wanted.Where(w => !(Report + Beyond).Exists(e => e.Name == w)).ToList();
+                var unknown = wanted.Where(w => !(OfReport + Beyond).Exists(e => e.Name == w)).ToList();
                 return unknown.Count > 0
-                    ? FinFail<Seq<Experiment>>(GenreError.Usage($"--only: unknown experiment(s) {string.Join(", ", unknown)} (known: {string.Join(", ", (Report + Beyond).Map(e => e.Name))}, {GbdtResult.Name})"))
-                    : FinSucc((Report + Beyond).Filter(e => wanted.Contains(e.Name)).Strict());
+                    ? FinFail<Seq<Experiment>>(GenreError.Usage($"--only: unknown experiment(s) {string.Join(", ", unknown)} (known: {string.Join(", ", (OfReport + Beyond).Map(e => e.Name))}, {GbdtResult.Name})"))
+                    : FinSucc((OfReport + Beyond).Filter(e => wanted.Contains(e.Name)).Strict());
             },
-            () => FinSucc(Report));
+            () => FinSucc(OfReport));
 }
 
 /// <summary>The named profiles of training settings: <c>paper</c> and <c>fast</c>.</summary>

@@ -20,7 +20,7 @@ public sealed record GbdtTrial(GbdtSettings Settings, double ValAccuracy, double
 
 /// <summary>The gbdt experiment: the configurations tried, the chosen one, its test score and per-row predictions.</summary>
 public sealed record GbdtResult(Seq<GbdtTrial> Trials, GbdtSettings Chosen, Evaluation Test, double Seconds, int[] TestLabels, int[] TestPredictions,
-                                Seq<string> Classes, HowRun How)
+                                Seq<string> Classes, Provenance How)
 {
     /// <summary>The experiment's name (its folder, its <c>--only</c> value).</summary>
     public const string Name = "gbdt";
@@ -64,7 +64,7 @@ public static class Gbdt
                 var chosen = trials.OrderByDescending(t => t.ValAccuracy).First().Settings;
                 var (test, predictions) = Score(ml, model, data.Scaled.Test);
                 return new GbdtResult(trials, chosen, test, Json.Double(ReadJson(json), "seconds").IfNone(0), data.Scaled.Test.Y, predictions,
-                    data.Genres.Classes, new HowRun.AlreadyDone());
+                    data.Genres.Classes, new Provenance.AlreadyDone());
             }, e => GenreError.Model($"{dir}: cannot read the stored gbdt model ({e.Message})")),
             () => Guard(() =>
             {
@@ -83,7 +83,7 @@ public static class Gbdt
                 using (var stream = File.Create(Path.Combine(dir, "model.zip.tmp"))) ml.Model.Save(best.Model, train.Schema, stream);
                 File.Move(Path.Combine(dir, "model.zip.tmp"), Path.Combine(dir, "model.zip"), overwrite: true);
                 var result = new GbdtResult(fitted.Map(f => f.Trial), best.Trial.Settings, test, seconds, data.Scaled.Test.Y, predictions,
-                    data.Genres.Classes, new HowRun.Trained());
+                    data.Genres.Classes, new Provenance.Trained());
                 AtomicFile.WriteAllText(json, ToJson(result).ToJsonString(new() { WriteIndented = true })).IfFail(e => throw new IOException(e.Message));
                 return result;
             }, e => GenreError.Model($"{dir}: gbdt training failed ({e.Message})")));

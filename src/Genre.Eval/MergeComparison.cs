@@ -19,7 +19,7 @@ public static class MergeComparisons
     public static Fin<MergeComparison> Of(IBackend backend, ExperimentResult result, string dir, PreparedData full, GenreMapping hand) =>
         from stored in ModelFolder.Load(dir)
         from model in backend.Load(stored.Spec, stored.Weights)
-        let val = LabeledDataOf.Dataset(full.Scaled.Val)
+        let val = LabeledData.From(full.Scaled.Val)
         let valPredictions = Predict(model, val)
         let classes = full.Genres.Classes
         let handClasses = MergeAware.ClassMap(classes, hand).Merged.Count

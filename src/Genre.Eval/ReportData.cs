@@ -19,6 +19,6 @@ public sealed record ReportData(PreparedData Full, PreparedData Reduced)
         from tracks in ReportPipeline.ToFin(TrackCsv.Load(source.Path))
         let cleaned = Cleaning.Clean(tracks).Tracks
         from full in ReportPipeline.Prepare(cleaned, None)
-        from reduced in ReportPipeline.Prepare(cleaned, Some(GenreMapping.Report))
+        from reduced in ReportPipeline.Prepare(cleaned, Some(GenreMapping.ReportMerges))
         select new ReportData(full, reduced) { Cleaned = cleaned };
 }

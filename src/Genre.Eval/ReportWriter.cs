@@ -8,7 +8,7 @@ namespace Genre.Eval;
 /// <summary>report.md and metrics.json of a reproduce run.</summary>
 public static class ReportWriter
 {
-    static string P(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
+    static string F4(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The run as <c>metrics.json</c>: profile, data source, total seconds; per experiment its test accuracy, loss and rows,
@@ -68,7 +68,7 @@ public static class ReportWriter
     {
         var sb = new StringBuilder();
         sb.Append($"# Reproduction of \"Using RNN To Predict Music Track Genre\" — profile `{r.Profile.Name}`\n\n");
-        var trained = r.Results.Filter(x => x.How is HowRun.Trained).Count;
+        var trained = r.Results.Filter(x => x.How is Provenance.Trained).Count;
         sb.Append($"Profile: {r.Profile.Description}. This run took {r.Seconds:F0} s and trained {trained} of the {r.Results.Count} experiments; "
                   + "the seconds column is each experiment's training time, its epochs summed over every session that trained it.\n\n");
         if (r.Source.IsSynthetic)
@@ -83,12 +83,12 @@ public static class ReportWriter
         sb.Append("| experiment | report (real data) | ours | " + (r.Source.IsSynthetic ? "" : "Δ | ") + "test loss | epochs | batch | Adam lr | seconds |\n");
         sb.Append("|---|---|---|" + (r.Source.IsSynthetic ? "" : "---|") + "---|---|---|---|---|\n");
         foreach (var x in r.Results)
-            sb.Append($"| {x.Experiment.Title} | {(double.IsNaN(x.Experiment.ReportAccuracy) ? "—" : P(x.Experiment.ReportAccuracy))} | {P(x.Test.Accuracy)} | " +
+            sb.Append($"| {x.Experiment.Title} | {(double.IsNaN(x.Experiment.ReportAccuracy) ? "—" : F4(x.Experiment.ReportAccuracy))} | {F4(x.Test.Accuracy)} | " +
                       (r.Source.IsSynthetic ? "" : double.IsNaN(x.Experiment.ReportAccuracy) ? "— | " : $"{(x.Test.Accuracy - x.Experiment.ReportAccuracy) * 100:+0.00;-0.00} pt | ") +
                       $"{x.Test.Loss:F4} | {x.History.Epochs.Count} | {x.Settings.BatchSize} | {x.Settings.DescribeRate()} | {x.Seconds:F0} |\n");
 
         foreach (var x in r.Results)
-            if (x.How is HowRun.SameTrainingAs twin)
+            if (x.How is Provenance.SameTrainingAs twin)
                 sb.Append($"\n{x.Experiment.Name}: same layers, labels and settings as {twin.Experiment} — trained once, weights shared (training twice gives identical weights).\n");
 
         if (!r.Authors.IsEmpty)
@@ -96,9 +96,9 @@ public static class ReportWriter
             sb.Append("\n## The authors' trained SavedModels, re-scored on this data's test split\n\n| model | report | re-scored accuracy | test loss | n |\n|---|---|---|---|---|\n");
             foreach (var a in r.Authors)
             {
-                var reported = r.Results.Find(x => x.Experiment.Name == a.Experiment).Map(x => P(x.Experiment.ReportAccuracy))
-                    .IfNone(() => Experiments.Report.Find(e => e.Name == a.Experiment).Map(e => P(e.ReportAccuracy)).IfNone("—"));
-                sb.Append($"| {a.Model} | {reported} | {P(a.Test.Accuracy)} | {a.Test.Loss:F4} | {a.Test.Count:N0} |\n");
+                var reported = r.Results.Find(x => x.Experiment.Name == a.Experiment).Map(x => F4(x.Experiment.ReportAccuracy))
+                    .IfNone(() => Experiments.OfReport.Find(e => e.Name == a.Experiment).Map(e => F4(e.ReportAccuracy)).IfNone("—"));
+                sb.Append($"| {a.Model} | {reported} | {F4(a.Test.Accuracy)} | {a.Test.Loss:F4} | {a.Test.Count:N0} |\n");
             }
             if (r.Source.IsSynthetic) sb.Append("\n(On synthetic data the authors' weights score near chance: they were fitted to the real feature distributions.)\n");
         }
@@ -109,7 +109,7 @@ public static class ReportWriter
                       "only the paper profile trains with their settings. The figures draw their curves dashed.\n\n")
               .Append(AuthorsCurves.ComparisonTable(r.Results.Map(x => (x.Experiment.Name, x.History))));
 
-        sb.Append(UncertaintyReport.Markdown(r.Results, r.Authors, GenreMapping.Report));
+        sb.Append(UncertaintyReport.Markdown(r.Results, r.Authors, GenreMapping.ReportMerges));
         sb.Append(BeyondReport.Markdown(r));
         sb.Append(BeyondReport.MergesMarkdown(r));
 
@@ -125,7 +125,7 @@ public static class ReportWriter
                 {
                     var theirsFor = Json.Object(o, "experiments").Bind(e => Json.Object(e, x.Experiment.Name));
                     var sd = theirsFor.Bind(e => Json.Double(e, "sd")).IfNone(double.NaN);
-                    sb.Append($"| {x.Experiment.Name} | {P(x.Test.Accuracy)} | " + theirsFor.Bind(e => Json.Double(e, "test_accuracy")).Match(
+                    sb.Append($"| {x.Experiment.Name} | {F4(x.Test.Accuracy)} | " + theirsFor.Bind(e => Json.Double(e, "test_accuracy")).Match(
                         t => $"{SeedsReport.MeanSd(t, sd)} | {(x.Test.Accuracy - t) * 100:+0.00;-0.00} pt |\n",
                         () => "not run | — |\n"));
                 }

@@ -17,7 +17,7 @@ namespace Genre.Eval;
 /// <param name="Classes">The genres, in the model's output order.</param>
 /// <param name="How">Whether this run trained it, found it done, or shared another experiment's training.</param>
 public sealed record ExperimentResult(Experiment Experiment, Settings Settings, Evaluation Test, History History, double Seconds,
-                                      long[,] Confusion, Seq<string> Classes, HowRun How)
+                                      long[,] Confusion, Seq<string> Classes, Provenance How)
 {
     /// <summary>The test rows' labels and this model's predictions, in the test split's order (empty when not kept).</summary>
     public int[] TestLabels { get; init; } = [];
@@ -29,14 +29,14 @@ public sealed record ExperimentResult(Experiment Experiment, Settings Settings, 
 }
 
 /// <summary>How this run obtained an experiment's model.</summary>
-public abstract record HowRun
+public abstract record Provenance
 {
     /// <summary>Trained (or resumed from a checkpoint) by this run.</summary>
-    public sealed record Trained : HowRun;
+    public sealed record Trained : Provenance;
     /// <summary>Finished earlier in the output folder with the same settings: loaded and re-scored.</summary>
-    public sealed record AlreadyDone : HowRun;
+    public sealed record AlreadyDone : Provenance;
     /// <summary>Same layers, labels and settings as an experiment before it: trained once, weights shared.</summary>
-    public sealed record SameTrainingAs(string Experiment) : HowRun;
+    public sealed record SameTrainingAs(string Experiment) : Provenance;
 
     /// <summary>A few words for reports and the CLI: "trained", "already done" or "same training as NAME".</summary>
     public string Describe() => this switch
@@ -62,7 +62,7 @@ public sealed record AuthorsScore(string Experiment, string Model, Evaluation Te
     public Seq<string> Classes { get; init; } = Seq<string>();
 
     /// <summary>The labels and predictions as the statistics read them.</summary>
-    public ScoredRows Rows => new(Experiment, TestLabels, TestPredictions, Classes, Experiments.Report.Find(e => e.Name == Experiment).Exists(e => e.Reduced));
+    public ScoredRows Rows => new(Experiment, TestLabels, TestPredictions, Classes, Experiments.OfReport.Find(e => e.Name == Experiment).Exists(e => e.Reduced));
 }
 
 /// <summary>A reproduce run.</summary>
@@ -125,14 +125,14 @@ public static class Reproduce
     {
         var clock = Stopwatch.StartNew();
         var more = beyond ?? new Beyond();
-        var seed = profile.SettingsFor(Experiments.Report.Head).Seed;
+        var seed = profile.SettingsFor(Experiments.OfReport.Head).Seed;
         return from data in ReportData.Load(source)
                from results in RunAll(backend, profile, experiments, outDir, data.For, progress, cancel)
                from gbdt in GbdtIn(more.Gbdt, data.Full, Gbdt.Candidates, Path.Combine(outDir, "gbdt"), seed, more.Threads, cancel)
                from trackAware in TrackAwareIn(backend, profile, experiments, more, gbdt, Path.Combine(outDir, "track-aware"), data, seed, progress, cancel)
                let authors = authorsDir.Map(dir => ScoreAuthors(backend, results.Map(r => r.Experiment), dir, data.For)).IfNone(Seq<AuthorsScore>())
                from merges in results.Find(x => x.Experiment.Name == "rnn1" && x.TestPredictions.Length > 0)
-                   .Map(x => MergeComparisons.Of(backend, x, Path.Combine(outDir, x.Experiment.Name), data.Full, GenreMapping.Report).Map(Some))
+                   .Map(x => MergeComparisons.Of(backend, x, Path.Combine(outDir, x.Experiment.Name), data.Full, GenreMapping.ReportMerges).Map(Some))
                    .IfNone(FinSucc(Option<MergeComparison>.None))
                let result = new ReproduceResult(source, profile, results, authors, clock.Elapsed.TotalSeconds)
                { Gbdt = gbdt, TrackAware = trackAware.Neural, GbdtTrackAware = trackAware.Trees, Merges = merges }
@@ -215,7 +215,7 @@ public static class Reproduce
                 done => Rescore(backend, e, settings, data(e), dir, done),
                 () => results.Find(r => SameTraining(r, e, settings)).Match(
                     twin => ExperimentFolder.CopyTraining(Path.Combine(outDir, twin.Experiment.Name), dir, e.Model, twin)
-                        .Map(_ => twin with { Experiment = e, How = new HowRun.SameTrainingAs(twin.Experiment.Name) }),
+                        .Map(_ => twin with { Experiment = e, How = new Provenance.SameTrainingAs(twin.Experiment.Name) }),
                     () => Train(backend, e, settings, data(e), dir, progress, cancel))));
             if (one.IsFail) return one.Map(_ => results);
             var r = (ExperimentResult)one;
@@ -224,7 +224,7 @@ public static class Reproduce
             progress?.Report(new ExperimentFinished(r));
         }
         if (cancel.IsCancellationRequested) return results;
-        var kept = (Experiments.Report + Experiments.Beyond)
+        var kept = (Experiments.OfReport + Experiments.Beyond)
             .Filter(e => !experiments.Exists(x => x.Name == e.Name))
             .Map(e => (e, Settings: profile.SettingsFor(e), Dir: Path.Combine(outDir, e.Name)))
             .Map(k => ExperimentFolder.Finished(k.Dir, k.Settings).Bind(finished => finished.Match(
@@ -243,13 +243,13 @@ public static class Reproduce
     static Fin<ExperimentResult> Train(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir,
                                        IProgress<ReproduceEvent>? progress, CancellationToken cancel)
     {
-        var relay = new Relay(ev => progress?.Report(new ExperimentTraining(e, settings.Seed, ev)));
+        var relay = new SyncProgress<TrainingEvent>(ev => progress?.Report(new ExperimentTraining(e, settings.Seed, ev)));
         // the experiment's folder is this process's while it trains; other experiments of the same output may train beside it
         return FolderLock.While(dir, () =>
             from outcome in TrainingRun.Run(backend, e.Model, data, settings.ToConfig(), dir, relay, cancel)
             from _ in outcome.Interrupted ? FinSucc(unit) : ExperimentFolder.MarkFinished(dir, settings)
             select new ExperimentResult(e, settings, outcome.Test, outcome.History, outcome.Seconds,
-                Metrics.Confusion(data.Scaled.Test.Y, outcome.TestPredictions, data.Genres.Count), data.Genres.Classes, new HowRun.Trained())
+                Metrics.Confusion(data.Scaled.Test.Y, outcome.TestPredictions, data.Genres.Count), data.Genres.Classes, new Provenance.Trained())
             { TestLabels = data.Scaled.Test.Y, TestPredictions = outcome.TestPredictions });
     }
 
@@ -258,7 +258,7 @@ public static class Reproduce
         from _ in Fits(stored.Spec, data, dir)
         from model in backend.Load(stored.Spec, stored.Weights)
         let scored = Score(model, data)
-        select new ExperimentResult(e, settings, scored.Test, done.History, done.Seconds, scored.Confusion, data.Genres.Classes, new HowRun.AlreadyDone())
+        select new ExperimentResult(e, settings, scored.Test, done.History, done.Seconds, scored.Confusion, data.Genres.Classes, new Provenance.AlreadyDone())
         { TestLabels = data.Scaled.Test.Y, TestPredictions = scored.Predictions };
 
     /// <summary>A stored model reads the data's 15 features and predicts its classes.</summary>
@@ -273,7 +273,7 @@ public static class Reproduce
     {
         using (model)
         {
-            var test = LabeledDataOf.Dataset(data.Scaled.Test);
+            var test = LabeledData.From(data.Scaled.Test);
             var predictions = Metrics.Argmax(model.Predict(test.X, test.Rows), test.Classes);
             return (model.Evaluate(test), Metrics.Confusion(test.Y, predictions, test.Classes), predictions);
         }
@@ -311,7 +311,7 @@ public static class Reproduce
         return from _1 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-accuracy.png"), acc)
                from _2 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-loss.png"), loss)
                from _3 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-confusion.png"), Plots.Confusion($"Confusion matrix (recall per actual genre): {x.Experiment.Title}", x.Confusion, x.Classes,
-                   x.Experiment.Reduced ? Some(GenreMapping.Report) : None))
+                   x.Experiment.Reduced ? Some(GenreMapping.ReportMerges) : None))
                select unit;
     }
 
@@ -320,22 +320,12 @@ public static class Reproduce
     {
         if (progress is null) return null;
         Experiment Mark(Experiment e) => e with { Name = e.Name + suffix };
-        return new Relay<ReproduceEvent>(ev => progress.Report(ev switch
+        return new SyncProgress<ReproduceEvent>(ev => progress.Report(ev switch
         {
             ExperimentStarted s => s with { Experiment = Mark(s.Experiment) },
             ExperimentTraining t => t with { Experiment = Mark(t.Experiment) },
             ExperimentFinished f => f with { Result = f.Result with { Experiment = Mark(f.Result.Experiment) } },
             _ => ev,
         }));
-    }
-
-    sealed class Relay<T>(Action<T> f) : IProgress<T>
-    {
-        public void Report(T value) => f(value);
-    }
-
-    sealed class Relay(Action<TrainingEvent> f) : IProgress<TrainingEvent>
-    {
-        public void Report(TrainingEvent value) => f(value);
     }
 }

@@ -11,10 +11,10 @@ public static class SeedsReport
     /// <summary>How far a mean may sit from the report's accuracy and still count as reproduced (issue 13's target).</summary>
     public const double TolerancePoints = 1.5;
 
-    static string P(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
+    static string F4(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
 
     /// <summary>"0.3012 ± 0.0021" (or the mean alone for one seed).</summary>
-    public static string MeanSd(double mean, double sd) => double.IsFinite(sd) ? $"{P(mean)} ± {P(sd)}" : P(mean);
+    public static string MeanSd(double mean, double sd) => double.IsFinite(sd) ? $"{F4(mean)} ± {F4(sd)}" : F4(mean);
 
     /// <summary>The multi-seed run as <c>metrics.json</c>: the seeds, and per experiment the mean test accuracy and sample sd with each
     /// seed's accuracy, loss and seconds (values that are not finite are null).</summary>
@@ -73,19 +73,19 @@ public static class SeedsReport
         foreach (var x in r.Experiments)
         {
             var delta = (x.Mean - x.Experiment.ReportAccuracy) * 100;
-            sb.Append($"| {x.Experiment.Title} | {P(x.Experiment.ReportAccuracy)} | {MeanSd(x.Mean, x.Sd)} | {x.Runs.Count} | " +
+            sb.Append($"| {x.Experiment.Title} | {F4(x.Experiment.ReportAccuracy)} | {MeanSd(x.Mean, x.Sd)} | {x.Runs.Count} | " +
                       (real ? $"{delta:+0.00;-0.00} pt | {Verdict(x.Experiment, delta)} | " : "") +
-                      $"{string.Join(", ", x.Runs.Map(run => $"{run.Seed}: {P(run.Result.Test.Accuracy)}"))} | {OtherCell(other, x.Experiment.Name)} |\n");
+                      $"{string.Join(", ", x.Runs.Map(run => $"{run.Seed}: {F4(run.Result.Test.Accuracy)}"))} | {OtherCell(other, x.Experiment.Name)} |\n");
         }
-        var missing = Experiments.Report.Filter(e => !r.Experiments.Exists(x => x.Experiment.Name == e.Name)).Map(e => e.Name);
+        var missing = Experiments.OfReport.Filter(e => !r.Experiments.Exists(x => x.Experiment.Name == e.Name)).Map(e => e.Name);
         if (!missing.IsEmpty) sb.Append($"\nNot finished for any seed yet: {string.Join(", ", missing)}.\n");
 
         if (!r.Authors.IsEmpty)
         {
             sb.Append("\n## The authors' trained SavedModels, re-scored on this data's test split\n\n| model | report | re-scored accuracy | test loss | n |\n|---|---|---|---|---|\n");
             foreach (var a in r.Authors)
-                sb.Append($"| {a.Model} | {Experiments.Report.Find(e => e.Name == a.Experiment).Map(e => P(e.ReportAccuracy)).IfNone("—")} | " +
-                          $"{P(a.Test.Accuracy)} | {a.Test.Loss:F4} | {a.Test.Count:N0} |\n");
+                sb.Append($"| {a.Model} | {Experiments.OfReport.Find(e => e.Name == a.Experiment).Map(e => F4(e.ReportAccuracy)).IfNone("—")} | " +
+                          $"{F4(a.Test.Accuracy)} | {a.Test.Loss:F4} | {a.Test.Count:N0} |\n");
         }
 
         if (r.Source.IsKaggleFile)
@@ -99,11 +99,11 @@ public static class SeedsReport
               .Append(AuthorsCurves.ComparisonTable(curves));
         }
 
-        sb.Append(UncertaintyReport.SeedsMarkdown(r, GenreMapping.Report));
+        sb.Append(UncertaintyReport.SeedsMarkdown(r, GenreMapping.ReportMerges));
 
         sb.Append("\n## Seed folders\n\n");
         foreach (var s in r.PerSeed)
-            sb.Append($"- [seed {s.Seed}](seed-{s.Seed}/report.md): {string.Join(", ", s.Result.Results.Map(x => $"{x.Experiment.Name} {P(x.Test.Accuracy)} ({x.History.Epochs.Count} epochs, {x.Seconds:F0} s)"))}\n");
+            sb.Append($"- [seed {s.Seed}](seed-{s.Seed}/report.md): {string.Join(", ", s.Result.Results.Map(x => $"{x.Experiment.Name} {F4(x.Test.Accuracy)} ({x.History.Epochs.Count} epochs, {x.Seconds:F0} s)"))}\n");
         return sb.ToString();
     }
 

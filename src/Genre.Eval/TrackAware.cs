@@ -43,6 +43,6 @@ public static class TrackAware
     /// <summary>The report's full and merged label sets on the track-aware split.</summary>
     public static Fin<ReportData> Load(Seq<Track> cleaned) =>
         from full in Prepare(cleaned, None)
-        from reduced in Prepare(cleaned, Some(GenreMapping.Report))
+        from reduced in Prepare(cleaned, Some(GenreMapping.ReportMerges))
         select new ReportData(full, reduced) { Cleaned = cleaned };
 }

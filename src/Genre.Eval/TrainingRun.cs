@@ -36,9 +36,9 @@ public static class TrainingRun
                                            IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default,
                                            Option<ModelWeights> initial = default)
     {
-        var train = LabeledDataOf.Dataset(data.Scaled.Train);
-        var val = LabeledDataOf.Dataset(data.Scaled.Val);
-        var test = LabeledDataOf.Dataset(data.Scaled.Test);
+        var train = LabeledData.From(data.Scaled.Train);
+        var val = LabeledData.From(data.Scaled.Val);
+        var test = LabeledData.From(data.Scaled.Test);
         var withCheckpoints = config.Checkpoints.IsSome ? config : config with { Checkpoints = new CheckpointPolicy(Path.Combine(dir, "checkpoints"), RestartOnOtherSettings: true) };
         return from model in initial.Match(w => backend.Load(spec, w), () => backend.Compile(spec, config.Seed))
                from outcome in model.Use(m =>

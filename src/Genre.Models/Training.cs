@@ -48,7 +48,7 @@ public sealed record History(Seq<EpochMetrics> Epochs);
 public sealed record Evaluation(double Loss, double Accuracy, int Count);
 
 /// <summary>Features (float32, row-major, rows × inputs) with integer labels; one-hot is implied by Classes.</summary>
-public sealed record LabeledData(float[] X, int Rows, int[] Y, int Classes)
+public sealed partial record LabeledData(float[] X, int Rows, int[] Y, int Classes)
 {
     /// <summary>The same features, labels and class count (records would compare the arrays by reference).</summary>
     public bool Equals(LabeledData? other) =>

@@ -30,7 +30,7 @@ public class CleaningTests
         var tracks = Seq(T(0) with { Artists = None }, T(1) with { Artists = None }, T(2), T(3), T(4, "b"));
         var (kept, report) = Cleaning.Clean(tracks);
         Assert.Equal(Seq(2L, 4L), kept.Map(t => t.RowId));
-        Assert.Equal(new CleaningReport(5, 2, 1), report);
+        Assert.Equal(new CleaningCounts(5, 2, 1), report);
         Assert.Equal(2, report.RowsKept);
     }
 

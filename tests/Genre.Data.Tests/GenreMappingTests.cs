@@ -9,13 +9,13 @@ public class GenreMappingTests
     [Fact]
     public void Report_mapping_reduces_114_genres_to_66()
     {
-        var reduced = KaggleGenres.FileOrder.Map(GenreMapping.Report.Apply).Distinct();
+        var reduced = KaggleGenres.FileOrder.Map(GenreMapping.ReportMerges.Apply).Distinct();
         Assert.Equal(66, reduced.Count());
-        Assert.Equal(48, GenreMapping.Report.Merges.Count);
-        Assert.Equal("rock", GenreMapping.Report.Apply("metalcore"));
-        Assert.Equal("dance", GenreMapping.Report.Apply("hip-hop"));
-        Assert.Equal("jazz", GenreMapping.Report.Apply("jazz"));
-        Assert.True(GenreMapping.Report.ValidateAgainst(KaggleGenres.FileOrder).IsSuccess);
+        Assert.Equal(48, GenreMapping.ReportMerges.Merges.Count);
+        Assert.Equal("rock", GenreMapping.ReportMerges.Apply("metalcore"));
+        Assert.Equal("dance", GenreMapping.ReportMerges.Apply("hip-hop"));
+        Assert.Equal("jazz", GenreMapping.ReportMerges.Apply("jazz"));
+        Assert.True(GenreMapping.ReportMerges.ValidateAgainst(KaggleGenres.FileOrder).IsSuccess);
     }
 
     [Fact]
@@ -61,8 +61,8 @@ public class GenreMappingTests
     {
         // report-mapping.csv is read by make_golden.py from Spotify_Classification_reduce_genre.ipynb's .replace([...], target) calls
         var fromNotebook = TestFiles.Ok(GenreMapping.Load(TestFiles.Golden("report-mapping.csv")));
-        Assert.Equal(fromNotebook.Merges, GenreMapping.Report.Merges);
-        Assert.Equal(toSet(new[] { "pop", "country", "rock", "house", "dance" }), toSet(GenreMapping.Report.Merges.Values));
+        Assert.Equal(fromNotebook.Merges, GenreMapping.ReportMerges.Merges);
+        Assert.Equal(toSet(new[] { "pop", "country", "rock", "house", "dance" }), toSet(GenreMapping.ReportMerges.Merges.Values));
     }
 
     [Fact]
@@ -70,8 +70,8 @@ public class GenreMappingTests
     {
         var printed = File.ReadAllLines(TestFiles.Golden("report-reduced-genres.txt"));
         Assert.Equal(66, printed.Length);
-        Assert.Equal(toSet(printed), toSet(KaggleGenres.FileOrder.Map(GenreMapping.Report.Apply)));
-        Assert.Equal(114 - GenreMapping.Report.MergedAway.Count, printed.Length);
+        Assert.Equal(toSet(printed), toSet(KaggleGenres.FileOrder.Map(GenreMapping.ReportMerges.Apply)));
+        Assert.Equal(114 - GenreMapping.ReportMerges.MergedAway.Count, printed.Length);
     }
 
     [Fact]
@@ -79,10 +79,10 @@ public class GenreMappingTests
     {
         foreach (var g in KaggleGenres.FileOrder)
         {
-            Assert.Equal(GenreMapping.Report.Apply(g), GenreMapping.Report.Apply(GenreMapping.Report.Apply(g)));
+            Assert.Equal(GenreMapping.ReportMerges.Apply(g), GenreMapping.ReportMerges.Apply(GenreMapping.ReportMerges.Apply(g)));
             Assert.Equal(g, GenreMapping.Identity.Apply(g));
         }
-        Assert.Equal("no-such-genre", GenreMapping.Report.Apply("no-such-genre"));   // total: unmapped → itself
+        Assert.Equal("no-such-genre", GenreMapping.ReportMerges.Apply("no-such-genre"));   // total: unmapped → itself
     }
 
     [Fact]
@@ -102,11 +102,11 @@ public class GenreMappingTests
     [Fact]
     public void Composing_the_notebooks_five_replace_calls_gives_the_report_mapping()
     {
-        var steps = GenreMapping.Report.Merges.AsEnumerable().GroupBy(p => p.Value)
+        var steps = GenreMapping.ReportMerges.Merges.AsEnumerable().GroupBy(p => p.Value)
             .Select(g => TestFiles.Ok(GenreMapping.Create(g.Select(p => (p.Key, p.Value))))).ToList();
         Assert.Equal(5, steps.Count);
         var composed = steps.Aggregate(GenreMapping.Identity, (acc, m) => TestFiles.Ok(GenreMapping.Compose(acc, m)));
-        Assert.Equal(GenreMapping.Report.Merges, composed.Merges);
+        Assert.Equal(GenreMapping.ReportMerges.Merges, composed.Merges);
     }
 
     [Fact]

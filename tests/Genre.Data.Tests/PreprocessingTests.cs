@@ -9,7 +9,7 @@ public class PreprocessingTests
 {
     static (PreparedData Data, Seq<Track> Cleaned) Small(bool reduced)
     {
-        var loaded = TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden("synthetic-small.csv"), reduced ? Some(GenreMapping.Report) : None));
+        var loaded = TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden("synthetic-small.csv"), reduced ? Some(GenreMapping.ReportMerges) : None));
         return (loaded.Data, loaded.Cleaned);
     }
 

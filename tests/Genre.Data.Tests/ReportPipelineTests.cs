@@ -16,7 +16,7 @@ public class ReportPipelineTests
         var data = TestFiles.Ok(ReportPipeline.Prepare(tracks, None));
         Assert.Equal((72_671, 18_168, 22_710), (data.Scaled.Train.Count, data.Scaled.Val.Count, data.Scaled.Test.Count));
         Assert.Equal(114, data.Genres.Count);
-        var reduced = TestFiles.Ok(ReportPipeline.Prepare(tracks, Some(GenreMapping.Report)));
+        var reduced = TestFiles.Ok(ReportPipeline.Prepare(tracks, Some(GenreMapping.ReportMerges)));
         Assert.Equal(66, reduced.Genres.Count);
         Assert.Equal((72_671, 18_168, 22_710), (reduced.Scaled.Train.Count, reduced.Scaled.Val.Count, reduced.Scaled.Test.Count));
     }
@@ -43,14 +43,14 @@ public class ReportPipelineTests
     public void The_mapping_changes_labels_only()
     {
         var full = TestFiles.Ok(ReportPipeline.Prepare(Tiny(), None));
-        var reduced = TestFiles.Ok(ReportPipeline.Prepare(Tiny(), Some(GenreMapping.Report)));
+        var reduced = TestFiles.Ok(ReportPipeline.Prepare(Tiny(), Some(GenreMapping.ReportMerges)));
         foreach (var (f, r) in new[] { (full.Scaled.Train, reduced.Scaled.Train), (full.Scaled.Val, reduced.Scaled.Val), (full.Scaled.Test, reduced.Scaled.Test) })
         {
             Assert.Equal(f.RowIds, r.RowIds);
             Assert.Equal(f.X.Values, r.X.Values);
-            Assert.Equal(f.Y.Select(y => GenreMapping.Report.Apply(full.Genres.Decode(y))), r.Y.Select(reduced.Genres.Decode));
+            Assert.Equal(f.Y.Select(y => GenreMapping.ReportMerges.Apply(full.Genres.Decode(y))), r.Y.Select(reduced.Genres.Decode));
         }
-        Assert.Equal(GenreMapping.Report, reduced.Mapping);
+        Assert.Equal(GenreMapping.ReportMerges, reduced.Mapping);
         Assert.Equal(GenreMapping.Identity, full.Mapping);
     }
 
@@ -89,10 +89,10 @@ public class ReportPipelineTests
     {
         var path = Environment.GetEnvironmentVariable("GENRE_DATA")!;
         var (_, cleaning) = Cleaning.Clean(TestFiles.Ok(TrackCsv.Load(path)));
-        Assert.Equal(new CleaningReport(114_000, 1, 450), cleaning);
+        Assert.Equal(new CleaningCounts(114_000, 1, 450), cleaning);
         var (data, s, _) = TestFiles.Ok(ReportPipeline.Load(path, None));
         Assert.Equal(new DataSummary(114_000, 113_549, 114, 72_671, 18_168, 22_710), s);
-        var reduced = TestFiles.Ok(ReportPipeline.Load(path, Some(GenreMapping.Report)));
+        var reduced = TestFiles.Ok(ReportPipeline.Load(path, Some(GenreMapping.ReportMerges)));
         Assert.Equal(new DataSummary(114_000, 113_549, 66, 72_671, 18_168, 22_710), reduced.Summary);
         // the vectors: positions in the cleaned table
         var split = TestFiles.Ok(Split.TrainTestSplit(113_549, 0.2, 42));

@@ -41,13 +41,13 @@ public class BeyondTests
     {
         var (dir, source) = SyntheticSource();
         var outDir = Path.Combine(dir, "reproduce-fast");
-        var experiments = Experiments.Report.Filter(e => e.Name is "rnn1");
+        var experiments = Experiments.OfReport.Filter(e => e.Name is "rnn1");
         ReproduceResult Run() => Reproduce.Run(new TorchBackend(), source, Tiny, experiments, outDir, None, beyond: new Beyond(Gbdt: true, TrackAware: true, Threads: 2))
             .Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
 
         var first = Run();
         var gbdt = first.Gbdt.IfNone(() => throw new Xunit.Sdk.XunitException("no gbdt result"));
-        Assert.IsType<HowRun.Trained>(gbdt.How);
+        Assert.IsType<Provenance.Trained>(gbdt.How);
         Assert.Equal(Gbdt.Candidates, gbdt.Trials.Map(t => t.Settings));
         Assert.Equal(gbdt.Trials.Map(t => t.ValAccuracy).Max(), gbdt.ValAccuracy);
         Assert.Equal(Metrics.Accuracy(gbdt.TestLabels, gbdt.TestPredictions), gbdt.Test.Accuracy, 12);
@@ -66,9 +66,9 @@ public class BeyondTests
 
         var second = Run();
         var again = second.Gbdt.IfNone(() => throw new Xunit.Sdk.XunitException("no gbdt result"));
-        Assert.IsType<HowRun.AlreadyDone>(again.How);
+        Assert.IsType<Provenance.AlreadyDone>(again.How);
         Assert.Equal(gbdt.TestPredictions, again.TestPredictions);
-        Assert.IsType<HowRun.AlreadyDone>(Assert.Single(second.TrackAware).How);
+        Assert.IsType<Provenance.AlreadyDone>(Assert.Single(second.TrackAware).How);
     }
 }
 

@@ -60,12 +60,12 @@ public class CurveCheckTests(ITestOutputHelper output)
         var path = Environment.GetEnvironmentVariable("GENRE_DATA")!;
         var source = Ok(DataSource.Of(path));
         Assert.True(source.IsKaggleFile, $"{path} is not the Kaggle file (sha256 {source.Sha256}, expected {DataSource.KaggleSha256})");
-        var experiment = Experiments.Report.Find(e => e.Name == name).IfNone(() => throw new Xunit.Sdk.XunitException($"unknown experiment {name}"));
+        var experiment = Experiments.OfReport.Find(e => e.Name == name).IfNone(() => throw new Xunit.Sdk.XunitException($"unknown experiment {name}"));
         var config = (Profiles.Paper().SettingsFor(experiment) with { Epochs = epochs }).ToConfig() with { Resume = false };
-        var data = Ok(ReportPipeline.Load(path, experiment.Reduced ? Some(GenreMapping.Report) : None)).Data;
+        var data = Ok(ReportPipeline.Load(path, experiment.Reduced ? Some(GenreMapping.ReportMerges) : None)).Data;
         var dataSeconds = clock.Elapsed.TotalSeconds;
         using var model = Ok(new TorchBackend().Compile(experiment.Model, config.Seed));
-        var history = Ok(model.Fit(LabeledDataOf.Dataset(data.Scaled.Train), Some(LabeledDataOf.Dataset(data.Scaled.Val)), config));
+        var history = Ok(model.Fit(LabeledData.From(data.Scaled.Train), Some(LabeledData.From(data.Scaled.Val)), config));
         Assert.Equal(epochs, history.Epochs.Count);
         return (history.Epochs.Last, dataSeconds, clock.Elapsed.TotalSeconds - dataSeconds);
     }

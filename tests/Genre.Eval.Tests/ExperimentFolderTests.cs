@@ -16,8 +16,8 @@ public class ExperimentFolderTests
 {
     static readonly Profile Tiny = new("fast", "tiny test profile", e => new Settings(2, 128, 2));
     static readonly TorchBackend Backend = new();
-    static readonly Seq<Experiment> Dnn2 = Experiments.Report.Filter(e => e.Name is "dnn2");
-    static readonly Seq<Experiment> Softmax = Experiments.Report.Filter(e => e.Name is "softmax");
+    static readonly Seq<Experiment> Dnn2 = Experiments.OfReport.Filter(e => e.Name is "dnn2");
+    static readonly Seq<Experiment> Softmax = Experiments.OfReport.Filter(e => e.Name is "softmax");
 
     static string RepoRoot => Path.GetFullPath(typeof(ExperimentFolderTests).Assembly
         .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false).Cast<System.Reflection.AssemblyMetadataAttribute>()

@@ -52,9 +52,9 @@ public class LearningCurvesOverlayTests
 
     static ReproduceResult Result(DataSource source)
     {
-        var dnn1 = Experiments.Report.Find(e => e.Name == "dnn1").IfNone(() => throw new Xunit.Sdk.XunitException("no dnn1"));
+        var dnn1 = Experiments.OfReport.Find(e => e.Name == "dnn1").IfNone(() => throw new Xunit.Sdk.XunitException("no dnn1"));
         var x = new ExperimentResult(dnn1, new Settings(12, 10_000, 2), new Evaluation(3.0, 0.2, 100), Run(12), 5,
-                                     new long[2, 2], Seq("a", "b"), new HowRun.Trained());
+                                     new long[2, 2], Seq("a", "b"), new Provenance.Trained());
         return new ReproduceResult(source, Profiles.Paper(), Seq1(x), Seq<AuthorsScore>(), 5);
     }
 

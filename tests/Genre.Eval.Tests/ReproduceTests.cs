@@ -29,7 +29,7 @@ public class ReproduceTests
     public void Reproduce_writes_report_metrics_and_figures_and_skips_finished_work()
     {
         var (dir, source) = SyntheticSource();
-        var experiments = Experiments.Report.Filter(e => e.Name is "dnn2" or "reduced-rnn1");
+        var experiments = Experiments.OfReport.Filter(e => e.Name is "dnn2" or "reduced-rnn1");
         var outDir = Path.Combine(dir, "reproduce-fast");
         var first = Run(source, experiments, outDir);
         Assert.Equal(2, first.Results.Count);
@@ -49,7 +49,7 @@ public class ReproduceTests
         Assert.Equal(2, metrics["experiments"]!["dnn2"]!["history"]!.AsArray().Count);
 
         var second = Run(source, experiments, outDir);
-        Assert.All(second.Results, r => Assert.IsType<HowRun.AlreadyDone>(r.How));
+        Assert.All(second.Results, r => Assert.IsType<Provenance.AlreadyDone>(r.How));
         Assert.Equal(first.Results.Map(r => r.Test.Accuracy), second.Results.Map(r => r.Test.Accuracy));
     }
 
@@ -57,11 +57,11 @@ public class ReproduceTests
     public void Twin_experiments_train_once_and_match_training_alone()
     {
         var (dir, source) = SyntheticSource();
-        var both = Run(source, Experiments.Report.Filter(e => e.Name is "mlp" or "dnn1"), Path.Combine(dir, "both"));
-        Assert.IsType<HowRun.Trained>(both.Results[0].How);
-        Assert.Equal(new HowRun.SameTrainingAs("mlp"), both.Results[1].How);
-        var alone = Run(source, Experiments.Report.Filter(e => e.Name is "dnn1"), Path.Combine(dir, "alone"));
-        Assert.IsType<HowRun.Trained>(alone.Results[0].How);
+        var both = Run(source, Experiments.OfReport.Filter(e => e.Name is "mlp" or "dnn1"), Path.Combine(dir, "both"));
+        Assert.IsType<Provenance.Trained>(both.Results[0].How);
+        Assert.Equal(new Provenance.SameTrainingAs("mlp"), both.Results[1].How);
+        var alone = Run(source, Experiments.OfReport.Filter(e => e.Name is "dnn1"), Path.Combine(dir, "alone"));
+        Assert.IsType<Provenance.Trained>(alone.Results[0].How);
         Assert.Equal(alone.Results[0].Test, both.Results[1].Test);
         Assert.Equal(alone.Results[0].History.Epochs.Map(e => e.Loss), both.Results[1].History.Epochs.Map(e => e.Loss));
         var copied = ModelFolder.Load(Path.Combine(dir, "both", "dnn1")).Match(m => m, e => throw new Xunit.Sdk.XunitException(e.Message));
@@ -70,8 +70,8 @@ public class ReproduceTests
         Assert.Equal(trained.Spec, copied.Spec);
         Assert.Equal(ModelStore.Flatten(trained.Weights).Map(t => t.Values).ToArray(), ModelStore.Flatten(copied.Weights).Map(t => t.Values).ToArray());
         Assert.Contains("dnn1: same layers, labels and settings as mlp", File.ReadAllText(Path.Combine(dir, "both", "report.md")));
-        var again = Run(source, Experiments.Report.Filter(e => e.Name is "mlp" or "dnn1"), Path.Combine(dir, "both"));
-        Assert.All(again.Results, r => Assert.IsType<HowRun.AlreadyDone>(r.How));
+        var again = Run(source, Experiments.OfReport.Filter(e => e.Name is "mlp" or "dnn1"), Path.Combine(dir, "both"));
+        Assert.All(again.Results, r => Assert.IsType<Provenance.AlreadyDone>(r.How));
     }
 
     [Fact]
@@ -79,11 +79,11 @@ public class ReproduceTests
     {
         var (dir, source) = SyntheticSource();
         var outDir = Path.Combine(dir, "reproduce-fast");
-        var first = Run(source, Experiments.Report.Filter(e => e.Name is "dnn2"), outDir);
-        var second = Run(source, Experiments.Report.Filter(e => e.Name is "softmax"), outDir);
+        var first = Run(source, Experiments.OfReport.Filter(e => e.Name is "dnn2"), outDir);
+        var second = Run(source, Experiments.OfReport.Filter(e => e.Name is "softmax"), outDir);
         Assert.Equal(Seq("softmax", "dnn2"), second.Results.Map(r => r.Experiment.Name));
-        Assert.IsType<HowRun.Trained>(second.Results[0].How);
-        Assert.IsType<HowRun.AlreadyDone>(second.Results[1].How);
+        Assert.IsType<Provenance.Trained>(second.Results[0].How);
+        Assert.IsType<Provenance.AlreadyDone>(second.Results[1].How);
         Assert.Equal(first.Results[0].Test.Accuracy, second.Results[1].Test.Accuracy, 6);
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")))!["experiments"]!.AsObject();
         Assert.Equal(new[] { "softmax", "dnn2" }, metrics.Select(p => p.Key).ToArray());
@@ -95,14 +95,14 @@ public class ReproduceTests
     {
         var (dir, source) = SyntheticSource();
         var outDir = Path.Combine(dir, "reproduce-fast");
-        var dnn2 = Experiments.Report.Filter(e => e.Name is "dnn2");
+        var dnn2 = Experiments.OfReport.Filter(e => e.Name is "dnn2");
         Run(source, dnn2, outDir);
         var faster = new Profile("fast", "tiny test profile, 3× rate", e => new Settings(2, 128, 2, 3e-3));
         var second = Run(source, dnn2, outDir, faster);
-        Assert.IsType<HowRun.Trained>(second.Results[0].How);
+        Assert.IsType<Provenance.Trained>(second.Results[0].How);
         Assert.Equal(3e-3, JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "dnn2", "settings.json")))!["learning_rate"]!.GetValue<double>());
         var third = Run(source, dnn2, outDir, faster);
-        Assert.IsType<HowRun.AlreadyDone>(third.Results[0].How);
+        Assert.IsType<Provenance.AlreadyDone>(third.Results[0].How);
     }
 
     static ReproduceResult Run(DataSource source, Seq<Experiment> experiments, string outDir, Profile? profile = null) =>
@@ -111,10 +111,10 @@ public class ReproduceTests
     [Fact]
     public void Profiles_paper_is_the_notebooks_and_fast_is_smaller()
     {
-        var rnn1 = Experiments.Report.Find(e => e.Name == "rnn1").IfNone(() => throw new Exception());
+        var rnn1 = Experiments.OfReport.Find(e => e.Name == "rnn1").IfNone(() => throw new Exception());
         Assert.Equal(new Settings(1000, 10_000, 2), Profiles.Paper().SettingsFor(rnn1));
         Assert.True(Profiles.Fast().SettingsFor(rnn1).Epochs < 1000);
-        Assert.Equal(7, Experiments.Report.Count);
+        Assert.Equal(7, Experiments.OfReport.Count);
         Assert.True(Experiments.Only(Some("rnn1,nope")).IsFail);
     }
 }

@@ -15,7 +15,7 @@ public class SeedsTests
     static Profile Tiny(int seed) => new("paper", "tiny test profile", _ => new Settings(4, 64, seed));
 
     static SeedsResult RunSeeds(DataSource source, string outDir, Seq<int> seeds, params string[] names) =>
-        Reproduce.RunSeeds(Backend, source, Tiny, seeds, Experiments.Report.Filter(e => names.Contains(e.Name)), outDir, None)
+        Reproduce.RunSeeds(Backend, source, Tiny, seeds, Experiments.OfReport.Filter(e => names.Contains(e.Name)), outDir, None)
             .Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
 
     static double Accuracy(string seedDir, string experiment) =>
@@ -40,8 +40,8 @@ public class SeedsTests
         // a later run with another seed trains only that seed; the report covers all three, the first two re-scored
         var second = RunSeeds(source, outDir, Seq1(3), "dnn2");
         Assert.Equal(Seq(1, 2, 3), second.PerSeed.Map(s => s.Seed));
-        Assert.IsType<HowRun.Trained>(second.PerSeed[2].Result.Results[0].How);
-        Assert.All(second.PerSeed.Take(2), s => Assert.IsType<HowRun.AlreadyDone>(s.Result.Results[0].How));
+        Assert.IsType<Provenance.Trained>(second.PerSeed[2].Result.Results[0].How);
+        Assert.All(second.PerSeed.Take(2), s => Assert.IsType<Provenance.AlreadyDone>(s.Result.Results[0].How));
         var all = Seq(1, 2, 3).Map(s => Accuracy(SeedFolder.Path(outDir, s), "dnn2"));
         var mean = all.Sum() / 3;
         var sd = Math.Sqrt(all.Map(a => (a - mean) * (a - mean)).Sum() / 2);
@@ -61,14 +61,14 @@ public class SeedsTests
         File.Delete(Path.Combine(SeedFolder.Path(outDir, 1), "report.md"));
         var collected = Reproduce.RunSeeds(Backend, source, Tiny, SeedFolder.Seeds(outDir), Seq<Experiment>(), outDir, None)
             .Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
-        Assert.All(collected.PerSeed, s => Assert.IsType<HowRun.AlreadyDone>(s.Result.Results.Single().How));
+        Assert.All(collected.PerSeed, s => Assert.IsType<Provenance.AlreadyDone>(s.Result.Results.Single().How));
         Assert.Equal(spread.Mean, collected.Experiments.Single().Mean, 12);
         Assert.True(File.Exists(Path.Combine(SeedFolder.Path(outDir, 1), "report.md")));
 
         // a fast run beside it shows the paper profile's mean ± sd in its comparison table
         var fastDir = Path.Combine(dir, "fast");
         var fast = new Profile("fast", "tiny fast profile", _ => new Settings(1, 64, 2));
-        var single = Reproduce.Run(Backend, source, fast, Experiments.Report.Filter(e => e.Name == "dnn2"), fastDir, None)
+        var single = Reproduce.Run(Backend, source, fast, Experiments.OfReport.Filter(e => e.Name == "dnn2"), fastDir, None)
             .Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
         var fastReport = File.ReadAllText(Path.Combine(fastDir, "report.md"));
         Assert.Contains("| experiment | fast | paper (mean ± sd over seeds 1, 2, 3) | difference |", fastReport);
@@ -78,7 +78,7 @@ public class SeedsTests
     [Fact]
     public void One_seed_has_no_spread()
     {
-        var one = new SeedSpread(Experiments.Report[0], new Settings(1, 1, 1), Seq<(int, ExperimentResult)>());
+        var one = new SeedSpread(Experiments.OfReport[0], new Settings(1, 1, 1), Seq<(int, ExperimentResult)>());
         Assert.True(double.IsNaN(one.Sd));
         Assert.Equal("0.3000", SeedsReport.MeanSd(0.3, double.NaN));
         Assert.Equal("0.3000 ± 0.0100", SeedsReport.MeanSd(0.3, 0.01));

@@ -56,7 +56,7 @@ public class UncertaintyTests
         var poor = labels.Select((l, i) => i % 10 < 3 ? l : (l + 1) % 4).ToArray();   // 30%
         var rows = Seq(new ScoredRows("rnn1", labels, poor, Classes, false), new ScoredRows("dnn1", labels, good, Classes, false),
                        new ScoredRows("dnn2", labels, good, Classes, false));
-        var tests = Claims.Test(Claims.Report, Claims.HitsOf(rows, GenreMapping.Identity));
+        var tests = Claims.Test(Claims.OfReport, Claims.HitsOf(rows, GenreMapping.Identity));
         Assert.Equal(2, tests.Count);
         Assert.StartsWith("contradicted: dnn1 above rnn1 by 30.00 pt", tests[0].Verdict);
         Assert.StartsWith("holds: no significant gain", tests[1].Verdict);

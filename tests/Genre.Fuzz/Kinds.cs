@@ -30,7 +30,7 @@ public static class Kinds
     public static readonly Seq<FuzzKind> All = Seq(
         new FuzzKind("csv", _ => "data.csv", _ => None, (env, root) => One(root, "tiny", d => File.Copy(env.Golden("synthetic-tiny.csv"), Path.Combine(d, "data.csv"))),
             // the data of every command; every other case with the report's genre merges (--reduced)
-            (_, dir, i) => ReportPipeline.Load(Path.Combine(dir, "data.csv"), i % 2 == 0 ? None : Some(GenreMapping.Report)).Map(_ => unit)),
+            (_, dir, i) => ReportPipeline.Load(Path.Combine(dir, "data.csv"), i % 2 == 0 ? None : Some(GenreMapping.ReportMerges)).Map(_ => unit)),
 
         new FuzzKind("mapping", _ => "mapping.csv", _ => None, (env, root) => One(root, "report", d => File.Copy(env.Golden("report-mapping.csv"), Path.Combine(d, "mapping.csv"))),
             (_, dir, _) =>

@@ -12,7 +12,7 @@ public class ModelFolderTests
     [Fact]
     public void A_saved_folder_loads_with_its_preprocessing()
     {
-        var data = Support.Ok(ReportPipeline.Load(Small, Some(GenreMapping.Report))).Data;
+        var data = Support.Ok(ReportPipeline.Load(Small, Some(GenreMapping.ReportMerges))).Data;
         var dir = Support.TempDir();
         using var m = Support.Ok(Support.Backend.Compile(Zoo.ReducedRnn1(), 3));
         Support.Ok(ModelFolder.Save(dir, m.Spec, m.Weights(), Some(Preprocessing.Of(data))));
@@ -21,7 +21,7 @@ public class ModelFolderTests
         Assert.Equal(data.Scaler.Scale, p.Scaler.Scale);
         Assert.Equal(data.Scaler.Min, p.Scaler.Min);
         Assert.Equal(data.Genres.Classes, p.Genres.Classes);
-        Assert.Equal(GenreMapping.Report, p.Mapping);
+        Assert.Equal(GenreMapping.ReportMerges, p.Mapping);
         Assert.Equal(Support.Flat(m), ModelStore.Flatten(stored.Weights).Bind(t => toSeq(t.Values)).ToArray());
     }
 

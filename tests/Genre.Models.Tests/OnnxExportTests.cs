@@ -18,7 +18,7 @@ public class OnnxExportTests
 {
     static string Small => Path.Combine(Support.RepoRoot, "tests", "golden", "data", "synthetic-small.csv");
 
-    static PreparedData Data(bool reduced) => Support.Ok(ReportPipeline.Load(Small, reduced ? Some(GenreMapping.Report) : None)).Data;
+    static PreparedData Data(bool reduced) => Support.Ok(ReportPipeline.Load(Small, reduced ? Some(GenreMapping.ReportMerges) : None)).Data;
 
     /// <summary>ONNX Runtime's output for <paramref name="x"/> (rows × 15).</summary>
     internal static float[] RunOnnx(byte[] model, float[] x, int rows, int classes)
@@ -64,9 +64,9 @@ public class OnnxExportTests
         var data = Data(name == "reduced-rnn1");
         var spec = Support.Ok(Zoo.ByName(name));
         using var model = Support.Ok(Support.Backend.Compile(spec, 5));
-        var train = LabeledDataOf.Dataset(data.Scaled.Train);
+        var train = LabeledData.From(data.Scaled.Train);
         Support.Ok(model.Fit(train, None, new TrainingConfig(1, 128, 5, new AdamSettings(1e-2))));
-        var test = LabeledDataOf.Dataset(data.Scaled.Test);
+        var test = LabeledData.From(data.Scaled.Test);
         var bytes = Support.Ok(OnnxExport.ToBytes(spec, model.Weights(), None));
         Agree(model.Predict(test.X, test.Rows), RunOnnx(bytes, test.X, test.Rows, test.Classes), test.Rows, test.Classes);
     }
@@ -77,7 +77,7 @@ public class OnnxExportTests
     public void The_authors_models_agree_with_ONNX_Runtime_on_every_test_row(string name)
     {
         var saved = Support.Ok(SavedModel.Load(Path.Combine(Support.AuthorsModels, name)));
-        var test = LabeledDataOf.Dataset(Data(name.StartsWith("reduced")).Scaled.Test);
+        var test = LabeledData.From(Data(name.StartsWith("reduced")).Scaled.Test);
         using var model = Support.Ok(Support.Backend.Load(saved.Spec, saved.Weights));
         var bytes = Support.Ok(OnnxExport.ToBytes(saved.Spec, saved.Weights, None));
         Agree(model.Predict(test.X, test.Rows), RunOnnx(bytes, test.X, test.Rows, test.Classes), test.Rows, test.Classes);
@@ -98,7 +98,7 @@ public class OnnxExportTests
     {
         var saved = Support.Ok(SavedModel.Load(Path.Combine(Support.AuthorsModels, name)));
         var real = Environment.GetEnvironmentVariable("GENRE_DATA")!;
-        var test = LabeledDataOf.Dataset(Support.Ok(ReportPipeline.Load(real, name.StartsWith("reduced") ? Some(GenreMapping.Report) : None)).Data.Scaled.Test);
+        var test = LabeledData.From(Support.Ok(ReportPipeline.Load(real, name.StartsWith("reduced") ? Some(GenreMapping.ReportMerges) : None)).Data.Scaled.Test);
         using var model = Support.Ok(Support.Backend.Load(saved.Spec, saved.Weights));
         var bytes = Support.Ok(OnnxExport.ToBytes(saved.Spec, saved.Weights, None));
         Agree(model.Predict(test.X, test.Rows), RunOnnx(bytes, test.X, test.Rows, test.Classes), test.Rows, test.Classes, tolerance);
@@ -116,7 +116,7 @@ public class OnnxExportTests
         var byId = loaded.Cleaned.ToDictionary(t => t.RowId);
         var tracks = toSeq(loaded.Data.Scaled.Test.RowIds.Select(id => byId[id])).Strict();
         var raw = Support.Ok(p.RawFeatures(tracks, "test")).Values.Select(v => (float)v).ToArray();
-        var test = LabeledDataOf.Dataset(loaded.Data.Scaled.Test);
+        var test = LabeledData.From(loaded.Data.Scaled.Test);
         using var model = Support.Ok(Support.Backend.Load(saved.Spec, saved.Weights));
         var bytes = Support.Ok(OnnxExport.ToBytes(saved.Spec, saved.Weights, Some(p.Scaler)));
         Agree(model.Predict(test.X, test.Rows), RunOnnx(bytes, raw, test.Rows, test.Classes), test.Rows, test.Classes);

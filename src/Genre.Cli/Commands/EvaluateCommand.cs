@@ -19,13 +19,13 @@ public static class EvaluateCommand
 
     static Fin<int> Run(Args args) =>
         from a in args.Only("saved-model", "model-dir", "reduced", "data", "json", "predictions", "threads", "mapping")
-        from mapping in a.Get("mapping").Match(m => m == "report" ? FinSucc(Some(GenreMapping.Report)) : ReportPipeline.ToFin(GenreMapping.Load(m)).Map(Some), () => FinSucc(Option<GenreMapping>.None))
+        from mapping in a.Get("mapping").Match(m => m == "report" ? FinSucc(Some(GenreMapping.ReportMerges)) : ReportPipeline.ToFin(GenreMapping.Load(m)).Map(Some), () => FinSucc(Option<GenreMapping>.None))
         from stored in LoadModel(a)
         let model = stored.Model
         from threads in a.Int("threads", 0)
         from source in Sources.Resolve(a)
         from loaded in ReportPipeline.Load(source.Path, a.Reduction() || stored.Reduction)
-        let test = LabeledDataOf.Dataset(loaded.Data.Scaled.Test)
+        let test = LabeledData.From(loaded.Data.Scaled.Test)
         let origin = a.Get("saved-model").IfNone(() => a.Get("model-dir", "model"))
         from _f in SpecValidation.AcceptsFeatures(model.Spec, Features.Count, origin)
         from _ in CheckClasses(model.Spec, loaded.Data.Genres, origin)

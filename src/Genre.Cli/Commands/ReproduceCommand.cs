@@ -86,7 +86,7 @@ public static class ReproduceCommand
                         case ExperimentFinished f:
                             var done = Task(Key(f.Result.Experiment, f.Result.Settings.Seed));
                             done.Value = done.MaxValue;
-                            done.Description = $"{Key(f.Result.Experiment, f.Result.Settings.Seed)} test accuracy {f.Result.Test.Accuracy:F4}{(f.Result.How is HowRun.Trained ? "" : $" ({f.Result.How.Describe()})")}";
+                            done.Description = $"{Key(f.Result.Experiment, f.Result.Settings.Seed)} test accuracy {f.Result.Test.Accuracy:F4}{(f.Result.How is Provenance.Trained ? "" : $" ({f.Result.How.Describe()})")}";
                             done.StopTask();
                             break;
                     }
@@ -124,7 +124,7 @@ public static class ReproduceCommand
                         Console.WriteLine($"{key} epoch {m.Epoch}/{total} loss {m.Loss:F4} acc {m.Accuracy:F4} val_acc {m.ValAccuracy:F4}");
                     break;
                 case ExperimentFinished f:
-                    Console.WriteLine($"{Key(f.Result.Experiment, f.Result.Settings.Seed)}: test accuracy {f.Result.Test.Accuracy:F4}{(f.Result.How is HowRun.Trained ? "" : $" ({f.Result.How.Describe()})")}");
+                    Console.WriteLine($"{Key(f.Result.Experiment, f.Result.Settings.Seed)}: test accuracy {f.Result.Test.Accuracy:F4}{(f.Result.How is Provenance.Trained ? "" : $" ({f.Result.How.Describe()})")}");
                     break;
             }
         }));

@@ -40,7 +40,7 @@ public static class TrainCommand
             // the folder is this process's from here on: a second run on it stops before loading anything
         from code in FolderLock.While(dir, () =>
             from source in Sources.Resolve(a)
-            from loaded in ReportPipeline.Load(source.Path, reduced ? Some(GenreMapping.Report) : None)
+            from loaded in ReportPipeline.Load(source.Path, reduced ? Some(GenreMapping.ReportMerges) : None)
             let classes = loaded.Data.Genres.Count
             let sized = spec.Layers.Last is Dense d && d.Units != classes ? spec with { Layers = spec.Layers.Take(spec.Layers.Count - 1).ToSeq().Add(new Dense(classes, Activation.Softmax)) } : spec
             let config = new TrainingConfig(epochs, batch, seed, new AdamSettings(rate, Decay: double.IsNaN(alpha) ? None : Some(new CosineDecay(alpha))),
@@ -48,7 +48,7 @@ public static class TrainCommand
                 Checkpoints: Some(new CheckpointPolicy(Path.Combine(dir, "checkpoints"), every)), Resume: a.Flag("resume"), Shuffle: !a.Flag("no-shuffle"))
             from initial in init.Match(i => SameArchitecture(sized, i, a.Get("init-from", "")).Map(Some), () => FinSucc(Option<ModelWeights>.None))
             from outcome in WithCtrlC(cancel => TrainingRun.Run(Runtime.Backend(threads), sized, loaded.Data, config, dir, Progress(a.Flag("quiet")), cancel, initial))
-            select Report(outcome, dir))
+            select PrintOutcome(outcome, dir))
         select code;
 
     /// <summary>The weights of <paramref name="source"/> when its layers and input are <paramref name="spec"/>'s (names may
@@ -122,7 +122,7 @@ public static class TrainCommand
         $"genre: warning: skipped a damaged checkpoint ({s.Reason}); resuming from {s.ResumedFrom}" +
         s.KeptAs.Match(kept => $"; the damaged file is kept as {kept}", () => "");
 
-    static int Report(TrainingOutcome o, string dir)
+    static int PrintOutcome(TrainingOutcome o, string dir)
     {
         if (o.Interrupted)
         {
@@ -132,15 +132,4 @@ public static class TrainCommand
         Console.WriteLine($"{o.Spec.Name}: test accuracy {o.Test.Accuracy:F8}, test loss {o.Test.Loss:F6} after {o.History.Epochs.Count} epochs in {o.Seconds:F1}s; saved to {dir}");
         return 0;
     }
-}
-
-/// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}
-
-public static class SyncProgress
-{
-    public static SyncProgress<Models.TrainingEvent> Of(Action<Models.TrainingEvent> f) => new(f);
 }
