@@ -32,6 +32,12 @@ public sealed record Args(Map<string, string> Options, Seq<string> Positional)
 
     /// <summary>The label reduction <c>--reduced</c> asks for: the report's merges (114 → 66 genres), else none.</summary>
     public Option<GenreMapping> Reduction() => Flag("reduced") ? Some(GenreMapping.ReportMerges) : None;
+
+    /// <summary><c>--mapping report|FILE</c>: the report's merges or a "source,target" file; none when absent.</summary>
+    public Fin<Option<GenreMapping>> Mapping() =>
+        Get("mapping").Match(
+            m => m == "report" ? FinSucc(Some(GenreMapping.ReportMerges)) : ReportPipeline.ToFin(GenreMapping.Load(m)).Map(Some),
+            () => FinSucc(Option<GenreMapping>.None));
     public string Get(string name, string fallback) => Options.Find(name).IfNone(fallback);
 
     public Fin<int> Int(string name, int fallback) =>

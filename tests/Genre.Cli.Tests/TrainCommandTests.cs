@@ -81,4 +81,28 @@ public class TrainCommandTests
         Assert.Contains(option.TrimStart('-'), r.Stderr);
         Assert.DoesNotContain("   at ", r.Stderr);
     }
+
+    /// <summary>A mapping file sizes the output layer to the genres left after its merges; a bad one fails before training.</summary>
+    [Fact]
+    public void A_mapping_file_sets_the_labels_and_a_bad_one_is_a_data_error_naming_it()
+    {
+        var dir = Temp();
+        var mapping = Path.Combine(dir, "m.csv");
+        File.WriteAllText(mapping, "source,target\nk-pop,pop\nj-pop,pop\nmetal,rock\n");
+        var outDir = Path.Combine(dir, "out");
+        var r = GenreCli.Run("train", "--model", "dnn1", "--mapping", mapping, "--epochs", "1", "--batch-size", "64", "--threads", "1", "--data", Data, "--out", outDir, "--quiet");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var spec = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "model.json")));
+        Assert.Equal(114 - 3, spec.RootElement.GetProperty("layers").EnumerateArray().Last().GetProperty("units").GetInt32());
+
+        File.WriteAllText(mapping, "source,target\nk-pop,no-such-genre\n");
+        var bad = GenreCli.Run("train", "--model", "dnn1", "--mapping", mapping, "--epochs", "1", "--data", Data, "--out", Path.Combine(dir, "bad"));
+        Assert.Equal(3, bad.ExitCode);
+        Assert.Contains("unknown genre 'no-such-genre'", bad.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(dir, "bad", "checkpoints")));
+
+        var both = GenreCli.Run("train", "--model", "dnn1", "--mapping", mapping, "--reduced", "--data", Data, "--out", Path.Combine(dir, "both"));
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("--reduced or --mapping, not both", both.Stderr);
+    }
 }

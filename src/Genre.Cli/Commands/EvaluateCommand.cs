@@ -19,7 +19,7 @@ public static class EvaluateCommand
 
     static Fin<int> Run(Args args) =>
         from a in args.Only("saved-model", "model-dir", "reduced", "data", "json", "predictions", "threads", "mapping")
-        from mapping in a.Get("mapping").Match(m => m == "report" ? FinSucc(Some(GenreMapping.ReportMerges)) : ReportPipeline.ToFin(GenreMapping.Load(m)).Map(Some), () => FinSucc(Option<GenreMapping>.None))
+        from mapping in a.Mapping()
         from stored in LoadModel(a)
         let model = stored.Model
         from threads in a.Int("threads", 0)

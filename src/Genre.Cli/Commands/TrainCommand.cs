@@ -6,7 +6,7 @@ using Genre.Models.Backend.Torch;
 namespace Genre.Cli.Commands;
 
 /// <summary>
-/// <c>genre train --model NAME [--epochs N] [--batch-size B] [--seed S] [--reduced] [--out DIR] [--resume] [--threads T]
+/// <c>genre train --model NAME [--epochs N] [--batch-size B] [--seed S] [--reduced | --mapping report|FILE] [--out DIR] [--resume] [--threads T]
 /// [--data PATH] [--checkpoint-every N] [--early-stopping PATIENCE] [--init-from DIR] [--no-shuffle]</c>. Ctrl-C stops after the
 /// current epoch with a checkpoint (exit 130). <c>--init-from DIR</c> (a model folder or a TF2 SavedModel of the same architecture)
 /// starts from its weights — <c>--model</c> may then be left out; <c>--no-shuffle</c> trains in the data's order (Keras
@@ -19,7 +19,7 @@ public static class TrainCommand
     public static readonly Verb Verb = new("train", "train one of the report's models (--model NAME, --epochs, --batch-size, --learning-rate, --seed, --out, --resume, --init-from DIR, --no-shuffle)", Run);
 
     static Fin<int> Run(Args args) =>
-        from a in args.Only("model", "epochs", "batch-size", "seed", "reduced", "out", "resume", "threads", "data", "checkpoint-every", "early-stopping", "learning-rate", "cosine-decay", "quiet", "init-from", "no-shuffle")
+        from a in args.Only("model", "epochs", "batch-size", "seed", "reduced", "out", "resume", "threads", "data", "checkpoint-every", "early-stopping", "learning-rate", "cosine-decay", "quiet", "init-from", "no-shuffle", "mapping")
         from init in a.Get("init-from").Match(dir => ModelFolder.LoadAny(dir).Map(Some), () => FinSucc(Option<StoredModel>.None))
         from spec in a.Get("model").Match(Zoo.ByName, () => init.Map(i => i.Spec)
             .ToFin(GenreError.Usage($"train: --model is required ({string.Join(", ", Zoo.Names)}) unless --init-from DIR gives the model")))
@@ -34,13 +34,15 @@ public static class TrainCommand
         from alpha in a.Double("cosine-decay", double.NaN)
         from _d in double.IsNaN(alpha) || alpha is >= 0 and <= 1 ? FinSucc(unit) : FinFail<Unit>(GenreError.Usage("train: --cosine-decay ALPHA needs 0 ≤ ALPHA ≤ 1 (the final rate as a fraction of --learning-rate)"))
         from _0 in epochs >= 0 && batch > 0 && every > 0 && rate > 0 ? FinSucc(unit) : FinFail<Unit>(GenreError.Usage("train: --epochs ≥ 0, --batch-size > 0, --checkpoint-every > 0 and --learning-rate > 0"))
-        let reduced = a.Flag("reduced") || name == "reduced-rnn1"
+        from mapping in a.Mapping()
+        from _m in mapping.IsSome && a.Flag("reduced") ? FinFail<Unit>(GenreError.Usage("train: give --reduced or --mapping, not both")) : FinSucc(unit)
+        let labels = mapping || (a.Flag("reduced") || name == "reduced-rnn1" ? Some(GenreMapping.ReportMerges) : None)
         let dir = a.Get("out", Path.Combine("out", "train-" + name))
         from _1 in Writable(dir)
             // the folder is this process's from here on: a second run on it stops before loading anything
         from code in FolderLock.While(dir, () =>
             from source in Sources.Resolve(a)
-            from loaded in ReportPipeline.Load(source.Path, reduced ? Some(GenreMapping.ReportMerges) : None)
+            from loaded in ReportPipeline.Load(source.Path, labels)
             let classes = loaded.Data.Genres.Count
             let sized = spec.Layers.Last is Dense d && d.Units != classes ? spec with { Layers = spec.Layers.Take(spec.Layers.Count - 1).ToSeq().Add(new Dense(classes, Activation.Softmax)) } : spec
             let config = new TrainingConfig(epochs, batch, seed, new AdamSettings(rate, Decay: double.IsNaN(alpha) ? None : Some(new CosineDecay(alpha))),
