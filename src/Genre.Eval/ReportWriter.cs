@@ -35,7 +35,7 @@ public static class ReportWriter
             ["seconds"] = x.Seconds,
             ["batch_size"] = x.Settings.BatchSize,
             ["learning_rate"] = x.Settings.LearningRate,
-            ["report_accuracy"] = x.Experiment.ReportAccuracy,
+            ["report_accuracy"] = Json.Finite(x.Experiment.ReportAccuracy), // null beyond the report
             ["history"] = TrainingRun.HistoryJson(x.History),
         }))),
         ["authors_models"] = new JsonObject(r.Authors.Map(a => new KeyValuePair<string, JsonNode?>(a.Model, new JsonObject

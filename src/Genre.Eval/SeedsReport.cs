@@ -42,7 +42,7 @@ public static class SeedsReport
             ["epochs"] = x.Settings.Epochs,
             ["batch_size"] = x.Settings.BatchSize,
             ["learning_rate"] = x.Settings.LearningRate,
-            ["report_accuracy"] = x.Experiment.ReportAccuracy,
+            ["report_accuracy"] = Json.Finite(x.Experiment.ReportAccuracy), // null beyond the report
         }))),
         ["authors_models"] = new JsonObject(r.Authors.Map(a => new KeyValuePair<string, JsonNode?>(a.Model, new JsonObject
         {
@@ -73,8 +73,9 @@ public static class SeedsReport
         foreach (var x in r.Experiments)
         {
             var delta = (x.Mean - x.Experiment.ReportAccuracy) * 100;
-            sb.Append($"| {x.Experiment.Title} | {F4(x.Experiment.ReportAccuracy)} | {MeanSd(x.Mean, x.Sd)} | {x.Runs.Count} | " +
-                      (real ? $"{delta:+0.00;-0.00} pt | {Verdict(x.Experiment, delta)} | " : "") +
+            var beyond = double.IsNaN(x.Experiment.ReportAccuracy); // an experiment the report did not run
+            sb.Append($"| {x.Experiment.Title} | {(beyond ? "—" : F4(x.Experiment.ReportAccuracy))} | {MeanSd(x.Mean, x.Sd)} | {x.Runs.Count} | " +
+                      (real ? beyond ? "— | — | " : $"{delta:+0.00;-0.00} pt | {Verdict(x.Experiment, delta)} | " : "") +
                       $"{string.Join(", ", x.Runs.Map(run => $"{run.Seed}: {F4(run.Result.Test.Accuracy)}"))} | {OtherCell(other, x.Experiment.Name)} |\n");
         }
         var missing = Experiments.OfReport.Filter(e => !r.Experiments.Exists(x => x.Experiment.Name == e.Name)).Map(e => e.Name);

@@ -82,6 +82,18 @@ public class ReproduceCommandTests
         Assert.True(metrics.RootElement.GetProperty("data").GetProperty("synthetic").GetBoolean());
     }
 
+    /// <summary>An experiment the report did not run has no report accuracy: null in metrics.json, "—" in report.md (it crashed once).</summary>
+    [Fact]
+    public void An_experiment_beyond_the_report_writes_no_report_accuracy()
+    {
+        var outDir = Path.Combine(Temp(), "reproduce-wide");
+        var r = GenreCli.Run(Reproduce(outDir, "wide"));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
+        Assert.Equal(JsonValueKind.Null, metrics.RootElement.GetProperty("experiments").GetProperty("wide").GetProperty("report_accuracy").ValueKind);
+        Assert.Contains("(beyond the report) | — |", File.ReadAllText(Path.Combine(outDir, "report.md")));
+    }
+
     [Theory]
     [InlineData("--profile", "slow", "unknown profile 'slow'")]
     [InlineData("--only", "rnn3", "--only: unknown experiment(s) rnn3")]
