@@ -55,6 +55,7 @@ public sealed record Args(Map<string, string> Options, Seq<string> Positional)
     public Fin<Args> Only(params string[] allowed)
     {
         var unknown = Options.Keys.Where(k => !allowed.Contains(k) && k != "verbose").ToList();
-        return unknown.Count == 0 ? FinSucc(this) : FinFail<Args>(GenreError.Usage($"unknown option --{unknown[0]} (allowed: {string.Join(", ", allowed.Select(a => "--" + a))})"));
+        var known = string.Join(", ", allowed.Select(a => "--" + a));
+        return unknown.Count == 0 ? FinSucc(this) : FinFail<Args>(GenreError.Usage($"unknown option --{unknown[0]} (allowed: {known})"));
     }
 }

@@ -74,9 +74,11 @@ public static class SeedsReport
         {
             var delta = (x.Mean - x.Experiment.ReportAccuracy) * 100;
             var beyond = double.IsNaN(x.Experiment.ReportAccuracy); // an experiment the report did not run
-            sb.Append($"| {x.Experiment.Title} | {(beyond ? "—" : F4(x.Experiment.ReportAccuracy))} | {MeanSd(x.Mean, x.Sd)} | {x.Runs.Count} | " +
-                      (real ? beyond ? "— | — | " : $"{delta:+0.00;-0.00} pt | {Verdict(x.Experiment, delta)} | " : "") +
-                      $"{string.Join(", ", x.Runs.Map(run => $"{run.Seed}: {F4(run.Result.Test.Accuracy)}"))} | {OtherCell(other, x.Experiment.Name)} |\n");
+            var reported = beyond ? "—" : F4(x.Experiment.ReportAccuracy);
+            var versus = beyond ? "— | — | " : $"{delta:+0.00;-0.00} pt | {Verdict(x.Experiment, delta)} | ";
+            var perSeed = string.Join(", ", x.Runs.Map(run => $"{run.Seed}: {F4(run.Result.Test.Accuracy)}"));
+            sb.Append($"| {x.Experiment.Title} | {reported} | {MeanSd(x.Mean, x.Sd)} | {x.Runs.Count} | " + (real ? versus : "") +
+                      $"{perSeed} | {OtherCell(other, x.Experiment.Name)} |\n");
         }
         var missing = Experiments.OfReport.Filter(e => !r.Experiments.Exists(x => x.Experiment.Name == e.Name)).Map(e => e.Name);
         if (!missing.IsEmpty) sb.Append($"\nNot finished for any seed yet: {string.Join(", ", missing)}.\n");
