@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Genre.Data;
+using static Genre.Eval.ReportNumbers;
 
 namespace Genre.Eval;
 
 /// <summary>report.md's section beyond the report: every model on the report's split and on the track-aware split, and gbdt.</summary>
 public static class BeyondReport
 {
-    static string F4(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
 
     static string WithInterval(double accuracy, ScoredRows rows) =>
         $"{F4(accuracy)} {UncertaintyReport.IntervalOf(rows).Map(i => i.Show()).IfNone("")}".TrimEnd();

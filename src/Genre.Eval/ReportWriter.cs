@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Genre.Data;
+using static Genre.Eval.ReportNumbers;
 
 namespace Genre.Eval;
 
 /// <summary>report.md and metrics.json of a reproduce run.</summary>
 public static class ReportWriter
 {
-    static string F4(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The run as <c>metrics.json</c>: profile, data source, total seconds; per experiment its test accuracy, loss and rows,

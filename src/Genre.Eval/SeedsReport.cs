@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Genre.Data;
+using static Genre.Eval.ReportNumbers;
 
 namespace Genre.Eval;
 
@@ -11,7 +12,6 @@ public static class SeedsReport
     /// <summary>How far a mean may sit from the report's accuracy and still count as reproduced (issue 13's target).</summary>
     public const double TolerancePoints = 1.5;
 
-    static string F4(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
 
     /// <summary>"0.3012 ± 0.0021" (or the mean alone for one seed).</summary>
     public static string MeanSd(double mean, double sd) => double.IsFinite(sd) ? $"{F4(mean)} ± {F4(sd)}" : F4(mean);

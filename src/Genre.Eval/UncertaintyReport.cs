@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text;
 using Genre.Data;
+using static Genre.Eval.ReportNumbers;
 
 namespace Genre.Eval;
 
 /// <summary>report.md's sections on sampling uncertainty: bootstrap intervals per experiment and the report's claims tested.</summary>
 public static class UncertaintyReport
 {
-    static string F4(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
 
     /// <summary>One experiment's 95% interval from its test rows (None when its predictions were not kept).</summary>
     public static Option<Interval> IntervalOf(ScoredRows rows) =>
