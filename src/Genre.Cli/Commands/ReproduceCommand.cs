@@ -63,7 +63,7 @@ public static class ReproduceCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                string Key(Experiment e, int seed) => seeds.Count == 1 ? e.Name : $"{e.Name} seed {seed}";
+                string Key(Experiment e, int seed) => TaskName(seeds, e, seed);
                 var known = seeds.Bind(s => experiments.Map(e => Key(e, s))).ToDictionary(k => k, k => ctx.AddTask(k, autoStart: false));
                 // passes beyond the listed ones (the track-aware split) get their own bars as they start
                 ProgressTask Task(string key) => known.TryGetValue(key, out var t) ? t : known[key] = ctx.AddTask(key, autoStart: false);
@@ -86,7 +86,7 @@ public static class ReproduceCommand
                         case ExperimentFinished f:
                             var done = Task(Key(f.Result.Experiment, f.Result.Settings.Seed));
                             done.Value = done.MaxValue;
-                            done.Description = $"{Key(f.Result.Experiment, f.Result.Settings.Seed)} test accuracy {f.Result.Test.Accuracy:F4}{(f.Result.How is Provenance.Trained ? "" : $" ({f.Result.How.Describe()})")}";
+                            done.Description = $"{Key(f.Result.Experiment, f.Result.Settings.Seed)} {Outcome(f.Result)}";
                             done.StopTask();
                             break;
                     }
@@ -94,6 +94,13 @@ public static class ReproduceCommand
             });
         return result;
     }
+
+    /// <summary>An experiment's name in progress output, with its seed when several seeds run.</summary>
+    static string TaskName(Seq<int> seeds, Experiment e, int seed) => seeds.Count == 1 ? e.Name : $"{e.Name} seed {seed}";
+
+    /// <summary>"test accuracy 0.3173", and how the run got its model when it did not train it.</summary>
+    static string Outcome(ExperimentResult r) =>
+        $"test accuracy {r.Test.Accuracy:F4}{(r.How is Provenance.Trained ? "" : $" ({r.How.Describe()})")}";
 
     /// <summary>Blocks of epochs a log line stands for when the output is not a terminal.</summary>
     const int LogBlocks = 10;
@@ -104,7 +111,7 @@ public static class ReproduceCommand
     /// </summary>
     static Fin<T> RenderLines<T>(Seq<int> seeds, Func<IProgress<ReproduceEvent>, Fin<T>> run)
     {
-        string Key(Experiment e, int seed) => seeds.Count == 1 ? e.Name : $"{e.Name} seed {seed}";
+        string Key(Experiment e, int seed) => TaskName(seeds, e, seed);
         var epochs = new Dictionary<string, int>();
         return run(new SyncProgress<ReproduceEvent>(ev =>
         {
@@ -124,7 +131,7 @@ public static class ReproduceCommand
                         Console.WriteLine($"{key} epoch {m.Epoch}/{total} loss {m.Loss:F4} acc {m.Accuracy:F4} val_acc {m.ValAccuracy:F4}");
                     break;
                 case ExperimentFinished f:
-                    Console.WriteLine($"{Key(f.Result.Experiment, f.Result.Settings.Seed)}: test accuracy {f.Result.Test.Accuracy:F4}{(f.Result.How is Provenance.Trained ? "" : $" ({f.Result.How.Describe()})")}");
+                    Console.WriteLine($"{Key(f.Result.Experiment, f.Result.Settings.Seed)}: {Outcome(f.Result)}");
                     break;
             }
         }));
