@@ -15,17 +15,7 @@ public class EvaluateCommandTests
 
     static string Temp() => GenreCli.TempDir("cli-evaluate");
 
-    static string CopyModel(string name)
-    {
-        var dst = Path.Combine(Temp(), name);
-        foreach (var f in Directory.GetFiles(Model(name), "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(dst, Path.GetRelativePath(Model(name), f));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(f, target);
-        }
-        return dst;
-    }
+    static string CopyModel(string name) => Folders.CopyTree(Model(name), Path.Combine(Temp(), name));
 
     [AuthorsModelsTheory]
     [InlineData("DNN2net", false)]
@@ -89,13 +79,7 @@ public class EvaluateCommandTests
     public void A_flipped_byte_in_the_fixtures_data_file_is_a_crc_error_naming_the_tensor()
     {
         var fixture = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "savedmodel", "tinyRNNnet");
-        var dir = Path.Combine(Temp(), "tinyRNNnet");
-        foreach (var f in Directory.GetFiles(fixture, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(dir, Path.GetRelativePath(fixture, f));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(f, target);
-        }
+        var dir = Folders.CopyTree(fixture, Path.Combine(Temp(), "tinyRNNnet"));
         var data = Path.Combine(dir, "variables", "variables.data-00000-of-00001");
         var bytes = File.ReadAllBytes(data);
         bytes[12 + 5] ^= 0x10; // bytes 12..24 hold layer_with_weights-0/bias (see variables.index)

@@ -28,18 +28,7 @@ public class ImportTests
         }
     }
 
-    static string CopyModel(string name)
-    {
-        var src = Path.Combine(Support.AuthorsModels, name);
-        var dst = Path.Combine(Support.TempDir(), name);
-        foreach (var f in Directory.GetFiles(src, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(dst, Path.GetRelativePath(src, f));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(f, target);
-        }
-        return dst;
-    }
+    static string CopyModel(string name) => Folders.CopyTree(Path.Combine(Support.AuthorsModels, name), Path.Combine(Support.TempDir(), name));
 
     [AuthorsModelsFact]
     public void A_corrupt_data_file_is_a_crc_error_naming_the_tensor()

@@ -28,17 +28,7 @@ public class SavedModelFixtureTests
             w.GetProperty("values").EnumerateArray().Select(v => v.GetSingle()).ToArray())).ToArray();
     }
 
-    static string CopyFixture()
-    {
-        var dst = Path.Combine(Support.TempDir(), "tinyRNNnet");
-        foreach (var f in Directory.GetFiles(Fixture, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(dst, Path.GetRelativePath(Fixture, f));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(f, target);
-        }
-        return dst;
-    }
+    static string CopyFixture() => Folders.CopyTree(Fixture, Path.Combine(Support.TempDir(), "tinyRNNnet"));
 
     [Fact]
     public void The_fixture_imports_to_the_spec_and_weights_the_script_wrote()
