@@ -22,17 +22,12 @@ internal static class Trainer
     /// </summary>
     const long ActivationBudget = 24L << 20;
 
-    /// <summary>Rows per pass for <paramref name="spec"/>: ≤ <see cref="MicroBatch"/>, and the widest activation (an LSTM's
-    /// T × 4H gates, a Dense layer's units) within <see cref="ActivationBudget"/>.</summary>
+    /// <summary>Rows per pass for <paramref name="spec"/>: ≤ <see cref="MicroBatch"/>, and the widest activation (each layer's
+    /// <see cref="ITorchLayer{TLayer}.Width"/>: an LSTM's T × 4H gates, a Dense layer's units) within <see cref="ActivationBudget"/>.</summary>
     public static int MicroBatchFor(Sequential spec)
     {
         var steps = spec.InputShape.Count > 1 ? spec.InputShape[0] : 1;
-        var widest = spec.Layers.Fold(1L, (w, l) => l switch
-        {
-            Lstm lstm => Math.Max(w, (long)steps * 4 * lstm.Units),
-            Dense d => Math.Max(w, (long)steps * d.Units),
-            _ => w,
-        });
+        var widest = spec.Layers.Fold(1L, (w, l) => Math.Max(w, TorchLayers.Of(l).Width(l, steps)));
         return (int)Math.Clamp(ActivationBudget / (widest * sizeof(float)), 64, MicroBatch);
     }
 
