@@ -56,6 +56,13 @@ public static class SpecJson
 
         public Fin<bool> Bool(string key) => Json.Bool(Node, key).ToFin(Bad($"'{key}' must be true or false"));
 
+        public Fin<bool> Bool(string key, bool absent) => Json.Member(Node, key).IsNone ? absent : Bool(key);
+
+        public Fin<Seq<int>> Ints(string key) =>
+            Json.Member(Node, key).Bind(LayerKinds.Ints).ToFin(Bad($"'{key}' must be a whole number or a list of them"));
+
+        public Error Invalid(string key, string what) => Bad($"'{key}' {what}");
+
         public Fin<Activation> Activation(string key) =>
             from name in Json.String(Node, key).ToFin(Bad($"'{key}' must be a string"))
             from activation in toSeq(Enum.GetValues<Activation>()).Find(a => a.ToString().Equals(name, StringComparison.OrdinalIgnoreCase))

@@ -1,8 +1,9 @@
 
 namespace Genre.Models;
 
-/// <summary>The name and shape of one weight tensor in Keras layout.</summary>
-public sealed record WeightSpec(int LayerIndex, string Name, Seq<int> Shape)
+/// <summary>The name and shape of one weight tensor in Keras layout; <paramref name="Trainable"/> is false for state that
+/// training updates without gradients (BatchNormalization's moving statistics).</summary>
+public sealed record WeightSpec(int LayerIndex, string Name, Seq<int> Shape, bool Trainable = true)
 {
     /// <summary>Number of values: the product of the shape's sizes.</summary>
     public long Size => Shape.Fold(1L, (a, b) => a * b);

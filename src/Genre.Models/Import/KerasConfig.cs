@@ -81,6 +81,13 @@ internal static class KerasConfig
 
         public Fin<bool> Bool(string key) => Need(Config.Bind(x => Json.Bool(x, key)), key);
 
+        public Fin<bool> Bool(string key, bool absent) => Config.Bind(x => Json.Member(x, key)).IsNone ? absent : Bool(key);
+
+        public Fin<Seq<int>> Ints(string key) => Need(Config.Bind(x => Json.Member(x, key)).Bind(LayerKinds.Ints), key);
+
+        public LanguageExt.Common.Error Invalid(string key, string what) =>
+            GenreError.Model($"{Origin}: bad Keras config (layer {Index}: {key} {what})");
+
         public Fin<Activation> Activation(string key) => Config.Bind(x => Json.String(x, key)).IfNone("(none)") switch
         {
             "linear" => Models.Activation.Linear,

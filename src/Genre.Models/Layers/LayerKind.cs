@@ -54,6 +54,15 @@ internal interface ILayerConfig
     /// <summary>true or false.</summary>
     Fin<bool> Bool(string key);
 
+    /// <summary>true or false; <paramref name="absent"/> when the member is missing.</summary>
+    Fin<bool> Bool(string key, bool absent);
+
+    /// <summary>A whole number, or a list of them (a number is a list of one).</summary>
+    Fin<Seq<int>> Ints(string key);
+
+    /// <summary>The source's error for a member that was read but is not supported: <paramref name="what"/> says why.</summary>
+    LanguageExt.Common.Error Invalid(string key, string what);
+
     /// <summary>An activation name.</summary>
     Fin<Activation> Activation(string key);
 }

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Genre.Data;
+
 namespace Genre.Models;
 
 /// <summary>
@@ -10,8 +13,11 @@ namespace Genre.Models;
 /// with Keras' member names, checkpoint object path, description, ONNX nodes).</item>
 /// <item>List the kind in <see cref="All"/> below.</item>
 /// <item>Its TorchSharp code: one file in <c>Backend/Torch/</c> implementing <c>ITorchLayer&lt;TLayer&gt;</c> (initial weights,
-/// training forward, prediction step, activation width), listed in <c>TorchLayers.All</c>.</item>
+/// training and inference forward, prediction step, activation width, whether training needs the whole batch), listed in
+/// <c>TorchLayers.All</c>.</item>
 /// </list>
+/// <c>Layers/BatchNormalization.cs</c> with <c>Backend/Torch/BatchNormalizationTorch.cs</c> is a complete example: weights that
+/// training updates without gradients are <see cref="WeightSpec.Trainable"/> false.
 /// Tests fail while either list misses a concrete <see cref="Layer"/> type.
 /// </summary>
 public static class LayerKinds
@@ -20,7 +26,8 @@ public static class LayerKinds
     internal static readonly Seq<LayerKind> All = Seq(
         LayerKind.Of<DenseKind, Dense>(),
         LayerKind.Of<LstmKind, Lstm>(),
-        LayerKind.Of<DropoutKind, Dropout>());
+        LayerKind.Of<DropoutKind, Dropout>(),
+        LayerKind.Of<BatchNormalizationKind, BatchNormalization>());
 
     /// <summary>The kind of <paramref name="layer"/>; None for a <see cref="Layer"/> type no kind describes.</summary>
     internal static Option<LayerKind> Find(Layer layer) => All.Find(k => k.Type == layer.GetType());
@@ -43,6 +50,12 @@ public static class LayerKinds
         size <= 0 ? Seq1($"{what} must be > 0, got {size}")
         : size > SpecValidation.MaxSize ? Seq1($"{what} must be at most {SpecValidation.MaxSize:N0}")
         : Seq<string>();
+
+    /// <summary>A whole number as a list of one, or a list of whole numbers.</summary>
+    internal static Option<Seq<int>> Ints(JsonNode node) =>
+        Json.Int(node).Match(
+            i => Some(Seq1(i)),
+            () => Json.Array(node).Bind(a => a.Select(Json.Int).ToSeq().Sequence()).Map(s => s.Strict()));
 
     /// <summary>Keras' lower-case name of an activation (<c>relu</c>).</summary>
     internal static string Name(Activation activation) => activation.ToString().ToLowerInvariant();

@@ -66,5 +66,7 @@ internal sealed class DenseTorch : ITorchLayer<Dense>
         };
     }
 
+    public static bool BatchStatistics => false;
+
     public static long Width(Dense layer, int steps) => (long)steps * layer.Units;
 }

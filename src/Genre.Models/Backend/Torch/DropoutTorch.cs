@@ -19,5 +19,7 @@ internal sealed class DropoutTorch : ITorchLayer<Dropout>
 
     public static Option<Func<Tensor, Tensor>> Step(Dropout layer, IReadOnlyList<Tensor> weights, bool sgemm) => None;
 
+    public static bool BatchStatistics => false;
+
     public static long Width(Dropout layer, int steps) => 0;
 }

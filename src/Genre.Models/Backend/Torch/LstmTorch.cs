@@ -119,5 +119,7 @@ internal sealed class LstmTorch : ITorchLayer<Lstm>
     }
 
     /// <summary>The (T, n, 4H) gates.</summary>
+    public static bool BatchStatistics => false;
+
     public static long Width(Lstm layer, int steps) => (long)steps * 4 * layer.Units;
 }

@@ -23,6 +23,10 @@ internal interface ITorchLayer<TLayer> where TLayer : Layer
     /// </summary>
     static abstract Option<Func<Tensor, Tensor>> Step(TLayer layer, IReadOnlyList<Tensor> weights, bool sgemm);
 
+    /// <summary>The layer's training forward depends on the whole batch (batch statistics): a training pass must not be cut
+    /// into micro-batches.</summary>
+    static abstract bool BatchStatistics { get; }
+
     /// <summary>Values per input row in the layer's widest activation, for <paramref name="steps"/> time steps (0: none of its
     /// own).</summary>
     static abstract long Width(TLayer layer, int steps);
@@ -41,7 +45,8 @@ internal sealed record TorchLayer(
     Func<Layer, WeightSpec, Generator, Tensor> Init,
     Func<Layer, IReadOnlyList<Tensor>, Tensor, ForwardPass, Tensor> Forward,
     Func<Layer, IReadOnlyList<Tensor>, bool, Option<Func<Tensor, Tensor>>> Step,
-    Func<Layer, int, long> Width)
+    Func<Layer, int, long> Width,
+    bool BatchStatistics)
 {
     /// <summary>The TorchSharp code <typeparamref name="TTorch"/> of layer <typeparamref name="TLayer"/>.</summary>
     public static TorchLayer Of<TTorch, TLayer>() where TTorch : ITorchLayer<TLayer> where TLayer : Layer =>
@@ -49,5 +54,6 @@ internal sealed record TorchLayer(
             (l, w, g) => TTorch.Init((TLayer)l, w, g),
             (l, w, h, pass) => TTorch.Forward((TLayer)l, w, h, pass),
             (l, w, sgemm) => TTorch.Step((TLayer)l, w, sgemm),
-            (l, steps) => TTorch.Width((TLayer)l, steps));
+            (l, steps) => TTorch.Width((TLayer)l, steps),
+            TTorch.BatchStatistics);
 }

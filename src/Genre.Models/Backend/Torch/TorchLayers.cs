@@ -10,7 +10,8 @@ internal static class TorchLayers
     public static readonly Seq<TorchLayer> All = Seq(
         TorchLayer.Of<DenseTorch, Dense>(),
         TorchLayer.Of<LstmTorch, Lstm>(),
-        TorchLayer.Of<DropoutTorch, Dropout>());
+        TorchLayer.Of<DropoutTorch, Dropout>(),
+        TorchLayer.Of<BatchNormalizationTorch, BatchNormalization>());
 
     /// <summary>The TorchSharp code of <paramref name="layer"/>'s kind (layers of a validated spec always have one).</summary>
     public static TorchLayer Of(Layer layer) =>
