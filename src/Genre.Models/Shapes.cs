@@ -10,27 +10,14 @@ public static class Shapes
 
     static string Describe(int index, Layer layer) => $"layer {index} ({LayerType(layer)})";
 
-    /// <summary>The Keras class name of a layer: <c>Dense</c>, <c>LSTM</c> or <c>Dropout</c>.</summary>
-    public static string LayerType(Layer layer) => layer switch
-    {
-        Dense => "Dense",
-        Lstm => "LSTM",
-        Dropout => "Dropout",
-        _ => layer.GetType().Name,
-    };
+    /// <summary>The Keras class name of a layer (<c>Dense</c>, <c>LSTM</c>, …): <see cref="LayerKinds.ClassName"/>.</summary>
+    public static string LayerType(Layer layer) => LayerKinds.ClassName(layer);
 
     /// <summary>The output shape of one layer given its input shape.</summary>
-    public static Fin<Seq<int>> Output(int index, Layer layer, Seq<int> input) => layer switch
-    {
-        Dense d => input.IsEmpty
-            ? FinFail<Seq<int>>(GenreError.Model($"{Describe(index, layer)}: needs an input of rank ≥ 1"))
-            : FinSucc(input.Take(input.Count - 1).ToSeq().Add(d.Units)),
-        Lstm l => input.Count != 2
-            ? FinFail<Seq<int>>(GenreError.Model($"{Describe(index, layer)}: expects (timesteps, features), got ({string.Join(", ", input)})"))
-            : FinSucc(l.ReturnSequences ? Seq(input[0], l.Units) : Seq1(l.Units)),
-        Dropout => FinSucc(input),
-        _ => FinFail<Seq<int>>(GenreError.Model($"{Describe(index, layer)}: unsupported layer")),
-    };
+    public static Fin<Seq<int>> Output(int index, Layer layer, Seq<int> input) =>
+        LayerKinds.Find(layer).Match(
+            kind => kind.Output(layer, input, Describe(index, layer)),
+            () => FinFail<Seq<int>>(GenreError.Model($"{Describe(index, layer)}: unsupported layer")));
 
     /// <summary>Output shape of every layer, in order.</summary>
     public static Fin<Seq<Seq<int>>> Infer(Sequential model)

@@ -16,17 +16,9 @@ public enum Activation
     Sigmoid,
 }
 
-/// <summary>A Keras layer spec: a value, not a module. Backends turn specs into computation.</summary>
+/// <summary>A Keras layer spec: a value, not a module. Backends turn specs into computation. Each concrete layer lives in
+/// <c>Layers/</c> with its kind (see <see cref="LayerKinds"/>).</summary>
 public abstract record Layer;
-
-/// <summary>keras.layers.Dense(units, activation): kernel glorot_uniform, bias zeros. Applies to the last axis.</summary>
-public sealed record Dense(int Units, Activation Activation = Activation.Linear) : Layer;
-
-/// <summary>keras.layers.LSTM(units, return_sequences): tanh / sigmoid, gates i,f,c,o, unit_forget_bias.</summary>
-public sealed record Lstm(int Units, bool ReturnSequences = false) : Layer;
-
-/// <summary>keras.layers.Dropout(rate): inverted dropout, active only in training.</summary>
-public sealed record Dropout(double Rate) : Layer;
 
 /// <summary>
 /// keras.Sequential: an input shape without the batch axis (e.g. [15] or [15, 1]) and the layers in order.

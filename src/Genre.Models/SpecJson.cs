@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Genre.Data;
+using LanguageExt.Common;
 
 namespace Genre.Models;
 
@@ -14,13 +15,14 @@ public static class SpecJson
         ["layers"] = new JsonArray(m.Layers.Map(Layer).ToArray()),
     };
 
-    static JsonNode Layer(Layer l) => l switch
+    /// <summary>{"type": class name, then the kind's config members}.</summary>
+    static JsonNode Layer(Layer l)
     {
-        Dense d => new JsonObject { ["type"] = "Dense", ["units"] = d.Units, ["activation"] = d.Activation.ToString().ToLowerInvariant() },
-        Lstm s => new JsonObject { ["type"] = "LSTM", ["units"] = s.Units, ["return_sequences"] = s.ReturnSequences },
-        Dropout r => new JsonObject { ["type"] = "Dropout", ["rate"] = r.Rate },
-        _ => throw new ArgumentException($"unknown layer {l}"),
-    };
+        var kind = LayerKinds.Of(l);
+        var o = new JsonObject { ["type"] = kind.ClassName };
+        foreach (var (key, value) in kind.Config(l)) o[key] = value?.DeepClone();
+        return o;
+    }
 
     /// <summary>The spec in <paramref name="o"/>, validated; every missing or mistyped member is an error naming <paramref
     /// name="origin"/>.</summary>
@@ -37,21 +39,34 @@ public static class SpecJson
 
     static Fin<Layer> LayerOf(JsonNode? n, int index, string origin)
     {
-        Fin<T> Need<T>(Option<T> value, string what) => value.ToFin(GenreError.Model($"{origin}: bad model spec (layer {index}: {what})"));
-        return from type in Need(Json.String(n, "type"), "'type' must be a string")
-               from layer in type switch
-               {
-                   "Dense" => from units in Need(Json.Int(n, "units"), "'units' must be a whole number")
-                              from name in Need(Json.String(n, "activation"), "'activation' must be a string")
-                              from activation in Need(toSeq(Enum.GetValues<Activation>()).Find(a => a.ToString().Equals(name, StringComparison.OrdinalIgnoreCase)),
-                                  $"unknown activation '{GenreError.Show(name)}'")
-                              select (Layer)new Dense(units, activation),
-                   "LSTM" => from units in Need(Json.Int(n, "units"), "'units' must be a whole number")
-                             from sequences in Need(Json.Bool(n, "return_sequences"), "'return_sequences' must be true or false")
-                             select (Layer)new Lstm(units, sequences),
-                   "Dropout" => Need(Json.Double(n, "rate"), "'rate' must be a number").Map(rate => (Layer)new Dropout(rate)),
-                   _ => FinFail<Layer>(GenreError.Model($"{origin}: bad model spec (layer {index}: unknown layer type '{GenreError.Show(type)}')")),
-               }
+        Error Bad(string what) => GenreError.Model($"{origin}: bad model spec (layer {index}: {what})");
+        return from type in Json.String(n, "type").ToFin(Bad("'type' must be a string"))
+               from kind in LayerKinds.Named(type).ToFin(Bad($"unknown layer type '{GenreError.Show(type)}'"))
+               from layer in kind.Read(new LayerConfig(n, Bad))
                select layer;
+    }
+
+    /// <summary>A layer's members in <c>model.json</c>; a missing or mistyped one is "bad model spec (layer i: 'units' must
+    /// be …)".</summary>
+    sealed record LayerConfig(JsonNode? Node, Func<string, Error> Bad) : ILayerConfig
+    {
+        public Fin<int> Int(string key) => Json.Int(Node, key).ToFin(Bad($"'{key}' must be a whole number"));
+
+        public Fin<double> Double(string key) => Json.Double(Node, key).ToFin(Bad($"'{key}' must be a number"));
+
+        public Fin<bool> Bool(string key) => Json.Bool(Node, key).ToFin(Bad($"'{key}' must be true or false"));
+
+        public Fin<bool> Bool(string key, bool absent) => Json.Member(Node, key).IsNone ? absent : Bool(key);
+
+        public Fin<Seq<int>> Ints(string key) =>
+            Json.Member(Node, key).Bind(LayerKinds.Ints).ToFin(Bad($"'{key}' must be a whole number or a list of them"));
+
+        public Error Invalid(string key, string what) => Bad($"'{key}' {what}");
+
+        public Fin<Activation> Activation(string key) =>
+            from name in Json.String(Node, key).ToFin(Bad($"'{key}' must be a string"))
+            from activation in toSeq(Enum.GetValues<Activation>()).Find(a => a.ToString().Equals(name, StringComparison.OrdinalIgnoreCase))
+                .ToFin(Bad($"unknown activation '{GenreError.Show(name)}'"))
+            select activation;
     }
 }

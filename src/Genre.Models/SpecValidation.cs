@@ -11,7 +11,8 @@ public static class SpecValidation
 
     /// <summary>
     /// The model unchanged, or every problem found (model errors naming the layer): empty or non-positive input shape, no
-    /// layers, units ≤ 0 or above <see cref="MaxSize"/>, a dropout rate outside [0, 1), and — when those pass — shapes that do not chain.
+    /// layers, a layer's own settings out of range (its kind's problems: units ≤ 0 or above <see cref="MaxSize"/>, a dropout rate
+    /// outside [0, 1), …), and — when those pass — shapes that do not chain (or a layer no kind describes).
     /// </summary>
     public static Validation<Error, Sequential> Validate(Sequential model)
     {
@@ -23,14 +24,9 @@ public static class SpecValidation
         if (model.Layers.IsEmpty) errors.Add(GenreError.Model($"{model.Name}: has no layers"));
         for (var i = 0; i < model.Layers.Count; i++)
         {
-            var where = $"{model.Name}: layer {i} ({Shapes.LayerType(model.Layers[i])})";
-            switch (model.Layers[i])
-            {
-                case Dense { Units: <= 0 } d: errors.Add(GenreError.Model($"{where}: units must be > 0, got {d.Units}")); break;
-                case Lstm { Units: <= 0 } l: errors.Add(GenreError.Model($"{where}: units must be > 0, got {l.Units}")); break;
-                case Dense { Units: > MaxSize } or Lstm { Units: > MaxSize }: errors.Add(GenreError.Model($"{where}: units must be at most {MaxSize:N0}")); break;
-                case Dropout d when !(d.Rate >= 0 && d.Rate < 1): errors.Add(GenreError.Model($"{where}: rate must be in [0, 1), got {d.Rate}")); break;
-            }
+            var (layer, where) = (model.Layers[i], $"{model.Name}: layer {i} ({Shapes.LayerType(model.Layers[i])})");
+            foreach (var problem in LayerKinds.Find(layer).Map(kind => kind.Problems(layer)).IfNone(Seq<string>()))
+                errors.Add(GenreError.Model($"{where}: {problem}"));
         }
         if (errors.Count == 0)
             Shapes.Infer(model).IfFail(e => errors.Add(GenreError.Model($"{model.Name}: {e.Message}")));

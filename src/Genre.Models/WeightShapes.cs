@@ -1,8 +1,9 @@
 
 namespace Genre.Models;
 
-/// <summary>The name and shape of one weight tensor in Keras layout.</summary>
-public sealed record WeightSpec(int LayerIndex, string Name, Seq<int> Shape)
+/// <summary>The name and shape of one weight tensor in Keras layout; <paramref name="Trainable"/> is false for state that
+/// training updates without gradients (BatchNormalization's moving statistics).</summary>
+public sealed record WeightSpec(int LayerIndex, string Name, Seq<int> Shape, bool Trainable = true)
 {
     /// <summary>Number of values: the product of the shape's sizes.</summary>
     public long Size => Shape.Fold(1L, (a, b) => a * b);
@@ -12,17 +13,12 @@ public sealed record WeightSpec(int LayerIndex, string Name, Seq<int> Shape)
 public static class WeightShapes
 {
     /// <summary>
-    /// The weights of layer <paramref name="index"/> given its <paramref name="input"/> shape: Dense kernel (in, units) and bias;
-    /// LSTM kernel (in, 4·units), recurrent_kernel (units, 4·units) and bias (4·units), gates in Keras' i, f, c, o order; none for Dropout.
+    /// The weights of layer <paramref name="index"/> given its <paramref name="input"/> shape, as its kind lists them (e.g. Dense
+    /// kernel (in, units) and bias; LSTM kernel (in, 4·units), recurrent_kernel (units, 4·units) and bias (4·units), gates in Keras'
+    /// i, f, c, o order; none for Dropout); none for a layer no kind describes.
     /// </summary>
-    public static Seq<WeightSpec> Of(int index, Layer layer, Seq<int> input) => layer switch
-    {
-        Dense d => Seq(new WeightSpec(index, "kernel", Seq(input.Last, d.Units)), new WeightSpec(index, "bias", Seq1(d.Units))),
-        Lstm l => Seq(new WeightSpec(index, "kernel", Seq(input.Last, 4 * l.Units)),
-                      new WeightSpec(index, "recurrent_kernel", Seq(l.Units, 4 * l.Units)),
-                      new WeightSpec(index, "bias", Seq1(4 * l.Units))),
-        _ => Seq<WeightSpec>(),
-    };
+    public static Seq<WeightSpec> Of(int index, Layer layer, Seq<int> input) =>
+        LayerKinds.Find(layer).Map(kind => kind.Weights(index, layer, input)).IfNone(Seq<WeightSpec>());
 
     /// <summary>All weights of the model in Keras order (layer by layer).</summary>
     public static Fin<Seq<WeightSpec>> Of(Sequential model) =>

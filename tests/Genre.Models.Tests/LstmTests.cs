@@ -58,13 +58,13 @@ public class LstmTests
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var sequences = KerasForward.Lstm(tensor(F(x), [n, steps, features]), tensor(F(w), [features, 4 * units]),
+        var sequences = LstmTorch.Apply(tensor(F(x), [n, steps, features]), tensor(F(w), [features, 4 * units]),
             tensor(F(u), [units, 4 * units]), tensor(F(b), [4 * units]), units, returnSequences: true);
         Assert.Equal(new long[] { n, steps, units }, sequences.shape);
         var actual = sequences.data<float>().ToArray();
         Assert.All(expected.Zip(actual), p => Assert.Equal(p.Item1, p.Item2, 6));
 
-        var last = KerasForward.Lstm(tensor(F(x), [n, steps, features]), tensor(F(w), [features, 4 * units]),
+        var last = LstmTorch.Apply(tensor(F(x), [n, steps, features]), tensor(F(w), [features, 4 * units]),
             tensor(F(u), [units, 4 * units]), tensor(F(b), [4 * units]), units, returnSequences: false);
         Assert.Equal(new long[] { n, units }, last.shape);
         var lastValues = last.data<float>().ToArray();

@@ -68,13 +68,7 @@ public static class TrainCommand
                 (source.Spec.Layers.Last is Dense s && spec.Layers.Last is Dense d && s.Units != d.Units ? $"; it predicts {s.Units} classes, the data has {d.Units} (--reduced for the 66-genre model)" : ""));
 
     static string Describe(Sequential s) =>
-        $"input ({string.Join(", ", s.InputShape)}); " + string.Join(", ", s.Layers.Map(l => l switch
-        {
-            Dense d => $"Dense({d.Units}, {d.Activation.ToString().ToLowerInvariant()})",
-            Lstm l2 => $"LSTM({l2.Units}{(l2.ReturnSequences ? ", sequences" : "")})",
-            Dropout r => $"Dropout({r.Rate})",
-            _ => l.GetType().Name,
-        }));
+        $"input ({string.Join(", ", s.InputShape)}); " + string.Join(", ", s.Layers.Map(LayerKinds.Describe));
 
     static Fin<Unit> Writable(string dir)
     {

@@ -57,18 +57,12 @@ internal static class KerasConfig
                 if (shape.Case is not Seq<int> dims) return Need(Option<Sequential>.None, $"layer {index}: batch_input_shape is not [null, sizes…]");
                 input = dims.Strict();
             }
-            var parsed = (string)cls switch
-            {
-                "InputLayer" => FinSucc(Option<Layer>.None),
-                "Dense" => from units in Need(c.Bind(x => Json.Int(x, "units")), $"layer {index}: units")
-                           from activation in Activation(c.Bind(x => Json.String(x, "activation")), origin)
-                           select Some<Layer>(new Dense(units, activation)),
-                "LSTM" => from units in Need(c.Bind(x => Json.Int(x, "units")), $"layer {index}: units")
-                          from sequences in Need(c.Bind(x => Json.Bool(x, "return_sequences")), $"layer {index}: return_sequences")
-                          select Some<Layer>(new Lstm(units, sequences)),
-                "Dropout" => Need(c.Bind(x => Json.Double(x, "rate")), $"layer {index}: rate").Map(rate => Some<Layer>(new Dropout(rate))),
-                var other => FinFail<Option<Layer>>(GenreError.Model($"{origin}: unsupported Keras layer '{GenreError.Show(other)}'")),
-            };
+            var unsupported = GenreError.Model($"{origin}: unsupported Keras layer '{GenreError.Show((string)cls)}'");
+            var parsed = (string)cls == "InputLayer"
+                ? FinSucc(Option<Layer>.None)
+                : from kind in LayerKinds.Named((string)cls).ToFin(unsupported)
+                  from read in kind.Read(new LayerConfig(c, index, origin))
+                  select Some(read);
             if (parsed.IsFail) return (LanguageExt.Common.Error)parsed;
             layers = layers.Concat(((Option<Layer>)parsed).ToSeq()).Strict();
         }
@@ -76,13 +70,32 @@ internal static class KerasConfig
         return SpecValidation.ValidateFin(new Sequential(input, layers, name), origin);
     }
 
-    static Fin<Activation> Activation(Option<string> name, string origin) => name.IfNone("(none)") switch
+    /// <summary>A layer's members in a Keras config; a missing one is "bad Keras config (layer i: units)".</summary>
+    sealed record LayerConfig(Option<JsonObject> Config, int Index, string Origin) : ILayerConfig
     {
-        "linear" => Models.Activation.Linear,
-        "relu" => Models.Activation.Relu,
-        "softmax" => Models.Activation.Softmax,
-        "tanh" => Models.Activation.Tanh,
-        "sigmoid" => Models.Activation.Sigmoid,
-        var other => GenreError.Model($"{origin}: unsupported activation '{GenreError.Show(other)}'"),
-    };
+        Fin<T> Need<T>(Option<T> value, string key) => value.ToFin(GenreError.Model($"{Origin}: bad Keras config (layer {Index}: {key})"));
+
+        public Fin<int> Int(string key) => Need(Config.Bind(x => Json.Int(x, key)), key);
+
+        public Fin<double> Double(string key) => Need(Config.Bind(x => Json.Double(x, key)), key);
+
+        public Fin<bool> Bool(string key) => Need(Config.Bind(x => Json.Bool(x, key)), key);
+
+        public Fin<bool> Bool(string key, bool absent) => Config.Bind(x => Json.Member(x, key)).IsNone ? absent : Bool(key);
+
+        public Fin<Seq<int>> Ints(string key) => Need(Config.Bind(x => Json.Member(x, key)).Bind(LayerKinds.Ints), key);
+
+        public LanguageExt.Common.Error Invalid(string key, string what) =>
+            GenreError.Model($"{Origin}: bad Keras config (layer {Index}: {key} {what})");
+
+        public Fin<Activation> Activation(string key) => Config.Bind(x => Json.String(x, key)).IfNone("(none)") switch
+        {
+            "linear" => Models.Activation.Linear,
+            "relu" => Models.Activation.Relu,
+            "softmax" => Models.Activation.Softmax,
+            "tanh" => Models.Activation.Tanh,
+            "sigmoid" => Models.Activation.Sigmoid,
+            var other => GenreError.Model($"{Origin}: unsupported activation '{GenreError.Show(other)}'"),
+        };
+    }
 }

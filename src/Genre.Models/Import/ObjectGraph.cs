@@ -7,8 +7,8 @@ internal sealed record TrackableNode(Map<string, int> Children, Map<string, stri
 
 /// <summary>
 /// TF2's TrackableObjectGraph, stored as the string tensor <c>_CHECKPOINTABLE_OBJECT_GRAPH</c> of a checkpoint.
-/// Node 0 is the Keras model; <c>layer-i</c> is its i-th layer (after the InputLayer), a Dense layer owns
-/// <c>kernel</c>/<c>bias</c>, an LSTM owns a <c>cell</c> with <c>kernel</c>/<c>recurrent_kernel</c>/<c>bias</c>; a variable
+/// Node 0 is the Keras model; <c>layer-i</c> is its i-th layer (after the InputLayer), which owns its weights directly (a Dense
+/// layer's <c>kernel</c>/<c>bias</c>) or through children (an LSTM's <c>cell</c>), as its kind's object path says; a variable
 /// node's <c>VARIABLE_VALUE</c> attribute is the bundle key holding its value. This is how TF itself finds the key of a
 /// weight, so the mapping does not depend on naming conventions such as <c>variables/K</c> or <c>layer_with_weights-N</c>.
 /// </summary>
@@ -49,7 +49,7 @@ internal sealed record ObjectGraph(Seq<TrackableNode> Nodes)
     /// <summary>The bundle key of one weight (Keras name: kernel, recurrent_kernel, bias) of layer <paramref name="layerIndex"/>.</summary>
     public Fin<string> WeightKey(int layerIndex, Layer layer, string weight, string what)
     {
-        var path = layer is Lstm ? new[] { $"layer-{layerIndex}", "cell", weight } : new[] { $"layer-{layerIndex}", weight };
+        var path = LayerKinds.Of(layer).ObjectPath(weight).Prepend($"layer-{layerIndex}").ToArray();
         return Walk(path)
             .Bind(n => n >= 0 && n < Nodes.Count ? Nodes[n].Attributes.Find("VARIABLE_VALUE") : None)
             .ToFin(GenreError.Model($"{what}: not found in the checkpoint's object graph (path {string.Join("/", path)})"));

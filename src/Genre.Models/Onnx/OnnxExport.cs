@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Genre.Data;
 using Google.Protobuf;
 
@@ -8,9 +7,9 @@ namespace Genre.Models.Onnx;
 /// A model as an ONNX graph (opset 17), built as protobuf messages from the committed <c>onnx.proto3</c>. Input
 /// <see cref="InputName"/>: float32 [N, 15] in the report's feature order, already scaled — or raw, when a scaler is put in the
 /// graph (x·scale + min, as MinMaxScaler.transform). Sequence models reshape it to [N, T, F] (the Keras input) and run time-major
-/// inside the graph. Output <see cref="OutputName"/>: float32 [N, classes], the softmax. Dense is MatMul + Add (per time step on a
-/// sequence), Dropout is the identity (inference), an LSTM is ONNX's LSTM with Keras' gates i, f, c, o reordered to ONNX's
-/// i, o, f, c and Keras' single bias as ONNX's input bias (the recurrent bias is zero).
+/// inside the graph. Output <see cref="OutputName"/>: float32 [N, classes], the softmax. Each layer's kind adds its nodes: Dense is
+/// MatMul + Add (per time step on a sequence), Dropout is the identity (inference), an LSTM is ONNX's LSTM with Keras' gates
+/// i, f, c, o reordered to ONNX's i, o, f, c and Keras' single bias as ONNX's input bias (the recurrent bias is zero).
 /// </summary>
 public static class OnnxExport
 {
@@ -63,7 +62,7 @@ public static class OnnxExport
 
     static global::Onnx.ModelProto Model(Sequential spec, ModelWeights weights, Option<MinMaxScaler> scaler, int classes, Seq<(string Key, string Value)> metadata)
     {
-        var g = new GraphBuilder(spec.Name);
+        var g = new OnnxGraph(spec.Name);
         var features = Shapes.Features(spec.InputShape);
         var h = InputName;
         foreach (var s in scaler)
@@ -77,39 +76,13 @@ public static class OnnxExport
             // (N, T, F) → (T, N, F): ONNX LSTM's layout 0; a Dense between LSTMs works per time step in this layout too
             h = g.Node("Transpose", [h], perm: [1, 0, 2]);
         }
-        var byLayer = weights.Layers.ToDictionary(l => l.LayerIndex, l => l.Tensors.ToDictionary(t => t.Name));
+        var byLayer = weights.Layers.ToDictionary(l => l.LayerIndex, l => (IReadOnlyDictionary<string, NamedTensor>)l.Tensors.ToDictionary(t => t.Name));
+        var none = new Dictionary<string, NamedTensor>();
         for (var i = 0; i < spec.Layers.Count; i++)
         {
-            var last = i == spec.Layers.Count - 1;
-            switch (spec.Layers[i])
-            {
-                case Dense d:
-                    var w = byLayer[i];
-                    h = g.Node("MatMul", [h, g.Floats($"layer{i}_kernel", w["kernel"].Values, w["kernel"].Shape.Map(x => (long)x).ToArray())]);
-                    h = g.Node("Add", [h, g.Floats($"layer{i}_bias", w["bias"].Values, [d.Units])]);
-                    h = d.Activation switch
-                    {
-                        Activation.Relu => g.Node("Relu", [h]),
-                        Activation.Tanh => g.Node("Tanh", [h]),
-                        Activation.Sigmoid => g.Node("Sigmoid", [h]),
-                        Activation.Softmax => g.Node("Softmax", [h], last ? OutputName : null, axis: -1),
-                        _ => h,
-                    };
-                    break;
-                case Lstm l:
-                    var lw = byLayer[i];
-                    var inputs = (int)lw["kernel"].Shape[0];
-                    var (wOnnx, rOnnx, bOnnx) = LstmWeights(lw["kernel"].Values, lw["recurrent_kernel"].Values, lw["bias"].Values, inputs, l.Units);
-                    var names = g.Outputs("LSTM", [h, g.Floats($"layer{i}_W", wOnnx, [1, 4 * l.Units, inputs]),
-                        g.Floats($"layer{i}_R", rOnnx, [1, 4 * l.Units, l.Units]), g.Floats($"layer{i}_B", bOnnx, [1, 8 * l.Units])], 2, hiddenSize: l.Units);
-                    // Y: (T, 1, N, H); Y_h: (1, N, H)
-                    h = l.ReturnSequences
-                        ? g.Node("Squeeze", [names[0], g.Int64s($"layer{i}_axis", [1], [1])])
-                        : g.Node("Squeeze", [names[1], g.Int64s($"layer{i}_axis", [0], [1])]);
-                    break;
-                case Dropout:
-                    break; // the identity at inference
-            }
+            var layer = spec.Layers[i];
+            var at = new OnnxLayer(g, i, byLayer.GetValueOrDefault(i, none), i == spec.Layers.Count - 1 ? OutputName : null);
+            h = LayerKinds.Of(layer).Onnx(layer, h, at);
         }
         // the final Dense(softmax) has a 2-D input (checked in Build), so no time-major tensor reaches the output
         var graph = g.Graph(features, classes);
@@ -147,75 +120,5 @@ public static class OnnxExport
             }
         }
         return (w, r, b);
-    }
-
-    /// <summary>Accumulates nodes and initializers with unique names.</summary>
-    sealed class GraphBuilder(string name)
-    {
-        readonly global::Onnx.GraphProto graph = new() { Name = name };
-        int counter;
-
-        string Fresh(string op) => $"{op.ToLowerInvariant()}_{counter++}";
-
-        public string Floats(string tensorName, float[] values, long[] dims)
-        {
-            var t = new global::Onnx.TensorProto { Name = tensorName, DataType = (int)global::Onnx.TensorProto.Types.DataType.Float };
-            t.Dims.Add(dims);
-            t.RawData = ByteString.CopyFrom(LittleEndian(MemoryMarshal.AsBytes(values.AsSpan())));
-            graph.Initializer.Add(t);
-            return tensorName;
-        }
-
-        public string Int64s(string tensorName, long[] values, long[] dims)
-        {
-            var t = new global::Onnx.TensorProto { Name = tensorName, DataType = (int)global::Onnx.TensorProto.Types.DataType.Int64 };
-            t.Dims.Add(dims);
-            t.RawData = ByteString.CopyFrom(LittleEndian(MemoryMarshal.AsBytes(values.AsSpan())));
-            graph.Initializer.Add(t);
-            return tensorName;
-        }
-
-        static byte[] LittleEndian(ReadOnlySpan<byte> bytes) =>
-            BitConverter.IsLittleEndian ? bytes.ToArray() : throw new PlatformNotSupportedException("ONNX raw_data is little-endian");
-
-        public string Node(string op, string[] inputs, string? output = null, long? axis = null, long[]? perm = null) =>
-            Outputs(op, inputs, 1, output: output, axis: axis, perm: perm)[0];
-
-        public string[] Outputs(string op, string[] inputs, int count, string? output = null, long? axis = null, long[]? perm = null, long? hiddenSize = null)
-        {
-            var node = new global::Onnx.NodeProto { OpType = op, Name = Fresh(op) };
-            node.Input.Add(inputs);
-            var outs = Enumerable.Range(0, count).Select(k => k == 0 && output != null ? output : $"{node.Name}_out{k}").ToArray();
-            node.Output.Add(outs);
-            if (axis is long a) node.Attribute.Add(new global::Onnx.AttributeProto { Name = "axis", Type = global::Onnx.AttributeProto.Types.AttributeType.Int, I = a });
-            if (hiddenSize is long hs) node.Attribute.Add(new global::Onnx.AttributeProto { Name = "hidden_size", Type = global::Onnx.AttributeProto.Types.AttributeType.Int, I = hs });
-            if (perm is not null)
-            {
-                var p = new global::Onnx.AttributeProto { Name = "perm", Type = global::Onnx.AttributeProto.Types.AttributeType.Ints };
-                p.Ints.Add(perm);
-                node.Attribute.Add(p);
-            }
-            graph.Node.Add(node);
-            return outs;
-        }
-
-        public global::Onnx.GraphProto Graph(int features, int classes)
-        {
-            graph.Input.Add(Value(InputName, features));
-            graph.Output.Add(Value(OutputName, classes));
-            return graph;
-        }
-
-        static global::Onnx.ValueInfoProto Value(string valueName, int width)
-        {
-            var shape = new global::Onnx.TensorShapeProto();
-            shape.Dim.Add(new global::Onnx.TensorShapeProto.Types.Dimension { DimParam = "N" });
-            shape.Dim.Add(new global::Onnx.TensorShapeProto.Types.Dimension { DimValue = width });
-            return new global::Onnx.ValueInfoProto
-            {
-                Name = valueName,
-                Type = new global::Onnx.TypeProto { TensorType = new global::Onnx.TypeProto.Types.Tensor { ElemType = (int)global::Onnx.TensorProto.Types.DataType.Float, Shape = shape } },
-            };
-        }
     }
 }

@@ -12,7 +12,7 @@ namespace Genre.Models.Backend.Torch;
 /// next step's block. The backward reuses the saved gate activations as the gate gradients' buffer and accumulates
 /// d[U; W; b] += [h₋₁ | x_t | 1]ᵀ · dz_t while dz_t is still in cache. Rows are independent, so forward and backward run
 /// in <see cref="Lanes"/> (fixed row chunks spread over the threads, no per-step synchronization).
-/// Same model as <see cref="KerasForward.Lstm"/> (tests: ≤ 1e-5).
+/// Same model as <see cref="LstmTorch.Apply"/> (tests: ≤ 1e-5).
 /// Inputs: x time-major (T, n, F), W (F, 4H), U (H, 4H), b (4H). Output: h_T (n, H), or all h_t time-major (T, n, H) for
 /// return_sequences.
 /// </summary>

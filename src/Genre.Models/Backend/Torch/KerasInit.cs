@@ -27,13 +27,8 @@ internal static class KerasInit
         return q.contiguous().to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Initial weights for every layer of the spec (Keras defaults, LSTM bias with unit_forget_bias).</summary>
+    /// <summary>Initial weights for every layer of the spec (Keras defaults, as each kind's <see cref="ITorchLayer{TLayer}.Init"/>
+    /// draws them), in <c>model.weights</c> order.</summary>
     public static Seq<Tensor> Initial(Seq<WeightSpec> weights, Sequential spec, Generator g) =>
-        weights.Map(w => (spec.Layers[w.LayerIndex], w.Name) switch
-        {
-            (_, "kernel") => GlorotUniform(w.Shape[0], w.Shape[1], g),
-            (Lstm, "recurrent_kernel") => Orthogonal(w.Shape[0], w.Shape[1], g),
-            (Lstm l, "bias") => cat(new[] { zeros(l.Units), ones(l.Units), zeros(2 * l.Units) }),
-            _ => zeros(w.Shape[0]),
-        }).Strict();
+        weights.Map(w => TorchLayers.Of(spec.Layers[w.LayerIndex]).Init(spec.Layers[w.LayerIndex], w, g)).Strict();
 }

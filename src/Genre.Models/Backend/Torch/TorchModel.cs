@@ -16,7 +16,9 @@ internal sealed class TorchModel : ICompiledModel
         Spec = spec;
         WeightSpecs = weightSpecs;
         // the model owns its parameters: out of any dispose scope the caller has open, released by Dispose
-        Parameters = parameters.Select(p => p.contiguous().detach().requires_grad_(true).DetachFromDisposeScope()).ToArray();
+        // weights that are not trainable (moving statistics) take no gradient and are updated in place by the forward pass
+        Parameters = parameters.Zip(weightSpecs, (p, w) => p.contiguous().detach().requires_grad_(w.Trainable).DetachFromDisposeScope())
+            .ToArray();
     }
 
     public ModelWeights Weights()

@@ -22,19 +22,20 @@ internal static class Trainer
     /// </summary>
     const long ActivationBudget = 24L << 20;
 
-    /// <summary>Rows per pass for <paramref name="spec"/>: ≤ <see cref="MicroBatch"/>, and the widest activation (an LSTM's
-    /// T × 4H gates, a Dense layer's units) within <see cref="ActivationBudget"/>.</summary>
+    /// <summary>Rows per pass for <paramref name="spec"/>: ≤ <see cref="MicroBatch"/>, and the widest activation (each layer's
+    /// <see cref="ITorchLayer{TLayer}.Width"/>: an LSTM's T × 4H gates, a Dense layer's units) within
+    /// <see cref="ActivationBudget"/>.</summary>
     public static int MicroBatchFor(Sequential spec)
     {
         var steps = spec.InputShape.Count > 1 ? spec.InputShape[0] : 1;
-        var widest = spec.Layers.Fold(1L, (w, l) => l switch
-        {
-            Lstm lstm => Math.Max(w, (long)steps * 4 * lstm.Units),
-            Dense d => Math.Max(w, (long)steps * d.Units),
-            _ => w,
-        });
+        var widest = spec.Layers.Fold(1L, (w, l) => Math.Max(w, TorchLayers.Of(l).Width(l, steps)));
         return (int)Math.Clamp(ActivationBudget / (widest * sizeof(float)), 64, MicroBatch);
     }
+
+    /// <summary>Rows per training pass: <see cref="MicroBatchFor"/>, or the whole batch of <paramref name="batch"/> rows when a
+    /// layer's training forward uses batch statistics (BatchNormalization: Keras' statistics are the whole batch's).</summary>
+    public static int TrainingPassRows(Sequential spec, int batch) =>
+        spec.Layers.Exists(l => TorchLayers.Of(l).BatchStatistics) ? batch : MicroBatchFor(spec);
 
     public static Fin<History> Fit(TorchModel model, LabeledData train, Option<LabeledData> validation, TrainingConfig config,
                                    IProgress<TrainingEvent>? progress, CancellationToken cancel)
@@ -70,7 +71,7 @@ internal static class Trainer
                 var xb = x.index_select(0, idx);
                 var yb = y.index_select(0, idx);
                 using var dropout = new Generator(MixBatch(config.Seed, epoch, b));
-                var (batchLoss, batchCorrect) = AccumulateGradients(model, xb, yb, dropout, MicroBatchFor(model.Spec));
+                var (batchLoss, batchCorrect) = AccumulateGradients(model, xb, yb, dropout, TrainingPassRows(model.Spec, len));
                 if (!double.IsFinite(batchLoss)) return Diverged(model, config, epoch, b, batches, $"the loss is {Show(batchLoss)}");
                 lossSum += batchLoss;
                 correct += batchCorrect;

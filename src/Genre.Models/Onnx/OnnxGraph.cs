@@ -1,0 +1,78 @@
+using System.Runtime.InteropServices;
+using Google.Protobuf;
+
+namespace Genre.Models.Onnx;
+
+/// <summary>One layer's place in the graph: its index (for initializer names), its weights by Keras name, and the name its last
+/// node must take when it is the model's output (null otherwise).</summary>
+internal sealed record OnnxLayer(OnnxGraph Graph, int Index, IReadOnlyDictionary<string, NamedTensor> Weights, string? Output);
+
+/// <summary>Accumulates nodes and initializers with unique names.</summary>
+internal sealed class OnnxGraph(string name)
+{
+    readonly global::Onnx.GraphProto graph = new() { Name = name };
+    int counter;
+
+    string Fresh(string op) => $"{op.ToLowerInvariant()}_{counter++}";
+
+    public string Floats(string tensorName, float[] values, long[] dims)
+    {
+        var t = new global::Onnx.TensorProto { Name = tensorName, DataType = (int)global::Onnx.TensorProto.Types.DataType.Float };
+        t.Dims.Add(dims);
+        t.RawData = ByteString.CopyFrom(LittleEndian(MemoryMarshal.AsBytes(values.AsSpan())));
+        graph.Initializer.Add(t);
+        return tensorName;
+    }
+
+    public string Int64s(string tensorName, long[] values, long[] dims)
+    {
+        var t = new global::Onnx.TensorProto { Name = tensorName, DataType = (int)global::Onnx.TensorProto.Types.DataType.Int64 };
+        t.Dims.Add(dims);
+        t.RawData = ByteString.CopyFrom(LittleEndian(MemoryMarshal.AsBytes(values.AsSpan())));
+        graph.Initializer.Add(t);
+        return tensorName;
+    }
+
+    static byte[] LittleEndian(ReadOnlySpan<byte> bytes) =>
+        BitConverter.IsLittleEndian ? bytes.ToArray() : throw new PlatformNotSupportedException("ONNX raw_data is little-endian");
+
+    public string Node(string op, string[] inputs, string? output = null, long? axis = null, long[]? perm = null) =>
+        Outputs(op, inputs, 1, output: output, axis: axis, perm: perm)[0];
+
+    public string[] Outputs(string op, string[] inputs, int count, string? output = null, long? axis = null, long[]? perm = null, long? hiddenSize = null)
+    {
+        var node = new global::Onnx.NodeProto { OpType = op, Name = Fresh(op) };
+        node.Input.Add(inputs);
+        var outs = Enumerable.Range(0, count).Select(k => k == 0 && output != null ? output : $"{node.Name}_out{k}").ToArray();
+        node.Output.Add(outs);
+        if (axis is long a) node.Attribute.Add(new global::Onnx.AttributeProto { Name = "axis", Type = global::Onnx.AttributeProto.Types.AttributeType.Int, I = a });
+        if (hiddenSize is long hs) node.Attribute.Add(new global::Onnx.AttributeProto { Name = "hidden_size", Type = global::Onnx.AttributeProto.Types.AttributeType.Int, I = hs });
+        if (perm is not null)
+        {
+            var p = new global::Onnx.AttributeProto { Name = "perm", Type = global::Onnx.AttributeProto.Types.AttributeType.Ints };
+            p.Ints.Add(perm);
+            node.Attribute.Add(p);
+        }
+        graph.Node.Add(node);
+        return outs;
+    }
+
+    public global::Onnx.GraphProto Graph(int features, int classes)
+    {
+        graph.Input.Add(Value(OnnxExport.InputName, features));
+        graph.Output.Add(Value(OnnxExport.OutputName, classes));
+        return graph;
+    }
+
+    static global::Onnx.ValueInfoProto Value(string valueName, int width)
+    {
+        var shape = new global::Onnx.TensorShapeProto();
+        shape.Dim.Add(new global::Onnx.TensorShapeProto.Types.Dimension { DimParam = "N" });
+        shape.Dim.Add(new global::Onnx.TensorShapeProto.Types.Dimension { DimValue = width });
+        return new global::Onnx.ValueInfoProto
+        {
+            Name = valueName,
+            Type = new global::Onnx.TypeProto { TensorType = new global::Onnx.TypeProto.Types.Tensor { ElemType = (int)global::Onnx.TensorProto.Types.DataType.Float, Shape = shape } },
+        };
+    }
+}
