@@ -27,7 +27,7 @@ public class FusedLstmTests
         using var scope = NewDisposeScope();
         var backend = Support.Backend;
         using var m = (TorchModel)Support.Ok(backend.Compile(spec, 11));
-        var rows = 791; // two uneven chunks (395, 396 rows) on two lanes
+        var rows = 791; // six uneven chunks (131 or 132 rows) on two lanes
         var features = (int)spec.InputShape.Fold(1L, (a, d) => a * d);
         var r = new Random(5);
         var x = Enumerable.Range(0, rows * features).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
@@ -188,6 +188,7 @@ public class LanesTests
     [InlineData(1)]
     [InlineData(255)]
     [InlineData(790)]
+    [InlineData(1023)]
     [InlineData(1024)]
     [InlineData(10_000)]
     public void Chunks_cover_every_row_once_in_order(long rows)
@@ -199,6 +200,13 @@ public class LanesTests
         Assert.Equal(rows, ranges.Sum(r => r.Count));
         Assert.All(ranges, r => Assert.True(r.Count > 0));
     }
+
+    [Theory]
+    [InlineData(127, 1)]
+    [InlineData(699, 5)]    // an RNN2 micro-batch
+    [InlineData(1024, 8)]   // an RNN1 micro-batch
+    [InlineData(10_000, 8)]
+    public void Chunks_depend_on_the_rows_alone_up_to_eight(long rows, int chunks) => Assert.Equal(chunks, Lanes.Chunks(rows));
 
     [Fact]
     public void Every_chunk_runs_once_and_a_lane_failure_reaches_the_caller()
@@ -213,5 +221,32 @@ public class LanesTests
         var after = new int[4];
         Lanes.Run(4, c => { Thread.Sleep(20); Interlocked.Increment(ref after[c]); });
         Assert.All(after, s => Assert.Equal(1, s));
+    }
+}
+
+/// <summary>Lanes' worker threads exit when idle and are started again on demand (they share the process-wide thread
+/// count with <see cref="DeterminismTests"/>, hence the same non-parallel collection).</summary>
+[Collection(nameof(ThreadCount))]
+public class LaneWorkerTests
+{
+    [Fact]
+    public void Idle_workers_exit_and_the_next_run_starts_new_ones()
+    {
+        TorchRuntime.Configure(new TorchOptions(3));
+        try
+        {
+            var lanes = new System.Collections.Concurrent.ConcurrentDictionary<int, byte>();
+            Lanes.Run(8, c => { lanes[Environment.CurrentManagedThreadId] = 0; Thread.Sleep(20); });
+            Assert.Equal(3, lanes.Count);
+            Assert.True(Lanes.LiveWorkers >= 2, $"{Lanes.LiveWorkers} workers");
+            var deadline = DateTime.UtcNow + Lanes.IdleTimeout * 10;
+            while (Lanes.LiveWorkers > 0 && DateTime.UtcNow < deadline) Thread.Sleep(50);
+            Assert.Equal(0, Lanes.LiveWorkers);
+            var seen = new int[8];
+            Lanes.Run(8, c => Interlocked.Increment(ref seen[c]));
+            Assert.All(seen, s => Assert.Equal(1, s));
+            Assert.Equal(2, Lanes.LiveWorkers);
+        }
+        finally { TorchHost.Configure(); }
     }
 }
