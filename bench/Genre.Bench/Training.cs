@@ -65,7 +65,7 @@ public static class Training
         for (var e = 0; e < epochs; e++) Console.WriteLine($"{model} epoch {e + 1}: {Epoch(backend, spec):F2}s");
     }
 
-    static float[] Random(int rows, int cols, int seed)
+    internal static float[] Random(int rows, int cols, int seed)
     {
         var r = new Random(seed);
         return Enumerable.Range(0, rows * cols).Select(_ => (float)r.NextDouble()).ToArray();

@@ -70,4 +70,25 @@ public class DeterminismTests
         Assert.Equal(one.History, two.History);
         Assert.Equal(one.Predictions, two.Predictions);
     }
+
+    /// <summary>
+    /// Issue 17: a micro-batch of 1,024 rows is cut into 8 chunks (RNN2's of 699 into 5) whatever the thread count, and 1, 2
+    /// or 3 lanes run them (3: chunks 0, 3, 6 / 1, 4, 7 / 2, 5); the weights, history and predictions do not change.
+    /// </summary>
+    [Theory]
+    [InlineData("rnn1")]
+    [InlineData("rnn2")]
+    public void One_two_and_three_threads_agree_bit_for_bit_over_eight_chunks(string name)
+    {
+        var spec = Small(name);
+        Assert.Equal(name == "rnn1" ? 8 : 5, Lanes.Chunks(Trainer.MicroBatchFor(spec)));
+        var one = Train(spec, 1, 6, rows: 2_100, batch: 1_024, epochs: 2);
+        foreach (var threads in new[] { 2, 3 })
+        {
+            var other = Train(spec, threads, 6, rows: 2_100, batch: 1_024, epochs: 2);
+            Assert.Equal(one.Weights, other.Weights);
+            Assert.Equal(one.History, other.History);
+            Assert.Equal(one.Predictions, other.Predictions);
+        }
+    }
 }

@@ -8,7 +8,7 @@ namespace Genre.Models.Tests;
 /// <summary>
 /// Issue 6: the fused LSTM (one autograd node, hand-written BPTT, one pass over the gates per step) is the same model as the
 /// element-wise path: logits and every parameter's gradient agree to 1e-5, for the report's shapes and for widths that are not
-/// a multiple of the 16-lane Vector512 (scalar tail), with and without returned sequences.
+/// a multiple of the vector width (narrower vectors, scalar tail), with and without returned sequences.
 /// </summary>
 public class FusedLstmTests
 {
@@ -27,7 +27,7 @@ public class FusedLstmTests
         using var scope = NewDisposeScope();
         var backend = Support.Backend;
         using var m = (TorchModel)Support.Ok(backend.Compile(spec, 11));
-        var rows = 791; // two uneven chunks (395, 396 rows) on two lanes
+        var rows = 791; // six uneven chunks (131 or 132 rows) on two lanes
         var features = (int)spec.InputShape.Fold(1L, (a, d) => a * d);
         var r = new Random(5);
         var x = Enumerable.Range(0, rows * features).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
@@ -65,7 +65,7 @@ public class FusedLstmTests
     [Fact]
     public void Gates_tanh_keeps_its_relative_precision_near_zero()
     {
-        // c̃ pre-activations from ±1e-7 to ±10; 17 units a row: 16 through the AVX-512 path, one through the scalar tail.
+        // c̃ pre-activations from ±1e-7 to ±10; 17 units a row: 16 through vectors, one through the scalar tail.
         // 1 − 2 / (e^{2x} + 1) alone is off by up to 1e-3 relative near 0; a float32 tanh is good to a few ulps (≈ 1e-7).
         const int units = 17, rows = 12;
         var shape = new LstmGates.Shape(rows, units);
@@ -99,6 +99,77 @@ public class FusedLstmTests
     }
 }
 
+/// <summary>
+/// Issue 17: the gate kernel is written once over vector widths; each width the hardware has (and, emulated, those it has
+/// not) gives the scalar reference's results to float32 rounding, for widths that leave tails of every length.
+/// </summary>
+public class LstmGatesWidthTests
+{
+    public static TheoryData<int, int> Cases()
+    {
+        var data = new TheoryData<int, int>();
+        foreach (var width in new[] { (int)LstmGates.Width.V512, (int)LstmGates.Width.V256, (int)LstmGates.Width.V128 })
+            foreach (var units in new[] { 1, 3, 4, 7, 8, 13, 16, 17, 24, 31, 80, 150 })
+                data.Add(width, units);
+        return data;
+    }
+
+    static (float[] Z, float[] C, float[] H, float[] Dz, float[] Dc) Step(LstmGates.Width width, int units, bool first, bool extra)
+    {
+        const int rows = 5;
+        var r = new Random(units * 7 + (first ? 1 : 0) + (extra ? 2 : 0));
+        float[] Draw(int n, float scale) => Enumerable.Range(0, n).Select(_ => (float)(r.NextDouble() * 2 - 1) * scale).ToArray();
+        var shape = new LstmGates.Shape(rows, units);
+        var z = Draw(rows * 4 * units, 4);
+        var cPrev = first ? [] : Draw(rows * units, 2);
+        var dh = Draw(rows * units, 1);
+        var dhExtra = extra ? Draw(rows * units, 1) : [];
+        var dc = Draw(rows * units, 1);
+        var (c, h) = (new float[rows * units], new float[rows * units]);
+        LstmGates.Forward(z, cPrev, c, h, shape, width);
+        var acts = z.ToArray();
+        LstmGates.Backward(acts, c, cPrev, dh, dhExtra, dc, shape, width);
+        return (z, c, h, acts, dc);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Every_width_gives_the_scalar_results(int width, int units)
+    {
+        foreach (var (first, extra) in new[] { (true, false), (false, false), (false, true) })
+        {
+            var scalar = Step(LstmGates.Width.Scalar, units, first, extra);
+            var vector = Step((LstmGates.Width)width, units, first, extra);
+            Close(scalar.Z, vector.Z, "gates");
+            Close(scalar.C, vector.C, "c");
+            Close(scalar.H, vector.H, "h");
+            Close(scalar.Dz, vector.Dz, "dz");
+            Close(scalar.Dc, vector.Dc, "dc₋₁");
+        }
+
+        static void Close(float[] expected, float[] actual, string what)
+        {
+            Assert.Equal(expected.Length, actual.Length);
+            for (var i = 0; i < expected.Length; i++)
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-6 * Math.Max(1, Math.Abs(expected[i])),
+                    $"{what}[{i}]: scalar {expected[i]:R}, vector {actual[i]:R}");
+        }
+    }
+
+    [Theory]
+    [InlineData(80)]
+    [InlineData(150)]
+    [InlineData(17)]
+    public void The_512_and_256_bit_paths_agree(int units)
+    {
+        var a = Step(LstmGates.Width.V512, units, false, true);
+        var b = Step(LstmGates.Width.V256, units, false, true);
+        foreach (var (x, y) in new[] { (a.Z, b.Z), (a.C, b.C), (a.H, b.H), (a.Dz, b.Dz), (a.Dc, b.Dc) })
+            for (var i = 0; i < x.Length; i++)
+                Assert.True(Math.Abs(x[i] - y[i]) <= 1e-6 * Math.Max(1, Math.Abs(x[i])), $"{i}: {x[i]:R} vs {y[i]:R}");
+    }
+}
+
 public class MicroBatchTests
 {
     [Fact]
@@ -117,6 +188,7 @@ public class LanesTests
     [InlineData(1)]
     [InlineData(255)]
     [InlineData(790)]
+    [InlineData(1023)]
     [InlineData(1024)]
     [InlineData(10_000)]
     public void Chunks_cover_every_row_once_in_order(long rows)
@@ -128,6 +200,13 @@ public class LanesTests
         Assert.Equal(rows, ranges.Sum(r => r.Count));
         Assert.All(ranges, r => Assert.True(r.Count > 0));
     }
+
+    [Theory]
+    [InlineData(127, 1)]
+    [InlineData(699, 5)]    // an RNN2 micro-batch
+    [InlineData(1024, 8)]   // an RNN1 micro-batch
+    [InlineData(10_000, 8)]
+    public void Chunks_depend_on_the_rows_alone_up_to_eight(long rows, int chunks) => Assert.Equal(chunks, Lanes.Chunks(rows));
 
     [Fact]
     public void Every_chunk_runs_once_and_a_lane_failure_reaches_the_caller()
@@ -142,5 +221,32 @@ public class LanesTests
         var after = new int[4];
         Lanes.Run(4, c => { Thread.Sleep(20); Interlocked.Increment(ref after[c]); });
         Assert.All(after, s => Assert.Equal(1, s));
+    }
+}
+
+/// <summary>Lanes' worker threads exit when idle and are started again on demand (they share the process-wide thread
+/// count with <see cref="DeterminismTests"/>, hence the same non-parallel collection).</summary>
+[Collection(nameof(ThreadCount))]
+public class LaneWorkerTests
+{
+    [Fact]
+    public void Idle_workers_exit_and_the_next_run_starts_new_ones()
+    {
+        TorchRuntime.Configure(new TorchOptions(3));
+        try
+        {
+            var lanes = new System.Collections.Concurrent.ConcurrentDictionary<int, byte>();
+            Lanes.Run(8, c => { lanes[Environment.CurrentManagedThreadId] = 0; Thread.Sleep(20); });
+            Assert.Equal(3, lanes.Count);
+            Assert.True(Lanes.LiveWorkers >= 2, $"{Lanes.LiveWorkers} workers");
+            var deadline = DateTime.UtcNow + Lanes.IdleTimeout * 10;
+            while (Lanes.LiveWorkers > 0 && DateTime.UtcNow < deadline) Thread.Sleep(50);
+            Assert.Equal(0, Lanes.LiveWorkers);
+            var seen = new int[8];
+            Lanes.Run(8, c => Interlocked.Increment(ref seen[c]));
+            Assert.All(seen, s => Assert.Equal(1, s));
+            Assert.Equal(2, Lanes.LiveWorkers);
+        }
+        finally { TorchHost.Configure(); }
     }
 }

@@ -6,28 +6,49 @@ namespace Genre.Models.Backend.Torch;
 /// Data-parallel lanes for the LSTM recurrence: the rows of a micro-batch are split into contiguous chunks, and each lane
 /// (one per thread) runs the whole recurrence on its chunks with single-threaded libtorch calls. An LSTM step is a small gemm
 /// followed by the gate pass; run on the shared OpenMP pool, every step is a fork/join and the gate pass leaves the other
-/// core spinning. In lanes there is one fork/join per pass and no idle core. Lane 0 runs on the caller; the others on
-/// long-lived background threads. Exceptions in any lane are rethrown on the caller.
+/// cores spinning. In lanes there is one fork/join per pass and no idle core. Exceptions in any lane are rethrown on the caller.
+/// <para>
+/// The chunks are a function of the rows alone (<see cref="Chunks"/>), never of the thread count, and every chunk computes
+/// the same thing whichever lane runs it: results are bit-identical on any number of threads, while a machine with more cores
+/// runs more chunks at once (up to <see cref="Chunking.MaxChunks"/>).
+/// </para>
+/// <para>
+/// Threads: lane 0 runs on the caller; the others on background worker threads started on demand. A worker that has had no
+/// work for <see cref="IdleTimeout"/> exits, and the next <see cref="Run"/> that needs it starts a new one; so there is no
+/// pool to own or dispose, nothing outlives a burst of work by more than the timeout, and back-to-back passes (an epoch)
+/// reuse the same threads.
+/// </para>
 /// </summary>
 internal static class Lanes
 {
-    /// <summary>Fewest rows worth a chunk of their own.</summary>
-    const int MinRows = 256;
+    /// <summary>How rows are cut into chunks: at least <paramref name="MinRows"/> rows a chunk, at most
+    /// <paramref name="MaxChunks"/> chunks.</summary>
+    public readonly record struct Chunking(int MinRows, int MaxChunks);
 
     /// <summary>
-    /// Most chunks a pass is split into: two, one per core of the 2-core machine this is tuned for (four chunks were slower
-    /// there: bench/results/runtime-settings.md). More chunks would let more cores work, at a fixed cost per chunk.
+    /// The chunking every pass uses: chunks of at least 128 rows, so a micro-batch of 1,024 rows gives 8 chunks, which up to
+    /// 8 cores run at once. Smaller chunks make the gemms of a step smaller, at a cost per chunk on a machine with fewer
+    /// cores than chunks (bench/results/lstm-lanes.md). Settable only so the bench can compare chunkings in one run;
+    /// changing it changes the per-chunk partial sums, hence results in the last bits.
     /// </summary>
-    const int MaxChunks = 2;
+    public static Chunking Policy { get; set; } = new(MinRows: 128, MaxChunks: 8);
+
+    /// <summary>How long a worker thread waits for work before it exits.</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(1);
 
     static readonly object Gate = new();
-    static Worker[] workers = System.Array.Empty<Worker>();
+    static readonly List<Worker> workers = new();
+    static int alive;
+
+    /// <summary>Worker threads running now (started and not yet exited after <see cref="IdleTimeout"/>).</summary>
+    public static int LiveWorkers => Volatile.Read(ref alive);
 
     /// <summary>
-    /// How many row chunks <paramref name="rows"/> rows are split into: a function of the rows only, never of the thread
-    /// count, so per-chunk partial sums (and hence results) are bit-identical on 1 or 2 threads.
+    /// How many row chunks <paramref name="rows"/> rows are split into: a function of the rows (and the fixed
+    /// <see cref="Policy"/>) only, never of the thread count, so per-chunk partial sums (and hence results) are bit-identical
+    /// on any number of threads.
     /// </summary>
-    public static int Chunks(long rows) => (int)Math.Clamp(rows / MinRows, 1, MaxChunks);
+    public static int Chunks(long rows) => (int)Math.Clamp(rows / Policy.MinRows, 1, Policy.MaxChunks);
 
     /// <summary>Chunk <paramref name="chunk"/>'s row range when <paramref name="rows"/> are split into <paramref name="chunks"/>.</summary>
     public static (long Start, long Count) Range(long rows, int chunks, int chunk)
@@ -38,7 +59,8 @@ internal static class Lanes
 
     /// <summary>
     /// Runs body(0..chunks−1), chunk c on lane c mod L with L = min(chunks, libtorch threads) lanes running concurrently,
-    /// libtorch single-threaded on each lane; restores the caller's thread count.
+    /// libtorch single-threaded on each lane; restores the caller's thread count. A body must write only its own chunk's
+    /// outputs (callers reduce per-chunk partials in chunk order afterwards).
     /// </summary>
     public static void Run(int chunks, Action<int> body)
     {
@@ -48,12 +70,18 @@ internal static class Lanes
         void Lane(int lane) { for (var c = lane; c < chunks; c += lanes) body(c); }
         lock (Gate)
         {
-            if (workers.Length < lanes - 1)
-                workers = workers.Concat(Enumerable.Range(workers.Length, lanes - 1 - workers.Length).Select(i => new Worker(i + 1))).ToArray();
             set_num_threads(1);
             try
             {
-                for (var i = 1; i < lanes; i++) workers[i - 1].Post(Lane, i);
+                for (var i = 1; i < lanes; i++)
+                {
+                    if (workers.Count < i) workers.Add(new Worker());
+                    if (!workers[i - 1].TryPost(Lane, i)) // it had exited: start another
+                    {
+                        workers[i - 1] = new Worker();
+                        workers[i - 1].TryPost(Lane, i);
+                    }
+                }
                 Exception? first = null;
                 try { Lane(0); } catch (Exception e) { first = e; }
                 for (var i = 1; i < lanes; i++)
@@ -67,33 +95,55 @@ internal static class Lanes
         }
     }
 
+    /// <summary>
+    /// One background thread running posted lanes. State: Idle → Posted (<see cref="TryPost"/>, under the gate) → Idle (the
+    /// thread, when the lane is done); Idle → Exited (the thread, after <see cref="IdleTimeout"/> without work). Both leave
+    /// Idle by compare-and-swap, so a post and an exit never both succeed.
+    /// </summary>
     sealed class Worker
     {
+        const int Idle = 0, Posted = 1, Exited = 2;
         readonly SemaphoreSlim start = new(0), done = new(0);
         Action<int>? body;
-        int lane;
+        int lane, state;
         Exception? error;
 
-        public Worker(int lane)
+        public Worker()
         {
-            this.lane = lane;
-            new Thread(Loop) { IsBackground = true, Name = $"lstm-lane-{lane}" }.Start();
+            Interlocked.Increment(ref alive);
+            new Thread(Loop) { IsBackground = true, Name = "lstm-lane" }.Start();
         }
 
-        public void Post(Action<int> work, int index) { body = work; lane = index; error = null; start.Release(); }
+        /// <summary>Hands the thread lane <paramref name="index"/>; false if the thread has exited.</summary>
+        public bool TryPost(Action<int> work, int index)
+        {
+            (body, lane, error) = (work, index, null);
+            if (Interlocked.CompareExchange(ref state, Posted, Idle) != Idle) return false;
+            start.Release();
+            return true;
+        }
 
         public Exception? Join() { done.Wait(); return error; }
 
         void Loop()
         {
-            set_num_threads(1);
-            while (true)
+            try
             {
-                start.Wait();
-                try { body!(lane); } catch (Exception e) { error = e; }
-                body = null;
-                done.Release();
+                set_num_threads(1);
+                while (true)
+                {
+                    if (!start.Wait(IdleTimeout))
+                    {
+                        if (Interlocked.CompareExchange(ref state, Exited, Idle) == Idle) return;
+                        start.Wait(); // posted just as the wait timed out
+                    }
+                    try { body!(lane); } catch (Exception e) { error = e; }
+                    body = null;
+                    Volatile.Write(ref state, Idle);
+                    done.Release();
+                }
             }
+            finally { Interlocked.Decrement(ref alive); }
         }
     }
 }

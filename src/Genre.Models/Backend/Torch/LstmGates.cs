@@ -4,18 +4,68 @@ using System.Runtime.Intrinsics;
 namespace Genre.Models.Backend.Torch;
 
 /// <summary>
-/// One LSTM time step's gate math in a single pass over memory (AVX-512, 16 lanes; scalar tail), rows of gates laid out
-/// [i | f | c̃ | o] (Keras order). Forward: z → σ(i), σ(f), tanh(c̃), σ(o) in place; c = f·c₋₁ + i·c̃; h = o·tanh(c).
+/// One LSTM time step's gate math in a single pass over memory, rows of gates laid out [i | f | c̃ | o] (Keras order).
+/// Forward: z → σ(i), σ(f), tanh(c̃), σ(o) in place; c = f·c₋₁ + i·c̃; h = o·tanh(c).
 /// Backward: from dh (and an extra dh for returned sequences) and the carried dc, writes dz over the activations and
 /// replaces dc with dc₋₁. They write only into the spans they are given (in place, as documented per argument) and allocate nothing.
+/// The kernel is written once over <see cref="ISimd{V}"/>. A row's units run in whole vectors of the widest
+/// hardware-accelerated width (16, 8 or 4 floats), the rest in narrower vectors down to 4 floats, the last 0–3 float by
+/// float; every width evaluates the same formulas. The row loops are not inlined into the pass: called once per
+/// row, each is compiled (and recompiled with profile data) on its own, so its machine code does not depend on how the
+/// pass that calls it was tiered (inlined, the generic loops ran several times slower in the bench than the explicit
+/// AVX-512 copy they replace; on their own they match it: bench/results/lstm-lanes.md).
 /// </summary>
 internal static class LstmGates
 {
-    /// <summary><paramref name="HiddenStride"/>: floats between rows of h in <see cref="Forward"/> (0 = Units), so h can be
+    /// <summary><paramref name="HiddenStride"/>: floats between rows of h in the forward pass (0 = Units), so h can be
     /// written into a wider buffer (<see cref="FusedLstm"/>'s [h | x | 1] blocks).</summary>
     public readonly record struct Shape(int Rows, int Units, int HiddenStride = 0);
 
-    public static void Forward(Span<float> z, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, Shape s)
+    /// <summary>The vector width a pass runs on; <see cref="Widest"/> is the widest the hardware accelerates.</summary>
+    public enum Width { Scalar = 1, V128 = 4, V256 = 8, V512 = 16 }
+
+    public static readonly Width Widest = Vector512.IsHardwareAccelerated ? Width.V512
+        : Vector256.IsHardwareAccelerated ? Width.V256
+        : Vector128.IsHardwareAccelerated ? Width.V128 : Width.Scalar;
+
+    public static void Forward(Span<float> z, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, Shape s) =>
+        Forward(z, cPrev, c, h, s, Widest);
+
+    public static void Backward(Span<float> acts, ReadOnlySpan<float> c, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> dh,
+                                ReadOnlySpan<float> dhExtra, Span<float> dc, Shape s) =>
+        Backward(acts, c, cPrev, dh, dhExtra, dc, s, Widest);
+
+    /// <summary><see cref="Forward(Span{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Shape)"/> on a given width
+    /// (tests and the bench run each one; a width the hardware does not accelerate runs emulated, slowly).</summary>
+    public static void Forward(Span<float> z, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, Shape s, Width width)
+    {
+        switch (width)
+        {
+            case Width.V512: Forward<F512>(z, cPrev, c, h, s); break;
+            case Width.V256: Forward<F256>(z, cPrev, c, h, s); break;
+            case Width.V128: Forward<F128>(z, cPrev, c, h, s); break;
+            default: Forward<F128>(z, cPrev, c, h, s, scalar: true); break;
+        }
+    }
+
+    /// <summary>The backward pass on a given width, as <see cref="Forward(Span{float}, ReadOnlySpan{float}, Span{float},
+    /// Span{float}, Shape, Width)"/>.</summary>
+    public static void Backward(Span<float> acts, ReadOnlySpan<float> c, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> dh,
+                                ReadOnlySpan<float> dhExtra, Span<float> dc, Shape s, Width width)
+    {
+        switch (width)
+        {
+            case Width.V512: Backward<F512>(acts, c, cPrev, dh, dhExtra, dc, s); break;
+            case Width.V256: Backward<F256>(acts, c, cPrev, dh, dhExtra, dc, s); break;
+            case Width.V128: Backward<F128>(acts, c, cPrev, dh, dhExtra, dc, s); break;
+            default: Backward<F128>(acts, c, cPrev, dh, dhExtra, dc, s, scalar: true); break;
+        }
+    }
+
+    /// <summary>Per row: whole vectors of V, then of the narrower widths down to 4 floats, then float by float (only
+    /// float by float when <paramref name="scalar"/>).</summary>
+    static void Forward<V>(Span<float> z, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, Shape s, bool scalar = false)
+        where V : struct, ISimd<V>
     {
         int units = s.Units, width = 4 * units, stride = s.HiddenStride == 0 ? units : s.HiddenStride;
         for (var j = 0; j < s.Rows; j++)
@@ -25,98 +75,145 @@ internal static class LstmGates
             var hr = h.Slice(j * stride, units);
             var pr = cPrev.IsEmpty ? ReadOnlySpan<float>.Empty : cPrev.Slice(j * units, units);
             var k = 0;
-            for (; k <= units - 16; k += 16)
+            if (!scalar)
             {
-                var i = Sigmoid(Vector512.Create(zr.Slice(k, 16)));
-                var f = Sigmoid(Vector512.Create(zr.Slice(units + k, 16)));
-                var g = Tanh(Vector512.Create(zr.Slice(2 * units + k, 16)));
-                var o = Sigmoid(Vector512.Create(zr.Slice(3 * units + k, 16)));
-                var cp = pr.IsEmpty ? Vector512<float>.Zero : Vector512.Create(pr.Slice(k, 16));
-                var cn = f * cp + i * g;
-                var hn = o * Tanh(cn);
-                i.CopyTo(zr.Slice(k, 16));
-                f.CopyTo(zr.Slice(units + k, 16));
-                g.CopyTo(zr.Slice(2 * units + k, 16));
-                o.CopyTo(zr.Slice(3 * units + k, 16));
-                cn.CopyTo(cr.Slice(k, 16));
-                hn.CopyTo(hr.Slice(k, 16));
+                k = ForwardRow<V>(zr, pr, cr, hr, units, k);
+                if (V.Count > F256.Count) k = ForwardRow<F256>(zr, pr, cr, hr, units, k);
+                if (V.Count > F128.Count) k = ForwardRow<F128>(zr, pr, cr, hr, units, k);
             }
-            for (; k < units; k++)
-            {
-                float i = Sigmoid(zr[k]), f = Sigmoid(zr[units + k]), g = Tanh(zr[2 * units + k]), o = Sigmoid(zr[3 * units + k]);
-                var cn = f * (pr.IsEmpty ? 0f : pr[k]) + i * g;
-                zr[k] = i; zr[units + k] = f; zr[2 * units + k] = g; zr[3 * units + k] = o;
-                cr[k] = cn;
-                hr[k] = o * Tanh(cn);
-            }
+            ForwardTail(zr, pr, cr, hr, units, k);
         }
     }
 
-    public static void Backward(Span<float> acts, ReadOnlySpan<float> c, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> dh,
-                                ReadOnlySpan<float> dhExtra, Span<float> dc, Shape s)
+    /// <summary>Units [k, …) of one row in steps of V.Count while a whole vector fits; returns the first unit not done.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // see the class summary
+    static int ForwardRow<V>(Span<float> zr, ReadOnlySpan<float> pr, Span<float> cr, Span<float> hr, int units, int k)
+        where V : struct, ISimd<V>
+    {
+        var n = V.Count;
+        for (; k <= units - n; k += n)
+        {
+            var i = Sigmoid<V>(V.Load(zr.Slice(k, n)));
+            var f = Sigmoid<V>(V.Load(zr.Slice(units + k, n)));
+            var g = Tanh<V>(V.Load(zr.Slice(2 * units + k, n)));
+            var o = Sigmoid<V>(V.Load(zr.Slice(3 * units + k, n)));
+            var cp = pr.IsEmpty ? V.Create(0f) : V.Load(pr.Slice(k, n));
+            var cn = f * cp + i * g;
+            var hn = o * Tanh<V>(cn);
+            V.Store(i, zr.Slice(k, n));
+            V.Store(f, zr.Slice(units + k, n));
+            V.Store(g, zr.Slice(2 * units + k, n));
+            V.Store(o, zr.Slice(3 * units + k, n));
+            V.Store(cn, cr.Slice(k, n));
+            V.Store(hn, hr.Slice(k, n));
+        }
+        return k;
+    }
+
+    static void Backward<V>(Span<float> acts, ReadOnlySpan<float> c, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> dh,
+                            ReadOnlySpan<float> dhExtra, Span<float> dc, Shape s, bool scalar = false)
+        where V : struct, ISimd<V>
     {
         int units = s.Units, width = 4 * units;
-        var one = Vector512.Create(1f);
         for (var j = 0; j < s.Rows; j++)
         {
             var ar = acts.Slice(j * width, width);
             var row = j * units;
+            var cr = c.Slice(row, units);
+            var pr = cPrev.IsEmpty ? ReadOnlySpan<float>.Empty : cPrev.Slice(row, units);
+            var dhr = dh.Slice(row, units);
+            var er = dhExtra.IsEmpty ? ReadOnlySpan<float>.Empty : dhExtra.Slice(row, units);
+            var dcr = dc.Slice(row, units);
             var k = 0;
-            for (; k <= units - 16; k += 16)
+            if (!scalar)
             {
-                var i = Vector512.Create(ar.Slice(k, 16));
-                var f = Vector512.Create(ar.Slice(units + k, 16));
-                var g = Vector512.Create(ar.Slice(2 * units + k, 16));
-                var o = Vector512.Create(ar.Slice(3 * units + k, 16));
-                var tc = Tanh(Vector512.Create(c.Slice(row + k, 16)));
-                var dhv = Vector512.Create(dh.Slice(row + k, 16));
-                if (!dhExtra.IsEmpty) dhv += Vector512.Create(dhExtra.Slice(row + k, 16));
-                var dcv = Vector512.Create(dc.Slice(row + k, 16)) + dhv * o * (one - tc * tc);
-                var cp = cPrev.IsEmpty ? Vector512<float>.Zero : Vector512.Create(cPrev.Slice(row + k, 16));
-                (dcv * g * i * (one - i)).CopyTo(ar.Slice(k, 16));
-                (dcv * cp * f * (one - f)).CopyTo(ar.Slice(units + k, 16));
-                (dcv * i * (one - g * g)).CopyTo(ar.Slice(2 * units + k, 16));
-                (dhv * tc * o * (one - o)).CopyTo(ar.Slice(3 * units + k, 16));
-                (dcv * f).CopyTo(dc.Slice(row + k, 16));
+                k = BackwardRow<V>(ar, cr, pr, dhr, er, dcr, units, k);
+                if (V.Count > F256.Count) k = BackwardRow<F256>(ar, cr, pr, dhr, er, dcr, units, k);
+                if (V.Count > F128.Count) k = BackwardRow<F128>(ar, cr, pr, dhr, er, dcr, units, k);
             }
-            for (; k < units; k++)
-            {
-                float i = ar[k], f = ar[units + k], g = ar[2 * units + k], o = ar[3 * units + k];
-                var tc = Tanh(c[row + k]);
-                var dhv = dh[row + k] + (dhExtra.IsEmpty ? 0f : dhExtra[row + k]);
-                var dcv = dc[row + k] + dhv * o * (1 - tc * tc);
-                var cp = cPrev.IsEmpty ? 0f : cPrev[row + k];
-                ar[k] = dcv * g * i * (1 - i);
-                ar[units + k] = dcv * cp * f * (1 - f);
-                ar[2 * units + k] = dcv * i * (1 - g * g);
-                ar[3 * units + k] = dhv * tc * o * (1 - o);
-                dc[row + k] = dcv * f;
-            }
+            BackwardTail(ar, cr, pr, dhr, er, dcr, units, k);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // see the class summary
+    static int BackwardRow<V>(Span<float> ar, ReadOnlySpan<float> cr, ReadOnlySpan<float> pr, ReadOnlySpan<float> dhr,
+                                 ReadOnlySpan<float> er, Span<float> dcr, int units, int k)
+        where V : struct, ISimd<V>
+    {
+        var n = V.Count;
+        var one = V.Create(1f);
+        for (; k <= units - n; k += n)
+        {
+            var i = V.Load(ar.Slice(k, n));
+            var f = V.Load(ar.Slice(units + k, n));
+            var g = V.Load(ar.Slice(2 * units + k, n));
+            var o = V.Load(ar.Slice(3 * units + k, n));
+            var tc = Tanh<V>(V.Load(cr.Slice(k, n)));
+            var dhv = er.IsEmpty ? V.Load(dhr.Slice(k, n)) : V.Load(dhr.Slice(k, n)) + V.Load(er.Slice(k, n));
+            var dcv = V.Load(dcr.Slice(k, n)) + dhv * o * (one - tc * tc);
+            var cp = pr.IsEmpty ? V.Create(0f) : V.Load(pr.Slice(k, n));
+            V.Store(dcv * g * i * (one - i), ar.Slice(k, n));
+            V.Store(dcv * cp * f * (one - f), ar.Slice(units + k, n));
+            V.Store(dcv * i * (one - g * g), ar.Slice(2 * units + k, n));
+            V.Store(dhv * tc * o * (one - o), ar.Slice(3 * units + k, n));
+            V.Store(dcv * f, dcr.Slice(k, n));
+        }
+        return k;
+    }
+
+    static void ForwardTail(Span<float> zr, ReadOnlySpan<float> pr, Span<float> cr, Span<float> hr, int units, int k)
+    {
+        for (; k < units; k++)
+        {
+            float i = Sigmoid(zr[k]), f = Sigmoid(zr[units + k]), g = Tanh(zr[2 * units + k]), o = Sigmoid(zr[3 * units + k]);
+            var cn = f * (pr.IsEmpty ? 0f : pr[k]) + i * g;
+            zr[k] = i; zr[units + k] = f; zr[2 * units + k] = g; zr[3 * units + k] = o;
+            cr[k] = cn;
+            hr[k] = o * Tanh(cn);
+        }
+    }
+
+    static void BackwardTail(Span<float> ar, ReadOnlySpan<float> cr, ReadOnlySpan<float> pr, ReadOnlySpan<float> dhr,
+                             ReadOnlySpan<float> er, Span<float> dcr, int units, int k)
+    {
+        for (; k < units; k++)
+        {
+            float i = ar[k], f = ar[units + k], g = ar[2 * units + k], o = ar[3 * units + k];
+            var tc = Tanh(cr[k]);
+            var dhv = er.IsEmpty ? dhr[k] : dhr[k] + er[k];
+            var dcv = dcr[k] + dhv * o * (1 - tc * tc);
+            var cp = pr.IsEmpty ? 0f : pr[k];
+            ar[k] = dcv * g * i * (1 - i);
+            ar[units + k] = dcv * cp * f * (1 - f);
+            ar[2 * units + k] = dcv * i * (1 - g * g);
+            ar[3 * units + k] = dhv * tc * o * (1 - o);
+            dcr[k] = dcv * f;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector512<float> Sigmoid(Vector512<float> x) => Vector512.Create(1f) / (Vector512.Create(1f) + Vector512.Exp(-x));
+    static V Sigmoid<V>(V x) where V : struct, ISimd<V> =>
+        V.Create(1f) / (V.Create(1f) + V.Exp(-x));
 
     /// <summary>
     /// tanh(x): for |x| &lt; 0.625 Cephes' tanhf polynomial x + x·x²·P(x²) (relative error ≈ 1e-7); beyond it
     /// sign(x)·(1 − 2 / (e^{2|x|} + 1)), which saturates correctly (e^{2|x|} → ∞). The closed form alone cancels near 0
     /// (1 − (1 − x): relative error up to 1e-3), which RNN2's two stacked LSTMs amplified to 3e-5 in the top softmax
-    /// probability on the real test split (numpy float32: 3e-6).
+    /// probability on the real test split (numpy float32: 3e-6). Both forms are evaluated and one selected per lane.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector512<float> Tanh(Vector512<float> x)
+    static V Tanh<V>(V x) where V : struct, ISimd<V>
     {
-        var a = Vector512.Abs(x);
+        var a = V.Abs(x);
         var z = x * x;
-        var small = ((((Vector512.Create(T4) * z + Vector512.Create(T3)) * z + Vector512.Create(T2)) * z + Vector512.Create(T1)) * z
-                     + Vector512.Create(T0)) * z * x + x;
-        var large = Vector512.CopySign(Vector512.Create(1f) - Vector512.Create(2f) / (Vector512.Exp(a + a) + Vector512.Create(1f)), x);
-        return Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512.Create(SmallTanh)), small, large);
+        var small = ((((V.Create(T4) * z + V.Create(T3)) * z + V.Create(T2)) * z + V.Create(T1)) * z + V.Create(T0)) * z * x + x;
+        var large = V.CopySign(V.Create(1f) - V.Create(2f) / (V.Exp(a + a) + V.Create(1f)), x);
+        return V.SelectLess(a, V.Create(SmallTanh), small, large);
     }
 
     static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 
+    /// <summary>The scalar <see cref="Tanh{V}"/>: the same two forms, only the one selected evaluated.</summary>
     static float Tanh(float x)
     {
         var a = MathF.Abs(x);
@@ -127,5 +224,125 @@ internal static class LstmGates
     }
 
     // Cephes tanhf (S. L. Moshier): tanh(x) ≈ x + x·x²·P(x²) for |x| < 0.625.
-    const float SmallTanh = 0.625f, T4 = -5.70498872745e-3f, T3 = 2.06390887954e-2f, T2 = -5.37397155531e-2f, T1 = 1.33314422036e-1f, T0 = -3.33332819422e-1f;
+    const float SmallTanh = 0.625f, T4 = -5.70498872745e-3f, T3 = 2.06390887954e-2f, T2 = -5.37397155531e-2f;
+    const float T1 = 1.33314422036e-1f, T0 = -3.33332819422e-1f;
+}
+
+/// <summary>
+/// What <see cref="LstmGates"/>' kernel needs of a vector of floats (.NET's own ISimdVector is internal), implemented by thin
+/// structs over <see cref="Vector512{T}"/>, <see cref="Vector256{T}"/>, <see cref="Vector128{T}"/> and a single float. Static
+/// abstract members on a struct are resolved when the generic kernel is compiled for it, so each width gets its own machine
+/// code with the calls inlined.
+/// </summary>
+internal interface ISimd<V> where V : struct, ISimd<V>
+{
+    /// <summary>Floats in one V.</summary>
+    static abstract int Count { get; }
+    /// <summary>The first Count floats of <paramref name="s"/>.</summary>
+    static abstract V Load(ReadOnlySpan<float> s);
+    static abstract void Store(V v, Span<float> s);
+    static abstract V Create(float x);
+    static abstract V Exp(V x);
+    static abstract V Abs(V x);
+    static abstract V CopySign(V value, V sign);
+    /// <summary>Per lane: a &lt; b ? ifLess : otherwise.</summary>
+    static abstract V SelectLess(V a, V b, V ifLess, V otherwise);
+    static abstract V operator +(V a, V b);
+    static abstract V operator -(V a, V b);
+    static abstract V operator *(V a, V b);
+    static abstract V operator /(V a, V b);
+    static abstract V operator -(V a);
+}
+
+internal readonly struct F512(Vector512<float> v) : ISimd<F512>
+{
+    readonly Vector512<float> v = v;
+    public static int Count => Vector512<float>.Count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F512 Load(ReadOnlySpan<float> s) => new(Vector512.Create(s));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(F512 x, Span<float> s) => x.v.CopyTo(s);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F512 Create(float x) => new(Vector512.Create(x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F512 Exp(F512 x) => new(Vector512.Exp(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F512 Abs(F512 x) => new(Vector512.Abs(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F512 CopySign(F512 value, F512 sign) => new(Vector512.CopySign(value.v, sign.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F512 SelectLess(F512 a, F512 b, F512 ifLess, F512 otherwise) =>
+        new(Vector512.ConditionalSelect(Vector512.LessThan(a.v, b.v), ifLess.v, otherwise.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F512 operator +(F512 a, F512 b) => new(a.v + b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F512 operator -(F512 a, F512 b) => new(a.v - b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F512 operator *(F512 a, F512 b) => new(a.v * b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F512 operator /(F512 a, F512 b) => new(a.v / b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F512 operator -(F512 a) => new(-a.v);
+}
+
+internal readonly struct F256(Vector256<float> v) : ISimd<F256>
+{
+    readonly Vector256<float> v = v;
+    public static int Count => Vector256<float>.Count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F256 Load(ReadOnlySpan<float> s) => new(Vector256.Create(s));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(F256 x, Span<float> s) => x.v.CopyTo(s);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F256 Create(float x) => new(Vector256.Create(x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F256 Exp(F256 x) => new(Vector256.Exp(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F256 Abs(F256 x) => new(Vector256.Abs(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F256 CopySign(F256 value, F256 sign) => new(Vector256.CopySign(value.v, sign.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F256 SelectLess(F256 a, F256 b, F256 ifLess, F256 otherwise) =>
+        new(Vector256.ConditionalSelect(Vector256.LessThan(a.v, b.v), ifLess.v, otherwise.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F256 operator +(F256 a, F256 b) => new(a.v + b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F256 operator -(F256 a, F256 b) => new(a.v - b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F256 operator *(F256 a, F256 b) => new(a.v * b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F256 operator /(F256 a, F256 b) => new(a.v / b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F256 operator -(F256 a) => new(-a.v);
+}
+
+internal readonly struct F128(Vector128<float> v) : ISimd<F128>
+{
+    readonly Vector128<float> v = v;
+    public static int Count => Vector128<float>.Count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F128 Load(ReadOnlySpan<float> s) => new(Vector128.Create(s));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(F128 x, Span<float> s) => x.v.CopyTo(s);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F128 Create(float x) => new(Vector128.Create(x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F128 Exp(F128 x) => new(Vector128.Exp(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F128 Abs(F128 x) => new(Vector128.Abs(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F128 CopySign(F128 value, F128 sign) => new(Vector128.CopySign(value.v, sign.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F128 SelectLess(F128 a, F128 b, F128 ifLess, F128 otherwise) =>
+        new(Vector128.ConditionalSelect(Vector128.LessThan(a.v, b.v), ifLess.v, otherwise.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F128 operator +(F128 a, F128 b) => new(a.v + b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F128 operator -(F128 a, F128 b) => new(a.v - b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F128 operator *(F128 a, F128 b) => new(a.v * b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F128 operator /(F128 a, F128 b) => new(a.v / b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F128 operator -(F128 a) => new(-a.v);
 }
