@@ -10,12 +10,20 @@ namespace Genre.Data;
 /// </summary>
 public sealed record Preprocessing(Seq<string> Features, LabelEncoding Explicit, MinMaxScaler Scaler, LabelEncoding Genres, GenreMapping Mapping)
 {
+    /// <summary>The stage after the scaler, for models that read encoded features (<see cref="TabularEncoding"/>); None for the
+    /// report's models.</summary>
+    public Option<TabularEncoding> Encoding { get; init; }
+
     /// <summary>The file name in a model folder: <c>preprocessing.json</c>.</summary>
     public const string FileName = "preprocessing.json";
     const string Format = "genre-preprocessing/1";
+    /// <summary>The format with an encoding stage: a reader that knows only /1 refuses it instead of feeding the model the wrong
+    /// columns.</summary>
+    const string EncodedFormat = "genre-preprocessing/2";
 
     /// <summary>The preprocessing the report pipeline fitted (on the training split).</summary>
-    public static Preprocessing Of(PreparedData d) => new(Track.FeatureColumns, d.Explicit, d.Scaler, d.Genres, d.Mapping);
+    public static Preprocessing Of(PreparedData d) =>
+        new(Track.FeatureColumns, d.Explicit, d.Scaler, d.Genres, d.Mapping) { Encoding = d.Encoding };
 
     /// <summary>Raw features of <paramref name="tracks"/> (report order, <c>explicit</c> encoded as in training).</summary>
     public Fin<Matrix> RawFeatures(Seq<Track> tracks, string file)
@@ -27,8 +35,14 @@ public sealed record Preprocessing(Seq<string> Features, LabelEncoding Explicit,
     }
 
     /// <summary>The model's input for <paramref name="tracks"/>: raw features scaled by the training scaler (values outside the training
-    /// range extrapolate).</summary>
-    public Fin<Matrix> Scaled(Seq<Track> tracks, string file) => RawFeatures(tracks, file).Map(Scaler.Transform);
+    /// range extrapolate), then encoded when the model reads encoded features.</summary>
+    public Fin<Matrix> Scaled(Seq<Track> tracks, string file) => RawFeatures(tracks, file).Map(Input);
+
+    /// <summary>The model's input for raw features: scaled, then encoded when the model reads encoded features.</summary>
+    public Matrix Input(Matrix raw) => Encoding.Match(e => e.Transform(Scaler.Transform(raw)), () => Scaler.Transform(raw));
+
+    /// <summary>The model's input width: the 15 features, or the encoding's columns.</summary>
+    public int InputWidth => Encoding.Match(e => e.Columns, () => Features.Count);
 
     /// <summary>Per feature (report order), how many rows lie outside the training range [data_min, data_max].</summary>
     public int[] OutOfRange(Matrix raw)
@@ -59,23 +73,28 @@ public sealed record Preprocessing(Seq<string> Features, LabelEncoding Explicit,
     static JsonArray Strings(IEnumerable<string> v) => new(v.Select(x => (JsonNode)x).ToArray());
 
     /// <summary>The file's JSON; doubles are written in their shortest round-trip form, so a reload is bit-identical.</summary>
-    public JsonObject ToJson() => new()
+    public JsonObject ToJson()
     {
-        ["format"] = Format,
-        ["features"] = Strings(Features),
-        ["explicit_classes"] = Strings(Explicit.Classes),
-        ["scaler"] = new JsonObject
+        var json = new JsonObject
         {
-            ["kind"] = "MinMaxScaler",
-            ["feature_range"] = Numbers([0.0, 1.0]),
-            ["data_min"] = Numbers(Scaler.DataMin),
-            ["data_max"] = Numbers(Scaler.DataMax),
-            ["scale"] = Numbers(Scaler.Scale),
-            ["min"] = Numbers(Scaler.Min),
-        },
-        ["genres"] = Strings(Genres.Classes),
-        ["mapping"] = new JsonObject(Mapping.Merges.AsEnumerable().Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
-    };
+            ["format"] = Encoding.IsSome ? EncodedFormat : Format,
+            ["features"] = Strings(Features),
+            ["explicit_classes"] = Strings(Explicit.Classes),
+            ["scaler"] = new JsonObject
+            {
+                ["kind"] = "MinMaxScaler",
+                ["feature_range"] = Numbers([0.0, 1.0]),
+                ["data_min"] = Numbers(Scaler.DataMin),
+                ["data_max"] = Numbers(Scaler.DataMax),
+                ["scale"] = Numbers(Scaler.Scale),
+                ["min"] = Numbers(Scaler.Min),
+            },
+            ["genres"] = Strings(Genres.Classes),
+            ["mapping"] = new JsonObject(Mapping.Merges.AsEnumerable().Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+        };
+        Encoding.IfSome(e => json["encoding"] = e.ToJson());
+        return json;
+    }
 
     /// <summary>Written atomically with its own crc32c (<see cref="ChecksummedJson"/>), so a damaged file is never read as another
     /// scaler.</summary>
@@ -100,7 +119,9 @@ public sealed record Preprocessing(Seq<string> Features, LabelEncoding Explicit,
             Json.Array(scaler, name).Bind(a => a.Select(Json.Double).ToSeq().Sequence()).Map(v => v.ToArray())
                 .Filter(v => v.Length == n).ToFin(Bad($"scaler.{name} is not a list of {n} numbers"));
 
-        if (Json.String(o, "format") != Some(Format)) return GenreError.Model($"{origin}: not a {Format} file (format '{Json.String(o, "format").IfNone("?")}')");
+        var format = Json.String(o, "format");
+        if (format != Some(Format) && format != Some(EncodedFormat))
+            return GenreError.Model($"{origin}: not a {Format} or {EncodedFormat} file (format '{format.IfNone("?")}')");
         return from features in Strings(o, "features")
                from _1 in features == Track.FeatureColumns ? FinSucc(unit)
                    : FinFail<Unit>(GenreError.Model($"{origin}: features must be the report's 15 in order ({string.Join(", ", Track.FeatureColumns)}), got {string.Join(", ", features)}"))
@@ -119,6 +140,16 @@ public sealed record Preprocessing(Seq<string> Features, LabelEncoding Explicit,
                from mapping in Json.Object(o, "mapping").ToFin(Bad("mapping is not an object"))
                from pairs in mapping.Select(p => Json.String(p.Value).Map(v => (p.Key, v))).ToSeq().Sequence().ToFin(Bad("mapping holds a value that is not a genre name"))
                from m in GenreMapping.Create(pairs, origin).Match(FinSucc, errs => FinFail<GenreMapping>(GenreError.Model($"{origin}: mapping: {errs.Head.Message}")))
-               select new Preprocessing(features, new LabelEncoding(explicitClasses), new MinMaxScaler(dataMin, dataMax, scale, min), new LabelEncoding(genres), m);
+               let scaler = new MinMaxScaler(dataMin, dataMax, scale, min)
+               from encoding in format == Some(EncodedFormat)
+                   ? Json.Object(o, "encoding").ToFin(Bad("encoding is not an object"))
+                       .Bind(e => TabularEncoding.FromJson(e, scaler, origin)).Map(Some)
+                   : o.ContainsKey("encoding") && o["encoding"] is not null
+                       ? FinFail<Option<TabularEncoding>>(Bad($"an encoding in a {Format} file"))
+                       : FinSucc(Option<TabularEncoding>.None)
+               select new Preprocessing(features, new LabelEncoding(explicitClasses), scaler, new LabelEncoding(genres), m)
+               {
+                   Encoding = encoding,
+               };
     }
 }

@@ -6,7 +6,12 @@ namespace Genre.Data;
 /// The notebooks' data, ready for a model: scaled splits, the genre encoding, the fitted scaler, the genre mapping and the
 /// encoding of the <c>explicit</c> column.
 /// </summary>
-public sealed record PreparedData(Splits Scaled, LabelEncoding Genres, MinMaxScaler Scaler, GenreMapping Mapping, LabelEncoding Explicit);
+public sealed record PreparedData(Splits Scaled, LabelEncoding Genres, MinMaxScaler Scaler, GenreMapping Mapping, LabelEncoding Explicit)
+{
+    /// <summary>The second stage the splits went through after the scaler, if any (<see cref="TabularEncoding.Encode"/>); the
+    /// report's models read the scaled features directly.</summary>
+    public Option<TabularEncoding> Encoding { get; init; }
+}
 
 /// <summary>What the pipeline did to a file, for the CLI and the reports.</summary>
 public sealed record DataSummary(int RowsRead, int RowsAfterCleaning, int Classes, int Train, int Val, int Test);

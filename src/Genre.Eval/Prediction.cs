@@ -29,12 +29,13 @@ public sealed record TrackPredictions(long[] RowIds, float[] Probabilities, Seq<
 /// <summary>Classifying new tracks with a model and its preprocessing, as pure steps around the model's forward pass.</summary>
 public static class Prediction
 {
-    /// <summary>The model's float32 input for the tracks (scaled as in training) and the raw features' range check.</summary>
+    /// <summary>The model's float32 input for the tracks (scaled, and encoded, as in training) and the raw features' range
+    /// check.</summary>
     public static Fin<(float[] X, int RowsOutOfRange, int[] OutOfRange)> Input(Preprocessing p, Seq<Track> tracks, string file) =>
         p.RawFeatures(tracks, file).Map(raw =>
         {
-            var scaled = p.Scaler.Transform(raw);
-            return (System.Array.ConvertAll(scaled.Values, v => (float)v), p.RowsOutOfRange(raw), p.OutOfRange(raw));
+            var input = p.Input(raw);
+            return (System.Array.ConvertAll(input.Values, v => (float)v), p.RowsOutOfRange(raw), p.OutOfRange(raw));
         });
 
     /// <summary>

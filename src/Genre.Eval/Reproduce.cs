@@ -261,9 +261,9 @@ public static class Reproduce
         select new ExperimentResult(e, settings, scored.Test, done.History, done.Seconds, scored.Confusion, data.Genres.Classes, new Provenance.AlreadyDone())
         { TestLabels = data.Scaled.Test.Y, TestPredictions = scored.Predictions };
 
-    /// <summary>A stored model reads the data's 15 features and predicts its classes.</summary>
+    /// <summary>A stored model reads the data's features (15, or the encoding's columns) and predicts its classes.</summary>
     static Fin<Unit> Fits(Sequential spec, PreparedData data, string dir) =>
-        from _ in SpecValidation.AcceptsFeatures(spec, Features.Count, dir)
+        from _ in SpecValidation.AcceptsFeatures(spec, data.Scaled.Train.X.Cols, dir)
         from __ in spec.Layers.Last is Dense d && d.Units == data.Genres.Count
             ? FinSucc(unit)
             : FinFail<Unit>(GenreError.Model($"{dir}: the model predicts {(spec.Layers.Last as Dense)?.Units} classes but the data has {data.Genres.Count}"))

@@ -54,7 +54,7 @@ def notebook(path, reduced):
     Xtf, Xte, ytf, yte, idtf, idte = train_test_split(X, y, row_ids, test_size=0.2, random_state=42)
     Xtr, Xva, ytr, yva, idtr, idva = train_test_split(Xtf, ytf, idtf, test_size=0.2, random_state=42)
     scaler = MinMaxScaler().fit(Xtr)
-    return row_ids, enc.classes_, [('train', idtr, scaler.transform(Xtr), ytr), ('val', idva, scaler.transform(Xva), yva), ('test', idte, scaler.transform(Xte), yte)]
+    return row_ids, enc.classes_, [('train', idtr, scaler.transform(Xtr), ytr), ('val', idva, scaler.transform(Xva), yva), ('test', idte, scaler.transform(Xte), yte)], scaler
 
 NOTEBOOK = os.path.join(HERE, '..', '..', '..', 'shared', 'reference', 'notebooks', 'Spotify_Classification_reduce_genre.ipynb')
 
@@ -139,13 +139,34 @@ def minmax():
     with open(os.path.join(HERE, 'data', 'minmax.txt'), 'w') as f:
         f.write('\n'.join(lines) + '\n')
 
+def tabular(stem, parts, scaler):
+    """X.full.tabular.csv: row_id,subset,33 columns of the tabular encoding (after the MinMaxScaler): QuantileTransformer
+    (n_quantiles=1000, normal) on the 11 continuous features fit on train, explicit and mode passed through, OneHotEncoder
+    with categories key 0..11 and time_signature 0..7 (handle_unknown='ignore')."""
+    from sklearn.preprocessing import QuantileTransformer, OneHotEncoder
+    feats = ['popularity', 'duration_ms', 'explicit', 'danceability', 'energy', 'key', 'loudness', 'mode', 'speechiness', 'acousticness',
+             'instrumentalness', 'liveness', 'valence', 'tempo', 'time_signature']
+    binary = [feats.index('explicit'), feats.index('mode')]
+    categorical = [feats.index('key'), feats.index('time_signature')]
+    continuous = [i for i in range(15) if i not in binary + categorical]
+    train = parts[0][2]
+    q = QuantileTransformer(n_quantiles=1000, output_distribution='normal').fit(train[:, continuous])
+    def raw(X):  # the integer columns' raw values, recovered from the scaled ones as Genre does
+        return np.rint((X[:, categorical] - scaler.min_[categorical]) / scaler.scale_[categorical])
+    onehot = OneHotEncoder(categories=[list(range(12)), list(range(8))], handle_unknown='ignore', sparse_output=False).fit(raw(train))
+    with open(f'{stem}.full.tabular.csv', 'w') as f:
+        for subset, ids, X, _ in parts:
+            enc = np.hstack([q.transform(X[:, continuous]), X[:, binary], onehot.transform(raw(X))])
+            for i, row in zip(ids, enc):
+                f.write(f'{i},{subset},' + ','.join('%.17g' % v for v in row) + '\n')
+
 def main():
     inputs = [p for p in glob.glob(os.path.join(HERE, 'data', 'synthetic-*.csv')) if '.' not in os.path.basename(p)[:-4]]
     for path in sorted(inputs):
         stem = path[:-4]
         full_parts = None
         for name, reduced in (('full', False), ('reduced', True)):
-            row_ids, classes, parts = notebook(path, reduced)
+            row_ids, classes, parts, scaler = notebook(path, reduced)
             with open(f'{stem}.{name}.classes.txt', 'w') as f:
                 f.write('\n'.join(classes) + '\n')
             with open(f'{stem}.{name}.labels.txt', 'w') as f:    # encoded labels in train, val, test order
@@ -167,6 +188,7 @@ def main():
                 for subset, ids, X, _ in parts:
                     for i, row in zip(ids, X):
                         f.write(f'{i},{subset},' + ','.join('%.17g' % v for v in row) + '\n')
+            tabular(stem, parts, scaler)
             print(f'{os.path.basename(stem)} {name}: {len(row_ids)} clean rows, {len(classes)} classes, '
                   + ' / '.join(f'{s} {len(i)}' for s, i, _, _ in parts))
     with open(os.path.join(HERE, 'data', 'permutations.txt'), 'w') as f:

@@ -25,9 +25,13 @@ public static class EvaluateCommand
         from threads in a.Int("threads", 0)
         from source in Sources.Resolve(a)
         from loaded in ReportPipeline.Load(source.Path, a.Reduction() || stored.Reduction)
-        let test = LabeledData.From(loaded.Data.Scaled.Test)
+        let encoding = stored.Encoding || (TabularEncoding.ReadBy(model.Spec.InputShape)
+            ? Some(TabularEncoding.Fit(loaded.Data.Scaled.Train.X, loaded.Data.Scaler))
+            : None)
+        let testSplit = loaded.Data.Scaled.Test
+        let test = LabeledData.From(encoding.Match(e => testSplit with { X = e.Transform(testSplit.X) }, () => testSplit))
         let origin = a.Get("saved-model").IfNone(() => a.Get("model-dir", "model"))
-        from _f in SpecValidation.AcceptsFeatures(model.Spec, Features.Count, origin)
+        from _f in SpecValidation.AcceptsFeatures(model.Spec, encoding.Match(e => e.Columns, () => Features.Count), origin)
         from _ in CheckClasses(model.Spec, loaded.Data.Genres, origin)
         from _m in mapping.Match(m => ReportPipeline.ToFin(m.ValidateAgainst(loaded.Data.Genres.Classes, a.Get("mapping", "mapping"))).Map(_ => unit), () => FinSucc(unit))
         from result in Runtime.Backend(threads).Load(model.Spec, model.Weights).Use(Score(test))
@@ -38,15 +42,15 @@ public static class EvaluateCommand
         select Print(a.Flag("json"), result.Evaluation, model.Spec.Name, merged);
 
     /// <summary>A model to score and the label reduction it was trained with, when its folder records one.</summary>
-    sealed record Loaded(SavedModelContent Model, Option<GenreMapping> Reduction);
+    sealed record Loaded(SavedModelContent Model, Option<GenreMapping> Reduction, Option<TabularEncoding> Encoding);
 
     /// <summary>A SavedModel says nothing of its labels (<c>--reduced</c> does); a model folder's preprocessing.json does.</summary>
     static Fin<Loaded> LoadModel(Args a) =>
         a.Get("saved-model").Match(
-            dir => SavedModel.Load(dir).Map(m => new Loaded(m, None)),
+            dir => SavedModel.Load(dir).Map(m => new Loaded(m, None, None)),
             () => a.Get("model-dir").Match(
                 dir => ModelFolder.Load(dir).Map(m => new Loaded(new SavedModelContent(m.Spec, m.Weights),
-                    m.Preprocessing.Bind(p => p.Mapping.Merges.IsEmpty ? None : Some(p.Mapping)))),
+                    m.Preprocessing.Bind(p => p.Mapping.Merges.IsEmpty ? None : Some(p.Mapping)), m.Preprocessing.Bind(p => p.Encoding))),
                 () => FinFail<Loaded>(GenreError.Usage("evaluate: --saved-model DIR or --model-dir DIR is required"))));
 
     static Fin<Unit> CheckClasses(Sequential spec, LabelEncoding genres, string origin) =>

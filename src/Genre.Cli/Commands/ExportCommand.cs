@@ -21,6 +21,10 @@ public static class ExportCommand
         from model in a.Flag("with-scaler")
             ? ModelSources.Resolve(a, "export").Map(m => (m.Spec, m.Weights, Preprocessing: Some(m.Preprocessing)))
             : ModelSources.Stored(a, "export").Map(m => (m.Spec, m.Weights, m.Preprocessing))
+        from _e in a.Flag("with-scaler") && model.Preprocessing.Exists(p => p.Encoding.IsSome)
+            ? FinFail<Unit>(GenreError.Usage($"export: --with-scaler: {model.Spec.Name} reads the tabular encoding after the scaler, which the ONNX " +
+                                             "graph does not hold; export without it and apply the folder's preprocessing.json"))
+            : FinSucc(unit)
         let scaler = a.Flag("with-scaler") ? model.Preprocessing.Map(p => p.Scaler) : None
         from _ in OnnxExport.Save(output, model.Spec, model.Weights, scaler, Metadata(model.Preprocessing, scaler.IsSome))
         select Report(model.Spec, output, scaler.IsSome);
@@ -28,7 +32,9 @@ public static class ExportCommand
     /// <summary>What a user of the file needs to know: the input's feature order and form, and the classes' names when known.</summary>
     static Seq<(string, string)> Metadata(Option<Preprocessing> p, bool withScaler) =>
         Seq(("genre.features", new JsonArray(Track.FeatureColumns.Map(f => (JsonNode)f).ToArray()).ToJsonString()),
-            ("genre.input", withScaler ? "raw features (MinMaxScaler in the graph)" : "features scaled by the model's MinMaxScaler"))
+            ("genre.input", withScaler ? "raw features (MinMaxScaler in the graph)"
+                : p.Exists(x => x.Encoding.IsSome) ? "features scaled by the model's MinMaxScaler, then its tabular encoding (preprocessing.json)"
+                : "features scaled by the model's MinMaxScaler"))
         .Concat(p.Map(x => ("genre.genres", new JsonArray(x.Genres.Classes.Map(g => (JsonNode)g).ToArray()).ToJsonString())).ToSeq())
         .Strict();
 

@@ -55,7 +55,8 @@ public static class TrainCommand
                 EarlyStopping: patience > 0 ? Some(new EarlyStopping(Patience: patience)) : None,
                 Checkpoints: Some(new CheckpointPolicy(Path.Combine(dir, "checkpoints"), every)), Resume: a.Flag("resume"), Shuffle: !a.Flag("no-shuffle"))
             from initial in init.Match(i => SameArchitecture(sized, i, a.Get("init-from", "")).Map(Some), () => FinSucc(Option<ModelWeights>.None))
-            from outcome in WithCtrlC(cancel => TrainingRun.Run(Runtime.Backend(threads), sized, loaded.Data, config, dir, Progress(a.Flag("quiet")), cancel, initial))
+            let data = TabularEncoding.For(sized.InputShape, loaded.Data)
+            from outcome in WithCtrlC(cancel => TrainingRun.Run(Runtime.Backend(threads), sized, data, config, dir, Progress(a.Flag("quiet")), cancel, initial))
             select PrintOutcome(outcome, dir))
         select code;
 
