@@ -15,6 +15,9 @@ public static class ExportCommand
 {
     public static readonly Verb Verb = new("export", "write a model as ONNX (--onnx OUT.onnx, --model-dir DIR | --saved-model DIR, --with-scaler)", Run);
 
+    const string EncodedInput =
+        "reads the tabular encoding after the scaler, which the ONNX graph does not hold; export without it and apply preprocessing.json";
+
     static Fin<int> Run(Args args) =>
         from a in args.Only([.. ModelSources.Options, "onnx", "with-scaler"])
         from output in a.Get("onnx").ToFin(GenreError.Usage("export: --onnx OUT.onnx is required"))
@@ -22,8 +25,7 @@ public static class ExportCommand
             ? ModelSources.Resolve(a, "export").Map(m => (m.Spec, m.Weights, Preprocessing: Some(m.Preprocessing)))
             : ModelSources.Stored(a, "export").Map(m => (m.Spec, m.Weights, m.Preprocessing))
         from _e in a.Flag("with-scaler") && model.Preprocessing.Exists(p => p.Encoding.IsSome)
-            ? FinFail<Unit>(GenreError.Usage($"export: --with-scaler: {model.Spec.Name} reads the tabular encoding after the scaler, which the ONNX " +
-                                             "graph does not hold; export without it and apply the folder's preprocessing.json"))
+            ? FinFail<Unit>(GenreError.Usage($"export: --with-scaler: {model.Spec.Name} {EncodedInput}"))
             : FinSucc(unit)
         let scaler = a.Flag("with-scaler") ? model.Preprocessing.Map(p => p.Scaler) : None
         from _ in OnnxExport.Save(output, model.Spec, model.Weights, scaler, Metadata(model.Preprocessing, scaler.IsSome))
@@ -33,7 +35,7 @@ public static class ExportCommand
     static Seq<(string, string)> Metadata(Option<Preprocessing> p, bool withScaler) =>
         Seq(("genre.features", new JsonArray(Track.FeatureColumns.Map(f => (JsonNode)f).ToArray()).ToJsonString()),
             ("genre.input", withScaler ? "raw features (MinMaxScaler in the graph)"
-                : p.Exists(x => x.Encoding.IsSome) ? "features scaled by the model's MinMaxScaler, then its tabular encoding (preprocessing.json)"
+                : p.Exists(x => x.Encoding.IsSome) ? "features scaled by the MinMaxScaler, then tabular-encoded (preprocessing.json)"
                 : "features scaled by the model's MinMaxScaler"))
         .Concat(p.Map(x => ("genre.genres", new JsonArray(x.Genres.Classes.Map(g => (JsonNode)g).ToArray()).ToJsonString())).ToSeq())
         .Strict();
