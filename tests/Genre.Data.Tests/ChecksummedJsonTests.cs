@@ -1,8 +1,5 @@
 using System.Text.Json.Nodes;
-using Genre.Data;
-using LanguageExt;
 using LanguageExt.Common;
-using static LanguageExt.Prelude;
 
 namespace Genre.Data.Tests;
 

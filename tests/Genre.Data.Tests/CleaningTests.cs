@@ -1,7 +1,3 @@
-using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
-
 namespace Genre.Data.Tests;
 
 public class CleaningTests

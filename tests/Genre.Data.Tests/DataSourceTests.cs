@@ -1,5 +1,3 @@
-using Genre.Data;
-
 namespace Genre.Data.Tests;
 
 /// <summary>Where data comes from: a file made by `genre synth` is known as synthetic by its sidecar, anything else is the user's file.</summary>

@@ -1,4 +1,3 @@
-using Genre.Data;
 using LanguageExt.Common;
 
 namespace Genre.Data.Tests;

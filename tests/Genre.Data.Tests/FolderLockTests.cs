@@ -1,6 +1,3 @@
-using Genre.Data;
-using static LanguageExt.Prelude;
-
 namespace Genre.Data.Tests;
 
 /// <summary>Issue 18: one writer per output folder.</summary>

@@ -1,7 +1,4 @@
 using System.Globalization;
-using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Data.Tests;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Genre.Data;
 
 namespace Genre.Data.Tests;
 

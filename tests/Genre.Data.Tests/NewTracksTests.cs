@@ -1,7 +1,3 @@
-using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
-
 namespace Genre.Data.Tests;
 
 /// <summary>Files of new tracks (no track_genre column) read as the Kaggle file is, with the same errors.</summary>

@@ -1,5 +1,4 @@
 using System.Numerics;
-using Genre.Data;
 
 namespace Genre.Data.Tests;
 

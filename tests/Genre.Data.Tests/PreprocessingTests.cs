@@ -1,7 +1,4 @@
 using System.Text.Json.Nodes;
-using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Data.Tests;
 

@@ -1,5 +1,3 @@
-using Genre.Data;
-
 namespace Genre.Data.Tests;
 
 public class SplitTests

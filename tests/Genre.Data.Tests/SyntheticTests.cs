@@ -1,6 +1,3 @@
-using Genre.Data;
-using LanguageExt;
-
 namespace Genre.Data.Tests;
 
 public class SyntheticTests

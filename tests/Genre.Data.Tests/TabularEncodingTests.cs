@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Genre.Data;
 using Xunit;
-using static LanguageExt.Prelude;
 
 namespace Genre.Data.Tests;
 

@@ -1,6 +1,4 @@
 using System.Reflection;
-using Genre.Data;
-using LanguageExt;
 
 namespace Genre.Data.Tests;
 

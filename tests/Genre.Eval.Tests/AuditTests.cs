@@ -1,7 +1,3 @@
-using Genre.Data;
-using Genre.Eval;
-using static LanguageExt.Prelude;
-
 namespace Genre.Eval.Tests;
 
 public class AuditTests

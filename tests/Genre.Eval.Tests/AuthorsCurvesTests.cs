@@ -1,9 +1,5 @@
 using System.Globalization;
-using Genre.Data;
-using Genre.Eval;
 using Genre.Models;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval.Tests;
 

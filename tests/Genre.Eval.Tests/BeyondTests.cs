@@ -1,8 +1,4 @@
-using Genre.Data;
-using Genre.Eval;
 using Genre.Models.Backend.Torch;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval.Tests;
 

@@ -1,8 +1,3 @@
-using Genre.Data;
-using Genre.Eval;
-using LanguageExt;
-using static LanguageExt.Prelude;
-
 namespace Genre.Eval.Tests;
 
 /// <summary>Issue 17 (figures): the confusion heatmap shows recall per actual genre; the reduced model's families come first.</summary>

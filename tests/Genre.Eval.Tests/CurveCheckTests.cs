@@ -1,12 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using Genre.Data;
-using Genre.Eval;
 using Genre.Models;
 using Genre.Models.Backend.Torch;
-using LanguageExt;
 using Xunit.Abstractions;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval.Tests;
 

@@ -1,8 +1,3 @@
-using Genre.Data;
-using Genre.Eval;
-using LanguageExt;
-using static LanguageExt.Prelude;
-
 namespace Genre.Eval.Tests;
 
 public class LearnedMergesTests

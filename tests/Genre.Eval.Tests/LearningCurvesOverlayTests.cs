@@ -1,8 +1,4 @@
-using Genre.Data;
-using Genre.Eval;
 using Genre.Models;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval.Tests;
 

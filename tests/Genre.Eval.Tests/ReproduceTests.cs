@@ -1,11 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
-using Genre.Data;
-using Genre.Eval;
 using Genre.Models;
 using Genre.Models.Backend.Torch;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Eval.Tests;
 

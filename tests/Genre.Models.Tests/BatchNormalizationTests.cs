@@ -1,10 +1,7 @@
 using System.Text.Json;
-using Genre.Models.Backend.Torch;
 using Genre.Models.Import;
 using Genre.Models.Onnx;
-using LanguageExt;
 using TorchSharp;
-using static LanguageExt.Prelude;
 using static TorchSharp.torch;
 
 namespace Genre.Models.Tests;

@@ -1,7 +1,3 @@
-using Genre.Models.Backend.Torch;
-using LanguageExt;
-using static LanguageExt.Prelude;
-
 namespace Genre.Models.Tests;
 
 [CollectionDefinition(nameof(ThreadCount), DisableParallelization = true)]

@@ -1,6 +1,3 @@
-using Genre.Models.Backend.Torch;
-using LanguageExt;
-using static LanguageExt.Prelude;
 using static TorchSharp.torch;
 
 namespace Genre.Models.Tests;

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Genre.Models.Import;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models.Tests;
 

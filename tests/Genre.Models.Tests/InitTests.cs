@@ -1,4 +1,3 @@
-using Genre.Models.Backend.Torch;
 using static TorchSharp.torch;
 
 namespace Genre.Models.Tests;

@@ -1,6 +1,4 @@
 using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models.Tests;
 

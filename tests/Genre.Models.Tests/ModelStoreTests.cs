@@ -1,5 +1,3 @@
-using static LanguageExt.Prelude;
-
 namespace Genre.Models.Tests;
 
 /// <summary>ModelStore: round trip of every zoo model, no temp files left, damaged files are clear errors.</summary>

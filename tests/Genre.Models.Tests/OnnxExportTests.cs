@@ -2,10 +2,8 @@ using Genre.Data;
 using Genre.Models.Backend;
 using Genre.Models.Import;
 using Genre.Models.Onnx;
-using LanguageExt;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models.Tests;
 

@@ -1,6 +1,3 @@
-using Genre.Models.Backend.Torch;
-using static LanguageExt.Prelude;
-
 namespace Genre.Models.Tests;
 
 /// <summary>The prediction-only forward pass (Predictor: folded Dense, stacked LSTM weights, lanes) against the training forward pass.</summary>

@@ -1,8 +1,5 @@
 using Genre.Data;
 using Genre.Models.Backend;
-using Genre.Models.Backend.Torch;
-using LanguageExt;
-using static LanguageExt.Prelude;
 using static TorchSharp.torch;
 
 namespace Genre.Models.Tests;

@@ -3,8 +3,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Genre.Data;
 using Genre.Models.Backend;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models.Tests;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Genre.Models.Import;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models.Tests;
 

@@ -1,5 +1,3 @@
-using Genre.Models.Backend.Torch;
-
 namespace Genre.Models.Tests;
 
 /// <summary>The prediction gemm against a float64 loop: odd row counts, a partial last panel, a strided A, a K offset, bias and relu.</summary>

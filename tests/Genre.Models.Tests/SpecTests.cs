@@ -1,6 +1,3 @@
-using LanguageExt;
-using static LanguageExt.Prelude;
-
 namespace Genre.Models.Tests;
 
 public class SpecTests

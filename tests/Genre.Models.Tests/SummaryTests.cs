@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models.Tests;
 

@@ -1,8 +1,5 @@
 using System.Reflection;
 using Genre.Models.Backend;
-using Genre.Models.Backend.Torch;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models.Tests;
 

@@ -1,7 +1,6 @@
 using System.Text;
 using Genre.Data;
 using Genre.Models.Import;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models.Tests;
 

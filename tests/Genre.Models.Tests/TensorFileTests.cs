@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Genre.Data;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Models.Tests;
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Genre.Models.Backend.Torch;
 
 namespace Genre.Models.Tests;
 

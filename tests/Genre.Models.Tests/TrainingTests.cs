@@ -1,7 +1,4 @@
 using Genre.Models.Backend;
-using Genre.Models.Backend.Torch;
-using LanguageExt;
-using static LanguageExt.Prelude;
 using static TorchSharp.torch;
 
 namespace Genre.Models.Tests;
