@@ -45,6 +45,32 @@ public static class BeyondReport
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The models beyond the report in this run (wide, tabular): each one's kept epoch, its validation accuracy there, and its test
+    /// accuracy against the report's best, with how it was chosen (empty when none ran).
+    /// </summary>
+    public static string ChosenMarkdown(ReproduceResult r)
+    {
+        var beyond = r.Results.Filter(x => Experiments.Beyond.Exists(e => e.Name == x.Experiment.Name));
+        if (beyond.IsEmpty) return "";
+        var best = Experiments.OfReport.Filter(e => !e.Reduced).Map(e => e.ReportAccuracy).Filter(a => !double.IsNaN(a)).Max();
+        var sb = new StringBuilder("\n## Models beyond the report: chosen on validation only\n\n");
+        sb.Append("Each architecture and its training settings were chosen among candidates by validation accuracy alone " +
+                  "(results/kaggle/beyond/tuning.md lists the candidates); training keeps the epoch with the best validation accuracy, " +
+                  $"and the test set is scored once, after that choice. The report's best 114-genre accuracy is {F4(best)} (DNN2).\n\n");
+        sb.Append("| model | epochs run | kept epoch | validation accuracy there | test accuracy [95% interval] " +
+                  "| vs the report's best |\n|---|---|---|---|---|---|\n");
+        foreach (var x in beyond)
+        {
+            var kept = x.History.Epochs.OrderByDescending(e => e.ValAccuracy).ThenBy(e => e.Epoch).HeadOrNone();
+            var keptEpoch = kept.Map(e => e.Epoch.ToString(CultureInfo.InvariantCulture)).IfNone("—");
+            sb.Append($"| {x.Experiment.Name} | {x.History.Epochs.Count} | {keptEpoch} | " +
+                      $"{kept.Map(e => F4(e.ValAccuracy)).IfNone("—")} | {WithInterval(x.Test.Accuracy, x.Rows)} | " +
+                      $"{((x.Test.Accuracy - best) * 100).ToString("+0.00;-0.00", CultureInfo.InvariantCulture)} pt |\n");
+        }
+        return sb.ToString();
+    }
+
     /// <summary>The hand vs learned merges section, with the learned families (empty without a merge comparison).</summary>
     public static string MergesMarkdown(ReproduceResult r) => r.Merges.Match(m =>
     {

@@ -110,6 +110,7 @@ public static class ReportWriter
               .Append(AuthorsCurves.ComparisonTable(r.Results.Map(x => (x.Experiment.Name, x.History))));
 
         sb.Append(UncertaintyReport.Markdown(r.Results, r.Authors, GenreMapping.ReportMerges));
+        sb.Append(BeyondReport.ChosenMarkdown(r));
         sb.Append(BeyondReport.Markdown(r));
         sb.Append(BeyondReport.MergesMarkdown(r));
 

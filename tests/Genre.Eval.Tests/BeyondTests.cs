@@ -1,3 +1,4 @@
+using Genre.Models;
 using Genre.Models.Backend.Torch;
 
 namespace Genre.Eval.Tests;
@@ -102,5 +103,26 @@ public class GbdtTests
         Assert.Equal(1.0, json["gbdt"]!["test_accuracy"]!.GetValue<double>());
         Assert.Null(json["gbdt"]!["track_aware_accuracy"]);
         Assert.Contains("| gbdt | 1.0000", BeyondReport.Markdown(reproduced));
+    }
+
+    [Fact]
+    public void The_beyond_models_section_names_the_kept_epoch_and_the_gap_to_the_reports_best()
+    {
+        static History Curve(params double[] valAccuracy) =>
+            new(valAccuracy.Select((v, i) => new EpochMetrics(i + 1, 3.0, 0.3, 3.0, v, 1)).ToSeq());
+        var tabular = Experiments.Beyond.Find(e => e.Name == "tabular").IfNone(() => throw new Xunit.Sdk.XunitException("no tabular"));
+        var dnn2 = Experiments.OfReport.Find(e => e.Name == "dnn2").IfNone(() => throw new Xunit.Sdk.XunitException("no dnn2"));
+        ExperimentResult Result(Experiment e, History h, double accuracy) =>
+            new(e, new Settings(1, 1, 2), new Evaluation(2.0, accuracy, 100), h, 1, new long[2, 2], Seq("a", "b"), new Provenance.Trained());
+        var source = new DataSource("d.csv", false, 0, "");
+        var withBeyond = new ReproduceResult(source, Profiles.Fast(), Seq(Result(dnn2, Curve(0.30), 0.32),
+            Result(tabular, Curve(0.31, 0.36, 0.35, 0.36), 0.3600)), Seq<AuthorsScore>(), 0);
+        var section = BeyondReport.ChosenMarkdown(withBeyond);
+        Assert.Contains("chosen on validation only", section);
+        // the first epoch with the best validation accuracy is the one early stopping keeps; 0.3600 − 0.32246 = +3.75 pt
+        Assert.Contains("| tabular | 4 | 2 | 0.3600 |", section);
+        Assert.Contains("+3.75 pt", section);
+        Assert.DoesNotContain("| dnn2 |", section);
+        Assert.Equal("", BeyondReport.ChosenMarkdown(withBeyond with { Results = Seq1(Result(dnn2, Curve(0.30), 0.32)) }));
     }
 }
