@@ -58,7 +58,7 @@ public static class Experiments
             OwnSettings = seed => new Settings(60, 1024, seed, 3e-3, new EarlyStopping("val_accuracy", Patience: 10), new CosineDecay()),
         },
         new Experiment("tabular",
-            "Tabular: quantile-normal + one-hot inputs, relu 512-512-256 with BatchNorm, Dropout(0.3) (beyond the report)",
+            "Tabular: encoded inputs, relu 512-512-256, BatchNorm + Dropout(0.3) (beyond the report)",
             Zoo.Tabular(), false, double.NaN, None)
         {
             OwnSettings = seed => new Settings(100, 1024, seed, 3e-3, new EarlyStopping("val_accuracy", Patience: 12), new CosineDecay()),
