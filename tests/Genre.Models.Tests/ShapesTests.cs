@@ -65,7 +65,8 @@ public class ZooTests
             var spec = Support.Ok(Zoo.ByName(name));
             Assert.True(SpecValidation.Validate(spec).IsSuccess, name);
             Assert.Equal(new Dense(name == "reduced-rnn1" ? 66 : 114, Activation.Softmax), spec.Layers.Last);
-            Assert.Equal(name.Contains("rnn") ? Seq(15, 1) : Seq1(15), spec.InputShape);
+            // the RNNs read (15, 1); the tabular net reads the 33 columns of Genre.Data's TabularEncoding; the rest the 15 features
+            Assert.Equal(name.Contains("rnn") ? Seq(15, 1) : name == "tabular" ? Seq1(33) : Seq1(15), spec.InputShape);
         }
     }
 
@@ -93,7 +94,7 @@ public class ZooTests
     public void Unknown_names_are_usage_errors_listing_the_known_ones()
     {
         var e = Zoo.ByName("cnn");
-        Assert.Equal("unknown model 'cnn' (known: softmax, mlp, rnn1, rnn2, dnn1, dnn2, reduced-rnn1, wide)", Support.Fail(e));
+        Assert.Equal("unknown model 'cnn' (known: softmax, mlp, rnn1, rnn2, dnn1, dnn2, reduced-rnn1, wide, tabular)", Support.Fail(e));
         Assert.Equal(Genre.Data.GenreError.UsageCode, e.Match(_ => 0, x => x.Code));
     }
 }
