@@ -49,8 +49,8 @@ public sealed record TabularEncoding(Seq<QuantileColumn> Continuous, Seq<int> Bi
         new OneHotColumn(14, Enumerable.Range(0, 8).Select(v => (long)v).ToSeq().Strict()));
 
     /// <summary>The output width: 11 continuous + 2 binary + 12 key + 8 time_signature = 33.</summary>
-    public static readonly int Width = Features.Count - BinaryColumns.Count - CategoricalColumns.Count
-                                       + BinaryColumns.Count + CategoricalColumns.Sum(c => c.Categories.Count);
+    public static readonly int Width =
+        Features.Count - CategoricalColumns.Count + CategoricalColumns.Sum(c => c.Categories.Count);
 
     /// <summary>The output width of this encoding.</summary>
     public int Columns => Continuous.Count + Binary.Count + Categorical.Sum(c => c.Categories.Count);
@@ -92,24 +92,28 @@ public sealed record TabularEncoding(Seq<QuantileColumn> Continuous, Seq<int> Bi
     {
         var width = Columns;
         var output = new double[scaled.Rows * width];
-        var references = Continuous.Map(c => References(c.Quantiles.Length)).ToArray();
+        // the tables every row reads, built once: interpolation curves and category slots
+        var curves = Continuous.Map(c => (c.Column, Curve: Curve.Of(c.Quantiles))).ToArray();
+        var slots = Categorical.Map(c => (c.Column, Categories: c.Categories.ToArray())).ToArray();
         for (var r = 0; r < scaled.Rows; r++)
         {
             var o = r * width;
-            var j = 0;
-            foreach (var c in Continuous) output[o++] = Normal(scaled[r, c.Column], c.Quantiles, references[j++]);
+            foreach (var (column, curve) in curves) output[o++] = Normal(scaled[r, column], curve);
             foreach (var c in Binary) output[o++] = scaled[r, c];
-            foreach (var c in Categorical)
+            foreach (var (column, categories) in slots)
             {
-                var (scale, min) = (Scaler.Scale[c.Column], Scaler.Min[c.Column]);
-                var raw = scale == 0 ? Scaler.DataMin[c.Column] : (scaled[r, c.Column] - min) / scale;
-                var slot = c.Categories.ToList().IndexOf((long)Math.Round(raw));
+                var (scale, min) = (Scaler.Scale[column], Scaler.Min[column]);
+                var raw = scale == 0 ? Scaler.DataMin[column] : (scaled[r, column] - min) / scale;
+                var slot = System.Array.IndexOf(categories, (long)Math.Round(raw));
                 if (slot >= 0) output[o + slot] = 1;
-                o += c.Categories.Count;
+                o += categories.Length;
             }
         }
         return new Matrix(scaled.Rows, width, output);
     }
+
+    /// <summary>The split with its features encoded (labels, classes and row ids unchanged).</summary>
+    public Dataset Apply(Dataset split) => split with { X = Transform(split.X) };
 
     /// <summary>Whether a model with this input shape reads the encoding (<see cref="Width"/> columns) rather than the 15 scaled
     /// features.</summary>
@@ -122,8 +126,9 @@ public sealed record TabularEncoding(Seq<QuantileColumn> Continuous, Seq<int> Bi
     public static PreparedData Encode(PreparedData d)
     {
         var encoding = Fit(d.Scaled.Train.X, d.Scaler);
-        Dataset Apply(Dataset s) => s with { X = encoding.Transform(s.X) };
-        return d with { Scaled = new Splits(Apply(d.Scaled.Train), Apply(d.Scaled.Val), Apply(d.Scaled.Test)), Encoding = Some(encoding) };
+        var s = d.Scaled;
+        var encoded = new Splits(encoding.Apply(s.Train), encoding.Apply(s.Val), encoding.Apply(s.Test));
+        return d with { Scaled = encoded, Encoding = Some(encoding) };
     }
 
     /// <summary>scikit-learn's <c>references_</c>: <c>np.linspace(0, 1, n)</c>, as numpy computes it (k · (1 / (n − 1)), the
@@ -138,19 +143,31 @@ public sealed record TabularEncoding(Seq<QuantileColumn> Continuous, Seq<int> Bi
 
     /// <summary>scikit-learn's <c>_transform_col</c> for a normal output: the mean of the forward and backward interpolations
     /// (so tied quantiles map to their middle), the extremes pinned, then the standard normal quantile, clipped.</summary>
-    static double Normal(double x, double[] quantiles, double[] references)
+    static double Normal(double x, Curve c)
     {
         if (double.IsNaN(x)) return double.NaN;
         double p;
-        if (x - BoundsThreshold < quantiles[0]) p = 0;
-        else if (x + BoundsThreshold > quantiles[^1]) p = 1;
-        else p = 0.5 * (Interp(x, quantiles, references) - Interp(-x, Negated(quantiles), Negated(references)));
-        var clip = Probit(1 - (BoundsThreshold - Math.Pow(2, -52)));
-        return Math.Clamp(p <= 0 ? -clip : p >= 1 ? clip : Probit(p), -clip, clip);
+        if (x - BoundsThreshold < c.Quantiles[0]) p = 0;
+        else if (x + BoundsThreshold > c.Quantiles[^1]) p = 1;
+        else p = 0.5 * (Interp(x, c.Quantiles, c.References) - Interp(-x, c.NegatedQuantiles, c.NegatedReferences));
+        return Math.Clamp(p <= 0 ? -Clip : p >= 1 ? Clip : Probit(p), -Clip, Clip);
     }
 
-    /// <summary>The values negated, in reverse order (so still increasing).</summary>
-    static double[] Negated(double[] v) => v.Reverse().Select(x => -x).ToArray();
+    /// <summary>scikit-learn's clip of the normal output: Φ⁻¹(1 − (BOUNDS_THRESHOLD − ε)), about 5.2.</summary>
+    static readonly double Clip = Probit(1 - (BoundsThreshold - Math.Pow(2, -52)));
+
+    /// <summary>A quantile column's interpolation tables: forward, and negated in reverse order for the backward pass.</summary>
+    sealed record Curve(double[] Quantiles, double[] References, double[] NegatedQuantiles, double[] NegatedReferences)
+    {
+        public static Curve Of(double[] quantiles)
+        {
+            var references = TabularEncoding.References(quantiles.Length);
+            return new(quantiles, references, Negated(quantiles), Negated(references));
+        }
+
+        /// <summary>The values negated, in reverse order (so still increasing).</summary>
+        static double[] Negated(double[] v) => v.Reverse().Select(x => -x).ToArray();
+    }
 
     /// <summary><c>np.interp</c> for x inside [xp₀, xpₙ₋₁]: the last j with xp[j] ≤ x, then the straight line to j + 1.</summary>
     static double Interp(double x, double[] xp, double[] fp)

@@ -6,8 +6,10 @@ namespace Genre.Data.Tests;
 
 public class TabularEncodingTests
 {
-    static PreparedData Encoded(string name) =>
-        TabularEncoding.Encode(TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden(name + ".csv"), None)).Data);
+    /// <summary>A golden fixture through the report pipeline (scaled, not encoded).</summary>
+    static PreparedData Prepared(string name) => TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden(name + ".csv"), None)).Data;
+
+    static PreparedData Encoded(string name) => TabularEncoding.Encode(Prepared(name));
 
     [Theory]
     [InlineData("synthetic-small")]
@@ -38,7 +40,7 @@ public class TabularEncodingTests
     [Fact]
     public void One_hot_columns_hold_one_slot_for_a_known_value_and_none_for_an_unknown_one()
     {
-        var data = TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden("synthetic-small.csv"), None)).Data;
+        var data = Prepared("synthetic-small");
         var encoding = TabularEncoding.Fit(data.Scaled.Train.X, data.Scaler);
         var x = data.Scaled.Test.X;
         var encoded = encoding.Transform(x);
@@ -59,7 +61,7 @@ public class TabularEncodingTests
     [Fact]
     public void Continuous_columns_keep_the_order_of_their_values_and_stay_within_the_clip()
     {
-        var data = TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden("synthetic-small.csv"), None)).Data;
+        var data = Prepared("synthetic-small");
         var encoding = TabularEncoding.Fit(data.Scaled.Train.X, data.Scaler);
         var x = data.Scaled.Val.X;
         var encoded = encoding.Transform(x);
@@ -129,7 +131,7 @@ public class TabularEncodingTests
     [Fact]
     public void The_report_pipeline_leaves_the_data_unencoded()
     {
-        var data = TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden("synthetic-tiny.csv"), None)).Data;
+        var data = Prepared("synthetic-tiny");
         Assert.True(data.Encoding.IsNone);
         Assert.Equal(15, Preprocessing.Of(data).InputWidth);
         Assert.Equal("genre-preprocessing/1", (string?)Preprocessing.Of(data).ToJson()["format"]);

@@ -28,8 +28,7 @@ public static class EvaluateCommand
         let encoding = stored.Encoding || (TabularEncoding.ReadBy(model.Spec.InputShape)
             ? Some(TabularEncoding.Fit(loaded.Data.Scaled.Train.X, loaded.Data.Scaler))
             : None)
-        let testSplit = loaded.Data.Scaled.Test
-        let test = LabeledData.From(encoding.Match(e => testSplit with { X = e.Transform(testSplit.X) }, () => testSplit))
+        let test = LabeledData.From(encoding.Match(e => e.Apply(loaded.Data.Scaled.Test), () => loaded.Data.Scaled.Test))
         let origin = a.Get("saved-model").IfNone(() => a.Get("model-dir", "model"))
         from _f in SpecValidation.AcceptsFeatures(model.Spec, encoding.Match(e => e.Columns, () => Features.Count), origin)
         from _ in CheckClasses(model.Spec, loaded.Data.Genres, origin)
