@@ -10,8 +10,8 @@ public sealed record Experiment(string Name, string Title, Sequential Model, boo
     public Func<int, Settings>? OwnSettings { get; init; }
 
     /// <summary>Whether the model reads the <see cref="TabularEncoding"/> of the scaled features (fitted on its training split)
-    /// instead of the 15 scaled features.</summary>
-    public bool Encoded { get; init; }
+    /// instead of the 15 scaled features: its input shape says so, as it does for <c>train</c> and <c>evaluate</c>.</summary>
+    public bool Encoded => TabularEncoding.ReadBy(Model.InputShape);
 }
 
 /// <summary>How to train: epochs, batch, seed, learning rate (constant, or decaying over the run), early stopping.</summary>
@@ -62,7 +62,6 @@ public static class Experiments
             Zoo.Tabular(), false, double.NaN, None)
         {
             OwnSettings = seed => new Settings(100, 1024, seed, 3e-3, new EarlyStopping("val_accuracy", Patience: 12), new CosineDecay()),
-            Encoded = true,
         });
 
     /// <summary>An experiment's place in the report's order; experiments outside the report come after it.</summary>
