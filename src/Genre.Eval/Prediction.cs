@@ -43,8 +43,13 @@ public static class Prediction
     /// top-1 prediction. A data error (naming <paramref name="file"/>) when a track's <c>explicit</c> value never occurred in training.
     /// </summary>
     public static Fin<TrackPredictions> Run(ICompiledModel model, Preprocessing p, TrackFile tracks, string file) =>
+        Run((x, rows) => FinSucc(model.Predict(x, rows)), p, tracks, file);
+
+    /// <summary>As <see cref="Run(ICompiledModel, Preprocessing, TrackFile, string)"/> with any classifier: <paramref name="classify"/>
+    /// maps the input rows to their probabilities (e.g. an ensemble's, <see cref="Classifiers.Predict"/>).</summary>
+    public static Fin<TrackPredictions> Run(Func<float[], int, Fin<float[]>> classify, Preprocessing p, TrackFile tracks, string file) =>
         from input in Input(p, tracks.Tracks, file)
-        let probabilities = model.Predict(input.X, tracks.Tracks.Count)
+        from probabilities in classify(input.X, tracks.Tracks.Count)
         select new TrackPredictions(tracks.Tracks.Map(t => t.RowId).ToArray(), probabilities, p.Genres.Classes, input.RowsOutOfRange, input.OutOfRange,
             tracks.HasGenre ? Some(Score(p, tracks.Tracks, probabilities)) : None);
 

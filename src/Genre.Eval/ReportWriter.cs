@@ -26,18 +26,19 @@ public static class ReportWriter
             ["sha256"] = r.Source.Sha256,
         },
         ["seconds"] = r.Seconds,
-        ["experiments"] = new JsonObject(r.Results.Map(x => new KeyValuePair<string, JsonNode?>(x.Experiment.Name, new JsonObject
-        {
-            ["test_accuracy"] = Json.Finite(x.Test.Accuracy),
-            ["test_loss"] = Json.Finite(x.Test.Loss),
-            ["n"] = x.Test.Count,
-            ["epochs"] = x.History.Epochs.Count,
-            ["seconds"] = x.Seconds,
-            ["batch_size"] = x.Settings.BatchSize,
-            ["learning_rate"] = x.Settings.LearningRate,
-            ["report_accuracy"] = Json.Finite(x.Experiment.ReportAccuracy), // null beyond the report
-            ["history"] = TrainingRun.HistoryJson(x.History),
-        }))),
+        ["experiments"] = new JsonObject(r.Results.Map(x => new KeyValuePair<string, JsonNode?>(x.Experiment.Name, WithEnsemble(x,
+            new JsonObject
+            {
+                ["test_accuracy"] = Json.Finite(x.Test.Accuracy),
+                ["test_loss"] = Json.Finite(x.Test.Loss),
+                ["n"] = x.Test.Count,
+                ["epochs"] = x.History.Epochs.Count,
+                ["seconds"] = x.Seconds,
+                ["batch_size"] = x.Settings.BatchSize,
+                ["learning_rate"] = x.Settings.LearningRate,
+                ["report_accuracy"] = Json.Finite(x.Experiment.ReportAccuracy), // null beyond the report
+                ["history"] = TrainingRun.HistoryJson(x.History),
+            })))),
         ["authors_models"] = new JsonObject(r.Authors.Map(a => new KeyValuePair<string, JsonNode?>(a.Model, new JsonObject
         {
             ["experiment"] = a.Experiment,
@@ -46,6 +47,17 @@ public static class ReportWriter
             ["n"] = a.Test.Count,
         }))),
     };
+
+    /// <summary>The epochs it ran: its history's length, or each member's for an ensemble.</summary>
+    static string EpochsRun(ExperimentResult x) =>
+        x.Ensemble.Match(Ensembles.EpochsRun, () => x.History.Epochs.Count.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>An ensemble's entry also gets its validation accuracy and members (its history is member 1's).</summary>
+    static JsonObject WithEnsemble(ExperimentResult x, JsonObject o)
+    {
+        x.Ensemble.IfSome(en => o["ensemble"] = Ensembles.Json(en));
+        return o;
+    }
 
     /// <summary>
     /// The other profile's metrics.json beside this output folder, if any: <c>reproduce-fast</c> ↔ <c>reproduce-paper</c>
@@ -85,7 +97,7 @@ public static class ReportWriter
         foreach (var x in r.Results)
             sb.Append($"| {x.Experiment.Title} | {(double.IsNaN(x.Experiment.ReportAccuracy) ? "—" : F4(x.Experiment.ReportAccuracy))} | {F4(x.Test.Accuracy)} | " +
                       (r.Source.IsSynthetic ? "" : double.IsNaN(x.Experiment.ReportAccuracy) ? "— | " : $"{(x.Test.Accuracy - x.Experiment.ReportAccuracy) * 100:+0.00;-0.00} pt | ") +
-                      $"{x.Test.Loss:F4} | {x.History.Epochs.Count} | {x.Settings.BatchSize} | {x.Settings.DescribeRate()} | {x.Seconds:F0} |\n");
+                      $"{x.Test.Loss:F4} | {EpochsRun(x)} | {x.Settings.BatchSize} | {x.Settings.DescribeRate()} | {x.Seconds:F0} |\n");
 
         foreach (var x in r.Results)
             if (x.How is Provenance.SameTrainingAs twin)

@@ -24,6 +24,9 @@ public sealed record ExperimentResult(Experiment Experiment, Settings Settings, 
     /// <summary>This model's predicted class per test row (empty when not kept).</summary>
     public int[] TestPredictions { get; init; } = [];
 
+    /// <summary>An ensemble's own validation accuracy and its members' scores (None for one model).</summary>
+    public Option<EnsembleScores> Ensemble { get; init; }
+
     /// <summary>The labels and predictions as the statistics read them.</summary>
     public ScoredRows Rows => new(Experiment.Name, TestLabels, TestPredictions, Classes, Experiment.Reduced);
 }
@@ -211,7 +214,11 @@ public static class Reproduce
             var settings = profile.SettingsFor(e);
             var dir = Path.Combine(outDir, e.Name);
             progress?.Report(new ExperimentStarted(e, i, experiments.Count, settings));
-            var one = ExperimentFolder.Finished(dir, settings).Bind(finished => finished.Match(
+            var one = e.Members > 1
+                ? Ensembles.Run(backend, e, settings, data(e), dir, true,
+                        (m, s, at) => Train(backend, m, s, data(e), at, progress, cancel), cancel)
+                    .Bind(r => r.ToFin(GenreError.Model($"{dir}: the ensemble's members were not trained")))
+                : ExperimentFolder.Finished(dir, settings).Bind(finished => finished.Match(
                 done => Rescore(backend, e, settings, data(e), dir, done),
                 () => results.Find(r => SameTraining(r, e, settings)).Match(
                     twin => ExperimentFolder.CopyTraining(Path.Combine(outDir, twin.Experiment.Name), dir, e.Model, twin)
@@ -227,9 +234,14 @@ public static class Reproduce
         var kept = (Experiments.OfReport + Experiments.Beyond)
             .Filter(e => !experiments.Exists(x => x.Name == e.Name))
             .Map(e => (e, Settings: profile.SettingsFor(e), Dir: Path.Combine(outDir, e.Name)))
-            .Map(k => ExperimentFolder.Finished(k.Dir, k.Settings).Bind(finished => finished.Match(
-                done => Rescore(backend, k.e, k.Settings, data(k.e), k.Dir, done).Map(Some),
-                () => FinSucc(Option<ExperimentResult>.None))))
+            .Map(k => k.e.Members > 1
+                ? EnsembleFolder.Is(k.Dir)
+                    ? Ensembles.Run(backend, k.e, k.Settings, data(k.e), k.Dir, false,
+                        (_, _, _) => GenreError.Model("not trained here"), cancel)
+                    : FinSucc(Option<ExperimentResult>.None)
+                : ExperimentFolder.Finished(k.Dir, k.Settings).Bind(finished => finished.Match(
+                    done => Rescore(backend, k.e, k.Settings, data(k.e), k.Dir, done).Map(Some),
+                    () => FinSucc(Option<ExperimentResult>.None))))
             .Strict();
         return kept.Fold(FinSucc(results), (acc, k) => acc.Bind(rs => k.Map(found => found.Match(rs.Add, () => rs))))
             .Map(all => all.OrderBy(r => Experiments.OrderOf(r.Experiment)).ToSeq().Strict());
@@ -238,7 +250,8 @@ public static class Reproduce
 
     /// <summary>Same layers (whatever the model's name), same labels, same settings: training would give the same weights.</summary>
     static bool SameTraining(ExperimentResult done, Experiment e, Settings settings) =>
-        done.Settings == settings && done.Experiment.Reduced == e.Reduced && done.Experiment.Model with { Name = e.Model.Name } == e.Model;
+        done.Settings == settings && done.Experiment.Reduced == e.Reduced && done.Experiment.Members == e.Members
+        && done.Experiment.Model with { Name = e.Model.Name } == e.Model;
 
     static Fin<ExperimentResult> Train(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir,
                                        IProgress<ReproduceEvent>? progress, CancellationToken cancel)
@@ -307,7 +320,8 @@ public static class Reproduce
     static Fin<Unit> Figures(string outDir, ExperimentResult x, DataSource source)
     {
         var reference = source.IsKaggleFile ? AuthorsCurves.For(x.Experiment.Name) : None;
-        var (acc, loss) = Plots.LearningCurves(x.Experiment.Title, x.History, reference);
+        var title = x.Ensemble.IsSome ? $"{x.Experiment.Title}: member 1 (seed {x.Settings.Seed})" : x.Experiment.Title;
+        var (acc, loss) = Plots.LearningCurves(title, x.History, reference);
         return from _1 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-accuracy.png"), acc)
                from _2 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-loss.png"), loss)
                from _3 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-confusion.png"), Plots.Confusion($"Confusion matrix (recall per actual genre): {x.Experiment.Title}", x.Confusion, x.Classes,

@@ -38,8 +38,15 @@ public static class ModelFolder
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{old}: cannot remove the previous weights ({e.Message})"); }
     }
 
-    /// <summary>model.json with weights.safetensors, or (folders from before it) weights.bin; preprocessing.json when present.</summary>
+    /// <summary>
+    /// model.json with weights.safetensors, or (folders from before it) weights.bin; preprocessing.json when present. An ensemble
+    /// folder (<see cref="EnsembleFolder"/>) is not one model: a usage error naming it and its first member.
+    /// </summary>
     public static Fin<StoredModel> Load(string dir) =>
+        from _e in EnsembleFolder.Is(dir)
+            ? FinFail<Unit>(GenreError.Usage($"{dir}: an ensemble of models ({EnsembleFolder.FileName}); this command reads one model — " +
+                                             $"name a member folder such as {Path.Combine(dir, EnsembleFolder.MemberName(1))}"))
+            : FinSucc(unit)
         from stored in File.Exists(Path.Combine(dir, WeightsFile)) ? LoadSafeTensors(dir) : ModelStore.Load(dir)
         from preprocessing in Preprocessing.LoadIfPresent(dir)
         from _ in preprocessing.Match(p => Matches(stored.Spec, p, Path.Combine(dir, Preprocessing.FileName)), () => FinSucc(unit))
@@ -49,7 +56,7 @@ public static class ModelFolder
     public static Fin<StoredModel> LoadAny(string dir)
     {
         if (!Directory.Exists(dir)) return GenreError.Io($"{dir}: model folder not found");
-        if (File.Exists(Path.Combine(dir, "model.json"))) return Load(dir);
+        if (File.Exists(Path.Combine(dir, "model.json")) || EnsembleFolder.Is(dir)) return Load(dir);
         if (File.Exists(Path.Combine(dir, "keras_metadata.pb")) || File.Exists(Path.Combine(dir, "saved_model.pb")))
             return SavedModel.Load(dir).Map(m => new StoredModel(m.Spec, m.Weights, None));
         return GenreError.Model($"{dir}: neither a model folder (model.json) nor a TF2 SavedModel (keras_metadata.pb)");

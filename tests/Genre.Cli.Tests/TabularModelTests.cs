@@ -41,4 +41,37 @@ public class TabularModelTests
         Assert.False(File.Exists(Path.Combine(dir, "m.onnx")));
         Assert.Equal(0, GenreCli.Run("export", "--model-dir", dir, "--onnx", Path.Combine(dir, "m.onnx")).ExitCode);
     }
+
+    [Fact]
+    public void An_ensemble_folder_is_evaluated_and_predicted_as_one_classifier_and_one_model_commands_refuse_it()
+    {
+        var outDir = Path.Combine(GenreCli.TempDir("cli-ensemble"), "reproduce-fast");
+        var r = GenreCli.Run("reproduce", "--profile", "fast", "--only", "tabular-ensemble", "--data", Data, "--out", outDir, "--threads", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var ens = Path.Combine(outDir, "tabular-ensemble");
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
+        var entry = metrics.RootElement.GetProperty("experiments").GetProperty("tabular-ensemble");
+        Assert.Equal(5, entry.GetProperty("ensemble").GetProperty("members").GetArrayLength());
+
+        // evaluate reads the folder as the mean of its members: the accuracy and loss reproduce wrote
+        var scored = GenreCli.Run("evaluate", "--model-dir", ens, "--data", Data, "--json", "--threads", "1");
+        Assert.True(scored.ExitCode == 0, scored.Stderr);
+        using var json = JsonDocument.Parse(scored.Stdout);
+        Assert.Equal(entry.GetProperty("test_accuracy").GetDouble(), json.RootElement.GetProperty("test_accuracy").GetDouble(), 12);
+        Assert.Equal(entry.GetProperty("test_loss").GetDouble(), json.RootElement.GetProperty("test_loss").GetDouble(), 9);
+        Assert.Contains("an ensemble of 5 tabular models: test accuracy", GenreCli.Run("evaluate", "--model-dir", ens, "--data", Data).Stdout);
+
+        var predictions = Path.Combine(outDir, "predictions.csv");
+        var p = GenreCli.Run("predict", "--model-dir", ens, "--data", Data, "--out", predictions, "--threads", "1");
+        Assert.True(p.ExitCode == 0, p.Stderr);
+        Assert.Contains("an ensemble of 5 tabular models: top 3 of", p.Stdout);
+
+        // export writes one model's graph: the ensemble folder is refused (exit 2) naming a member to export instead
+        var export = GenreCli.Run("export", "--model-dir", ens, "--onnx", Path.Combine(outDir, "m.onnx"));
+        Assert.Equal(2, export.ExitCode);
+        Assert.Contains("an ensemble of models", export.Stderr);
+        Assert.Contains(Path.Combine(ens, "member-1"), export.Stderr);
+        Assert.False(File.Exists(Path.Combine(outDir, "m.onnx")));
+        Assert.Equal(0, GenreCli.Run("export", "--model-dir", Path.Combine(ens, "member-1"), "--onnx", Path.Combine(outDir, "m.onnx")).ExitCode);
+    }
 }

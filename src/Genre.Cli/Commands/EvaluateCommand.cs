@@ -11,7 +11,8 @@ namespace Genre.Cli.Commands;
 
 /// <summary>
 /// <c>genre evaluate --saved-model DIR [--reduced] [--data PATH] [--json] [--predictions OUT.csv] [--threads T]</c>:
-/// scores a TF2 SavedModel (or a model saved by <c>genre train</c>) on the report's test split.
+/// scores a TF2 SavedModel (or a model saved by <c>genre train</c>, or an ensemble folder written by <c>genre reproduce</c>) on the
+/// report's test split.
 /// </summary>
 public static class EvaluateCommand
 {
@@ -21,7 +22,7 @@ public static class EvaluateCommand
         from a in args.Only("saved-model", "model-dir", "reduced", "data", "json", "predictions", "threads", "mapping")
         from mapping in a.Mapping()
         from stored in LoadModel(a)
-        let model = stored.Model
+        let model = stored.Classifier
         from threads in a.Int("threads", 0)
         from source in Sources.Resolve(a)
         from loaded in ReportPipeline.Load(source.Path, a.Reduction() || stored.Reduction)
@@ -33,24 +34,30 @@ public static class EvaluateCommand
         from _f in SpecValidation.AcceptsFeatures(model.Spec, encoding.Match(e => e.Columns, () => Features.Count), origin)
         from _ in CheckClasses(model.Spec, loaded.Data.Genres, origin)
         from _m in mapping.Match(m => ReportPipeline.ToFin(m.ValidateAgainst(loaded.Data.Genres.Classes, a.Get("mapping", "mapping"))).Map(_ => unit), () => FinSucc(unit))
-        from result in Runtime.Backend(threads).Load(model.Spec, model.Weights).Use(Score(test))
+        from result in Score(Runtime.Backend(threads), model, test)
         from written in a.Get("predictions").Match(
             path => AtomicFile.WriteAllText(path, PredictionsCsv(loaded.Data.Scaled.Test, loaded.Data.Genres, result.Probabilities)),
             () => FinSucc(unit))
         let merged = mapping.Map(m => Eval.MergeAware.Accuracy(test.Y, Eval.Metrics.Argmax(result.Probabilities, test.Classes), loaded.Data.Genres.Classes, m))
-        select Print(a.Flag("json"), result.Evaluation, model.Spec.Name, merged);
+        select Print(a.Flag("json"), result.Evaluation, model.Describe(), merged);
 
-    /// <summary>A model to score and the label reduction it was trained with, when its folder records one.</summary>
-    sealed record Loaded(SavedModelContent Model, Option<GenreMapping> Reduction, Option<TabularEncoding> Encoding);
+    /// <summary>A model (or ensemble) to score and the label reduction it was trained with, when its folder records one.</summary>
+    sealed record Loaded(StoredClassifier Classifier, Option<GenreMapping> Reduction, Option<TabularEncoding> Encoding);
 
-    /// <summary>A SavedModel says nothing of its labels (<c>--reduced</c> does); a model folder's preprocessing.json does.</summary>
+    /// <summary>
+    /// A SavedModel says nothing of its labels (<c>--reduced</c> does); a model folder's preprocessing.json does, and an ensemble
+    /// folder's members' (<see cref="EnsembleFolder"/>).
+    /// </summary>
     static Fin<Loaded> LoadModel(Args a) =>
         a.Get("saved-model").Match(
-            dir => SavedModel.Load(dir).Map(m => new Loaded(m, None, None)),
+            dir => SavedModel.Load(dir).Map(m => new Loaded(One(new StoredModel(m.Spec, m.Weights, None)), None, None)),
             () => a.Get("model-dir").Match(
-                dir => ModelFolder.Load(dir).Map(m => new Loaded(new SavedModelContent(m.Spec, m.Weights),
-                    m.Preprocessing.Bind(p => p.Mapping.Merges.IsEmpty ? None : Some(p.Mapping)), m.Preprocessing.Bind(p => p.Encoding))),
+                dir => (Directory.Exists(dir) && EnsembleFolder.Is(dir) ? EnsembleFolder.Load(dir) : ModelFolder.Load(dir).Map(One))
+                    .Map(c => new Loaded(c, c.Preprocessing.Bind(p => p.Mapping.Merges.IsEmpty ? None : Some(p.Mapping)),
+                                         c.Preprocessing.Bind(p => p.Encoding))),
                 () => FinFail<Loaded>(GenreError.Usage("evaluate: --saved-model DIR or --model-dir DIR is required"))));
+
+    static StoredClassifier One(StoredModel m) => new(Seq1(m));
 
     static Fin<Unit> CheckClasses(Sequential spec, LabelEncoding genres, string origin) =>
         spec.Layers.Last is Dense d && d.Units == genres.Count
@@ -59,8 +66,14 @@ public static class EvaluateCommand
 
     sealed record Scored(Evaluation Evaluation, float[] Probabilities);
 
-    static Func<ICompiledModel, Fin<Scored>> Score(LabeledData test) =>
-        model => new Scored(model.Evaluate(test), model.Predict(test.X, test.Rows));
+    /// <summary>One model's loss is Keras' (from its logits); an ensemble's is the cross-entropy of its mean probabilities, clipped
+    /// at 1e-7 as Keras clips probabilities.</summary>
+    static Fin<Scored> Score(IBackend backend, StoredClassifier c, LabeledData test) =>
+        c.IsEnsemble
+            ? Classifiers.Predict(backend, c, test.X, test.Rows).Map(p => new Scored(
+                new Evaluation(Eval.Metrics.CrossEntropy(test.Y, p, test.Classes),
+                               Eval.Metrics.Accuracy(test.Y, Eval.Metrics.Argmax(p, test.Classes)), test.Rows), p))
+            : backend.Load(c.Spec, c.Members.Head.Weights).Use(m => FinSucc(new Scored(m.Evaluate(test), m.Predict(test.X, test.Rows))));
 
     static string PredictionsCsv(Dataset test, LabelEncoding genres, float[] probs)
     {

@@ -1,12 +1,13 @@
 using Genre.Data;
 using Genre.Eval;
+using Genre.Models;
 using Genre.Models.Backend;
 
 namespace Genre.Cli.Commands;
 
 /// <summary>
-/// <c>genre predict --model-dir DIR | --saved-model DIR [--reduced] [--fit-data PATH] --data FILE.csv --out OUT.csv [--top-k K] [--threads
-/// T]</c>:
+/// <c>genre predict --model-dir DIR (a model or an ensemble folder) | --saved-model DIR [--reduced] [--fit-data PATH] --data FILE.csv
+/// --out OUT.csv [--top-k K] [--threads T]</c>:
 /// classifies every row of a Kaggle-format file, with or without the track_genre column, and writes <c>row_id</c> then the
 /// top-k genres with their probabilities. With genres in the file it prints the accuracy.
 /// </summary>
@@ -21,15 +22,17 @@ public static class PredictCommand
         from k in a.Int("top-k", 3)
         from threads in a.Int("threads", 0)
         from _k in k >= 1 ? FinSucc(unit) : FinFail<Unit>(GenreError.Usage("predict: --top-k K needs K ≥ 1"))
-        from model in ModelSources.Resolve(a, "predict")
+        from model in ModelSources.Classifier(a, "predict")
         from tracks in ReportPipeline.ToFin(TrackCsv.LoadNew(file))
-        from result in Runtime.Backend(threads).Load(model.Spec, model.Weights).Use(m => Prediction.Run(m, model.Preprocessing, tracks, file))
+        let backend = Runtime.Backend(threads)
+        from result in Prediction.Run((x, rows) => Classifiers.Predict(backend, model.Classifier, x, rows), model.Preprocessing, tracks,
+                                      file)
         from _w in AtomicFile.Write(output, s =>
         {
             using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
             Prediction.WriteCsv(result, k, w);
         })
-        select Report(result, model.Spec.Name, output, k);
+        select Report(result, model.Classifier.Describe(), output, k);
 
     static int Report(TrackPredictions r, string name, string output, int k)
     {

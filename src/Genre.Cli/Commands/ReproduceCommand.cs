@@ -11,8 +11,8 @@ namespace Genre.Cli.Commands;
 /// [--authors-models DIR] [--beyond] [--track-aware]</c>:
 /// the whole report, resumable, with progress (experiment, epoch, loss/accuracy, ETA). <c>--seeds</c> runs one folder per seed
 /// and reports mean ± sd; <c>--collect</c> trains nothing and rewrites every seed folder's report and the mean ± sd report.
-/// <c>--beyond</c> adds the gbdt baseline (also <c>--only gbdt</c>) and the wide and tabular nets (also
-/// <c>--only wide,tabular</c>); <c>--track-aware</c> trains each model again on the track-aware split.
+/// <c>--beyond</c> adds the gbdt baseline (also <c>--only gbdt</c>), the wide and tabular nets and the ensemble of five tabular
+/// nets (also <c>--only wide,tabular,tabular-ensemble</c>); <c>--track-aware</c> trains each model again on the track-aware split.
 /// </summary>
 public static class ReproduceCommand
 {
