@@ -48,10 +48,6 @@ public static class ReportWriter
         }))),
     };
 
-    /// <summary>The epochs it ran: its history's length, or each member's for an ensemble.</summary>
-    static string EpochsRun(ExperimentResult x) =>
-        x.Ensemble.Match(Ensembles.EpochsRun, () => x.History.Epochs.Count.ToString(CultureInfo.InvariantCulture));
-
     /// <summary>An ensemble's entry also gets its validation accuracy and members (its history is member 1's).</summary>
     static JsonObject WithEnsemble(ExperimentResult x, JsonObject o)
     {
@@ -97,7 +93,7 @@ public static class ReportWriter
         foreach (var x in r.Results)
             sb.Append($"| {x.Experiment.Title} | {(double.IsNaN(x.Experiment.ReportAccuracy) ? "—" : F4(x.Experiment.ReportAccuracy))} | {F4(x.Test.Accuracy)} | " +
                       (r.Source.IsSynthetic ? "" : double.IsNaN(x.Experiment.ReportAccuracy) ? "— | " : $"{(x.Test.Accuracy - x.Experiment.ReportAccuracy) * 100:+0.00;-0.00} pt | ") +
-                      $"{x.Test.Loss:F4} | {EpochsRun(x)} | {x.Settings.BatchSize} | {x.Settings.DescribeRate()} | {x.Seconds:F0} |\n");
+                      $"{x.Test.Loss:F4} | {x.EpochsRun} | {x.Settings.BatchSize} | {x.Settings.DescribeRate()} | {x.Seconds:F0} |\n");
 
         foreach (var x in r.Results)
             if (x.How is Provenance.SameTrainingAs twin)

@@ -29,6 +29,10 @@ public sealed record ExperimentResult(Experiment Experiment, Settings Settings, 
 
     /// <summary>The labels and predictions as the statistics read them.</summary>
     public ScoredRows Rows => new(Experiment.Name, TestLabels, TestPredictions, Classes, Experiment.Reduced);
+
+    /// <summary>The epochs it ran, for a table: its history's length, or each member's for an ensemble ("63, 70, 58").</summary>
+    public string EpochsRun =>
+        Ensemble.Match(Ensembles.EpochsRun, () => History.Epochs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }
 
 /// <summary>How this run obtained an experiment's model.</summary>

@@ -141,7 +141,7 @@ public static class ReproduceCommand
     {
         var table = new Table().AddColumns("experiment", "report (real data)", "ours", "epochs", "seconds", "run");
         foreach (var x in r.Results)
-            table.AddRow(x.Experiment.Name, double.IsNaN(x.Experiment.ReportAccuracy) ? "—" : $"{x.Experiment.ReportAccuracy:F4}", $"{x.Test.Accuracy:F4}", $"{x.History.Epochs.Count}", $"{x.Seconds:F0}", x.How.Describe());
+            table.AddRow(x.Experiment.Name, double.IsNaN(x.Experiment.ReportAccuracy) ? "—" : $"{x.Experiment.ReportAccuracy:F4}", $"{x.Test.Accuracy:F4}", x.EpochsRun, $"{x.Seconds:F0}", x.How.Describe());
         r.Gbdt.IfSome(g => table.AddRow(GbdtResult.Name, "—", $"{g.Test.Accuracy:F4}", "—", $"{g.Seconds:F0}", g.How.Describe()));
         AnsiConsole.Write(table);
         Console.WriteLine(DataLine(r.Source));
