@@ -219,8 +219,11 @@ public static class Reproduce
             var dir = Path.Combine(outDir, e.Name);
             progress?.Report(new ExperimentStarted(e, i, experiments.Count, settings));
             var one = e.Members > 1
-                ? Ensembles.Run(backend, e, settings, data(e), dir, true,
-                        (m, s, at) => Train(backend, m, s, data(e), at, progress, cancel), cancel)
+                ? Ensembles.Run(backend, e, settings, data(e), dir, true, (member, s, at) =>
+                    {
+                        progress?.Report(new ExperimentStarted(member, i, experiments.Count, s)); // each member is announced as it starts
+                        return Train(backend, member, s, data(e), at, progress, cancel);
+                    }, cancel)
                     .Bind(r => r.ToFin(GenreError.Model($"{dir}: the ensemble's members were not trained")))
                 : ExperimentFolder.Finished(dir, settings).Bind(finished => finished.Match(
                 done => Rescore(backend, e, settings, data(e), dir, done),

@@ -48,6 +48,9 @@ public class TabularModelTests
         var outDir = Path.Combine(GenreCli.TempDir("cli-ensemble"), "reproduce-fast");
         var r = GenreCli.Run("reproduce", "--profile", "fast", "--only", "tabular-ensemble", "--data", Data, "--out", outDir, "--threads", "1");
         Assert.True(r.ExitCode == 0, r.Stderr);
+        // each member is announced with its settings, so the log's epoch lines count against its epochs
+        Assert.Contains("tabular-ensemble member 2: 100 epochs, batch 1024", r.Stdout);
+        Assert.DoesNotContain("epoch 1/1 ", r.Stdout);
         var ens = Path.Combine(outDir, "tabular-ensemble");
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
         var entry = metrics.RootElement.GetProperty("experiments").GetProperty("tabular-ensemble");
