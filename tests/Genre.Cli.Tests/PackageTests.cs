@@ -101,6 +101,8 @@ public class PackageTests
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
         Assert.Matches(@"^DNN1: test accuracy 0\.\d{4} on 454 rows; saved in out/dnn1\n$", run.Stdout);
         Assert.True(File.Exists(Path.Combine(root, "out", "dnn1", "weights.safetensors")));
+        // passed: the consumer's build (libtorch included, about 700 MB) goes; a failing run keeps it for a look
+        Directory.Delete(root, recursive: true);
     }
 
     sealed record PackageInfo(string Version, string License, string Readme, string Description, string[] Files);
