@@ -120,6 +120,3 @@ public class ConformanceTests
         return Convert.ToHexStringLower(SHA256.HashData(fs));
     }
 }
-/// <summary>Needs ../shared/reference/authors-models beside the repository; skipped by name otherwise.</summary>
-/// <summary>Needs the real Kaggle file in $GENRE_DATA; skipped by name otherwise.</summary>
-/// <summary>Needs the real Kaggle file in $GENRE_DATA; skipped by name otherwise.</summary>
