@@ -24,9 +24,9 @@ public static class Ensembles
     public static Settings MemberSettings(Settings settings, int k) => settings with { Seed = settings.Seed + k - 1 };
 
     /// <summary>
-    /// Trains the members not finished yet (in order; after a cancellation the interrupted member's partial result is returned
-    /// and nothing else is written), then records the ensemble and scores it. With <paramref name="train"/> false, trains
-    /// nothing: None unless every member is finished with these settings.
+    /// Trains the members not finished yet, in order, then records the ensemble and scores it. None when a cancellation stops
+    /// it before every member is finished (the interrupted member keeps its checkpoints; nothing else is written), and, with
+    /// <paramref name="train"/> false (train nothing), unless every member is finished with these settings.
     /// </summary>
     public static Fin<Option<ExperimentResult>> Run(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir,
                                                     bool train, Func<Experiment, Settings, string, Fin<ExperimentResult>> trainOne,
@@ -45,7 +45,7 @@ public static class Ensembles
             if (!train || cancel.IsCancellationRequested) return Option<ExperimentResult>.None;
             var member = trainOne(e with { Name = $"{e.Name} member {k}" }, s, memberDir);
             if (member.Case is not ExperimentResult r) return member.Map(Some);
-            if (!ExperimentFolder.Finished(memberDir, s).Exists(f => f.IsSome)) return Some(r with { Experiment = e }); // interrupted
+            if (!ExperimentFolder.Finished(memberDir, s).Exists(f => f.IsSome)) return Option<ExperimentResult>.None; // interrupted
             runs = runs.Add((s, new FinishedRun(r.History, r.Seconds)));
             trained = true;
         }

@@ -224,15 +224,15 @@ public static class Reproduce
                         progress?.Report(new ExperimentStarted(member, i, experiments.Count, s)); // each member is announced as it starts
                         return Train(backend, member, s, data(e), at, progress, cancel);
                     }, cancel)
-                    .Bind(r => r.ToFin(GenreError.Model($"{dir}: the ensemble's members were not trained")))
                 : ExperimentFolder.Finished(dir, settings).Bind(finished => finished.Match(
                 done => Rescore(backend, e, settings, data(e), dir, done),
                 () => results.Find(r => SameTraining(r, e, settings)).Match(
                     twin => ExperimentFolder.CopyTraining(Path.Combine(outDir, twin.Experiment.Name), dir, e.Model, twin)
                         .Map(_ => twin with { Experiment = e, How = new Provenance.SameTrainingAs(twin.Experiment.Name) }),
-                    () => Train(backend, e, settings, data(e), dir, progress, cancel))));
+                    () => Train(backend, e, settings, data(e), dir, progress, cancel)))).Map(Some);
             if (one.IsFail) return one.Map(_ => results);
-            var r = (ExperimentResult)one;
+            // None: cancelled between or inside an ensemble's members
+            if (((Option<ExperimentResult>)one).Case is not ExperimentResult r) break;
             if (r.History.Epochs.Count < settings.Epochs && cancel.IsCancellationRequested) break;
             results = results.Add(r);
             progress?.Report(new ExperimentFinished(r));

@@ -125,4 +125,28 @@ public class EnsembleTests
         Assert.True((p with { Scaler = p.Scaler with { DataMax = p.Scaler.DataMax.Select(v => v * 2).ToArray() } }).Save(Path.Combine(mixed, "member-5")).IsSucc);
         Assert.Contains($"{other}: not the preprocessing of member-1", ErrorOf(mixed));
     }
+
+    [Fact]
+    public void A_cancellation_between_members_stops_cleanly_and_the_next_run_finishes_the_ensemble()
+    {
+        var (dir, source) = SyntheticSource();
+        var outDir = Path.Combine(dir, "out");
+        var ens = Path.Combine(outDir, "tabular-ensemble");
+        using var stop = new CancellationTokenSource();
+        var progress = new SyncProgress<ReproduceEvent>(ev =>
+        {
+            if (ev is ExperimentStarted { Experiment.Name: "tabular-ensemble member 2" }) stop.Cancel();
+        });
+        var stopped = Ok(Reproduce.Run(new TorchBackend(), source, Tiny, Seq1(TabularEnsemble), outDir, None, progress, stop.Token));
+        Assert.Empty(stopped.Results);
+        Assert.False(EnsembleFolder.Is(ens));
+        Assert.False(File.Exists(Path.Combine(outDir, "report.md")));
+        Assert.True(File.Exists(Path.Combine(ens, "member-1", "settings.json")));
+        Assert.False(File.Exists(Path.Combine(ens, "member-2", "settings.json")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(ens, "member-2", "checkpoints")));
+
+        var resumed = Ok(Reproduce.Run(new TorchBackend(), source, Tiny, Seq1(TabularEnsemble), outDir, None));
+        Assert.Equal(5, Assert.Single(resumed.Results).Ensemble.Map(en => en.Members.Count).IfNone(0));
+        Assert.True(EnsembleFolder.Is(ens));
+    }
 }
