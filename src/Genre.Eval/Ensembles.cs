@@ -66,8 +66,8 @@ public static class Ensembles
                    from v in Classifiers.Predict(backend, new StoredClassifier(Seq1(m)), val.X, val.Rows)
                    from t in Classifiers.Predict(backend, new StoredClassifier(Seq1(m)), test.X, test.Rows)
                    select (Val: v, Test: t)).Sequence()
-               let valMean = Mean(perMember.Map(p => p.Val))
-               let testMean = Mean(perMember.Map(p => p.Test))
+               let valMean = Classifiers.Mean(perMember.Map(p => p.Val))
+               let testMean = Classifiers.Mean(perMember.Map(p => p.Test))
                let predictions = Metrics.Argmax(testMean, test.Classes)
                let scores = new EnsembleScores(Accuracy(val, valMean),
                    runs.Zip(perMember).Map(p => new MemberScore(p.Item1.Settings.Seed, p.Item1.Run.History.Epochs.Count,
@@ -78,16 +78,6 @@ public static class Ensembles
                    Metrics.Confusion(test.Y, predictions, test.Classes), data.Genres.Classes,
                    trained ? new Provenance.Trained() : new Provenance.AlreadyDone())
                { TestLabels = test.Y, TestPredictions = predictions, Ensemble = Some(scores) };
-    }
-
-    /// <summary>The element-wise mean of equally long probability arrays, summed in order in float64 as
-    /// <see cref="Classifiers.Predict"/> does.</summary>
-    static float[] Mean(Seq<float[]> members)
-    {
-        var sum = new double[members.Head.Length];
-        foreach (var p in members)
-            for (var i = 0; i < p.Length; i++) sum[i] += p[i];
-        return System.Array.ConvertAll(sum, v => (float)(v / members.Count));
     }
 
     /// <summary>The epochs each member ran, for a report's epochs column: "63, 70, 58".</summary>

@@ -119,20 +119,19 @@ public static class Classifiers
 
     /// <summary>
     /// The classifier's probabilities for <paramref name="rows"/> inputs (rows × classes, row-major): one model's softmax, or the
-    /// mean of the members' (summed in member order in float64, then rounded to float32). Each member is loaded, run and
-    /// disposed in turn, so only one is in memory at a time.
+    /// <see cref="Mean"/> of the members'. Each member is compiled, run and disposed in turn.
     /// </summary>
-    public static Fin<float[]> Predict(IBackend backend, StoredClassifier c, float[] x, int rows, int batchSize = 10_000)
+    public static Fin<float[]> Predict(IBackend backend, StoredClassifier c, float[] x, int rows, int batchSize = 10_000) =>
+        c.Members.Map(m => backend.Load(m.Spec, m.Weights).Use(model => FinSucc(model.Predict(x, rows, batchSize))))
+            .Sequence()
+            .Map(probabilities => c.IsEnsemble ? Mean(probabilities) : probabilities.Head);
+
+    /// <summary>The element-wise mean of equally long probability arrays: summed in order in float64, then rounded to float32.</summary>
+    public static float[] Mean(Seq<float[]> members)
     {
-        if (!c.IsEnsemble) return backend.Load(c.Spec, c.Members.Head.Weights).Use(m => FinSucc(m.Predict(x, rows, batchSize)));
-        double[]? sum = null;
-        foreach (var member in c.Members)
-        {
-            var p = backend.Load(member.Spec, member.Weights).Use(m => FinSucc(m.Predict(x, rows, batchSize)));
-            if (p.Case is not float[] probs) return p;
-            sum ??= new double[probs.Length];
-            for (var i = 0; i < probs.Length; i++) sum[i] += probs[i];
-        }
-        return System.Array.ConvertAll(sum!, v => (float)(v / c.Members.Count));
+        var sum = new double[members.Head.Length];
+        foreach (var p in members)
+            for (var i = 0; i < p.Length; i++) sum[i] += p[i];
+        return System.Array.ConvertAll(sum, v => (float)(v / members.Count));
     }
 }
