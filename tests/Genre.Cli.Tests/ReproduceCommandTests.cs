@@ -94,6 +94,17 @@ public class ReproduceCommandTests
         Assert.Contains("(beyond the report) | — |", File.ReadAllText(Path.Combine(outDir, "report.md")));
     }
 
+    /// <summary>Over seeds too: the summary table and report.md show "—", never NaN, for the report's accuracy.</summary>
+    [Fact]
+    public void Over_seeds_an_experiment_beyond_the_report_shows_no_report_accuracy()
+    {
+        var outDir = Path.Combine(Temp(), "reproduce-seeds");
+        var r = GenreCli.Run("reproduce", "--profile", "fast", "--seeds", "1,2", "--only", "wide", "--data", Small, "--out", outDir, "--threads", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.DoesNotContain("NaN", r.Stdout);
+        Assert.DoesNotContain("NaN", File.ReadAllText(Path.Combine(outDir, "report.md")));
+    }
+
     [Theory]
     [InlineData("--profile", "slow", "unknown profile 'slow'")]
     [InlineData("--only", "rnn3", "--only: unknown experiment(s) rnn3")]

@@ -157,7 +157,8 @@ public static class ReproduceCommand
     {
         var table = new Table().AddColumns("experiment", "report (real data)", "mean ± sd", "seeds", "per seed");
         foreach (var x in r.Experiments)
-            table.AddRow(x.Experiment.Name, $"{x.Experiment.ReportAccuracy:F4}", SeedsReport.MeanSd(x.Mean, x.Sd), $"{x.Runs.Count}",
+            table.AddRow(x.Experiment.Name, double.IsNaN(x.Experiment.ReportAccuracy) ? "—" : $"{x.Experiment.ReportAccuracy:F4}",
+                SeedsReport.MeanSd(x.Mean, x.Sd), $"{x.Runs.Count}",
                 string.Join(", ", x.Runs.Map(run => $"{run.Seed}: {run.Result.Test.Accuracy:F4}")));
         AnsiConsole.Write(table);
         Console.WriteLine(DataLine(r.Source));
