@@ -76,6 +76,23 @@ public class CrashSafetyTests
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(outDir, "checkpoints"), "*.ckpt"));
         Assert.False(File.Exists(Path.Combine(outDir, "weights.safetensors")));
     }
+
+    [Fact]
+    public void Sigint_stops_reproduce_with_exit_130_and_writes_no_report()
+    {
+        var outDir = Path.Combine(Path.GetTempPath(), "genre-int-reproduce-" + Guid.NewGuid().ToString("N"));
+        using var p = Start(["reproduce", "--profile", "paper", "--only", "rnn2", "--threads", "1", "--data", Data, "--out", outDir]);
+        Assert.True(WaitForCheckpoint(Path.Combine(outDir, "rnn2"), p, 2), "no checkpoint before the run ended");
+        using (var kill = Process.Start("kill", $"-INT {p.Id}")) kill.WaitForExit();
+        Assert.True(p.WaitForExit(60_000));
+        var stdout = p.StandardOutput.ReadToEnd();
+        var stderr = p.StandardError.ReadToEnd();
+        Assert.True(p.ExitCode == 130, $"exit {p.ExitCode}: {stderr}");
+        Assert.Contains("genre reproduce: interrupted", stderr);
+        Assert.DoesNotContain("wrote", stdout);
+        Assert.False(File.Exists(Path.Combine(outDir, "report.md")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(outDir, "rnn2", "checkpoints"), "*.ckpt"));
+    }
 }
 
 public class DeterminismTests

@@ -41,13 +41,15 @@ public static class ReproduceCommand
         from authorsDir in Sources.AuthorsModels(a)
         from source in Sources.Resolve(a)
         from code in seeds.IsEmpty
-            ? from result in TrainCommand.WithCtrlC(cancel => Render(experiments, Seq1(seed), progress =>
-                  Reproduce.Run(Runtime.Backend(threads), source, profile, experiments, outDir, authorsDir, progress, cancel, beyond)))
-              select Summarize(result, outDir)
-            : from result in TrainCommand.WithCtrlC(cancel => Render(experiments, seeds, progress =>
+            ? from run in TrainCommand.WithCtrlC(cancel => Render(experiments, Seq1(seed), progress =>
+                  Reproduce.Run(Runtime.Backend(threads), source, profile, experiments, outDir, authorsDir, progress, cancel, beyond))
+                  .Map(result => (result, Stopped: cancel.IsCancellationRequested)))
+              select run.Stopped ? Interrupted(outDir) : Summarize(run.result, outDir)
+            : from run in TrainCommand.WithCtrlC(cancel => Render(experiments, seeds, progress =>
                   Reproduce.RunSeeds(Runtime.Backend(threads), source, s => Profiles.ByName(profile.Name, s).IfFail(profile), seeds, experiments,
-                      outDir, authorsDir, progress, cancel)))
-              select SummarizeSeeds(result, outDir)
+                      outDir, authorsDir, progress, cancel))
+                  .Map(result => (result, Stopped: cancel.IsCancellationRequested)))
+              select run.Stopped ? Interrupted(outDir) : SummarizeSeeds(run.result, outDir)
         select code;
 
     /// <summary>The names given to --only (none without it).</summary>
@@ -135,6 +137,14 @@ public static class ReproduceCommand
                     break;
             }
         }));
+    }
+
+    /// <summary>Ctrl-C: training stopped after an epoch with a checkpoint and no report was written; exit 130, as train.</summary>
+    static int Interrupted(string outDir)
+    {
+        Console.Error.WriteLine($"genre reproduce: interrupted — finished experiments stay in {outDir} and the unfinished one keeps " +
+                                "its checkpoints; no report was written; run the same command again to resume");
+        return 130;
     }
 
     static int Summarize(ReproduceResult r, string outDir)
