@@ -26,12 +26,12 @@ public static class ModelSources
     /// members with the preprocessing they share.
     /// </summary>
     public static Fin<(StoredClassifier Classifier, Preprocessing Preprocessing)> Classifier(Args a, string verb) =>
-        a.Get("model-dir").Filter(dir => a.Get("saved-model").IsNone && Directory.Exists(dir) && EnsembleFolder.Is(dir)).Match(
+        a.Get("model-dir").Filter(dir => a.Get("saved-model").IsNone && EnsembleFolder.Is(dir)).Match(
             dir => from c in EnsembleFolder.Load(dir)
                    from p in c.Preprocessing.ToFin(GenreError.Model($"{dir}: the ensemble's members have no {Preprocessing.FileName}"))
                    select (c, p),
             () => Resolve(a, verb).Map(m =>
-                (new StoredClassifier(Seq1(new StoredModel(m.Spec, m.Weights, Some(m.Preprocessing)))), m.Preprocessing)));
+                (StoredClassifier.Of(new StoredModel(m.Spec, m.Weights, Some(m.Preprocessing))), m.Preprocessing)));
 
     /// <summary>The spec and weights only (no preprocessing needed).</summary>
     public static Fin<StoredModel> Stored(Args a, string verb) =>

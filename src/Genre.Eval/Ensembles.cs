@@ -24,12 +24,13 @@ public static class Ensembles
     public static Settings MemberSettings(Settings settings, int k) => settings with { Seed = settings.Seed + k - 1 };
 
     /// <summary>
-    /// Trains the members not finished yet, in order, then records the ensemble and scores it. None when a cancellation stops
-    /// it before every member is finished (the interrupted member keeps its checkpoints; nothing else is written), and, with
-    /// <paramref name="train"/> false (train nothing), unless every member is finished with these settings.
+    /// Trains the members not finished yet with <paramref name="trainOne"/> (the member, its settings, its folder), in order, then
+    /// records the ensemble and scores it. None when a cancellation stops it before every member is finished (the interrupted
+    /// member keeps its checkpoints; nothing else is written), and, without <paramref name="trainOne"/> (train nothing), unless
+    /// every member is finished with these settings.
     /// </summary>
     public static Fin<Option<ExperimentResult>> Run(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir,
-                                                    bool train, Func<Experiment, Settings, string, Fin<ExperimentResult>> trainOne,
+                                                    Func<Experiment, Settings, string, Fin<ExperimentResult>>? trainOne,
                                                     CancellationToken cancel)
     {
         var runs = Seq<(Settings Settings, FinishedRun Run)>();
@@ -42,7 +43,7 @@ public static class Ensembles
             if (finished.IsFail) return finished.Map(_ => Option<ExperimentResult>.None);
             var done = (Option<FinishedRun>)finished;
             if (done.Case is FinishedRun run) { runs = runs.Add((s, run)); continue; }
-            if (!train || cancel.IsCancellationRequested) return Option<ExperimentResult>.None;
+            if (trainOne is null || cancel.IsCancellationRequested) return Option<ExperimentResult>.None;
             var member = trainOne(e with { Name = $"{e.Name} member {k}" }, s, memberDir);
             if (member.Case is not ExperimentResult r) return member.Map(Some);
             if (!ExperimentFolder.Finished(memberDir, s).Exists(f => f.IsSome)) return Option<ExperimentResult>.None; // interrupted
@@ -62,22 +63,18 @@ public static class Ensembles
         var test = LabeledData.From(data.Scaled.Test);
         return from classifier in EnsembleFolder.Load(dir)
                from _ in SpecValidation.AcceptsFeatures(classifier.Spec, data.Scaled.Train.X.Cols, dir)
-               from perMember in classifier.Members.Map(m =>
-                   from v in Classifiers.Predict(backend, new StoredClassifier(Seq1(m)), val.X, val.Rows)
-                   from t in Classifiers.Predict(backend, new StoredClassifier(Seq1(m)), test.X, test.Rows)
-                   select (Val: v, Test: t)).Sequence()
+               from perMember in classifier.Members.Map(m => backend.Load(m.Spec, m.Weights)
+                   .Use(model => FinSucc((Val: model.Predict(val.X, val.Rows), Test: model.Predict(test.X, test.Rows))))).Sequence()
                let valMean = Classifiers.Mean(perMember.Map(p => p.Val))
                let testMean = Classifiers.Mean(perMember.Map(p => p.Test))
-               let predictions = Metrics.Argmax(testMean, test.Classes)
+               let scored = Metrics.Score(test.Y, testMean, test.Classes)
                let scores = new EnsembleScores(Accuracy(val, valMean),
                    runs.Zip(perMember).Map(p => new MemberScore(p.Item1.Settings.Seed, p.Item1.Run.History.Epochs.Count,
                        Accuracy(val, p.Item2.Val), Accuracy(test, p.Item2.Test))).Strict())
-               let evaluation = new Evaluation(Metrics.CrossEntropy(test.Y, testMean, test.Classes), Metrics.Accuracy(test.Y, predictions),
-                   test.Rows)
-               select new ExperimentResult(e, settings, evaluation, runs.Head.Run.History, runs.Sum(r => r.Run.Seconds),
-                   Metrics.Confusion(test.Y, predictions, test.Classes), data.Genres.Classes,
+               select new ExperimentResult(e, settings, scored.Evaluation, runs.Head.Run.History, runs.Sum(r => r.Run.Seconds),
+                   Metrics.Confusion(test.Y, scored.Predictions, test.Classes), data.Genres.Classes,
                    trained ? new Provenance.Trained() : new Provenance.AlreadyDone())
-               { TestLabels = test.Y, TestPredictions = predictions, Ensemble = Some(scores) };
+               { TestLabels = test.Y, TestPredictions = scored.Predictions, Ensemble = Some(scores) };
     }
 
     /// <summary>The epochs each member ran, for a report's epochs column: "63, 70, 58".</summary>

@@ -120,8 +120,7 @@ public static class Gbdt
         var k = d.Classes.Count;
         var probabilities = new float[d.Count * k];
         for (var i = 0; i < d.Count; i++) System.Array.Copy(scores[i], 0, probabilities, i * k, Math.Min(k, scores[i].Length));
-        var predictions = Metrics.Argmax(probabilities, k);
-        return (new Evaluation(Metrics.CrossEntropy(d.Y, probabilities, k), Metrics.Accuracy(d.Y, predictions), d.Count), predictions);
+        return Metrics.Score(d.Y, probabilities, k);
     }
 
     sealed class Row

@@ -1,4 +1,5 @@
 using Genre.Data;
+using Genre.Models;
 
 namespace Genre.Eval;
 
@@ -27,6 +28,15 @@ public static class Metrics
         for (var i = 0; i < labels.Length; i++)
             sum -= Math.Log(Math.Clamp((double)probabilities[i * classes + labels[i]], epsilon, 1 - epsilon));
         return sum / labels.Length;
+    }
+
+    /// <summary>Loss (<see cref="CrossEntropy"/>) and accuracy of probabilities over the rows of <paramref name="labels"/>, with
+    /// their argmax predictions: model.evaluate's numbers for a classifier known by its probabilities.</summary>
+    public static (Evaluation Evaluation, int[] Predictions) Score(int[] labels, float[] probabilities, int classes)
+    {
+        var predictions = Argmax(probabilities, classes);
+        return (new Evaluation(CrossEntropy(labels, probabilities, classes), Accuracy(labels, predictions), labels.Length),
+                predictions);
     }
 
     /// <summary>Rows = true class, columns = predicted class.</summary>

@@ -219,7 +219,7 @@ public static class Reproduce
             var dir = Path.Combine(outDir, e.Name);
             progress?.Report(new ExperimentStarted(e, i, experiments.Count, settings));
             var one = e.Members > 1
-                ? Ensembles.Run(backend, e, settings, data(e), dir, true, (member, s, at) =>
+                ? Ensembles.Run(backend, e, settings, data(e), dir, (member, s, at) =>
                     {
                         progress?.Report(new ExperimentStarted(member, i, experiments.Count, s)); // each member is announced as it starts
                         return Train(backend, member, s, data(e), at, progress, cancel);
@@ -243,8 +243,7 @@ public static class Reproduce
             .Map(e => (e, Settings: profile.SettingsFor(e), Dir: Path.Combine(outDir, e.Name)))
             .Map(k => k.e.Members > 1
                 ? EnsembleFolder.Is(k.Dir)
-                    ? Ensembles.Run(backend, k.e, k.Settings, data(k.e), k.Dir, false,
-                        (_, _, _) => GenreError.Model("not trained here"), cancel)
+                    ? Ensembles.Run(backend, k.e, k.Settings, data(k.e), k.Dir, trainOne: null, cancel)
                     : FinSucc(Option<ExperimentResult>.None)
                 : ExperimentFolder.Finished(k.Dir, k.Settings).Bind(finished => finished.Match(
                     done => Rescore(backend, k.e, k.Settings, data(k.e), k.Dir, done).Map(Some),

@@ -20,6 +20,9 @@ public sealed record StoredClassifier(Seq<StoredModel> Members)
     /// <summary>More than one member.</summary>
     public bool IsEnsemble => Members.Count > 1;
 
+    /// <summary>One model as a classifier.</summary>
+    public static StoredClassifier Of(StoredModel model) => new(Seq1(model));
+
     /// <summary>"tabular" or "an ensemble of 5 tabular models".</summary>
     public string Describe() => IsEnsemble ? $"an ensemble of {Members.Count} {Spec.Name} models" : Spec.Name;
 }
@@ -113,9 +116,7 @@ public static class Classifiers
 {
     /// <summary>An ensemble folder (it has <c>ensemble.json</c>), else one model (<see cref="ModelFolder.LoadAny"/>).</summary>
     public static Fin<StoredClassifier> Load(string dir) =>
-        Directory.Exists(dir) && EnsembleFolder.Is(dir)
-            ? EnsembleFolder.Load(dir)
-            : ModelFolder.LoadAny(dir).Map(m => new StoredClassifier(Seq1(m)));
+        EnsembleFolder.Is(dir) ? EnsembleFolder.Load(dir) : ModelFolder.LoadAny(dir).Map(StoredClassifier.Of);
 
     /// <summary>
     /// The classifier's probabilities for <paramref name="rows"/> inputs (rows × classes, row-major): one model's softmax, or the

@@ -50,14 +50,12 @@ public static class EvaluateCommand
     /// </summary>
     static Fin<Loaded> LoadModel(Args a) =>
         a.Get("saved-model").Match(
-            dir => SavedModel.Load(dir).Map(m => new Loaded(One(new StoredModel(m.Spec, m.Weights, None)), None, None)),
+            dir => SavedModel.Load(dir).Map(m => new Loaded(StoredClassifier.Of(new StoredModel(m.Spec, m.Weights, None)), None, None)),
             () => a.Get("model-dir").Match(
-                dir => (Directory.Exists(dir) && EnsembleFolder.Is(dir) ? EnsembleFolder.Load(dir) : ModelFolder.Load(dir).Map(One))
+                dir => (EnsembleFolder.Is(dir) ? EnsembleFolder.Load(dir) : ModelFolder.Load(dir).Map(StoredClassifier.Of))
                     .Map(c => new Loaded(c, c.Preprocessing.Bind(p => p.Mapping.Merges.IsEmpty ? None : Some(p.Mapping)),
                                          c.Preprocessing.Bind(p => p.Encoding))),
                 () => FinFail<Loaded>(GenreError.Usage("evaluate: --saved-model DIR or --model-dir DIR is required"))));
-
-    static StoredClassifier One(StoredModel m) => new(Seq1(m));
 
     static Fin<Unit> CheckClasses(Sequential spec, LabelEncoding genres, string origin) =>
         spec.Layers.Last is Dense d && d.Units == genres.Count
@@ -70,9 +68,8 @@ public static class EvaluateCommand
     /// at 1e-7 as Keras clips probabilities.</summary>
     static Fin<Scored> Score(IBackend backend, StoredClassifier c, LabeledData test) =>
         c.IsEnsemble
-            ? Classifiers.Predict(backend, c, test.X, test.Rows).Map(p => new Scored(
-                new Evaluation(Eval.Metrics.CrossEntropy(test.Y, p, test.Classes),
-                               Eval.Metrics.Accuracy(test.Y, Eval.Metrics.Argmax(p, test.Classes)), test.Rows), p))
+            ? Classifiers.Predict(backend, c, test.X, test.Rows)
+                .Map(p => new Scored(Eval.Metrics.Score(test.Y, p, test.Classes).Evaluation, p))
             : backend.Load(c.Spec, c.Members.Head.Weights).Use(m => FinSucc(new Scored(m.Evaluate(test), m.Predict(test.X, test.Rows))));
 
     static string PredictionsCsv(Dataset test, LabelEncoding genres, float[] probs)
