@@ -6,16 +6,9 @@ namespace Genre.Eval.Tests;
 /// <summary>gbdt, the track-aware split and learned merges inside a reproduce run, on a small synthetic file.</summary>
 public class BeyondTests
 {
-    static readonly Profile Tiny = new("fast", "tiny test profile", e => new Settings(2, 128, 2));
+    static readonly Profile Tiny = SmallRuns.Tiny;
 
-    static (string Dir, DataSource Source) SyntheticSource()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "genre-beyond-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        var data = Path.Combine(dir, "d.csv");
-        Assert.True(TrackCsv.Save(data, Synthetic.Generate(5, 6)).IsSucc);
-        return (dir, new DataSource(data, true, 5, ""));
-    }
+    static (string Dir, DataSource Source) SyntheticSource() => SmallRuns.SyntheticSource("beyond");
 
     [Fact]
     public void Track_aware_split_keeps_every_track_on_one_side()

@@ -7,17 +7,10 @@ namespace Genre.Eval.Tests;
 /// <summary>The tabular ensemble inside a reproduce run, and the ensemble folder it leaves, on a small synthetic file.</summary>
 public class EnsembleTests
 {
-    static readonly Profile Tiny = new("fast", "tiny test profile", e => new Settings(2, 128, 2));
+    static readonly Profile Tiny = SmallRuns.Tiny;
     static readonly Experiment TabularEnsemble = Experiments.Beyond.Find(e => e.Name == "tabular-ensemble").IfNone(() => throw new Xunit.Sdk.XunitException("no tabular-ensemble"));
 
-    static (string Dir, DataSource Source) SyntheticSource()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "genre-ensemble-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        var data = Path.Combine(dir, "d.csv");
-        Assert.True(TrackCsv.Save(data, Synthetic.Generate(5, 6)).IsSucc);
-        return (dir, new DataSource(data, true, 5, ""));
-    }
+    static (string Dir, DataSource Source) SyntheticSource() => SmallRuns.SyntheticSource("ensemble");
 
     static T Ok<T>(Fin<T> f) => f.Match(x => x, e => throw new Xunit.Sdk.XunitException(e.Message));
 

@@ -10,7 +10,7 @@ namespace Genre.Eval.Tests;
 /// </summary>
 public class ExperimentFolderTests
 {
-    static readonly Profile Tiny = new("fast", "tiny test profile", e => new Settings(2, 128, 2));
+    static readonly Profile Tiny = SmallRuns.Tiny;
     static readonly TorchBackend Backend = new();
     static readonly Seq<Experiment> Dnn2 = Experiments.OfReport.Filter(e => e.Name is "dnn2");
     static readonly Seq<Experiment> Softmax = Experiments.OfReport.Filter(e => e.Name is "softmax");
@@ -22,11 +22,8 @@ public class ExperimentFolderTests
     /// <summary>A fresh output folder beside a small synthetic file (5 rows per genre, seed 6).</summary>
     static (string OutDir, DataSource Source) Fresh()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "genre-eval-folder-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        var data = Path.Combine(dir, "d.csv");
-        Assert.True(TrackCsv.Save(data, Synthetic.Generate(5, 6)).IsSucc);
-        return (Path.Combine(dir, "reproduce-fast"), new DataSource(data, true, 5, ""));
+        var (dir, source) = SmallRuns.SyntheticSource("eval-folder");
+        return (Path.Combine(dir, "reproduce-fast"), source);
     }
 
     static Fin<ReproduceResult> Run(DataSource source, Seq<Experiment> experiments, string outDir) =>

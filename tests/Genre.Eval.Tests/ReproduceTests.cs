@@ -9,17 +9,10 @@ public class ReproduceTests
 {
     static string Temp() { var d = Path.Combine(Path.GetTempPath(), "genre-eval-" + Guid.NewGuid().ToString("N")); Directory.CreateDirectory(d); return d; }
 
-    static readonly Profile Tiny = new("fast", "tiny test profile", e => new Settings(2, 128, 2));
+    static readonly Profile Tiny = SmallRuns.Tiny;
     static readonly TorchBackend Backend = new();
 
-    /// <summary>A fresh folder holding a small synthetic file (5 rows per genre, seed 6) and its source.</summary>
-    static (string Dir, DataSource Source) SyntheticSource()
-    {
-        var dir = Temp();
-        var data = Path.Combine(dir, "d.csv");
-        Assert.True(TrackCsv.Save(data, Synthetic.Generate(5, 6)).IsSucc);
-        return (dir, new DataSource(data, true, 5, ""));
-    }
+    static (string Dir, DataSource Source) SyntheticSource() => SmallRuns.SyntheticSource("eval");
 
     [Fact]
     public void Reproduce_writes_report_metrics_and_figures_and_skips_finished_work()

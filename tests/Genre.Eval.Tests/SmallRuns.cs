@@ -1,0 +1,19 @@
+namespace Genre.Eval.Tests;
+
+/// <summary>What the reproduce tests share: a profile of a few quick epochs, and a small synthetic file in a fresh folder.</summary>
+static class SmallRuns
+{
+    /// <summary>2 epochs of batch 128, seed 2, for every experiment.</summary>
+    public static readonly Profile Tiny = new("fast", "tiny test profile", e => new Settings(2, 128, 2));
+
+    /// <summary>A fresh folder (<c>genre-PURPOSE-…</c> under the temp folder) holding a small synthetic file (5 rows per genre,
+    /// seed 6), and its source.</summary>
+    public static (string Dir, DataSource Source) SyntheticSource(string purpose)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"genre-{purpose}-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var data = Path.Combine(dir, "d.csv");
+        Assert.True(TrackCsv.Save(data, Synthetic.Generate(5, 6)).IsSucc);
+        return (dir, new DataSource(data, true, 5, ""));
+    }
+}
