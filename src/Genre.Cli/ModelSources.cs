@@ -25,13 +25,11 @@ public static class ModelSources
     /// As <see cref="Resolve"/>, and also an ensemble folder (<see cref="EnsembleFolder"/>) given as <c>--model-dir</c>: its
     /// members with the preprocessing they share.
     /// </summary>
-    public static Fin<(StoredClassifier Classifier, Preprocessing Preprocessing)> Classifier(Args a, string verb) =>
+    public static Fin<Eval.Classifier> Classifier(Args a, string verb) =>
         a.Get("model-dir").Filter(dir => a.Get("saved-model").IsNone && EnsembleFolder.Is(dir)).Match(
-            dir => from c in EnsembleFolder.Load(dir)
-                   from p in c.Preprocessing.ToFin(GenreError.Model($"{dir}: the ensemble's members have no {Preprocessing.FileName}"))
-                   select (c, p),
+            dir => Eval.Classifier.Load(dir),
             () => Resolve(a, verb).Map(m =>
-                (StoredClassifier.Of(new StoredModel(m.Spec, m.Weights, Some(m.Preprocessing))), m.Preprocessing)));
+                new Eval.Classifier(m.Preprocessing, StoredClassifier.Of(new StoredModel(m.Spec, m.Weights, Some(m.Preprocessing))))));
 
     /// <summary>The spec and weights only (no preprocessing needed).</summary>
     public static Fin<StoredModel> Stored(Args a, string verb) =>

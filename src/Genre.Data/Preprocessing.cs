@@ -1,67 +1,63 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Genre.Data.Stages;
 
 namespace Genre.Data;
 
-/// <summary>
-/// What a model needs besides its weights to classify tracks, as fitted on its training data: the feature columns in the
-/// model's input order, the <c>explicit</c> encoding, the fitted MinMaxScaler, the genre classes (the model's output order)
-/// and the genre mapping its labels went through. Saved with a model as <c>preprocessing.json</c>.
-/// </summary>
-public sealed record Preprocessing(Seq<string> Features, LabelEncoding Explicit, MinMaxScaler Scaler, LabelEncoding Genres, GenreMapping Mapping)
+/// <summary>A numeric input column's range on the training split: values outside it extrapolate (predict counts them).</summary>
+public sealed record FeatureRange(string Column, double Min, double Max)
 {
-    /// <summary>The stage after the scaler, for models that read encoded features (<see cref="TabularEncoding"/>); None for the
-    /// report's models.</summary>
-    public Option<TabularEncoding> Encoding { get; init; }
+    /// <summary>Each numeric column of <paramref name="train"/> that is one of the report's 15 features, in report order.</summary>
+    public static Seq<FeatureRange> Of(Frame train) =>
+        Track.FeatureColumns.Map(name => train.Columns.Find(c => c.Name == name).Bind(c => c is NumericColumn n && n.Count > 0
+            ? Some(new FeatureRange(name, n.Values.Min(), n.Values.Max())) : None)).Somes().ToSeq().Strict();
+}
 
+/// <summary>
+/// What a model needs besides its weights to classify tracks, as fitted on its training data: the fitted feature pipeline (its
+/// stages and what each learned), the genre classes (the model's output order), the genre mapping its labels went through, and
+/// the training ranges of the raw features. Saved with a model as <c>preprocessing.json</c>.
+/// </summary>
+public sealed record Preprocessing(FittedPipeline Pipeline, LabelEncoding Genres, GenreMapping Mapping, Seq<FeatureRange> Ranges)
+{
     /// <summary>The file name in a model folder: <c>preprocessing.json</c>.</summary>
     public const string FileName = "preprocessing.json";
-    const string Format = "genre-preprocessing/1";
-    /// <summary>The format with an encoding stage: a reader that knows only /1 refuses it instead of feeding the model the wrong
-    /// columns.</summary>
-    const string EncodedFormat = "genre-preprocessing/2";
 
-    /// <summary>The preprocessing the report pipeline fitted (on the training split).</summary>
-    public static Preprocessing Of(PreparedData d) =>
-        new(Track.FeatureColumns, d.Explicit, d.Scaler, d.Genres, d.Mapping) { Encoding = d.Encoding };
+    /// <summary>The format: a fitted pipeline as a list of typed stages. Formats 1 (the report's scaler) and 2 (scaler + tabular
+    /// encoding), written by genre 0.1 before stages existed, are read as the pipelines they were
+    /// (<see cref="LegacyPreprocessing"/>).</summary>
+    public const string Format = "genre-preprocessing/3";
 
-    /// <summary>Raw features of <paramref name="tracks"/> (report order, <c>explicit</c> encoded as in training).</summary>
-    public Fin<Matrix> RawFeatures(Seq<Track> tracks, string file)
+    /// <summary>The preprocessing the pipeline fitted (on the training split).</summary>
+    public static Preprocessing Of(PreparedData d) => new(d.Pipeline, d.Genres, d.Mapping, d.Ranges);
+
+    /// <summary>The model's input for <paramref name="tracks"/>: the fitted pipeline applied (values outside the training range
+    /// extrapolate); a stage's refusal is a data error naming <paramref name="file"/> and the stage.</summary>
+    public Fin<Matrix> Input(Seq<Track> tracks, string file) =>
+        Pipeline.Matrix(Frame.Of(tracks)).MapError(e => LanguageExt.Common.Error.New(e.Code, $"{file}: {e.Message}"));
+
+    /// <summary>The model's input width: the pipeline's output columns.</summary>
+    public int InputWidth => Pipeline.OutputNames(Frame.Of(Seq<Track>()).Names).Map(n => n.Count).IfFail(0);
+
+    /// <summary>Per feature (report order), how many tracks lie outside the training range [min, max].</summary>
+    public int[] OutOfRange(Seq<Track> tracks)
     {
-        var unknown = tracks.Find(t => Explicit.Encode(Data.Features.ExplicitLabel(t.Explicit)).IsFail);
-        return unknown.Case is Track t
-            ? GenreError.Data($"{file}: row {t.RowId}: column 'explicit': '{Data.Features.ExplicitLabel(t.Explicit)}' never occurred in the model's training data (it knows {string.Join(", ", Explicit.Classes)})")
-            : Data.Features.Of(tracks, Explicit);
+        var frame = Frame.Of(tracks);
+        return Track.FeatureColumns.Map(name => Ranges.Find(r => r.Column == name).Match(
+            r => frame.Numeric(name, "ranges").Map(c => c.Values.Count(v => v < r.Min || v > r.Max)).IfFail(0),
+            () => 0)).ToArray();
     }
 
-    /// <summary>The model's input for <paramref name="tracks"/>: raw features scaled by the training scaler (values outside the training
-    /// range extrapolate), then encoded when the model reads encoded features.</summary>
-    public Fin<Matrix> Scaled(Seq<Track> tracks, string file) => RawFeatures(tracks, file).Map(Input);
-
-    /// <summary>The model's input for raw features: scaled, then encoded when the model reads encoded features.</summary>
-    public Matrix Input(Matrix raw) => Encoding.Match(e => e.Transform(Scaler.Transform(raw)), () => Scaler.Transform(raw));
-
-    /// <summary>The model's input width: the 15 features, or the encoding's columns.</summary>
-    public int InputWidth => Encoding.Match(e => e.Columns, () => Features.Count);
-
-    /// <summary>Per feature (report order), how many rows lie outside the training range [data_min, data_max].</summary>
-    public int[] OutOfRange(Matrix raw)
+    /// <summary>Tracks with at least one feature outside the training range.</summary>
+    public int RowsOutOfRange(Seq<Track> tracks)
     {
-        var counts = new int[raw.Cols];
-        for (var r = 0; r < raw.Rows; r++)
-            for (var c = 0; c < raw.Cols; c++)
-                if (raw[r, c] < Scaler.DataMin[c] || raw[r, c] > Scaler.DataMax[c]) counts[c]++;
-        return counts;
-    }
-
-    /// <summary>Rows with at least one feature outside the training range.</summary>
-    public int RowsOutOfRange(Matrix raw)
-    {
-        var rows = 0;
-        for (var r = 0; r < raw.Rows; r++)
-            for (var c = 0; c < raw.Cols; c++)
-                if (raw[r, c] < Scaler.DataMin[c] || raw[r, c] > Scaler.DataMax[c]) { rows++; break; }
-        return rows;
+        var frame = Frame.Of(tracks);
+        var outside = new bool[frame.Rows];
+        foreach (var r in Ranges)
+            frame.Numeric(r.Column, "ranges").IfSucc(c =>
+            {
+                for (var i = 0; i < c.Values.Length; i++) outside[i] |= c.Values[i] < r.Min || c.Values[i] > r.Max;
+            });
+        return outside.Count(o => o);
     }
 
     /// <summary>A track's genre as the model's class (after the mapping); None when the model does not know it.</summary>
@@ -69,87 +65,69 @@ public sealed record Preprocessing(Seq<string> Features, LabelEncoding Explicit,
 
     // ---------------------------------------------------------------- JSON
 
-    static JsonArray Numbers(IEnumerable<double> v) => new(v.Select(x => (JsonNode)x).ToArray());
-    static JsonArray Strings(IEnumerable<string> v) => new(v.Select(x => (JsonNode)x).ToArray());
-
     /// <summary>The file's JSON; doubles are written in their shortest round-trip form, so a reload is bit-identical.</summary>
-    public JsonObject ToJson()
+    public JsonObject ToJson() => new()
     {
-        var json = new JsonObject
+        ["format"] = Format,
+        ["pipeline"] = Pipeline.ToJson(),
+        ["genres"] = StageJson.ToJson(Genres.Classes),
+        ["mapping"] = new JsonObject(Mapping.Merges.AsEnumerable().Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+        ["ranges"] = new JsonObject
         {
-            ["format"] = Encoding.IsSome ? EncodedFormat : Format,
-            ["features"] = Strings(Features),
-            ["explicit_classes"] = Strings(Explicit.Classes),
-            ["scaler"] = new JsonObject
-            {
-                ["kind"] = "MinMaxScaler",
-                ["feature_range"] = Numbers([0.0, 1.0]),
-                ["data_min"] = Numbers(Scaler.DataMin),
-                ["data_max"] = Numbers(Scaler.DataMax),
-                ["scale"] = Numbers(Scaler.Scale),
-                ["min"] = Numbers(Scaler.Min),
-            },
-            ["genres"] = Strings(Genres.Classes),
-            ["mapping"] = new JsonObject(Mapping.Merges.AsEnumerable().Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
-        };
-        Encoding.IfSome(e => json["encoding"] = e.ToJson());
-        return json;
-    }
+            ["columns"] = StageJson.ToJson(Ranges.Map(r => r.Column)),
+            ["min"] = StageJson.ToJson(Ranges.Map(r => r.Min)),
+            ["max"] = StageJson.ToJson(Ranges.Map(r => r.Max)),
+        },
+    };
 
     /// <summary>Written atomically with its own crc32c (<see cref="ChecksummedJson"/>), so a damaged file is never read as another
-    /// scaler.</summary>
+    /// pipeline.</summary>
     public Fin<Unit> Save(string dir) => ChecksummedJson.Write(Path.Combine(dir, FileName), ToJson(), indented: true);
 
-    /// <summary><c>dir/preprocessing.json</c> when the folder has one (folders written before it existed have none).</summary>
-    public static Fin<Option<Preprocessing>> LoadIfPresent(string dir)
+    /// <summary><c>dir/preprocessing.json</c> when the folder has one (a folder imported without training data has none).</summary>
+    public static Fin<Option<Preprocessing>> LoadIfPresent(string dir, StageRegistry? registry = null)
     {
         var path = Path.Combine(dir, FileName);
         return ChecksummedJson.Read(path).Bind(o => o.Match(
-            json => FromJson(json, path).Map(Some),
+            json => FromJson(json, path, registry).Map(Some),
             () => FinSucc(Option<Preprocessing>.None)));
     }
 
-    /// <summary>Every member checked by type; a missing or ill-typed one is a one-line error naming it.</summary>
-    public static Fin<Preprocessing> FromJson(JsonObject o, string origin)
+    /// <summary>
+    /// Every member checked by type; a missing or ill-typed one, or a stage kind <paramref name="registry"/> (default: the
+    /// built-in stages) does not know, is a one-line error naming it.
+    /// </summary>
+    public static Fin<Preprocessing> FromJson(JsonObject o, string origin, StageRegistry? registry = null)
+    {
+        var format = Json.String(o, "format");
+        if (format == Some(LegacyPreprocessing.ScalerFormat) || format == Some(LegacyPreprocessing.EncodedFormat))
+            return LegacyPreprocessing.FromJson(o, origin);
+        if (format != Some(Format))
+            return GenreError.Model($"{origin}: not a {Format} file (format '{format.IfNone("?")}')");
+        return from pipeline in FittedPipeline.FromJson(o["pipeline"], $"{origin}: pipeline", registry ?? StageRegistry.BuiltIn)
+               from common in Common(o, origin)
+               from r in StageJson.Object(o, "ranges", origin)
+               from columns in StageJson.Texts(r, "columns", $"{origin}: ranges")
+               from min in StageJson.Numbers(r, "min", $"{origin}: ranges")
+               from max in StageJson.Numbers(r, "max", $"{origin}: ranges")
+               from _ in min.Length == columns.Count && max.Length == columns.Count ? FinSucc(unit)
+                   : FinFail<Unit>(GenreError.Model($"{origin}: ranges: min and max must hold a number per column — the file is damaged"))
+               let ranges = columns.Select((c, i) => new FeatureRange(c, min[i], max[i])).ToSeq().Strict()
+               select new Preprocessing(pipeline, common.Genres, common.Mapping, ranges);
+    }
+
+    /// <summary>The members every format has: genres (the model's output order) and the mapping.</summary>
+    internal static Fin<(LabelEncoding Genres, GenreMapping Mapping)> Common(JsonObject o, string origin)
     {
         LanguageExt.Common.Error Bad(string what) => GenreError.Model($"{origin}: {what} — the file is damaged");
-        Fin<Seq<string>> Strings(JsonNode? node, string name) =>
-            Json.Array(node, name).Bind(a => a.Select(Json.String).ToSeq().Sequence()).ToFin(Bad($"{name} is not a list of strings"));
-        Fin<double[]> Column(JsonObject scaler, string name, int n) =>
-            Json.Array(scaler, name).Bind(a => a.Select(Json.Double).ToSeq().Sequence()).Map(v => v.ToArray())
-                .Filter(v => v.Length == n).ToFin(Bad($"scaler.{name} is not a list of {n} numbers"));
-
-        var format = Json.String(o, "format");
-        if (format != Some(Format) && format != Some(EncodedFormat))
-            return GenreError.Model($"{origin}: not a {Format} or {EncodedFormat} file (format '{format.IfNone("?")}')");
-        return from features in Strings(o, "features")
-               from _1 in features == Track.FeatureColumns ? FinSucc(unit)
-                   : FinFail<Unit>(GenreError.Model($"{origin}: features must be the report's 15 in order ({string.Join(", ", Track.FeatureColumns)}), got {string.Join(", ", features)}"))
-               from s in Json.Object(o, "scaler").ToFin(Bad("scaler is not an object"))
-               from _2 in Json.String(s, "kind") == Some("MinMaxScaler") ? FinSucc(unit) : FinFail<Unit>(GenreError.Model($"{origin}: scaler: only MinMaxScaler is supported"))
-               from dataMin in Column(s, "data_min", features.Count)
-               from dataMax in Column(s, "data_max", features.Count)
-               from scale in Column(s, "scale", features.Count)
-               from min in Column(s, "min", features.Count)
-               from explicitClasses in Strings(o, "explicit_classes")
-               from genres in Strings(o, "genres")
-                   // in the file's order: the genres' order is the model's output order
+        return from genres in StageJson.Texts(o, "genres", origin)
                from _3 in genres.IsEmpty ? FinFail<Unit>(GenreError.Model($"{origin}: genres is empty")) : FinSucc(unit)
-               from _4 in genres.Distinct().Count() == genres.Count && explicitClasses.Distinct().Count() == explicitClasses.Count
-                   ? FinSucc(unit) : FinFail<Unit>(Bad("a class is listed twice"))
+               from _4 in genres.Distinct().Count() == genres.Count ? FinSucc(unit) : FinFail<Unit>(Bad("a class is listed twice"))
                from mapping in Json.Object(o, "mapping").ToFin(Bad("mapping is not an object"))
-               from pairs in mapping.Select(p => Json.String(p.Value).Map(v => (p.Key, v))).ToSeq().Sequence().ToFin(Bad("mapping holds a value that is not a genre name"))
-               from m in GenreMapping.Create(pairs, origin).Match(FinSucc, errs => FinFail<GenreMapping>(GenreError.Model($"{origin}: mapping: {errs.Head.Message}")))
-               let scaler = new MinMaxScaler(dataMin, dataMax, scale, min)
-               from encoding in format == Some(EncodedFormat)
-                   ? Json.Object(o, "encoding").ToFin(Bad("encoding is not an object"))
-                       .Bind(e => TabularEncoding.FromJson(e, scaler, origin)).Map(Some)
-                   : o.ContainsKey("encoding") && o["encoding"] is not null
-                       ? FinFail<Option<TabularEncoding>>(Bad($"an encoding in a {Format} file"))
-                       : FinSucc(Option<TabularEncoding>.None)
-               select new Preprocessing(features, new LabelEncoding(explicitClasses), scaler, new LabelEncoding(genres), m)
-               {
-                   Encoding = encoding,
-               };
+               from pairs in mapping.Select(p => Json.String(p.Value).Map(v => (p.Key, v))).ToSeq().Sequence()
+                   .ToFin(Bad("mapping holds a value that is not a genre name"))
+               from m in GenreMapping.Create(pairs, origin)
+                   .Match(FinSucc, errs => FinFail<GenreMapping>(GenreError.Model($"{origin}: mapping: {errs.Head.Message}")))
+               select (new LabelEncoding(genres), m);
     }
 }

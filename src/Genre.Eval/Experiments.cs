@@ -1,21 +1,36 @@
 using Genre.Data;
+using Genre.Data.Stages;
 using Genre.Models;
 
 namespace Genre.Eval;
 
-/// <summary>One of the report's experiments: a model, its labels (full or merged genres), the report's test accuracy.</summary>
+/// <summary>
+/// An experiment as a value: a name, the model, its labels (full or merged genres), the report's test accuracy, the feature
+/// pipeline it reads, how many members it trains, and its training settings per profile in a table — no code, so two experiments
+/// are equal when they would train alike.
+/// </summary>
 public sealed record Experiment(string Name, string Title, Sequential Model, bool Reduced, double ReportAccuracy, Option<string> AuthorsModel)
 {
-    /// <summary>Settings of its own whatever the profile (an experiment beyond the report, tuned once), from the run's seed.</summary>
-    public Func<int, Settings>? OwnSettings { get; init; }
+    /// <summary>
+    /// Training settings by profile name (<c>paper</c>, <c>fast</c>; <see cref="AnyProfile"/> for the same under every profile),
+    /// their seed left to the run (<see cref="Profile.SettingsFor"/> sets it). A profile the table does not name trains the
+    /// notebooks' settings.
+    /// </summary>
+    public HashMap<string, Settings> Training { get; init; }
+
+    /// <summary>The key of settings that hold whatever the profile (an experiment beyond the report, tuned once).</summary>
+    public const string AnyProfile = "*";
+
+    /// <summary>This experiment's settings under <paramref name="profile"/>, before the run's seed.</summary>
+    public Settings TrainingIn(string profile) =>
+        Training.Find(profile).IfNone(() => Training.Find(AnyProfile).IfNone(Profiles.Notebooks));
 
     /// <summary>How many models it trains: 1, or an ensemble's members, trained alike from seeds S, S+1, … (S the settings'
     /// seed) and combined by the mean of their probabilities (<see cref="Ensembles"/>).</summary>
     public int Members { get; init; } = 1;
 
-    /// <summary>Whether the model reads the <see cref="TabularEncoding"/> of the scaled features (fitted on its training split)
-    /// instead of the 15 scaled features: its input shape says so, as it does for <c>train</c> and <c>evaluate</c>.</summary>
-    public bool Encoded => TabularEncoding.ReadBy(Model.InputShape);
+    /// <summary>The feature pipeline the model reads (fitted on its training split): the report's unless declared otherwise.</summary>
+    public Pipeline Features { get; init; } = Pipelines.Report;
 }
 
 /// <summary>How to train: epochs, batch, seed, learning rate (constant, or decaying over the run), early stopping.</summary>
@@ -34,28 +49,52 @@ public sealed record Settings(int Epochs, int BatchSize, int Seed, double Learni
         Decay.Match(d => $" → {(LearningRate * d.Alpha).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} (cosine)", () => "");
 }
 
-/// <summary>A named choice of settings per experiment.</summary>
-public sealed record Profile(string Name, string Description, Func<Experiment, Settings> SettingsFor);
 
 /// <summary>The report's experiments and the selection of a subset by name.</summary>
 public static class Experiments
 {
     /// <summary>The report's seven experiments, in the report's order.</summary>
     public static readonly Seq<Experiment> OfReport = Seq(
-        new Experiment("softmax", "Softmax (previous exercise)", Zoo.Softmax(), false, 0.15667108, None),
-        new Experiment("mlp", "MLP 100-150-150-150 (previous exercise)", Zoo.Mlp(), false, 0.25931308, None),
-        new Experiment("rnn1", "RNN1: Dense(250) → LSTM(80)", Zoo.Rnn1(), false, 0.30048435, Some("RNN1net")),
-        new Experiment("rnn2", "RNN2: LSTM(80) → LSTM(150)", Zoo.Rnn2(), false, 0.25834435, Some("RNN2net")),
-        new Experiment("dnn1", "DNN1: relu 100-150-150-150 (TF2)", Zoo.Dnn1(), false, 0.3172611, Some("DNN1net")),
-        new Experiment("dnn2", "DNN2: DNN1 + Dropout(0.2)", Zoo.Dnn2(), false, 0.32245707, Some("DNN2net")),
-        new Experiment("reduced-rnn1", "RNN1 on 66 merged genres", Zoo.ReducedRnn1(), true, 0.4078820, Some("reducedRNNnet")));
+        new Experiment("softmax", "Softmax (previous exercise)", Zoo.Softmax(), false, 0.15667108, None)
+        {
+            Training = Fast(Profiles.Linear),
+        },
+        new Experiment("mlp", "MLP 100-150-150-150 (previous exercise)", Zoo.Mlp(), false, 0.25931308, None)
+        {
+            Training = Fast(Profiles.Dense),
+        },
+        new Experiment("rnn1", "RNN1: Dense(250) → LSTM(80)", Zoo.Rnn1(), false, 0.30048435, Some("RNN1net"))
+        {
+            Training = Fast(Profiles.OneLstm),
+        },
+        new Experiment("rnn2", "RNN2: LSTM(80) → LSTM(150)", Zoo.Rnn2(), false, 0.25834435, Some("RNN2net"))
+        {
+            Training = Fast(Profiles.TwoLstms),
+        },
+        new Experiment("dnn1", "DNN1: relu 100-150-150-150 (TF2)", Zoo.Dnn1(), false, 0.3172611, Some("DNN1net"))
+        {
+            Training = Fast(Profiles.Dense),
+        },
+        new Experiment("dnn2", "DNN2: DNN1 + Dropout(0.2)", Zoo.Dnn2(), false, 0.32245707, Some("DNN2net"))
+        {
+            Training = Fast(Profiles.Dense),
+        },
+        new Experiment("reduced-rnn1", "RNN1 on 66 merged genres", Zoo.ReducedRnn1(), true, 0.4078820, Some("reducedRNNnet"))
+        {
+            Training = Fast(Profiles.OneLstm),
+        });
+
+    /// <summary>The notebooks' settings under <c>paper</c> and <paramref name="fast"/> under <c>fast</c>.</summary>
+    static HashMap<string, Settings> Fast(Settings fast) => HashMap(("paper", Profiles.Notebooks), ("fast", fast));
 
     /// <summary>The tabular net on the encoded features; the tabular ensemble is five of it from consecutive seeds.</summary>
     static readonly Experiment Tabular = new("tabular",
         "Tabular: encoded inputs, relu 512-512-256, BatchNorm + Dropout(0.3) (beyond the report)",
         Zoo.Tabular(), false, double.NaN, None)
     {
-        OwnSettings = seed => new Settings(100, 1024, seed, 3e-3, new EarlyStopping("val_accuracy", Patience: 12), new CosineDecay()),
+        Features = Pipelines.Tabular,
+        Training = HashMap((Experiment.AnyProfile,
+            new Settings(100, 1024, 0, 3e-3, new EarlyStopping("val_accuracy", Patience: 12), new CosineDecay()))),
     };
 
     /// <summary>
@@ -67,7 +106,8 @@ public static class Experiments
     public static readonly Seq<Experiment> Beyond = Seq(
         new Experiment("wide", "Wide: relu 512-512-256, Dropout(0.1) each (beyond the report)", Zoo.Wide(), false, double.NaN, None)
         {
-            OwnSettings = seed => new Settings(60, 1024, seed, 3e-3, new EarlyStopping("val_accuracy", Patience: 10), new CosineDecay()),
+            Training = HashMap((Experiment.AnyProfile,
+                new Settings(60, 1024, 0, 3e-3, new EarlyStopping("val_accuracy", Patience: 10), new CosineDecay()))),
         },
         Tabular,
         Tabular with
@@ -97,32 +137,47 @@ public static class Experiments
             () => FinSucc(OfReport));
 }
 
+/// <summary>
+/// A named choice of settings: each experiment's row for <see cref="Name"/> in its table (<see cref="Experiment.Training"/>), with
+/// this run's seed. <see cref="Uniform"/>, when set, is what every experiment trains with instead (small test runs).
+/// </summary>
+public sealed record Profile(string Name, string Description, int Seed)
+{
+    /// <summary>Settings every experiment takes under this profile, seed included, instead of its own.</summary>
+    public Option<Settings> Uniform { get; init; }
+
+    /// <summary>A profile in which every experiment trains with <paramref name="settings"/>.</summary>
+    public static Profile Of(string name, string description, Settings settings) =>
+        new(name, description, settings.Seed) { Uniform = settings };
+
+    /// <summary>What <paramref name="e"/> trains with under this profile.</summary>
+    public Settings SettingsFor(Experiment e) => Uniform.IfNone(() => e.TrainingIn(Name) with { Seed = Seed });
+}
+
 /// <summary>The named profiles of training settings: <c>paper</c> and <c>fast</c>.</summary>
 public static class Profiles
 {
-    /// <summary>The notebooks exactly: Keras Adam defaults, batch 10,000, 1000 epochs, tf.random.set_seed(2).</summary>
-    public static Profile Paper(int seed = 2) => new("paper", $"as the notebooks: Adam(1e-3), batch 10,000, 1000 epochs (the notebooks' seed is 2; this run's is {seed})",
-        e => e.OwnSettings?.Invoke(seed) ?? new Settings(1000, 10_000, seed));
+    /// <summary>The notebooks exactly: Keras Adam defaults, batch 10,000, 1000 epochs (the seed is the run's).</summary>
+    public static readonly Settings Notebooks = new(1000, 10_000, 0);
 
-    /// <summary>
-    /// Finishes all seven on 2 cores in ≤ 10 minutes, each within ±1.5 points of the paper profile on the Kaggle file.
-    /// Chosen on the Kaggle file against the paper profile and the authors' logs: the linear softmax needs many small steps
-    /// (batch 256, 60 epochs); every other model takes Adam with a cosine decay to 0 over the run, which on this data gains
-    /// points over a constant rate in the same epochs (bench/results/runtime-settings.md).
-    /// The dense nets take batch 1,024 × 150 epochs from 3e-3; the LSTMs are limited by the number of Adam steps, so they
-    /// take batch 512 and a high rate (1e-2 for one LSTM layer over 30 epochs; RNN2 8e-3 over 8 epochs: over 12 it overtakes
-    /// the paper profile by 2 points, README.md "On the Kaggle file").
-    /// </summary>
+    // The fast profile's rows (README.md "On the Kaggle file"; bench/results/runtime-settings.md): the linear softmax needs many
+    // small steps; every other model takes Adam with a cosine decay to 0 over the run, which on this data gains points over a
+    // constant rate in the same epochs; the LSTMs are limited by the number of Adam steps, so they take batch 512 and a high rate
+    // (RNN2 over 12 epochs overtakes the paper profile by 2 points, so 8).
+    internal static readonly Settings Linear = new(60, 256, 0);
+    internal static readonly Settings Dense = new(150, 1024, 0, 3e-3, Decay: new CosineDecay());
+    internal static readonly Settings OneLstm = new(30, 512, 0, 1e-2, Decay: new CosineDecay());
+    internal static readonly Settings TwoLstms = new(8, 512, 0, 8e-3, Decay: new CosineDecay());
+
+    /// <summary>The notebooks exactly: Keras Adam defaults, batch 10,000, 1000 epochs, tf.random.set_seed(2).</summary>
+    public static Profile Paper(int seed = 2) =>
+        new("paper", $"as the notebooks: Adam(1e-3), batch 10,000, 1000 epochs (the notebooks' seed is 2; this run's is {seed})", seed);
+
+    /// <summary>Finishes all seven on 2 cores in ≤ 10 minutes, each within ±1.5 points of the paper profile on the Kaggle file
+    /// (each experiment's <c>fast</c> row).</summary>
     public static Profile Fast(int seed = 2) => new("fast",
         "softmax batch 256 × 60 epochs; dense nets batch 1,024 × 150 epochs, Adam 3e-3 → 0 (cosine); one LSTM batch 512 × 30 epochs, " +
-        "Adam 1e-2 → 0 (cosine); two LSTMs batch 512 × 8 epochs, Adam 8e-3 → 0 (cosine)",
-        e => e.OwnSettings?.Invoke(seed) ?? e.Model.Layers.Count(l => l is Lstm) switch
-        {
-            0 when e.Model.Layers.Count == 1 => new Settings(60, 256, seed),
-            0 => new Settings(150, 1024, seed, 3e-3, Decay: new CosineDecay()),
-            1 => new Settings(30, 512, seed, 1e-2, Decay: new CosineDecay()),
-            _ => new Settings(8, 512, seed, 8e-3, Decay: new CosineDecay()),
-        });
+        "Adam 1e-2 → 0 (cosine); two LSTMs batch 512 × 8 epochs, Adam 8e-3 → 0 (cosine)", seed);
 
     /// <summary>The profile called <paramref name="name"/> ("paper" or "fast") with <paramref name="seed"/>; a usage error
     /// otherwise.</summary>

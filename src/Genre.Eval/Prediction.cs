@@ -32,11 +32,7 @@ public static class Prediction
     /// <summary>The model's float32 input for the tracks (scaled, and encoded, as in training) and the raw features' range
     /// check.</summary>
     public static Fin<(float[] X, int RowsOutOfRange, int[] OutOfRange)> Input(Preprocessing p, Seq<Track> tracks, string file) =>
-        p.RawFeatures(tracks, file).Map(raw =>
-        {
-            var input = p.Input(raw);
-            return (System.Array.ConvertAll(input.Values, v => (float)v), p.RowsOutOfRange(raw), p.OutOfRange(raw));
-        });
+        p.Input(tracks, file).Map(input => (System.Array.ConvertAll(input.Values, v => (float)v), p.RowsOutOfRange(tracks), p.OutOfRange(tracks)));
 
     /// <summary>
     /// Scales <paramref name="tracks"/> with <paramref name="p"/>, runs the model and, when the file has genres, scores the
@@ -45,8 +41,13 @@ public static class Prediction
     public static Fin<TrackPredictions> Run(ICompiledModel model, Preprocessing p, TrackFile tracks, string file) =>
         Run((x, rows) => FinSucc(model.Predict(x, rows)), p, tracks, file);
 
-    /// <summary>As <see cref="Run(ICompiledModel, Preprocessing, TrackFile, string)"/> with any classifier: <paramref name="classify"/>
-    /// maps the input rows to their probabilities (e.g. an ensemble's, <see cref="Classifiers.Predict"/>).</summary>
+    /// <summary>As <see cref="Run(ICompiledModel, Preprocessing, TrackFile, string)"/> with a <see cref="Classifier"/> (one model or
+    /// an ensemble) on <paramref name="backend"/>.</summary>
+    public static Fin<TrackPredictions> Run(IBackend backend, Classifier c, TrackFile tracks, string file) =>
+        Run((x, rows) => Classifiers.Predict(backend, c.Model, x, rows), c.Preprocessing, tracks, file);
+
+    /// <summary>As <see cref="Run(ICompiledModel, Preprocessing, TrackFile, string)"/> with any function from input rows to their
+    /// probabilities.</summary>
     public static Fin<TrackPredictions> Run(Func<float[], int, Fin<float[]>> classify, Preprocessing p, TrackFile tracks, string file) =>
         from input in Input(p, tracks.Tracks, file)
         from probabilities in classify(input.X, tracks.Tracks.Count)

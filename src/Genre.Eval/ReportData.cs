@@ -1,20 +1,33 @@
 using Genre.Data;
+using Genre.Data.Stages;
 
 namespace Genre.Eval;
 
 /// <summary>The report's data prepared once for both label sets: the 114 genres and the report's 66 merged genres.</summary>
 public sealed record ReportData(PreparedData Full, PreparedData Reduced)
 {
-    /// <summary>The data an experiment trains on: the merged genres for a reduced experiment, else all 114; encoded (fitted on
-    /// the training split) for an experiment that reads encoded features.</summary>
-    public PreparedData For(Experiment e)
+    /// <summary>The data an experiment trains on: its labels (the merged genres for a reduced experiment, else all 114) through
+    /// its feature pipeline, fitted on the training split. The report's pipeline is <see cref="Full"/> and <see cref="Reduced"/>
+    /// themselves; another is prepared from <see cref="Cleaned"/> on the same split, once per pipeline and label set.</summary>
+    public Fin<PreparedData> For(Experiment e)
     {
         var data = e.Reduced ? Reduced : Full;
-        return e.Encoded ? Encodings.GetValue(data, TabularEncoding.Encode) : data;
+        if (e.Features == Pipelines.Report) return data;
+        var key = (e.Reduced, e.Features);
+        lock (prepared)
+        {
+            if (prepared.TryGetValue(key, out var done)) return done;
+            var made = Prepare(Cleaned, e.Reduced ? Some(GenreMapping.ReportMerges) : None, e.Features);
+            prepared[key] = made;
+            return made;
+        }
     }
 
-    /// <summary>Each prepared data's encoding, computed once (a pure function of it, remembered while it lives).</summary>
-    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PreparedData, PreparedData> Encodings = new();
+    /// <summary>The split's preparation (the report split's, or the track-aware one's) for another pipeline.</summary>
+    public Func<Seq<Track>, Option<GenreMapping>, Pipeline?, Fin<PreparedData>> Prepare { get; init; } = ReportPipeline.Prepare;
+
+    /// <summary>Each pipeline's preparation, made once (a pure function of the cleaned tracks, remembered while this lives).</summary>
+    readonly Dictionary<(bool, Pipeline), Fin<PreparedData>> prepared = new();
 
     /// <summary>The cleaned tracks both were prepared from (for other splits of the same rows).</summary>
     public Seq<Track> Cleaned { get; init; } = Seq<Track>();

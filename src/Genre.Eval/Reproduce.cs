@@ -209,7 +209,7 @@ public static class Reproduce
     /// <paramref name="outDir"/> with this profile's settings, so the folder's report and metrics.json cover all of its work.
     /// </summary>
     static Fin<Seq<ExperimentResult>> RunAll(IBackend backend, Profile profile, Seq<Experiment> experiments, string outDir,
-                                             Func<Experiment, PreparedData> data, IProgress<ReproduceEvent>? progress, CancellationToken cancel)
+                                             Func<Experiment, Fin<PreparedData>> data, IProgress<ReproduceEvent>? progress, CancellationToken cancel)
     {
         var results = Seq<ExperimentResult>();
         for (var i = 0; i < experiments.Count && !cancel.IsCancellationRequested; i++)
@@ -218,18 +218,21 @@ public static class Reproduce
             var settings = profile.SettingsFor(e);
             var dir = Path.Combine(outDir, e.Name);
             progress?.Report(new ExperimentStarted(e, i, experiments.Count, settings));
+            var prepared = data(e);
+            if (prepared.Case is LanguageExt.Common.Error failed) return failed;
+            var d = (PreparedData)prepared;
             var one = e.Members > 1
-                ? Ensembles.Run(backend, e, settings, data(e), dir, (member, s, at) =>
+                ? Ensembles.Run(backend, e, settings, d, dir, (member, s, at) =>
                     {
                         progress?.Report(new ExperimentStarted(member, i, experiments.Count, s)); // each member is announced as it starts
-                        return Train(backend, member, s, data(e), at, progress, cancel);
+                        return Train(backend, member, s, d, at, progress, cancel);
                     }, cancel)
                 : ExperimentFolder.Finished(dir, settings).Bind(finished => finished.Match(
-                done => Rescore(backend, e, settings, data(e), dir, done),
+                done => Rescore(backend, e, settings, d, dir, done),
                 () => results.Find(r => SameTraining(r, e, settings)).Match(
                     twin => ExperimentFolder.CopyTraining(Path.Combine(outDir, twin.Experiment.Name), dir, e.Model, twin)
                         .Map(_ => twin with { Experiment = e, How = new Provenance.SameTrainingAs(twin.Experiment.Name) }),
-                    () => Train(backend, e, settings, data(e), dir, progress, cancel)))).Map(Some);
+                    () => Train(backend, e, settings, d, dir, progress, cancel)))).Map(Some);
             if (one.IsFail) return one.Map(_ => results);
             // None: cancelled between or inside an ensemble's members
             if (((Option<ExperimentResult>)one).Case is not ExperimentResult r) break;
@@ -243,10 +246,10 @@ public static class Reproduce
             .Map(e => (e, Settings: profile.SettingsFor(e), Dir: Path.Combine(outDir, e.Name)))
             .Map(k => k.e.Members > 1
                 ? EnsembleFolder.Is(k.Dir)
-                    ? Ensembles.Run(backend, k.e, k.Settings, data(k.e), k.Dir, trainOne: null, cancel)
+                    ? data(k.e).Bind(d => Ensembles.Run(backend, k.e, k.Settings, d, k.Dir, trainOne: null, cancel))
                     : FinSucc(Option<ExperimentResult>.None)
                 : ExperimentFolder.Finished(k.Dir, k.Settings).Bind(finished => finished.Match(
-                    done => Rescore(backend, k.e, k.Settings, data(k.e), k.Dir, done).Map(Some),
+                    done => data(k.e).Bind(d => Rescore(backend, k.e, k.Settings, d, k.Dir, done)).Map(Some),
                     () => FinSucc(Option<ExperimentResult>.None))))
             .Strict();
         return kept.Fold(FinSucc(results), (acc, k) => acc.Bind(rs => k.Map(found => found.Match(rs.Add, () => rs))))
@@ -257,6 +260,7 @@ public static class Reproduce
     /// <summary>Same layers (whatever the model's name), same labels, same settings: training would give the same weights.</summary>
     static bool SameTraining(ExperimentResult done, Experiment e, Settings settings) =>
         done.Settings == settings && done.Experiment.Reduced == e.Reduced && done.Experiment.Members == e.Members
+        && done.Experiment.Features == e.Features
         && done.Experiment.Model with { Name = e.Model.Name } == e.Model;
 
     static Fin<ExperimentResult> Train(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir,
@@ -298,15 +302,21 @@ public static class Reproduce
         }
     }
 
-    static Seq<AuthorsScore> ScoreAuthors(IBackend backend, Seq<Experiment> experiments, string dir, Func<Experiment, PreparedData> data) =>
+    static Seq<AuthorsScore> ScoreAuthors(IBackend backend, Seq<Experiment> experiments, string dir, Func<Experiment, Fin<PreparedData>> data) =>
         experiments.Choose(e => e.AuthorsModel.Map(m => (e, m)))
             .Filter(p => Directory.Exists(Path.Combine(dir, p.m)))
             .Choose(p =>
                 (from saved in SavedModel.Load(Path.Combine(dir, p.m))
-                 from _ in Fits(saved.Spec, data(p.e), Path.Combine(dir, p.m))
+                 from d in data(p.e)
+                 from _ in Fits(saved.Spec, d, Path.Combine(dir, p.m))
                  from model in backend.Load(saved.Spec, saved.Weights)
-                 let scored = Score(model, data(p.e))
-                 select new AuthorsScore(p.e.Name, p.m, scored.Test) { TestLabels = data(p.e).Scaled.Test.Y, TestPredictions = scored.Predictions, Classes = data(p.e).Genres.Classes }).ToOption())
+                 let scored = Score(model, d)
+                 select new AuthorsScore(p.e.Name, p.m, scored.Test)
+                 {
+                     TestLabels = d.Scaled.Test.Y,
+                     TestPredictions = scored.Predictions,
+                     Classes = d.Genres.Classes,
+                 }).ToOption())
             .Strict();
 
     static Fin<Unit> Write(string outDir, ReproduceResult r) =>

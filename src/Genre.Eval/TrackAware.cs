@@ -1,4 +1,5 @@
 using Genre.Data;
+using Genre.Data.Stages;
 
 namespace Genre.Eval;
 
@@ -23,26 +24,14 @@ public static class TrackAware
                        rows.Where(r => test.Contains(r.TrackId)).Select(r => r.i).ToArray());
     }
 
-    /// <summary>As <see cref="ReportPipeline.Prepare"/>, on the track-aware split.</summary>
-    public static Fin<PreparedData> Prepare(Seq<Track> cleaned, Option<GenreMapping> mapping) =>
-        from idx in Split(cleaned)
-        let map = mapping.IfNone(GenreMapping.Identity)
-        let genres = cleaned.Map(t => map.Apply(t.TrackGenre)).Strict()
-        let encoding = LabelEncoding.Fit(genres)
-        let y = encoding.EncodeAll(genres)
-        let explicitEncoding = Features.ExplicitEncoding(cleaned)
-        let x = Features.Of(cleaned, explicitEncoding)
-        let rowIds = cleaned.Map(t => t.RowId).ToArray()
-        let scaler = MinMaxScaler.Fit(Features.Take(x, idx.Train))
-        select new PreparedData(new Splits(Subset(x, y, rowIds, encoding, scaler, idx.Train), Subset(x, y, rowIds, encoding, scaler, idx.Val),
-            Subset(x, y, rowIds, encoding, scaler, idx.Test)), encoding, scaler, map, explicitEncoding);
-
-    static Dataset Subset(Matrix x, int[] y, long[] rowIds, LabelEncoding enc, MinMaxScaler scaler, int[] rows) =>
-        new(scaler.Transform(Features.Take(x, rows)), rows.Select(i => y[i]).ToArray(), enc.Classes, rows.Select(i => rowIds[i]).ToArray());
+    /// <summary>As <see cref="ReportPipeline.Prepare(Seq{Track}, Option{GenreMapping}, Pipeline?)"/>, on the track-aware
+    /// split.</summary>
+    public static Fin<PreparedData> Prepare(Seq<Track> cleaned, Option<GenreMapping> mapping, Pipeline? features = null) =>
+        ReportPipeline.Prepare(cleaned, mapping, features ?? Pipelines.Report, Split(cleaned));
 
     /// <summary>The report's full and merged label sets on the track-aware split.</summary>
     public static Fin<ReportData> Load(Seq<Track> cleaned) =>
         from full in Prepare(cleaned, None)
         from reduced in Prepare(cleaned, Some(GenreMapping.ReportMerges))
-        select new ReportData(full, reduced) { Cleaned = cleaned };
+        select new ReportData(full, reduced) { Cleaned = cleaned, Prepare = Prepare };
 }

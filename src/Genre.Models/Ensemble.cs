@@ -81,9 +81,9 @@ public static class EnsembleFolder
         n.Length > 0 && n != "." && n != ".." && n.IndexOfAny(['/', '\\']) < 0 && n.IndexOfAny(Path.GetInvalidFileNameChars()) < 0;
 
     /// <summary>Every member loaded and checked against the first.</summary>
-    public static Fin<StoredClassifier> Load(string dir) =>
+    public static Fin<StoredClassifier> Load(string dir, Data.Stages.StageRegistry? registry = null) =>
         from names in Members(dir)
-        from members in names.Map(n => ModelFolder.Load(Path.Combine(dir, n))).Sequence()
+        from members in names.Map(n => ModelFolder.Load(Path.Combine(dir, n), registry)).Sequence()
         from _ in names.Zip(members).Tail.Fold(FinSucc(unit),
             (acc, m) => acc.Bind(__ => Alike(dir, names.Head, members.Head, m.Item1, m.Item2)))
         select new StoredClassifier(members);

@@ -42,13 +42,13 @@ public static class ModelFolder
     /// model.json with weights.safetensors, or (folders from before it) weights.bin; preprocessing.json when present. An ensemble
     /// folder (<see cref="EnsembleFolder"/>) is not one model: a usage error naming it and its first member.
     /// </summary>
-    public static Fin<StoredModel> Load(string dir) =>
+    public static Fin<StoredModel> Load(string dir, Data.Stages.StageRegistry? registry = null) =>
         from _e in EnsembleFolder.Is(dir)
             ? FinFail<Unit>(GenreError.Usage($"{dir}: an ensemble of models ({EnsembleFolder.FileName}); this command reads one model — " +
                                              $"name a member folder such as {Path.Combine(dir, EnsembleFolder.MemberName(1))}"))
             : FinSucc(unit)
         from stored in File.Exists(Path.Combine(dir, WeightsFile)) ? LoadSafeTensors(dir) : ModelStore.Load(dir)
-        from preprocessing in Preprocessing.LoadIfPresent(dir)
+        from preprocessing in Preprocessing.LoadIfPresent(dir, registry)
         from _ in preprocessing.Match(p => Matches(stored.Spec, p, Path.Combine(dir, Preprocessing.FileName)), () => FinSucc(unit))
         select new StoredModel(stored.Spec, stored.Weights, preprocessing);
 
@@ -98,9 +98,13 @@ public static class ModelFolder
 
     static Fin<System.Text.Json.Nodes.JsonObject> ParseJson(string path) => Json.ReadObject(path, GenreError.Model);
 
-    /// <summary>The preprocessing's genres are the model's outputs, one for one.</summary>
+    /// <summary>The preprocessing's genres are the model's outputs, one for one, and its pipeline writes the model's input
+    /// width.</summary>
     public static Fin<Unit> Matches(Sequential spec, Preprocessing p, string origin) =>
-        spec.Layers.Last is Dense d && d.Units == p.Genres.Count
-            ? FinSucc(unit)
-            : GenreError.Model($"{origin}: {p.Genres.Count} genres, but model {spec.Name} predicts {(spec.Layers.Last as Dense)?.Units} classes");
+        spec.Layers.Last is not Dense d || d.Units != p.Genres.Count
+            ? GenreError.Model($"{origin}: {p.Genres.Count} genres, but model {spec.Name} predicts {(spec.Layers.Last as Dense)?.Units} classes")
+            : p.InputWidth != spec.InputShape.Fold(1, (a, n) => a * n)
+                ? GenreError.Model($"{origin}: the pipeline writes {p.InputWidth} columns, but model {spec.Name} reads " +
+                                   $"({string.Join(", ", spec.InputShape)})")
+                : FinSucc(unit);
 }

@@ -1,4 +1,5 @@
 using Genre.Data;
+using Stages = Genre.Data.Stages;
 
 namespace Genre.Models;
 
@@ -53,11 +54,11 @@ public static class Zoo
 
     /// <summary>
     /// Beyond the report: relu 512-512-256, each followed by BatchNormalization and Dropout(0.3), on the 33 columns of the
-    /// tabular encoding (quantile-normal continuous features, one-hot key and time_signature; Genre.Data's TabularEncoding).
+    /// tabular pipeline (quantile-normal continuous features, one-hot key and time_signature; Genre.Data's Pipelines.Tabular).
     /// Trained with a cosine-decayed rate and early stopping on validation accuracy (see Genre.Eval's Experiments.Beyond).
     /// </summary>
     public static Sequential Tabular(int classes = Genres) =>
-        new(Seq1(TabularEncoding.Width), Seq<Layer>(
+        new(Seq1(Pipelines.TabularWidth), Seq<Layer>(
             new Dense(512, Activation.Relu), new BatchNormalization(), new Dropout(0.3),
             new Dense(512, Activation.Relu), new BatchNormalization(), new Dropout(0.3),
             new Dense(256, Activation.Relu), new BatchNormalization(), new Dropout(0.3),
@@ -82,6 +83,10 @@ public static class Zoo
         "tabular" => Tabular(),
         _ => GenreError.Usage($"unknown model '{name}' (known: {string.Join(", ", Names)})"),
     };
+
+    /// <summary>The feature pipeline the model called <paramref name="name"/> reads: the tabular pipeline for <c>tabular</c>, the
+    /// report's for every other (the one place a model's name decides its input).</summary>
+    public static Stages.Pipeline FeaturesOf(string name) => name == "tabular" ? Pipelines.Tabular : Pipelines.Report;
 
     /// <summary>Whether the model's input is the (15, 1) sequence form.</summary>
     public static bool IsSequence(Sequential model) => model.InputShape.Count == 2;

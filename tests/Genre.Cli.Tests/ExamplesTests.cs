@@ -116,6 +116,29 @@ public class ExamplesTests : IClassFixture<ExamplesTests.SmallFile>
         Assert.True(File.Exists(Path.Combine(cwd, "model", "model.json")));
     }
 
+    /// <summary>Issue 23: a pipeline composed in code (log1p, drop, one-hot, min-max) trains and saves a folder `genre predict`
+    /// reads; a user's stage reads back once registered, and the CLI, which does not know it, refuses the folder naming it.</summary>
+    [Fact]
+    public void Custom_pipeline_composes_stages_and_predict_reads_its_folder()
+    {
+        var cwd = GenreCli.TempDir("example-e");
+        var r = RunExample(cwd, "custom-pipeline", file.Csv, "out");
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Contains("pipeline: select → drop → label-encode → column-transformer\n", r.Stdout);
+        Assert.Matches(@"custom: test accuracy 0\.\d{4} on 454 rows\n", r.Stdout);
+        Assert.Equal(3, Regex.Matches(r.Stdout, @"^row \d+: [a-z-]+ 0\.\d{3}, [a-z-]+ 0\.\d{3}$", RegexOptions.Multiline).Count);
+        var predicted = Path.Combine(cwd, "p.csv");
+        var ok = GenreCli.Run(cwd, (IDictionary<string, string?>?)null, "predict", "--model-dir", Path.Combine(cwd, "out", "custom"), "--data", file.Csv, "--out", predicted);
+        Assert.True(ok.ExitCode == 0, ok.Stdout + ok.Stderr);
+        Assert.Equal(File.ReadAllLines(file.Csv).Length, File.ReadAllLines(predicted).Length); // header + a line per track
+        var own = GenreCli.Run(cwd, (IDictionary<string, string?>?)null, "predict", "--model-dir", Path.Combine(cwd, "out", "with-own-stage"), "--data", file.Csv,
+            "--out", Path.Combine(cwd, "p2.csv"));
+        Assert.Equal(5, own.ExitCode);
+        Assert.Contains("unknown stage kind 'example-clip'", own.Stderr);
+        Assert.Single(own.Stderr.TrimEnd('\n').Split('\n'));
+        Assert.False(File.Exists(Path.Combine(cwd, "p2.csv")));
+    }
+
     /// <summary>On the committed fixture (tests/golden/savedmodel/make_fixture.py): runs in any clone.</summary>
     [Fact]
     public void Import_savedmodel_scores_the_committed_fixture()

@@ -10,20 +10,21 @@ public class ExportCommandTests
 {
     static string Golden(string name) => Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", name);
 
-    /// <summary>The file's 15 report features per row in the report's order (explicit as LabelEncoder codes: False 0, True 1).</summary>
-    static (string[] RowIds, float[] X) RawFeatures(string csv)
+    /// <summary>The file's 15 report features per row in the report's order (explicit as LabelEncoder codes: False 0, True 1), float64
+    /// as the graph with the pipeline in it reads them.</summary>
+    static (string[] RowIds, double[] X) RawFeatures(string csv)
     {
         var tracks = Genre.Data.TrackCsv.Load(csv).Match(t => t.ToArray(), e => throw new Xunit.Sdk.XunitException(e.Head.Message));
         var x = tracks.SelectMany(t => new double[]
         {
             t.Popularity, t.DurationMs, t.Explicit ? 1 : 0, t.Danceability, t.Energy, t.Key, t.Loudness, t.Mode, t.Speechiness,
             t.Acousticness, t.Instrumentalness, t.Liveness, t.Valence, t.Tempo, t.TimeSignature,
-        }).Select(v => (float)v).ToArray();
+        }).ToArray();
         return (tracks.Select(t => t.RowId.ToString(CultureInfo.InvariantCulture)).ToArray(), x);
     }
 
     [Fact]
-    public void A_trained_folder_exported_with_its_scaler_predicts_in_ONNX_Runtime_what_genre_predict_does()
+    public void A_trained_folder_exported_with_its_pipeline_predicts_in_ONNX_Runtime_what_genre_predict_does()
     {
         var dir = GenreCli.TempDir("export");
         var data = Golden("synthetic-tiny.csv");
@@ -31,7 +32,7 @@ public class ExportCommandTests
         var t = GenreCli.Run("train", "--model", "rnn1", "--epochs", "2", "--batch-size", "64", "--data", data, "--out", model, "--quiet");
         Assert.True(t.ExitCode == 0, t.Stderr);
         var onnx = Path.Combine(dir, "rnn1.onnx");
-        var e = GenreCli.Run("export", "--onnx", onnx, "--model-dir", model, "--with-scaler");
+        var e = GenreCli.Run("export", "--onnx", onnx, "--model-dir", model, "--with-preprocessing");
         Assert.True(e.ExitCode == 0, e.Stderr);
         var predicted = Path.Combine(dir, "predict.csv");
         var p = GenreCli.Run("predict", "--model-dir", model, "--data", data, "--out", predicted, "--top-k", "1");
@@ -42,7 +43,7 @@ public class ExportCommandTests
         var (ids, x) = RawFeatures(data);
         using var session = new InferenceSession(onnx);
         Assert.Equal(JsonSerializer.Serialize(genres), session.ModelMetadata.CustomMetadataMap["genre.genres"]);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor("features", new DenseTensor<float>(x, [ids.Length, 15]))]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("features", new DenseTensor<double>(x, [ids.Length, 15]))]);
         var probs = results.Single().AsTensor<float>().ToArray();
         var ours = File.ReadAllLines(predicted).Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.Equal(ids.Length, ours.Length);

@@ -3,8 +3,8 @@ using System.Text.Json;
 
 namespace Genre.Cli.Tests;
 
-/// <summary>The tabular model (beyond the report): trained on the encoded features, and scored, predicted and exported through
-/// the encoding its folder records.</summary>
+/// <summary>The tabular model (beyond the report): trained through the tabular pipeline, and scored, predicted and exported through
+/// the fitted pipeline its folder records.</summary>
 public class TabularModelTests
 {
     static readonly string Data = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-small.csv");
@@ -17,8 +17,10 @@ public class TabularModelTests
             "--data", Data, "--out", dir, "--quiet");
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var pre = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "preprocessing.json")));
-        Assert.Equal("genre-preprocessing/2", pre.RootElement.GetProperty("format").GetString());
-        Assert.Equal(11, pre.RootElement.GetProperty("encoding").GetProperty("continuous").GetArrayLength());
+        Assert.Equal("genre-preprocessing/3", pre.RootElement.GetProperty("format").GetString());
+        // the folder records the declared pipeline it was fitted from: the tabular one, as typed stages
+        var config = System.Text.Json.Nodes.JsonNode.Parse(pre.RootElement.GetProperty("pipeline").GetProperty("config").GetRawText());
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(Genre.Data.Pipelines.Tabular.Config(), config));
         var printed = double.Parse(System.Text.RegularExpressions.Regex.Match(r.Stdout, @"tabular: test accuracy (\d\.\d{8})").Groups[1].Value,
             CultureInfo.InvariantCulture);
 
@@ -34,11 +36,10 @@ public class TabularModelTests
         Assert.True(p.ExitCode == 0, p.Stderr);
         Assert.Matches(@"accuracy \d\.\d{8}", p.Stdout);
 
-        // the ONNX graph holds the MinMaxScaler but not the encoding: --with-scaler is refused, plain export is not
-        var withScaler = GenreCli.Run("export", "--model-dir", dir, "--onnx", Path.Combine(dir, "m.onnx"), "--with-scaler");
-        Assert.Equal(2, withScaler.ExitCode);
-        Assert.Contains("tabular encoding", withScaler.Stderr);
-        Assert.False(File.Exists(Path.Combine(dir, "m.onnx")));
+        // every stage of the tabular pipeline has an ONNX lowering: the graph reads the 15 raw features
+        var inGraph = GenreCli.Run("export", "--model-dir", dir, "--onnx", Path.Combine(dir, "raw.onnx"), "--with-preprocessing");
+        Assert.True(inGraph.ExitCode == 0, inGraph.Stderr);
+        Assert.Contains("[N, 15] raw", inGraph.Stdout);
         Assert.Equal(0, GenreCli.Run("export", "--model-dir", dir, "--onnx", Path.Combine(dir, "m.onnx")).ExitCode);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Genre.Data.Stages;
 
 namespace Genre.Data.Tests;
 
@@ -21,7 +22,7 @@ public class PreprocessingTests
         var loaded = (Preprocessing)TestFiles.Ok(Preprocessing.LoadIfPresent(dir));
         var byId = cleaned.ToDictionary(t => t.RowId);
         var test = toSeq(data.Scaled.Test.RowIds.Select(id => byId[id])).Strict();
-        Assert.Equal(data.Scaled.Test.X.Values, TestFiles.Ok(loaded.Scaled(test, "t.csv")).Values);
+        Assert.Equal(data.Scaled.Test.X.Values, TestFiles.Ok(loaded.Input(test, "t.csv")).Values);
         Assert.Equal(data.Genres.Classes, loaded.Genres.Classes);
         Assert.Equal(data.Mapping, loaded.Mapping);
         Assert.Equal(data.Scaled.Test.Y, test.Map(t => (int)loaded.Label(t)).ToArray());
@@ -33,10 +34,11 @@ public class PreprocessingTests
         var (data, cleaned) = Small(false);
         var p = Preprocessing.Of(data);
         var byId = cleaned.ToDictionary(t => t.RowId);
-        var train = TestFiles.Ok(p.RawFeatures(toSeq(data.Scaled.Train.RowIds.Select(id => byId[id])), "t.csv"));
+        var train = toSeq(data.Scaled.Train.RowIds.Select(id => byId[id])).Strict();
         Assert.Equal(0, p.RowsOutOfRange(train));
         var t0 = byId[data.Scaled.Train.RowIds[0]];
-        var odd = TestFiles.Ok(p.RawFeatures(Seq(t0 with { Tempo = p.Scaler.DataMax[13] + 1, Loudness = p.Scaler.DataMin[6] - 1 }, t0), "t.csv"));
+        var scaler = p.Pipeline.Find<MinMax.Fitted>().Map(m => m.Scaler).IfNone(() => throw new Xunit.Sdk.XunitException("no scaler"));
+        var odd = Seq(t0 with { Tempo = scaler.DataMax[13] + 1, Loudness = scaler.DataMin[6] - 1 }, t0);
         Assert.Equal(1, p.RowsOutOfRange(odd));
         var counts = p.OutOfRange(odd);
         Assert.Equal(1, counts[13]);
@@ -48,9 +50,16 @@ public class PreprocessingTests
     public void An_explicit_value_unseen_in_training_names_the_row()
     {
         var (data, cleaned) = Small(false);
-        var p = Preprocessing.Of(data) with { Explicit = new LabelEncoding(Seq1("False")) };
+        var p = Preprocessing.Of(data);
+        p = p with
+        {
+            Pipeline = p.Pipeline with
+            {
+                Stages = p.Pipeline.Stages.Map(s => s is LabelEncode.Fitted ? new LabelEncode.Fitted("explicit", new LabelEncoding(Seq1("False"))) : s),
+            },
+        };
         var t = cleaned.Head with { Explicit = true, RowId = 77 };
-        var e = p.RawFeatures(Seq1(t), "new.csv").Match(_ => "", err => err.Message);
+        var e = p.Input(Seq1(t), "new.csv").Match(_ => "", err => err.Message);
         Assert.StartsWith("new.csv: row 77: column 'explicit': 'True' never occurred", e);
     }
 
@@ -71,17 +80,35 @@ public class PreprocessingTests
     }
 
     [Fact]
-    public void A_file_with_other_features_or_a_short_scaler_is_a_model_error()
+    public void A_stage_with_a_short_scaler_is_a_model_error_naming_the_stage()
     {
         var (data, _) = Small(false);
         var json = Preprocessing.Of(data).ToJson();
-        var swapped = (JsonObject)json.DeepClone();
-        swapped["features"]![0] = "tempo";
-        Assert.True(Preprocessing.FromJson(swapped, "p.json").IsFail);
         var shortScaler = (JsonObject)json.DeepClone();
-        shortScaler["scaler"]!["scale"]!.AsArray().RemoveAt(0);
+        shortScaler["pipeline"]!["state"]!["stages"]![2]!["state"]!["scale"]!.AsArray().RemoveAt(0);
         var e = Preprocessing.FromJson(shortScaler, "p.json").Match(_ => "", err => err.Message);
-        Assert.Equal("p.json: scaler.scale is not a list of 15 numbers — the file is damaged", e);
+        Assert.Equal("p.json: pipeline (pipeline) stages[2] (min-max): 'scale' has 14 numbers for 15 columns", e);
         Assert.Equal(GenreError.ModelCode, Preprocessing.FromJson(shortScaler, "p.json").Match(_ => 0, err => err.Code));
+    }
+
+    /// <summary>The two formats genre 0.1 wrote, as committed under results/ (format 1: the report's scaler; format 2: scaler +
+    /// tabular encoding), read as the declared pipelines with the stored values.</summary>
+    [Theory]
+    [InlineData("results/kaggle/paper/seed-3/dnn2/preprocessing.json", "report", 15)]
+    [InlineData("results/kaggle/beyond/tabular/tabular/preprocessing.json", "tabular", 33)]
+    public void A_file_in_an_earlier_format_reads_as_the_pipeline_it_was(string file, string pipeline, int width)
+    {
+        var path = Path.Combine(TestFiles.RepoRoot, file);
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var p = TestFiles.Ok(Preprocessing.FromJson(json, path));
+        Assert.Equal(Pipelines.ByName[pipeline], p.Pipeline.Stage);
+        Assert.Equal(width, p.InputWidth);
+        var scaler = json["scaler"]!;
+        var minmax = p.Pipeline.Find<MinMax.Fitted>().IfNone(() => throw new Xunit.Sdk.XunitException("no min-max"));
+        Assert.Equal((double)scaler["scale"]![0]!, minmax.Scaler.Scale[0]); // popularity, the first column of both
+        // written again, it is the current format and reads back equal
+        var again = TestFiles.Ok(Preprocessing.FromJson(JsonNode.Parse(p.ToJson().ToJsonString())!.AsObject(), "again.json"));
+        Assert.Equal(p.Pipeline, again.Pipeline);
+        Assert.Equal(p.Genres, again.Genres);
     }
 }

@@ -75,8 +75,8 @@ public class GbdtTests
             return new Dataset(x, y, classes, Enumerable.Range(offset, rows).Select(i => (long)i).ToArray());
         }
         var train = Part(300, 0);
-        return new PreparedData(new Splits(train, Part(60, 1), Part(60, 2)), LabelEncoding.Fit(classes), MinMaxScaler.Fit(train.X),
-            GenreMapping.Identity, LabelEncoding.Fit(Seq("False", "True")));
+        return new PreparedData(new Splits(train, Part(60, 1), Part(60, 2)), LabelEncoding.Fit(classes),
+            new Genre.Data.Stages.FittedPipeline(Genre.Data.Stages.Pipeline.Identity, Empty), GenreMapping.Identity);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class GbdtTests
         Assert.Equal(1.0, r.ValAccuracy);
 
         // gbdt without a track-aware run: metrics.json says so with null (Option.IfNone(null) would throw)
-        var reproduced = new ReproduceResult(new DataSource("d.csv", true, 1, ""), new Profile("fast", "", _ => new Settings(1, 1, 1)),
+        var reproduced = new ReproduceResult(new DataSource("d.csv", true, 1, ""), Profile.Of("fast", "", new Settings(1, 1, 1)),
             Seq<ExperimentResult>(), Seq<AuthorsScore>(), 0)
         { Gbdt = r };
         var json = BeyondReport.AddTo(new System.Text.Json.Nodes.JsonObject(), reproduced);

@@ -31,7 +31,7 @@ public class EnsembleTests
         // recomputed here from the member folders: the mean of their probabilities is what the run scored
         var ensembleDir = Path.Combine(outDir, "tabular-ensemble");
         Assert.True(EnsembleFolder.Is(ensembleDir));
-        var data = TabularEncoding.Encode(Ok(ReportPipeline.Load(source.Path, None)).Data);
+        var data = Ok(ReportPipeline.Load(source.Path, None, Pipelines.Tabular)).Data;
         var test = LabeledData.From(data.Scaled.Test);
         var val = LabeledData.From(data.Scaled.Val);
         var members = Enumerable.Range(1, 5).Select(k => Ok(ModelFolder.Load(Path.Combine(ensembleDir, $"member-{k}")))).ToList();
@@ -54,7 +54,7 @@ public class EnsembleTests
 
         // member 3 trained exactly as the one-model tabular experiment with seed 4 does
         var single = Experiments.Beyond.Find(e => e.Name == "tabular").IfNone(() => throw new Xunit.Sdk.XunitException("no tabular"));
-        var alone = Ok(Reproduce.Run(backend, source, new Profile("fast", "tiny, seed 4", e => new Settings(2, 128, 4)), Seq1(single), Path.Combine(dir, "alone"), None));
+        var alone = Ok(Reproduce.Run(backend, source, Profile.Of("fast", "tiny, seed 4", new Settings(2, 128, 4)), Seq1(single), Path.Combine(dir, "alone"), None));
         Assert.Equal(alone.Results[0].Test.Accuracy, ensemble.Members[2].TestAccuracy, 12);
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "alone", "tabular", ModelFolder.WeightsFile)),
                      File.ReadAllBytes(Path.Combine(ensembleDir, "member-3", ModelFolder.WeightsFile)));
@@ -76,7 +76,7 @@ public class EnsembleTests
     {
         var (dir, source) = SyntheticSource();
         var outDir = Path.Combine(dir, "out");
-        Ok(Reproduce.Run(new TorchBackend(), source, new Profile("fast", "one epoch", e => new Settings(1, 128, 2)), Seq1(TabularEnsemble), outDir, None));
+        Ok(Reproduce.Run(new TorchBackend(), source, Profile.Of("fast", "one epoch", new Settings(1, 128, 2)), Seq1(TabularEnsemble), outDir, None));
         var ens = Path.Combine(outDir, "tabular-ensemble");
 
         // a member folder is one model; the ensemble folder is not, so one-model readers refuse it as a usage error (exit 2)
@@ -111,11 +111,11 @@ public class EnsembleTests
         Directory.Delete(Path.Combine(missing, "member-4"), recursive: true);
         Assert.Contains("member-4", ErrorOf(missing));
 
-        // a member trained on other data (another scaler) cannot be averaged with the rest
+        // a member trained on other data (other training ranges) cannot be averaged with the rest
         var mixed = Copy("mixed");
         var other = Path.Combine(mixed, "member-5", Preprocessing.FileName);
         var p = Ok(Preprocessing.LoadIfPresent(Path.Combine(mixed, "member-5"))).IfNone(() => throw new Xunit.Sdk.XunitException("no preprocessing"));
-        Assert.True((p with { Scaler = p.Scaler with { DataMax = p.Scaler.DataMax.Select(v => v * 2).ToArray() } }).Save(Path.Combine(mixed, "member-5")).IsSucc);
+        Assert.True((p with { Ranges = p.Ranges.Map(r => r with { Max = r.Max * 2 }).Strict() }).Save(Path.Combine(mixed, "member-5")).IsSucc);
         Assert.Contains($"{other}: not the preprocessing of member-1", ErrorOf(mixed));
     }
 

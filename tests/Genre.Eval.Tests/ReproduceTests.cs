@@ -86,7 +86,7 @@ public class ReproduceTests
         var outDir = Path.Combine(dir, "reproduce-fast");
         var dnn2 = Experiments.OfReport.Filter(e => e.Name is "dnn2");
         Run(source, dnn2, outDir);
-        var faster = new Profile("fast", "tiny test profile, 3× rate", e => new Settings(2, 128, 2, 3e-3));
+        var faster = Profile.Of("fast", "tiny test profile, 3× rate", new Settings(2, 128, 2, 3e-3));
         var second = Run(source, dnn2, outDir, faster);
         Assert.IsType<Provenance.Trained>(second.Results[0].How);
         Assert.Equal(3e-3, JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "dnn2", "settings.json")))!["learning_rate"]!.GetValue<double>());
@@ -106,4 +106,27 @@ public class ReproduceTests
         Assert.Equal(7, Experiments.OfReport.Count);
         Assert.True(Experiments.Only(Some("rnn1,nope")).IsFail);
     }
+
+    /// <summary>Issue 23: an experiment is a value — its settings per profile are a table, no code — so two declared alike are
+    /// equal, and a changed row or pipeline makes another experiment.</summary>
+    [Fact]
+    public void Experiments_are_values_with_a_settings_table_per_profile()
+    {
+        Experiment Named(string name) => (Experiments.OfReport + Experiments.Beyond).Find(e => e.Name == name).IfNone(() => throw new Exception(name));
+        var cosine = Some(new CosineDecay());
+        Assert.Equal(new Settings(60, 256, 5), Profiles.Fast(5).SettingsFor(Named("softmax")));
+        Assert.Equal(new Settings(150, 1024, 5, 3e-3, Decay: cosine), Profiles.Fast(5).SettingsFor(Named("dnn2")));
+        Assert.Equal(new Settings(30, 512, 5, 1e-2, Decay: cosine), Profiles.Fast(5).SettingsFor(Named("reduced-rnn1")));
+        Assert.Equal(new Settings(8, 512, 5, 8e-3, Decay: cosine), Profiles.Fast(5).SettingsFor(Named("rnn2")));
+        // beyond the report: the same row under every profile
+        Assert.Equal(Profiles.Paper(3).SettingsFor(Named("tabular")), Profiles.Fast(3).SettingsFor(Named("tabular")));
+        Assert.Equal(Pipelines.Tabular, Named("tabular").Features);
+        Assert.Equal(Pipelines.Report, Named("dnn1").Features);
+        var dnn1 = Named("dnn1");
+        Assert.Equal(dnn1, dnn1 with { Training = dnn1.Training.SetItem("fast", Profiles.Dense) });
+        Assert.NotEqual(dnn1, dnn1 with { Training = dnn1.Training.SetItem("fast", Profiles.Dense with { Epochs = 3 }) });
+        Assert.NotEqual(dnn1, dnn1 with { Features = Pipelines.Tabular });
+        Assert.Equal(Profiles.Fast(2), Profiles.Fast(2));
+    }
 }
+

@@ -8,7 +8,7 @@ namespace Genre.Eval.Tests;
 public class SeedsTests
 {
     static readonly TorchBackend Backend = new();
-    static Profile Tiny(int seed) => new("paper", "tiny test profile", _ => new Settings(4, 64, seed));
+    static Profile Tiny(int seed) => Profile.Of("paper", "tiny test profile", new Settings(4, 64, seed));
 
     static SeedsResult RunSeeds(DataSource source, string outDir, Seq<int> seeds, params string[] names) =>
         Reproduce.RunSeeds(Backend, source, Tiny, seeds, Experiments.OfReport.Filter(e => names.Contains(e.Name)), outDir, None)
@@ -63,7 +63,7 @@ public class SeedsTests
 
         // a fast run beside it shows the paper profile's mean ± sd in its comparison table
         var fastDir = Path.Combine(dir, "fast");
-        var fast = new Profile("fast", "tiny fast profile", _ => new Settings(1, 64, 2));
+        var fast = Profile.Of("fast", "tiny fast profile", new Settings(1, 64, 2));
         var single = Reproduce.Run(Backend, source, fast, Experiments.OfReport.Filter(e => e.Name == "dnn2"), fastDir, None)
             .Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
         var fastReport = File.ReadAllText(Path.Combine(fastDir, "report.md"));

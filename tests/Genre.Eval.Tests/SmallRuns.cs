@@ -4,7 +4,7 @@ namespace Genre.Eval.Tests;
 static class SmallRuns
 {
     /// <summary>2 epochs of batch 128, seed 2, for every experiment.</summary>
-    public static readonly Profile Tiny = new("fast", "tiny test profile", e => new Settings(2, 128, 2));
+    public static readonly Profile Tiny = Profile.Of("fast", "tiny test profile", new Settings(2, 128, 2));
 
     /// <summary>A fresh folder (<c>genre-PURPOSE-…</c> under the temp folder) holding a small synthetic file (5 rows per genre,
     /// seed 6), and its source.</summary>

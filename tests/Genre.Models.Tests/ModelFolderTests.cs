@@ -16,8 +16,8 @@ public class ModelFolderTests
         Support.Ok(ModelFolder.Save(dir, m.Spec, m.Weights(), Some(Preprocessing.Of(data))));
         var stored = Support.Ok(ModelFolder.Load(dir));
         var p = (Preprocessing)stored.Preprocessing;
-        Assert.Equal(data.Scaler.Scale, p.Scaler.Scale);
-        Assert.Equal(data.Scaler.Min, p.Scaler.Min);
+        Assert.Equal(data.Pipeline, p.Pipeline);
+        Assert.Equal(data.Ranges, p.Ranges);
         Assert.Equal(data.Genres.Classes, p.Genres.Classes);
         Assert.Equal(GenreMapping.ReportMerges, p.Mapping);
         Assert.Equal(Support.Flat(m), ModelStore.Flatten(stored.Weights).Bind(t => toSeq(t.Values)).ToArray());

@@ -18,6 +18,16 @@ public class OnnxExportTests
 
     static PreparedData Data(bool reduced) => Support.Ok(ReportPipeline.Load(Small, reduced ? Some(GenreMapping.ReportMerges) : None)).Data;
 
+    /// <summary>ONNX Runtime's output for raw features <paramref name="x"/> (rows × 15, float64: the pipeline is in the graph).</summary>
+    internal static float[] RunOnnx(byte[] model, double[] x, int rows, int classes)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 1 };
+        using var session = new InferenceSession(model, options);
+        Assert.Equal([-1, 15], session.InputMetadata[OnnxExport.InputName].Dimensions);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, new DenseTensor<double>(x, [rows, 15]))]);
+        return results.Single().AsTensor<float>().ToArray();
+    }
+
     /// <summary>ONNX Runtime's output for <paramref name="x"/> (rows × 15).</summary>
     internal static float[] RunOnnx(byte[] model, float[] x, int rows, int classes)
     {
@@ -113,11 +123,136 @@ public class OnnxExportTests
         var p = Preprocessing.Of(loaded.Data);
         var byId = loaded.Cleaned.ToDictionary(t => t.RowId);
         var tracks = toSeq(loaded.Data.Scaled.Test.RowIds.Select(id => byId[id])).Strict();
-        var raw = Support.Ok(p.RawFeatures(tracks, "test")).Values.Select(v => (float)v).ToArray();
+        // the graph's input: the 15 raw features in report order, explicit as 0/1, float64
+        var raw = Features.Of(tracks, new LabelEncoding(Seq("False", "True"))).Values;
         var test = LabeledData.From(loaded.Data.Scaled.Test);
         using var model = Support.Ok(Support.Backend.Load(saved.Spec, saved.Weights));
-        var bytes = Support.Ok(OnnxExport.ToBytes(saved.Spec, saved.Weights, Some(p.Scaler)));
+        var bytes = Support.Ok(OnnxExport.ToBytes(saved.Spec, saved.Weights, Some(p.Pipeline)));
         Agree(model.Predict(test.X, test.Rows), RunOnnx(bytes, raw, test.Rows, test.Classes), test.Rows, test.Classes);
+    }
+
+    /// <summary>
+    /// Issue 23, point 5: with every fitted stage in the graph (--with-preprocessing) ONNX Runtime on the 15 raw features agrees with
+    /// genre — its pipeline in float64, then the model — within 1e-5 on every probability of the Kaggle file's test split, for the
+    /// committed tabular ensemble's members (the quantile map and one-hot encoder in the graph) and the report's models.
+    /// </summary>
+    [RealDataTheory]
+    [InlineData("beyond/tabular-ensemble/tabular-ensemble/member-1")]
+    [InlineData("beyond/tabular-ensemble/tabular-ensemble/member-2")]
+    [InlineData("beyond/tabular-ensemble/tabular-ensemble/member-3")]
+    [InlineData("beyond/tabular-ensemble/tabular-ensemble/member-4")]
+    [InlineData("beyond/tabular-ensemble/tabular-ensemble/member-5")]
+    [InlineData("fast/softmax")]
+    [InlineData("fast/mlp")]
+    [InlineData("fast/dnn1")]
+    [InlineData("fast/dnn2")]
+    [InlineData("fast/rnn1")]
+    [InlineData("fast/rnn2")]
+    [InlineData("fast/reduced-rnn1")]
+    public void With_the_pipeline_in_the_graph_raw_features_agree_on_the_kaggle_test_split(string folder)
+    {
+        var stored = Support.Ok(ModelFolder.Load(Path.Combine(Support.RepoRoot, "results", "kaggle", folder)));
+        var p = (Preprocessing)stored.Preprocessing;
+        var mapping = p.Mapping.Merges.IsEmpty ? None : Some(p.Mapping);
+        var loaded = Support.Ok(ReportPipeline.Load(Environment.GetEnvironmentVariable("GENRE_DATA")!, mapping, p.Pipeline.Stage));
+        var byId = loaded.Cleaned.ToDictionary(t => t.RowId);
+        var tracks = toSeq(loaded.Data.Scaled.Test.RowIds.Select(id => byId[id])).Strict();
+        var raw = Features.Of(tracks, new LabelEncoding(Seq("False", "True"))).Values;
+        var input = Support.Ok(p.Input(tracks, "test")).Values.Select(v => (float)v).ToArray();
+        var classes = p.Genres.Count;
+        using var model = Support.Ok(Support.Backend.Load(stored.Spec, stored.Weights));
+        var genre = model.Predict(input, tracks.Count);
+        var onnx = RunOnnx(Support.Ok(OnnxExport.ToBytes(stored.Spec, stored.Weights, Some(p.Pipeline))), raw, tracks.Count, classes);
+        var worst = genre.Select((g, i) => Math.Abs(g - onnx[i])).Max();
+        Assert.True(worst <= 1e-5, $"{folder}: largest probability difference {worst:E2} on {tracks.Count:N0} rows");
+        // the pipeline's graph alone writes genre's features (float64; the normal quantile within about 1e-6)
+        using var session = new InferenceSession(Support.Ok(OnnxExport.PipelineToBytes(p.Pipeline, Track.FeatureColumns)));
+        using var result = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, new DenseTensor<double>(raw, [tracks.Count, 15]))]);
+        var features = result.Single().AsTensor<double>().ToArray();
+        var expected = Support.Ok(p.Input(tracks, "test")).Values;
+        Assert.Equal(expected.Length, features.Length);
+        var furthest = features.Select((v, i) => Math.Abs(v - expected[i])).Max();
+        Assert.True(furthest <= 1e-6, $"{folder}: largest feature difference {furthest:E2}");
+    }
+
+    /// <summary>Every built-in stage (Issue 23, point 7: its ONNX lowering equals its Transform), fitted on the small file's
+    /// training rows, lowered alone and run in ONNX Runtime on its test rows.</summary>
+    public static TheoryData<string> StageNames => new()
+    {
+        "select", "drop", "label-encode", "min-max", "standardize", "quantile-normal", "one-hot", "one-hot-declared", "log1p",
+        "column-transformer", "report", "tabular",
+    };
+
+    static Genre.Data.Stages.Stage StageNamed(string name) => name switch
+    {
+        "select" => new Genre.Data.Stages.SelectColumns(Seq("tempo", "key", "explicit")),
+        "drop" => new Genre.Data.Stages.DropColumns(Seq("tempo", "popularity")),
+        "label-encode" => new Genre.Data.Stages.LabelEncode("explicit"),
+        "min-max" => Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.DropColumns(Seq1("explicit")), new Genre.Data.Stages.MinMax()),
+        "standardize" => Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.DropColumns(Seq1("explicit")), new Genre.Data.Stages.Standardize()),
+        "quantile-normal" => Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.DropColumns(Seq1("explicit")), new Genre.Data.Stages.QuantileNormal(50)),
+        "one-hot" => Genre.Data.Stages.OneHot.Of("key", "mode"),
+        "one-hot-declared" => new Genre.Data.Stages.OneHot(Seq1(new Genre.Data.Stages.OneHotColumn("time_signature", Some(Seq(3.0, 4.0))))),
+        "log1p" => Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.SelectColumns(Seq("duration_ms", "speechiness", "tempo")), new Genre.Data.Stages.Log1p()),
+        "column-transformer" => new Genre.Data.Stages.ColumnTransformer(Seq(
+            new Genre.Data.Stages.ColumnGroup(Seq("tempo", "energy"), new Genre.Data.Stages.Standardize()),
+            new Genre.Data.Stages.ColumnGroup(Seq1("explicit"), new Genre.Data.Stages.LabelEncode("explicit")))),
+        "report" => Pipelines.Report,
+        _ => Pipelines.Tabular,
+    };
+
+    [Theory, MemberData(nameof(StageNames))]
+    public void A_stage_lowered_to_ONNX_transforms_as_genre_does(string name)
+    {
+        var loaded = Support.Ok(ReportPipeline.Load(Small, None));
+        var byId = loaded.Cleaned.ToDictionary(t => t.RowId);
+        Seq<Track> Rows(long[] ids) => toSeq(ids.Select(id => byId[id])).Strict();
+        // the graph's input is the 15 features; the stage reads them from a frame of tracks, explicit as text
+        var features = Genre.Data.Stages.Frame.Of(Rows(loaded.Data.Scaled.Train.RowIds)).Select(Track.FeatureColumns, "test");
+        // a model reads numbers: the stages that pass explicit through get it label-encoded first
+        var encodes = name is "label-encode" or "column-transformer" or "report" or "tabular";
+        var stage = encodes
+            ? Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.SelectColumns(Track.FeatureColumns), StageNamed(name))
+            : Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.SelectColumns(Track.FeatureColumns), new Genre.Data.Stages.LabelEncode("explicit"),
+                StageNamed(name));
+        var fitted = Support.Ok(stage.FitPipeline(Support.Ok(features)));
+        var test = Rows(loaded.Data.Scaled.Test.RowIds);
+        var expected = Support.Ok(fitted.Matrix(Genre.Data.Stages.Frame.Of(test)));
+        using var session = new InferenceSession(Support.Ok(OnnxExport.PipelineToBytes(fitted, Track.FeatureColumns)));
+        var raw = Features.Of(test, new LabelEncoding(Seq("False", "True"))).Values;
+        using var result = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, new DenseTensor<double>(raw, [test.Count, 15]))]);
+        var onnx = result.Single().AsTensor<double>().ToArray();
+        Assert.Equal(expected.Values.Length, onnx.Length);
+        var furthest = onnx.Select((v, i) => Math.Abs(v - expected.Values[i])).Max();
+        Assert.True(furthest <= 1e-6, $"{name}: largest difference {furthest:E2}");
+    }
+
+    /// <summary>A stage without a lowering (a user's own kind) makes export refuse with a usage error (exit 2) naming it.</summary>
+    [Fact]
+    public void A_stage_without_an_ONNX_lowering_refuses_the_export_naming_it()
+    {
+        var data = Data(false);
+        var p = Preprocessing.Of(data);
+        var own = p.Pipeline with { Stages = p.Pipeline.Stages.Add(new OwnStage.Fitted()) };
+        using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(data.Genres.Count), 1));
+        var e = OnnxExport.ToBytes(m.Spec, m.Weights(), Some(own));
+        Assert.Equal(GenreError.UsageCode, e.Match(_ => 0, err => err.Code));
+        Assert.Contains("stage 'own' has no ONNX lowering", e.Match(_ => "", err => err.Message));
+    }
+
+    sealed record OwnStage : Genre.Data.Stages.Stage
+    {
+        public override string Kind => "own";
+        public override System.Text.Json.Nodes.JsonObject Config() => new();
+        public override Fin<Genre.Data.Stages.FittedStage> Fit(Genre.Data.Stages.Frame train) => new Fitted();
+
+        public sealed record Fitted : Genre.Data.Stages.FittedStage
+        {
+            public override Genre.Data.Stages.Stage Declared => new OwnStage();
+            public override System.Text.Json.Nodes.JsonObject State() => new();
+            public override Fin<Genre.Data.Stages.Frame> Transform(Genre.Data.Stages.Frame input) => input;
+            public override Fin<Seq<string>> OutputNames(Seq<string> input) => input;
+        }
     }
 
     [Fact]

@@ -25,13 +25,11 @@ public static class EvaluateCommand
         let model = stored.Classifier
         from threads in a.Int("threads", 0)
         from source in Sources.Resolve(a)
-        from loaded in ReportPipeline.Load(source.Path, a.Reduction() || stored.Reduction)
-        let encoding = stored.Encoding || (TabularEncoding.ReadBy(model.Spec.InputShape)
-            ? Some(TabularEncoding.Fit(loaded.Data.Scaled.Train.X, loaded.Data.Scaler))
-            : None)
-        let test = LabeledData.From(encoding.Match(e => e.Apply(loaded.Data.Scaled.Test), () => loaded.Data.Scaled.Test))
+            // the pipeline the model was trained with, fitted again on this file's training split (a SavedModel's is the report's)
+        from loaded in ReportPipeline.Load(source.Path, a.Reduction() || stored.Reduction, stored.Features)
+        let test = LabeledData.From(loaded.Data.Scaled.Test)
         let origin = a.Get("saved-model").IfNone(() => a.Get("model-dir", "model"))
-        from _f in SpecValidation.AcceptsFeatures(model.Spec, encoding.Match(e => e.Columns, () => Features.Count), origin)
+        from _f in SpecValidation.AcceptsFeatures(model.Spec, loaded.Data.Scaled.Test.X.Cols, origin)
         from _ in CheckClasses(model.Spec, loaded.Data.Genres, origin)
         from _m in mapping.Match(m => ReportPipeline.ToFin(m.ValidateAgainst(loaded.Data.Genres.Classes, a.Get("mapping", "mapping"))).Map(_ => unit), () => FinSucc(unit))
         from result in Score(Runtime.Backend(threads), model, test)
@@ -42,7 +40,7 @@ public static class EvaluateCommand
         select Print(a.Flag("json"), result.Evaluation, model.Describe(), merged);
 
     /// <summary>A model (or ensemble) to score and the label reduction it was trained with, when its folder records one.</summary>
-    sealed record Loaded(StoredClassifier Classifier, Option<GenreMapping> Reduction, Option<TabularEncoding> Encoding);
+    sealed record Loaded(StoredClassifier Classifier, Option<GenreMapping> Reduction, Genre.Data.Stages.Pipeline Features);
 
     /// <summary>
     /// A SavedModel says nothing of its labels (<c>--reduced</c> does); a model folder's preprocessing.json does, and an ensemble
@@ -50,11 +48,12 @@ public static class EvaluateCommand
     /// </summary>
     static Fin<Loaded> LoadModel(Args a) =>
         a.Get("saved-model").Match(
-            dir => SavedModel.Load(dir).Map(m => new Loaded(StoredClassifier.Of(new StoredModel(m.Spec, m.Weights, None)), None, None)),
+            dir => SavedModel.Load(dir).Map(m => new Loaded(StoredClassifier.Of(new StoredModel(m.Spec, m.Weights, None)), None,
+                Pipelines.Report)),
             () => a.Get("model-dir").Match(
                 dir => (EnsembleFolder.Is(dir) ? EnsembleFolder.Load(dir) : ModelFolder.Load(dir).Map(StoredClassifier.Of))
                     .Map(c => new Loaded(c, c.Preprocessing.Bind(p => p.Mapping.Merges.IsEmpty ? None : Some(p.Mapping)),
-                                         c.Preprocessing.Bind(p => p.Encoding))),
+                                         c.Preprocessing.Map(p => p.Pipeline.Stage).IfNone(Pipelines.Report))),
                 () => FinFail<Loaded>(GenreError.Usage("evaluate: --saved-model DIR or --model-dir DIR is required"))));
 
     static Fin<Unit> CheckClasses(Sequential spec, LabelEncoding genres, string origin) =>

@@ -25,14 +25,13 @@ public static class PredictCommand
         from model in ModelSources.Classifier(a, "predict")
         from tracks in ReportPipeline.ToFin(TrackCsv.LoadNew(file))
         let backend = Runtime.Backend(threads)
-        from result in Prediction.Run((x, rows) => Classifiers.Predict(backend, model.Classifier, x, rows), model.Preprocessing, tracks,
-                                      file)
+        from result in Prediction.Run(backend, model, tracks, file)
         from _w in AtomicFile.Write(output, s =>
         {
             using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
             Prediction.WriteCsv(result, k, w);
         })
-        select Report(result, model.Classifier.Describe(), output, k);
+        select Report(result, model.Model.Describe(), output, k);
 
     static int Report(TrackPredictions r, string name, string output, int k)
     {

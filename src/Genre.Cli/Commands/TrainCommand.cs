@@ -48,15 +48,16 @@ public static class TrainCommand
             // the folder is this process's from here on: a second run on it stops before loading anything
         from code in FolderLock.While(dir, () =>
             from source in Sources.Resolve(a)
-            from loaded in ReportPipeline.Load(source.Path, labels)
+            // the folder it starts from says what its model reads; else the model's name does
+            let features = init.Bind(i => i.Preprocessing).Map(p => p.Pipeline.Stage).IfNone(() => Zoo.FeaturesOf(name))
+            from loaded in ReportPipeline.Load(source.Path, labels, features)
             let classes = loaded.Data.Genres.Count
             let sized = spec.Layers.Last is Dense d && d.Units != classes ? spec with { Layers = spec.Layers.Take(spec.Layers.Count - 1).ToSeq().Add(new Dense(classes, Activation.Softmax)) } : spec
             let config = new TrainingConfig(epochs, batch, seed, new AdamSettings(rate, Decay: double.IsNaN(alpha) ? None : Some(new CosineDecay(alpha))),
                 EarlyStopping: patience > 0 ? Some(new EarlyStopping(Patience: patience)) : None,
                 Checkpoints: Some(new CheckpointPolicy(Path.Combine(dir, "checkpoints"), every)), Resume: a.Flag("resume"), Shuffle: !a.Flag("no-shuffle"))
             from initial in init.Match(i => SameArchitecture(sized, i, a.Get("init-from", "")).Map(Some), () => FinSucc(Option<ModelWeights>.None))
-            let data = TabularEncoding.For(sized.InputShape, loaded.Data)
-            from outcome in WithCtrlC(cancel => TrainingRun.Run(Runtime.Backend(threads), sized, data, config, dir, Progress(a.Flag("quiet")), cancel, initial))
+            from outcome in WithCtrlC(cancel => TrainingRun.Run(Runtime.Backend(threads), sized, loaded.Data, config, dir, Progress(a.Flag("quiet")), cancel, initial))
             select PrintOutcome(outcome, dir))
         select code;
 

@@ -1,12 +1,14 @@
 using Genre.Data;
+using Genre.Data.Stages;
 using Google.Protobuf;
 
 namespace Genre.Models.Onnx;
 
 /// <summary>
 /// A model as an ONNX graph (opset 17), built as protobuf messages from the committed <c>onnx.proto3</c>. Input
-/// <see cref="InputName"/>: float32 [N, 15] in the report's feature order, already scaled — or raw, when a scaler is put in the
-/// graph (x·scale + min, as MinMaxScaler.transform). Sequence models reshape it to [N, T, F] (the Keras input) and run time-major
+/// <see cref="InputName"/>: float32 [N, features], what the model reads (already preprocessed) — or, when a fitted pipeline is put
+/// in the graph (<see cref="StageLowering"/>), float64 [N, 15]: the raw features in the report's order with <c>explicit</c> as 0/1,
+/// preprocessed in float64 as genre does, then cast to float32 for the model. Sequence models reshape it to [N, T, F] (the Keras input) and run time-major
 /// inside the graph. Output <see cref="OutputName"/>: float32 [N, classes], the softmax. Each layer's kind adds its nodes: Dense is
 /// MatMul + Add (per time step on a sequence), Dropout is the identity (inference), an LSTM is ONNX's LSTM with Keras' gates
 /// i, f, c, o reordered to ONNX's i, o, f, c and Keras' single bias as ONNX's input bias (the recurrent bias is zero).
@@ -25,19 +27,22 @@ public static class OnnxExport
     /// <summary>Keras gate block (i=0, f=1, c=2, o=3) for each ONNX gate block (i, o, f, c).</summary>
     static readonly int[] KerasGateOf = [0, 3, 1, 2];
 
-    /// <summary>The serialized model. <paramref name="scaler"/>, when given, is the graph's first step (inputs are then raw
+    /// <summary>The serialized model. <paramref name="preprocessing"/>, when given, is the graph's first part (inputs are then raw
     /// features).</summary>
-    public static Fin<byte[]> ToBytes(Sequential spec, ModelWeights weights, Option<MinMaxScaler> scaler, Seq<(string Key, string Value)> metadata = default) =>
-        Build(spec, weights, scaler, metadata).Map(m => m.ToByteArray());
+    public static Fin<byte[]> ToBytes(Sequential spec, ModelWeights weights, Option<FittedPipeline> preprocessing,
+                                      Seq<(string Key, string Value)> metadata = default) =>
+        Build(spec, weights, preprocessing, metadata).Map(m => m.ToByteArray());
 
     /// <summary>
     /// Writes <see cref="ToBytes"/>'s model to <paramref name="path"/> atomically. A model error when the spec is invalid, does
     /// not end in a softmax Dense, or disagrees with the weights or the scaler; an I/O error when the file cannot be written.
     /// </summary>
-    public static Fin<Unit> Save(string path, Sequential spec, ModelWeights weights, Option<MinMaxScaler> scaler, Seq<(string Key, string Value)> metadata = default) =>
-        ToBytes(spec, weights, scaler, metadata).Bind(bytes => AtomicFile.WriteAllBytes(path, bytes));
+    public static Fin<Unit> Save(string path, Sequential spec, ModelWeights weights, Option<FittedPipeline> preprocessing,
+                                 Seq<(string Key, string Value)> metadata = default) =>
+        ToBytes(spec, weights, preprocessing, metadata).Bind(bytes => AtomicFile.WriteAllBytes(path, bytes));
 
-    internal static Fin<global::Onnx.ModelProto> Build(Sequential spec, ModelWeights weights, Option<MinMaxScaler> scaler, Seq<(string Key, string Value)> metadata) =>
+    internal static Fin<global::Onnx.ModelProto> Build(Sequential spec, ModelWeights weights, Option<FittedPipeline> preprocessing,
+                                                       Seq<(string Key, string Value)> metadata) =>
         from valid in SpecValidation.ValidateFin(spec)
         from outputs in Shapes.Infer(valid)
         from expected in WeightShapes.Of(valid)
@@ -45,10 +50,31 @@ public static class OnnxExport
             ? FinSucc(unit)
             : FinFail<Unit>(GenreError.Model($"{valid.Name}: ONNX export needs a final Dense(…, softmax) with output (None, classes), got {Shapes.Show(outputs.Last)}"))
         from _2 in CheckWeights(valid, expected, weights)
-        from _3 in scaler.Match(s => s.Scale.Length == Shapes.Features(valid.InputShape)
-            ? FinSucc(unit)
-            : FinFail<Unit>(GenreError.Model($"{valid.Name}: the scaler has {s.Scale.Length} features, the model takes {Shapes.Features(valid.InputShape)}")), () => FinSucc(unit))
-        select Model(valid, weights, scaler, outputs.Last[0], metadata);
+        from model in Model(valid, weights, preprocessing, outputs.Last[0], metadata)
+        select model;
+
+    /// <summary>
+    /// A fitted pipeline alone as an ONNX graph (for checking a stage's lowering against its <c>Transform</c>): input
+    /// <see cref="InputName"/> float64 [N, <paramref name="inputColumns"/>], output <c>transformed</c> float64 [N, k]. A stage with no
+    /// lowering is a usage error naming it.
+    /// </summary>
+    public static Fin<byte[]> PipelineToBytes(FittedPipeline pipeline, Seq<string> inputColumns)
+    {
+        var g = new OnnxGraph("pipeline");
+        return StageLowering.Lower(g, pipeline, new StageLowering.Columns(InputName, inputColumns)).Map(c =>
+            {
+                g.Node("Identity", [c.Tensor], output: "transformed");
+                var model = new global::Onnx.ModelProto
+                {
+                    IrVersion = IrVersion,
+                    ProducerName = "genre",
+                    ProducerVersion = "1",
+                    Graph = g.PipelineGraph(inputColumns.Count, "transformed", c.Names.Count),
+                };
+                model.OpsetImport.Add(new global::Onnx.OperatorSetIdProto { Domain = "", Version = Opset });
+                return model.ToByteArray();
+            });
+    }
 
     static Fin<Unit> CheckWeights(Sequential spec, Seq<WeightSpec> expected, ModelWeights weights)
     {
@@ -60,15 +86,22 @@ public static class OnnxExport
         return unit;
     }
 
-    static global::Onnx.ModelProto Model(Sequential spec, ModelWeights weights, Option<MinMaxScaler> scaler, int classes, Seq<(string Key, string Value)> metadata)
+    static Fin<global::Onnx.ModelProto> Model(Sequential spec, ModelWeights weights, Option<FittedPipeline> preprocessing, int classes,
+                                              Seq<(string Key, string Value)> metadata)
     {
         var g = new OnnxGraph(spec.Name);
         var features = Shapes.Features(spec.InputShape);
         var h = InputName;
-        foreach (var s in scaler)
+        var inputs = features;
+        if (preprocessing.Case is FittedPipeline p)
         {
-            h = g.Node("Mul", [h, g.Floats("scaler_scale", s.Scale.Select(v => (float)v).ToArray(), [features])]);
-            h = g.Node("Add", [h, g.Floats("scaler_min", s.Min.Select(v => (float)v).ToArray(), [features])]);
+            var lowered = StageLowering.Lower(g, p, new StageLowering.Columns(InputName, Track.FeatureColumns));
+            if (lowered.Case is LanguageExt.Common.Error e) return e;
+            var columns = (StageLowering.Columns)lowered;
+            if (columns.Names.Count != features)
+                return GenreError.Model($"{spec.Name}: the pipeline writes {columns.Names.Count} columns, the model takes {features}");
+            // the pipeline runs in float64, as genre's does (a quantile map jumps at tied values, which float32 would miss)
+            (h, inputs) = (g.NodeWith("Cast", [columns.Tensor], ("to", 1)), Track.FeatureColumns.Count);
         }
         if (spec.InputShape.Count == 2)
         {
@@ -85,14 +118,16 @@ public static class OnnxExport
             h = LayerKinds.Of(layer).Onnx(layer, h, at);
         }
         // the final Dense(softmax) has a 2-D input (checked in Build), so no time-major tensor reaches the output
-        var graph = g.Graph(features, classes);
+        var graph = g.Graph(inputs, classes, doubleInput: preprocessing.IsSome);
         var model = new global::Onnx.ModelProto
         {
             IrVersion = IrVersion,
             ProducerName = "genre",
             ProducerVersion = "1",
             Graph = graph,
-            DocString = $"{spec.Name}: {InputName} float32 [N, {features}] " + (scaler.IsSome ? "raw (MinMaxScaler in the graph)" : "already scaled") + $" → {OutputName} float32 [N, {classes}]",
+            DocString = $"{spec.Name}: {InputName} float32 [N, {inputs}] " +
+                        (preprocessing.IsSome ? "raw (the fitted pipeline in the graph)" : "already preprocessed") +
+                        $" → {OutputName} float32 [N, {classes}]",
         };
         model.OpsetImport.Add(new global::Onnx.OperatorSetIdProto { Domain = "", Version = Opset });
         foreach (var (k, v) in metadata) model.MetadataProps.Add(new global::Onnx.StringStringEntryProto { Key = k, Value = v });

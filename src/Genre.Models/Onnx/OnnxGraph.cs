@@ -33,6 +33,30 @@ internal sealed class OnnxGraph(string name)
         return tensorName;
     }
 
+    public string Doubles(string tensorName, double[] values, long[] dims)
+    {
+        var t = new global::Onnx.TensorProto { Name = tensorName, DataType = (int)global::Onnx.TensorProto.Types.DataType.Double };
+        t.Dims.Add(dims);
+        t.RawData = ByteString.CopyFrom(LittleEndian(MemoryMarshal.AsBytes(values.AsSpan())));
+        graph.Initializer.Add(t);
+        return tensorName;
+    }
+
+    /// <summary>A fresh initializer name with <paramref name="stem"/> in it.</summary>
+    public string Name(string stem) => $"{stem}_{counter++}";
+
+    /// <summary>A node with integer attributes (Cast's <c>to</c>, ReduceSum's <c>keepdims</c>, …).</summary>
+    public string NodeWith(string op, string[] inputs, params (string Name, long Value)[] attributes)
+    {
+        var node = new global::Onnx.NodeProto { OpType = op, Name = Fresh(op) };
+        node.Input.Add(inputs);
+        node.Output.Add($"{node.Name}_out0");
+        foreach (var (n, v) in attributes)
+            node.Attribute.Add(new global::Onnx.AttributeProto { Name = n, Type = global::Onnx.AttributeProto.Types.AttributeType.Int, I = v });
+        graph.Node.Add(node);
+        return node.Output[0];
+    }
+
     static byte[] LittleEndian(ReadOnlySpan<byte> bytes) =>
         BitConverter.IsLittleEndian ? bytes.ToArray() : throw new PlatformNotSupportedException("ONNX raw_data is little-endian");
 
@@ -57,14 +81,22 @@ internal sealed class OnnxGraph(string name)
         return outs;
     }
 
-    public global::Onnx.GraphProto Graph(int features, int classes)
+    /// <summary>The graph of a pipeline alone: float64 [N, inputs] in, float64 [N, outputs] out.</summary>
+    public global::Onnx.GraphProto PipelineGraph(int inputs, string output, int outputs)
     {
-        graph.Input.Add(Value(OnnxExport.InputName, features));
-        graph.Output.Add(Value(OnnxExport.OutputName, classes));
+        graph.Input.Add(Value(OnnxExport.InputName, inputs, true));
+        graph.Output.Add(Value(output, outputs, true));
         return graph;
     }
 
-    static global::Onnx.ValueInfoProto Value(string valueName, int width)
+    public global::Onnx.GraphProto Graph(int features, int classes, bool doubleInput = false)
+    {
+        graph.Input.Add(Value(OnnxExport.InputName, features, doubleInput));
+        graph.Output.Add(Value(OnnxExport.OutputName, classes, false));
+        return graph;
+    }
+
+    static global::Onnx.ValueInfoProto Value(string valueName, int width, bool isDouble)
     {
         var shape = new global::Onnx.TensorShapeProto();
         shape.Dim.Add(new global::Onnx.TensorShapeProto.Types.Dimension { DimParam = "N" });
@@ -72,7 +104,14 @@ internal sealed class OnnxGraph(string name)
         return new global::Onnx.ValueInfoProto
         {
             Name = valueName,
-            Type = new global::Onnx.TypeProto { TensorType = new global::Onnx.TypeProto.Types.Tensor { ElemType = (int)global::Onnx.TensorProto.Types.DataType.Float, Shape = shape } },
+            Type = new global::Onnx.TypeProto
+            {
+                TensorType = new global::Onnx.TypeProto.Types.Tensor
+                {
+                    ElemType = (int)(isDouble ? global::Onnx.TensorProto.Types.DataType.Double : global::Onnx.TensorProto.Types.DataType.Float),
+                    Shape = shape,
+                },
+            },
         };
     }
 }

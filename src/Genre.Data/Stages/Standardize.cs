@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+
+namespace Genre.Data.Stages;
+
+/// <summary>
+/// scikit-learn's <c>StandardScaler()</c> on every column of its input: (x − mean_) / scale_, with the population variance and a
+/// constant column's scale 1 (<c>_handle_zeros_in_scale</c>). NaN values are left out of the fit and stay NaN.
+/// </summary>
+public sealed record Standardize : Stage
+{
+    public const string KindName = "standardize";
+    public override string Kind => KindName;
+    public override JsonObject Config() => new() { ["with_mean"] = true, ["with_std"] = true };
+
+    public override Fin<FittedStage> Fit(Frame train) =>
+        ColumnWise.ForFit(train, Where).Map(cols =>
+        {
+            var mean = cols.Map(c => Mean(c.Values)).ToArray();
+            var scale = cols.Select((c, i) => Scale(c.Values, mean[i])).ToArray();
+            return (FittedStage)new Fitted(cols.Map(c => c.Name).Strict(), mean, scale);
+        });
+
+    static double Mean(double[] v)
+    {
+        double sum = 0; var n = 0;
+        foreach (var x in v) if (!double.IsNaN(x)) { sum += x; n++; }
+        return n == 0 ? double.NaN : sum / n;
+    }
+
+    static double Scale(double[] v, double mean)
+    {
+        double sum = 0; var n = 0;
+        foreach (var x in v) if (!double.IsNaN(x)) { sum += (x - mean) * (x - mean); n++; }
+        var sd = n == 0 ? 1 : Math.Sqrt(sum / n);
+        return sd < 10 * double.Epsilon || double.IsNaN(sd) ? 1 : sd;
+    }
+
+    /// <summary>The columns it was fitted on with their means and scales (standard deviations, 1 for a constant column).</summary>
+    public sealed record Fitted(Seq<string> Columns, double[] Mean, double[] Scale) : FittedStage
+    {
+        public override Stage Declared => new Standardize();
+
+        public override JsonObject State() => new()
+        {
+            ["columns"] = StageJson.ToJson(Columns),
+            ["mean"] = StageJson.ToJson(Mean),
+            ["scale"] = StageJson.ToJson(Scale),
+        };
+
+        public override Fin<Frame> Transform(Frame input) =>
+            ColumnWise.Map(input, Columns, Declared.Where, (c, v) => FinSucc(ColumnWise.Each(v, x => (x - Mean[c]) / Scale[c])));
+
+        public override Fin<Seq<string>> OutputNames(Seq<string> input) => ColumnWise.SameNames(input, Columns, Declared.Where);
+
+        public bool Equals(Fitted? other) =>
+            other is not null && Columns == other.Columns && ArrayValues.Equal(Mean, other.Mean) && ArrayValues.Equal(Scale, other.Scale);
+
+        public override int GetHashCode() => HashCode.Combine(Columns, ArrayValues.Hash(Mean), ArrayValues.Hash(Scale));
+    }
+
+    static Fin<FittedStage> Read(JsonObject s, string at) =>
+        from columns in StageJson.Texts(s, "columns", at)
+        from mean in StageJson.Numbers(s, "mean", at)
+        from scale in StageJson.Numbers(s, "scale", at)
+        from _ in mean.Length == columns.Count && scale.Length == columns.Count && scale.All(x => x > 0)
+            ? FinSucc(unit) : FinFail<Unit>(GenreError.Model($"{at}: mean and scale must hold a number per column, scales > 0"))
+        select (FittedStage)new Fitted(columns, mean, scale);
+
+    public static readonly StageKind Definition = new(KindName,
+        (c, w, _) => StageJson.Only(c, Seq("with_mean", "with_std"), w).Map(_ => (Stage)new Standardize()),
+        (_, s, w, _) => Read(s, w));
+}
