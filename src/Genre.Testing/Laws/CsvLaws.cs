@@ -19,5 +19,6 @@ public static class CsvLaws
 
     /// <summary>genre's own writer and reader (<see cref="TrackCsv"/>).</summary>
     public static Property GenresWriterAndReader(int maxRows = 12) =>
-        WriteThenReadIsTheIdentity(tracks => TrackCsv.Format(tracks), text => ReportPipeline.ToFin(TrackCsv.Parse(text, "generated.csv")), maxRows);
+        WriteThenReadIsTheIdentity(tracks => TrackCsv.Format(tracks),
+            text => ReportPipeline.ToFin(TrackCsv.Parse(text, "generated.csv")), maxRows);
 }

@@ -43,7 +43,8 @@ public static class MappingLaws
     {
         public override string ToString() =>
             $"{Classes.Count} genre(s) [{string.Join(", ", Classes)}], {Labels.Length} row(s): labels [{string.Join(", ", Labels)}], " +
-            $"predictions [{string.Join(", ", Predictions)}], merges {{{string.Join(", ", Mapping.Merges.Map(p => $"{p.Key}→{p.Value}"))}}}";
+            $"predictions [{string.Join(", ", Predictions)}], " +
+            $"merges {{{string.Join(", ", Mapping.Merges.Map(p => $"{p.Key}→{p.Value}"))}}}";
     }
 
     /// <summary>Generated <see cref="ScoredCase"/>s, shrinking to fewer rows and fewer genres.</summary>
@@ -81,7 +82,8 @@ public static class MappingLaws
             if (keep.Length == 0) continue;
             int Down(int code) => code > k ? code - 1 : code;
             yield return new ScoredCase(c.Classes.Filter(g => g != gone).Strict(), keep.Select(i => Down(c.Labels[i])).ToArray(),
-                keep.Select(i => Down(c.Predictions[i])).ToArray(), new GenreMapping(c.Mapping.Merges.Filter((s, t) => s != gone && t != gone)));
+                keep.Select(i => Down(c.Predictions[i])).ToArray(),
+                new GenreMapping(c.Mapping.Merges.Filter((s, t) => s != gone && t != gone)));
         }
     }
 }

@@ -33,7 +33,8 @@ public static class StageLawSuite
     /// <summary>Every law of <see cref="StageLaws.All"/> for <paramref name="stage"/> on generated frames of tracks.</summary>
     public static Property All(Stage stage, StageRegistry? registry = null, int maxRows = 16) =>
         Prop.ForAll(Frames(maxRows), c =>
-            StageLaws.All(stage, Frame.Of(c.Train), Frame.Of(c.Other), c.Rows, registry).Match(_ => true.ToProperty(), e => false.Label(e.Message)));
+            StageLaws.All(stage, Frame.Of(c.Train), Frame.Of(c.Other), c.Rows, registry)
+                .Match(_ => true.ToProperty(), e => false.Label(e.Message)));
 
     /// <summary>Fitting <paramref name="stage"/> succeeds on every generated training frame (so the laws are not vacuous).</summary>
     public static Property Fits(Stage stage, int maxRows = 16) =>
