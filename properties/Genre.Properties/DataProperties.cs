@@ -1,6 +1,8 @@
 using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Genre.Data;
+using Genre.Testing;
 using LanguageExt;
 using static LanguageExt.Prelude;
 
@@ -32,40 +34,39 @@ public class SplitProperties
 
 public class ReductionProperties
 {
-    /// <summary>A random valid mapping over the 114 genres: some genres become targets, some sources merge into them.</summary>
-    static GenreMapping RandomMapping(int seed)
-    {
-        var r = new Random(seed);
-        var genres = KaggleGenres.FileOrder.ToArray().OrderBy(_ => r.Next()).ToArray();
-        var targets = genres.Take(1 + r.Next(10)).ToArray();
-        var sources = genres.Skip(targets.Length).Take(r.Next(60));
-        return GenreMapping.Create(sources.Select(s => (s, targets[r.Next(targets.Length)])))
-            .Match(m => m, e => throw new Exception(e.Head.Message));
-    }
+    /// <summary>Valid mappings over the 114 genres (Genre.Testing's generator, valid by construction).</summary>
+    static readonly Arbitrary<GenreMapping> Mappings = Arb.From(GenreGen.Mapping(KaggleGenres.FileOrder));
 
     [Property(MaxTest = 200)]
-    public bool Reduction_is_total_idempotent_and_counts_classes(int seed)
-    {
-        var m = RandomMapping(seed);
-        var genres = KaggleGenres.FileOrder;
-        var once = genres.Map(m.Apply);
-        var twice = once.Map(m.Apply);
-        var classesAfter = once.Distinct().Count();
-        return once.Count == genres.Count && once.ForAll(g => g.Length > 0) && once == twice
-               && classesAfter == genres.Count - m.MergedAway.Count;
-    }
+    public Property Reduction_is_total_idempotent_and_counts_classes() =>
+        Prop.ForAll(Mappings, m =>
+        {
+            var genres = KaggleGenres.FileOrder;
+            var once = genres.Map(m.Apply);
+            var twice = once.Map(m.Apply);
+            return once.Count == genres.Count && once.ForAll(g => g.Length > 0) && once == twice
+                   && once.Distinct().Count() == genres.Count - m.MergedAway.Count;
+        });
 
-    [Property(MaxTest = 50)]
-    public bool Every_track_keeps_exactly_one_label_after_reduction(int seed)
-    {
-        var m = RandomMapping(seed);
-        var tracks = Synthetic.Generate(Math.Abs(seed % 1000), 2);
-        var prepared = ReportPipeline.Prepare(Cleaning.Clean(tracks).Tracks, Some(m)).Match(x => x, e => throw new Exception(e.Message));
-        var labelled = prepared.Scaled.Train.Count + prepared.Scaled.Val.Count + prepared.Scaled.Test.Count;
-        var all = prepared.Scaled.Train.Y.Concat(prepared.Scaled.Val.Y).Concat(prepared.Scaled.Test.Y);
-        return labelled == Cleaning.Clean(tracks).Tracks.Count && all.All(y => y >= 0 && y < prepared.Genres.Count)
-               && prepared.Genres.Count == KaggleGenres.FileOrder.Count - m.MergedAway.Count;
-    }
+    static readonly Seq<Track> Small = Cleaning.Clean(Synthetic.Generate(5, 2)).Tracks;
+
+    [Property(MaxTest = 30)]
+    public Property Every_track_keeps_exactly_one_label_after_reduction() =>
+        Prop.ForAll(Mappings, m =>
+        {
+            var prepared = ReportPipeline.Prepare(Small, Some(m)).Match(x => x, e => throw new Exception(e.Message));
+            var labelled = prepared.Scaled.Train.Count + prepared.Scaled.Val.Count + prepared.Scaled.Test.Count;
+            var all = prepared.Scaled.Train.Y.Concat(prepared.Scaled.Val.Y).Concat(prepared.Scaled.Test.Y);
+            return labelled == Small.Count && all.All(y => y >= 0 && y < prepared.Genres.Count)
+                   && prepared.Genres.Count == KaggleGenres.FileOrder.Count - m.MergedAway.Count;
+        });
+
+    /// <summary>Each kind of invalid mapping is refused, naming a genre it holds.</summary>
+    [Property(MaxTest = 100)]
+    public Property Every_kind_of_invalid_mapping_is_refused() =>
+        Prop.ForAll(Arb.From(GenreGen.InvalidMapping(KaggleGenres.Sorted)), x =>
+            GenreMapping.Create(x.Pairs).Match(_ => false, errs => errs.ForAll(e => e.Message.Contains(x.Pairs.Head.Source)
+                || e.Message.Contains(x.Pairs.Head.Target) || x.Pairs.Exists(p => e.Message.Contains(p.Source)))));
 }
 
 public class ScalerProperties
@@ -85,22 +86,9 @@ public class ScalerProperties
 
 public class CsvProperties
 {
-    static readonly string[] Nasty = ["a,b", "say \"hi\"", "x;y;z", "Café ñ 夜", "plain", "", "\"", ",", "tab\there", "new\nline"];
-
+    /// <summary>Genre.Testing's CSV law on genre's writer and reader: hazardous names, BOM and CRLF included.</summary>
     [Property(MaxTest = 100)]
-    public bool Written_tracks_read_back_identically(int seed, PositiveInt count)
-    {
-        var r = new Random(seed);
-        string Name() => string.Concat(Enumerable.Range(0, 1 + r.Next(3)).Select(_ => Nasty[r.Next(Nasty.Length)]));
-        Option<string> Opt() { var s = Name(); return s.Length == 0 ? None : Some(s); }
-        var tracks = toSeq(Enumerable.Range(0, 1 + count.Get % 30).Select(i => new Track(
-            i, "id" + r.Next(), Opt(), Opt(), Opt(), r.Next(101), r.Next(1, 600_000), r.Next(2) == 1,
-            r.NextDouble(), Math.Round(r.NextDouble(), 4), r.Next(12), -60 * r.NextDouble(), r.Next(2), r.NextDouble() * 1e-5,
-            r.NextDouble(), r.NextDouble() < 0.3 ? 0.0 : Math.Pow(10, -8 * r.NextDouble()), r.NextDouble(), r.NextDouble(),
-            250 * r.NextDouble(), r.Next(6), KaggleGenres.FileOrder[r.Next(114)]))).Strict();
-        var text = TrackCsv.Format(tracks);
-        return TrackCsv.Parse(text, "p.csv").Match(back => back == tracks, _ => false);
-    }
+    public Property Written_tracks_read_back_identically() => Genre.Testing.Laws.CsvLaws.GenresWriterAndReader(30);
 }
 
 /// <summary>Records holding arrays compare by value (issue 17): equal contents are equal with equal hashes; one changed value is not.</summary>

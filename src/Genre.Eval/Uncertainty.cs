@@ -73,9 +73,11 @@ public static class Uncertainty
             else if (!first[i] && second[i]) c++;
         }
         var exact = b + c < ExactBelow;
-        var p = b + c == 0 ? 1.0
+        // b = c is no evidence either way: p is 1 exactly (the exact sum would round to just below it)
+        var p = b == c ? 1.0
             : exact ? Math.Min(1.0, 2 * BinomialCdfHalf(Math.Min(b, c), b + c))
-            : ChiSquare1Upper(Math.Pow(Math.Max(0, Math.Abs(b - c) - 1), 2) / (b + c));
+            // the approximate erfc is 1 + 3e-8 at 0 (|b − c| = 1): a probability is at most 1
+            : Math.Min(1.0, ChiSquare1Upper(Math.Pow(Math.Max(0, Math.Abs(b - c) - 1), 2) / (b + c)));
         return new McNemarTest(first.Length, b, c, p, exact);
     }
 

@@ -21,7 +21,7 @@ public class ChecksummedJsonTests
     {
         var text = ChecksummedJson.Format(Sample(), indented);
         Assert.Contains("crc32c", text);
-        var read = TestFiles.Ok(ChecksummedJson.Parse(text, "m.json"));
+        var read = Ok(ChecksummedJson.Parse(text, "m.json"));
         Assert.Equal(Sample().ToJsonString(), read.ToJsonString());
         Assert.NotNull(JsonNode.Parse(text)); // still plain JSON for any other reader
     }
@@ -38,7 +38,7 @@ public class ChecksummedJsonTests
     [Fact]
     public void A_file_without_the_member_is_legacy_and_read_as_it_is()
     {
-        Assert.Equal(Sample().ToJsonString(), TestFiles.Ok(ChecksummedJson.Parse(Sample().ToJsonString(), "old.json")).ToJsonString());
+        Assert.Equal(Sample().ToJsonString(), Ok(ChecksummedJson.Parse(Sample().ToJsonString(), "old.json")).ToJsonString());
     }
 
     [Theory]
@@ -82,12 +82,12 @@ public class ChecksummedJsonTests
     public void A_legacy_file_ending_in_an_ordinary_string_stays_legacy()
     {
         var old = new JsonObject { ["epochs"] = 60, ["name"] = "dnn2" }.ToJsonString();
-        Assert.Equal(old, TestFiles.Ok(ChecksummedJson.Parse(old, "old.json")).ToJsonString());
+        Assert.Equal(old, Ok(ChecksummedJson.Parse(old, "old.json")).ToJsonString());
     }
 
     [Fact]
     public void A_missing_file_is_none()
     {
-        Assert.True(TestFiles.Ok(ChecksummedJson.Read(Path.Combine(TestFiles.TempDir(), "nope.json"))).IsNone);
+        Assert.True(Ok(ChecksummedJson.Read(Path.Combine(TestFiles.TempDir(), "nope.json"))).IsNone);
     }
 }

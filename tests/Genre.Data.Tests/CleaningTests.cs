@@ -35,7 +35,7 @@ public class CleaningTests
     {
         foreach (var name in new[] { "synthetic-small", "synthetic-tiny" })
         {
-            var tracks = TestFiles.Ok(TrackCsv.Load(TestFiles.Golden(name + ".csv")));
+            var tracks = Ok(TrackCsv.Load(TestFiles.Golden(name + ".csv")));
             var expected = File.ReadAllLines(TestFiles.Golden(name + ".full.clean.txt")).Select(long.Parse);
             Assert.Equal(expected, Cleaning.Clean(tracks).Tracks.Map(t => t.RowId));
         }

@@ -14,7 +14,7 @@ public class CsvTests
     {
         var text = Header + "\n" +
             "0,id0,\"Smith, John;Doe\",\"He said \"\"hi\"\"\",Tëst 夜,73,230666,True,0.676,0.461,1,-6.746,0,0.143,0.0322,1.01e-06,0.358,0.715,87.917,4,j-pop\n";
-        var t = TestFiles.Ok(TrackCsv.Parse(text, "x.csv")).Single();
+        var t = Ok(TrackCsv.Parse(text, "x.csv")).Single();
         Assert.Equal(Some("Smith, John;Doe"), t.Artists);
         Assert.Equal(Some("He said \"hi\""), t.AlbumName);
         Assert.Equal(Some("Tëst 夜"), t.TrackName);
@@ -39,14 +39,14 @@ public class CsvTests
     [Fact]
     public void Empty_text_columns_are_missing_values_not_errors()
     {
-        var t = TestFiles.Ok(TrackCsv.Parse(Header + "\n" + Row(7, "id,,,,0,1000,False,0.5,0.5,0,-5.0,1,0.1,0.1,0.0,0.1,0.5,120.0,4,pop") + "\n", "x.csv")).Single();
+        var t = Ok(TrackCsv.Parse(Header + "\n" + Row(7, "id,,,,0,1000,False,0.5,0.5,0,-5.0,1,0.1,0.1,0.0,0.1,0.5,120.0,4,pop") + "\n", "x.csv")).Single();
         Assert.True(t.Artists.IsNone && t.AlbumName.IsNone && t.TrackName.IsNone);
         Assert.Equal(7, t.RowId);
     }
 
     [Fact]
     public void Header_only_is_an_empty_table_and_a_bom_is_accepted() =>
-        Assert.Empty(TestFiles.Ok(TrackCsv.Parse("\uFEFF" + Header + "\n", "x.csv")));
+        Assert.Empty(Ok(TrackCsv.Parse("\uFEFF" + Header + "\n", "x.csv")));
 
     [Fact]
     public void Empty_file_is_an_error_naming_the_file()
@@ -127,7 +127,7 @@ public class CsvTests
         var text = Header + "\n" + Row(0).Replace("Comedy,Comedy", "\"Two\nlines\",\"a \"\"b\"\", c\"") + "\n" + Row(1).Replace(",73,", ",x,") + "\n";
         var e = Assert.Single(TestFiles.Errors(TrackCsv.Parse(text, "nl.csv")));
         Assert.Equal("nl.csv:4: column 'popularity': 'x' is not an integer", e);
-        var t = TestFiles.Ok(TrackCsv.Parse(Header + "\n" + Row(0).Replace("Comedy,Comedy", "\"Two\nlines\",\"a \"\"b\"\", c\"") + "\n", "nl.csv")).Single();
+        var t = Ok(TrackCsv.Parse(Header + "\n" + Row(0).Replace("Comedy,Comedy", "\"Two\nlines\",\"a \"\"b\"\", c\"") + "\n", "nl.csv")).Single();
         Assert.Equal(Some("Two\nlines"), t.AlbumName);
         Assert.Equal(Some("a \"b\", c"), t.TrackName);
     }
@@ -135,10 +135,10 @@ public class CsvTests
     [Fact]
     public void Crlf_line_ends_and_blank_lines_are_read_as_pandas_reads_them()
     {
-        var crlf = TestFiles.Ok(TrackCsv.Parse(Header + "\r\n" + Row(0) + "\r\n" + Row(1) + "\r\n", "c.csv"));
+        var crlf = Ok(TrackCsv.Parse(Header + "\r\n" + Row(0) + "\r\n" + Row(1) + "\r\n", "c.csv"));
         Assert.Equal(Seq(0L, 1L), crlf.Map(t => t.RowId));
         Assert.Equal("acoustic", crlf[1].TrackGenre);
-        var blank = TestFiles.Ok(TrackCsv.Parse(Header + "\n" + Row(0) + "\n\n" + Row(1) + "\n\n", "b.csv"));
+        var blank = Ok(TrackCsv.Parse(Header + "\n" + Row(0) + "\n\n" + Row(1) + "\n\n", "b.csv"));
         Assert.Equal(Seq(0L, 1L), blank.Map(t => t.RowId));
     }
 
@@ -149,8 +149,8 @@ public class CsvTests
         var path = Path.Combine(dir, "bom.csv");
         File.WriteAllText(path, Header + "\n" + Row(5) + "\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
         Assert.Equal(0xEF, File.ReadAllBytes(path)[0]);
-        Assert.Equal(5, TestFiles.Ok(TrackCsv.Load(path)).Single().RowId);
-        Assert.Empty(TestFiles.Ok(TrackCsv.Parse(Header, "h.csv")));
+        Assert.Equal(5, Ok(TrackCsv.Load(path)).Single().RowId);
+        Assert.Empty(Ok(TrackCsv.Parse(Header, "h.csv")));
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public class CsvTests
     public void Writing_a_loaded_file_reproduces_it_byte_for_byte()
     {
         var path = TestFiles.Golden("synthetic-small.csv");
-        var tracks = TestFiles.Ok(TrackCsv.Load(path));
+        var tracks = Ok(TrackCsv.Load(path));
         Assert.Equal(File.ReadAllText(path), TrackCsv.Format(tracks));
     }
 

@@ -7,9 +7,9 @@ public class DataSourceTests
     public void A_generated_file_carries_its_seed_and_is_read_back_as_synthetic()
     {
         var csv = Path.Combine(TestFiles.TempDir(), "d.csv");
-        var tracks = TestFiles.Ok(SyntheticProvenance.Generate(csv, 5, 4));
+        var tracks = Ok(SyntheticProvenance.Generate(csv, 5, 4));
         Assert.Equal(114 * 4, tracks.Count);
-        var source = TestFiles.Ok(DataSource.Of(csv));
+        var source = Ok(DataSource.Of(csv));
         Assert.True(source.IsSynthetic);
         Assert.Equal((5, 4), (source.Seed, source.RowsPerGenre));
         Assert.Equal(64, source.Sha256.Length);
@@ -24,9 +24,9 @@ public class DataSourceTests
     public void Without_a_valid_sidecar_a_file_is_the_users_own(string? sidecar)
     {
         var csv = Path.Combine(TestFiles.TempDir(), "d.csv");
-        TestFiles.Ok(TrackCsv.Save(csv, Synthetic.Generate(1, 2)));
+        Ok(TrackCsv.Save(csv, Synthetic.Generate(1, 2)));
         if (sidecar != null) File.WriteAllText(SyntheticProvenance.SidecarOf(csv), sidecar);
-        var source = TestFiles.Ok(DataSource.Of(csv));
+        var source = Ok(DataSource.Of(csv));
         Assert.False(source.IsSynthetic);
         Assert.StartsWith($"file {csv} (sha256 ", source.Describe());
     }
@@ -34,7 +34,7 @@ public class DataSourceTests
     [Fact]
     public void Only_a_users_file_with_the_Kaggle_sha256_is_the_Kaggle_file()
     {
-        var synthetic = TestFiles.Ok(DataSource.Of(TestFiles.Golden("synthetic-tiny.csv")));
+        var synthetic = Ok(DataSource.Of(TestFiles.Golden("synthetic-tiny.csv")));
         Assert.False(synthetic.IsKaggleFile);
         Assert.False((synthetic with { Sha256 = DataSource.KaggleSha256 }).IsKaggleFile); // the sidecar wins: never presented as Kaggle's
         var users = synthetic with { IsSynthetic = false };
@@ -48,7 +48,7 @@ public class DataSourceTests
     [RealDataFact]
     public void The_real_file_is_known_as_the_Kaggle_file_by_its_sha256()
     {
-        var source = TestFiles.Ok(DataSource.Of(Environment.GetEnvironmentVariable("GENRE_DATA")!));
+        var source = Ok(DataSource.Of(Environment.GetEnvironmentVariable("GENRE_DATA")!));
         Assert.Equal(DataSource.KaggleSha256, source.Sha256);
         Assert.True(source.IsKaggleFile);
         Assert.False(source.IsSynthetic);
@@ -59,10 +59,10 @@ public class DataSourceTests
     {
         foreach (var name in new[] { "synthetic-small.csv", "synthetic-tiny.csv" })
         {
-            var source = TestFiles.Ok(DataSource.Of(TestFiles.Golden(name)));
+            var source = Ok(DataSource.Of(TestFiles.Golden(name)));
             Assert.True(source.IsSynthetic, name);
             var again = Path.Combine(TestFiles.TempDir(), name);
-            TestFiles.Ok(SyntheticProvenance.Generate(again, source.Seed, source.RowsPerGenre));
+            Ok(SyntheticProvenance.Generate(again, source.Seed, source.RowsPerGenre));
             Assert.Equal(File.ReadAllBytes(TestFiles.Golden(name)), File.ReadAllBytes(again));
         }
     }

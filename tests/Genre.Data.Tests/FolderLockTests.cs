@@ -7,7 +7,7 @@ public class FolderLockTests
     public void A_held_folder_is_refused_until_its_holder_lets_go()
     {
         var dir = Path.Combine(TestFiles.TempDir(), "out");
-        using (var held = TestFiles.Ok(FolderLock.Acquire(dir)))
+        using (var held = Ok(FolderLock.Acquire(dir)))
         {
             var second = FolderLock.Acquire(dir);
             Assert.True(second.IsFail);
@@ -18,7 +18,7 @@ public class FolderLockTests
             });
             Assert.True(FolderLock.While(dir, () => FinSucc(1)).IsFail);
         }
-        Assert.Equal(7, TestFiles.Ok(FolderLock.While(dir, () => FinSucc(7))));
+        Assert.Equal(7, Ok(FolderLock.While(dir, () => FinSucc(7))));
         Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(Path.Combine(dir, FolderLock.FileName)));
     }
 

@@ -26,7 +26,7 @@ public class GenreMappingTests
     [Fact]
     public void Unknown_genres_are_named()
     {
-        var m = TestFiles.Ok(GenreMapping.Create([("pop", "not-a-genre")]));
+        var m = Ok(GenreMapping.Create([("pop", "not-a-genre")]));
         var e = Assert.Single(TestFiles.Errors(m.ValidateAgainst(KaggleGenres.FileOrder)));
         Assert.Contains("unknown genre 'not-a-genre'", e);
     }
@@ -34,8 +34,8 @@ public class GenreMappingTests
     [Fact]
     public void Compose_applies_first_then_second()
     {
-        var first = TestFiles.Ok(GenreMapping.Create([("a", "b")]));
-        var second = TestFiles.Ok(GenreMapping.Create([("b", "c"), ("x", "y")]));
+        var first = Ok(GenreMapping.Create([("a", "b")]));
+        var second = Ok(GenreMapping.Create([("b", "c"), ("x", "y")]));
         var both = first.Compose(second);
         foreach (var g in new[] { "a", "b", "c", "x", "z" }) Assert.Equal(second.Apply(first.Apply(g)), both.Apply(g));
     }
@@ -49,14 +49,14 @@ public class GenreMappingTests
         var e = Assert.Single(TestFiles.Errors(GenreMapping.Load(path)));
         Assert.Equal($"{path}:3: expected 'source,target', got 'broken line'", e);
         File.WriteAllText(path, "k-pop,pop\nj-pop,pop\n");
-        Assert.Equal("pop", TestFiles.Ok(GenreMapping.Load(path)).Apply("j-pop"));
+        Assert.Equal("pop", Ok(GenreMapping.Load(path)).Apply("j-pop"));
     }
 
     [Fact]
     public void Report_mapping_is_the_notebooks_replace_calls()
     {
         // report-mapping.csv is read by make_golden.py from Spotify_Classification_reduce_genre.ipynb's .replace([...], target) calls
-        var fromNotebook = TestFiles.Ok(GenreMapping.Load(TestFiles.Golden("report-mapping.csv")));
+        var fromNotebook = Ok(GenreMapping.Load(TestFiles.Golden("report-mapping.csv")));
         Assert.Equal(fromNotebook.Merges, GenreMapping.ReportMerges.Merges);
         Assert.Equal(toSet(new[] { "pop", "country", "rock", "house", "dance" }), toSet(GenreMapping.ReportMerges.Merges.Values));
     }
@@ -84,14 +84,14 @@ public class GenreMappingTests
     [Fact]
     public void Validated_compose_refuses_merging_into_a_genre_merged_away_before()
     {
-        var first = TestFiles.Ok(GenreMapping.Create([("c", "x")]));
-        var second = TestFiles.Ok(GenreMapping.Create([("a", "c")]));
+        var first = Ok(GenreMapping.Create([("c", "x")]));
+        var second = Ok(GenreMapping.Create([("a", "c")]));
         // as a function the composition is a → c, c → x; but then "c" is both a target and merged away
         Assert.Equal("c", first.Compose(second).Apply("a"));
         var e = Assert.Single(TestFiles.Errors(GenreMapping.Compose(first, second)));
         Assert.Equal("composed mapping: target 'c' (of 'a') is itself merged away", e);
 
-        var ok = TestFiles.Ok(GenreMapping.Compose(first, TestFiles.Ok(GenreMapping.Create([("x", "y"), ("b", "y")]))));
+        var ok = Ok(GenreMapping.Compose(first, Ok(GenreMapping.Create([("x", "y"), ("b", "y")]))));
         Assert.Equal(toMap(new[] { ("c", "y"), ("x", "y"), ("b", "y") }), ok.Merges);
     }
 
@@ -99,9 +99,9 @@ public class GenreMappingTests
     public void Composing_the_notebooks_five_replace_calls_gives_the_report_mapping()
     {
         var steps = GenreMapping.ReportMerges.Merges.AsEnumerable().GroupBy(p => p.Value)
-            .Select(g => TestFiles.Ok(GenreMapping.Create(g.Select(p => (p.Key, p.Value))))).ToList();
+            .Select(g => Ok(GenreMapping.Create(g.Select(p => (p.Key, p.Value))))).ToList();
         Assert.Equal(5, steps.Count);
-        var composed = steps.Aggregate(GenreMapping.Identity, (acc, m) => TestFiles.Ok(GenreMapping.Compose(acc, m)));
+        var composed = steps.Aggregate(GenreMapping.Identity, (acc, m) => Ok(GenreMapping.Compose(acc, m)));
         Assert.Equal(GenreMapping.ReportMerges.Merges, composed.Merges);
     }
 

@@ -7,7 +7,7 @@ public class LabelEncodingTests
     {
         var enc = LabelEncoding.Fit(["pop", "indie-pop", "indie", "Pop", "pop-film", "pop", "étoile", "zouk"]);
         Assert.Equal(Seq("Pop", "indie", "indie-pop", "pop", "pop-film", "zouk", "étoile"), enc.Classes);   // code points: 'P' < 'i' < 'z' < 'é'
-        Assert.Equal(3, TestFiles.Ok(enc.Encode("pop")));
+        Assert.Equal(3, Ok(enc.Encode("pop")));
         Assert.Equal(KaggleGenres.Sorted, LabelEncoding.Fit(KaggleGenres.FileOrder).Classes);
     }
 
@@ -15,7 +15,7 @@ public class LabelEncodingTests
     public void Decode_inverts_encode()
     {
         var enc = LabelEncoding.Fit(KaggleGenres.FileOrder);
-        foreach (var g in KaggleGenres.FileOrder) Assert.Equal(g, enc.Decode(TestFiles.Ok(enc.Encode(g))));
+        foreach (var g in KaggleGenres.FileOrder) Assert.Equal(g, enc.Decode(Ok(enc.Encode(g))));
         Assert.Equal(Enumerable.Range(0, 114), enc.EncodeAll(enc.Classes));
     }
 

@@ -10,11 +10,11 @@ public class NewTracksTests
     public void A_file_without_track_genre_reads_the_same_tracks_with_empty_genres()
     {
         var text = File.ReadAllText(TestFiles.Golden("synthetic-tiny.csv"));
-        var labelled = TestFiles.Ok(TrackCsv.ParseNew(text, "l.csv"));
-        var unlabelled = TestFiles.Ok(TrackCsv.ParseNew(Unlabelled(text), "u.csv"));
+        var labelled = Ok(TrackCsv.ParseNew(text, "l.csv"));
+        var unlabelled = Ok(TrackCsv.ParseNew(Unlabelled(text), "u.csv"));
         Assert.True(labelled.HasGenre);
         Assert.False(unlabelled.HasGenre);
-        Assert.Equal(TestFiles.Ok(TrackCsv.Parse(text, "l.csv")), labelled.Tracks);
+        Assert.Equal(Ok(TrackCsv.Parse(text, "l.csv")), labelled.Tracks);
         Assert.Equal(labelled.Tracks.Map(t => t with { TrackGenre = "" }), unlabelled.Tracks);
     }
 

@@ -7,7 +7,7 @@ public class PreprocessingTests
 {
     static (PreparedData Data, Seq<Track> Cleaned) Small(bool reduced)
     {
-        var loaded = TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden("synthetic-small.csv"), reduced ? Some(GenreMapping.ReportMerges) : None));
+        var loaded = Ok(ReportPipeline.Load(TestFiles.Golden("synthetic-small.csv"), reduced ? Some(GenreMapping.ReportMerges) : None));
         return (loaded.Data, loaded.Cleaned);
     }
 
@@ -18,11 +18,11 @@ public class PreprocessingTests
     {
         var (data, cleaned) = Small(reduced);
         var dir = TestFiles.TempDir();
-        TestFiles.Ok(Preprocessing.Of(data).Save(dir));
-        var loaded = (Preprocessing)TestFiles.Ok(Preprocessing.LoadIfPresent(dir));
+        Ok(Preprocessing.Of(data).Save(dir));
+        var loaded = (Preprocessing)Ok(Preprocessing.LoadIfPresent(dir));
         var byId = cleaned.ToDictionary(t => t.RowId);
         var test = toSeq(data.Scaled.Test.RowIds.Select(id => byId[id])).Strict();
-        Assert.Equal(data.Scaled.Test.X.Values, TestFiles.Ok(loaded.Input(test, "t.csv")).Values);
+        Assert.Equal(data.Scaled.Test.X.Values, Ok(loaded.Input(test, "t.csv")).Values);
         Assert.Equal(data.Genres.Classes, loaded.Genres.Classes);
         Assert.Equal(data.Mapping, loaded.Mapping);
         Assert.Equal(data.Scaled.Test.Y, test.Map(t => (int)loaded.Label(t)).ToArray());
@@ -100,14 +100,14 @@ public class PreprocessingTests
     {
         var path = Path.Combine(TestFiles.RepoRoot, file);
         var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        var p = TestFiles.Ok(Preprocessing.FromJson(json, path));
+        var p = Ok(Preprocessing.FromJson(json, path));
         Assert.Equal(Pipelines.ByName[pipeline], p.Pipeline.Stage);
         Assert.Equal(width, p.InputWidth);
         var scaler = json["scaler"]!;
         var minmax = p.Pipeline.Find<MinMax.Fitted>().IfNone(() => throw new Xunit.Sdk.XunitException("no min-max"));
         Assert.Equal((double)scaler["scale"]![0]!, minmax.Scaler.Scale[0]); // popularity, the first column of both
         // written again, it is the current format and reads back equal
-        var again = TestFiles.Ok(Preprocessing.FromJson(JsonNode.Parse(p.ToJson().ToJsonString())!.AsObject(), "again.json"));
+        var again = Ok(Preprocessing.FromJson(JsonNode.Parse(p.ToJson().ToJsonString())!.AsObject(), "again.json"));
         Assert.Equal(p.Pipeline, again.Pipeline);
         Assert.Equal(p.Genres, again.Genres);
     }

@@ -2,17 +2,17 @@ namespace Genre.Data.Tests;
 
 public class ReportPipelineTests
 {
-    static Seq<Track> Tiny() => Cleaning.Clean(TestFiles.Ok(TrackCsv.Load(TestFiles.Golden("synthetic-tiny.csv")))).Tracks;
+    static Seq<Track> Tiny() => Cleaning.Clean(Ok(TrackCsv.Load(TestFiles.Golden("synthetic-tiny.csv")))).Tracks;
 
     [Fact]
     public void Default_synthetic_data_has_the_real_files_counts()
     {
         var (tracks, report) = Cleaning.Clean(Synthetic.Generate());
         Assert.Equal((114_000, 1, 450), (report.RowsRead, report.MissingDropped, report.DuplicatesDropped));
-        var data = TestFiles.Ok(ReportPipeline.Prepare(tracks, None));
+        var data = Ok(ReportPipeline.Prepare(tracks, None));
         Assert.Equal((72_671, 18_168, 22_710), (data.Scaled.Train.Count, data.Scaled.Val.Count, data.Scaled.Test.Count));
         Assert.Equal(114, data.Genres.Count);
-        var reduced = TestFiles.Ok(ReportPipeline.Prepare(tracks, Some(GenreMapping.ReportMerges)));
+        var reduced = Ok(ReportPipeline.Prepare(tracks, Some(GenreMapping.ReportMerges)));
         Assert.Equal(66, reduced.Genres.Count);
         Assert.Equal((72_671, 18_168, 22_710), (reduced.Scaled.Train.Count, reduced.Scaled.Val.Count, reduced.Scaled.Test.Count));
     }
@@ -20,7 +20,7 @@ public class ReportPipelineTests
     [Fact]
     public void The_scaler_is_fit_on_train_only()
     {
-        var data = TestFiles.Ok(ReportPipeline.Prepare(Tiny(), None));
+        var data = Ok(ReportPipeline.Prepare(Tiny(), None));
         var scaler = data.Pipeline.Find<Stages.MinMax.Fitted>().Map(m => m.Scaler).IfNone(() => throw new Xunit.Sdk.XunitException("no scaler"));
         var train = data.Scaled.Train.X;
         for (var c = 0; c < Features.Count; c++)
@@ -39,8 +39,8 @@ public class ReportPipelineTests
     [Fact]
     public void The_mapping_changes_labels_only()
     {
-        var full = TestFiles.Ok(ReportPipeline.Prepare(Tiny(), None));
-        var reduced = TestFiles.Ok(ReportPipeline.Prepare(Tiny(), Some(GenreMapping.ReportMerges)));
+        var full = Ok(ReportPipeline.Prepare(Tiny(), None));
+        var reduced = Ok(ReportPipeline.Prepare(Tiny(), Some(GenreMapping.ReportMerges)));
         foreach (var (f, r) in new[] { (full.Scaled.Train, reduced.Scaled.Train), (full.Scaled.Val, reduced.Scaled.Val), (full.Scaled.Test, reduced.Scaled.Test) })
         {
             Assert.Equal(f.RowIds, r.RowIds);
@@ -55,7 +55,7 @@ public class ReportPipelineTests
     public void Load_summarises_each_step()
     {
         var path = TestFiles.Golden("synthetic-tiny.csv");
-        var (data, s, cleaned) = TestFiles.Ok(ReportPipeline.Load(path, None));
+        var (data, s, cleaned) = Ok(ReportPipeline.Load(path, None));
         Assert.Equal(File.ReadAllLines(path).Length - 1, s.RowsRead);
         Assert.Equal(File.ReadAllLines(TestFiles.Golden("synthetic-tiny.full.clean.txt")).Length, s.RowsAfterCleaning);
         Assert.Equal(cleaned.Count, s.RowsAfterCleaning);
@@ -68,7 +68,7 @@ public class ReportPipelineTests
     [Fact]
     public void A_mapping_naming_an_unknown_genre_fails_before_preparing()
     {
-        var bad = TestFiles.Ok(GenreMapping.Create([("k-pop", "k-pop-2")]));
+        var bad = Ok(GenreMapping.Create([("k-pop", "k-pop-2")]));
         var r = ReportPipeline.Load(TestFiles.Golden("synthetic-tiny.csv"), Some(bad));
         Assert.True(r.IsFail);
         r.IfFail(e => { Assert.Contains("unknown genre 'k-pop-2'", e.Message); Assert.Equal(GenreError.DataCode, e.Code); });
@@ -85,14 +85,14 @@ public class ReportPipelineTests
     public void Real_file_114000_read_113549_clean_72671_18168_22710()
     {
         var path = Environment.GetEnvironmentVariable("GENRE_DATA")!;
-        var (_, cleaning) = Cleaning.Clean(TestFiles.Ok(TrackCsv.Load(path)));
+        var (_, cleaning) = Cleaning.Clean(Ok(TrackCsv.Load(path)));
         Assert.Equal(new CleaningCounts(114_000, 1, 450), cleaning);
-        var (data, s, _) = TestFiles.Ok(ReportPipeline.Load(path, None));
+        var (data, s, _) = Ok(ReportPipeline.Load(path, None));
         Assert.Equal(new DataSummary(114_000, 113_549, 114, 72_671, 18_168, 22_710), s);
-        var reduced = TestFiles.Ok(ReportPipeline.Load(path, Some(GenreMapping.ReportMerges)));
+        var reduced = Ok(ReportPipeline.Load(path, Some(GenreMapping.ReportMerges)));
         Assert.Equal(new DataSummary(114_000, 113_549, 66, 72_671, 18_168, 22_710), reduced.Summary);
         // the vectors: positions in the cleaned table
-        var split = TestFiles.Ok(Split.TrainTestSplit(113_549, 0.2, 42));
+        var split = Ok(Split.TrainTestSplit(113_549, 0.2, 42));
         Assert.Equal(new[] { 77091, 96328, 6985, 75085, 61019, 21351, 32517, 84830 }, split.Test[..8]);
     }
 

@@ -47,7 +47,7 @@ public class SyntheticTests
         var dir = TestFiles.TempDir();
         var path = Path.Combine(dir, "s.csv");
         Assert.True(TrackCsv.Save(path, t).IsSucc);
-        Assert.Equal(t, TestFiles.Ok(TrackCsv.Load(path)));
+        Assert.Equal(t, Ok(TrackCsv.Load(path)));
         Assert.Single(Directory.GetFiles(dir)); // no temp file left behind
     }
 }

@@ -7,11 +7,11 @@ namespace Genre.Data.Tests;
 public class TabularPipelineTests
 {
     /// <summary>A golden fixture through the report pipeline (scaled, not encoded).</summary>
-    static PreparedData Prepared(string name) => TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden(name + ".csv"), None)).Data;
+    static PreparedData Prepared(string name) => Ok(ReportPipeline.Load(TestFiles.Golden(name + ".csv"), None)).Data;
 
     static (PreparedData Data, Seq<Track> Cleaned) Encoded(string name)
     {
-        var loaded = TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden(name + ".csv"), None, Pipelines.Tabular));
+        var loaded = Ok(ReportPipeline.Load(TestFiles.Golden(name + ".csv"), None, Pipelines.Tabular));
         return (loaded.Data, loaded.Cleaned);
     }
 
@@ -47,7 +47,7 @@ public class TabularPipelineTests
         var (data, cleaned) = Encoded("synthetic-small");
         var p = Preprocessing.Of(data);
         var test = toSeq(data.Scaled.Test.RowIds.Select(id => cleaned.Find(t => t.RowId == id).IfNone(() => throw new Xunit.Sdk.XunitException("row"))));
-        var encoded = TestFiles.Ok(p.Input(test, "t.csv"));
+        var encoded = Ok(p.Input(test, "t.csv"));
         var offset = Pipelines.Continuous.Count + Pipelines.Binary.Count;
         for (var r = 0; r < encoded.Rows; r++)
         {
@@ -55,7 +55,7 @@ public class TabularPipelineTests
             Assert.Equal(1.0, Enumerable.Range(offset + 12, 8).Sum(c => encoded[r, c]));
         }
         // key 12 and time_signature 9 lie outside the fixed categories: all zeros, as handle_unknown="ignore"
-        var e = TestFiles.Ok(p.Input(Seq1(test.Head with { Key = 12, TimeSignature = 9 }), "t.csv"));
+        var e = Ok(p.Input(Seq1(test.Head with { Key = 12, TimeSignature = 9 }), "t.csv"));
         Assert.Equal(0.0, Enumerable.Range(offset, 20).Sum(c => e[0, c]));
     }
 
@@ -109,7 +109,7 @@ public class TabularPipelineTests
         var p = Preprocessing.Of(data);
         var json = p.ToJson();
         Assert.Equal(Preprocessing.Format, (string?)json["format"]);
-        var back = TestFiles.Ok(Preprocessing.FromJson(JsonNode.Parse(json.ToJsonString())!.AsObject(), "p.json"));
+        var back = Ok(Preprocessing.FromJson(JsonNode.Parse(json.ToJsonString())!.AsObject(), "p.json"));
         Assert.Equal(p.Pipeline, back.Pipeline);
         Assert.Equal(Pipelines.Tabular, back.Pipeline.Stage);
         Assert.Equal(Pipelines.TabularWidth, back.InputWidth);

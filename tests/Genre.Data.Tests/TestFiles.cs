@@ -16,10 +16,8 @@ public static class TestFiles
         return d;
     }
 
-    public static T Ok<T>(Fin<T> fin) => fin.Match(x => x, e => throw new Xunit.Sdk.XunitException("expected success: " + e.Message));
-
-    public static T Ok<T>(Validation<LanguageExt.Common.Error, T> v) =>
-        v.Match(x => x, errs => throw new Xunit.Sdk.XunitException("expected success: " + string.Join(" | ", errs.Map(e => e.Message))));
+    /// <summary><see cref="Results.Ok{T}(Fin{T})"/> under the name the golden tests use.</summary>
+    public static T Ok<T>(Fin<T> fin) => Results.Ok(fin);
 
     public static Seq<string> Errors<T>(Validation<LanguageExt.Common.Error, T> v) =>
         v.Match(_ => throw new Xunit.Sdk.XunitException("expected errors, got success"), errs => errs.Map(e => e.Message));

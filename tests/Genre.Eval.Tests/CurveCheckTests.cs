@@ -66,7 +66,6 @@ public class CurveCheckTests(ITestOutputHelper output)
         return (history.Epochs.Last, dataSeconds, clock.Elapsed.TotalSeconds - dataSeconds);
     }
 
-    static T Ok<T>(Fin<T> fin) => fin.Match(x => x, e => throw new Xunit.Sdk.XunitException(e.Message));
 }
 /// <summary>Slow real-data checks: run only with GENRE_CURVE_CHECKS=all and the real Kaggle file in $GENRE_DATA.</summary>
 public sealed class CurveCheckTheoryAttribute : TheoryAttribute

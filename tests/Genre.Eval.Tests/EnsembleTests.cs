@@ -12,7 +12,6 @@ public class EnsembleTests
 
     static (string Dir, DataSource Source) SyntheticSource() => SmallRuns.SyntheticSource("ensemble");
 
-    static T Ok<T>(Fin<T> f) => f.Match(x => x, e => throw new Xunit.Sdk.XunitException(e.Message));
 
     static double AccuracyOf(float[] probabilities, LabeledData d) => Metrics.Accuracy(d.Y, Metrics.Argmax(probabilities, d.Classes));
 

@@ -4,6 +4,7 @@ using Genre.Models;
 using Genre.Models.Backend;
 using Genre.Models.Import;
 using LanguageExt;
+using static Genre.TestSupport.Results;
 using static LanguageExt.Prelude;
 
 namespace Genre.Fuzz;
@@ -65,7 +66,6 @@ public static class Kinds
         return Seq1(name);
     }
 
-    static T Ok<T>(Fin<T> fin) => fin.Match(x => x, e => throw new InvalidOperationException(e.Message));
 
     /// <summary>Every layer type, small: Dense → LSTM (sequences) → LSTM → Dropout → Dense(114, softmax) on (15, 1).</summary>
     public static readonly Sequential Spec = new(Seq(15, 1), Seq<Layer>(new Dense(8), new Lstm(6, ReturnSequences: true), new Lstm(5),

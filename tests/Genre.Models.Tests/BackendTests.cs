@@ -12,7 +12,7 @@ public class BackendTests
     {
         var spec = new Sequential(Seq1(2), Seq<Layer>(new Dense(2, Activation.Relu), new Dense(2, Activation.Softmax)));
         var w = W((0, "kernel", [2, 2], [1, -1, 2, 0.5f]), (0, "bias", [2], [0.5f, -3]), (1, "kernel", [2, 2], [1, 0, 0, 1]), (1, "bias", [2], [0, 1]));
-        using var m = Support.Ok(Support.Backend.Load(spec, w));
+        using var m = Ok(Support.Backend.Load(spec, w));
         // x = (1, 2): h = relu((1·1 + 2·2 + 0.5, 1·(−1) + 2·0.5 − 3)) = (5.5, 0); logits (5.5, 1); softmax:
         var p = m.Predict([1f, 2f], 1);
         var e = Math.Exp(5.5 - 1);
@@ -27,7 +27,7 @@ public class BackendTests
         var spec = new Sequential(Seq(2, 1), Seq<Layer>(new Lstm(1), new Dense(2, Activation.Softmax)));
         float[] wv = [0.5f, -0.5f, 1f, 0.25f], uv = [0.1f, 0.2f, 0.3f, 0.4f], bv = [0, 1, 0, 0];
         var w = W((0, "kernel", [1, 4], wv), (0, "recurrent_kernel", [1, 4], uv), (0, "bias", [4], bv), (1, "kernel", [1, 2], [1, -1]), (1, "bias", [2], [0, 0]));
-        using var m = Support.Ok(Support.Backend.Load(spec, w));
+        using var m = Ok(Support.Backend.Load(spec, w));
         double h = 0, c = 0;
         foreach (var x in new[] { 0.3, -0.7 })
         {
@@ -43,7 +43,7 @@ public class BackendTests
     [Fact]
     public void Folding_dense_into_lstm_matches_the_plain_path()
     {
-        using var m = Support.Ok(Support.Backend.Compile(Zoo.Rnn1(5), 3));
+        using var m = Ok(Support.Backend.Compile(Zoo.Rnn1(5), 3));
         var data = Support.Problem(64, 1);
         var model = (TorchModel)m;
         float[] Logits(bool fold)
@@ -60,7 +60,7 @@ public class BackendTests
     [Fact]
     public void Initial_weights_follow_keras_initializers()
     {
-        using var m = Support.Ok(Support.Backend.Compile(Zoo.Rnn1(), 7));
+        using var m = Ok(Support.Backend.Compile(Zoo.Rnn1(), 7));
         var w = m.Weights();
         var dense = w.Layers[0].Tensors[0].Values;                  // (1, 250): limit sqrt(6/251)
         var limit = Math.Sqrt(6.0 / 251);
@@ -87,9 +87,9 @@ public class BackendTests
         // One weight: softmax over 2 classes with logits (w, 0); label 0. dL/dw = p − 1 with p = σ(w).
         var spec = new Sequential(Seq1(1), Seq1<Layer>(new Dense(2, Activation.Softmax)));
         var w = W((0, "kernel", [1, 2], [0.3f, 0f]), (0, "bias", [2], [0, 0]));
-        using var m = Support.Ok(Support.Backend.Load(spec, w));
+        using var m = Ok(Support.Backend.Load(spec, w));
         var data = new LabeledData([1f], 1, [0], 2);
-        Support.Ok(m.Fit(data, None, new TrainingConfig(2, 1, 0, new AdamSettings(), Shuffle: false)));
+        Ok(m.Fit(data, None, new TrainingConfig(2, 1, 0, new AdamSettings(), Shuffle: false)));
         double theta = 0.3, mm = 0, v = 0;
         for (var t = 1; t <= 2; t++)
         {
@@ -109,8 +109,8 @@ public class BackendTests
         var config = new TrainingConfig(15, 64, 11, new AdamSettings(LearningRate: 0.01));
         History Run(int seed, out float[] weights)
         {
-            using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), seed));
-            var h = Support.Ok(m.Fit(data, Some(Support.Problem(200, 3)), config with { Seed = seed }));
+            using var m = Ok(Support.Backend.Compile(Zoo.Dnn2(3), seed));
+            var h = Ok(m.Fit(data, Some(Support.Problem(200, 3)), config with { Seed = seed }));
             weights = Support.Flat(m);
             return h;
         }
@@ -132,14 +132,14 @@ public class BackendTests
         var dir = Support.TempDir();
         var config = new TrainingConfig(6, 50, 3, new AdamSettings(), Checkpoints: new CheckpointPolicy(Path.Combine(dir, "a"), 2));
 
-        using var straight = Support.Ok(Support.Backend.Compile(Zoo.Rnn1(3), 3));
-        var full = Support.Ok(straight.Fit(data, val, config));
+        using var straight = Ok(Support.Backend.Compile(Zoo.Rnn1(3), 3));
+        var full = Ok(straight.Fit(data, val, config));
 
         var resumeDir = Path.Combine(dir, "b");
-        using (var first = Support.Ok(Support.Backend.Compile(Zoo.Rnn1(3), 3)))
-            Support.Ok(first.Fit(data, val, config with { Epochs = 4, Checkpoints = new CheckpointPolicy(resumeDir, 2) }));
-        using var second = Support.Ok(Support.Backend.Compile(Zoo.Rnn1(3), 3));
-        var resumed = Support.Ok(second.Fit(data, val, config with { Checkpoints = new CheckpointPolicy(resumeDir, 2), Resume = true }));
+        using (var first = Ok(Support.Backend.Compile(Zoo.Rnn1(3), 3)))
+            Ok(first.Fit(data, val, config with { Epochs = 4, Checkpoints = new CheckpointPolicy(resumeDir, 2) }));
+        using var second = Ok(Support.Backend.Compile(Zoo.Rnn1(3), 3));
+        var resumed = Ok(second.Fit(data, val, config with { Checkpoints = new CheckpointPolicy(resumeDir, 2), Resume = true }));
 
         Assert.Equal(full.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)), resumed.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)));
         Assert.Equal(Support.Flat(straight), Support.Flat(second));
@@ -150,9 +150,9 @@ public class BackendTests
     public void Early_stopping_stops_and_restores_the_best_weights()
     {
         var data = Support.Problem(200, 6);
-        using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
+        using var m = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
         var val = Support.Problem(50, 7);
-        var h = Support.Ok(m.Fit(data, Some(val),
+        var h = Ok(m.Fit(data, Some(val),
             new TrainingConfig(200, 20, 1, new AdamSettings(LearningRate: 0.05), EarlyStopping: new EarlyStopping(Patience: 3))));
         Assert.True(h.Epochs.Count < 200);
         var best = h.Epochs.OrderBy(e => e.ValLoss).First();
@@ -167,12 +167,12 @@ public class BackendTests
     public void Model_store_round_trips_and_checks_shapes()
     {
         var dir = Support.TempDir();
-        using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(), 5));
-        Support.Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
-        var (spec, weights) = Support.Ok(ModelStore.Load(dir));
+        using var m = Ok(Support.Backend.Compile(Zoo.Dnn2(), 5));
+        Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
+        var (spec, weights) = Ok(ModelStore.Load(dir));
         Assert.Equal(m.Spec.Layers, spec.Layers);
         Assert.Equal(ModelStore.Flatten(m.Weights()).Map(t => t.Values), ModelStore.Flatten(weights).Map(t => t.Values));
-        var wrong = Support.Fail(Support.Backend.Load(Zoo.Dnn1(), weights));
+        var wrong = Fail(Support.Backend.Load(Zoo.Dnn1(), weights));
         Assert.Contains("expected", wrong);
     }
 }

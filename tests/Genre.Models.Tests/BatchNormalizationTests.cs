@@ -57,8 +57,8 @@ public class BatchNormalizationTests
     public void A_fit_moves_the_statistics_once_per_batch_over_the_whole_batch_and_trains_only_gamma_and_beta()
     {
         var data = Support.Problem(1500, 5); // more rows than a micro-batch: BatchNormalization needs the whole batch in one pass
-        using var m = Support.Ok(Support.Backend.Compile(Net, 1));
-        Support.Ok(m.Fit(data, None, new TrainingConfig(1, 1500, 3, new AdamSettings(LearningRate: 0.01))));
+        using var m = Ok(Support.Backend.Compile(Net, 1));
+        Ok(m.Fit(data, None, new TrainingConfig(1, 1500, 3, new AdamSettings(LearningRate: 0.01))));
         var first = m.Weights().Layers.Find(l => l.LayerIndex == 0).Map(l => l.Tensors.ToDictionary(t => t.Name)).IfNone(() => throw new Exception());
         for (var j = 0; j < 15; j++)
         {
@@ -75,8 +75,8 @@ public class BatchNormalizationTests
     public void Prediction_agrees_with_the_training_forward_in_inference_mode()
     {
         var data = Support.Problem(300, 6);
-        using var m = Support.Ok(Support.Backend.Compile(Net, 2));
-        Support.Ok(m.Fit(data, None, new TrainingConfig(3, 64, 3, new AdamSettings(LearningRate: 0.01))));
+        using var m = Ok(Support.Backend.Compile(Net, 2));
+        Ok(m.Fit(data, None, new TrainingConfig(3, 64, 3, new AdamSettings(LearningRate: 0.01))));
         var forward = ((TorchModel)m).PredictWithTrainingForward(data.X, data.Rows);
         var predicted = m.Predict(data.X, data.Rows);
         Assert.All(forward.Zip(predicted), p => Assert.Equal(p.Item1, p.Item2, 5));
@@ -86,15 +86,15 @@ public class BatchNormalizationTests
     public void Save_and_load_round_trip_the_spec_and_the_moving_statistics()
     {
         var data = Support.Problem(200, 7);
-        using var m = Support.Ok(Support.Backend.Compile(Net, 3));
-        Support.Ok(m.Fit(data, None, new TrainingConfig(2, 50, 3, new AdamSettings(LearningRate: 0.01))));
+        using var m = Ok(Support.Backend.Compile(Net, 3));
+        Ok(m.Fit(data, None, new TrainingConfig(2, 50, 3, new AdamSettings(LearningRate: 0.01))));
         var dir = Support.TempDir();
-        Support.Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
+        Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
         Assert.Contains("""{"type":"BatchNormalization","axis":-1,"momentum":0.9,"epsilon":0.001}""",
             File.ReadAllText(Path.Combine(dir, "model.json")).Replace(" ", "").Replace("\n", ""));
-        var (spec, weights) = Support.Ok(ModelStore.Load(dir));
+        var (spec, weights) = Ok(ModelStore.Load(dir));
         Assert.Equal(Net.Layers, spec.Layers);
-        using var again = Support.Ok(Support.Backend.Load(spec, weights));
+        using var again = Ok(Support.Backend.Load(spec, weights));
         Assert.Equal(Support.Flat(m), Support.Flat(again));
         Assert.Equal(m.Predict(data.X, data.Rows), again.Predict(data.X, data.Rows));
     }
@@ -105,19 +105,19 @@ public class BatchNormalizationTests
         var data = Support.Problem(150, 8);
         var dir = Support.TempDir();
         var config = new TrainingConfig(4, 40, 12, new AdamSettings(LearningRate: 0.02), Checkpoints: new CheckpointPolicy(dir, 1));
-        using (var first = Support.Ok(Support.Backend.Compile(Net, 12)))
-            Support.Ok(first.Fit(data, None, config with { Epochs = 2 }));
-        using var resumed = Support.Ok(Support.Backend.Compile(Net, 12));
-        Support.Ok(resumed.Fit(data, None, config with { Resume = true }));
-        using var straight = Support.Ok(Support.Backend.Compile(Net, 12));
-        Support.Ok(straight.Fit(data, None, config with { Checkpoints = None }));
+        using (var first = Ok(Support.Backend.Compile(Net, 12)))
+            Ok(first.Fit(data, None, config with { Epochs = 2 }));
+        using var resumed = Ok(Support.Backend.Compile(Net, 12));
+        Ok(resumed.Fit(data, None, config with { Resume = true }));
+        using var straight = Ok(Support.Backend.Compile(Net, 12));
+        Ok(straight.Fit(data, None, config with { Checkpoints = None }));
         Assert.Equal(Support.Flat(straight), Support.Flat(resumed));
     }
 
     [Fact]
     public void The_summary_counts_the_moving_statistics_as_non_trainable()
     {
-        var text = Support.Ok(Summary.Of(Net));
+        var text = Ok(Summary.Of(Net));
         Assert.Contains("batch_normalization (BatchNo (None, 15)                60        ", text);
         Assert.Contains("batch_normalization_1 (Batch (None, 16)                64        ", text);
         Assert.Contains("dense_1 (Dense)              (None, 3)                 51        ", text);
@@ -133,7 +133,7 @@ public class BatchNormalizationTests
                       "b: layer 0 (BatchNormalization): epsilon must be > 0, got 0"],
             SpecValidation.Validate(bad).Match(_ => Seq<string>(), e => e.Map(x => x.Message)).ToArray());
         Assert.Equal("b: layer 0 (BatchNormalization): normalizes the last axis only (−1 or 1), got axis 2",
-            Support.Fail(SpecValidation.ValidateFin(bad with { Layers = bad.Layers.Tail })));
+            Fail(SpecValidation.ValidateFin(bad with { Layers = bad.Layers.Tail })));
     }
 
     [Fact]
@@ -146,20 +146,20 @@ public class BatchNormalizationTests
             return KerasConfig.FromConfigJson(doc.RootElement, "m", "meta.pb");
         }
         Assert.Equal(Seq<Layer>(new BatchNormalization(1, 0.99, 0.001), new Dense(3, Activation.Softmax)),
-            Support.Ok(Import("""{"axis": [1], "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true}""")).Layers);
+            Ok(Import("""{"axis": [1], "momentum": 0.99, "epsilon": 0.001, "center": true, "scale": true}""")).Layers);
         Assert.Equal("meta.pb: bad Keras config (layer 1: center must be true)",
-            Support.Fail(Import("""{"axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": false, "scale": true}""")));
+            Fail(Import("""{"axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": false, "scale": true}""")));
         Assert.Equal("meta.pb: bad Keras config (layer 1: axis must be one axis)",
-            Support.Fail(Import("""{"axis": [1, 2], "momentum": 0.99, "epsilon": 0.001}""")));
+            Fail(Import("""{"axis": [1, 2], "momentum": 0.99, "epsilon": 0.001}""")));
     }
 
     [Fact]
     public void The_onnx_export_agrees_with_onnx_runtime()
     {
         var data = Support.Problem(200, 9);
-        using var m = Support.Ok(Support.Backend.Compile(Net, 4));
-        Support.Ok(m.Fit(data, None, new TrainingConfig(3, 50, 3, new AdamSettings(LearningRate: 0.01))));
-        var onnx = OnnxExportTests.RunOnnx(Support.Ok(OnnxExport.ToBytes(m.Spec, m.Weights(), None)), data.X, data.Rows, 3);
+        using var m = Ok(Support.Backend.Compile(Net, 4));
+        Ok(m.Fit(data, None, new TrainingConfig(3, 50, 3, new AdamSettings(LearningRate: 0.01))));
+        var onnx = OnnxExportTests.RunOnnx(Ok(OnnxExport.ToBytes(m.Spec, m.Weights(), None)), data.X, data.Rows, 3);
         OnnxExportTests.Agree(m.Predict(data.X, data.Rows), onnx, data.Rows, 3);
     }
 }

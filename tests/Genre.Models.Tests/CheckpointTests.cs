@@ -13,12 +13,12 @@ public class CheckpointTests
         var dir = Support.TempDir();
         var config = new TrainingConfig(5, 40, 12, new AdamSettings(LearningRate: 0.02), EarlyStopping: new EarlyStopping(Patience: 10),
             Checkpoints: new CheckpointPolicy(dir, 1));
-        using (var first = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 12)))
-            Support.Ok(first.Fit(data, val, config with { Epochs = 3 }));
-        using var resumed = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 12));
-        var rest = Support.Ok(resumed.Fit(data, val, config with { Resume = true }));
-        using var straight = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 12));
-        var full = Support.Ok(straight.Fit(data, val, config with { Checkpoints = None }));
+        using (var first = Ok(Support.Backend.Compile(Zoo.Dnn2(3), 12)))
+            Ok(first.Fit(data, val, config with { Epochs = 3 }));
+        using var resumed = Ok(Support.Backend.Compile(Zoo.Dnn2(3), 12));
+        var rest = Ok(resumed.Fit(data, val, config with { Resume = true }));
+        using var straight = Ok(Support.Backend.Compile(Zoo.Dnn2(3), 12));
+        var full = Ok(straight.Fit(data, val, config with { Checkpoints = None }));
 
         Assert.Equal(5, rest.Epochs.Count);
         Assert.Equal(full.Epochs.Map(e => (e.Loss, e.ValLoss)), rest.Epochs.Map(e => (e.Loss, e.ValLoss)));
@@ -31,10 +31,10 @@ public class CheckpointTests
     {
         var dir = Support.TempDir();
         var data = Support.Problem(40, 43);
-        using (var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
-            Support.Ok(m.Fit(data, None, new TrainingConfig(1, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1))));
-        using var other = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 1));
-        var error = Support.Fail(other.Fit(data, None, new TrainingConfig(2, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1), Resume: true)));
+        using (var m = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+            Ok(m.Fit(data, None, new TrainingConfig(1, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1))));
+        using var other = Ok(Support.Backend.Compile(Zoo.Dnn2(3), 1));
+        var error = Fail(other.Fit(data, None, new TrainingConfig(2, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1), Resume: true)));
         Assert.Contains("epoch-00001.ckpt", error);
         Assert.Contains("dnn1", error);
     }
@@ -46,17 +46,17 @@ public class CheckpointTests
         var data = Support.Problem(40, 45);
         var cosine = new AdamSettings(LearningRate: 0.01, Decay: new CosineDecay(0.1));
         var config = new TrainingConfig(2, 20, 1, cosine, Checkpoints: new CheckpointPolicy(dir, 1));
-        using (var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
-            Support.Ok(m.Fit(data, None, config));
-        using (var longer = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+        using (var m = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+            Ok(m.Fit(data, None, config));
+        using (var longer = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
         {
             // the schedule spans the whole fit: 3 epochs would have decayed more slowly from the start
-            var error = Support.Fail(longer.Fit(data, None, config with { Epochs = 3, Resume = true }));
+            var error = Fail(longer.Fit(data, None, config with { Epochs = 3, Resume = true }));
             Assert.Contains("Adam lr 0.01 with cosine decay to 0.1× over 2 epochs; this run uses batch 20, seed 1, Adam lr 0.01 with cosine decay to 0.1× over 3 epochs", error);
         }
-        using var constant = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
+        using var constant = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
         Assert.Contains("this run uses batch 20, seed 1, Adam lr 0.01 — ",
-            Support.Fail(constant.Fit(data, None, config with { Adam = new AdamSettings(LearningRate: 0.01), Resume = true })));
+            Fail(constant.Fit(data, None, config with { Adam = new AdamSettings(LearningRate: 0.01), Resume = true })));
     }
 
     [Fact]
@@ -65,21 +65,21 @@ public class CheckpointTests
         var dir = Support.TempDir();
         var data = Support.Problem(40, 45);
         var config = new TrainingConfig(2, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1));
-        using (var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
-            Support.Ok(m.Fit(data, None, config));
+        using (var m = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+            Ok(m.Fit(data, None, config));
         var faster = config with { Epochs = 3, Adam = new AdamSettings(LearningRate: 3e-3), Resume = true };
-        using (var refused = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+        using (var refused = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
         {
-            var error = Support.Fail(refused.Fit(data, None, faster));
+            var error = Fail(refused.Fit(data, None, faster));
             Assert.Contains("epoch-00002.ckpt: checkpoint was written with batch 20, seed 1, Adam lr 0.001; this run uses batch 20, seed 1, Adam lr 0.003", error);
             Assert.DoesNotContain("\n", error);
         }
-        using (var same = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
-            Assert.Equal(3, Support.Ok(same.Fit(data, None, config with { Epochs = 3, Resume = true })).Epochs.Count); // more epochs, same settings: resumes
-        using var restarted = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
-        var history = Support.Ok(restarted.Fit(data, None, faster with { Checkpoints = new CheckpointPolicy(dir, 1, RestartOnOtherSettings: true) }));
-        using var fresh = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
-        var straight = Support.Ok(fresh.Fit(data, None, faster with { Checkpoints = None, Resume = false }));
+        using (var same = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+            Assert.Equal(3, Ok(same.Fit(data, None, config with { Epochs = 3, Resume = true })).Epochs.Count); // more epochs, same settings: resumes
+        using var restarted = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
+        var history = Ok(restarted.Fit(data, None, faster with { Checkpoints = new CheckpointPolicy(dir, 1, RestartOnOtherSettings: true) }));
+        using var fresh = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
+        var straight = Ok(fresh.Fit(data, None, faster with { Checkpoints = None, Resume = false }));
         Assert.Equal(straight.Epochs.Map(e => e.Loss), history.Epochs.Map(e => e.Loss));
         Assert.Equal(Support.Flat(fresh), Support.Flat(restarted));
     }
@@ -89,13 +89,13 @@ public class CheckpointTests
     {
         var dir = Support.TempDir();
         var data = Support.Problem(40, 44);
-        using (var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
-            Support.Ok(m.Fit(data, None, new TrainingConfig(1, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1))));
+        using (var m = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+            Ok(m.Fit(data, None, new TrainingConfig(1, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1))));
         var path = Directory.GetFiles(dir).Single();
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
-        using var again = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
-        var error = Support.Fail(again.Fit(data, None, new TrainingConfig(2, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1), Resume: true)));
+        using var again = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
+        var error = Fail(again.Fit(data, None, new TrainingConfig(2, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1), Resume: true)));
         Assert.Contains(path, error);
         Assert.DoesNotContain("\n", error);
     }
@@ -112,8 +112,8 @@ public class CheckpointTests
         var dir = Support.TempDir();
         var data = Support.Problem(120, 46);
         var config = new TrainingConfig(3, 40, 5, new AdamSettings(LearningRate: 0.01), Checkpoints: new CheckpointPolicy(dir, 1));
-        using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 5));
-        Support.Ok(m.Fit(data, None, config));
+        using var m = Ok(Support.Backend.Compile(Zoo.Dnn2(3), 5));
+        Ok(m.Fit(data, None, config));
         return (dir, data, config);
     }
 
@@ -138,10 +138,10 @@ public class CheckpointTests
         File.WriteAllBytes(newest, bytes);
 
         var events = new Events();
-        using var resumed = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 5));
-        var history = Support.Ok(resumed.Fit(data, None, config with { Epochs = 4, Resume = true }, events));
-        using var straight = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 5));
-        var full = Support.Ok(straight.Fit(data, None, config with { Epochs = 4, Checkpoints = None }));
+        using var resumed = Ok(Support.Backend.Compile(Zoo.Dnn2(3), 5));
+        var history = Ok(resumed.Fit(data, None, config with { Epochs = 4, Resume = true }, events));
+        using var straight = Ok(Support.Backend.Compile(Zoo.Dnn2(3), 5));
+        var full = Ok(straight.Fit(data, None, config with { Epochs = 4, Checkpoints = None }));
 
         var skipped = Assert.Single(events.Seen.OfType<CheckpointSkipped>());
         Assert.Equal(newest, skipped.Path);
@@ -165,7 +165,7 @@ public class CheckpointTests
             for (var k = 0; k < 4; k++) bytes[bytes.Length - 100 + k] ^= 0xFF; // inside the last tensor (v/…)
             File.WriteAllBytes(Ckpt(dir, epoch), bytes);
         }
-        using var again = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 5));
+        using var again = Ok(Support.Backend.Compile(Zoo.Dnn2(3), 5));
         var fit = again.Fit(data, None, config with { Epochs = 4, Resume = true });
         Assert.True(fit.IsFail);
         fit.IfFail(e =>
@@ -183,15 +183,15 @@ public class CheckpointTests
         var dir = Support.TempDir();
         var data = Support.Problem(40, 47);
         var config = new TrainingConfig(1, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1));
-        using (var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
-            Support.Ok(m.Fit(data, None, config));
+        using (var m = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+            Ok(m.Fit(data, None, config));
         var path = Ckpt(dir, 1);
         var bytes = File.ReadAllBytes(path);
         for (var k = 0; k < 4; k++) bytes[bytes.Length / 2 + k] ^= 0x01;
         File.WriteAllBytes(path, bytes);
-        using var again = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
+        using var again = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
         Assert.Matches($"^no checkpoint to resume from: {System.Text.RegularExpressions.Regex.Escape(path)}: checksum mismatch in tensor '[pmv]/[0-9]+' — the file is damaged$",
-            Support.Fail(again.Fit(data, None, config with { Epochs = 2, Resume = true })));
+            Fail(again.Fit(data, None, config with { Epochs = 2, Resume = true })));
     }
 
     /// <summary>Issue 18: training from garbage reached inf and then failed writing the next checkpoint with a framework JSON message.</summary>
@@ -201,16 +201,16 @@ public class CheckpointTests
         var dir = Support.TempDir();
         var data = Support.Problem(200, 48);
         var config = new TrainingConfig(2, 50, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1));
-        using (var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
-            Support.Ok(m.Fit(data, None, config));
+        using (var m = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
+            Ok(m.Fit(data, None, config));
         // the last checkpoint's weights scaled far beyond what float32 products can hold: finite, but the next forward pass is not
         var last = Ckpt(dir, 2);
-        var file = Support.Ok(TensorFile.Read(last));
+        var file = Ok(TensorFile.Read(last));
         var huge = file.Tensors.Map(t => t.Name.StartsWith("p/") ? t with { Values = t.Values.Select(v => v * 1e30f).ToArray() } : t);
-        Support.Ok(TensorFile.Write(last, file.Meta, huge));
+        Ok(TensorFile.Write(last, file.Meta, huge));
         var before = Directory.GetFiles(dir).Order().Select(File.ReadAllBytes).ToArray();
 
-        using var resumed = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
+        using var resumed = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
         var fit = resumed.Fit(data, None, config with { Epochs = 4, Resume = true });
         Assert.True(fit.IsFail);
         fit.IfFail(e =>
@@ -226,7 +226,7 @@ public class CheckpointTests
     {
         var dir = Support.TempDir();
         var data = Support.Problem(200, 49);
-        using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
+        using var m = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
         var fit = m.Fit(data, None, new TrainingConfig(3, 50, 1, new AdamSettings(LearningRate: 1e36), Checkpoints: new CheckpointPolicy(dir, 1)));
         Assert.True(fit.IsFail);
         fit.IfFail(e =>

@@ -19,8 +19,8 @@ public class DeterminismTests
         {
             var data = Support.Problem(rows, 31);
             var val = Support.Problem(150, 32);
-            using var m = Support.Ok(backend.Compile(spec, seed));
-            var h = Support.Ok(m.Fit(data, Some(val), new TrainingConfig(epochs, batch, seed, new AdamSettings())));
+            using var m = Ok(backend.Compile(spec, seed));
+            var h = Ok(m.Fit(data, Some(val), new TrainingConfig(epochs, batch, seed, new AdamSettings())));
             return (Support.Flat(m),
                     h.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)).Strict(),
                     m.Predict(val.X, val.Rows));

@@ -23,7 +23,7 @@ public class FusedLstmTests
     {
         using var scope = NewDisposeScope();
         var backend = Support.Backend;
-        using var m = (TorchModel)Support.Ok(backend.Compile(spec, 11));
+        using var m = (TorchModel)Ok(backend.Compile(spec, 11));
         var rows = 791; // six uneven chunks (131 or 132 rows) on two lanes
         var features = (int)spec.InputShape.Fold(1L, (a, d) => a * d);
         var r = new Random(5);

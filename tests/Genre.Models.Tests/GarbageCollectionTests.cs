@@ -27,8 +27,8 @@ public class GarbageCollectionTests
             for (var i = 0; i < 300; i++)
                 try
                 {
-                    using var m = Support.Ok(backend.Compile(i % 2 == 0 ? Zoo.Dnn2(3) : Lstms, i));
-                    Support.Ok(m.Fit(data, Some(data), new TrainingConfig(3, 20, i, new AdamSettings(LearningRate: 0.01))));
+                    using var m = Ok(backend.Compile(i % 2 == 0 ? Zoo.Dnn2(3) : Lstms, i));
+                    Ok(m.Fit(data, Some(data), new TrainingConfig(3, 20, i, new AdamSettings(LearningRate: 0.01))));
                     m.Predict(data.X, data.Rows);
                 }
                 catch (Exception e) { failures.Add($"fit {i}: {e.Message.Split('\n')[0]}"); }

@@ -19,7 +19,7 @@ public class ImportTests
         };
         foreach (var (name, (count, spec)) in expected)
         {
-            var model = Support.Ok(SavedModel.Load(Path.Combine(Support.AuthorsModels, name)));
+            var model = Ok(SavedModel.Load(Path.Combine(Support.AuthorsModels, name)));
             Assert.Equal(spec.Layers, model.Spec.Layers);
             Assert.Equal(spec.InputShape, model.Spec.InputShape);
             Assert.Equal(count, ModelStore.Flatten(model.Weights).Sum(t => (long)t.Values.Length));
@@ -35,11 +35,11 @@ public class ImportTests
         var dir = CopyModel("DNN1net");
         var data = Path.Combine(dir, "variables", "variables.data-00000-of-00001");
         var bytes = File.ReadAllBytes(data);
-        var bundle = Support.Ok(TensorBundle.Open(Path.Combine(dir, "variables")));
+        var bundle = Ok(TensorBundle.Open(Path.Combine(dir, "variables")));
         var entry = bundle.Entries.Find("layer_with_weights-1/kernel/.ATTRIBUTES/VARIABLE_VALUE").IfNone(() => throw new Exception("no entry"));
         bytes[entry.Offset + 100] ^= 0x40;
         File.WriteAllBytes(data, bytes);
-        var e = Support.Fail(SavedModel.Load(dir));
+        var e = Fail(SavedModel.Load(dir));
         Assert.Contains("layer 1 (Dense) kernel: crc32c mismatch", e);
         Assert.DoesNotContain("\n", e);
     }
@@ -49,29 +49,29 @@ public class ImportTests
     {
         var dir = CopyModel("RNN1net");
         File.Delete(Path.Combine(dir, "variables", "variables.index"));
-        Assert.Contains("variables.index: missing", Support.Fail(SavedModel.Load(dir)));
+        Assert.Contains("variables.index: missing", Fail(SavedModel.Load(dir)));
         var dir2 = CopyModel("RNN1net");
         File.Delete(Path.Combine(dir2, "variables", "variables.data-00000-of-00001"));
-        Assert.Contains("variables.data-00000-of-00001: missing", Support.Fail(SavedModel.Load(dir2)));
+        Assert.Contains("variables.data-00000-of-00001: missing", Fail(SavedModel.Load(dir2)));
         Assert.Equal(Genre.Data.GenreError.IoCode, SavedModel.Load(Path.Combine(dir2, "nope")).Match(_ => 0, e => e.Code));
     }
 
     [AuthorsModelsFact]
     public void Wrong_shapes_and_dtypes_are_named_with_the_expected_shape()
     {
-        var bundle = Support.Ok(TensorBundle.Open(Path.Combine(Support.AuthorsModels, "RNN1net", "variables")));
-        var e = Support.Fail(bundle.ReadFloat("variables/3/.ATTRIBUTES/VARIABLE_VALUE", LanguageExt.Prelude.Seq(80, 300), "RNN1net: layer 1 (LSTM) recurrent_kernel"));
+        var bundle = Ok(TensorBundle.Open(Path.Combine(Support.AuthorsModels, "RNN1net", "variables")));
+        var e = Fail(bundle.ReadFloat("variables/3/.ATTRIBUTES/VARIABLE_VALUE", LanguageExt.Prelude.Seq(80, 300), "RNN1net: layer 1 (LSTM) recurrent_kernel"));
         Assert.Equal("RNN1net: layer 1 (LSTM) recurrent_kernel: expected (80, 300), got (80, 320)", e);
-        var d = Support.Fail(bundle.ReadFloat("optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE", LanguageExt.Prelude.Seq<int>(), "iter"));
+        var d = Fail(bundle.ReadFloat("optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE", LanguageExt.Prelude.Seq<int>(), "iter"));
         Assert.Contains("expected dtype float32", d);
     }
 
     static string Key(string model, int layer, string weight)
     {
         var dir = Path.Combine(Support.AuthorsModels, model);
-        var spec = Support.Ok(KerasConfig.FromMetadataFile(Path.Combine(dir, "keras_metadata.pb"), model));
-        var bundle = Support.Ok(TensorBundle.Open(Path.Combine(dir, "variables")));
-        return Support.Ok(SavedModel.WeightKeys(spec, bundle, model)).Find(k => k.Weight.LayerIndex == layer && k.Weight.Name == weight)
+        var spec = Ok(KerasConfig.FromMetadataFile(Path.Combine(dir, "keras_metadata.pb"), model));
+        var bundle = Ok(TensorBundle.Open(Path.Combine(dir, "variables")));
+        return Ok(SavedModel.WeightKeys(spec, bundle, model)).Find(k => k.Weight.LayerIndex == layer && k.Weight.Name == weight)
             .Map(k => k.Key).IfNone("");
     }
 
@@ -94,11 +94,11 @@ public class ImportTests
         foreach (var model in new[] { "RNN1net", "RNN2net", "DNN1net", "DNN2net", "reducedRNNnet" })
         {
             var dir = Path.Combine(Support.AuthorsModels, model);
-            var spec = Support.Ok(KerasConfig.FromMetadataFile(Path.Combine(dir, "keras_metadata.pb"), model));
-            var bundle = Support.Ok(TensorBundle.Open(Path.Combine(dir, "variables")));
+            var spec = Ok(KerasConfig.FromMetadataFile(Path.Combine(dir, "keras_metadata.pb"), model));
+            var bundle = Ok(TensorBundle.Open(Path.Combine(dir, "variables")));
             var bare = bundle with { Entries = bundle.Entries.Remove(ObjectGraph.BundleKey) };
-            Assert.Equal(Support.Ok(SavedModel.WeightKeys(spec, bundle, model)).Map(k => k.Key),
-                         Support.Ok(SavedModel.WeightKeys(spec, bare, model)).Map(k => k.Key));
+            Assert.Equal(Ok(SavedModel.WeightKeys(spec, bundle, model)).Map(k => k.Key),
+                         Ok(SavedModel.WeightKeys(spec, bare, model)).Map(k => k.Key));
         }
     }
 
@@ -107,12 +107,12 @@ public class ImportTests
     {
         var dir = CopyModel("RNN1net");
         var data = Path.Combine(dir, "variables", "variables.data-00000-of-00001");
-        var bundle = Support.Ok(TensorBundle.Open(Path.Combine(dir, "variables")));
+        var bundle = Ok(TensorBundle.Open(Path.Combine(dir, "variables")));
         var entry = bundle.Entries.Find(ObjectGraph.BundleKey).IfNone(() => throw new Exception("no object graph"));
         var bytes = File.ReadAllBytes(data);
         bytes[entry.Offset + entry.Size - 10] ^= 0x01;
         File.WriteAllBytes(data, bytes);
-        var e = Support.Fail(SavedModel.Load(dir));
+        var e = Fail(SavedModel.Load(dir));
         Assert.StartsWith(data + ": tensor '_CHECKPOINTABLE_OBJECT_GRAPH': crc32c mismatch", e);
     }
 
@@ -126,14 +126,14 @@ public class ImportTests
         Assert.Contains("\"units\": 80", text);
         File.WriteAllBytes(meta, Encoding.Latin1.GetBytes(text.Replace("\"units\": 80", "\"units\": 75")));
         var result = SavedModel.Load(dir);
-        Assert.Equal($"{dir}: layer 1 (LSTM) kernel: expected (250, 300), got (250, 320)", Support.Fail(result));
+        Assert.Equal($"{dir}: layer 1 (LSTM) kernel: expected (250, 300), got (250, 320)", Fail(result));
         Assert.Equal(Genre.Data.GenreError.ModelCode, result.Match(_ => 0, err => err.Code));
     }
 
     static string ConfigError(string layersJson)
     {
         using var doc = JsonDocument.Parse("{\"layers\": " + layersJson + "}");
-        return Support.Fail(KerasConfig.FromConfigJson(doc.RootElement, "m", "meta.pb"));
+        return Fail(KerasConfig.FromConfigJson(doc.RootElement, "m", "meta.pb"));
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public class ImportTests
         var dir = Support.TempDir();
         var meta = Path.Combine(dir, "keras_metadata.pb");
         File.WriteAllBytes(meta, [0x0A, 0x05, 0x1A, 0x04, (byte)'r', (byte)'o', (byte)'o']);
-        Assert.Equal($"{meta}: not a Keras metadata file (truncated length-delimited field)", Support.Fail(KerasConfig.FromMetadataFile(meta, "m")));
+        Assert.Equal($"{meta}: not a Keras metadata file (truncated length-delimited field)", Fail(KerasConfig.FromMetadataFile(meta, "m")));
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public class ImportTests
               {"class_name": "LSTM", "config": {"units": 4, "return_sequences": false}},
               {"class_name": "Dense", "config": {"units": 3, "activation": "softmax"}}]}
             """);
-        var spec = Support.Ok(KerasConfig.FromConfigJson(doc.RootElement, "m", "meta.pb"));
+        var spec = Ok(KerasConfig.FromConfigJson(doc.RootElement, "m", "meta.pb"));
         Assert.Equal(Seq(15, 1), spec.InputShape);
         Assert.Equal(Seq<Layer>(new Lstm(8, true), new Dropout(0.25), new Lstm(4), new Dense(3, Activation.Softmax)), spec.Layers);
     }

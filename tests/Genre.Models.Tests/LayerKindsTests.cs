@@ -35,7 +35,7 @@ public class LayerKindsTests
         Assert.Equal("""
             {"name":"m","input_shape":[15,1],"layers":[{"type":"Dense","units":250,"activation":"linear"},{"type":"LSTM","units":80,"return_sequences":true},{"type":"Dropout","rate":0.2},{"type":"LSTM","units":150,"return_sequences":false},{"type":"Dense","units":114,"activation":"softmax"}]}
             """, SpecJson.ToJson(spec).ToJsonString());
-        Assert.Equal(spec, Support.Ok(SpecJson.FromJson(SpecJson.ToJson(spec), "m.json")));
+        Assert.Equal(spec, Ok(SpecJson.FromJson(SpecJson.ToJson(spec), "m.json")));
     }
 
     [Fact]

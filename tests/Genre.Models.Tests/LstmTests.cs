@@ -85,7 +85,7 @@ public class LstmTests
             new LayerWeights(0, Seq(new NamedTensor("kernel", Seq(2, 8), F(w1)), new NamedTensor("recurrent_kernel", Seq(2, 8), F(u1)), new NamedTensor("bias", Seq1(8), F(b1)))),
             new LayerWeights(1, Seq(new NamedTensor("kernel", Seq(2, 12), F(w2)), new NamedTensor("recurrent_kernel", Seq(3, 12), F(u2)), new NamedTensor("bias", Seq1(12), F(b2)))),
             new LayerWeights(2, Seq(new NamedTensor("kernel", Seq(3, 3), F(k)), new NamedTensor("bias", Seq1(3), F(kb))))));
-        using var model = Support.Ok(Support.Backend.Load(spec, weights));
+        using var model = Ok(Support.Backend.Load(spec, weights));
         var probabilities = model.Predict(F(x), n);
 
         var first = Reference(x, n, steps, features, w1, u1, b1, 2);

@@ -11,15 +11,15 @@ public class ModelStoreTests
     public void Every_zoo_model_round_trips_exactly(string name)
     {
         var dir = Support.TempDir();
-        var spec = Support.Ok(Zoo.ByName(name));
-        using var m = Support.Ok(Support.Backend.Compile(spec, 3));
-        Support.Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
+        var spec = Ok(Zoo.ByName(name));
+        using var m = Ok(Support.Backend.Compile(spec, 3));
+        Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
         Assert.Equal(["model.json", "weights.bin"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
-        var (loadedSpec, weights) = Support.Ok(ModelStore.Load(dir));
+        var (loadedSpec, weights) = Ok(ModelStore.Load(dir));
         Assert.Equal(spec.Name, loadedSpec.Name);
         Assert.Equal(spec.InputShape, loadedSpec.InputShape);
         Assert.Equal(spec.Layers, loadedSpec.Layers);
-        using var again = Support.Ok(Support.Backend.Load(loadedSpec, weights));
+        using var again = Ok(Support.Backend.Load(loadedSpec, weights));
         var x = Support.Problem(7, 1).X;
         Assert.Equal(m.Predict(x, 7), again.Predict(x, 7));
     }
@@ -28,22 +28,22 @@ public class ModelStoreTests
     public void Damaged_files_are_one_line_errors_naming_them()
     {
         var dir = Support.TempDir();
-        using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(), 3));
-        Support.Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
+        using var m = Ok(Support.Backend.Compile(Zoo.Dnn1(), 3));
+        Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
         var weights = Path.Combine(dir, "weights.bin");
         var bytes = File.ReadAllBytes(weights);
         File.WriteAllBytes(weights, bytes[..^100]);
-        var truncated = Support.Fail(ModelStore.Load(dir));
+        var truncated = Fail(ModelStore.Load(dir));
         Assert.Contains(weights, truncated);
         File.WriteAllBytes(weights, bytes);
 
         File.WriteAllText(Path.Combine(dir, "model.json"), "{\"name\": \"dnn1\", \"layers\": [");
-        var json = Support.Fail(ModelStore.Load(dir));
+        var json = Fail(ModelStore.Load(dir));
         Assert.Contains("model.json", json);
         Assert.DoesNotContain("\n", json);
 
         File.Delete(Path.Combine(dir, "model.json"));
-        Assert.Contains("not found", Support.Fail(ModelStore.Load(dir)));
+        Assert.Contains("not found", Fail(ModelStore.Load(dir)));
     }
 
     /// <summary>Issue 18: four bytes flipped in weights.bin were loaded silently (evaluate printed "test loss NaN", exit 0).</summary>
@@ -51,8 +51,8 @@ public class ModelStoreTests
     public void Any_four_flipped_bytes_of_weights_bin_are_a_checksum_error_naming_it()
     {
         var dir = Support.TempDir();
-        using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 3));
-        Support.Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
+        using var m = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 3));
+        Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
         var weights = Path.Combine(dir, "weights.bin");
         var pristine = File.ReadAllBytes(weights);
         var random = new Random(18);
@@ -76,14 +76,14 @@ public class ModelStoreTests
     public void A_model_json_changed_after_saving_is_a_checksum_error_naming_it()
     {
         var dir = Support.TempDir();
-        using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 3));
-        Support.Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
+        using var m = Ok(Support.Backend.Compile(Zoo.Dnn2(3), 3));
+        Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
         var spec = Path.Combine(dir, "model.json");
         var text = File.ReadAllText(spec);
         File.WriteAllText(spec, text.Replace("0.2", "0.3")); // still a valid spec with the same weight shapes
         Assert.True(ModelStore.Load(dir).IsFail);
         Assert.Equal($"{spec}: checksum mismatch (weights.bin records crc32c {Genre.Data.Crc32c.Hex(Genre.Data.Crc32c.Compute(System.Text.Encoding.UTF8.GetBytes(text)))} for it) — the file is damaged",
-                     Support.Fail(ModelStore.Load(dir)));
+                     Fail(ModelStore.Load(dir)));
     }
 
     static string Legacy => Path.Combine(Support.RepoRoot, "tests", "golden", "legacy", "softmax-tiny");
@@ -91,14 +91,14 @@ public class ModelStoreTests
     [Fact]
     public void A_folder_saved_before_checksums_is_read_as_legacy()
     {
-        var (spec, weights) = Support.Ok(ModelStore.Load(Legacy));
+        var (spec, weights) = Ok(ModelStore.Load(Legacy));
         Assert.Equal("softmax", spec.Name);
-        Assert.False(Support.Ok(TensorFile.Read(Path.Combine(Legacy, "weights.bin"))).Checksummed);
-        using var again = Support.Ok(Support.Backend.Load(spec, weights));
+        Assert.False(Ok(TensorFile.Read(Path.Combine(Legacy, "weights.bin"))).Checksummed);
+        using var again = Ok(Support.Backend.Load(spec, weights));
         var dir = Support.TempDir();
-        Support.Ok(ModelStore.Save(dir, spec, weights));
-        Assert.True(Support.Ok(TensorFile.Read(Path.Combine(dir, "weights.bin"))).Checksummed);
-        Assert.Equal(Support.Flat(again), ModelStore.Flatten(Support.Ok(ModelStore.Load(dir)).Weights).Bind(t => toSeq(t.Values)).ToArray());
+        Ok(ModelStore.Save(dir, spec, weights));
+        Assert.True(Ok(TensorFile.Read(Path.Combine(dir, "weights.bin"))).Checksummed);
+        Assert.Equal(Support.Flat(again), ModelStore.Flatten(Ok(ModelStore.Load(dir)).Weights).Bind(t => toSeq(t.Values)).ToArray());
     }
 
     [Fact]
@@ -110,6 +110,6 @@ public class ModelStoreTests
         var bytes = File.ReadAllBytes(path);
         BitConverter.GetBytes(float.NaN).CopyTo(bytes, bytes.Length - 4); // the last bias value
         File.WriteAllBytes(path, bytes);
-        Assert.Equal($"{path}: layer 0 bias holds a value that is not a finite number — the file is damaged", Support.Fail(ModelStore.Load(dir)));
+        Assert.Equal($"{path}: layer 0 bias holds a value that is not a finite number — the file is damaged", Fail(ModelStore.Load(dir)));
     }
 }

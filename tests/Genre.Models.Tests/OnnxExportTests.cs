@@ -16,7 +16,7 @@ public class OnnxExportTests
 {
     static string Small => Path.Combine(Support.RepoRoot, "tests", "golden", "data", "synthetic-small.csv");
 
-    static PreparedData Data(bool reduced) => Support.Ok(ReportPipeline.Load(Small, reduced ? Some(GenreMapping.ReportMerges) : None)).Data;
+    static PreparedData Data(bool reduced) => Ok(ReportPipeline.Load(Small, reduced ? Some(GenreMapping.ReportMerges) : None)).Data;
 
     /// <summary>ONNX Runtime's output for raw features <paramref name="x"/> (rows × 15, float64: the pipeline is in the graph).</summary>
     internal static float[] RunOnnx(byte[] model, double[] x, int rows, int classes)
@@ -70,12 +70,12 @@ public class OnnxExportTests
     public void Every_zoo_model_agrees_with_ONNX_Runtime_on_every_test_row(string name)
     {
         var data = Data(name == "reduced-rnn1");
-        var spec = Support.Ok(Zoo.ByName(name));
-        using var model = Support.Ok(Support.Backend.Compile(spec, 5));
+        var spec = Ok(Zoo.ByName(name));
+        using var model = Ok(Support.Backend.Compile(spec, 5));
         var train = LabeledData.From(data.Scaled.Train);
-        Support.Ok(model.Fit(train, None, new TrainingConfig(1, 128, 5, new AdamSettings(1e-2))));
+        Ok(model.Fit(train, None, new TrainingConfig(1, 128, 5, new AdamSettings(1e-2))));
         var test = LabeledData.From(data.Scaled.Test);
-        var bytes = Support.Ok(OnnxExport.ToBytes(spec, model.Weights(), None));
+        var bytes = Ok(OnnxExport.ToBytes(spec, model.Weights(), None));
         Agree(model.Predict(test.X, test.Rows), RunOnnx(bytes, test.X, test.Rows, test.Classes), test.Rows, test.Classes);
     }
 
@@ -84,10 +84,10 @@ public class OnnxExportTests
     [AuthorsModelsTheory, MemberData(nameof(Authors))]
     public void The_authors_models_agree_with_ONNX_Runtime_on_every_test_row(string name)
     {
-        var saved = Support.Ok(SavedModel.Load(Path.Combine(Support.AuthorsModels, name)));
+        var saved = Ok(SavedModel.Load(Path.Combine(Support.AuthorsModels, name)));
         var test = LabeledData.From(Data(name.StartsWith("reduced")).Scaled.Test);
-        using var model = Support.Ok(Support.Backend.Load(saved.Spec, saved.Weights));
-        var bytes = Support.Ok(OnnxExport.ToBytes(saved.Spec, saved.Weights, None));
+        using var model = Ok(Support.Backend.Load(saved.Spec, saved.Weights));
+        var bytes = Ok(OnnxExport.ToBytes(saved.Spec, saved.Weights, None));
         Agree(model.Predict(test.X, test.Rows), RunOnnx(bytes, test.X, test.Rows, test.Classes), test.Rows, test.Classes);
     }
 
@@ -104,11 +104,11 @@ public class OnnxExportTests
     [InlineData("reducedRNNnet", 1e-5)]
     public void On_the_real_file_the_authors_models_agree_with_ONNX_Runtime_on_every_test_row(string name, double tolerance)
     {
-        var saved = Support.Ok(SavedModel.Load(Path.Combine(Support.AuthorsModels, name)));
+        var saved = Ok(SavedModel.Load(Path.Combine(Support.AuthorsModels, name)));
         var real = Environment.GetEnvironmentVariable("GENRE_DATA")!;
-        var test = LabeledData.From(Support.Ok(ReportPipeline.Load(real, name.StartsWith("reduced") ? Some(GenreMapping.ReportMerges) : None)).Data.Scaled.Test);
-        using var model = Support.Ok(Support.Backend.Load(saved.Spec, saved.Weights));
-        var bytes = Support.Ok(OnnxExport.ToBytes(saved.Spec, saved.Weights, None));
+        var test = LabeledData.From(Ok(ReportPipeline.Load(real, name.StartsWith("reduced") ? Some(GenreMapping.ReportMerges) : None)).Data.Scaled.Test);
+        using var model = Ok(Support.Backend.Load(saved.Spec, saved.Weights));
+        var bytes = Ok(OnnxExport.ToBytes(saved.Spec, saved.Weights, None));
         Agree(model.Predict(test.X, test.Rows), RunOnnx(bytes, test.X, test.Rows, test.Classes), test.Rows, test.Classes, tolerance);
     }
 
@@ -118,16 +118,16 @@ public class OnnxExportTests
     [InlineData("RNN2net")]
     public void With_the_scaler_in_the_graph_raw_features_give_the_same_predictions(string name)
     {
-        var saved = Support.Ok(SavedModel.Load(Path.Combine(Support.AuthorsModels, name)));
-        var loaded = Support.Ok(ReportPipeline.Load(Small, None));
+        var saved = Ok(SavedModel.Load(Path.Combine(Support.AuthorsModels, name)));
+        var loaded = Ok(ReportPipeline.Load(Small, None));
         var p = Preprocessing.Of(loaded.Data);
         var byId = loaded.Cleaned.ToDictionary(t => t.RowId);
         var tracks = toSeq(loaded.Data.Scaled.Test.RowIds.Select(id => byId[id])).Strict();
         // the graph's input: the 15 raw features in report order, explicit as 0/1, float64
         var raw = Features.Of(tracks, new LabelEncoding(Seq("False", "True"))).Values;
         var test = LabeledData.From(loaded.Data.Scaled.Test);
-        using var model = Support.Ok(Support.Backend.Load(saved.Spec, saved.Weights));
-        var bytes = Support.Ok(OnnxExport.ToBytes(saved.Spec, saved.Weights, Some(p.Pipeline)));
+        using var model = Ok(Support.Backend.Load(saved.Spec, saved.Weights));
+        var bytes = Ok(OnnxExport.ToBytes(saved.Spec, saved.Weights, Some(p.Pipeline)));
         Agree(model.Predict(test.X, test.Rows), RunOnnx(bytes, raw, test.Rows, test.Classes), test.Rows, test.Classes);
     }
 
@@ -151,25 +151,25 @@ public class OnnxExportTests
     [InlineData("fast/reduced-rnn1")]
     public void With_the_pipeline_in_the_graph_raw_features_agree_on_the_kaggle_test_split(string folder)
     {
-        var stored = Support.Ok(ModelFolder.Load(Path.Combine(Support.RepoRoot, "results", "kaggle", folder)));
+        var stored = Ok(ModelFolder.Load(Path.Combine(Support.RepoRoot, "results", "kaggle", folder)));
         var p = (Preprocessing)stored.Preprocessing;
         var mapping = p.Mapping.Merges.IsEmpty ? None : Some(p.Mapping);
-        var loaded = Support.Ok(ReportPipeline.Load(Environment.GetEnvironmentVariable("GENRE_DATA")!, mapping, p.Pipeline.Stage));
+        var loaded = Ok(ReportPipeline.Load(Environment.GetEnvironmentVariable("GENRE_DATA")!, mapping, p.Pipeline.Stage));
         var byId = loaded.Cleaned.ToDictionary(t => t.RowId);
         var tracks = toSeq(loaded.Data.Scaled.Test.RowIds.Select(id => byId[id])).Strict();
         var raw = Features.Of(tracks, new LabelEncoding(Seq("False", "True"))).Values;
-        var input = Support.Ok(p.Input(tracks, "test")).Values.Select(v => (float)v).ToArray();
+        var input = Ok(p.Input(tracks, "test")).Values.Select(v => (float)v).ToArray();
         var classes = p.Genres.Count;
-        using var model = Support.Ok(Support.Backend.Load(stored.Spec, stored.Weights));
+        using var model = Ok(Support.Backend.Load(stored.Spec, stored.Weights));
         var genre = model.Predict(input, tracks.Count);
-        var onnx = RunOnnx(Support.Ok(OnnxExport.ToBytes(stored.Spec, stored.Weights, Some(p.Pipeline))), raw, tracks.Count, classes);
+        var onnx = RunOnnx(Ok(OnnxExport.ToBytes(stored.Spec, stored.Weights, Some(p.Pipeline))), raw, tracks.Count, classes);
         var worst = genre.Select((g, i) => Math.Abs(g - onnx[i])).Max();
         Assert.True(worst <= 1e-5, $"{folder}: largest probability difference {worst:E2} on {tracks.Count:N0} rows");
         // the pipeline's graph alone writes genre's features (float64; the normal quantile within about 1e-6)
-        using var session = new InferenceSession(Support.Ok(OnnxExport.PipelineToBytes(p.Pipeline, Track.FeatureColumns)));
+        using var session = new InferenceSession(Ok(OnnxExport.PipelineToBytes(p.Pipeline, Track.FeatureColumns)));
         using var result = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, new DenseTensor<double>(raw, [tracks.Count, 15]))]);
         var features = result.Single().AsTensor<double>().ToArray();
-        var expected = Support.Ok(p.Input(tracks, "test")).Values;
+        var expected = Ok(p.Input(tracks, "test")).Values;
         Assert.Equal(expected.Length, features.Length);
         var furthest = features.Select((v, i) => Math.Abs(v - expected[i])).Max();
         Assert.True(furthest <= 1e-6, $"{folder}: largest feature difference {furthest:E2}");
@@ -204,7 +204,7 @@ public class OnnxExportTests
     [Theory, MemberData(nameof(StageNames))]
     public void A_stage_lowered_to_ONNX_transforms_as_genre_does(string name)
     {
-        var loaded = Support.Ok(ReportPipeline.Load(Small, None));
+        var loaded = Ok(ReportPipeline.Load(Small, None));
         var byId = loaded.Cleaned.ToDictionary(t => t.RowId);
         Seq<Track> Rows(long[] ids) => toSeq(ids.Select(id => byId[id])).Strict();
         // the graph's input is the 15 features; the stage reads them from a frame of tracks, explicit as text
@@ -215,10 +215,10 @@ public class OnnxExportTests
             ? Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.SelectColumns(Track.FeatureColumns), StageNamed(name))
             : Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.SelectColumns(Track.FeatureColumns), new Genre.Data.Stages.LabelEncode("explicit"),
                 StageNamed(name));
-        var fitted = Support.Ok(stage.FitPipeline(Support.Ok(features)));
+        var fitted = Ok(stage.FitPipeline(Ok(features)));
         var test = Rows(loaded.Data.Scaled.Test.RowIds);
-        var expected = Support.Ok(fitted.Matrix(Genre.Data.Stages.Frame.Of(test)));
-        using var session = new InferenceSession(Support.Ok(OnnxExport.PipelineToBytes(fitted, Track.FeatureColumns)));
+        var expected = Ok(fitted.Matrix(Genre.Data.Stages.Frame.Of(test)));
+        using var session = new InferenceSession(Ok(OnnxExport.PipelineToBytes(fitted, Track.FeatureColumns)));
         var raw = Features.Of(test, new LabelEncoding(Seq("False", "True"))).Values;
         using var result = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, new DenseTensor<double>(raw, [test.Count, 15]))]);
         var onnx = result.Single().AsTensor<double>().ToArray();
@@ -234,7 +234,7 @@ public class OnnxExportTests
         var data = Data(false);
         var p = Preprocessing.Of(data);
         var own = p.Pipeline with { Stages = p.Pipeline.Stages.Add(new OwnStage.Fitted()) };
-        using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(data.Genres.Count), 1));
+        using var m = Ok(Support.Backend.Compile(Zoo.Dnn1(data.Genres.Count), 1));
         var e = OnnxExport.ToBytes(m.Spec, m.Weights(), Some(own));
         Assert.Equal(GenreError.UsageCode, e.Match(_ => 0, err => err.Code));
         Assert.Contains("stage 'own' has no ONNX lowering", e.Match(_ => "", err => err.Message));
@@ -269,9 +269,9 @@ public class OnnxExportTests
     public void A_model_without_a_final_softmax_or_with_wrong_weights_is_a_model_error()
     {
         var noSoftmax = new Sequential(Seq1(15), Seq1<Layer>(new Dense(4, Activation.Relu)), "plain");
-        using var m = Support.Ok(Support.Backend.Compile(Zoo.Softmax(), 1));
-        Assert.Contains("final Dense(…, softmax)", Support.Fail(OnnxExport.ToBytes(noSoftmax, m.Weights(), None)));
-        Assert.Equal("softmax: layer 0 kernel: expected (15, 66), got kernel (15, 114)", Support.Fail(OnnxExport.ToBytes(Zoo.Softmax(66), m.Weights(), None)));
+        using var m = Ok(Support.Backend.Compile(Zoo.Softmax(), 1));
+        Assert.Contains("final Dense(…, softmax)", Fail(OnnxExport.ToBytes(noSoftmax, m.Weights(), None)));
+        Assert.Equal("softmax: layer 0 kernel: expected (15, 66), got kernel (15, 114)", Fail(OnnxExport.ToBytes(Zoo.Softmax(66), m.Weights(), None)));
     }
 }
 /// <summary>A theory that needs the authors' SavedModels (../shared beside the repo): skipped by name when absent.</summary>

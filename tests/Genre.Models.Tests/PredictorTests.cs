@@ -10,7 +10,7 @@ public class PredictorTests
     [InlineData("rnn2")]
     public void Predict_equals_the_training_forward_pass_on_every_row(string name)
     {
-        using var compiled = Support.Ok(Support.Backend.Compile(Support.Ok(Zoo.ByName(name)), 11));
+        using var compiled = Ok(Support.Backend.Compile(Ok(Zoo.ByName(name)), 11));
         var model = (TorchModel)compiled;
         var data = Support.Problem(1_500, 3); // more rows than one lane's pass: several passes in two lanes
         var expected = model.PredictWithTrainingForward(data.X, data.Rows);

@@ -15,7 +15,7 @@ public class RuntimeTests
         {
             Assert.Equal(1, TorchRuntime.Configure(new TorchOptions(Threads: 1)).Threads);
             Assert.Equal(1, TorchRuntime.Threads);
-            using var model = Support.Ok(new TorchBackend().Compile(Zoo.Dnn1(3), 5));
+            using var model = Ok(new TorchBackend().Compile(Zoo.Dnn1(3), 5));
             Assert.Equal(1, TorchRuntime.Threads);
             Assert.Equal(Environment.ProcessorCount, TorchRuntime.Configure(new TorchOptions(Threads: 0)).Threads);
         }
@@ -28,10 +28,10 @@ public class RuntimeTests
         manual_seed(123);
         var expected = rand(4).data<float>().ToArray();
         manual_seed(123);
-        using (var model = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 9)))
+        using (var model = Ok(Support.Backend.Compile(Zoo.Dnn2(3), 9)))
         {
             var data = Support.Problem(40, 3);
-            Support.Ok(model.Fit(data, None, new TrainingConfig(2, 10, 9, new AdamSettings())));
+            Ok(model.Fit(data, None, new TrainingConfig(2, 10, 9, new AdamSettings())));
         }
         Assert.Equal(expected, rand(4).data<float>().ToArray());
     }
@@ -46,7 +46,7 @@ public class RuntimeTests
             Assert.False(seen.Parameters[0].IsInvalid);
             return FinFail<int>(GenreError.Data("the body failed"));
         });
-        Assert.Equal("the body failed", Support.Fail(result));
+        Assert.Equal("the body failed", Fail(result));
         Assert.NotNull(seen);
         Assert.All(seen!.Parameters, p => Assert.True(p.IsInvalid));
     }
@@ -62,6 +62,6 @@ public class RuntimeTests
         }));
         Assert.All(seen!.Parameters, p => Assert.True(p.IsInvalid));
         var bad = Zoo.Dnn1(3) with { Layers = Seq1<Layer>(new Dense(3)) }; // no softmax: compile fails, the body never runs
-        Assert.Contains("softmax", Support.Fail(Support.Backend.Compile(bad, 1).Use(_ => FinSucc(1))));
+        Assert.Contains("softmax", Fail(Support.Backend.Compile(bad, 1).Use(_ => FinSucc(1))));
     }
 }

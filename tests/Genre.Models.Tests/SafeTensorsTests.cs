@@ -31,8 +31,8 @@ public class SafeTensorsTests
     static (string Dir, ICompiledModel Model) Saved(string name)
     {
         var dir = Support.TempDir();
-        var m = Support.Ok(Support.Backend.Compile(Support.Ok(Zoo.ByName(name)), 7));
-        Support.Ok(ModelFolder.Save(dir, m.Spec, m.Weights(), None));
+        var m = Ok(Support.Backend.Compile(Ok(Zoo.ByName(name)), 7));
+        Ok(ModelFolder.Save(dir, m.Spec, m.Weights(), None));
         return (dir, m);
     }
 
@@ -47,7 +47,7 @@ public class SafeTensorsTests
         using (m)
         {
             Assert.Equal(["model.json", "weights.safetensors"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
-            var stored = Support.Ok(ModelFolder.Load(dir));
+            var stored = Ok(ModelFolder.Load(dir));
             Assert.Equal(m.Spec, stored.Spec);
             Assert.Equal(Support.Flat(m), ModelStore.Flatten(stored.Weights).Bind(t => toSeq(t.Values)).ToArray());
         }
@@ -88,10 +88,10 @@ public class SafeTensorsTests
             var weights = Path.Combine(dir, ModelFolder.WeightsFile);
             Python("--rewrite", weights, weights + ".other");
             File.Move(weights + ".other", weights, overwrite: true);
-            var file = Support.Ok(SafeTensors.Read(weights));
+            var file = Ok(SafeTensors.Read(weights));
             Assert.True(file.Metadata.Find(SafeTensors.ChecksumKey).IsNone);
             Assert.Equal("2/kernel", file.Tensors.Head.Name); // reverse name order: the data no longer follows Keras order
-            Assert.Equal(Support.Flat(m), ModelStore.Flatten(Support.Ok(ModelFolder.Load(dir)).Weights).Bind(t => toSeq(t.Values)).ToArray());
+            Assert.Equal(Support.Flat(m), ModelStore.Flatten(Ok(ModelFolder.Load(dir)).Weights).Bind(t => toSeq(t.Values)).ToArray());
         }
     }
 
@@ -105,16 +105,16 @@ public class SafeTensorsTests
         var flipped = (byte[])good.Clone();
         flipped[^5] ^= 0x40;
         File.WriteAllBytes(path, flipped);
-        var e = Support.Fail(ModelFolder.Load(dir));
+        var e = Fail(ModelFolder.Load(dir));
         Assert.StartsWith($"{path}: checksum mismatch", e);
         File.WriteAllBytes(path, good[..^8]);
-        Assert.StartsWith($"{path}: the tensors hold", Support.Fail(ModelFolder.Load(dir)));
+        Assert.StartsWith($"{path}: the tensors hold", Fail(ModelFolder.Load(dir)));
         File.WriteAllBytes(path, [1, 2, 3]);
-        Assert.StartsWith($"{path}: not a safetensors file", Support.Fail(ModelFolder.Load(dir)));
+        Assert.StartsWith($"{path}: not a safetensors file", Fail(ModelFolder.Load(dir)));
         var header = (byte[])good.Clone();
         header[9] = (byte)'[';
         File.WriteAllBytes(path, header);
-        var corrupt = Support.Fail(ModelFolder.Load(dir));
+        var corrupt = Fail(ModelFolder.Load(dir));
         Assert.StartsWith($"{path}: corrupt safetensors header", corrupt);
         Assert.DoesNotContain("\n", corrupt);
     }
@@ -123,10 +123,10 @@ public class SafeTensorsTests
     public void A_folder_with_the_older_weights_bin_still_loads_and_saving_replaces_it()
     {
         var dir = Support.TempDir();
-        using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(), 4));
-        Support.Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
-        Assert.Equal(Support.Flat(m), ModelStore.Flatten(Support.Ok(ModelFolder.Load(dir)).Weights).Bind(t => toSeq(t.Values)).ToArray());
-        Support.Ok(ModelFolder.Save(dir, m.Spec, m.Weights(), None));
+        using var m = Ok(Support.Backend.Compile(Zoo.Dnn2(), 4));
+        Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
+        Assert.Equal(Support.Flat(m), ModelStore.Flatten(Ok(ModelFolder.Load(dir)).Weights).Bind(t => toSeq(t.Values)).ToArray());
+        Ok(ModelFolder.Save(dir, m.Spec, m.Weights(), None));
         Assert.Equal(["model.json", "weights.safetensors"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
     }
 
@@ -138,8 +138,8 @@ public class SafeTensorsTests
         Assert.NotEmpty(folders);
         foreach (var dir in folders)
         {
-            var viaFolder = Support.Ok(ModelFolder.Load(dir!));
-            var viaStore = Support.Ok(ModelStore.Load(dir!));
+            var viaFolder = Ok(ModelFolder.Load(dir!));
+            var viaStore = Ok(ModelStore.Load(dir!));
             Assert.Equal(viaStore.Spec, viaFolder.Spec);
         }
     }

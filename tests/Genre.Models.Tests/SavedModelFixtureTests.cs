@@ -32,7 +32,7 @@ public class SavedModelFixtureTests
     [Fact]
     public void The_fixture_imports_to_the_spec_and_weights_the_script_wrote()
     {
-        var saved = Support.Ok(SavedModel.Load(Fixture));
+        var saved = Ok(SavedModel.Load(Fixture));
         Assert.Equal("tinyRNNnet", saved.Spec.Name);
         Assert.Equal(Seq(15, 1), saved.Spec.InputShape);
         Assert.Equal(Seq<Layer>(new Dense(3, Activation.Linear), new Lstm(2), new Dense(114, Activation.Softmax)), saved.Spec.Layers);
@@ -52,14 +52,14 @@ public class SavedModelFixtureTests
     [Fact]
     public void The_fixtures_weight_keys_come_from_its_object_graph_and_agree_with_the_keras_conventions()
     {
-        var spec = Support.Ok(KerasConfig.FromMetadataFile(Path.Combine(Fixture, "keras_metadata.pb"), "tinyRNNnet"));
-        var bundle = Support.Ok(TensorBundle.Open(Path.Combine(Fixture, "variables")));
+        var spec = Ok(KerasConfig.FromMetadataFile(Path.Combine(Fixture, "keras_metadata.pb"), "tinyRNNnet"));
+        var bundle = Ok(TensorBundle.Open(Path.Combine(Fixture, "variables")));
         Assert.True(bundle.Entries.ContainsKey(ObjectGraph.BundleKey));
-        var keys = Support.Ok(SavedModel.WeightKeys(spec, bundle, "tinyRNNnet")).Map(k => k.Key);
+        var keys = Ok(SavedModel.WeightKeys(spec, bundle, "tinyRNNnet")).Map(k => k.Key);
         Assert.Equal(Expected().Select(e => e.Key), keys);
         Assert.Contains("variables/3/.ATTRIBUTES/VARIABLE_VALUE", keys); // the LSTM's weights are keyed through model.variables, as in RNN1net
         var bare = bundle with { Entries = bundle.Entries.Remove(ObjectGraph.BundleKey) };
-        Assert.Equal(keys, Support.Ok(SavedModel.WeightKeys(spec, bare, "tinyRNNnet")).Map(k => k.Key));
+        Assert.Equal(keys, Ok(SavedModel.WeightKeys(spec, bare, "tinyRNNnet")).Map(k => k.Key));
     }
 
     [Fact]
@@ -67,12 +67,12 @@ public class SavedModelFixtureTests
     {
         var dir = CopyFixture();
         var data = Path.Combine(dir, "variables", "variables.data-00000-of-00001");
-        var entry = Support.Ok(TensorBundle.Open(Path.Combine(dir, "variables"))).Entries
+        var entry = Ok(TensorBundle.Open(Path.Combine(dir, "variables"))).Entries
             .Find("layer_with_weights-2/kernel/.ATTRIBUTES/VARIABLE_VALUE").IfNone(() => throw new Exception("no entry"));
         var bytes = File.ReadAllBytes(data);
         bytes[entry.Offset + 100] ^= 0x40;
         File.WriteAllBytes(data, bytes);
-        var e = Support.Fail(SavedModel.Load(dir));
+        var e = Fail(SavedModel.Load(dir));
         Assert.Contains($"{dir}: layer 2 (Dense) kernel: crc32c mismatch", e);
     }
 
@@ -81,12 +81,12 @@ public class SavedModelFixtureTests
     {
         var dir = CopyFixture();
         var data = Path.Combine(dir, "variables", "variables.data-00000-of-00001");
-        var entry = Support.Ok(TensorBundle.Open(Path.Combine(dir, "variables"))).Entries
+        var entry = Ok(TensorBundle.Open(Path.Combine(dir, "variables"))).Entries
             .Find(ObjectGraph.BundleKey).IfNone(() => throw new Exception("no object graph"));
         var bytes = File.ReadAllBytes(data);
         bytes[entry.Offset + entry.Size - 10] ^= 0x01;
         File.WriteAllBytes(data, bytes);
-        Assert.StartsWith(data + ": tensor '_CHECKPOINTABLE_OBJECT_GRAPH': crc32c mismatch", Support.Fail(SavedModel.Load(dir)));
+        Assert.StartsWith(data + ": tensor '_CHECKPOINTABLE_OBJECT_GRAPH': crc32c mismatch", Fail(SavedModel.Load(dir)));
     }
 
     [Fact]
@@ -94,22 +94,22 @@ public class SavedModelFixtureTests
     {
         var dir = CopyFixture();
         File.Delete(Path.Combine(dir, "variables", "variables.index"));
-        Assert.Contains("variables.index: missing", Support.Fail(SavedModel.Load(dir)));
+        Assert.Contains("variables.index: missing", Fail(SavedModel.Load(dir)));
         var dir2 = CopyFixture();
         File.Delete(Path.Combine(dir2, "variables", "variables.data-00000-of-00001"));
-        Assert.Contains("variables.data-00000-of-00001: missing", Support.Fail(SavedModel.Load(dir2)));
+        Assert.Contains("variables.data-00000-of-00001: missing", Fail(SavedModel.Load(dir2)));
         var dir3 = CopyFixture();
         File.Delete(Path.Combine(dir3, "keras_metadata.pb"));
-        Assert.Contains("keras_metadata.pb: missing", Support.Fail(SavedModel.Load(dir3)));
+        Assert.Contains("keras_metadata.pb: missing", Fail(SavedModel.Load(dir3)));
     }
 
     [Fact]
     public void Wrong_shapes_and_dtypes_in_the_fixture_are_named_with_the_expected_shape()
     {
-        var bundle = Support.Ok(TensorBundle.Open(Path.Combine(Fixture, "variables")));
+        var bundle = Ok(TensorBundle.Open(Path.Combine(Fixture, "variables")));
         Assert.Equal("tiny: layer 1 (LSTM) recurrent_kernel: expected (2, 4), got (2, 8)",
-            Support.Fail(bundle.ReadFloat("variables/3/.ATTRIBUTES/VARIABLE_VALUE", Seq(2, 4), "tiny: layer 1 (LSTM) recurrent_kernel")));
-        Assert.Contains("expected dtype float32, got TF dtype 9", Support.Fail(bundle.ReadFloat("optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE", Seq<int>(), "iter")));
+            Fail(bundle.ReadFloat("variables/3/.ATTRIBUTES/VARIABLE_VALUE", Seq(2, 4), "tiny: layer 1 (LSTM) recurrent_kernel")));
+        Assert.Contains("expected dtype float32, got TF dtype 9", Fail(bundle.ReadFloat("optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE", Seq<int>(), "iter")));
     }
 
     [Fact]
@@ -121,15 +121,15 @@ public class SavedModelFixtureTests
         var text = Encoding.Latin1.GetString(File.ReadAllBytes(meta));
         Assert.Contains("\"units\": 2,", text);
         File.WriteAllBytes(meta, Encoding.Latin1.GetBytes(text.Replace("\"units\": 2,", "\"units\": 3,")));
-        Assert.Equal($"{dir}: layer 1 (LSTM) kernel: expected (3, 12), got (3, 8)", Support.Fail(SavedModel.Load(dir)));
+        Assert.Equal($"{dir}: layer 1 (LSTM) kernel: expected (3, 12), got (3, 8)", Fail(SavedModel.Load(dir)));
     }
 
     [Fact]
     public void LoadAny_recognises_the_fixture_as_a_SavedModel()
     {
-        var saved = Support.Ok(ModelFolder.LoadAny(Fixture));
+        var saved = Ok(ModelFolder.LoadAny(Fixture));
         Assert.True(saved.Preprocessing.IsNone);
-        Assert.Equal(Support.Ok(SavedModel.Load(Fixture)).Spec, saved.Spec);
+        Assert.Equal(Ok(SavedModel.Load(Fixture)).Spec, saved.Spec);
     }
 
     static (int Code, string Output) Python(params string[] args)

@@ -3,7 +3,7 @@ namespace Genre.Models.Tests;
 public class ShapesTests
 {
     static Seq<Seq<int>> Infer(Seq<int> input, params Layer[] layers) =>
-        Support.Ok(Shapes.Infer(new Sequential(input, toSeq(layers))));
+        Ok(Shapes.Infer(new Sequential(input, toSeq(layers))));
 
     [Fact]
     public void Dense_applies_to_the_last_axis()
@@ -30,14 +30,14 @@ public class ShapesTests
     public void Lstm_on_a_flat_input_names_the_layer_and_the_shape()
     {
         var spec = new Sequential(Seq(15, 1), Seq<Layer>(new Dense(250), new Lstm(80), new Lstm(10)));
-        Assert.Equal("layer 2 (LSTM): expects (timesteps, features), got (80)", Support.Fail(Shapes.Infer(spec)));
+        Assert.Equal("layer 2 (LSTM): expects (timesteps, features), got (80)", Fail(Shapes.Infer(spec)));
         Assert.Equal(Genre.Data.GenreError.ModelCode, Shapes.Infer(spec).Match(_ => 0, e => e.Code));
     }
 
     [Fact]
     public void Inputs_are_the_model_input_then_each_layers_output()
     {
-        Assert.Equal(Seq(Seq(15, 1), Seq(15, 250), Seq1(80)), Support.Ok(Shapes.Inputs(Zoo.Rnn1())));
+        Assert.Equal(Seq(Seq(15, 1), Seq(15, 250), Seq1(80)), Ok(Shapes.Inputs(Zoo.Rnn1())));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class ZooTests
     {
         foreach (var name in Zoo.Names)
         {
-            var spec = Support.Ok(Zoo.ByName(name));
+            var spec = Ok(Zoo.ByName(name));
             Assert.True(SpecValidation.Validate(spec).IsSuccess, name);
             Assert.Equal(new Dense(name == "reduced-rnn1" ? 66 : 114, Activation.Softmax), spec.Layers.Last);
             // the RNNs read (15, 1); the tabular net reads the 33 columns of Genre.Data's TabularEncoding; the rest the 15 features
@@ -94,7 +94,7 @@ public class ZooTests
     public void Unknown_names_are_usage_errors_listing_the_known_ones()
     {
         var e = Zoo.ByName("cnn");
-        Assert.Equal("unknown model 'cnn' (known: softmax, mlp, rnn1, rnn2, dnn1, dnn2, reduced-rnn1, wide, tabular)", Support.Fail(e));
+        Assert.Equal("unknown model 'cnn' (known: softmax, mlp, rnn1, rnn2, dnn1, dnn2, reduced-rnn1, wide, tabular)", Fail(e));
         Assert.Equal(Genre.Data.GenreError.UsageCode, e.Match(_ => 0, x => x.Code));
     }
 }

@@ -11,12 +11,12 @@ public class SpecTests
     [InlineData("reduced-rnn1", 111_766)]
     [InlineData("softmax", 1_824)]
     public void Param_counts_match_keras(string name, long expected) =>
-        Assert.Equal(expected, Summary.ParamCount(Support.Ok(Zoo.ByName(name))));
+        Assert.Equal(expected, Summary.ParamCount(Ok(Zoo.ByName(name))));
 
     [Fact]
     public void Summary_is_the_keras_table()
     {
-        var text = Support.Ok(Summary.Of(Zoo.Rnn1()));
+        var text = Ok(Summary.Of(Zoo.Rnn1()));
         Assert.Contains("dense (Dense)                (None, 15, 250)           500       ", text);
         Assert.Contains("lstm (LSTM)                  (None, 80)                105920    ", text);
         Assert.Contains("dense_1 (Dense)              (None, 114)               9234      ", text);
@@ -26,7 +26,7 @@ public class SpecTests
     [Fact]
     public void Shapes_follow_keras()
     {
-        var shapes = Support.Ok(Shapes.Infer(Zoo.Rnn2()));
+        var shapes = Ok(Shapes.Infer(Zoo.Rnn2()));
         Assert.Equal(Seq(Seq(15, 80), Seq1(150), Seq1(114)), shapes);
     }
 
@@ -60,8 +60,8 @@ public class SpecTests
     {
         foreach (var name in Zoo.Names)
         {
-            var spec = Support.Ok(Zoo.ByName(name));
-            Assert.Equal(spec.Layers, Support.Ok(SpecJson.FromJson(SpecJson.ToJson(spec), "x")).Layers);
+            var spec = Ok(Zoo.ByName(name));
+            Assert.Equal(spec.Layers, Ok(SpecJson.FromJson(SpecJson.ToJson(spec), "x")).Layers);
         }
     }
 
@@ -76,6 +76,6 @@ public class SpecTests
     public void A_spec_with_a_mistyped_member_is_an_error_in_the_projects_words(string json, string message)
     {
         var o = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(json)!;
-        Assert.Equal(message, Support.Fail(SpecJson.FromJson(o, "x")));
+        Assert.Equal(message, Fail(SpecJson.FromJson(o, "x")));
     }
 }

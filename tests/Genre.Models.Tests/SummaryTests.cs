@@ -40,8 +40,8 @@ public class SummaryTests
     [NotebooksTheory, MemberData(nameof(Printed))]
     public void Summary_is_the_table_keras_printed_in_the_notebooks(string model, string notebook, int index)
     {
-        var spec = Support.Ok(Zoo.ByName(model)) with { Name = "sequential" };
-        var ours = Support.Ok(Summary.Of(spec)).Trim('\n');
+        var spec = Ok(Zoo.ByName(model)) with { Name = "sequential" };
+        var ours = Ok(Summary.Of(spec)).Trim('\n');
         var printed = PrintedSummaries(notebook)[index];
         Assert.Equal(WithoutLayerNumbers(printed), WithoutLayerNumbers(ours));
         if (index == 0) Assert.Equal(printed, ours); // first model of a notebook session: Keras' names are ours exactly
@@ -68,6 +68,6 @@ public class SummaryTests
     public void An_invalid_spec_has_no_summary_but_an_error()
     {
         var bad = new Sequential(Seq1(15), Seq1<Layer>(new Dense(-3)), "bad");
-        Assert.Equal("bad: layer 0 (Dense): units must be > 0, got -3", Support.Fail(Summary.Of(bad)));
+        Assert.Equal("bad: layer 0 (Dense): units must be > 0, got -3", Fail(Summary.Of(bad)));
     }
 }

@@ -12,12 +12,10 @@ public static class Support
 
     public static readonly TorchBackend Backend = new();
 
-    public static T Ok<T>(Fin<T> fin) => fin.Match(x => x, e => throw new Xunit.Sdk.XunitException("expected success: " + e.Message));
 
     /// <summary>All of a model's weights, flattened in layer order: for bit-identity checks.</summary>
     public static float[] Flat(ICompiledModel m) => ModelStore.Flatten(m.Weights()).Bind(t => toSeq(t.Values)).ToArray();
 
-    public static string Fail<T>(Fin<T> fin) => fin.Match(_ => throw new Xunit.Sdk.XunitException("expected failure"), e => e.Message);
 
     public static string TempDir()
     {

@@ -180,28 +180,28 @@ public class TensorBundleTests
     {
         var crc = Crc32c.Mask(Crc32c.Compute(KernelBytes));
         var dir = WriteBundle([("k", Entry(1, [2, 3], 8, 24, crc)), ("bad", Entry(1, [2, 3], 8, 24, crc + 1))], Cat(new byte[8], KernelBytes));
-        var bundle = Support.Ok(TensorBundle.Open(dir));
-        Assert.Equal(Kernel, Support.Ok(bundle.ReadFloat("k", Seq(2, 3), "m: layer 0 (Dense) kernel")));
-        Assert.Equal("m: layer 0 (Dense) kernel: expected (3, 2), got (2, 3)", Support.Fail(bundle.ReadFloat("k", Seq(3, 2), "m: layer 0 (Dense) kernel")));
-        Assert.StartsWith("m: layer 0 (Dense) kernel: crc32c mismatch", Support.Fail(bundle.ReadFloat("bad", Seq(2, 3), "m: layer 0 (Dense) kernel")));
-        Assert.Contains("tensor 'nope' not found", Support.Fail(bundle.ReadFloat("nope", Seq(2, 3), "m: layer 0 (Dense) kernel")));
+        var bundle = Ok(TensorBundle.Open(dir));
+        Assert.Equal(Kernel, Ok(bundle.ReadFloat("k", Seq(2, 3), "m: layer 0 (Dense) kernel")));
+        Assert.Equal("m: layer 0 (Dense) kernel: expected (3, 2), got (2, 3)", Fail(bundle.ReadFloat("k", Seq(3, 2), "m: layer 0 (Dense) kernel")));
+        Assert.StartsWith("m: layer 0 (Dense) kernel: crc32c mismatch", Fail(bundle.ReadFloat("bad", Seq(2, 3), "m: layer 0 (Dense) kernel")));
+        Assert.Contains("tensor 'nope' not found", Fail(bundle.ReadFloat("nope", Seq(2, 3), "m: layer 0 (Dense) kernel")));
     }
 
     [Fact]
     public void Wrong_dtypes_and_out_of_range_entries_are_model_errors()
     {
         var dir = WriteBundle([("d", Entry(2, [6], 0, 48, 0)), ("far", Entry(1, [2, 3], 100, 24, 0))], KernelBytes);
-        var bundle = Support.Ok(TensorBundle.Open(dir));
-        Assert.Equal("w: expected dtype float32, got TF dtype 2", Support.Fail(bundle.ReadFloat("d", Seq1(6), "w")));
-        Assert.Equal("w: entry points outside the data file (offset 100, size 24)", Support.Fail(bundle.ReadFloat("far", Seq(2, 3), "w")));
+        var bundle = Ok(TensorBundle.Open(dir));
+        Assert.Equal("w: expected dtype float32, got TF dtype 2", Fail(bundle.ReadFloat("d", Seq1(6), "w")));
+        Assert.Equal("w: entry points outside the data file (offset 100, size 24)", Fail(bundle.ReadFloat("far", Seq(2, 3), "w")));
         Assert.Equal(Genre.Data.GenreError.ModelCode, bundle.ReadFloat("far", Seq(2, 3), "w").Match(_ => 0, e => e.Code));
     }
 
     [Fact]
     public void Headers_of_other_layouts_are_refused()
     {
-        Assert.Contains("big-endian tensor bundles are not supported", Support.Fail(TensorBundle.Open(WriteBundle([], [], [0x08, 0x01, 0x10, 0x01]))));
-        Assert.Contains("bundles with 2 shards are not supported", Support.Fail(TensorBundle.Open(WriteBundle([], [], [0x08, 0x02]))));
+        Assert.Contains("big-endian tensor bundles are not supported", Fail(TensorBundle.Open(WriteBundle([], [], [0x08, 0x01, 0x10, 0x01]))));
+        Assert.Contains("bundles with 2 shards are not supported", Fail(TensorBundle.Open(WriteBundle([], [], [0x08, 0x02]))));
     }
 
     [Fact]
@@ -213,9 +213,9 @@ public class TensorBundleTests
         var payload = Cat(Varint((ulong)text.Length), lengthCrc, text);
         var crc = Crc32c.Mask(Crc32c.Compute(Cat(length, lengthCrc, text)));
         var dir = WriteBundle([("s", Entry(7, [], 0, payload.Length, crc)), ("t", Entry(7, [], 0, payload.Length, crc ^ 1))], payload);
-        var bundle = Support.Ok(TensorBundle.Open(dir));
-        Assert.Equal(text, Support.Ok(bundle.ReadScalarString("s")));
-        Assert.StartsWith(Path.Combine(dir, "variables.data-00000-of-00001") + ": tensor 't': crc32c mismatch", Support.Fail(bundle.ReadScalarString("t")));
+        var bundle = Ok(TensorBundle.Open(dir));
+        Assert.Equal(text, Ok(bundle.ReadScalarString("s")));
+        Assert.StartsWith(Path.Combine(dir, "variables.data-00000-of-00001") + ": tensor 't': crc32c mismatch", Fail(bundle.ReadScalarString("t")));
     }
 }
 

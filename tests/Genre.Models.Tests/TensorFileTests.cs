@@ -17,7 +17,7 @@ public class TensorFileTests
     static string Written()
     {
         var path = Path.Combine(Support.TempDir(), "t.bin");
-        Support.Ok(TensorFile.Write(path, new JsonObject { ["k"] = 7 }, Tensors));
+        Ok(TensorFile.Write(path, new JsonObject { ["k"] = 7 }, Tensors));
         return path;
     }
 
@@ -33,7 +33,7 @@ public class TensorFileTests
     {
         var path = Path.Combine(Support.TempDir(), "t.bin");
         File.WriteAllBytes(path, bytes);
-        var e = Support.Fail(TensorFile.Read(path));
+        var e = Fail(TensorFile.Read(path));
         Assert.StartsWith(path + ": ", e);
         Assert.DoesNotContain("\n", e);
         return e[(path.Length + 2)..];
@@ -42,7 +42,7 @@ public class TensorFileTests
     [Fact]
     public void What_is_written_reads_back_checksummed()
     {
-        var read = Support.Ok(TensorFile.Read(Written()));
+        var read = Ok(TensorFile.Read(Written()));
         Assert.True(read.Checksummed);
         Assert.Equal(7, read.Meta["k"]!.GetValue<int>());
         Assert.Equal(Tensors.Map(t => t.Name), read.Tensors.Map(t => t.Name));
@@ -53,7 +53,7 @@ public class TensorFileTests
     [Fact]
     public void A_legacy_file_is_read_without_verification()
     {
-        var read = Support.Ok(TensorFile.Parse(LegacyBytes("""{"meta":{"k":1},"tensors":[{"name":"x","shape":[2]}]}""", 1.5f, -2), "legacy"));
+        var read = Ok(TensorFile.Parse(LegacyBytes("""{"meta":{"k":1},"tensors":[{"name":"x","shape":[2]}]}""", 1.5f, -2), "legacy"));
         Assert.False(read.Checksummed);
         Assert.Equal([1.5f, -2], read.Tensors.Single().Values);
     }

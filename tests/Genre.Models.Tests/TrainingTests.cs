@@ -12,9 +12,9 @@ public class TrainingTests
         // With lr = 0 the weights never move, so the batch-size-weighted mean of the batch losses (103 rows: batches of 25, 25, 25, 25, 3)
         // must equal the loss over the whole set, and the accuracy likewise.
         var data = Support.Problem(103, 21);
-        using var m = Support.Ok(Support.Backend.Compile(Zoo.Dnn1(3), 4));
+        using var m = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 4));
         var before = Support.Flat(m);
-        var h = Support.Ok(m.Fit(data, None, new TrainingConfig(2, 25, 4, new AdamSettings(LearningRate: 0))));
+        var h = Ok(m.Fit(data, None, new TrainingConfig(2, 25, 4, new AdamSettings(LearningRate: 0))));
         var whole = m.Evaluate(data);
         Assert.Equal(before, Support.Flat(m));
         Assert.All(h.Epochs, e =>
@@ -29,7 +29,7 @@ public class TrainingTests
     public void Micro_batched_gradients_equal_the_one_pass_gradient()
     {
         var data = Support.Problem(90, 22);
-        using var compiled = Support.Ok(Support.Backend.Compile(Zoo.Rnn1(3), 8));
+        using var compiled = Ok(Support.Backend.Compile(Zoo.Rnn1(3), 8));
         var model = (TorchModel)compiled;
         float[][] Gradients(int microBatch)
         {
@@ -58,17 +58,17 @@ public class TrainingTests
         var config = new TrainingConfig(3, 30, 6, new AdamSettings(), Checkpoints: new CheckpointPolicy(Path.Combine(dir, "c"), 10));
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
-        using (var first = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 6)))
+        using (var first = Ok(Support.Backend.Compile(Zoo.Dnn2(3), 6)))
         {
-            var h = Support.Ok(first.Fit(data, val, config, cancel: cancelled.Token));
+            var h = Ok(first.Fit(data, val, config, cancel: cancelled.Token));
             Assert.Single(h.Epochs);
         }
         Assert.Single(Directory.GetFiles(Path.Combine(dir, "c"), "epoch-00001.ckpt"));
 
-        using var resumed = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 6));
-        var rest = Support.Ok(resumed.Fit(data, val, config with { Resume = true }));
-        using var straight = Support.Ok(Support.Backend.Compile(Zoo.Dnn2(3), 6));
-        var full = Support.Ok(straight.Fit(data, val, config with { Checkpoints = None }));
+        using var resumed = Ok(Support.Backend.Compile(Zoo.Dnn2(3), 6));
+        var rest = Ok(resumed.Fit(data, val, config with { Resume = true }));
+        using var straight = Ok(Support.Backend.Compile(Zoo.Dnn2(3), 6));
+        var full = Ok(straight.Fit(data, val, config with { Checkpoints = None }));
         Assert.Equal(full.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)), rest.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)));
         Assert.Equal(Support.Flat(straight), Support.Flat(resumed));
     }
@@ -79,8 +79,8 @@ public class TrainingTests
         // The label depends on features 0–5; read as a sequence those come last (reversed rows), so the LSTM need not carry
         // them through nine more steps (with them first, the loss plateaus and whether it escapes in 25 epochs is chance).
         var data = LastStepsMatter(Support.Problem(400, 25));
-        using var m = Support.Ok(Support.Backend.Compile(new Sequential(Seq(15, 1), Seq<Layer>(new Dense(16), new Lstm(16), new Dense(3, Activation.Softmax)), "tiny-rnn"), 2));
-        var h = Support.Ok(m.Fit(data, Some(LastStepsMatter(Support.Problem(100, 26))), new TrainingConfig(25, 20, 2, new AdamSettings(LearningRate: 0.01))));
+        using var m = Ok(Support.Backend.Compile(new Sequential(Seq(15, 1), Seq<Layer>(new Dense(16), new Lstm(16), new Dense(3, Activation.Softmax)), "tiny-rnn"), 2));
+        var h = Ok(m.Fit(data, Some(LastStepsMatter(Support.Problem(100, 26))), new TrainingConfig(25, 20, 2, new AdamSettings(LearningRate: 0.01))));
         Assert.True(h.Epochs.Last.Loss < 0.75 * h.Epochs.Head.Loss, $"loss {string.Join(" → ", h.Epochs.Map(e => e.Loss.ToString("F3")))}");
         Assert.True(h.Epochs.Last.ValAccuracy > 0.6, $"val accuracy {h.Epochs.Last.ValAccuracy}");
         var p = m.Predict(Support.Problem(5, 27).X, 5);
