@@ -6,12 +6,13 @@ using System.Xml.Linq;
 namespace Genre.Cli.Tests;
 
 /// <summary>
-/// Issue 14: `dotnet pack` makes Genre.Data, Genre.Models and Genre.Eval, and a fresh console project outside the solution that
-/// references the packages (not the projects) compiles the README's library example and runs it on a small synthetic file.
+/// Issue 14: `dotnet pack` makes Genre.Data, Genre.Models, Genre.Eval and Genre.Testing, and a fresh console project outside the
+/// solution that references the packages (not the projects) compiles the README's library example and runs it on a small synthetic
+/// file; a user's xunit project (examples/property-suite) runs Genre.Testing's law suites on its own stage and mapping.
 /// </summary>
 public class PackageTests
 {
-    static readonly string[] Libraries = ["Genre.Data", "Genre.Models", "Genre.Eval"];
+    static readonly string[] Libraries = ["Genre.Data", "Genre.Models", "Genre.Eval", "Genre.Testing"];
 
     static string Configuration =>
         typeof(PackageTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "Configuration").Value!;
@@ -94,6 +95,24 @@ public class PackageTests
         var original = Path.Combine(UserPackages, "torchsharp", "0.107.0", native);
         if (File.Exists(original))
             Assert.NotEqual(File.ReadAllBytes(original), File.ReadAllBytes(Path.Combine(app, "out-bin", native)));
+
+        // Issue 24: a user's xunit project (examples/property-suite) property-tests its own stage and mapping with Genre.Testing
+        var suite = Path.Combine(root, "property-suite");
+        Directory.CreateDirectory(suite);
+        foreach (var f in Directory.GetFiles(Path.Combine(GenreCli.RepoRoot, "examples", "property-suite")))
+            File.Copy(f, Path.Combine(suite, Path.GetFileName(f)));
+        File.Copy(Path.Combine(app, "nuget.config"), Path.Combine(suite, "nuget.config"));
+        Assert.Contains($"Include=\"Genre.Testing\" Version=\"{versions[0]}\"", File.ReadAllText(Path.Combine(suite, "PropertySuite.csproj")));
+        // the README's "Property-testing your pipeline" snippet is part of what this build compiles
+        var readme = File.ReadAllText(Path.Combine(GenreCli.RepoRoot, "README.md"));
+        var snippet = System.Text.RegularExpressions.Regex.Match(readme, "### Property-testing your pipeline.*?```csharp\n(.*?)```",
+            System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value.Trim();
+        Assert.False(string.IsNullOrEmpty(snippet), "README.md: no csharp block under 'Property-testing your pipeline'");
+        var source = File.ReadAllText(Path.Combine(suite, "MyPipelineProperties.cs"));
+        Assert.Contains(string.Join("\n", snippet.Split('\n').Select(l => "    " + l)), source);
+        var tested = Dotnet(suite, "test", "-nologo");
+        Assert.True(tested.ExitCode == 0, tested.Stdout + tested.Stderr);
+        Assert.Matches(@"Passed!\s+- Failed:\s+0, Passed:\s+2,", tested.Stdout);
 
         var synth = GenreCli.Run("synth", "--out", Path.Combine(root, "small.csv"), "--rows-per-genre", "20");
         Assert.True(synth.ExitCode == 0, synth.Stderr);
