@@ -31,8 +31,8 @@ var features = Pipeline.Of(
         new ColumnGroup(rest, new MinMax()),
         new ColumnGroup(Seq1("key"), OneHot.Of("key")))));
 // the same, then our own stage (see the bottom of this file) on every column
-var withOwn = features.Then(new Clip(3));
-var registry = StageRegistry.BuiltIn.With(Clip.Definition);
+var withOwn = features.Then(new Squash(3));
+var registry = StageRegistry.BuiltIn.With(Squash.Definition);
 
 Fin<(Evaluation Test, Seq<GenrePrediction> First)> TrainAndSave(Pipeline pipeline, string dir) =>
     from loaded in ReportPipeline.Load(path, mapping: None, pipeline)
@@ -61,32 +61,37 @@ return run.Match(r =>
     return 0;
 }, e => { Console.Error.WriteLine($"error: {e.Message}"); return 1; });
 
-/// <summary>A user's stage: every column clipped to [−Limit, Limit]. It learns the columns it was fitted on; its kind is
-/// "example-clip", readable wherever <see cref="Definition"/> is registered.</summary>
-sealed record Clip(double Limit) : Stage
+/// <summary>A user's stage: every column squashed into (−Scale, Scale) by Scale·tanh(x / Scale), which keeps small values and
+/// bounds outliers. It learns the columns it was fitted on; its kind is "example-squash", readable wherever
+/// <see cref="Definition"/> is registered.</summary>
+sealed record Squash(double Scale) : Stage
 {
-    public override string Kind => "example-clip";
-    public override JsonObject Config() => new() { ["limit"] = Limit };
+    public override string Kind => "example-squash";
+    public override JsonObject Config() => new() { ["scale"] = Scale };
 
     public override Fin<FittedStage> Fit(Frame train) =>
-        train.Columns.Map(c => train.Numeric(c.Name, Where)).Sequence().Map(cs => (FittedStage)new Fitted(this, cs.Map(c => c.Name).Strict()));
+        train.Columns.Map(c => train.Numeric(c.Name, Where)).Sequence()
+            .Map(cs => (FittedStage)new Fitted(this, cs.Map(c => c.Name).Strict()));
 
-    public sealed record Fitted(Clip Stage, Seq<string> Columns) : FittedStage
+    public sealed record Fitted(Squash Stage, Seq<string> Columns) : FittedStage
     {
         public override Stage Declared => Stage;
         public override JsonObject State() => new() { ["columns"] = StageJson.ToJson(Columns) };
         public override Fin<Seq<string>> OutputNames(Seq<string> input) => input;
 
-        public override Fin<Frame> Transform(Frame input) =>
-            input.Columns.Map(c => input.Numeric(c.Name, Stage.Where)
-                    .Map(n => (FrameColumn)(n with { Values = n.Values.Select(v => Math.Clamp(v, -Stage.Limit, Stage.Limit)).ToArray() })))
+        public override Fin<Frame> Transform(Frame input)
+        {
+            double Squashed(double v) => Stage.Scale * Math.Tanh(v / Stage.Scale);
+            return input.Columns.Map(c => input.Numeric(c.Name, Stage.Where)
+                    .Map(n => (FrameColumn)(n with { Values = n.Values.Select(Squashed).ToArray() })))
                 .Sequence().Map(cs => input with { Columns = cs.Strict() });
+        }
     }
 
-    public static readonly StageKind Definition = new("example-clip",
-        (config, at, _) => StageJson.Number(config, "limit", at).Map(l => (Stage)new Clip(l)),
+    public static readonly StageKind Definition = new("example-squash",
+        (config, at, _) => StageJson.Number(config, "scale", at).Map(v => (Stage)new Squash(v)),
         (config, state, at, _) =>
-            from limit in StageJson.Number(config, "limit", at)
+            from scale in StageJson.Number(config, "scale", at)
             from columns in StageJson.Texts(state, "columns", at)
-            select (FittedStage)new Fitted(new Clip(limit), columns));
+            select (FittedStage)new Fitted(new Squash(scale), columns));
 }

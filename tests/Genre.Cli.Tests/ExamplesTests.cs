@@ -134,7 +134,7 @@ public class ExamplesTests : IClassFixture<ExamplesTests.SmallFile>
         var own = GenreCli.Run(cwd, (IDictionary<string, string?>?)null, "predict", "--model-dir", Path.Combine(cwd, "out", "with-own-stage"), "--data", file.Csv,
             "--out", Path.Combine(cwd, "p2.csv"));
         Assert.Equal(5, own.ExitCode);
-        Assert.Contains("unknown stage kind 'example-clip'", own.Stderr);
+        Assert.Contains("unknown stage kind 'example-squash'", own.Stderr);
         Assert.Single(own.Stderr.TrimEnd('\n').Split('\n'));
         Assert.False(File.Exists(Path.Combine(cwd, "p2.csv")));
     }

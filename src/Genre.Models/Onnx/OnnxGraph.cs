@@ -15,29 +15,20 @@ internal sealed class OnnxGraph(string name)
 
     string Fresh(string op) => $"{op.ToLowerInvariant()}_{counter++}";
 
-    public string Floats(string tensorName, float[] values, long[] dims)
-    {
-        var t = new global::Onnx.TensorProto { Name = tensorName, DataType = (int)global::Onnx.TensorProto.Types.DataType.Float };
-        t.Dims.Add(dims);
-        t.RawData = ByteString.CopyFrom(LittleEndian(MemoryMarshal.AsBytes(values.AsSpan())));
-        graph.Initializer.Add(t);
-        return tensorName;
-    }
+    public string Floats(string tensorName, float[] values, long[] dims) =>
+        Initializer(tensorName, MemoryMarshal.AsBytes(values.AsSpan()), dims, global::Onnx.TensorProto.Types.DataType.Float);
 
-    public string Int64s(string tensorName, long[] values, long[] dims)
-    {
-        var t = new global::Onnx.TensorProto { Name = tensorName, DataType = (int)global::Onnx.TensorProto.Types.DataType.Int64 };
-        t.Dims.Add(dims);
-        t.RawData = ByteString.CopyFrom(LittleEndian(MemoryMarshal.AsBytes(values.AsSpan())));
-        graph.Initializer.Add(t);
-        return tensorName;
-    }
+    public string Int64s(string tensorName, long[] values, long[] dims) =>
+        Initializer(tensorName, MemoryMarshal.AsBytes(values.AsSpan()), dims, global::Onnx.TensorProto.Types.DataType.Int64);
 
-    public string Doubles(string tensorName, double[] values, long[] dims)
+    public string Doubles(string tensorName, double[] values, long[] dims) =>
+        Initializer(tensorName, MemoryMarshal.AsBytes(values.AsSpan()), dims, global::Onnx.TensorProto.Types.DataType.Double);
+
+    string Initializer(string tensorName, ReadOnlySpan<byte> raw, long[] dims, global::Onnx.TensorProto.Types.DataType type)
     {
-        var t = new global::Onnx.TensorProto { Name = tensorName, DataType = (int)global::Onnx.TensorProto.Types.DataType.Double };
+        var t = new global::Onnx.TensorProto { Name = tensorName, DataType = (int)type };
         t.Dims.Add(dims);
-        t.RawData = ByteString.CopyFrom(LittleEndian(MemoryMarshal.AsBytes(values.AsSpan())));
+        t.RawData = ByteString.CopyFrom(LittleEndian(raw));
         graph.Initializer.Add(t);
         return tensorName;
     }
