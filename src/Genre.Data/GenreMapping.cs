@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using LanguageExt.Common;
 
 namespace Genre.Data;
@@ -83,6 +84,19 @@ public sealed record GenreMapping(Map<string, string> Merges)
         var pairs = keys.Select(k => (k, then.Apply(Apply(k)))).Where(p => p.k != p.Item2);
         return new GenreMapping(toMap(pairs));
     }
+
+    /// <summary>The merges as a JSON object {source: target}, as model folders and experiment folders store them.</summary>
+    public JsonObject ToJson() => new(Merges.AsEnumerable().Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
+
+    /// <summary>The mapping a JSON object {source: target} holds, validated as <see cref="Create"/>; an error names
+    /// <paramref name="origin"/>.</summary>
+    public static Fin<GenreMapping> FromJson(JsonNode? node, string origin) =>
+        from o in Json.Object(node).ToFin(GenreError.Model($"{origin}: mapping is not an object — the file is damaged"))
+        from pairs in o.Select(p => Json.String(p.Value).Map(v => (p.Key, v))).ToSeq().Sequence()
+            .ToFin(GenreError.Model($"{origin}: mapping holds a value that is not a genre name — the file is damaged"))
+        from m in Create(pairs, origin)
+            .Match(FinSucc, errs => FinFail<GenreMapping>(GenreError.Model($"{origin}: mapping: {errs.Head.Message}")))
+        select m;
 
     /// <summary>Reads "source,target" lines (a header line "source,target" and blank lines are skipped); errors name file:line.</summary>
     public static Validation<Error, GenreMapping> Load(string path)

@@ -71,7 +71,7 @@ public sealed record Preprocessing(FittedPipeline Pipeline, LabelEncoding Genres
         ["format"] = Format,
         ["pipeline"] = Pipeline.ToJson(),
         ["genres"] = StageJson.ToJson(Genres.Classes),
-        ["mapping"] = new JsonObject(Mapping.Merges.AsEnumerable().Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+        ["mapping"] = Mapping.ToJson(),
         ["ranges"] = new JsonObject
         {
             ["columns"] = StageJson.ToJson(Ranges.Map(r => r.Column)),
@@ -123,11 +123,7 @@ public sealed record Preprocessing(FittedPipeline Pipeline, LabelEncoding Genres
         return from genres in StageJson.Texts(o, "genres", origin)
                from _3 in genres.IsEmpty ? FinFail<Unit>(GenreError.Model($"{origin}: genres is empty")) : FinSucc(unit)
                from _4 in genres.Distinct().Count() == genres.Count ? FinSucc(unit) : FinFail<Unit>(Bad("a class is listed twice"))
-               from mapping in Json.Object(o, "mapping").ToFin(Bad("mapping is not an object"))
-               from pairs in mapping.Select(p => Json.String(p.Value).Map(v => (p.Key, v))).ToSeq().Sequence()
-                   .ToFin(Bad("mapping holds a value that is not a genre name"))
-               from m in GenreMapping.Create(pairs, origin)
-                   .Match(FinSucc, errs => FinFail<GenreMapping>(GenreError.Model($"{origin}: mapping: {errs.Head.Message}")))
+               from m in GenreMapping.FromJson(o["mapping"], origin)
                select (new LabelEncoding(genres), m);
     }
 }

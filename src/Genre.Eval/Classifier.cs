@@ -40,11 +40,16 @@ public sealed record Classifier(Preprocessing Preprocessing, StoredClassifier Mo
         from p in model.Preprocessing.ToFin(GenreError.Model($"{dir}: no {Preprocessing.FileName} (the model's pipeline is unknown)"))
         select new Classifier(p, model);
 
-    /// <summary>Saves one model as a model folder (<c>model.json</c>, <c>weights.safetensors</c>, <c>preprocessing.json</c>);
-    /// an ensemble's members are saved by the run that trains them.</summary>
+    /// <summary>Saves the classifier: one model as a model folder (<c>model.json</c>, <c>weights.safetensors</c>,
+    /// <c>preprocessing.json</c>); an ensemble as a model folder per member (<c>member-k</c>), then <c>ensemble.json</c>, written
+    /// last, so a folder with it is complete.</summary>
     public Fin<Unit> Save(string dir) =>
         Model.IsEnsemble
-            ? GenreError.Usage($"{dir}: an ensemble is saved member by member (EnsembleFolder.Save); save one model here")
+            ? from _ in Model.Members.Map((k, m) => ModelFolder.Save(Path.Combine(dir, EnsembleFolder.MemberName(k + 1)), m.Spec, m.Weights,
+                  Some(Preprocessing))).Sequence()
+              let names = toSeq(Enumerable.Range(1, Model.Members.Count).Select(EnsembleFolder.MemberName)).Strict()
+              from saved in EnsembleFolder.Save(dir, names)
+              select saved
             : ModelFolder.Save(dir, Model.Spec, Model.Members.Head.Weights, Some(Preprocessing));
 
     /// <summary>The model's input for <paramref name="tracks"/>, as float32 rows; a stage's refusal names

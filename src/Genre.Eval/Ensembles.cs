@@ -23,14 +23,20 @@ public static class Ensembles
     /// <summary>Member <paramref name="k"/>'s settings (1-based): the experiment's, from seed S + k − 1.</summary>
     public static Settings MemberSettings(Settings settings, int k) => settings with { Seed = settings.Seed + k - 1 };
 
+    /// <summary>Member <paramref name="k"/> as an experiment of its own: one network of the ensemble's spec, named
+    /// "NAME member k" (what its folder's marker records).</summary>
+    public static Experiment Member(Experiment e, int k) =>
+        e with { Name = $"{e.Name} member {k}", Model = e.Model.Network.Match(s => (Learner)new Learner.Net(s), () => e.Model) };
+
     /// <summary>
-    /// Trains the members not finished yet with <paramref name="trainOne"/> (the member, its settings, its folder), in order, then
+    /// Trains the members not finished yet with <paramref name="trainOne"/> (the member, its settings, its folder; None when
+    /// interrupted), in order, then
     /// records the ensemble and scores it. None when a cancellation stops it before every member is finished (the interrupted
     /// member keeps its checkpoints; nothing else is written), and, without <paramref name="trainOne"/> (train nothing), unless
     /// every member is finished with these settings.
     /// </summary>
     public static Fin<Option<ExperimentResult>> Run(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir,
-                                                    Func<Experiment, Settings, string, Fin<ExperimentResult>>? trainOne,
+                                                    Func<Experiment, Settings, string, Fin<Option<ExperimentResult>>>? trainOne,
                                                     CancellationToken cancel)
     {
         var runs = Seq<(Settings Settings, FinishedRun Run)>();
@@ -39,14 +45,14 @@ public static class Ensembles
         {
             var s = MemberSettings(settings, k);
             var memberDir = Path.Combine(dir, EnsembleFolder.MemberName(k));
-            var finished = ExperimentFolder.Finished(memberDir, s);
+            var finished = ExperimentFolder.Finished(memberDir, Member(e, k), s);
             if (finished.IsFail) return finished.Map(_ => Option<ExperimentResult>.None);
             var done = (Option<FinishedRun>)finished;
             if (done.Case is FinishedRun run) { runs = runs.Add((s, run)); continue; }
             if (trainOne is null || cancel.IsCancellationRequested) return Option<ExperimentResult>.None;
-            var member = trainOne(e with { Name = $"{e.Name} member {k}" }, s, memberDir);
-            if (member.Case is not ExperimentResult r) return member.Map(Some);
-            if (!ExperimentFolder.Finished(memberDir, s).Exists(f => f.IsSome)) return Option<ExperimentResult>.None; // interrupted
+            var member = trainOne(Member(e, k), s, memberDir);
+            if (member.IsFail) return member;
+            if (((Option<ExperimentResult>)member).Case is not ExperimentResult r) return Option<ExperimentResult>.None; // interrupted
             runs = runs.Add((s, new FinishedRun(r.History, r.Seconds)));
             trained = true;
         }

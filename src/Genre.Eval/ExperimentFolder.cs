@@ -27,14 +27,32 @@ public static class ExperimentFolder
 
     /// <summary>
     /// The stored history and training seconds (its epochs' seconds summed, so a run resumed across sessions counts them all),
-    /// when the folder holds a finished run with these epochs, batch size, seed and learning rate; None when it holds no
-    /// finished run with these settings.
-    /// A marker or file that is damaged, or missing though the marker vouches for it, is an error.
+    /// when the folder holds a finished run of <paramref name="e"/>'s recipe with <paramref name="settings"/> (the marker stores
+    /// the experiment it trained, read back by value); None when it holds no finished run of that recipe. Markers written before
+    /// experiments were stored (committed results) are compared by their settings. A marker or file that is damaged, or missing
+    /// though the marker vouches for it, is an error.
     /// </summary>
-    public static Fin<Option<FinishedRun>> Finished(string dir, Settings settings) =>
-        ChecksummedJson.Read(Path.Combine(dir, "settings.json")).Bind(marker => marker.Match(
-            s => SameSettings(s, settings) ? Verified(dir, s).Map(Some) : FinSucc(Option<FinishedRun>.None),
+    public static Fin<Option<FinishedRun>> Finished(string dir, Experiment e, Settings settings)
+    {
+        var path = Path.Combine(dir, MarkerFile);
+        return ChecksummedJson.Read(path).Bind(marker => marker.Match(
+            s => Stored(s, path).Bind(recipe => recipe.Match(r => r == e.RecipeWith(settings), () => SameSettings(s, settings))
+                ? Verified(dir, s).Map(Some)
+                : FinSucc(Option<FinishedRun>.None)),
             () => FinSucc(Option<FinishedRun>.None)));
+    }
+
+    /// <summary>The marker's name: <c>settings.json</c>.</summary>
+    public const string MarkerFile = "settings.json";
+
+    /// <summary>The experiment and settings a marker records, as the recipe they trained; None for a marker from before
+    /// experiments were stored.</summary>
+    public static Fin<Option<Recipe>> Stored(JsonObject marker, string path) =>
+        Json.Object(marker, "experiment").Match(
+            o => from e in ExperimentJson.FromJson(o, $"{path}: experiment")
+                 from s in ExperimentJson.SettingsOf(marker, path)
+                 select Some(e.RecipeWith(s)),
+            () => FinSucc(Option<Recipe>.None));
 
     static bool SameSettings(JsonObject s, Settings settings)
     {
@@ -88,22 +106,17 @@ public static class ExperimentFolder
     /// Written as soon as an experiment's model and metrics are saved, so a later failure never costs its training; it records
     /// the crc32c of each of <see cref="FilesIn"/> as they are on disk.
     /// </summary>
-    public static Fin<Unit> MarkFinished(string dir, Settings settings) =>
+    public static Fin<Unit> MarkFinished(string dir, Experiment e, Settings settings) =>
         from crcs in FilesIn(dir).Map(name => Crc(Path.Combine(dir, name)).Map(c => (name, c))).Sequence()
-        let json = Marker(settings, crcs)
+        let json = Marker(e, settings, crcs)
         from _ in ChecksummedJson.Write(Path.Combine(dir, "settings.json"), json)
         select unit;
 
-    static JsonObject Marker(Settings settings, Seq<(string Name, string Crc)> crcs)
+    /// <summary>The settings (top-level, as folders have always had them), the experiment, and the files' checksums.</summary>
+    static JsonObject Marker(Experiment e, Settings settings, Seq<(string Name, string Crc)> crcs)
     {
-        var json = new JsonObject
-        {
-            ["epochs"] = settings.Epochs,
-            ["batch_size"] = settings.BatchSize,
-            ["seed"] = settings.Seed,
-            ["learning_rate"] = settings.LearningRate,
-        };
-        foreach (var d in settings.Decay) json["cosine_decay_alpha"] = d.Alpha;
+        var json = ExperimentJson.ToJson(settings);
+        json["experiment"] = ExperimentJson.ToJson(e);
         json["files"] = new JsonObject(crcs.Map(c => new KeyValuePair<string, JsonNode?>(c.Name, c.Crc)));
         return json;
     }
@@ -112,12 +125,12 @@ public static class ExperimentFolder
     /// Give <paramref name="to"/> the finished training of its twin in <paramref name="source"/> (same layers, labels and settings):
     /// the same weights under this experiment's model name, the same history and test metrics, then the finished marker.
     /// </summary>
-    public static Fin<Unit> CopyTraining(string source, string to, Sequential spec, ExperimentResult twin) =>
+    public static Fin<Unit> CopyTraining(string source, string to, Experiment e, Sequential spec, ExperimentResult twin) =>
         FolderLock.While(to, () =>
             from stored in ModelFolder.Load(source)
             from _1 in ModelFolder.Save(to, spec, stored.Weights, stored.Preprocessing)
             from _2 in TrainingRun.WriteMetrics(to, new TrainingOutcome(spec, twin.History, twin.Test, twin.Seconds, [], false))
-            from _3 in MarkFinished(to, twin.Settings)
+            from _3 in MarkFinished(to, e, twin.Settings)
             select unit);
 
     /// <summary>val_loss/val_accuracy are null when there was no validation set: read as NaN.</summary>

@@ -4,12 +4,16 @@ using Genre.Models;
 
 namespace Genre.Eval;
 
+/// <summary>Which rows train, validate and test: the report's split, or the track-aware one (no track in two subsets).</summary>
+public enum DataSplit { Report, TrackAware }
+
 /// <summary>
-/// An experiment as a value: a name, the model, its labels (full or merged genres), the report's test accuracy, the feature
-/// pipeline it reads, how many members it trains, and its training settings per profile in a table — no code, so two experiments
-/// are equal when they would train alike.
+/// An experiment as a value: a name, what it fits (<see cref="Learner"/>), the report's test accuracy, the feature pipeline it
+/// reads, its split, the genre mapping its labels go through, and its training settings per profile in a table — no code, so two
+/// experiments are equal when they would train alike. It round-trips through its folder's settings file
+/// (<see cref="ExperimentJson"/>), so a folder trained for a changed experiment is told apart by value.
 /// </summary>
-public sealed record Experiment(string Name, string Title, Sequential Model, bool Reduced, double ReportAccuracy, Option<string> AuthorsModel)
+public sealed record Experiment(string Name, string Title, Learner Model, double ReportAccuracy, Option<string> AuthorsModel)
 {
     /// <summary>
     /// Training settings by profile name (<c>paper</c>, <c>fast</c>; <see cref="AnyProfile"/> for the same under every profile),
@@ -25,23 +29,36 @@ public sealed record Experiment(string Name, string Title, Sequential Model, boo
     public Settings TrainingIn(string profile) =>
         Training.Find(profile).IfNone(() => Training.Find(AnyProfile).IfNone(Profiles.Notebooks));
 
-    /// <summary>How many models it trains: 1, or an ensemble's members, trained alike from seeds S, S+1, … (S the settings'
-    /// seed) and combined by the mean of their probabilities (<see cref="Ensembles"/>).</summary>
-    public int Members { get; init; } = 1;
+    /// <summary>How many models it trains: 1, or an ensemble's members (<see cref="Learner.Ensemble"/>).</summary>
+    public int Members => Model.Models;
+
+    /// <summary>The mapping its labels go through (the report's 66 merged genres for <c>reduced-rnn1</c>); None: all 114 genres.</summary>
+    public Option<GenreMapping> Labels { get; init; }
+
+    /// <summary>Whether its labels are merged genres.</summary>
+    public bool Reduced => Labels.IsSome;
+
+    /// <summary>The split it trains on.</summary>
+    public DataSplit Split { get; init; } = DataSplit.Report;
+
+    /// <summary>What decides this experiment's weights when trained with <paramref name="settings"/>.</summary>
+    public Recipe RecipeWith(Settings settings) => new(Model, Features, Labels, Split, settings);
 
     /// <summary>The feature pipeline the model reads (fitted on its training split): the report's unless declared otherwise.</summary>
     public Pipeline Features { get; init; } = Pipelines.Report;
 }
 
 /// <summary>How to train: epochs, batch, seed, learning rate (constant, or decaying over the run), early stopping.</summary>
-public sealed record Settings(int Epochs, int BatchSize, int Seed, double LearningRate = 1e-3, Option<EarlyStopping> EarlyStopping = default,
+public sealed record Settings(int Epochs, int BatchSize, int Seed, double LearningRate = 1e-3,
+                              Option<EarlyStopping> EarlyStopping = default,
                               Option<CosineDecay> Decay = default)
 {
     /// <summary>
     /// These settings as a training configuration: Keras' Adam with this learning rate (and decay), early stopping if any,
     /// resuming from checkpoints.
     /// </summary>
-    public TrainingConfig ToConfig() => new(Epochs, BatchSize, Seed, new AdamSettings(LearningRate, Decay: Decay), EarlyStopping: EarlyStopping, Resume: true);
+    public TrainingConfig ToConfig() =>
+        new(Epochs, BatchSize, Seed, new AdamSettings(LearningRate, Decay: Decay), EarlyStopping: EarlyStopping, Resume: true);
 
     /// <summary>"0.003" or "0.003 → 0 (cosine)".</summary>
     public string DescribeRate() =>
@@ -55,32 +72,33 @@ public static class Experiments
 {
     /// <summary>The report's seven experiments, in the report's order.</summary>
     public static readonly Seq<Experiment> OfReport = Seq(
-        new Experiment("softmax", "Softmax (previous exercise)", Zoo.Softmax(), false, 0.15667108, None)
+        new Experiment("softmax", "Softmax (previous exercise)", Net(Zoo.Softmax()), 0.15667108, None)
         {
             Training = Fast(Profiles.Linear),
         },
-        new Experiment("mlp", "MLP 100-150-150-150 (previous exercise)", Zoo.Mlp(), false, 0.25931308, None)
+        new Experiment("mlp", "MLP 100-150-150-150 (previous exercise)", Net(Zoo.Mlp()), 0.25931308, None)
         {
             Training = Fast(Profiles.Dense),
         },
-        new Experiment("rnn1", "RNN1: Dense(250) → LSTM(80)", Zoo.Rnn1(), false, 0.30048435, Some("RNN1net"))
+        new Experiment("rnn1", "RNN1: Dense(250) → LSTM(80)", Net(Zoo.Rnn1()), 0.30048435, Some("RNN1net"))
         {
             Training = Fast(Profiles.OneLstm),
         },
-        new Experiment("rnn2", "RNN2: LSTM(80) → LSTM(150)", Zoo.Rnn2(), false, 0.25834435, Some("RNN2net"))
+        new Experiment("rnn2", "RNN2: LSTM(80) → LSTM(150)", Net(Zoo.Rnn2()), 0.25834435, Some("RNN2net"))
         {
             Training = Fast(Profiles.TwoLstms),
         },
-        new Experiment("dnn1", "DNN1: relu 100-150-150-150 (TF2)", Zoo.Dnn1(), false, 0.3172611, Some("DNN1net"))
+        new Experiment("dnn1", "DNN1: relu 100-150-150-150 (TF2)", Net(Zoo.Dnn1()), 0.3172611, Some("DNN1net"))
         {
             Training = Fast(Profiles.Dense),
         },
-        new Experiment("dnn2", "DNN2: DNN1 + Dropout(0.2)", Zoo.Dnn2(), false, 0.32245707, Some("DNN2net"))
+        new Experiment("dnn2", "DNN2: DNN1 + Dropout(0.2)", Net(Zoo.Dnn2()), 0.32245707, Some("DNN2net"))
         {
             Training = Fast(Profiles.Dense),
         },
-        new Experiment("reduced-rnn1", "RNN1 on 66 merged genres", Zoo.ReducedRnn1(), true, 0.4078820, Some("reducedRNNnet"))
+        new Experiment("reduced-rnn1", "RNN1 on 66 merged genres", Net(Zoo.ReducedRnn1()), 0.4078820, Some("reducedRNNnet"))
         {
+            Labels = GenreMapping.ReportMerges,
             Training = Fast(Profiles.OneLstm),
         });
 
@@ -90,7 +108,7 @@ public static class Experiments
     /// <summary>The tabular net on the encoded features; the tabular ensemble is five of it from consecutive seeds.</summary>
     static readonly Experiment Tabular = new("tabular",
         "Tabular: encoded inputs, relu 512-512-256, BatchNorm + Dropout(0.3) (beyond the report)",
-        Zoo.Tabular(), false, double.NaN, None)
+        Net(Zoo.Tabular()), double.NaN, None)
     {
         Features = Pipelines.Tabular,
         Training = HashMap((Experiment.AnyProfile,
@@ -104,7 +122,7 @@ public static class Experiments
     /// tabular nets from consecutive seeds averaged. Each was chosen on validation accuracy only (results/kaggle/beyond/tuning.md).
     /// </summary>
     public static readonly Seq<Experiment> Beyond = Seq(
-        new Experiment("wide", "Wide: relu 512-512-256, Dropout(0.1) each (beyond the report)", Zoo.Wide(), false, double.NaN, None)
+        new Experiment("wide", "Wide: relu 512-512-256, Dropout(0.1) each (beyond the report)", Net(Zoo.Wide()), double.NaN, None)
         {
             Training = HashMap((Experiment.AnyProfile,
                 new Settings(60, 1024, 0, 3e-3, new EarlyStopping("val_accuracy", Patience: 10), new CosineDecay()))),
@@ -114,8 +132,17 @@ public static class Experiments
         {
             Name = "tabular-ensemble",
             Title = "Tabular ensemble: the mean of 5 tabular nets' probabilities (beyond the report)",
-            Members = 5,
+            Model = new Learner.Ensemble(Zoo.Tabular(), 5),
         });
+
+    /// <summary>
+    /// Gradient-boosted trees on the report's 15 features (<c>reproduce --beyond</c>, or <c>--only gbdt</c>): LightGBM with
+    /// each of <see cref="Eval.Gbdt.Candidates"/>, the best on validation accuracy scored once on test.
+    /// </summary>
+    public static readonly Experiment Gbdt =
+        new(GbdtResult.Name, GbdtResult.Title, new Learner.Trees(Eval.Gbdt.Candidates), double.NaN, None);
+
+    static Learner Net(Sequential spec) => new Learner.Net(spec);
 
     /// <summary>An experiment's place in the report's order; experiments outside the report come after it.</summary>
     public static int OrderOf(Experiment e) => OfReport.Map(x => x.Name).ToList().IndexOf(e.Name) is var i and >= 0 ? i : int.MaxValue;
@@ -131,7 +158,8 @@ public static class Experiments
                 var wanted = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 var unknown = wanted.Where(w => !(OfReport + Beyond).Exists(e => e.Name == w)).ToList();
                 return unknown.Count > 0
-                    ? FinFail<Seq<Experiment>>(GenreError.Usage($"--only: unknown experiment(s) {string.Join(", ", unknown)} (known: {string.Join(", ", (OfReport + Beyond).Map(e => e.Name))}, {GbdtResult.Name})"))
+                    ? FinFail<Seq<Experiment>>(GenreError.Usage($"--only: unknown experiment(s) {string.Join(", ", unknown)} " +
+                        $"(known: {string.Join(", ", (OfReport + Beyond).Map(e => e.Name))}, {GbdtResult.Name})"))
                     : FinSucc((OfReport + Beyond).Filter(e => wanted.Contains(e.Name)).Strict());
             },
             () => FinSucc(OfReport));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Genre.Data;
+using Genre.Data.Stages;
 using Genre.Models;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -12,14 +13,16 @@ namespace Genre.Eval;
 public sealed record GbdtSettings(double LearningRate, int Leaves, int MinLeaf, int MaxRounds = 600, int EarlyStop = 20)
 {
     /// <summary>"lr 0.05, 15 leaves, ≥ 50 rows a leaf, ≤ 400 rounds (early stop 10)".</summary>
-    public string Describe() => FormattableString.Invariant($"lr {LearningRate}, {Leaves} leaves, ≥ {MinLeaf} rows a leaf, ≤ {MaxRounds} rounds (early stop {EarlyStop})");
+    public string Describe() =>
+        FormattableString.Invariant($"lr {LearningRate}, {Leaves} leaves, ≥ {MinLeaf} rows a leaf, ≤ {MaxRounds} rounds (early stop {EarlyStop})");
 }
 
 /// <summary>A configuration tried, with its validation accuracy; the one with the best is used on the test set.</summary>
 public sealed record GbdtTrial(GbdtSettings Settings, double ValAccuracy, double Seconds);
 
 /// <summary>The gbdt experiment: the configurations tried, the chosen one, its test score and per-row predictions.</summary>
-public sealed record GbdtResult(Seq<GbdtTrial> Trials, GbdtSettings Chosen, Evaluation Test, double Seconds, int[] TestLabels, int[] TestPredictions,
+public sealed record GbdtResult(Seq<GbdtTrial> Trials, GbdtSettings Chosen, Evaluation Test, double Seconds, int[] TestLabels,
+                                int[] TestPredictions,
                                 Seq<string> Classes, Provenance How)
 {
     /// <summary>The experiment's name (its folder, its <c>--only</c> value).</summary>
@@ -49,50 +52,79 @@ public static class Gbdt
         new GbdtSettings(0.05, 15, 50, MaxRounds: 400, EarlyStop: 10),
         new GbdtSettings(0.1, 31, 20, MaxRounds: 400, EarlyStop: 10));
 
-    /// <summary>Fit each candidate, keep the best on validation, score it on test; a finished <paramref name="dir"/> is
+    /// <summary>The trials file (<c>gbdt.json</c>, with its own crc32c) and the chosen model (<c>model.zip</c>) of a folder.</summary>
+    public const string TrialsFile = "gbdt.json", ModelFile = "model.zip";
+
+    /// <summary>What a finished folder stored: the trials and the seconds they took.</summary>
+    public sealed record StoredRun(Seq<GbdtTrial> Trials, double Seconds, Option<int> Seed);
+
+    /// <summary>Fit each candidate, keep the best on validation, score it on test; a folder finished with these candidates is
     /// re-scored.</summary>
-    public static Fin<GbdtResult> Run(PreparedData data, Seq<GbdtSettings> candidates, string dir, int seed, int threads)
+    public static Fin<GbdtResult> Run(PreparedData data, Seq<GbdtSettings> candidates, string dir, int seed, int threads) =>
+        Finished(dir, candidates, seed).Bind(stored => stored.Match(
+            run => Rescored(data, dir, run, seed),
+            () => Fitted(data, candidates, dir, seed, threads)));
+
+    /// <summary>
+    /// The stored trials when <paramref name="dir"/> finished with exactly these candidates and this seed (its model and its
+    /// trials file present; folders from before the seed was recorded match any seed); None when it holds no finished run of
+    /// them. A damaged trials file is an error naming it.
+    /// </summary>
+    public static Fin<Option<StoredRun>> Finished(string dir, Seq<GbdtSettings> candidates, int seed)
+    {
+        var path = Path.Combine(dir, TrialsFile);
+        return ChecksummedJson.Read(path).Bind(o => o.Match(
+            json => StoredOf(json, path).Map(run =>
+                run.Trials.Map(t => t.Settings).SequenceEqual(candidates) && run.Seed.ForAll(s => s == seed)
+                && File.Exists(Path.Combine(dir, ModelFile)) ? Some(run) : None),
+            () => FinSucc(Option<StoredRun>.None)));
+    }
+
+    static Fin<GbdtResult> Rescored(PreparedData data, string dir, StoredRun run, int seed)
+    {
+        var ml = new MLContext(seed);
+        return Guard(() =>
+        {
+            using var stream = File.OpenRead(Path.Combine(dir, ModelFile));
+            var model = ml.Model.Load(stream, out _);
+            var chosen = run.Trials.OrderByDescending(t => t.ValAccuracy).First().Settings;
+            var (test, predictions) = Score(ml, model, data.Scaled.Test);
+            return new GbdtResult(run.Trials, chosen, test, run.Seconds, data.Scaled.Test.Y, predictions, data.Genres.Classes,
+                new Provenance.AlreadyDone());
+        }, e => GenreError.Model($"{Path.Combine(dir, ModelFile)}: cannot read the stored gbdt model ({GenreError.Reason(e)})"));
+    }
+
+    static Fin<GbdtResult> Fitted(PreparedData data, Seq<GbdtSettings> candidates, string dir, int seed, int threads)
     {
         var clock = Stopwatch.StartNew();
-        var json = Path.Combine(dir, "gbdt.json");
         var ml = new MLContext(seed);
-        return Stored(json, candidates).Match(
-            trials => Guard(() =>
-            {
-                using var stream = File.OpenRead(Path.Combine(dir, "model.zip"));
-                var model = ml.Model.Load(stream, out _);
-                var chosen = trials.OrderByDescending(t => t.ValAccuracy).First().Settings;
-                var (test, predictions) = Score(ml, model, data.Scaled.Test);
-                return new GbdtResult(trials, chosen, test, Json.Double(ReadJson(json), "seconds").IfNone(0), data.Scaled.Test.Y, predictions,
-                    data.Genres.Classes, new Provenance.AlreadyDone());
-            }, e => GenreError.Model($"{dir}: cannot read the stored gbdt model ({e.Message})")),
-            () => Guard(() =>
-            {
-                Directory.CreateDirectory(dir);
-                var train = View(ml, data.Scaled.Train);
-                var val = View(ml, data.Scaled.Val);
-                var fitted = candidates.Map(s =>
-                {
-                    var c = Stopwatch.StartNew();
-                    var model = Fit(ml, s, train, val, seed, threads);
-                    return (Trial: new GbdtTrial(s, Score(ml, model, data.Scaled.Val).Test.Accuracy, c.Elapsed.TotalSeconds), Model: model);
-                }).Strict();
-                var best = fitted.OrderByDescending(f => f.Trial.ValAccuracy).First();
-                var (test, predictions) = Score(ml, best.Model, data.Scaled.Test);
-                var seconds = clock.Elapsed.TotalSeconds;
-                using (var stream = File.Create(Path.Combine(dir, "model.zip.tmp"))) ml.Model.Save(best.Model, train.Schema, stream);
-                File.Move(Path.Combine(dir, "model.zip.tmp"), Path.Combine(dir, "model.zip"), overwrite: true);
-                var result = new GbdtResult(fitted.Map(f => f.Trial), best.Trial.Settings, test, seconds, data.Scaled.Test.Y, predictions,
-                    data.Genres.Classes, new Provenance.Trained());
-                AtomicFile.WriteAllText(json, ToJson(result).ToJsonString(new() { WriteIndented = true })).IfFail(e => throw new IOException(e.Message));
-                return result;
-            }, e => GenreError.Model($"{dir}: gbdt training failed ({e.Message})")));
+        return from fitted in Guard(() =>
+               {
+                   var train = View(ml, data.Scaled.Train);
+                   var val = View(ml, data.Scaled.Val);
+                   var trials = candidates.Map(s =>
+                   {
+                       var c = Stopwatch.StartNew();
+                       var model = Fit(ml, s, train, val, seed, threads);
+                       var accuracy = Score(ml, model, data.Scaled.Val).Test.Accuracy;
+                       return (Trial: new GbdtTrial(s, accuracy, c.Elapsed.TotalSeconds), Model: model);
+                   }).Strict();
+                   var best = trials.OrderByDescending(f => f.Trial.ValAccuracy).First();
+                   var (test, predictions) = Score(ml, best.Model, data.Scaled.Test);
+                   return (Result: new GbdtResult(trials.Map(f => f.Trial), best.Trial.Settings, test, clock.Elapsed.TotalSeconds,
+                       data.Scaled.Test.Y, predictions, data.Genres.Classes, new Provenance.Trained()), best.Model, train.Schema);
+               }, e => GenreError.Model($"{dir}: gbdt training failed ({GenreError.Reason(e)})"))
+               // the model first, then the trials file that marks the folder finished
+               from _1 in AtomicFile.Write(Path.Combine(dir, ModelFile), stream => ml.Model.Save(fitted.Model, fitted.Schema, stream))
+               from _2 in ChecksummedJson.Write(Path.Combine(dir, TrialsFile), ToJson(fitted.Result, seed), indented: true)
+               select fitted.Result;
     }
 
     static Fin<A> Guard<A>(Func<A> f, Func<Exception, LanguageExt.Common.Error> error)
     {
         try { return f(); }
-        catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or FormatException or UnauthorizedAccessException
+        catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or FormatException
+                                  or UnauthorizedAccessException
                                   or System.Text.Json.JsonException)
         { return error(e); }
     }
@@ -146,42 +178,33 @@ public static class Gbdt
         return ml.Data.LoadFromEnumerable(rows, schema);
     }
 
-    static JsonObject ToJson(GbdtResult r) => new()
+    static JsonObject ToJson(GbdtResult r, int seed) => new()
     {
-        ["chosen"] = SettingsJson(r.Chosen),
+        ["seed"] = seed,
+        ["chosen"] = ExperimentJson.ToJson(r.Chosen),
         ["seconds"] = r.Seconds,
         ["test_accuracy"] = Json.Finite(r.Test.Accuracy),
         ["trials"] = new JsonArray(r.Trials.Map(t => (JsonNode)new JsonObject
         {
-            ["settings"] = SettingsJson(t.Settings),
+            ["settings"] = ExperimentJson.ToJson(t.Settings),
             ["val_accuracy"] = t.ValAccuracy,
             ["seconds"] = t.Seconds,
         }).ToArray()),
     };
 
-    static JsonObject SettingsJson(GbdtSettings s) => new()
-    {
-        ["learning_rate"] = s.LearningRate,
-        ["leaves"] = s.Leaves,
-        ["min_leaf"] = s.MinLeaf,
-        ["max_rounds"] = s.MaxRounds,
-        ["early_stop"] = s.EarlyStop,
-    };
-
-    static JsonObject ReadJson(string path) => JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? new JsonObject();
-
-    /// <summary>The stored trials when the folder finished with exactly these candidates (else None: fit again).</summary>
-    static Option<Seq<GbdtTrial>> Stored(string json, Seq<GbdtSettings> candidates)
-    {
-        if (!File.Exists(json) || !File.Exists(Path.Combine(Path.GetDirectoryName(json)!, "model.zip"))) return None;
-        try
-        {
-            var trials = (ReadJson(json)["trials"] as JsonArray ?? []).Select(t => new GbdtTrial(
-                new GbdtSettings((double)t!["settings"]!["learning_rate"]!, (int)t["settings"]!["leaves"]!, (int)t["settings"]!["min_leaf"]!,
-                    (int)t["settings"]!["max_rounds"]!, (int)t["settings"]!["early_stop"]!),
-                (double)t["val_accuracy"]!, (double)t["seconds"]!)).ToSeq().Strict();
-            return trials.Map(t => t.Settings).SequenceEqual(candidates) ? Some(trials) : None;
-        }
-        catch (Exception) { return None; }
-    }
+    /// <summary>The trials and seconds a trials file holds, every member checked by type.</summary>
+    static Fin<StoredRun> StoredOf(JsonObject o, string path) =>
+        from trials in StageJson.Array(o, "trials", path)
+        from read in trials.Select((t, i) =>
+                from x in StageJson.Object(t, $"{path}: trials[{i}]")
+                from settings in StageJson.Object(x, "settings", $"{path}: trials[{i}]")
+                    .Bind(js => ExperimentJson.GbdtOf(js, $"{path}: trials[{i}].settings"))
+                from val in StageJson.Number(x, "val_accuracy", $"{path}: trials[{i}]")
+                from seconds in StageJson.Number(x, "seconds", $"{path}: trials[{i}]")
+                select new GbdtTrial(settings, val, seconds))
+            .ToSeq().Sequence()
+        from _ in read.IsEmpty ? FinFail<Unit>(GenreError.Model($"{path}: no trials — the file is damaged")) : FinSucc(unit)
+        from seconds in StageJson.Number(o, "seconds", path)
+        from seed in Json.Member(o, "seed").Match(_ => StageJson.Int(o, "seed", path).Map(Some), () => FinSucc(Option<int>.None))
+        select new StoredRun(read.Strict(), seconds, seed);
 }

@@ -6,18 +6,21 @@ namespace Genre.Eval;
 /// <summary>The report's data prepared once for both label sets: the 114 genres and the report's 66 merged genres.</summary>
 public sealed record ReportData(PreparedData Full, PreparedData Reduced)
 {
-    /// <summary>The data an experiment trains on: its labels (the merged genres for a reduced experiment, else all 114) through
+    /// <summary>The data an experiment trains on: its labels (through its mapping, else all 114 genres) through
     /// its feature pipeline, fitted on the training split. The report's pipeline is <see cref="Full"/> and <see cref="Reduced"/>
     /// themselves; another is prepared from <see cref="Cleaned"/> on the same split, once per pipeline and label set.</summary>
     public Fin<PreparedData> For(Experiment e)
     {
-        var data = e.Reduced ? Reduced : Full;
-        if (e.Features == Pipelines.Report) return data;
-        var key = (e.Reduced, e.Features);
+        if (e.Split != Split)
+            return GenreError.Usage(
+                $"{e.Name}: trains on the {ExperimentJson.SplitName(e.Split)} split, this data is the {ExperimentJson.SplitName(Split)} split");
+        if (e.Features == Pipelines.Report && e.Labels.IsNone) return Full;
+        if (e.Features == Pipelines.Report && e.Labels == Some(GenreMapping.ReportMerges)) return Reduced;
+        var key = (e.Labels, e.Features);
         lock (prepared)
         {
             if (prepared.TryGetValue(key, out var done)) return done;
-            var made = Prepare(Cleaned, e.Reduced ? Some(GenreMapping.ReportMerges) : None, e.Features);
+            var made = Prepare(Cleaned, e.Labels, e.Features);
             prepared[key] = made;
             return made;
         }
@@ -27,7 +30,10 @@ public sealed record ReportData(PreparedData Full, PreparedData Reduced)
     public Func<Seq<Track>, Option<GenreMapping>, Pipeline?, Fin<PreparedData>> Prepare { get; init; } = ReportPipeline.Prepare;
 
     /// <summary>Each pipeline's preparation, made once (a pure function of the cleaned tracks, remembered while this lives).</summary>
-    readonly Dictionary<(bool, Pipeline), Fin<PreparedData>> prepared = new();
+    readonly Dictionary<(Option<GenreMapping>, Pipeline), Fin<PreparedData>> prepared = new();
+
+    /// <summary>The split these were prepared on.</summary>
+    public DataSplit Split { get; init; } = DataSplit.Report;
 
     /// <summary>The cleaned tracks both were prepared from (for other splits of the same rows).</summary>
     public Seq<Track> Cleaned { get; init; } = Seq<Track>();

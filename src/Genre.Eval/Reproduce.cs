@@ -19,19 +19,23 @@ public static partial class Reproduce
     /// not written. Fails with the first data, I/O or model error.
     /// </summary>
     public static Fin<ReproduceResult> Run(IBackend backend, DataSource source, Profile profile, Seq<Experiment> experiments, string outDir,
-                                           Option<string> authorsDir, IProgress<ReproduceEvent>? progress = null, CancellationToken cancel = default,
+                                           Option<string> authorsDir, IProgress<ReproduceEvent>? progress = null,
+                                           CancellationToken cancel = default,
                                            Beyond? beyond = null)
     {
         var clock = Stopwatch.StartNew();
         var more = beyond ?? new Beyond();
         var seed = profile.SettingsFor(Experiments.OfReport.Head).Seed;
         return from data in ReportData.Load(source)
-               from results in RunAll(backend, profile, experiments, outDir, data.For, progress, cancel)
-               from gbdt in GbdtIn(more.Gbdt, data.Full, Gbdt.Candidates, Path.Combine(outDir, "gbdt"), seed, more.Threads, cancel)
-               from trackAware in TrackAwareIn(backend, profile, experiments, more, gbdt, Path.Combine(outDir, "track-aware"), data, seed, progress, cancel)
-               let authors = authorsDir.Map(dir => ScoreAuthors(backend, results.Map(r => r.Experiment), dir, data.For)).IfNone(Seq<AuthorsScore>())
+               from results in RunAll(backend, profile, experiments, outDir, data, progress, cancel)
+               from gbdt in GbdtIn(backend, more.Gbdt, data, Experiments.Gbdt, Path.Combine(outDir, "gbdt"), seed, more.Threads, cancel)
+               from trackAware in TrackAwareIn(backend, profile, experiments, more, gbdt, Path.Combine(outDir, "track-aware"), data, seed,
+                   progress, cancel)
+               let authors = authorsDir.Map(dir => ScoreAuthors(backend, results.Map(r => r.Experiment), dir, data.For))
+                   .IfNone(Seq<AuthorsScore>())
                from merges in results.Find(x => x.Experiment.Name == "rnn1" && x.TestPredictions.Length > 0)
-                   .Map(x => MergeComparisons.Of(backend, x, Path.Combine(outDir, x.Experiment.Name), data.Full, GenreMapping.ReportMerges).Map(Some))
+                   .Map(x => MergeComparisons.Of(backend, x, Path.Combine(outDir, x.Experiment.Name), data.Full, GenreMapping.ReportMerges)
+                       .Map(Some))
                    .IfNone(FinSucc(Option<MergeComparison>.None))
                let result = new ReproduceResult(source, profile, results, authors, clock.Elapsed.TotalSeconds)
                { Gbdt = gbdt, TrackAware = trackAware.Neural, GbdtTrackAware = trackAware.Trees, Merges = merges }
@@ -56,32 +60,44 @@ public static partial class Reproduce
                        .Map(r => done.Add(new SeedRun(seed, r)))))
                from others in SeedFolder.Seeds(outDir).Filter(s => !seeds.Contains(s))
                    .Fold(FinSucc(Seq<SeedRun>()), (acc, seed) => acc.Bind(done =>
-                       RunAll(backend, profileFor(seed), Seq<Experiment>(), SeedFolder.Path(outDir, seed), data.For, null, cancel)
-                           .Map(rs => done.Add(new SeedRun(seed, new ReproduceResult(source, profileFor(seed), rs, Seq<AuthorsScore>(), 0))))))
+                       RunAll(backend, profileFor(seed), Seq<Experiment>(), SeedFolder.Path(outDir, seed), data, null, cancel)
+                           .Map(rs => done.Add(new SeedRun(seed,
+                               new ReproduceResult(source, profileFor(seed), rs, Seq<AuthorsScore>(), 0))))))
                let perSeed = (trained + others).OrderBy(r => r.Seed).ToSeq().Strict()
                let spreads = SeedSpread.Of(perSeed)
-               let authors = authorsDir.Map(dir => ScoreAuthors(backend, spreads.Map(x => x.Experiment), dir, data.For)).IfNone(Seq<AuthorsScore>())
+               let authors = authorsDir.Map(dir => ScoreAuthors(backend, spreads.Map(x => x.Experiment), dir, data.For))
+                   .IfNone(Seq<AuthorsScore>())
                let result = new SeedsResult(source, profileFor(seeds.Head), perSeed, spreads, authors, clock.Elapsed.TotalSeconds)
                from _ in cancel.IsCancellationRequested ? FinSucc(unit) : WriteSeeds(outDir, result)
                select result;
     }
 
     /// <summary>gbdt when asked for, or re-scored when its folder finished earlier; else nothing.</summary>
-    static Fin<Option<GbdtResult>> GbdtIn(bool asked, PreparedData data, Seq<GbdtSettings> candidates, string dir, int seed, int threads,
-                                          CancellationToken cancel) =>
-        !cancel.IsCancellationRequested && (asked || File.Exists(Path.Combine(dir, "gbdt.json")))
-            ? Gbdt.Run(data, candidates, dir, seed, threads).Map(Some)
-            : FinSucc(Option<GbdtResult>.None);
+    static Fin<Option<GbdtResult>> GbdtIn(IBackend backend, bool asked, ReportData data, Experiment trees, string dir, int seed,
+                                          int threads,
+                                          CancellationToken cancel)
+    {
+        var e = trees with { Split = data.Split };
+        var settings = Profiles.Notebooks with { Seed = seed }; // trees read only the seed
+        return data.For(e).Bind(d =>
+        {
+            var context = new RunContext(backend, d, Cancel: cancel) { Threads = threads };
+            return asked ? Runners.Trees.Run(context, e, settings, dir) : Runners.Trees.Rescore(context, e, settings, dir);
+        });
+    }
 
     /// <summary>The requested experiments (and gbdt's chosen configuration) on the track-aware split, in <paramref name="dir"/>.</summary>
-    static Fin<(Seq<ExperimentResult> Neural, Option<GbdtResult> Trees)> TrackAwareIn(IBackend backend, Profile profile, Seq<Experiment> experiments,
-        Beyond more, Option<GbdtResult> gbdt, string dir, ReportData data, int seed, IProgress<ReproduceEvent>? progress, CancellationToken cancel)
+    static Fin<(Seq<ExperimentResult> Neural, Option<GbdtResult> Trees)> TrackAwareIn(IBackend backend, Profile profile,
+        Seq<Experiment> experiments, Beyond more, Option<GbdtResult> gbdt, string dir, ReportData data, int seed,
+        IProgress<ReproduceEvent>? progress, CancellationToken cancel)
     {
         if (cancel.IsCancellationRequested || !(more.TrackAware || Directory.Exists(dir))) return (Seq<ExperimentResult>(), None);
         return from split in TrackAware.Load(data.Cleaned)
-               from neural in RunAll(backend, profile, more.TrackAware ? experiments : Seq<Experiment>(), dir, split.For, Renamed(progress, " (track-aware)"), cancel)
+               from neural in RunAll(backend, profile, more.TrackAware ? experiments : Seq<Experiment>(), dir, split,
+                   Renamed(progress, " (track-aware)"), cancel)
                from trees in gbdt.Match(
-                   g => GbdtIn(more.TrackAware, split.Full, Seq1(g.Chosen), Path.Combine(dir, "gbdt"), seed, more.Threads, cancel),
+                   g => GbdtIn(backend, more.TrackAware, split, Experiments.Gbdt with { Model = new Learner.Trees(Seq1(g.Chosen)) },
+                       Path.Combine(dir, "gbdt"), seed, more.Threads, cancel),
                    () => FinSucc(Option<GbdtResult>.None))
                select (neural, trees);
     }
@@ -90,83 +106,61 @@ public static partial class Reproduce
                                         ReportData data, IProgress<ReproduceEvent>? progress, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
-        return from results in RunAll(backend, profile, experiments, dir, data.For, progress, cancel)
+        return from results in RunAll(backend, profile, experiments, dir, data, progress, cancel)
                let result = new ReproduceResult(source, profile, results, Seq<AuthorsScore>(), clock.Elapsed.TotalSeconds)
                from _ in cancel.IsCancellationRequested ? FinSucc(unit) : Write(dir, result)
                select result;
     }
 
     /// <summary>
-    /// Train the requested experiments in order, then add every other experiment of the report already finished in
-    /// <paramref name="outDir"/> with this profile's settings, so the folder's report and metrics.json cover all of its work.
+    /// Train the requested experiments in order (each on <paramref name="data"/>'s split, through its learner's runner), then add
+    /// every other experiment of the report already finished in <paramref name="outDir"/> with this profile's settings, so the
+    /// folder's report and metrics.json cover all of its work.
     /// </summary>
     static Fin<Seq<ExperimentResult>> RunAll(IBackend backend, Profile profile, Seq<Experiment> experiments, string outDir,
-                                             Func<Experiment, Fin<PreparedData>> data, IProgress<ReproduceEvent>? progress, CancellationToken cancel)
+                                             ReportData data, IProgress<ReproduceEvent>? progress, CancellationToken cancel)
     {
         var results = Seq<ExperimentResult>();
         for (var i = 0; i < experiments.Count && !cancel.IsCancellationRequested; i++)
         {
-            var e = experiments[i];
+            var e = experiments[i] with { Split = data.Split };
             var settings = profile.SettingsFor(e);
             var dir = Path.Combine(outDir, e.Name);
             progress?.Report(new ExperimentStarted(e, i, experiments.Count, settings));
-            var prepared = data(e);
+            var prepared = data.For(e);
             if (prepared.Case is LanguageExt.Common.Error failed) return failed;
-            var d = (PreparedData)prepared;
-            var one = e.Members > 1
-                ? Ensembles.Run(backend, e, settings, d, dir, (member, s, at) =>
-                    {
-                        progress?.Report(new ExperimentStarted(member, i, experiments.Count, s)); // each member is announced as it starts
-                        return Train(backend, member, s, d, at, progress, cancel);
-                    }, cancel)
-                : ExperimentFolder.Finished(dir, settings).Bind(finished => finished.Match(
-                done => Rescore(backend, e, settings, d, dir, done),
-                () => results.Find(r => SameTraining(r, e, settings)).Match(
-                    twin => ExperimentFolder.CopyTraining(Path.Combine(outDir, twin.Experiment.Name), dir, e.Model, twin)
-                        .Map(_ => twin with { Experiment = e, How = new Provenance.SameTrainingAs(twin.Experiment.Name) }),
-                    () => Train(backend, e, settings, d, dir, progress, cancel)))).Map(Some);
+            var context = new RunContext(backend, (PreparedData)prepared, progress, cancel) { Index = i, Total = experiments.Count };
+            var runner = Runners.OfNetworks(e);
+            var one = runner.Finished(e, settings, dir).Bind(finished =>
+                !finished && e.Model is Learner.Net net && results.Find(r => SameTraining(r, e, settings)).Case is ExperimentResult twin
+                    ? ExperimentFolder.CopyTraining(Path.Combine(outDir, twin.Experiment.Name), dir, e, net.Spec, twin)
+                        .Map(_ => Some(twin with { Experiment = e, How = new Provenance.SameTrainingAs(twin.Experiment.Name) }))
+                    : runner.Run(context, e, settings, dir));
             if (one.IsFail) return one.Map(_ => results);
-            // None: cancelled between or inside an ensemble's members
+            // None: cancelled before it finished
             if (((Option<ExperimentResult>)one).Case is not ExperimentResult r) break;
-            if (r.History.Epochs.Count < settings.Epochs && cancel.IsCancellationRequested) break;
             results = results.Add(r);
             progress?.Report(new ExperimentFinished(r));
         }
         if (cancel.IsCancellationRequested) return results;
         var kept = (Experiments.OfReport + Experiments.Beyond)
             .Filter(e => !experiments.Exists(x => x.Name == e.Name))
-            .Map(e => (e, Settings: profile.SettingsFor(e), Dir: Path.Combine(outDir, e.Name)))
-            .Map(k => k.e.Members > 1
-                ? EnsembleFolder.Is(k.Dir)
-                    ? data(k.e).Bind(d => Ensembles.Run(backend, k.e, k.Settings, d, k.Dir, trainOne: null, cancel))
-                    : FinSucc(Option<ExperimentResult>.None)
-                : ExperimentFolder.Finished(k.Dir, k.Settings).Bind(finished => finished.Match(
-                    done => data(k.e).Bind(d => Rescore(backend, k.e, k.Settings, d, k.Dir, done)).Map(Some),
-                    () => FinSucc(Option<ExperimentResult>.None))))
+            .Map(e => e with { Split = data.Split })
+            .Map(e => data.For(e).Bind(d =>
+                Runners.OfNetworks(e).Rescore(new RunContext(backend, d, Cancel: cancel), e, profile.SettingsFor(e),
+                    Path.Combine(outDir, e.Name))))
             .Strict();
         return kept.Fold(FinSucc(results), (acc, k) => acc.Bind(rs => k.Map(found => found.Match(rs.Add, () => rs))))
             .Map(all => all.OrderBy(r => Experiments.OrderOf(r.Experiment)).ToSeq().Strict());
     }
 
 
-    /// <summary>Same layers (whatever the model's name), same labels, same settings: training would give the same weights.</summary>
+    /// <summary>Same layers (whatever the model's name), same labels, features, split and settings: training would give the same
+    /// weights.</summary>
     static bool SameTraining(ExperimentResult done, Experiment e, Settings settings) =>
-        done.Settings == settings && done.Experiment.Reduced == e.Reduced && done.Experiment.Members == e.Members
-        && done.Experiment.Features == e.Features
-        && done.Experiment.Model with { Name = e.Model.Name } == e.Model;
+        done.Settings == settings && Unnamed(done.Experiment.RecipeWith(settings)) == Unnamed(e.RecipeWith(settings));
 
-    static Fin<ExperimentResult> Train(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir,
-                                       IProgress<ReproduceEvent>? progress, CancellationToken cancel)
-    {
-        var relay = new SyncProgress<TrainingEvent>(ev => progress?.Report(new ExperimentTraining(e, settings.Seed, ev)));
-        // the experiment's folder is this process's while it trains; other experiments of the same output may train beside it
-        return FolderLock.While(dir, () =>
-            from outcome in TrainingRun.Run(backend, e.Model, data, settings.ToConfig(), dir, relay, cancel)
-            from _ in outcome.Interrupted ? FinSucc(unit) : ExperimentFolder.MarkFinished(dir, settings)
-            select new ExperimentResult(e, settings, outcome.Test, outcome.History, outcome.Seconds,
-                Metrics.Confusion(data.Scaled.Test.Y, outcome.TestPredictions, data.Genres.Count), data.Genres.Classes, new Provenance.Trained())
-            { TestLabels = data.Scaled.Test.Y, TestPredictions = outcome.TestPredictions });
-    }
+    static Recipe Unnamed(Recipe r) => r with { Model = r.Model is Learner.Net n ? new Learner.Net(n.Spec with { Name = "" }) : r.Model };
 
     /// <summary>Progress of a second pass over the same experiments, their names marked so a renderer tells the passes apart.</summary>
     static IProgress<ReproduceEvent>? Renamed(IProgress<ReproduceEvent>? progress, string suffix)

@@ -8,23 +8,15 @@ namespace Genre.Eval;
 /// <summary>Scoring a reproduce run's models: re-scoring a finished experiment, and the authors' SavedModels.</summary>
 public static partial class Reproduce
 {
-    static Fin<ExperimentResult> Rescore(IBackend backend, Experiment e, Settings settings, PreparedData data, string dir, FinishedRun done) =>
-        from stored in ModelFolder.Load(dir)
-        from _ in Fits(stored.Spec, data, dir)
-        from model in backend.Load(stored.Spec, stored.Weights)
-        let scored = Score(model, data)
-        select new ExperimentResult(e, settings, scored.Test, done.History, done.Seconds, scored.Confusion, data.Genres.Classes, new Provenance.AlreadyDone())
-        { TestLabels = data.Scaled.Test.Y, TestPredictions = scored.Predictions };
-
     /// <summary>A stored model reads the data's features (15, or the encoding's columns) and predicts its classes.</summary>
-    static Fin<Unit> Fits(Sequential spec, PreparedData data, string dir) =>
+    internal static Fin<Unit> Fits(Sequential spec, PreparedData data, string dir) =>
         from _ in SpecValidation.AcceptsFeatures(spec, data.Scaled.Train.X.Cols, dir)
         from __ in spec.Layers.Last is Dense d && d.Units == data.Genres.Count
             ? FinSucc(unit)
             : FinFail<Unit>(GenreError.Model($"{dir}: the model predicts {(spec.Layers.Last as Dense)?.Units} classes but the data has {data.Genres.Count}"))
         select unit;
 
-    static (Evaluation Test, long[,] Confusion, int[] Predictions) Score(ICompiledModel model, PreparedData data)
+    internal static (Evaluation Test, long[,] Confusion, int[] Predictions) Score(ICompiledModel model, PreparedData data)
     {
         using (model)
         {

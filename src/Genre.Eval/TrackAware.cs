@@ -33,5 +33,5 @@ public static class TrackAware
     public static Fin<ReportData> Load(Seq<Track> cleaned) =>
         from full in Prepare(cleaned, None)
         from reduced in Prepare(cleaned, Some(GenreMapping.ReportMerges))
-        select new ReportData(full, reduced) { Cleaned = cleaned, Prepare = Prepare };
+        select new ReportData(full, reduced) { Cleaned = cleaned, Prepare = Prepare, Split = DataSplit.TrackAware };
 }

@@ -11,7 +11,7 @@ public sealed record TrainingOutcome(Sequential Spec, History History, Evaluatio
 
 /// <summary>
 /// Train one model on prepared data and keep everything: checkpoints under <c>dir/checkpoints</c> (resumable), then
-/// the model folder (<see cref="ModelFolder"/>: the model, its weights and its preprocessing), <c>history.json</c> and
+/// the model folder (<see cref="Classifier.Save"/>: the model, its weights and its fitted preprocessing), <c>history.json</c> and
 /// <c>metrics.json</c>, each written atomically. Callers that may share <c>dir</c> with another process hold its
 /// lock file (<c>.genre.lock</c>) meanwhile. Numbers that are not finite are written as null (JSON has no NaN).
 /// </summary>
@@ -46,7 +46,7 @@ public static class TrainingRun
                    let evaluation = m.Evaluate(test, config.BatchSize)
                    let predictions = Metrics.Argmax(m.Predict(test.X, test.Rows, config.BatchSize), test.Classes)
                    let interrupted = cancel.IsCancellationRequested && history.Epochs.Count < config.Epochs
-                   from _1 in interrupted ? FinSucc(unit) : ModelFolder.Save(dir, spec, m.Weights(), Some(Preprocessing.Of(data)))
+                   from _1 in interrupted ? FinSucc(unit) : Classifier.Of(data, spec, m.Weights()).Save(dir)
                    select new TrainingOutcome(spec, history, evaluation, TrainingSeconds(history), predictions, interrupted))
                from _2 in outcome.Interrupted ? FinSucc(unit) : WriteMetrics(dir, outcome)
                select outcome;

@@ -58,9 +58,9 @@ public class CurveCheckTests(ITestOutputHelper output)
         Assert.True(source.IsKaggleFile, $"{path} is not the Kaggle file (sha256 {source.Sha256}, expected {DataSource.KaggleSha256})");
         var experiment = Experiments.OfReport.Find(e => e.Name == name).IfNone(() => throw new Xunit.Sdk.XunitException($"unknown experiment {name}"));
         var config = (Profiles.Paper().SettingsFor(experiment) with { Epochs = epochs }).ToConfig() with { Resume = false };
-        var data = Ok(ReportPipeline.Load(path, experiment.Reduced ? Some(GenreMapping.ReportMerges) : None)).Data;
+        var data = Ok(ReportPipeline.Load(path, experiment.Labels)).Data;
         var dataSeconds = clock.Elapsed.TotalSeconds;
-        using var model = Ok(new TorchBackend().Compile(experiment.Model, config.Seed));
+        using var model = Ok(new TorchBackend().Compile((Sequential)experiment.Model.Network, config.Seed));
         var history = Ok(model.Fit(LabeledData.From(data.Scaled.Train), Some(LabeledData.From(data.Scaled.Val)), config));
         Assert.Equal(epochs, history.Epochs.Count);
         return (history.Epochs.Last, dataSeconds, clock.Elapsed.TotalSeconds - dataSeconds);

@@ -91,9 +91,10 @@ public class ExperimentFolderTests
     {
         var dir = Path.Combine(RepoRoot, "results", "synthetic", "fast", "softmax");
         Assert.DoesNotContain("crc32c", File.ReadAllText(Path.Combine(dir, "settings.json")));
-        var done = ExperimentFolder.Finished(dir, new Settings(60, 256, 2)).Match(x => x, e => throw new Xunit.Sdk.XunitException(e.Message));
+        var softmax = Experiments.OfReport.Head;
+        var done = ExperimentFolder.Finished(dir, softmax, new Settings(60, 256, 2)).Match(x => x, e => throw new Xunit.Sdk.XunitException(e.Message));
         Assert.Equal(60, done.Map(d => d.History.Epochs.Count).IfNone(0));
-        Assert.True(ExperimentFolder.Finished(dir, new Settings(61, 256, 2)).Match(x => x.IsNone, _ => false), "other settings: not finished");
+        Assert.True(ExperimentFolder.Finished(dir, softmax, new Settings(61, 256, 2)).Match(x => x.IsNone, _ => false), "other settings: not finished");
     }
 
     /// <summary>Two reproduce processes may train different experiments of one output folder, never the same one.</summary>

@@ -185,6 +185,7 @@ public static class Kinds
 
     static readonly Seq<string> MarkerFiles = Seq("settings.json", "history.json", "metrics.json");
     static readonly Settings Finished = new(2, 20, 4);
+    static readonly Experiment Fuzzed = new("fuzzed", "a small net", new Learner.Net(Small), double.NaN, None);
 
     static Seq<string> ExperimentFolders(FuzzEnvironment env, string root)
     {
@@ -198,7 +199,7 @@ public static class Kinds
             var outcome = new TrainingOutcome(Small, history, m.Evaluate(Validation), 1.5, [], false);
             Ok(AtomicFile.WriteAllText(Path.Combine(dir, "history.json"), TrainingRun.HistoryJson(history).ToJsonString()));
             Ok(AtomicFile.WriteAllText(Path.Combine(dir, "metrics.json"), TrainingRun.MetricsJson(outcome).ToJsonString(new() { WriteIndented = true })));
-            Ok(ExperimentFolder.MarkFinished(dir, Finished));
+            Ok(ExperimentFolder.MarkFinished(dir, Fuzzed, Finished));
             if (variant == "legacy")
             {
                 LegacyFiles.MarkerInPlace(Path.Combine(dir, "settings.json"));
@@ -210,7 +211,7 @@ public static class Kinds
 
     /// <summary>What reproduce does with an experiment folder: is it finished with these settings? then load its model.</summary>
     static Fin<Unit> ReadExperiment(FuzzEnvironment env, string dir, int _) =>
-        ExperimentFolder.Finished(dir, Finished).Bind(done => done.Match(
+        ExperimentFolder.Finished(dir, Fuzzed, Finished).Bind(done => done.Match(
             _ => ModelStore.Load(dir).Map(_ => unit),
             () => FinSucc(unit)));
 }
