@@ -88,4 +88,27 @@ public static class GenreArb
         }
         return bom ? "\uFEFF" + csv : csv;
     }
+
+    /// <summary>Feature pipelines of built-in stages that fit on any frame of tracks (<see cref="ExperimentGen.Features"/>),
+    /// shrinking to the report's pipeline.</summary>
+    public static Arbitrary<Genre.Data.Stages.Pipeline> Pipelines() =>
+        Arb.From(ExperimentGen.Features, p => p == Genre.Data.Pipelines.Report ? [] : new[] { Genre.Data.Pipelines.Report });
+
+    /// <summary>
+    /// Experiments (<see cref="ExperimentGen.Experiments"/>), shrinking one part at a time to a plain value: no mapping, the
+    /// report's pipeline and split, a softmax network, a plain title, no settings table.
+    /// </summary>
+    public static Arbitrary<Genre.Eval.Experiment> Experiments() => Arb.From(ExperimentGen.Experiments, ShrinkExperiment);
+
+    /// <summary>One part of <paramref name="e"/> made plainer.</summary>
+    public static IEnumerable<Genre.Eval.Experiment> ShrinkExperiment(Genre.Eval.Experiment e)
+    {
+        if (e.Labels.IsSome) yield return e with { Labels = None };
+        if (e.Features != Genre.Data.Pipelines.Report) yield return e with { Features = Genre.Data.Pipelines.Report };
+        if (e.Split != Genre.Eval.DataSplit.Report) yield return e with { Split = Genre.Eval.DataSplit.Report };
+        var plain = new Genre.Eval.Learner.Net(Genre.Models.Zoo.Softmax());
+        if (e.Model != plain) yield return e with { Model = plain };
+        if (e.Title != "a") yield return e with { Title = "a" };
+        if (!e.Training.IsEmpty) yield return e with { Training = HashMap<string, Genre.Eval.Settings>() };
+    }
 }

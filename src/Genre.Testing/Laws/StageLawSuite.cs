@@ -39,4 +39,11 @@ public static class StageLawSuite
     /// <summary>Fitting <paramref name="stage"/> succeeds on every generated training frame (so the laws are not vacuous).</summary>
     public static Property Fits(Stage stage, int maxRows = 16) =>
         Prop.ForAll(Frames(maxRows), c => stage.Fit(Frame.Of(c.Train)).Match(_ => true.ToProperty(), e => false.Label(e.Message)));
+
+    /// <summary>Every law of <see cref="StageLaws.All"/> for every generated pipeline (<paramref name="pipelines"/>, e.g.
+    /// <see cref="GenreArb.Pipelines"/>) on generated frames of tracks; a failure shrinks the frames.</summary>
+    public static Property Generated(Arbitrary<Pipeline> pipelines, StageRegistry? registry = null, int maxRows = 16) =>
+        Prop.ForAll(pipelines, Frames(maxRows), (p, c) =>
+            StageLaws.All(p, Frame.Of(c.Train), Frame.Of(c.Other), c.Rows, registry)
+                .Match(_ => true.ToProperty(), e => false.Label($"{p.ToJson().ToJsonString()}: {e.Message}")));
 }
