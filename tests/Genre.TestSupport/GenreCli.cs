@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Reflection;
 
-namespace Genre.Cli.Tests;
+namespace Genre.TestSupport;
 
-/// <summary>Runs the built `genre` CLI as a child process (the CLI's own output folder carries libtorch).</summary>
+/// <summary>Runs the built `genre` CLI as a child process (the CLI's own output folder carries libtorch), for the CLI tests and the
+/// CLI properties.</summary>
 public static class GenreCli
 {
     static string Meta(string key) =>
@@ -25,7 +26,12 @@ public static class GenreCli
 
     public static Result Run(string workingDirectory, IDictionary<string, string?>? env, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["GENRE_DATA"] = null;
