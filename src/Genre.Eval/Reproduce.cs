@@ -98,10 +98,12 @@ public static partial class Reproduce
 
     /// <summary>
     /// Train the requested experiments in order, then add every other experiment of the report already finished in
-    /// <paramref name="outDir"/> with this profile's settings, so the folder's report and metrics.json cover all of its work.
+    /// <paramref name="outDir"/> with this profile's settings, so the folder's report and metrics.json cover all of its work
+    /// (unless <paramref name="withFinished"/> is false: a plan's unit, which writes no report).
     /// </summary>
     static Fin<Seq<ExperimentResult>> RunAll(IBackend backend, Profile profile, Seq<Experiment> experiments, string outDir,
-                                             Func<Experiment, Fin<PreparedData>> data, IProgress<ReproduceEvent>? progress, CancellationToken cancel)
+                                             Func<Experiment, Fin<PreparedData>> data, IProgress<ReproduceEvent>? progress, CancellationToken cancel,
+                                             bool withFinished = true)
     {
         var results = Seq<ExperimentResult>();
         for (var i = 0; i < experiments.Count && !cancel.IsCancellationRequested; i++)
@@ -132,7 +134,7 @@ public static partial class Reproduce
             results = results.Add(r);
             progress?.Report(new ExperimentFinished(r));
         }
-        if (cancel.IsCancellationRequested) return results;
+        if (cancel.IsCancellationRequested || !withFinished) return results;
         var kept = (Experiments.OfReport + Experiments.Beyond)
             .Filter(e => !experiments.Exists(x => x.Name == e.Name))
             .Map(e => (e, Settings: profile.SettingsFor(e), Dir: Path.Combine(outDir, e.Name)))
