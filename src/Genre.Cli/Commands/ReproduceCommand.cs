@@ -20,8 +20,8 @@ public static partial class ReproduceCommand
     public static readonly Verb Verb = new("reproduce", "train the report's seven experiments and write report.md, metrics.json and figures (--profile fast|paper)", Run);
 
     static Fin<int> Run(Args args) =>
-        from a in args.Only(["profile", "only", "out", "data", "seed", "seeds", "threads", "collect", "authors-models", "beyond", "track-aware",
-            .. PlanOptions])
+        from a in args.Only(["profile", "only", "out", "data", "seed", "seeds", "threads", "collect", "authors-models", "beyond",
+            "track-aware", .. PlanOptions])
         from _ in a.Get("seed").IsSome && a.Get("seeds").IsSome ? FinFail<Unit>(GenreError.Usage("reproduce: give --seed S or --seeds LIST, not both")) : FinSucc(unit)
         from _c in a.Flag("collect") && (a.Get("seed").IsSome || a.Get("seeds").IsSome || a.Get("only").IsSome)
             ? FinFail<Unit>(GenreError.Usage("reproduce --collect trains nothing: it takes no --seed, --seeds or --only")) : FinSucc(unit)

@@ -69,7 +69,8 @@ public static partial class ReproduceCommand
         var dir = plan.Request.OutDir;
         Console.WriteLine(plan.Units.IsEmpty
             ? $"plan: nothing left to train in {dir} ({plan.Finished.Count} finished)"
-            : $"plan: {plan.Units.Count} unit(s) to train in {dir}" + (plan.Finished.IsEmpty ? "" : $" ({plan.Finished.Count} finished, left out)"));
+            : $"plan: {plan.Units.Count} unit(s) to train in {dir}"
+              + (plan.Finished.IsEmpty ? "" : $" ({plan.Finished.Count} finished, left out)"));
         foreach (var (line, i) in plan.Lines().Select((l, i) => (l, i))) Console.WriteLine($"  {i + 1}. {line}");
         Console.WriteLine($"then collect: {Shell.Line(plan.Collect)}");
         Console.WriteLine($"wrote {Path.Combine(dir, Plan.JsonFile)} and {Plan.TsvFile}");
@@ -88,7 +89,8 @@ public static partial class ReproduceCommand
         PrintPlan(plan);
         foreach (var path in array)
         {
-            Console.WriteLine($"wrote {path} ({plan.Units.Count} task(s){o.MaxParallel.Map(m => $", at most {m} at a time").IfNone("")}) and {collect}; submit with");
+            var atOnce = o.MaxParallel.Map(m => $", at most {m} at a time").IfNone("");
+            Console.WriteLine($"wrote {path} ({plan.Units.Count} task(s){atOnce}) and {collect}; submit with");
             Console.WriteLine($"  sbatch --parsable {Shell.Quote(path)}");
             Console.WriteLine($"  sbatch --dependency=afterany:<its job id> {Shell.Quote(collect)}");
         }
@@ -102,12 +104,13 @@ public static partial class ReproduceCommand
         var dir = plan.Request.OutDir;
         var names = $"{Slurm.JobName(dir)},{Slurm.CollectName(dir)}";
         return from queued in Tool("squeue", "--noheader", "--name", names, "--format", "%i")
-               from _ in queued.Trim().Length == 0
+               let ids = queued.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+               from _ in ids.Length == 0
                    ? FinSucc(unit)
                    : FinFail<Unit>(GenreError.Io($"{dir}: Slurm jobs of this output folder are still queued or running " +
-                       $"({string.Join(", ", queued.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}: " +
-                       $"squeue --name {names}); wait for them, or scancel them, then run this again"))
-               from arrayId in array.Match(path => Tool("sbatch", "--parsable", path).Map(JobId).Map(Some), () => FinSucc(Option<string>.None))
+                       $"({string.Join(", ", ids)}: squeue --name {names}); wait for them, or scancel them, then run this again"))
+               from arrayId in array.Match(path => Tool("sbatch", "--parsable", path).Map(JobId).Map(Some),
+                   () => FinSucc(Option<string>.None))
                from collectId in arrayId.Match(
                    id => Tool("sbatch", "--parsable", $"--dependency=afterany:{id}", collect),
                    () => Tool("sbatch", "--parsable", collect)).Map(JobId)
@@ -119,8 +122,8 @@ public static partial class ReproduceCommand
         PrintPlan(plan);
         var dir = plan.Request.OutDir;
         foreach (var id in arrayId)
-            Console.WriteLine($"array job {id}: {plan.Units.Count} unit(s), each logging to {Path.Combine(dir, Plan.LogsFolder)}/seed-S-NAME.log " +
-                              $"(squeue --name {Slurm.JobName(dir)})");
+            Console.WriteLine($"array job {id}: {plan.Units.Count} unit(s), each logging to " +
+                              $"{Path.Combine(dir, Plan.LogsFolder)}/seed-S-NAME.log (squeue --name {Slurm.JobName(dir)})");
         Console.WriteLine($"collect job {collectId}: " + (arrayId.IsSome ? "runs when the array job has ended, " : "") +
                           $"writes {Path.Combine(dir, "report.md")} and lists unfinished units");
         return 0;

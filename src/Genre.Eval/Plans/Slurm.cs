@@ -55,8 +55,9 @@ public static class Slurm
         var k = plan.Units.Count;
         var outDir = plan.Request.OutDir;
         var sb = new StringBuilder("#!/bin/bash\n");
-        sb.Append(CultureInfo.InvariantCulture, $"# genre reproduce --slurm: {k} unit(s) of {outDir}, one per array task (task K is line K + 1 of ")
-          .Append("plan.tsv).\n# Written by genre; running the same reproduce command again writes it over what is still missing.\n");
+        sb.Append(CultureInfo.InvariantCulture, $"# genre reproduce --slurm: {k} unit(s) of {outDir}, one per array task ")
+          .Append("(task K is line K + 1 of plan.tsv).\n")
+          .Append("# Written by genre; running the same reproduce command again writes it over what is still missing.\n");
         sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --job-name={JobName(outDir)}\n");
         sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --array=1-{k}{o.MaxParallel.Map(m => $"%{m}").IfNone("")}\n");
         Resources(sb, o);
@@ -67,7 +68,8 @@ public static class Slurm
         foreach (var (u, i) in plan.Units.Select((u, i) => (u, i)))
             sb.Append(CultureInfo.InvariantCulture, $"  {i + 1}) unit={Shell.Quote(u.Name)}; log={Shell.Quote(u.Log)}\n")
               .Append(CultureInfo.InvariantCulture, $"     cmd=({Shell.Line(u.Command)}) ;;\n");
-        sb.Append(CultureInfo.InvariantCulture, $"  *) echo \"genre: no unit for array task '${{SLURM_ARRAY_TASK_ID:-}}' (tasks 1-{k})\" >&2; exit 2 ;;\n");
+        sb.Append(CultureInfo.InvariantCulture,
+            $"  *) echo \"genre: no unit for array task '${{SLURM_ARRAY_TASK_ID:-}}' (tasks 1-{k})\" >&2; exit 2 ;;\n");
         sb.Append("esac\n");
         sb.Append(TaskBody);
         return sb.ToString();
