@@ -115,10 +115,12 @@ public static partial class Reproduce
     /// <summary>
     /// Train the requested experiments in order (each on <paramref name="data"/>'s split, through its learner's runner), then add
     /// every other experiment of the report already finished in <paramref name="outDir"/> with this profile's settings, so the
-    /// folder's report and metrics.json cover all of its work.
+    /// folder's report and metrics.json cover all of its work (unless <paramref name="withFinished"/> is false: a plan's unit,
+    /// which writes no report).
     /// </summary>
     static Fin<Seq<ExperimentResult>> RunAll(IBackend backend, Profile profile, Seq<Experiment> experiments, string outDir,
-                                             ReportData data, IProgress<ReproduceEvent>? progress, CancellationToken cancel)
+                                             ReportData data, IProgress<ReproduceEvent>? progress, CancellationToken cancel,
+                                             bool withFinished = true)
     {
         var results = Seq<ExperimentResult>();
         for (var i = 0; i < experiments.Count && !cancel.IsCancellationRequested; i++)
@@ -142,7 +144,7 @@ public static partial class Reproduce
             results = results.Add(r);
             progress?.Report(new ExperimentFinished(r));
         }
-        if (cancel.IsCancellationRequested) return results;
+        if (cancel.IsCancellationRequested || !withFinished) return results;
         var kept = (Experiments.OfReport + Experiments.Beyond)
             .Filter(e => !experiments.Exists(x => x.Name == e.Name))
             .Map(e => e with { Split = data.Split })

@@ -13,19 +13,22 @@ namespace Genre.Cli.Commands;
 /// and reports mean ± sd; <c>--collect</c> trains nothing and rewrites every seed folder's report and the mean ± sd report.
 /// <c>--beyond</c> adds the gbdt baseline (also <c>--only gbdt</c>), the wide and tabular nets and the ensemble of five tabular
 /// nets (also <c>--only wide,tabular,tabular-ensemble</c>); <c>--track-aware</c> trains each model again on the track-aware split.
+/// <c>--plan</c>, <c>--slurm</c> and <c>--no-report</c> turn a multi-seed request into units of work (ReproducePlans.cs).
 /// </summary>
-public static class ReproduceCommand
+public static partial class ReproduceCommand
 {
     public static readonly Verb Verb = new("reproduce", "train the report's seven experiments and write report.md, metrics.json and figures (--profile fast|paper)", Run);
 
     static Fin<int> Run(Args args) =>
-        from a in args.Only("profile", "only", "out", "data", "seed", "seeds", "threads", "collect", "authors-models", "beyond", "track-aware")
+        from a in args.Only(["profile", "only", "out", "data", "seed", "seeds", "threads", "collect", "authors-models", "beyond",
+            "track-aware", .. PlanOptions])
         from _ in a.Get("seed").IsSome && a.Get("seeds").IsSome ? FinFail<Unit>(GenreError.Usage("reproduce: give --seed S or --seeds LIST, not both")) : FinSucc(unit)
         from _c in a.Flag("collect") && (a.Get("seed").IsSome || a.Get("seeds").IsSome || a.Get("only").IsSome)
             ? FinFail<Unit>(GenreError.Usage("reproduce --collect trains nothing: it takes no --seed, --seeds or --only")) : FinSucc(unit)
         from _b in (a.Flag("beyond") || a.Flag("track-aware") || Names(a).Contains(GbdtResult.Name)) && (a.Get("seeds").IsSome || a.Flag("collect"))
             ? FinFail<Unit>(GenreError.Usage("reproduce: gbdt, --beyond and --track-aware run in a single-seed folder (--seed S), not with --seeds or --collect"))
             : FinSucc(unit)
+        from _p in PlanUsage(a)
         from seed in a.Int("seed", 2)
         from threads in a.Int("threads", 0)
         from profile in Profiles.ByName(a.Get("profile", "fast"), seed)
@@ -40,7 +43,9 @@ public static class ReproduceCommand
         let beyond = new Beyond(Gbdt: a.Flag("beyond") || Names(a).Contains(GbdtResult.Name), TrackAware: a.Flag("track-aware"), Threads: threads)
         from authorsDir in Sources.AuthorsModels(a)
         from source in Sources.Resolve(a)
-        from code in seeds.IsEmpty
+        from code in IsPlanned(a) ? Planned(a, profile, seeds, experiments, outDir, source, authorsDir)
+            : a.Flag("no-report") ? Units(profile, seeds, experiments, outDir, source, threads)
+            : seeds.IsEmpty
             ? from run in TrainCommand.WithCtrlC(cancel => Render(experiments, Seq1(seed), progress =>
                   Reproduce.Run(Runtime.Backend(threads), source, profile, experiments, outDir, authorsDir, progress, cancel, beyond))
                   .Map(result => (result, Stopped: cancel.IsCancellationRequested)))

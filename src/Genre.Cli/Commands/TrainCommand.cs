@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Genre.Data;
 using Genre.Eval;
 using Genre.Models;
@@ -98,6 +99,14 @@ public static class TrainCommand
             cts.Cancel();
         };
         Console.CancelKeyPress += handler;
+        // SIGTERM is how schedulers stop a job (Slurm's scancel, preemption, time limit, then SIGKILL after a grace period):
+        // stopped as Ctrl-C stops it, after the epoch with a checkpoint, rather than killed mid-epoch
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            Console.Error.WriteLine("genre: SIGTERM received — finishing the current epoch and writing a checkpoint…");
+            cts.Cancel();
+        });
         try { return run(cts.Token); }
         finally { Console.CancelKeyPress -= handler; }
     }
