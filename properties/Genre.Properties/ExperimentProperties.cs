@@ -84,4 +84,11 @@ public class ExperimentProperties
     public Property A_generated_spec_is_valid_and_round_trips_through_model_json() =>
         Prop.ForAll(Gen.Choose(1, 40).SelectMany(i => Gen.Choose(2, 114).SelectMany(k => ExperimentGen.Spec(i, k))).ToArbitrary(), spec =>
             Equal(spec, SpecJson.FromJson(Reparsed(SpecJson.ToJson(spec)), "model.json")));
+
+    [Property(MaxTest = 60)]
+    public Property Fitting_a_generated_pipeline_reads_only_the_training_rows_of_a_generated_split() =>
+        Prop.ForAll(GenreArb.Pipelines(), GenreGen.Dataset(16).ToArbitrary(), (p, d) =>
+            StageLaws.FitReadsTrainingRowsOnly(p, d.Tracks, d.Split,
+                    t => t with { Tempo = t.Tempo * 3 + 1000, Popularity = 100 - t.Popularity, Key = 11 - t.Key, Explicit = !t.Explicit })
+                .Match(_ => true.ToProperty(), e => false.Label(e.Message)));
 }

@@ -19,18 +19,21 @@ public abstract record Learner
     /// <summary>One Keras-shaped network.</summary>
     public sealed record Net(Sequential Spec) : Learner
     {
+        /// <inheritdoc/>
         public override JsonObject ToJson() => new() { ["kind"] = "net", ["spec"] = SpecJson.ToJson(Spec) };
     }
 
     /// <summary><paramref name="Members"/> copies of <paramref name="Spec"/>, member k trained from seed S + k − 1.</summary>
     public sealed record Ensemble(Sequential Spec, int Members) : Learner
     {
+        /// <inheritdoc/>
         public override JsonObject ToJson() => new() { ["kind"] = "ensemble", ["spec"] = SpecJson.ToJson(Spec), ["members"] = Members };
     }
 
     /// <summary>LightGBM with each of <paramref name="Candidates"/>, the best on validation accuracy scored on test.</summary>
     public sealed record Trees(Seq<GbdtSettings> Candidates) : Learner
     {
+        /// <inheritdoc/>
         public override JsonObject ToJson() =>
             new() { ["kind"] = "trees", ["candidates"] = new JsonArray(Candidates.Map(c => (JsonNode)ExperimentJson.ToJson(c)).ToArray()) };
     }

@@ -10,8 +10,13 @@ namespace Genre.Eval;
 public sealed record RunContext(IBackend Backend, PreparedData Data, IProgress<ReproduceEvent>? Progress = null,
                                 CancellationToken Cancel = default)
 {
+    /// <summary>The experiment's place in its run (0-based), for progress.</summary>
     public int Index { get; init; }
+
+    /// <summary>How many experiments its run has, for progress.</summary>
     public int Total { get; init; } = 1;
+
+    /// <summary>LightGBM's threads (0: its default).</summary>
     public int Threads { get; init; }
 }
 

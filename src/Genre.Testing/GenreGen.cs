@@ -93,4 +93,19 @@ public static class GenreGen
             Invalid.MappedToItself => Seq1((order[0], order[0])),
             _ => Seq((order[0], order[1]), (order[1], order[2])),
         }, kind);
+
+    /// <summary>A split of <paramref name="rows"/> positions into train, validation and test (each position in exactly one, at
+    /// least one in train), as <c>train_test_split</c> twice or a track-aware split would give.</summary>
+    public static Gen<(int[] Train, int[] Val, int[] Test)> Split(int rows) =>
+        from subset in Gen.Elements(0, 0, 0, 1, 2).ArrayOf(rows)
+        let train = Enumerable.Range(0, rows).Where(i => subset[i] == 0 || i == 0).ToArray()
+        select (train,
+                Enumerable.Range(1, Math.Max(0, rows - 1)).Where(i => subset[i] == 1).ToArray(),
+                Enumerable.Range(1, Math.Max(0, rows - 1)).Where(i => subset[i] == 2).ToArray());
+
+    /// <summary>A dataset: tracks over the Kaggle genres (1–<paramref name="maxRows"/>) and a split of them.</summary>
+    public static Gen<(Seq<Track> Tracks, (int[] Train, int[] Val, int[] Test) Split)> Dataset(int maxRows = 20) =>
+        from tracks in Tracks(KaggleGenres.Sorted, maxRows).Where(t => t.Count >= 1)
+        from split in Split(tracks.Count)
+        select (tracks, split);
 }
