@@ -37,10 +37,7 @@ internal static partial class ChecksummedJson
     public static Fin<Option<JsonObject>> Read(string path)
     {
         if (!File.Exists(path)) return FinSucc(Option<JsonObject>.None);
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({GenreError.Reason(e)})"); }
-        return Parse(text, path).Map(Some);
+        return Files.ReadText(path).Bind(text => Parse(text, path)).Map(Some);
     }
 
     /// <summary>See <see cref="Read"/>; <paramref name="path"/> names the text in errors.</summary>

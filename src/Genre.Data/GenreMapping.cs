@@ -99,10 +99,11 @@ public sealed record GenreMapping(Map<string, string> Merges)
         select m;
 
     /// <summary>Reads "source,target" lines (a header line "source,target" and blank lines are skipped); errors name file:line.</summary>
-    public static Validation<Error, GenreMapping> Load(string path)
+    public static Validation<Error, GenreMapping> Load(string path) =>
+        Files.ReadLines(path).Match(lines => Parse(lines, path), e => Fail<Error, GenreMapping>(e));
+
+    static Validation<Error, GenreMapping> Parse(string[] lines, string path)
     {
-        if (!File.Exists(path)) return Fail<Error, GenreMapping>(GenreError.Io($"{path}: file not found"));
-        var lines = File.ReadAllLines(path);
         var pairs = new List<(string, string, string)>();
         var errors = new List<Error>();
         for (var i = 0; i < lines.Length; i++)

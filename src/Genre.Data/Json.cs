@@ -45,10 +45,8 @@ internal static class Json
     /// </summary>
     public static Fin<JsonObject> ReadObject(string path, Func<string, Error> error)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({GenreError.Reason(e)})"); }
-        return Parse(bytes, path, error).Bind(node => Object(node).ToFin(error($"{path}: not a JSON object")));
+        return Files.ReadBytes(path).Bind(bytes => Parse(bytes, path, error))
+            .Bind(node => Object(node).ToFin(error($"{path}: not a JSON object")));
     }
 
     public static Option<JsonNode> Member(JsonNode? node, string key) =>

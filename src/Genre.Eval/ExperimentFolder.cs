@@ -87,20 +87,12 @@ public static class ExperimentFolder
                 : FinFail<Unit>(GenreError.Model($"{path}: checksum mismatch (settings.json records crc32c {stored}) — the file is damaged; delete {dir} to train this experiment again")));
         }));
 
-    static Fin<string> Crc(string path)
-    {
-        try { return Crc32c.Hex(Crc32c.Compute(File.ReadAllBytes(path))); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return GenreError.Model($"{path}: missing, though settings.json marks the experiment finished"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({GenreError.Reason(e)})"); }
-    }
+    static Fin<string> Crc(string path) => Genre.Data.Files.ReadBytes(path, MissingThoughFinished).Map(b => Crc32c.Hex(Crc32c.Compute(b)));
 
-    static Fin<string> Required(string dir, string name)
-    {
-        var path = Path.Combine(dir, name);
-        try { return File.ReadAllText(path); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return GenreError.Model($"{path}: missing, though settings.json marks the experiment finished"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({GenreError.Reason(e)})"); }
-    }
+    static Fin<string> Required(string dir, string name) => Genre.Data.Files.ReadText(Path.Combine(dir, name), MissingThoughFinished);
+
+    static LanguageExt.Common.Error MissingThoughFinished(string path) =>
+        GenreError.Model($"{path}: missing, though settings.json marks the experiment finished");
 
     /// <summary>
     /// Written as soon as an experiment's model and metrics are saved, so a later failure never costs its training; it records
