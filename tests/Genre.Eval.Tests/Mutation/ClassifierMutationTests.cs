@@ -116,7 +116,8 @@ public class ClassifierMutationTests
         var (classifier, tracks) = Fixture();
         var backend = new FixedBackend((_, _) => throw new InvalidOperationException("the model must not run"));
         Assert.Contains("top-k must be at least 1, got 0", Fail(classifier.Predict(backend, tracks, topK: 0)));
-        Assert.Single(Ok(classifier.Predict(new FixedBackend((_, rows) => Peaked(rows, classifier.Genres.Count)), tracks.Take(1).ToSeq(), 1))[0].Top);
+        var peaked = new FixedBackend((_, rows) => Peaked(rows, classifier.Genres.Count));
+        Assert.Single(Ok(classifier.Predict(peaked, tracks.Take(1).ToSeq(), topK: 1))[0].Top);
     }
 
     [Fact]
