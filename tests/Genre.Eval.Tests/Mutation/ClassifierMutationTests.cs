@@ -155,6 +155,35 @@ public class ClassifierMutationTests
     }
 
     [Fact]
+    public void A_classifier_of_prepared_data_is_its_preprocessing_and_one_model()
+    {
+        var loaded = Ok(ReportPipeline.Load(Tiny, None));
+        var spec = new Sequential(Seq1(15), Empty);
+        var c = Classifier.Of(loaded.Data, spec, new ModelWeights(Empty));
+        Assert.Equal(Preprocessing.Of(loaded.Data).Pipeline, c.Preprocessing.Pipeline);
+        Assert.False(c.Model.IsEnsemble);
+        Assert.Equal(spec, c.Model.Spec);
+        Assert.Equal(c.Preprocessing.Genres, c.Model.Preprocessing.Map(p => p.Genres).IfNone(() => throw new Exception("none")));
+    }
+
+    [Fact]
+    public void One_model_is_saved_as_a_model_folder_and_a_folder_is_read_as_what_it_holds()
+    {
+        var (one, _) = Fixture();
+        var dir = Path.Combine(Path.GetTempPath(), "genre-tests", Guid.NewGuid().ToString("N"));
+        // whether this stand-in spec saves or not, it is never refused as an ensemble
+        Assert.DoesNotContain("ensemble", one.Save(dir).Match(_ => "", e => e.Message));
+        // a folder with ensemble.json is read as an ensemble (its damage named), any other as a model folder
+        var ensemble = Path.Combine(Path.GetTempPath(), "genre-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(ensemble);
+        File.WriteAllText(Path.Combine(ensemble, "ensemble.json"), "{}");
+        Assert.Contains("ensemble.json", Fail(Classifier.Load(ensemble)));
+        var empty = Path.Combine(Path.GetTempPath(), "genre-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(empty);
+        Assert.DoesNotContain("ensemble.json", Fail(Classifier.Load(empty)));
+    }
+
+    [Fact]
     public void An_ensemble_is_not_saved_as_one_model_and_a_folder_without_a_model_does_not_load()
     {
         var (ensemble, _) = Fixture(members: 2);

@@ -30,7 +30,8 @@ public class UncertaintyMutationTests
     public void Hits_compare_row_by_row_and_refuse_unequal_lengths()
     {
         Assert.Equal(new[] { true, false, true }, Uncertainty.Hits([1, 2, 3], [1, 0, 3]));
-        Assert.Throws<ArgumentException>(() => Uncertainty.Hits([1, 2], [1]));
+        Assert.Equal("labels (2) and predictions (1) differ in length",
+            Assert.Throws<ArgumentException>(() => Uncertainty.Hits([1, 2], [1])).Message);
         Assert.Equal(0.0, Uncertainty.Accuracy([]));
         Assert.Equal(2.0 / 3, Uncertainty.Accuracy([true, false, true]), 12);
     }
@@ -42,7 +43,8 @@ public class UncertaintyMutationTests
         Assert.Equal((5, 1, 1), (t.Rows, t.OnlyFirst, t.OnlySecond));
         Assert.Equal(0.0, t.Difference);
         Assert.Equal(0.0, Uncertainty.McNemar([], []).Difference);
-        Assert.Throws<ArgumentException>(() => Uncertainty.McNemar([true], []));
+        Assert.Equal("the two classifiers were scored on 1 and 0 rows",
+            Assert.Throws<ArgumentException>(() => Uncertainty.McNemar([true], [])).Message);
         var (a, b) = Discordant(4, 1);
         Assert.Equal(3.0 / 8, Uncertainty.McNemar(a, b).Difference, 12);
     }
