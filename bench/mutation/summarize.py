@@ -5,7 +5,7 @@ and every surviving mutant (file:line, mutator, replacement) with the reason it 
 On 2 cores Stryker runs a folder at a time (bench/mutation/run with MUTATION_TAG and --mutate), so a project may have several
 reports under out/<project>/<tag>/; for each source file the newest report that mutated it wins, and files no report mutated
 are listed as not measured."""
-import glob, json, os, sys
+import glob, json, os, sys, textwrap
 
 out = sys.argv[1]
 here = os.path.dirname(os.path.abspath(__file__))
@@ -31,9 +31,14 @@ def relative(path, project):
 
 reasons = equivalents()
 print("# Mutation testing (Stryker.NET)\n")
-print("`bench/mutation/run` (dotnet-stryker pinned in `.config/dotnet-tools.json`). Score = killed / (killed + survived + "
-      "no coverage), timeouts counted as killed, as Stryker computes it; compile errors and ignored mutants excluded. "
-      "*Score less equivalents* also leaves out the surviving mutants listed below as equivalent (no test can kill them).\n")
+def wrap(text, indent=""):
+    """The repository keeps lines within 140 columns, generated Markdown included."""
+    return textwrap.fill(text, 140, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+
+
+print(wrap("`bench/mutation/run` (dotnet-stryker pinned in `.config/dotnet-tools.json`). Score = killed / (killed + survived + "
+           "no coverage), timeouts counted as killed, as Stryker computes it; compile errors and ignored mutants excluded. "
+           "*Score less equivalents* also leaves out the surviving mutants listed below as equivalent (no test can kill them).") + "\n")
 notes = os.path.join(here, "notes.md")  # what was run and why (scope, machine), kept by hand beside the generated figures
 if os.path.exists(notes):
     print(open(notes, encoding="utf-8").read().rstrip() + "\n")
@@ -81,7 +86,7 @@ for project in sorted(os.listdir(out)):
     unmeasured = sorted(os.path.relpath(p, src) for p in glob.glob(os.path.join(src, "**", "*.cs"), recursive=True)
                         if "/obj/" not in p and "/bin/" not in p and os.path.relpath(p, src) not in measured)
     if unmeasured:
-        print(f"Not measured (not in any run's `--mutate` scope): {', '.join(unmeasured)}.\n")
+        print(wrap(f"Not measured (not in any run's `--mutate` scope): {', '.join(unmeasured)}.") + "\n")
     print("| file | run | killed | timeout | survived | no coverage | equivalent | score | less equivalents |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, tag, k, t, s, n, e in rows:
@@ -90,5 +95,5 @@ for project in sorted(os.listdir(out)):
     for name, line, mutator, status, replacement, why in survivors:
         text = replacement.replace("\n", " ").replace("`", "'")
         text = text if len(text) <= 70 else text[:67] + "..."
-        print(f"- {name}:{line} {mutator} ({status}): `{text}`" + (f" — equivalent: {why}" if why else ""))
+        print(wrap(f"- {name}:{line} {mutator} ({status}): `{text}`" + (f" — equivalent: {why}" if why else ""), "  "))
     print()
