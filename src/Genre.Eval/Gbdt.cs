@@ -14,7 +14,8 @@ public sealed record GbdtSettings(double LearningRate, int Leaves, int MinLeaf, 
 {
     /// <summary>"lr 0.05, 15 leaves, ≥ 50 rows a leaf, ≤ 400 rounds (early stop 10)".</summary>
     public string Describe() =>
-        FormattableString.Invariant($"lr {LearningRate}, {Leaves} leaves, ≥ {MinLeaf} rows a leaf, ≤ {MaxRounds} rounds (early stop {EarlyStop})");
+        FormattableString.Invariant(
+            $"lr {LearningRate}, {Leaves} leaves, ≥ {MinLeaf} rows a leaf, ≤ {MaxRounds} rounds (early stop {EarlyStop})");
 }
 
 /// <summary>A configuration tried, with its validation accuracy; the one with the best is used on the test set.</summary>

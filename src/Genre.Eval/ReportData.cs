@@ -12,8 +12,8 @@ public sealed record ReportData(PreparedData Full, PreparedData Reduced)
     public Fin<PreparedData> For(Experiment e)
     {
         if (e.Split != Split)
-            return GenreError.Usage(
-                $"{e.Name}: trains on the {ExperimentJson.SplitName(e.Split)} split, this data is the {ExperimentJson.SplitName(Split)} split");
+            return GenreError.Usage($"{e.Name}: trains on the {ExperimentJson.SplitName(e.Split)} split, " +
+                                    $"this data is the {ExperimentJson.SplitName(Split)} split");
         if (e.Features == Pipelines.Report && e.Labels.IsNone) return Full;
         if (e.Features == Pipelines.Report && e.Labels == Some(GenreMapping.ReportMerges)) return Reduced;
         var key = (e.Labels, e.Features);

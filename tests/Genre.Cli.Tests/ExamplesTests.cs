@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace Genre.Cli.Tests;
@@ -35,17 +34,8 @@ public class ExamplesTests : IClassFixture<ExamplesTests.SmallFile>
         return Dotnet(workingDirectory, new[] { "run", "--no-build", "--file", Example(name), "--" }.Concat(args).ToArray());
     }
 
-    static GenreCli.Result Dotnet(string workingDirectory, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["GENRE_DATA"] = null;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        return new GenreCli.Result(p.ExitCode, stdout.Result, stderr.Result);
-    }
+    static GenreCli.Result Dotnet(string workingDirectory, params string[] args) =>
+        GenreCli.Process("dotnet", workingDirectory, null, args);
 
     /// <summary>The README's first ```csharp block, line by line.</summary>
     internal static string[] ReadmeExample()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit.Abstractions;
 
 namespace Genre.Cli.Tests;
@@ -11,12 +10,19 @@ namespace Genre.Cli.Tests;
 /// </summary>
 public sealed class SlurmTests(SlurmRun run, ITestOutputHelper output) : IClassFixture<SlurmRun>
 {
-    [SlurmFact]
-    public void A_reproduce_submitted_to_Slurm_equals_the_same_request_run_locally_value_for_value()
+    /// <summary>The shared run's result, its output shown, once it has exited 0.</summary>
+    GenreCli.Result Succeeded()
     {
         var r = run.Result.Value;
         output.WriteLine(r.Stdout);
         Assert.True(r.ExitCode == 0, $"tests/slurm/run exited {r.ExitCode}:\n{r.Stdout}\n{r.Stderr}");
+        return r;
+    }
+
+    [SlurmFact]
+    public void A_reproduce_submitted_to_Slurm_equals_the_same_request_run_locally_value_for_value()
+    {
+        var r = Succeeded();
         Assert.Contains("plan: 6 unit(s) to train", r.Stdout);
         Assert.Contains("result: metrics.json equal (3 files,", r.Stdout);
         Assert.Contains("report.md equal (3 files; seconds masked)", r.Stdout);
@@ -26,9 +32,7 @@ public sealed class SlurmTests(SlurmRun run, ITestOutputHelper output) : IClassF
     [SlurmFact]
     public void A_scancelled_task_is_listed_by_collect_and_resubmitted_alone_it_resumes_to_the_same_weights()
     {
-        var r = run.Result.Value;
-        output.WriteLine(r.Stdout);
-        Assert.True(r.ExitCode == 0, $"tests/slurm/run exited {r.ExitCode}:\n{r.Stdout}\n{r.Stderr}");
+        var r = Succeeded();
         Assert.Contains("result: collect listed the cancelled unit seed-2/rnn1 with its log; checkpoints: epoch-", r.Stdout);
         Assert.Contains("plan: 1 unit(s) to train", r.Stdout);
         Assert.Contains("result: resubmitted 1 unit; collect completed", r.Stdout);
@@ -43,17 +47,8 @@ public sealed class SlurmRun
 
     public Lazy<GenreCli.Result> Result { get; } = new(() => Bash(Script, "--dll", GenreCli.Dll));
 
-    internal static GenreCli.Result Bash(params string[] args)
-    {
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["GENRE_DATA"] = null;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        return new GenreCli.Result(p.ExitCode, stdout.Result, stderr.Result);
-    }
+    internal static GenreCli.Result Bash(params string[] args) =>
+        GenreCli.Process("bash", Directory.GetCurrentDirectory(), null, args);
 }
 
 /// <summary>Needs root and Slurm and munge installed or installable with apt-get (tests/slurm/run --check); skipped by name

@@ -74,7 +74,9 @@ public class AuthorsCurvesTests
             Assert.Equal(h, AuthorsCurves.For(name).IfNone(() => throw new Xunit.Sdk.XunitException(name)));
             // each log belongs to the experiment it is named after: its first loss is near ln(classes) of that experiment's labels
             var experiment = Experiments.OfReport.Find(e => e.Name == name).IfNone(() => throw new Xunit.Sdk.XunitException($"{name} is not an experiment"));
-            var classes = experiment.Model.Network.Case is Sequential { Layers.Last: Dense d } ? d.Units : throw new Xunit.Sdk.XunitException($"{name}: last layer is not Dense");
+            var classes = experiment.Model.Network.Case is Sequential { Layers.Last: Dense d }
+                ? d.Units
+                : throw new Xunit.Sdk.XunitException($"{name}: last layer is not Dense");
             Assert.True(Math.Abs(h.Epochs[0].Loss - Math.Log(classes)) < 0.15, $"{name}: epoch-1 loss {h.Epochs[0].Loss} vs ln({classes}) = {Math.Log(classes):F4}");
         }
         Assert.True(AuthorsCurves.For("softmax").IsNone);

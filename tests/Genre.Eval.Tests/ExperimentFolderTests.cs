@@ -92,9 +92,9 @@ public class ExperimentFolderTests
         var dir = Path.Combine(RepoRoot, "results", "synthetic", "fast", "softmax");
         Assert.DoesNotContain("crc32c", File.ReadAllText(Path.Combine(dir, "settings.json")));
         var softmax = Experiments.OfReport.Head;
-        var done = ExperimentFolder.Finished(dir, softmax, new Settings(60, 256, 2)).Match(x => x, e => throw new Xunit.Sdk.XunitException(e.Message));
+        var done = Results.Ok(ExperimentFolder.Finished(dir, softmax, new Settings(60, 256, 2)));
         Assert.Equal(60, done.Map(d => d.History.Epochs.Count).IfNone(0));
-        Assert.True(ExperimentFolder.Finished(dir, softmax, new Settings(61, 256, 2)).Match(x => x.IsNone, _ => false), "other settings: not finished");
+        Assert.True(Results.Ok(ExperimentFolder.Finished(dir, softmax, new Settings(61, 256, 2))).IsNone, "other settings: not finished");
     }
 
     /// <summary>Two reproduce processes may train different experiments of one output folder, never the same one.</summary>

@@ -24,19 +24,23 @@ public static class GenreCli
         return d;
     }
 
-    public static Result Run(string workingDirectory, IDictionary<string, string?>? env, params string[] args)
+    public static Result Run(string workingDirectory, IDictionary<string, string?>? env, params string[] args) =>
+        Process("dotnet", workingDirectory, env, [Dll, .. args]);
+
+    /// <summary>Runs <paramref name="program"/> with <paramref name="args"/> to its end, GENRE_DATA unset unless
+    /// <paramref name="env"/> sets it, and returns its exit code and output.</summary>
+    public static Result Process(string program, string workingDirectory, IDictionary<string, string?>? env, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory,
         };
-        psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["GENRE_DATA"] = null;
         if (env != null) foreach (var (k, v) in env) psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
+        using var p = System.Diagnostics.Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         p.WaitForExit();
