@@ -1,15 +1,8 @@
-using FsCheck;
-using FsCheck.Fluent;
-using FsCheck.Xunit;
-using Genre.Data;
 using Genre.Data.Stages;
 using Genre.Eval;
 using Genre.Models;
 using Genre.Models.Backend.Torch;
-using Genre.Testing;
 using Genre.Testing.Laws;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Properties;
 

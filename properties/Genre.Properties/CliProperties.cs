@@ -1,12 +1,5 @@
 using System.Globalization;
-using FsCheck;
-using FsCheck.Fluent;
-using FsCheck.Xunit;
-using Genre.Data;
-using Genre.Testing;
 using Genre.TestSupport;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Properties;
 

@@ -1,10 +1,3 @@
-using FsCheck;
-using FsCheck.Fluent;
-using FsCheck.Xunit;
-using Genre.Data;
-using Genre.Testing;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Properties;
 

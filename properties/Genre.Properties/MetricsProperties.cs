@@ -1,12 +1,5 @@
-using FsCheck;
-using FsCheck.Fluent;
-using FsCheck.Xunit;
-using Genre.Data;
 using Genre.Eval;
-using Genre.Testing;
 using Genre.Testing.Laws;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Properties;
 

@@ -1,13 +1,7 @@
-using FsCheck;
 using FsCheck.Experimental;
-using FsCheck.Fluent;
-using FsCheck.Xunit;
-using Genre.Data;
 using Genre.Eval;
 using Genre.Models;
 using Genre.Models.Backend.Torch;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Genre.Properties;
 

@@ -1,6 +1,3 @@
-using FsCheck;
-using FsCheck.Fluent;
-using FsCheck.Xunit;
 using Genre.Eval;
 
 namespace Genre.Properties;
