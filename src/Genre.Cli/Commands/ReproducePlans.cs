@@ -10,22 +10,27 @@ namespace Genre.Cli.Commands;
 /// <c>genre reproduce --seeds LIST … --plan</c> writes the units still to train (plan.json, plan.tsv) without training;
 /// <c>--slurm [--partition P] [--cpus-per-task N] [--time T] [--max-parallel M] [--submit]</c> also writes them as a Slurm array
 /// job and a collect job (and with <c>--submit</c> hands both to <c>sbatch</c>); <c>--no-report</c> is what each unit runs: it
-/// trains its experiments into their seed folders and writes no report.
+/// trains its experiments into their seed folders and writes no report; <c>--workers N</c> runs the plan here, N units at a time
+/// (each with its share of the cores), then its collect step.
 /// </summary>
 public static partial class ReproduceCommand
 {
-    static readonly string[] PlanOptions = ["plan", "slurm", "partition", "cpus-per-task", "time", "max-parallel", "submit", "no-report"];
+    static readonly string[] PlanOptions = ["plan", "slurm", "partition", "cpus-per-task", "time", "max-parallel", "submit", "no-report",
+        "workers"];
     static readonly string[] SlurmOnly = ["partition", "cpus-per-task", "time", "max-parallel", "submit"];
 
-    static bool IsPlanned(Args a) => a.Flag("plan") || a.Flag("slurm");
+    static bool IsPlanned(Args a) => a.Flag("plan") || a.Flag("slurm") || a.Get("workers").IsSome;
 
     static Fin<Unit> PlanUsage(Args a) =>
         (IsPlanned(a) || a.Flag("no-report")) && a.Flag("collect")
-            ? GenreError.Usage("reproduce --collect is a plan's last step: it takes no --plan, --slurm or --no-report")
+            ? GenreError.Usage("reproduce --collect is a plan's last step: it takes no --plan, --slurm, --workers or --no-report")
         : (IsPlanned(a) || a.Flag("no-report")) && a.Get("seeds").IsNone
-            ? GenreError.Usage("reproduce --plan, --slurm and --no-report work on seed folders: give --seeds LIST (e.g. --seeds 1-5)")
+            ? GenreError.Usage("reproduce --plan, --slurm, --workers and --no-report work on seed folders: give --seeds LIST " +
+                               "(e.g. --seeds 1-5)")
         : IsPlanned(a) && a.Flag("no-report")
-            ? GenreError.Usage("reproduce: --no-report trains a unit of a plan; give it or --plan/--slurm, not both")
+            ? GenreError.Usage("reproduce: --no-report trains a unit of a plan; give it or --plan/--slurm/--workers, not both")
+        : a.Get("workers").IsSome && (a.Flag("plan") || a.Flag("slurm"))
+            ? GenreError.Usage("reproduce: --workers runs the plan on this machine; give it or --plan/--slurm, not both")
         : SlurmOnly.FirstOrDefault(o => a.Get(o).IsSome && !a.Flag("slurm")) is string lone
             ? GenreError.Usage($"reproduce: --{lone} goes with --slurm")
         : FinSucc(unit);
@@ -41,13 +46,61 @@ public static partial class ReproduceCommand
                             Option<string> authorsDir) =>
         from threads in a.Int("threads", 0)
         from slurm in a.Flag("slurm") ? SlurmOptionsOf(a).Map(Some) : FinSucc(Option<SlurmOptions>.None)
+        from workers in a.Get("workers").IsSome ? WorkersOf(a).Map(Some) : FinSucc(Option<Workers>.None)
         let request = new PlanRequest(Self(), profile.Name, seeds, experiments, Path.GetFullPath(outDir), Path.GetFullPath(source.Path),
-            authorsDir.Map(Path.GetFullPath), a.Get("threads").IsSome && slurm.IsNone ? Some(threads) : None)
+            authorsDir.Map(Path.GetFullPath), a.Get("threads").IsSome && slurm.IsNone && workers.IsNone ? Some(threads) : None)
         from finished in PlanFolders.Finished(request.OutDir, ProfileFor(profile), seeds, experiments)
         let plan = Plan.Of(request, ProfileFor(profile), finished)
         from _ in PlanFolders.Write(plan)
-        from code in slurm.Match(o => Scheduled(plan, o, a.Flag("submit")), () => FinSucc(PrintPlan(plan)))
+        from code in slurm.Match(o => Scheduled(plan, o, a.Flag("submit")),
+            () => workers.Match(w => Local(plan, w), () => FinSucc(PrintPlan(plan))))
         select code;
+
+    static Fin<Workers> WorkersOf(Args a) =>
+        from count in a.Int("workers", 1)
+        from threads in a.Int("threads", 0)
+        from w in Workers.Of(count, Environment.ProcessorCount, a.Get("threads").Map(_ => threads))
+        select w;
+
+    /// <summary>
+    /// <c>--workers</c>: the plan's units run here, N at a time, each logging to its file as under Slurm; then the collect step
+    /// writes the reports. Ctrl-C stops every running unit after its epoch with a checkpoint (exit 130, no report); a unit that
+    /// failed is listed with its log after the collect step, and the run exits 1.
+    /// </summary>
+    static Fin<int> Local(Plan plan, Workers w)
+    {
+        var dir = plan.Request.OutDir;
+        var total = plan.Units.Count;
+        Console.WriteLine(total == 0
+            ? $"plan: nothing left to train in {dir} ({plan.Finished.Count} finished)"
+            : $"plan: {total} unit(s) to train in {dir}, {Math.Min(w.Count, total)} at a time with {w.ThreadsPerUnit} thread(s) each"
+              + (plan.Finished.IsEmpty ? "" : $" ({plan.Finished.Count} finished, left out)"));
+        var progress = new Models.SyncProgress<WorkerEvent>(e => Console.WriteLine(e switch
+        {
+            UnitStarted s => $"  [{s.Index}/{total}] {s.Unit.Name}: started, log {s.Unit.Log}",
+            UnitEnded { Outcome: var o } => $"  [{o.Index}/{total}] {o.Unit.Name}: " +
+                                            (o.Finished ? $"trained in {o.Seconds:F0} s" : $"{o.Describe()} after {o.Seconds:F0} s"),
+            _ => "",
+        }));
+        return from run in TrainCommand.WithCtrlC(cancel =>
+                   FinSucc((Outcomes: LocalWorkers.Run(plan, w, UnitProcess.Run, progress, cancel),
+                            Stopped: cancel.IsCancellationRequested)))
+               from code in run.Stopped ? FinSucc(Interrupted(dir)) : Collected(plan, run.Outcomes)
+               select code;
+    }
+
+    static Fin<int> Collected(Plan plan, Seq<UnitOutcome> outcomes) =>
+        from collected in UnitProcess.Attached(plan.Collect)
+        let failed = outcomes.Filter(o => !o.Finished)
+        select failed.IsEmpty ? collected : Unfinished(failed);
+
+    static int Unfinished(Seq<UnitOutcome> failed)
+    {
+        Console.Error.WriteLine($"genre: {failed.Count} unit(s) did not finish: " +
+                                string.Join("; ", failed.Map(o => $"{o.Unit.Name} ({o.Describe()}, log {o.Unit.Log})")) +
+                                "; run the same command again to train what is missing");
+        return 1;
+    }
 
     static Fin<SlurmOptions> SlurmOptionsOf(Args a) =>
         from cpus in a.Int("cpus-per-task", SlurmOptions.Default.CpusPerTask)

@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Genre.Data;
 using Genre.Models;
 
@@ -23,13 +25,23 @@ public static class PlanFolders
     static Fin<bool> Done(string dir, Experiment e, Profile profile) =>
         Runners.OfNetworks(e).Finished(e, profile.SettingsFor(e), dir);
 
-    /// <summary>plan.json and plan.tsv in the output folder (each written whole or not at all), and its logs folder.</summary>
-    public static Fin<Unit> Write(Plan plan) =>
-        from _1 in AtomicFile.WriteAllText(Path.Combine(plan.Request.OutDir, Plan.JsonFile),
-            plan.Json().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n")
-        from _2 in AtomicFile.WriteAllText(Path.Combine(plan.Request.OutDir, Plan.TsvFile), plan.Tsv())
-        from _3 in Folder(Path.Combine(plan.Request.OutDir, Plan.LogsFolder))
-        select unit;
+    /// <summary>plan.json and plan.tsv in the output folder, the Kubernetes Jobs in its kubernetes/ (each written whole or not at
+    /// all; the train Job only when the plan has units), and its logs folder.</summary>
+    public static Fin<Unit> Write(Plan plan)
+    {
+        var k8s = Path.Combine(plan.Request.OutDir, Kubernetes.Folder);
+        var train = Path.Combine(k8s, Kubernetes.TrainFile);
+        return from _1 in AtomicFile.WriteAllText(Path.Combine(plan.Request.OutDir, Plan.JsonFile), Indented(plan.Json()))
+               from _2 in AtomicFile.WriteAllText(Path.Combine(plan.Request.OutDir, Plan.TsvFile), plan.Tsv())
+               from _3 in plan.Units.IsEmpty ? Remove(train) : AtomicFile.WriteAllText(train, Indented(Kubernetes.TrainJob(plan)))
+               from _4 in AtomicFile.WriteAllText(Path.Combine(k8s, Kubernetes.CollectFile), Indented(Kubernetes.CollectJob(plan)))
+               from _5 in Folder(Path.Combine(plan.Request.OutDir, Plan.LogsFolder))
+               select unit;
+    }
+
+    // for people and kubectl alike: a script's quotes and redirections as written, not as \u0022 and \u003E
+    static string Indented(JsonNode json) =>
+        json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
 
     /// <summary>The Slurm scripts in <c>outDir/slurm</c> (the array's only when the plan has units), each written whole or not at
     /// all.</summary>
@@ -43,7 +55,7 @@ public static class PlanFolders
                select (plan.Units.IsEmpty ? Option<string>.None : Some(array), collect);
     }
 
-    // an array script left from an earlier plan would train units that have finished since
+    // an array script or Job left from an earlier plan would train units that have finished since
     static Fin<Unit> Remove(string path)
     {
         try
@@ -53,7 +65,7 @@ public static class PlanFolders
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return GenreError.Io($"{path}: cannot remove the old array script ({GenreError.Reason(e)})");
+            return GenreError.Io($"{path}: cannot remove the old plan's file ({GenreError.Reason(e)})");
         }
     }
 
