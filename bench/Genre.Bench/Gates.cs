@@ -23,7 +23,12 @@ public static class Gates
         {
             var variants = new (string Name, Action<Buffers> Pass)[]
             {
-                ("V512 (explicit copy, before)", b => { ExplicitGates512.Forward(b.Z, b.CPrev, b.C, b.H, b.Shape); ExplicitGates512.Backward(b.Z, b.C, b.CPrev, b.H, default, b.Dc, b.Shape); }),
+                ("V512 (explicit copy, before)",
+                    b =>
+                    {
+                        ExplicitGates512.Forward(b.Z, b.CPrev, b.C, b.H, b.Shape);
+                        ExplicitGates512.Backward(b.Z, b.C, b.CPrev, b.H, default, b.Dc, b.Shape);
+                    }),
                 ("V512", b => Both(b, Width.V512)),
                 ("V256", b => Both(b, Width.V256)),
                 ("V128", b => Both(b, Width.V128)),

@@ -13,7 +13,8 @@ public static class Gemm
     public static void Run(int threads)
     {
         TorchRuntime.Configure(new TorchOptions(threads));
-        Console.WriteLine($"Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Avx512F: {System.Runtime.Intrinsics.X86.Avx512F.IsSupported}");
+        Console.WriteLine($"Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Avx512F: " +
+            $"{System.Runtime.Intrinsics.X86.Avx512F.IsSupported}");
         foreach (var (m, k, n) in new[] { (1024, 100, 150), (1024, 150, 150), (1024, 150, 114), (512, 231, 600), (512, 82, 320) })
         {
             using var a = randn(m, k);

@@ -32,31 +32,40 @@ public static class Inference
         var lines = new List<string>
         {
             $"# Inference: genre vs ONNX Runtime ({DateTime.UtcNow:yyyy-MM-dd}, {threads} threads, same run)", "",
-            $"Data: {source.Describe()}. Test split of the report pipeline; rows/s = rows ÷ best of {Repeats} timed runs after a warm-up (genre and ONNX Runtime taking turns).",
-            $"genre: TorchSharp 0.107 / libtorch 2.10 CPU, `ICompiledModel.Predict` as `genre predict` calls it. ONNX Runtime {OrtEnv.Instance().GetVersionString()} " +
-            $"(NuGet Microsoft.ML.OnnxRuntime, CPU provider, intra-op threads {threads}, sequential execution, all graph optimizations) on the graph `genre export` writes.",
-            "End to end: `genre predict`'s steps in process — read the test rows' CSV, preprocess, forward, write top-3 CSV (no process start).", "",
-            "| model | rows | genre forward rows/s | ONNX Runtime rows/s | genre ÷ ORT | genre predict end to end rows/s |", "|---|---|---|---|---|---|",
+            $"Data: {source.Describe()}. Test split of the report pipeline; rows/s = rows ÷ best of {Repeats} timed runs after a warm-up " +
+                $"(genre and ONNX Runtime taking turns).",
+            $"genre: TorchSharp 0.107 / libtorch 2.10 CPU, `ICompiledModel.Predict` as `genre predict` calls it. ONNX Runtime " +
+                $"{OrtEnv.Instance().GetVersionString()} " +
+            $"(NuGet Microsoft.ML.OnnxRuntime, CPU provider, intra-op threads {threads}, sequential execution, all graph optimizations) " +
+                $"on the graph `genre export` writes.",
+            "End to end: `genre predict`'s steps in process — read the test rows' CSV, preprocess, forward, write top-3 CSV (no process " +
+                "start).", "",
+            "| model | rows | genre forward rows/s | ONNX Runtime rows/s | genre ÷ ORT | genre predict end to end rows/s |",
+            "|---|---|---|---|---|---|",
         };
         Console.WriteLine(string.Join("\n", lines));
         foreach (var name in new[] { "RNN1net", "RNN2net", "DNN1net", "DNN2net", "reducedRNNnet" })
         {
             var dir = Path.Combine(authorsDir, name);
             if (!Directory.Exists(dir)) continue;
-            var loaded = ReportPipeline.Load(dataPath, name.StartsWith("reduced") ? Some(GenreMapping.ReportMerges) : None).Match(x => x, e => throw new Exception(e.Message));
+            var loaded = ReportPipeline.Load(dataPath, name.StartsWith("reduced") ? Some(GenreMapping.ReportMerges) : None)
+                .Match(x => x, e => throw new Exception(e.Message));
             var saved = SavedModel.Load(dir).Match(x => x, e => throw new Exception(e.Message));
             var test = LabeledData.From(loaded.Data.Scaled.Test);
             using var model = backend.Load(saved.Spec, saved.Weights).Match(x => x, e => throw new Exception(e.Message));
             var onnx = OnnxExport.ToBytes(saved.Spec, saved.Weights, None).Match(x => x, e => throw new Exception(e.Message));
             var (genre, ort) = Alternating(() => model.Predict(test.X, test.Rows), OrtRunner(onnx, test.X, test.Rows, threads));
             var endToEnd = EndToEnd(model, Preprocessing.Of(loaded.Data), loaded.Cleaned, loaded.Data.Scaled.Test.RowIds);
-            lines.Add($"| {name} | {test.Rows:N0} | {test.Rows / genre:N0} | {test.Rows / ort:N0} | {ort / genre:F2}× | {test.Rows / endToEnd:N0} |");
+            lines.Add($"| {name} | {test.Rows:N0} | {test.Rows / genre:N0} | {test.Rows / ort:N0} | {ort / genre:F2}× | " +
+                $"{test.Rows / endToEnd:N0} |");
             Console.WriteLine(lines[^1]);
         }
         lines.Add("");
-        lines.Add($"Machine load (1-minute load average, {Environment.ProcessorCount} cores) at the start: {start}; at the end: {LoadAverage()} — other work on the machine slows both alike, since they take turns.");
+        lines.Add($"Machine load (1-minute load average, {Environment.ProcessorCount} cores) at the start: {start}; at the end: " +
+            $"{LoadAverage()} — other work on the machine slows both alike, since they take turns.");
         lines.Add("");
-        lines.Add("The exported graph is the Keras model as it is (RNN1's Dense(250) is a per-time-step MatMul before the ONNX LSTM); genre folds that");
+        lines.Add("The exported graph is the Keras model as it is (RNN1's Dense(250) is a per-time-step MatMul before the ONNX LSTM); " +
+            "genre folds that");
         lines.Add("linear layer into the LSTM's input projection (exact algebra), which ONNX Runtime's graph optimizations do not.");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outFile))!);
         File.WriteAllLines(outFile, lines);

@@ -30,7 +30,8 @@ public static class LanesBench
         {
             $"# LSTM gate widths and lane chunking ({DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, " +
             $"widest accelerated vector: {LstmGates.Widest})", "",
-            "Command: `dotnet build bench/Genre.Bench -c Release && dotnet bench/Genre.Bench/bin/Release/net10.0/linux-x64/Genre.Bench.dll " +
+            "Command: `dotnet build bench/Genre.Bench -c Release && dotnet " +
+                "bench/Genre.Bench/bin/Release/net10.0/linux-x64/Genre.Bench.dll " +
             $"lanes {reps} {outFile}`", "",
             $"Machine load (`uptime`) before: `{before}`", "",
             "## Gate kernel (LstmGates Forward + Backward)", "",
@@ -74,7 +75,8 @@ public static class LanesBench
                 {
                     var median = Gates.Median(samples[t][p]);
                     var chunks = (int)Math.Clamp(micro / Policies[p].Policy.MinRows, 1, Policies[p].Policy.MaxChunks);
-                    lines.Add($"| {name} | {threads[t]} | {Policies[p].Name} | {chunks} of {micro:N0} rows | {median:F2} | {median / baseline:F3} |");
+                    lines.Add($"| {name} | {threads[t]} | {Policies[p].Name} | {chunks} of {micro:N0} rows | {median:F2} | " +
+                        $"{median / baseline:F3} |");
                     Console.WriteLine(lines[^1]);
                 }
             }

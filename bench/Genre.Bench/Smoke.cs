@@ -16,7 +16,8 @@ public static class Smoke
         {
             var data = new LabeledData(new float[64 * 15], 64, new int[64], 114);
             using var m = backend.Compile(spec, 2).Match(x => x, e => throw new Exception(e.Message));
-            var h = m.Fit(data, Some(data), new TrainingConfig(1, 64, 2, new AdamSettings())).Match(x => x, e => throw new Exception(e.Message));
+            var h = m.Fit(data, Some(data), new TrainingConfig(1, 64, 2, new AdamSettings()))
+                .Match(x => x, e => throw new Exception(e.Message));
             Console.WriteLine($"smoke {spec.Name}: loss {h.Epochs.Head.Loss:F4}, {Training.Flops(spec) / 1e6:F2} MFLOP/sample");
         }
     }

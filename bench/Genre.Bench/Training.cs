@@ -75,7 +75,13 @@ public static class Training
     {
         TorchRuntime.Configure(new TorchOptions(threads));
         var backend = new TorchBackend();
-        var spec = model switch { "rnn1" => Zoo.Rnn1(), "rnn2" => Zoo.Rnn2(), "dnn1" => Zoo.Dnn1(), _ => throw new ArgumentException($"unknown model {model}") };
+        var spec = model switch
+        {
+            "rnn1" => Zoo.Rnn1(),
+            "rnn2" => Zoo.Rnn2(),
+            "dnn1" => Zoo.Dnn1(),
+            _ => throw new ArgumentException($"unknown model {model}"),
+        };
         for (var e = 0; e < epochs; e++) Console.WriteLine($"{model} epoch {e + 1}: {Epoch(backend, spec):F2}s");
     }
 
