@@ -44,9 +44,12 @@ public class NumericStageMutationTests
     {
         // _is_constant_feature: var ≤ n·eps·var + (n·mean·eps)². [1, 1 + 2⁻⁵²] varies only by rounding: scale 1; [0, 2e-100] has
         // a tiny variance of tiny values, which is real: scale 1e-100 (the old test, scale < 10·double.Epsilon, kept the first)
-        var f = (Standardize.Fitted)Ok(new Standardize().Fit(Numbers(("a", [1, 1 + Math.Pow(2, -52)]), ("b", [0, 2e-100]))));
+        var f = (Standardize.Fitted)Ok(new Standardize().Fit(
+            Numbers(("a", [1, 1 + Math.Pow(2, -52)]), ("b", [0, 2e-100]), ("c", [0, 0]), ("d", [3, 3 + 1e-6]))));
         Assert.Equal(1.0, f.Scale[0]);
         Assert.Equal(1.0, f.Scale[1] / 1e-100, 14);
+        Assert.Equal(1.0, f.Scale[2]); // variance 0 = bound 0: constant
+        Assert.Equal(5e-7, f.Scale[3], 12); // far above the bound
     }
 
     [Fact]
