@@ -4,7 +4,7 @@ namespace Genre.Data.Stages;
 
 /// <summary>
 /// scikit-learn's <c>StandardScaler()</c> on every column of its input: (x − mean_) / scale_, with the population variance and a
-/// constant column's scale 1 (<c>_handle_zeros_in_scale</c>). NaN values are left out of the fit and stay NaN.
+/// constant column's scale 1 (<c>_is_constant_feature</c>, <c>_handle_zeros_in_scale</c>). NaN values are left out of the fit and stay NaN.
 /// </summary>
 public sealed record Standardize : Stage
 {
@@ -31,9 +31,16 @@ public sealed record Standardize : Stage
     {
         double sum = 0; var n = 0;
         foreach (var x in v) if (!double.IsNaN(x)) { sum += (x - mean) * (x - mean); n++; }
-        var sd = n == 0 ? 1 : Math.Sqrt(sum / n);
-        return sd < 10 * double.Epsilon || double.IsNaN(sd) ? 1 : sd;
+        if (n == 0) return 1;
+        var variance = sum / n;
+        // scikit-learn's _is_constant_feature: a variance within the two-pass algorithm's rounding error of zero is a constant
+        // column (scale 1); a tiny variance of tiny values is not
+        var bound = n * MachineEpsilon * variance + Math.Pow(n * mean * MachineEpsilon, 2);
+        return variance <= bound || double.IsNaN(variance) ? 1 : Math.Sqrt(variance);
     }
+
+    /// <summary>numpy's <c>finfo(float64).eps</c>, 2⁻⁵²; .NET's <c>double.Epsilon</c> is the smallest subnormal instead.</summary>
+    const double MachineEpsilon = 2.220446049250313e-16;
 
     /// <summary>The columns it was fitted on with their means and scales (standard deviations, 1 for a constant column).</summary>
     public sealed record Fitted(Seq<string> Columns, double[] Mean, double[] Scale) : FittedStage

@@ -54,4 +54,21 @@ public class GenreMappingMutationTests
         Assert.Single(both.Merges);
         Assert.Equal(Seq1("origin: genre 'q' is mapped to itself"), TestFiles.Errors(GenreMapping.Create([("q", "q")], "origin")));
     }
+
+    [Fact]
+    public void Json_lists_the_merges_in_key_order_whatever_order_they_were_given()
+    {
+        var m = Ok(GenreMapping.Create([("z", "a"), ("m", "a"), ("b", "a")]));
+        Assert.Equal("{\"b\":\"a\",\"m\":\"a\",\"z\":\"a\"}", m.ToJson().ToJsonString());
+    }
+
+    [Fact]
+    public void A_composition_that_is_no_reduction_names_the_first_source_in_key_order()
+    {
+        // second merges w and z into x, which first merged away: the composed pairs are checked in key order
+        var first = Ok(GenreMapping.Create([("x", "y")]));
+        var second = Ok(GenreMapping.Create([("z", "x"), ("w", "x")]));
+        Assert.Equal(Seq1("composed mapping: target 'x' (of 'w') is itself merged away"),
+            TestFiles.Errors(GenreMapping.Compose(first, second)));
+    }
 }

@@ -32,6 +32,27 @@ public class NumericStageMutationTests
     }
 
     [Fact]
+    public void Standardize_sums_squared_deviations_so_a_large_offset_keeps_its_scale()
+    {
+        // x² − mean² (the same sum algebraically) cancels catastrophically at an offset of 1e8: numpy's var sums (x − mean)²
+        var f = (Standardize.Fitted)Ok(new Standardize().Fit(Numbers(("a", [1e8 + 1, 1e8 + 2, 1e8 + 3]))));
+        Assert.Equal(Math.Sqrt(2.0 / 3), f.Scale[0], 12);
+    }
+
+    [Fact]
+    public void Standardize_treats_a_variance_within_rounding_error_as_constant_as_scikit_learn_does()
+    {
+        // _is_constant_feature: var ≤ n·eps·var + (n·mean·eps)². [1, 1 + 2⁻⁵²] varies only by rounding: scale 1; [0, 2e-100] has
+        // a tiny variance of tiny values, which is real: scale 1e-100 (the old test, scale < 10·double.Epsilon, kept the first)
+        var f = (Standardize.Fitted)Ok(new Standardize().Fit(
+            Numbers(("a", [1, 1 + Math.Pow(2, -52)]), ("b", [0, 2e-100]), ("c", [0, 0]), ("d", [3, 3 + 1e-6]))));
+        Assert.Equal(1.0, f.Scale[0]);
+        Assert.Equal(1.0, f.Scale[1] / 1e-100, 14);
+        Assert.Equal(1.0, f.Scale[2]); // variance 0 = bound 0: constant
+        Assert.Equal(5e-7, f.Scale[3], 12); // far above the bound
+    }
+
+    [Fact]
     public void Standardize_of_an_all_nan_column_has_nan_mean_and_unit_scale()
     {
         var f = (Standardize.Fitted)Ok(new Standardize().Fit(Numbers(("a", [double.NaN, double.NaN]))));
@@ -83,6 +104,8 @@ public class NumericStageMutationTests
         Assert.Equal(new[] { Math.Log(4), 0, Math.Log(8) }, Column(y, "b"));
         var bad = Numbers(("a", [0, 1, -1]), ("b", [3, -1.5, 7]));
         Assert.Equal("row 2: column 'b': -1.5 is below −1, where log1p is undefined (stage 'log1p')", Fail(f.Transform(bad)));
+        Assert.Equal("row 1: column 'a': -2 is below −1, where log1p is undefined (stage 'log1p')",
+            Fail(f.Transform(Numbers(("a", [-2, 0]), ("b", [1, 1])))));
         Assert.Equal("{\"columns\":[\"a\",\"b\"]}", f.State().ToJsonString());
         Assert.Contains("holds text", Fail(new Log1p().Fit(Ok(Frame.Of(Seq1<FrameColumn>(new TextColumn("t", [Some("x")])))))));
         Assert.Contains("unexpected member", Fail(StageRegistry.BuiltIn.ReadStage(

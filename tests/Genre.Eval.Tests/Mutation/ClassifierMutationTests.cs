@@ -197,4 +197,37 @@ public class ClassifierMutationTests
         Assert.Equal(Seq("member-1", "member-2"), Ok(EnsembleFolder.Members(dir)));
         Assert.All(new[] { "member-1", "member-2" }, m => Assert.True(File.Exists(Path.Combine(dir, m, Preprocessing.FileName))));
     }
+    /// <summary>Dense(15 → classes, softmax): the smallest model a folder can hold, its weights fixed.</summary>
+    static (Sequential Spec, ModelWeights Weights) SmallModel(int classes)
+    {
+        var spec = new Sequential(Seq1(15), Seq1<Layer>(new Dense(classes, Activation.Softmax)));
+        var kernel = Enumerable.Range(0, 15 * classes).Select(i => (i % 7 - 3) / 10f).ToArray();
+        var bias = Enumerable.Range(0, classes).Select(i => (i % 3 - 1) / 10f).ToArray();
+        return (spec, new ModelWeights(Seq1(new LayerWeights(0,
+            Seq(new NamedTensor("kernel", Seq(15, classes), kernel), new NamedTensor("bias", Seq1(classes), bias))))));
+    }
+
+    static string NewFolder() => Path.Combine(Path.GetTempPath(), "genre-tests", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void A_folder_with_ensemble_json_is_read_as_an_ensemble_not_refused_as_one_model()
+    {
+        var dir = NewFolder();
+        var p = Preprocessing.Of(Ok(ReportPipeline.Load(Tiny, None)).Data);
+        var (spec, weights) = SmallModel(p.Genres.Count);
+        Ok(new Classifier(p, new StoredClassifier(Seq(new StoredModel(spec, weights, Some(p)), new StoredModel(spec, weights,
+            Some(p))))).Save(dir));
+        var loaded = Ok(Classifier.Load(dir));
+        Assert.True(loaded.Model.IsEnsemble);
+        Assert.Equal(2, loaded.Model.Members.Count);
+    }
+
+    [Fact]
+    public void A_model_folder_without_preprocessing_is_refused_naming_the_file()
+    {
+        var dir = NewFolder();
+        var (spec, weights) = SmallModel(3);
+        Ok(ModelFolder.Save(dir, spec, weights, None));
+        Assert.Equal($"{dir}: no preprocessing.json (the model's pipeline is unknown)", Fail(Classifier.Load(dir)));
+    }
 }
