@@ -15,7 +15,7 @@ public static class LanesBench
 {
     const int Train = 72_671, Val = 18_168, Batch = 10_000;
 
-    static readonly (string Name, Lanes.Chunking Policy)[] Policies =
+    static readonly (string Name, LaneChunking Policy)[] Policies =
     [
         ("≤ 2 chunks of ≥ 256 rows (before)", new(256, 2)),
         ("≤ 4 chunks of ≥ 256 rows", new(256, 4)),
@@ -25,7 +25,7 @@ public static class LanesBench
     public static void Run(int reps, string outFile)
     {
         var before = Uptime();
-        var chosen = Lanes.Policy;
+        var chosen = LaneChunking.Default;
         var lines = new List<string>
         {
             $"# LSTM gate widths and lane chunking ({DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, " +
@@ -44,29 +44,30 @@ public static class LanesBench
         lines.Add("|---|---|---|---|---|---|");
         var train = new LabeledData(Training.Random(Train, 15, 2), Train, Enumerable.Range(0, Train).Select(i => i % 114).ToArray(), 114);
         var val = new LabeledData(Training.Random(Val, 15, 3), Val, Enumerable.Range(0, Val).Select(i => i % 114).ToArray(), 114);
-        var backend = new TorchBackend();
         foreach (var (name, spec) in new[] { ("rnn1", Zoo.Rnn1()), ("rnn2", Zoo.Rnn2()) })
         {
-            using var model = backend.Compile(spec, 2).Match(x => x, e => throw new Exception(e.Message));
+            // one model per chunking (a backend's chunking is part of what its models compute), the same initial weights
+            var models = Policies
+                .Select(p => new TorchBackend(p.Policy).Compile(spec, 2).Match(x => x, e => throw new Exception(e.Message)))
+                .ToArray();
             var config = new TrainingConfig(1, Batch, 2, new AdamSettings());
             var threads = new[] { 1, 2 };
             var samples = threads.Select(_ => Policies.Select(_ => new List<double>()).ToArray()).ToArray();
             TorchRuntime.Configure(new TorchOptions(2));
-            model.Fit(train, Some(val), config); // warm-up epoch
+            foreach (var model in models) model.Fit(train, Some(val), config); // warm-up epochs
             for (var rep = 0; rep < reps; rep++)
                 for (var t = 0; t < threads.Length; t++)
                 {
                     TorchRuntime.Configure(new TorchOptions(threads[t]));
                     for (var p = 0; p < Policies.Length; p++)
                     {
-                        Lanes.Policy = Policies[p].Policy;
                         var sw = Stopwatch.StartNew();
-                        model.Fit(train, Some(val), config);
+                        models[p].Fit(train, Some(val), config);
                         samples[t][p].Add(sw.Elapsed.TotalSeconds);
                         Console.WriteLine($"{name} threads {threads[t]} {Policies[p].Name}: {samples[t][p][^1]:F2}s");
                     }
                 }
-            Lanes.Policy = chosen;
+            foreach (var model in models) model.Dispose();
             var micro = Trainer.MicroBatchFor(spec);
             for (var t = 0; t < threads.Length; t++)
             {
@@ -84,7 +85,8 @@ public static class LanesBench
         lines.Add("");
         lines.Add($"Machine load (`uptime`) after: `{Uptime()}`");
         lines.Add("");
-        lines.Add($"Chunking in use by the library (Lanes.Policy): at least {chosen.MinRows} rows, at most {chosen.MaxChunks} chunks.");
+        lines.Add($"Chunking in use by the library (LaneChunking.Default): at least {chosen.MinRows} rows, " +
+            $"at most {chosen.MaxChunks} chunks.");
         Directory.CreateDirectory(Path.GetDirectoryName(outFile)!);
         File.WriteAllLines(outFile, lines);
     }

@@ -190,7 +190,7 @@ public class LanesTests
     [InlineData(10_000)]
     public void Chunks_cover_every_row_once_in_order(long rows)
     {
-        var chunks = Lanes.Chunks(rows);
+        var chunks = Lanes.Chunks(rows, LaneChunking.Default);
         var ranges = Enumerable.Range(0, chunks).Select(c => Lanes.Range(rows, chunks, c)).ToArray();
         Assert.Equal(0, ranges[0].Start);
         for (var c = 1; c < chunks; c++) Assert.Equal(ranges[c - 1].Start + ranges[c - 1].Count, ranges[c].Start);
@@ -203,7 +203,7 @@ public class LanesTests
     [InlineData(699, 5)]    // an RNN2 micro-batch
     [InlineData(1024, 8)]   // an RNN1 micro-batch
     [InlineData(10_000, 8)]
-    public void Chunks_depend_on_the_rows_alone_up_to_eight(long rows, int chunks) => Assert.Equal(chunks, Lanes.Chunks(rows));
+    public void Chunks_depend_on_the_rows_alone_up_to_eight(long rows, int chunks) => Assert.Equal(chunks, Lanes.Chunks(rows, LaneChunking.Default));
 
     [Fact]
     public void Every_chunk_runs_once_and_a_lane_failure_reaches_the_caller()
@@ -245,5 +245,41 @@ public class LaneWorkerTests
             Assert.Equal(2, Lanes.LiveWorkers);
         }
         finally { TorchHost.Configure(); }
+    }
+
+    [Fact]
+    public void A_pass_in_lanes_leaves_the_hosts_thread_count_as_it_was_even_when_a_lane_fails()
+    {
+        TorchRuntime.Configure(new TorchOptions(3));
+        try
+        {
+            var inside = new System.Collections.Concurrent.ConcurrentBag<int>();
+            Lanes.Run(4, _ => inside.Add(TorchRuntime.Threads));
+            Assert.All(inside, t => Assert.Equal(1, t)); // libtorch single-threaded on every lane
+            Assert.Equal(3, TorchRuntime.Threads);
+            Assert.Throws<InvalidOperationException>(() => Lanes.Run(4, c => { if (c == 0) throw new InvalidOperationException(); }));
+            Assert.Equal(3, TorchRuntime.Threads);
+        }
+        finally { TorchHost.Configure(); }
+    }
+
+    [Fact]
+    public void A_backends_chunking_reaches_its_models_and_changes_results_only_in_the_last_bits()
+    {
+        var spec = new Sequential(Seq(4, 3), Seq<Layer>(new Lstm(8), new Dense(5, Activation.Softmax)));
+        const int rows = 600;
+        var x = Enumerable.Range(0, rows * 12).Select(i => (float)Math.Sin(i * 0.37)).ToArray();
+        var chunkings = Seq(LaneChunking.Default, new LaneChunking(MinRows: 100, MaxChunks: 3));
+        var outputs = chunkings.Map(c =>
+        {
+            var backend = new TorchBackend(c);
+            Assert.Equal(c, backend.Chunking);
+            using var model = (TorchModel)Ok(backend.Compile(spec, 5));
+            Assert.Equal(c, model.Chunking);
+            return model.PredictWithTrainingForward(x, rows);
+        }).ToArray();
+        Assert.Equal(4, Lanes.Chunks(rows, LaneChunking.Default));
+        Assert.Equal(3, Lanes.Chunks(rows, chunkings[1]));
+        for (var i = 0; i < outputs[0].Length; i++) Assert.Equal(outputs[0][i], outputs[1][i], 1e-5f);
     }
 }

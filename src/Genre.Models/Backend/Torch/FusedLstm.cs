@@ -20,13 +20,13 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
 {
     public override string Name => nameof(FusedLstm);
 
-    public static Tensor Apply(Tensor x, Tensor w, Tensor u, Tensor b, bool returnSequences) =>
-        apply(x, w, u, b, returnSequences)[0];
+    public static Tensor Apply(Tensor x, Tensor w, Tensor u, Tensor b, bool returnSequences, LaneChunking chunking) =>
+        apply(x, w, u, b, returnSequences, chunking)[0];
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (x, w, u, b) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3]);
-        var returnSequences = (bool)vars[4];
+        var (returnSequences, chunking) = ((bool)vars[4], (LaneChunking)vars[5]);
         long steps = x.shape[0], n = x.shape[1], features = x.shape[2], units = u.shape[0], g = 4 * units, k = units + features + 1;
         // Stacked weights [U; W; b] (K, 4H) and per step the block [h₋₁ | x_t | 1] (n, K); block T holds h_T.
         var weights = cat(new[] { u.detach(), w.detach(), b.detach().reshape(1, g) }, 0).contiguous();
@@ -36,7 +36,7 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
         blocks.narrow(0, 0, steps).narrow(2, units + features, 1).fill_(Scalars.One);
         var gates = empty(steps, n, g, x.dtype);
         var cells = empty(steps, n, units, x.dtype);
-        var chunks = Lanes.Chunks(n);
+        var chunks = Lanes.Chunks(n, chunking);
         Lanes.Run(chunks, chunk =>
         {
             var (r0, rows) = Lanes.Range(n, chunks, chunk);
@@ -56,6 +56,7 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
         });
         ctx.save_for_backward(new List<Tensor> { gates, cells, blocks, weights });
         ctx.save_data("returnSequences", returnSequences);
+        ctx.save_data("chunking", chunking);
         ctx.save_data("inputGrad", x.requires_grad);
         var hidden = blocks.narrow(2, 0, units);
         return new List<Tensor> { returnSequences ? hidden.narrow(0, 1, steps).contiguous() : hidden[steps].contiguous() };
@@ -67,6 +68,7 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
         var (gates, cells, blocks, weights) = (saved[0], saved[1], saved[2], saved[3]);
         var returnSequences = (bool)ctx.get_data("returnSequences");
         var inputGrad = (bool)ctx.get_data("inputGrad");
+        var chunking = (LaneChunking)ctx.get_data("chunking");
         long steps = gates.shape[0], n = gates.shape[1], g = gates.shape[2], units = g / 4, k = blocks.shape[2], features = k - units - 1;
         var dy = gradOutputs[0].contiguous();
         var dh = returnSequences ? zeros(n, units, gates.dtype) : dy.clone();
@@ -74,7 +76,7 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
         var ut = weights.narrow(0, 0, units).t().contiguous();
         var wt = weights.narrow(0, units, features).t().contiguous();
         var dx = inputGrad ? empty(steps, n, features, gates.dtype) : null;
-        var chunks = Lanes.Chunks(n);
+        var chunks = Lanes.Chunks(n, chunking);
         var dWeights = zeros(chunks, k, g, gates.dtype); // one partial d[U; W; b] per chunk, summed in order below
         Lanes.Run(chunks, chunk =>
         {
@@ -105,7 +107,7 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
         });
         var total = dWeights[0];
         for (var c = 1; c < chunks; c++) total.PlusInPlace(dWeights[c]);
-        return new List<Tensor> { dx!, total.narrow(0, units, features), total.narrow(0, 0, units), total[units + features], null! };
+        return new List<Tensor> { dx!, total.narrow(0, units, features), total.narrow(0, 0, units), total[units + features], null!, null! };
     }
 
     /// <summary>Rows [r0, r0 + rows) of time step t of a time-major (T, n, ·) tensor: a contiguous (rows, ·) slab.</summary>

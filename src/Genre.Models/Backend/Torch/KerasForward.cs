@@ -14,12 +14,14 @@ internal static class KerasForward
     /// <paramref name="fold"/> folds a linear Dense into the following LSTM's input projection (<see cref="LstmTorch.Fold"/>:
     /// exact algebra; the default — tests compare it with the plain path, forward and gradients).
     /// Works in the parameters' dtype (float32 in use, float64 for gradient checks). <paramref name="fused"/> runs float32 LSTMs
-    /// through <see cref="FusedLstm"/> (the default; tests compare it with the element-wise path).
+    /// through <see cref="FusedLstm"/> (the default; tests compare it with the element-wise path), its lanes cut by
+    /// <paramref name="chunking"/> (default <see cref="LaneChunking.Default"/>).
     /// </summary>
-    public static Tensor Logits(Sequential spec, IReadOnlyList<Tensor> p, Tensor x, bool training, Generator? dropout, bool fold = true, bool fused = true)
+    public static Tensor Logits(Sequential spec, IReadOnlyList<Tensor> p, Tensor x, bool training, Generator? dropout,
+                                bool fold = true, bool fused = true, LaneChunking? chunking = null)
     {
         var weights = TorchLayers.PerLayer(spec, p);
-        var pass = new ForwardPass(training, dropout, fused);
+        var pass = new ForwardPass(training, dropout, fused, chunking ?? LaneChunking.Default);
         var h = x;
         for (var i = 0; i < spec.Layers.Count; i++)
         {

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Genre.Models.Backend.Torch;
 
 /// <summary>
@@ -10,7 +8,8 @@ namespace Genre.Models.Backend.Torch;
 /// <para>
 /// The chunks are a function of the rows alone (<see cref="Chunks"/>), never of the thread count, and every chunk computes
 /// the same thing whichever lane runs it: results are bit-identical on any number of threads, while a machine with more cores
-/// runs more chunks at once (up to <see cref="Chunking.MaxChunks"/>).
+/// runs more chunks at once (up to <see cref="LaneChunking.MaxChunks"/>). The chunking is a value the caller passes (a
+/// model's, from its backend), never a setting of this class.
 /// </para>
 /// <para>
 /// Threads: lane 0 runs on the caller; the others on background worker threads started on demand. A worker that has had no
@@ -18,20 +17,13 @@ namespace Genre.Models.Backend.Torch;
 /// pool to own or dispose, nothing outlives a burst of work by more than the timeout, and back-to-back passes (an epoch)
 /// reuse the same threads.
 /// </para>
+/// <para>
+/// libtorch runs single-threaded on every lane (the lanes are the parallelism); that switch is <see cref="TorchRuntime"/>'s
+/// (<see cref="TorchRuntime.SingleThreaded"/>), which restores the host's thread count when the pass ends.
+/// </para>
 /// </summary>
 internal static class Lanes
 {
-    /// <summary>How rows are cut into chunks: at least <paramref name="MinRows"/> rows a chunk, at most
-    /// <paramref name="MaxChunks"/> chunks.</summary>
-    public readonly record struct Chunking(int MinRows, int MaxChunks);
-
-    /// <summary>
-    /// The chunking every pass uses: chunks of at least 128 rows, so a micro-batch of 1,024 rows gives 8 chunks, which up to
-    /// 8 cores run at once. Smaller chunks make the gemms of a step smaller, at a cost per chunk on a machine with fewer
-    /// cores than chunks (bench/results/lstm-lanes.md). Settable only so the bench can compare chunkings in one run;
-    /// changing it changes the per-chunk partial sums, hence results in the last bits.
-    /// </summary>
-    public static Chunking Policy { get; set; } = new(MinRows: 128, MaxChunks: 8);
 
     /// <summary>How long a worker thread waits for work before it exits.</summary>
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(1);
@@ -44,11 +36,11 @@ internal static class Lanes
     public static int LiveWorkers => Volatile.Read(ref alive);
 
     /// <summary>
-    /// How many row chunks <paramref name="rows"/> rows are split into: a function of the rows (and the fixed
-    /// <see cref="Policy"/>) only, never of the thread count, so per-chunk partial sums (and hence results) are bit-identical
-    /// on any number of threads.
+    /// How many row chunks <paramref name="rows"/> rows are split into: a function of the rows and the
+    /// <paramref name="chunking"/> only, never of the thread count, so per-chunk partial sums (and hence results) are
+    /// bit-identical on any number of threads.
     /// </summary>
-    public static int Chunks(long rows) => (int)Math.Clamp(rows / Policy.MinRows, 1, Policy.MaxChunks);
+    public static int Chunks(long rows, LaneChunking chunking) => (int)Math.Clamp(rows / chunking.MinRows, 1, chunking.MaxChunks);
 
     /// <summary>Chunk <paramref name="chunk"/>'s row range when <paramref name="rows"/> are split into <paramref name="chunks"/>.</summary>
     public static (long Start, long Count) Range(long rows, int chunks, int chunk)
@@ -64,14 +56,11 @@ internal static class Lanes
     /// </summary>
     public static void Run(int chunks, Action<int> body)
     {
-        var threads = get_num_threads();
-        var lanes = Math.Min(chunks, threads);
+        var lanes = Math.Min(chunks, TorchRuntime.Threads);
         if (lanes <= 1) { for (var c = 0; c < chunks; c++) body(c); return; }
         void Lane(int lane) { for (var c = lane; c < chunks; c += lanes) body(c); }
         lock (Gate)
-        {
-            set_num_threads(1);
-            try
+            TorchRuntime.SingleThreaded(() =>
             {
                 for (var i = 1; i < lanes; i++)
                 {
@@ -90,9 +79,7 @@ internal static class Lanes
                     first ??= error;
                 }
                 if (first is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
-            }
-            finally { set_num_threads(threads); }
-        }
+            });
     }
 
     /// <summary>
@@ -129,7 +116,7 @@ internal static class Lanes
         {
             try
             {
-                set_num_threads(1);
+                TorchRuntime.SingleThreadedThread();
                 while (true)
                 {
                     if (!start.Wait(IdleTimeout))
@@ -146,4 +133,19 @@ internal static class Lanes
             finally { Interlocked.Decrement(ref alive); }
         }
     }
+}
+
+/// <summary>
+/// How <see cref="Lanes"/> cut rows into chunks: at least <paramref name="MinRows"/> rows a chunk, at most
+/// <paramref name="MaxChunks"/> chunks. Part of what a model computes: another chunking changes the per-chunk partial sums,
+/// hence results in the last bits, so a backend keeps one for all its models (<see cref="TorchBackend"/>).
+/// </summary>
+public readonly record struct LaneChunking(int MinRows, int MaxChunks)
+{
+    /// <summary>
+    /// Chunks of at least 128 rows, at most 8: a micro-batch of 1,024 rows gives 8 chunks, which up to 8 cores run at once.
+    /// Smaller chunks make the gemms of a step smaller, at a cost per chunk on a machine with fewer cores than chunks
+    /// (bench/results/lstm-lanes.md).
+    /// </summary>
+    public static readonly LaneChunking Default = new(MinRows: 128, MaxChunks: 8);
 }

@@ -22,7 +22,8 @@ internal static class Predictor
     /// Softmax outputs, rows × classes, row-major; passes of at most <paramref name="passRows"/> rows per lane; the gemms are
     /// <see cref="Sgemm"/>'s when <paramref name="sgemm"/> and the CPU has AVX-512F, else libtorch's.
     /// </summary>
-    public static float[] Predict(Sequential spec, IReadOnlyList<Tensor> p, Tensor input, int rows, int classes, int passRows, bool sgemm = true)
+    public static float[] Predict(Sequential spec, IReadOnlyList<Tensor> p, Tensor input, int rows, int classes, int passRows,
+                                  bool sgemm = true, LaneChunking? chunking = null)
     {
         var result = new float[(long)rows * classes];
         using var scope = NewDisposeScope();
@@ -33,7 +34,7 @@ internal static class Predictor
         // other work holds the others back by one pass at most. A row's result does not depend on which lane computes it.
         var passes = (rows + passRows - 1) / passRows;
         var taken = -1;
-        Lanes.Run(Math.Min(passes, Lanes.Chunks(rows)), _ =>
+        Lanes.Run(Math.Min(passes, Lanes.Chunks(rows, chunking ?? LaneChunking.Default)), _ =>
         {
             using var laneNoGrad = no_grad(); // grad mode is per thread
             for (var index = Interlocked.Increment(ref taken); index < passes; index = Interlocked.Increment(ref taken))

@@ -7,10 +7,14 @@ namespace Genre.Models.Backend.Torch;
 /// <summary>
 /// The TorchSharp (libtorch CPU) backend. Creating one changes nothing outside it: the thread count and native tuning are the
 /// host's, set once with <see cref="TorchRuntime.Configure"/>; each model draws its randomness from its own seeded generators
-/// (initial weights from the compile seed, dropout and shuffles from the training seed), never from torch's global one.
+/// (initial weights from the compile seed, dropout and shuffles from the training seed), never from torch's global one. Its
+/// <paramref name="chunking"/> (default <see cref="LaneChunking.Default"/>) is how every model's LSTM lanes cut rows: results
+/// depend on it in the last bits, never on the thread count.
 /// </summary>
-public sealed class TorchBackend : IBackend
+public sealed class TorchBackend(LaneChunking? chunking = null) : IBackend
 {
+    /// <summary>How the models of this backend cut rows into lanes.</summary>
+    public LaneChunking Chunking { get; } = chunking ?? LaneChunking.Default;
 
     /// <inheritdoc />
     public Fin<ICompiledModel> Compile(Sequential spec, int seed) =>
@@ -18,11 +22,11 @@ public sealed class TorchBackend : IBackend
         from weights in WeightShapes.Of(valid)
         select (ICompiledModel)Build(valid, weights, seed);
 
-    static TorchModel Build(Sequential spec, Seq<WeightSpec> weights, int seed)
+    TorchModel Build(Sequential spec, Seq<WeightSpec> weights, int seed)
     {
         using var g = new Generator((ulong)seed);
         using var scope = NewDisposeScope(); // keeps every temporary alive until the parameters are made (see Scalars)
-        return new TorchModel(spec, weights, KerasInit.Initial(weights, spec, g));
+        return new TorchModel(spec, weights, KerasInit.Initial(weights, spec, g), Chunking);
     }
 
     /// <inheritdoc />
@@ -32,11 +36,11 @@ public sealed class TorchBackend : IBackend
         from _ in CheckWeights(valid, expected, weights)
         select (ICompiledModel)WithWeights(valid, expected, weights);
 
-    static TorchModel WithWeights(Sequential spec, Seq<WeightSpec> expected, ModelWeights weights)
+    TorchModel WithWeights(Sequential spec, Seq<WeightSpec> expected, ModelWeights weights)
     {
         var flat = weights.Layers.Bind(l => l.Tensors).ToArray();
         using var scope = NewDisposeScope();
-        return new TorchModel(spec, expected, flat.Select(t => tensor(t.Values, t.Shape.Map(d => (long)d).ToArray())));
+        return new TorchModel(spec, expected, flat.Select(t => tensor(t.Values, t.Shape.Map(d => (long)d).ToArray())), Chunking);
     }
 
     /// <summary>Training needs a final Dense softmax (Keras computes the loss from its logits).</summary>

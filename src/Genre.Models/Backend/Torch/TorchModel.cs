@@ -11,9 +11,13 @@ internal sealed class TorchModel : ICompiledModel
     public Seq<WeightSpec> WeightSpecs { get; }
     internal Tensor[] Parameters { get; }
 
-    public TorchModel(Sequential spec, Seq<WeightSpec> weightSpecs, IEnumerable<Tensor> parameters)
+    /// <summary>How the LSTM lanes cut rows (the backend's: part of what the model computes).</summary>
+    public LaneChunking Chunking { get; }
+
+    public TorchModel(Sequential spec, Seq<WeightSpec> weightSpecs, IEnumerable<Tensor> parameters, LaneChunking? chunking = null)
     {
         Spec = spec;
+        Chunking = chunking ?? LaneChunking.Default;
         WeightSpecs = weightSpecs;
         // the model owns its parameters: out of any dispose scope the caller has open, released by Dispose
         // weights that are not trainable (moving statistics) take no gradient and are updated in place by the forward pass
@@ -58,7 +62,7 @@ internal sealed class TorchModel : ICompiledModel
         {
             using var scope = NewDisposeScope();
             var len = Math.Min(batchSize, data.Rows - start);
-            var logits = KerasForward.Logits(Spec, Parameters, x.narrow(0, start, len), false, null);
+            var logits = KerasForward.Logits(Spec, Parameters, x.narrow(0, start, len), false, null, chunking: Chunking);
             var yb = y.narrow(0, start, len);
             loss += KerasLoss.CrossEntropy(logits.to(ScalarType.Float64), yb).item<double>() * len;
             correct += logits.argmax(1).eq(yb).sum().item<long>();
@@ -71,7 +75,8 @@ internal sealed class TorchModel : ICompiledModel
     {
         var classes = Spec.Layers.Last switch { Dense d => d.Units, _ => 0 };
         using var input = Input(x, rows);
-        return Predictor.Predict(Spec, Parameters, input, rows, classes, Math.Max(1, Math.Min(batchSize, Predictor.PassRows(Spec))));
+        return Predictor.Predict(Spec, Parameters, input, rows, classes, Math.Max(1, Math.Min(batchSize, Predictor.PassRows(Spec))),
+            chunking: Chunking);
     }
 
     /// <summary>Softmax outputs through <see cref="KerasForward"/> (the training forward pass), for comparing the two.</summary>
@@ -86,7 +91,8 @@ internal sealed class TorchModel : ICompiledModel
         {
             using var scope = NewDisposeScope();
             var len = Math.Min(batchSize, rows - start);
-            var probs = nn.functional.softmax(KerasForward.Logits(Spec, Parameters, input.narrow(0, start, len), false, null), -1);
+            var logits = KerasForward.Logits(Spec, Parameters, input.narrow(0, start, len), false, null, chunking: Chunking);
+            var probs = nn.functional.softmax(logits, -1);
             probs.contiguous().data<float>().CopyTo(result, start * classes);
         }
         return result;
