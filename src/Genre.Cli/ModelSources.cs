@@ -44,9 +44,8 @@ public static class ModelSources
     /// <summary>The report pipeline's preprocessing fit on the model's training file.</summary>
     static Fin<Preprocessing> Fitted(Args a, string verb)
     {
-        var env = Optional(Environment.GetEnvironmentVariable(Sources.EnvironmentVariable)).Filter(s => s.Length > 0);
-        var named = a.Get("fit-data").Map(p => (p, "--fit-data")) || env.Map(p => (p, "$" + Sources.EnvironmentVariable));
-        var (path, origin) = named.IfNone((Sources.DefaultPath, Sources.DefaultPath));
+        var named = Sources.FlagOrVariable(a.Get("fit-data"), "--fit-data", Sources.EnvironmentVariable);
+        var (path, origin) = named.Map(n => (n.Value, n.Origin)).IfNone((Sources.DefaultPath, Sources.DefaultPath));
         if (!File.Exists(path))
             return named.IsSome
                 ? GenreError.Io($"{path}: file not found (from {origin})")

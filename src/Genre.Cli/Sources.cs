@@ -8,6 +8,17 @@ namespace Genre.Cli;
 /// </summary>
 public static class Sources
 {
+    /// <summary>A value the user named and where it came from (<c>--data</c>, <c>$GENRE_DATA</c>, …), for error messages.</summary>
+    public sealed record Named(string Value, string Origin);
+
+    /// <summary>
+    /// The one "flag, then environment variable" rule every option with a variable follows: the flag's value when given, else
+    /// the variable's when set and not empty, else None (the caller's default). Reads the environment (an effect of the CLI's edge).
+    /// </summary>
+    public static Option<Named> FlagOrVariable(Option<string> flag, string flagName, string variable) =>
+        flag.Map(v => new Named(v, flagName))
+        || Optional(Environment.GetEnvironmentVariable(variable)).Filter(s => s.Length > 0).Map(v => new Named(v, "$" + variable));
+
     /// <summary>The environment variable naming the data file.</summary>
     public const string EnvironmentVariable = "GENRE_DATA";
 
@@ -26,9 +37,7 @@ public static class Sources
     /// </summary>
     public static Fin<Option<string>> AuthorsModels(Args a)
     {
-        var env = Optional(Environment.GetEnvironmentVariable(AuthorsModelsVariable)).Filter(s => s.Length > 0);
-        var named = a.Get("authors-models").Map(p => (p, "--authors-models")) || env.Map(p => (p, "$" + AuthorsModelsVariable));
-        return named.Case is (string path, string origin)
+        return FlagOrVariable(a.Get("authors-models"), "--authors-models", AuthorsModelsVariable).Case is Named(var path, var origin)
             ? Directory.Exists(path) ? FinSucc(Some(path)) : GenreError.Io($"{path}: folder not found (from {origin})")
             : FinSucc(Directory.Exists(DefaultAuthorsModels) ? Some(DefaultAuthorsModels) : Option<string>.None);
     }
@@ -48,9 +57,7 @@ public static class Sources
     /// </summary>
     public static Fin<DataSource> Resolve(Option<string> dataFlag, string cacheDir = "out/synthetic", int seed = Synthetic.DefaultSeed)
     {
-        var env = Optional(Environment.GetEnvironmentVariable(EnvironmentVariable)).Filter(s => s.Length > 0);
-        var explicitPath = dataFlag.Map(p => (p, "--data")) || env.Map(p => (p, "$" + EnvironmentVariable));
-        if (explicitPath.Case is (string path, string origin))
+        if (FlagOrVariable(dataFlag, "--data", EnvironmentVariable).Case is Named(var path, var origin))
             return File.Exists(path) ? DataSource.Of(path).Map(s => s with { NamedByUser = true }) : GenreError.Io($"{path}: file not found (from {origin})");
         if (File.Exists(DefaultPath)) return DataSource.Of(DefaultPath);
         var synthetic = Path.Combine(cacheDir, $"dataset-synthetic-seed{seed}.csv");
