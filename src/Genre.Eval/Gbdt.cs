@@ -84,15 +84,16 @@ public static class Gbdt
     static Fin<GbdtResult> Rescored(PreparedData data, string dir, StoredRun run, int seed)
     {
         var ml = new MLContext(seed);
-        return Guard(() =>
+        var path = Path.Combine(dir, ModelFile);
+        return Files.ReadBytes(path).Bind(bytes => Guard(() =>
         {
-            using var stream = File.OpenRead(Path.Combine(dir, ModelFile));
+            using var stream = new MemoryStream(bytes, writable: false);
             var model = ml.Model.Load(stream, out _);
             var chosen = run.Trials.OrderByDescending(t => t.ValAccuracy).First().Settings;
             var (test, predictions) = Score(ml, model, data.Scaled.Test);
             return new GbdtResult(run.Trials, chosen, test, run.Seconds, data.Scaled.Test.Y, predictions, data.Genres.Classes,
                 new Provenance.AlreadyDone());
-        }, e => GenreError.Model($"{Path.Combine(dir, ModelFile)}: cannot read the stored gbdt model ({GenreError.Reason(e)})"));
+        }, e => GenreError.Model($"{path}: cannot read the stored gbdt model ({GenreError.Reason(e)})")));
     }
 
     static Fin<GbdtResult> Fitted(PreparedData data, Seq<GbdtSettings> candidates, string dir, int seed, int threads)
@@ -121,12 +122,13 @@ public static class Gbdt
                select fitted.Result;
     }
 
+    /// <summary>ML.NET reports a failure (a damaged model.zip, a trainer that cannot fit) by throwing: at this edge, and only
+    /// here, those exceptions become the caller's error.</summary>
     static Fin<A> Guard<A>(Func<A> f, Func<Exception, LanguageExt.Common.Error> error)
     {
         try { return f(); }
         catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or FormatException
-                                  or UnauthorizedAccessException
-                                  or System.Text.Json.JsonException)
+                                  or InvalidDataException or UnauthorizedAccessException)
         { return error(e); }
     }
 

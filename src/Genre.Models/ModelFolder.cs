@@ -35,7 +35,7 @@ public static class ModelFolder
     {
         var old = Path.Combine(dir, "weights.bin");
         try { if (File.Exists(old)) File.Delete(old); return unit; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{old}: cannot remove the previous weights ({e.Message})"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{old}: cannot remove the previous weights ({GenreError.Reason(e)})"); }
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ public static class ModelStore
         var weightsPath = Path.Combine(dir, "weights.bin");
         if (!File.Exists(specPath)) return GenreError.Io($"{specPath}: not found");
         return from file in TensorFile.Read(weightsPath)
-               from bytes in ReadBytes(specPath)
+               from bytes in Files.ReadBytes(specPath)
                from _ in Json.String(file.Meta, SpecChecksum).Match(
                    stored => stored == Crc32c.Hex(Crc32c.Compute(bytes))
                        ? FinSucc(unit)
@@ -48,12 +48,6 @@ public static class ModelStore
                from weights in Unflatten(spec, file.Tensors, weightsPath)
                from finite in Finite(weights, weightsPath)
                select (spec, finite);
-    }
-
-    static Fin<byte[]> ReadBytes(string path)
-    {
-        try { return File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({GenreError.Reason(e)})"); }
     }
 
     /// <summary>Weights with a NaN or an infinity cannot come from training (it stops first): the file is damaged.</summary>

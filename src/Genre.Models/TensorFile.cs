@@ -42,13 +42,7 @@ internal static class TensorFile
             foreach (var t in tensors) s.Write(MemoryMarshal.AsBytes(t.Values.AsSpan()));
         });
 
-    public static Fin<TensorFileContent> Read(string path)
-    {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({GenreError.Reason(e)})"); }
-        return Parse(bytes, path);
-    }
+    public static Fin<TensorFileContent> Read(string path) => Files.ReadBytes(path).Bind(bytes => Parse(bytes, path));
 
     /// <summary>The content of a tensor file held in memory; <paramref name="path"/> names it in errors.</summary>
     public static Fin<TensorFileContent> Parse(byte[] bytes, string path)
