@@ -23,7 +23,8 @@ public static class Cli
         Commands.ImportCommand.Verb,
         Commands.TrainCommand.Verb,
         Commands.ReproduceCommand.Verb,
-        Commands.AuditCommand.Verb
+        Commands.AuditCommand.Verb,
+        Commands.MigrateCommand.Verb
     );
 
     public static int Run(string[] argv)

@@ -27,21 +27,11 @@ public sealed record DataSource(string Path, bool IsSynthetic, int Seed, string 
         : $"file {Path} (sha256 {Sha256}; not the Kaggle file the report used)";
 
     /// <summary>A file's source record: synthetic when its provenance sidecar says so, otherwise the user's file.</summary>
-    public static Fin<DataSource> Of(string path)
-    {
-        try
-        {
-            using var fs = File.OpenRead(path);
-            var sha = Convert.ToHexStringLower(SHA256.HashData(fs));
-            return SyntheticProvenance.Read(path).Match(
+    public static Fin<DataSource> Of(string path) =>
+        Files.ReadStream(path, SHA256.HashData).Map(hash => Convert.ToHexStringLower(hash)).Map(sha =>
+            SyntheticProvenance.Read(path).Match(
                 p => new DataSource(path, true, p.Seed, sha, p.RowsPerGenre),
-                () => new DataSource(path, false, 0, sha));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return GenreError.Io($"{path}: cannot read ({e.Message})");
-        }
-    }
+                () => new DataSource(path, false, 0, sha)));
 }
 
 /// <summary>

@@ -23,8 +23,8 @@ public sealed record Preprocessing(FittedPipeline Pipeline, LabelEncoding Genres
     public const string FileName = "preprocessing.json";
 
     /// <summary>The format: a fitted pipeline as a list of typed stages. Formats 1 (the report's scaler) and 2 (scaler + tabular
-    /// encoding), written by genre 0.1 before stages existed, are read as the pipelines they were
-    /// (<see cref="LegacyPreprocessing"/>).</summary>
+    /// encoding), written by genre 0.1 before stages existed, are refused (<see cref="EarlierFormat"/>): <c>genre migrate</c>
+    /// rewrites them as the pipelines they were.</summary>
     public const string Format = "genre-preprocessing/3";
 
     /// <summary>The preprocessing the pipeline fitted (on the training split).</summary>
@@ -100,8 +100,8 @@ public sealed record Preprocessing(FittedPipeline Pipeline, LabelEncoding Genres
     public static Fin<Preprocessing> FromJson(JsonObject o, string origin, StageRegistry? registry = null)
     {
         var format = Json.String(o, "format");
-        if (format == Some(LegacyPreprocessing.ScalerFormat) || format == Some(LegacyPreprocessing.EncodedFormat))
-            return LegacyPreprocessing.FromJson(o, origin);
+        if (format.Case is string earlier && EarlierFormats.Contains(earlier))
+            return EarlierFormat.Refused(origin, $"is in format {earlier}");
         if (format != Some(Format))
             return GenreError.Model($"{origin}: not a {Format} file (format '{format.IfNone("?")}')");
         return from pipeline in FittedPipeline.FromJson(o["pipeline"], $"{origin}: pipeline", registry ?? StageRegistry.BuiltIn)
@@ -115,6 +115,9 @@ public sealed record Preprocessing(FittedPipeline Pipeline, LabelEncoding Genres
                let ranges = columns.Select((c, i) => new FeatureRange(c, min[i], max[i])).ToSeq().Strict()
                select new Preprocessing(pipeline, common.Genres, common.Mapping, ranges);
     }
+
+    /// <summary>The formats genre 0.1 wrote: <c>genre migrate</c> reads them.</summary>
+    public static readonly Seq<string> EarlierFormats = Seq("genre-preprocessing/1", "genre-preprocessing/2");
 
     /// <summary>The members every format has: genres (the model's output order) and the mapping.</summary>
     internal static Fin<(LabelEncoding Genres, GenreMapping Mapping)> Common(JsonObject o, string origin)

@@ -33,18 +33,13 @@ public static class TrackCsv
     /// </summary>
     public static Validation<Error, TrackFile> LoadNew(string path) => LoadFile(path, GenreColumn.Optional);
 
-    static Validation<Error, TrackFile> LoadFile(string path, GenreColumn genre)
-    {
-        if (!File.Exists(path)) return Fail<Error, TrackFile>(GenreError.Io($"{path}: file not found"));
-        try
+    static Validation<Error, TrackFile> LoadFile(string path, GenreColumn genre) =>
+        Files.ReadStream(path, stream =>
         {
-            if (new FileInfo(path).Length == 0) return Fail<Error, TrackFile>(GenreError.Data($"{path}:1: empty file (expected the Kaggle header)"));
-            using var reader = Options().FromFile(path);
+            if (stream.Length == 0) return Fail<Error, TrackFile>(GenreError.Data($"{path}:1: empty file (expected the Kaggle header)"));
+            using var reader = Options().From(stream);
             return Read(reader, path, genre);
-        }
-        catch (IOException e) { return Fail<Error, TrackFile>(GenreError.Io($"{path}: cannot read ({e.Message})")); }
-        catch (UnauthorizedAccessException e) { return Fail<Error, TrackFile>(GenreError.Io($"{path}: cannot read ({e.Message})")); }
-    }
+        }).Match(tracks => tracks, e => Fail<Error, TrackFile>(e));
 
     /// <summary>Parses CSV text held in memory; <paramref name="fileName"/> is used in error messages.</summary>
     public static Validation<Error, Seq<Track>> Parse(string text, string fileName) => ParseFile(text, fileName, GenreColumn.Required).Map(f => f.Tracks);

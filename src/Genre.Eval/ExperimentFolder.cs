@@ -11,16 +11,16 @@ public sealed record FinishedRun(History History, double Seconds);
 /// One experiment's folder in a reproduce output: <c>settings.json</c> marks it finished (written only after the model,
 /// history and metrics are saved), <c>history.json</c> and <c>metrics.json</c> hold what training measured. The marker carries
 /// its own checksum and the crc32c of each of those files, so a damaged folder is an error naming the file, not a silent
-/// retraining or a wrong report. Folders finished before checksums are read as they were (legacy).
+/// retraining or a wrong report. A marker an earlier genre wrote (without its checksum, the files' checksums or the experiment)
+/// is refused (<see cref="EarlierFormat"/>) until <c>genre migrate</c> rewrites it.
 /// </summary>
 public static class ExperimentFolder
 {
     /// <summary>The files a finished marker always vouches for.</summary>
     public static readonly Seq<string> Files = Seq("model.json", "history.json", "metrics.json");
 
-    /// <summary>Vouched for when the folder holds them: the weights (safetensors, or weights.bin from before) and the
-    /// preprocessing.</summary>
-    public static readonly Seq<string> FilesIfPresent = Seq(ModelFolder.WeightsFile, "weights.bin", "preprocessing.json");
+    /// <summary>Vouched for when the folder holds them: the weights and the preprocessing.</summary>
+    public static readonly Seq<string> FilesIfPresent = Seq(ModelFolder.WeightsFile, Preprocessing.FileName);
 
     /// <summary>The files the marker of <paramref name="dir"/> vouches for.</summary>
     public static Seq<string> FilesIn(string dir) => Files + FilesIfPresent.Filter(name => File.Exists(Path.Combine(dir, name)));
@@ -28,15 +28,14 @@ public static class ExperimentFolder
     /// <summary>
     /// The stored history and training seconds (its epochs' seconds summed, so a run resumed across sessions counts them all),
     /// when the folder holds a finished run of <paramref name="e"/>'s recipe with <paramref name="settings"/> (the marker stores
-    /// the experiment it trained, read back by value); None when it holds no finished run of that recipe. Markers written before
-    /// experiments were stored (committed results) are compared by their settings. A marker or file that is damaged, or missing
-    /// though the marker vouches for it, is an error.
+    /// the experiment it trained, read back by value); None when it holds no finished run of that recipe. A marker or file that
+    /// is damaged, or missing though the marker vouches for it, is an error, and so is a marker an earlier genre wrote.
     /// </summary>
     public static Fin<Option<FinishedRun>> Finished(string dir, Experiment e, Settings settings)
     {
         var path = Path.Combine(dir, MarkerFile);
         return ChecksummedJson.Read(path).Bind(marker => marker.Match(
-            s => Stored(s, path).Bind(recipe => recipe.Match(r => r == e.RecipeWith(settings), () => SameSettings(s, settings))
+            s => Stored(s, path).Bind(recipe => recipe == e.RecipeWith(settings)
                 ? Verified(dir, s).Map(Some)
                 : FinSucc(Option<FinishedRun>.None)),
             () => FinSucc(Option<FinishedRun>.None)));
@@ -45,26 +44,24 @@ public static class ExperimentFolder
     /// <summary>The marker's name: <c>settings.json</c>.</summary>
     public const string MarkerFile = "settings.json";
 
-    /// <summary>The experiment and settings a marker records, as the recipe they trained; None for a marker from before
-    /// experiments were stored.</summary>
-    public static Fin<Option<Recipe>> Stored(JsonObject marker, string path) =>
-        Json.Object(marker, "experiment").Match(
-            o => from e in ExperimentJson.FromJson(o, $"{path}: experiment")
-                 from s in ExperimentJson.SettingsOf(marker, path)
-                 select Some(e.RecipeWith(s)),
-            () => FinSucc(Option<Recipe>.None));
-
-    static bool SameSettings(JsonObject s, Settings settings)
-    {
-        var rate = Json.Double(s, "learning_rate").IfNone(1e-3); // folders written before the rate was recorded used Adam's default
-        var decay = Json.Double(s, "cosine_decay_alpha").Map(a => new CosineDecay(a)); // absent: a constant rate
-        return Json.Int(s, "epochs") == Some(settings.Epochs) && Json.Int(s, "batch_size") == Some(settings.BatchSize)
-            && Json.Int(s, "seed") == Some(settings.Seed) && rate == settings.LearningRate && decay == settings.Decay;
-    }
+    /// <summary>The experiment and settings a marker records, as the recipe they trained.</summary>
+    public static Fin<Recipe> Stored(JsonObject marker, string path) =>
+        from o in Json.Object(marker, "experiment").ToFin(EarlierFormat.Refused(path, "has no experiment"))
+        from e in ExperimentJson.FromJson(o, $"{path}: experiment")
+        from s in ExperimentJson.SettingsOf(marker, path)
+        select e.RecipeWith(s);
 
     static Fin<FinishedRun> Verified(string dir, JsonObject marker) =>
-        from _ in Json.Object(marker, "files").Match(files => CheckFiles(dir, files), () => FinSucc(unit))
-        from _2 in Required(dir, "metrics.json").Bind(text => Json.Parse(text, Path.Combine(dir, "metrics.json"), Damaged))
+        from files in Json.Object(marker, "files")
+            .ToFin(EarlierFormat.Refused(Path.Combine(dir, MarkerFile), "has no checksums of its files"))
+        from _ in CheckFiles(dir, files)
+        from run in Recorded(dir)
+        select run;
+
+    /// <summary>The metrics and history a finished folder holds, read as reproduce reads them (<c>genre migrate</c> reads them so
+    /// too before it vouches for them).</summary>
+    internal static Fin<FinishedRun> Recorded(string dir) =>
+        from _ in Required(dir, "metrics.json").Bind(text => Json.Parse(text, Path.Combine(dir, "metrics.json"), Damaged))
         from h in Required(dir, "history.json").Bind(text => Json.Parse(text, Path.Combine(dir, "history.json"), Damaged))
         from history in HistoryOf(h).ToFin(GenreError.Model($"{Path.Combine(dir, "history.json")}: not a list of epochs — the file is damaged"))
         select new FinishedRun(history, TrainingRun.TrainingSeconds(history));
@@ -75,7 +72,7 @@ public static class ExperimentFolder
     /// records.</summary>
     static Fin<Unit> CheckFiles(string dir, JsonObject files) =>
         (Files + FilesIfPresent.Filter(files.ContainsKey)).Fold(
-            files.ContainsKey(ModelFolder.WeightsFile) || files.ContainsKey("weights.bin")
+            files.ContainsKey(ModelFolder.WeightsFile)
                 ? FinSucc(unit)
                 : FinFail<Unit>(GenreError.Model($"{Path.Combine(dir, "settings.json")}: no checksum for the weights — the file is damaged")),
             (acc, name) => acc.Bind(_ =>
@@ -87,7 +84,8 @@ public static class ExperimentFolder
                 : FinFail<Unit>(GenreError.Model($"{path}: checksum mismatch (settings.json records crc32c {stored}) — the file is damaged; delete {dir} to train this experiment again")));
         }));
 
-    static Fin<string> Crc(string path) => Genre.Data.Files.ReadBytes(path, MissingThoughFinished).Map(b => Crc32c.Hex(Crc32c.Compute(b)));
+    internal static Fin<string> Crc(string path) =>
+        Genre.Data.Files.ReadBytes(path, MissingThoughFinished).Map(b => Crc32c.Hex(Crc32c.Compute(b)));
 
     static Fin<string> Required(string dir, string name) => Genre.Data.Files.ReadText(Path.Combine(dir, name), MissingThoughFinished);
 
@@ -101,11 +99,11 @@ public static class ExperimentFolder
     public static Fin<Unit> MarkFinished(string dir, Experiment e, Settings settings) =>
         from crcs in FilesIn(dir).Map(name => Crc(Path.Combine(dir, name)).Map(c => (name, c))).Sequence()
         let json = Marker(e, settings, crcs)
-        from _ in ChecksummedJson.Write(Path.Combine(dir, "settings.json"), json)
+        from _ in ChecksummedJson.Write(Path.Combine(dir, MarkerFile), json)
         select unit;
 
     /// <summary>The settings (top-level, as folders have always had them), the experiment, and the files' checksums.</summary>
-    static JsonObject Marker(Experiment e, Settings settings, Seq<(string Name, string Crc)> crcs)
+    internal static JsonObject Marker(Experiment e, Settings settings, Seq<(string Name, string Crc)> crcs)
     {
         var json = ExperimentJson.ToJson(settings);
         json["experiment"] = ExperimentJson.ToJson(e);

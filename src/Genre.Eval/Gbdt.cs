@@ -57,7 +57,7 @@ public static class Gbdt
     public const string TrialsFile = "gbdt.json", ModelFile = "model.zip";
 
     /// <summary>What a finished folder stored: the trials and the seconds they took.</summary>
-    public sealed record StoredRun(Seq<GbdtTrial> Trials, double Seconds, Option<int> Seed);
+    public sealed record StoredRun(Seq<GbdtTrial> Trials, double Seconds, int Seed);
 
     /// <summary>Fit each candidate, keep the best on validation, score it on test; a folder finished with these candidates is
     /// re-scored.</summary>
@@ -68,15 +68,15 @@ public static class Gbdt
 
     /// <summary>
     /// The stored trials when <paramref name="dir"/> finished with exactly these candidates and this seed (its model and its
-    /// trials file present; folders from before the seed was recorded match any seed); None when it holds no finished run of
-    /// them. A damaged trials file is an error naming it.
+    /// trials file present); None when it holds no finished run of them. A damaged trials file is an error naming it, and so is
+    /// one an earlier genre wrote (without its checksum or its seed).
     /// </summary>
     public static Fin<Option<StoredRun>> Finished(string dir, Seq<GbdtSettings> candidates, int seed)
     {
         var path = Path.Combine(dir, TrialsFile);
         return ChecksummedJson.Read(path).Bind(o => o.Match(
             json => StoredOf(json, path).Map(run =>
-                run.Trials.Map(t => t.Settings).SequenceEqual(candidates) && run.Seed.ForAll(s => s == seed)
+                run.Trials.Map(t => t.Settings).SequenceEqual(candidates) && run.Seed == seed
                 && File.Exists(Path.Combine(dir, ModelFile)) ? Some(run) : None),
             () => FinSucc(Option<StoredRun>.None)));
     }
@@ -84,15 +84,16 @@ public static class Gbdt
     static Fin<GbdtResult> Rescored(PreparedData data, string dir, StoredRun run, int seed)
     {
         var ml = new MLContext(seed);
-        return Guard(() =>
+        var path = Path.Combine(dir, ModelFile);
+        return Files.ReadBytes(path).Bind(bytes => Guard(() =>
         {
-            using var stream = File.OpenRead(Path.Combine(dir, ModelFile));
+            using var stream = new MemoryStream(bytes, writable: false);
             var model = ml.Model.Load(stream, out _);
             var chosen = run.Trials.OrderByDescending(t => t.ValAccuracy).First().Settings;
             var (test, predictions) = Score(ml, model, data.Scaled.Test);
             return new GbdtResult(run.Trials, chosen, test, run.Seconds, data.Scaled.Test.Y, predictions, data.Genres.Classes,
                 new Provenance.AlreadyDone());
-        }, e => GenreError.Model($"{Path.Combine(dir, ModelFile)}: cannot read the stored gbdt model ({GenreError.Reason(e)})"));
+        }, e => GenreError.Model($"{path}: cannot read the stored gbdt model ({GenreError.Reason(e)})")));
     }
 
     static Fin<GbdtResult> Fitted(PreparedData data, Seq<GbdtSettings> candidates, string dir, int seed, int threads)
@@ -121,12 +122,13 @@ public static class Gbdt
                select fitted.Result;
     }
 
+    /// <summary>ML.NET reports a failure (a damaged model.zip, a trainer that cannot fit) by throwing: at this edge, and only
+    /// here, those exceptions become the caller's error.</summary>
     static Fin<A> Guard<A>(Func<A> f, Func<Exception, LanguageExt.Common.Error> error)
     {
         try { return f(); }
         catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or FormatException
-                                  or UnauthorizedAccessException
-                                  or System.Text.Json.JsonException)
+                                  or InvalidDataException or UnauthorizedAccessException)
         { return error(e); }
     }
 
@@ -193,8 +195,15 @@ public static class Gbdt
         }).ToArray()),
     };
 
-    /// <summary>The trials and seconds a trials file holds, every member checked by type.</summary>
+    /// <summary>The trials, seconds and seed a trials file holds, every member checked by type.</summary>
     static Fin<StoredRun> StoredOf(JsonObject o, string path) =>
+        from trials in TrialsOf(o, path)
+        from seed in Json.Member(o, "seed").Match(_ => StageJson.Int(o, "seed", path), () => EarlierFormat.Refused(path, "has no seed"))
+        select new StoredRun(trials.Trials, trials.Seconds, seed);
+
+    /// <summary>The trials and seconds, every member checked by type: also what <c>genre migrate</c> checks of a file without
+    /// its seed.</summary>
+    internal static Fin<(Seq<GbdtTrial> Trials, double Seconds)> TrialsOf(JsonObject o, string path) =>
         from trials in StageJson.Array(o, "trials", path)
         from read in trials.Select((t, i) =>
                 from x in StageJson.Object(t, $"{path}: trials[{i}]")
@@ -206,6 +215,5 @@ public static class Gbdt
             .ToSeq().Sequence()
         from _ in read.IsEmpty ? FinFail<Unit>(GenreError.Model($"{path}: no trials — the file is damaged")) : FinSucc(unit)
         from seconds in StageJson.Number(o, "seconds", path)
-        from seed in Json.Member(o, "seed").Match(_ => StageJson.Int(o, "seed", path).Map(Some), () => FinSucc(Option<int>.None))
-        select new StoredRun(read.Strict(), seconds, seed);
+        select (read.Strict(), seconds);
 }

@@ -40,11 +40,14 @@ public static class SeedFolder
     /// <summary>The seeds whose folders exist in <paramref name="outDir"/>, ascending.</summary>
     public static Seq<int> Seeds(string outDir) =>
         Directory.Exists(outDir)
-            ? Directory.GetDirectories(outDir, "seed-*")
-                .Choose(d => int.TryParse(System.IO.Path.GetFileName(d)["seed-".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var s)
-                    ? Some(s) : None)
-                .OrderBy(s => s).ToSeq().Strict()
+            ? Directory.GetDirectories(outDir, "seed-*").Choose(d => SeedOf(System.IO.Path.GetFileName(d))).OrderBy(s => s).ToSeq().Strict()
             : Seq<int>();
+
+    /// <summary>The seed a folder named <c>seed-S</c> holds; None for any other name.</summary>
+    public static Option<int> SeedOf(string folderName) =>
+        folderName.StartsWith("seed-", StringComparison.Ordinal)
+        && int.TryParse(folderName["seed-".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var s)
+            ? Some(s) : None;
 
     /// <summary>"1,2,3" or "1-5" (or a mix) → distinct seeds in the order given.</summary>
     public static Fin<Seq<int>> Parse(string text)

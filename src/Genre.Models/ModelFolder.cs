@@ -11,43 +11,47 @@ public sealed record PortableModel(Sequential Spec, ModelWeights Weights, Prepro
 
 /// <summary>
 /// A self-contained model folder: <c>model.json</c> (the spec), <c>weights.safetensors</c> (<see cref="SafeTensors"/>, tensors
-/// named "layer/weight" in Keras layout) and <c>preprocessing.json</c> (<see cref="Data.Preprocessing"/>), so the folder alone
-/// classifies tracks. Every file is written atomically. Folders written before — <c>weights.bin</c> (<see cref="ModelStore"/>),
-/// no preprocessing — still load.
+/// named "layer/weight" in Keras layout, with the sha256 of their data and the spec in its metadata) and, when the training data
+/// was at hand, <c>preprocessing.json</c> (<see cref="Data.Preprocessing"/>), so the folder alone classifies tracks. Every file is
+/// written atomically. A folder an earlier genre wrote (<c>weights.bin</c>, weights without their checksum) is refused
+/// (<see cref="EarlierFormat"/>) until <c>genre migrate</c> rewrites it.
 /// </summary>
 public static class ModelFolder
 {
     /// <summary>The weights' file name in a model folder: <c>weights.safetensors</c>.</summary>
     public const string WeightsFile = "weights.safetensors";
 
-    /// <summary>
-    /// Writes preprocessing.json, model.json and weights.safetensors (the spec also in its metadata, with the data's sha256);
-    /// a <c>weights.bin</c> left by an older run in the folder is removed once the new weights are in place.
-    /// </summary>
+    /// <summary>The spec's file name in a model folder: <c>model.json</c>.</summary>
+    public const string SpecFile = "model.json";
+
+    /// <summary>The weights' file before <see cref="WeightsFile"/>, which only <c>genre migrate</c> reads.</summary>
+    public const string EarlierWeightsFile = "weights.bin";
+
+    /// <summary>Writes preprocessing.json, model.json and weights.safetensors (the spec also in its metadata, with the data's
+    /// sha256).</summary>
     public static Fin<Unit> Save(string dir, Sequential spec, ModelWeights weights, Option<Preprocessing> preprocessing) =>
         from _1 in preprocessing.Match(p => p.Save(dir), () => FinSucc(unit))
-        from _2 in AtomicFile.WriteAllText(Path.Combine(dir, "model.json"), SpecJson.ToJson(spec).ToJsonString(new() { WriteIndented = true }))
-        from _3 in SafeTensors.Write(Path.Combine(dir, WeightsFile), Seq(("format", "genre"), ("model", SpecJson.ToJson(spec).ToJsonString())), ModelStore.Flatten(weights))
-        from _4 in RemoveOldWeights(dir)
+        from _2 in AtomicFile.WriteAllText(Path.Combine(dir, SpecFile), SpecText(spec))
+        from _3 in AtomicFile.WriteAllBytes(Path.Combine(dir, WeightsFile), WeightsBytes(spec, weights))
         select unit;
 
-    static Fin<Unit> RemoveOldWeights(string dir)
-    {
-        var old = Path.Combine(dir, "weights.bin");
-        try { if (File.Exists(old)) File.Delete(old); return unit; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{old}: cannot remove the previous weights ({e.Message})"); }
-    }
+    /// <summary>model.json's text.</summary>
+    internal static string SpecText(Sequential spec) => SpecJson.ToJson(spec).ToJsonString(new() { WriteIndented = true });
+
+    /// <summary>weights.safetensors' bytes: the tensors, their sha256 and the spec.</summary>
+    internal static byte[] WeightsBytes(Sequential spec, ModelWeights weights) =>
+        SafeTensors.ToBytes(Seq(("format", "genre"), ("model", SpecJson.ToJson(spec).ToJsonString())), ModelStore.Flatten(weights));
 
     /// <summary>
-    /// model.json with weights.safetensors, or (folders from before it) weights.bin; preprocessing.json when present. An ensemble
-    /// folder (<see cref="EnsembleFolder"/>) is not one model: a usage error naming it and its first member.
+    /// model.json with weights.safetensors; preprocessing.json when present. An ensemble folder (<see cref="EnsembleFolder"/>) is
+    /// not one model: a usage error naming it and its first member.
     /// </summary>
     public static Fin<StoredModel> Load(string dir, Data.Stages.StageRegistry? registry = null) =>
         from _e in EnsembleFolder.Is(dir)
             ? FinFail<Unit>(GenreError.Usage($"{dir}: an ensemble of models ({EnsembleFolder.FileName}); this command reads one model — " +
                                              $"name a member folder such as {Path.Combine(dir, EnsembleFolder.MemberName(1))}"))
             : FinSucc(unit)
-        from stored in File.Exists(Path.Combine(dir, WeightsFile)) ? LoadSafeTensors(dir) : ModelStore.Load(dir)
+        from stored in LoadSafeTensors(dir)
         from preprocessing in Preprocessing.LoadIfPresent(dir, registry)
         from _ in preprocessing.Match(p => Matches(stored.Spec, p, Path.Combine(dir, Preprocessing.FileName)), () => FinSucc(unit))
         select new StoredModel(stored.Spec, stored.Weights, preprocessing);
@@ -64,21 +68,28 @@ public static class ModelFolder
 
     static Fin<(Sequential Spec, ModelWeights Weights)> LoadSafeTensors(string dir)
     {
-        var specPath = Path.Combine(dir, "model.json");
+        var specPath = Path.Combine(dir, SpecFile);
         var weightsPath = Path.Combine(dir, WeightsFile);
+        var earlier = Path.Combine(dir, EarlierWeightsFile);
+        if (!File.Exists(weightsPath) && File.Exists(earlier))
+            return EarlierFormat.Refused(earlier, $"holds the weights in place of {WeightsFile}");
         if (!File.Exists(specPath)) return GenreError.Io($"{specPath}: not found");
-        return from json in ParseJson(specPath)
+        return from json in Json.ReadObject(specPath, GenreError.Model)
                from spec in SpecJson.FromJson(json, specPath)
                from file in SafeTensors.Read(weightsPath)
-               from _ in file.Metadata.Find("model").Match(
-                   m => m == SpecJson.ToJson(spec).ToJsonString() ? FinSucc(unit) : FinFail<Unit>(GenreError.Model($"{weightsPath}: written for another model than {specPath} describes")),
-                   () => FinSucc(unit))
+               from _1 in file.Metadata.ContainsKey(SafeTensors.ChecksumKey)
+                   ? FinSucc(unit) : FinFail<Unit>(EarlierFormat.Refused(weightsPath, "has no checksum"))
+               from _2 in file.Metadata.Find("model").Match(
+                   m => m == SpecJson.ToJson(spec).ToJsonString()
+                       ? FinSucc(unit)
+                       : FinFail<Unit>(GenreError.Model($"{weightsPath}: written for another model than {specPath} describes")),
+                   () => FinFail<Unit>(EarlierFormat.Refused(weightsPath, "does not record its model")))
                from weights in ByName(spec, file.Tensors, weightsPath)
                select (spec, weights);
     }
 
     /// <summary>The spec's weights looked up by name ("layer/weight"), so any writer's tensor order is read alike.</summary>
-    static Fin<ModelWeights> ByName(Sequential spec, Seq<NamedTensor> tensors, string origin)
+    internal static Fin<ModelWeights> ByName(Sequential spec, Seq<NamedTensor> tensors, string origin)
     {
         var byName = tensors.ToDictionary(t => t.Name);
         return WeightShapes.Of(spec).Bind(expected =>
@@ -95,8 +106,6 @@ public static class ModelFolder
             return ModelStore.Unflatten(spec, toSeq(ordered), origin);
         });
     }
-
-    static Fin<System.Text.Json.Nodes.JsonObject> ParseJson(string path) => Json.ReadObject(path, GenreError.Model);
 
     /// <summary>The preprocessing's genres are the model's outputs, one for one, and its pipeline writes the model's input
     /// width.</summary>

@@ -61,11 +61,8 @@ public static class SafeTensors
     /// The metadata and the float32 tensors of a safetensors file, in file order. An I/O error when it cannot be read; a model
     /// error (naming the file) when the header or layout is malformed, a dtype is not F32, or the stored sha256 does not match.
     /// </summary>
-    public static Fin<(Map<string, string> Metadata, Seq<NamedTensor> Tensors)> Read(string path)
-    {
-        try { return Parse(File.ReadAllBytes(path), path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({e.Message})"); }
-    }
+    public static Fin<(Map<string, string> Metadata, Seq<NamedTensor> Tensors)> Read(string path) =>
+        Files.ReadBytes(path).Bind(bytes => Parse(bytes, path));
 
     /// <summary>Tensors in file order (by data offset); errors name the file and the tensor.</summary>
     public static Fin<(Map<string, string> Metadata, Seq<NamedTensor> Tensors)> Parse(byte[] file, string origin)

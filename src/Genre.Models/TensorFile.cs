@@ -6,72 +6,75 @@ using Genre.Data;
 
 namespace Genre.Models;
 
-/// <summary>What a tensor file holds; <see cref="Checksummed"/> is false for a legacy file, read without verification.</summary>
-internal sealed record TensorFileContent(JsonObject Meta, Seq<NamedTensor> Tensors, bool Checksummed);
+/// <summary>What a tensor file holds, verified.</summary>
+internal sealed record TensorFileContent(JsonObject Meta, Seq<NamedTensor> Tensors);
 
 /// <summary>
 /// A small self-describing file of named float32 tensors plus a JSON metadata object, written atomically:
 /// "GENRET2\n", int32 header length, uint32 crc32c of the header, the UTF-8 JSON header {meta, tensors:[{name, shape, crc32c}]},
 /// then the tensors' little-endian bytes, each covered by its crc32c; nothing after the last tensor.
-/// Files written before checksums ("GENRET1\n", no header crc, no tensor crcs) are still read, as legacy.
-/// Every size in a file is checked against the file's length before anything is allocated.
+/// A file an earlier genre wrote before checksums ("GENRET1\n", no header crc, no tensor crcs) is refused
+/// (<see cref="EarlierFormat"/>): <c>genre migrate</c> rewrites it. Every size in a file is checked against the file's length
+/// before anything is allocated.
 /// </summary>
 internal static class TensorFile
 {
     static readonly byte[] Magic = "GENRET2\n"u8.ToArray();
-    static readonly byte[] LegacyMagic = "GENRET1\n"u8.ToArray();
+    /// <summary>The magic of the layout before checksums, which only <c>genre migrate</c> reads.</summary>
+    public static readonly byte[] EarlierMagic = "GENRET1\n"u8.ToArray();
 
+    /// <summary>Written atomically.</summary>
     public static Fin<Unit> Write(string path, JsonObject meta, Seq<NamedTensor> tensors) =>
-        AtomicFile.Write(path, s =>
-        {
-            var header = new JsonObject
-            {
-                ["meta"] = meta.DeepClone(),
-                ["tensors"] = new JsonArray(tensors.Map(t => (JsonNode)new JsonObject
-                {
-                    ["name"] = t.Name,
-                    ["shape"] = new JsonArray(t.Shape.Map(d => (JsonNode)d).ToArray()),
-                    ["crc32c"] = Crc32c.Hex(Crc32c.Compute(MemoryMarshal.AsBytes(t.Values.AsSpan()))),
-                }).ToArray()),
-            };
-            var json = Encoding.UTF8.GetBytes(header.ToJsonString());
-            s.Write(Magic);
-            s.Write(BitConverter.GetBytes(json.Length));
-            s.Write(BitConverter.GetBytes(Crc32c.Compute(json)));
-            s.Write(json);
-            foreach (var t in tensors) s.Write(MemoryMarshal.AsBytes(t.Values.AsSpan()));
-        });
+        AtomicFile.WriteAllBytes(path, ToBytes(meta, tensors));
 
-    public static Fin<TensorFileContent> Read(string path)
+    /// <summary>The file's bytes.</summary>
+    public static byte[] ToBytes(JsonObject meta, Seq<NamedTensor> tensors)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({GenreError.Reason(e)})"); }
-        return Parse(bytes, path);
+        var header = new JsonObject
+        {
+            ["meta"] = meta.DeepClone(),
+            ["tensors"] = new JsonArray(tensors.Map(t => (JsonNode)new JsonObject
+            {
+                ["name"] = t.Name,
+                ["shape"] = new JsonArray(t.Shape.Map(d => (JsonNode)d).ToArray()),
+                ["crc32c"] = Crc32c.Hex(Crc32c.Compute(MemoryMarshal.AsBytes(t.Values.AsSpan()))),
+            }).ToArray()),
+        };
+        var json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        using var s = new MemoryStream();
+        s.Write(Magic);
+        s.Write(BitConverter.GetBytes(json.Length));
+        s.Write(BitConverter.GetBytes(Crc32c.Compute(json)));
+        s.Write(json);
+        foreach (var t in tensors) s.Write(MemoryMarshal.AsBytes(t.Values.AsSpan()));
+        return s.ToArray();
     }
+
+    public static Fin<TensorFileContent> Read(string path) => Files.ReadBytes(path).Bind(bytes => Parse(bytes, path));
 
     /// <summary>The content of a tensor file held in memory; <paramref name="path"/> names it in errors.</summary>
     public static Fin<TensorFileContent> Parse(byte[] bytes, string path)
     {
         if (bytes.Length < 8) return Damaged(path, $"too short for a Genre tensor file ({bytes.Length} bytes)");
-        var checksummed = bytes.AsSpan(0, 8).SequenceEqual(Magic);
-        if (!checksummed && !bytes.AsSpan(0, 8).SequenceEqual(LegacyMagic)) return GenreError.Model($"{path}: not a Genre tensor file (it does not start with GENRET2 or GENRET1)");
-        var start = checksummed ? 16 : 12;
+        if (bytes.AsSpan(0, 8).SequenceEqual(EarlierMagic)) return EarlierFormat.Refused(path, "has no checksums (a GENRET1 tensor file)");
+        if (!bytes.AsSpan(0, 8).SequenceEqual(Magic))
+            return GenreError.Model($"{path}: not a Genre tensor file (it does not start with GENRET2)");
+        const int start = 16;
         if (bytes.Length < start) return Damaged(path, $"truncated in the header ({bytes.Length} bytes)");
         var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
         if (length <= 0 || length > bytes.Length - start)
             return Damaged(path, $"the header length {length} does not fit the file ({bytes.Length} bytes)");
         var json = bytes.AsMemory(start, length);
-        if (checksummed && Crc32c.Compute(json.Span) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12)))
+        if (Crc32c.Compute(json.Span) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12)))
             return Damaged(path, "checksum mismatch in the header");
         return from node in Json.Parse(json, $"{path}: header", m => GenreError.Model($"{m} — the file is damaged"))
                from meta in Json.Object(node, "meta").ToFin(Damaged(path, "the header has no meta object"))
                from entries in Json.Array(node, "tensors").ToFin(Damaged(path, "the header has no tensor list"))
-               from tensors in Tensors(bytes, start + length, entries, checksummed, path)
-               select new TensorFileContent(meta, tensors, checksummed);
+               from tensors in Tensors(bytes, start + length, entries, path)
+               select new TensorFileContent(meta, tensors);
     }
 
-    static Fin<Seq<NamedTensor>> Tensors(byte[] bytes, int offset, JsonArray entries, bool checksummed, string path)
+    static Fin<Seq<NamedTensor>> Tensors(byte[] bytes, int offset, JsonArray entries, string path)
     {
         var tensors = new List<NamedTensor>(entries.Count);
         var names = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
@@ -87,13 +90,13 @@ internal static class TensorFile
             if (count > available)
                 return Damaged(path, $"truncated: tensor '{name}' ({string.Join(", ", shape)}) needs more bytes than the file's {bytes.Length - offset} after offset {offset}");
             var data = bytes.AsSpan(offset, (int)count * 4);
-            var computed = checksummed ? Crc32c.Hex(Crc32c.Compute(data)) : "";
-            if (checksummed && !Json.String(entry, "crc32c").Exists(stored => stored == computed))
+            var computed = Crc32c.Hex(Crc32c.Compute(data));
+            if (!Json.String(entry, "crc32c").Exists(stored => stored == computed))
                 return Damaged(path, $"checksum mismatch in tensor '{name}'");
             tensors.Add(new NamedTensor(raw, shape, MemoryMarshal.Cast<byte, float>(data).ToArray()));
             offset += data.Length;
         }
-        if (checksummed && offset != bytes.Length) return Damaged(path, $"{bytes.Length - offset} unexpected bytes after the last tensor");
+        if (offset != bytes.Length) return Damaged(path, $"{bytes.Length - offset} unexpected bytes after the last tensor");
         return toSeq(tensors).Strict();
     }
 

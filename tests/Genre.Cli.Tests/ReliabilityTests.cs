@@ -10,11 +10,11 @@ public class ReliabilityTests
 {
     static readonly string Tiny = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-tiny.csv");
     static readonly string Small = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-small.csv");
-    static readonly string Legacy = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "legacy", "softmax-tiny");
+    static readonly string Earlier = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "legacy", "softmax-tiny");
 
     static string Temp() => GenreCli.TempDir("cli-reliability");
 
-    /// <summary>softmax on the tiny file with a checkpoint after every epoch: the settings the legacy folder was written with.</summary>
+    /// <summary>softmax on the tiny file with a checkpoint after every epoch: the settings the earlier folder was written with.</summary>
     static GenreCli.Result Train(string outDir, int epochs, params string[] extra) =>
         GenreCli.Run(["train", "--model", "softmax", "--epochs", $"{epochs}", "--batch-size", "128", "--checkpoint-every", "1", "--threads", "1",
             "--data", Tiny, "--out", outDir, "--quiet", .. extra]);
@@ -86,14 +86,24 @@ public class ReliabilityTests
     }
 
     [Fact]
-    public void A_checkpoint_written_before_checksums_resumes_bit_identically()
+    public void A_checkpoint_written_before_checksums_is_refused_then_migrated_and_resumes_bit_identically()
     {
         var straight = Temp();
         Assert.Equal(0, Train(straight, 3).ExitCode);
         var dir = Temp();
-        Directory.CreateDirectory(Path.Combine(dir, "checkpoints"));
-        foreach (var f in Directory.GetFiles(Path.Combine(Legacy, "checkpoints"))) File.Copy(f, Path.Combine(dir, "checkpoints", Path.GetFileName(f)));
+        var checkpoints = Path.Combine(dir, "checkpoints");
+        Directory.CreateDirectory(checkpoints);
+        foreach (var f in Directory.GetFiles(Path.Combine(Earlier, "checkpoints")))
+            File.Copy(f, Path.Combine(checkpoints, Path.GetFileName(f)));
 
+        var refused = Train(dir, 3, "--resume");
+        OneLine(refused, 5);
+        Assert.Equal($"genre: {Ckpt(dir, 2)} has no checksums (a GENRET1 tensor file) (written by an earlier genre): " +
+                     $"run genre migrate {checkpoints}",
+            refused.Stderr.Trim());
+        var migrated = GenreCli.Run("migrate", dir);
+        Assert.True(migrated.ExitCode == 0, migrated.Stderr);
+        Assert.Contains($"{Ckpt(dir, 2)}: GENRET1 → GENRET2 (checksums)", migrated.Stdout);
         var r = Train(dir, 3, "--resume");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Equal("", r.Stderr);
@@ -101,13 +111,50 @@ public class ReliabilityTests
     }
 
     [Fact]
-    public void A_model_saved_before_checksums_still_evaluates()
+    public void A_model_saved_before_checksums_is_refused_then_migrated_and_evaluates_to_its_recorded_metrics()
     {
-        var r = GenreCli.Run("evaluate", "--model-dir", Legacy, "--data", Tiny, "--json");
+        var dir = Folders.CopyTree(Earlier, Temp());
+        var refused = GenreCli.Run("evaluate", "--model-dir", dir, "--data", Tiny, "--json");
+        OneLine(refused, 5);
+        Assert.Equal($"genre: {Path.Combine(dir, "weights.bin")} holds the weights in place of weights.safetensors " +
+                     $"(written by an earlier genre): run genre migrate {dir}", refused.Stderr.Trim());
+        var migrated = GenreCli.Run("migrate", dir);
+        Assert.True(migrated.ExitCode == 0, migrated.Stderr);
+        Assert.EndsWith($"{dir}: 4 file(s) migrated", migrated.Stdout.Trim());
+        var r = GenreCli.Run("evaluate", "--model-dir", dir, "--data", Tiny, "--json");
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var json = System.Text.Json.JsonDocument.Parse(r.Stdout);
-        using var recorded = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Legacy, "metrics.json")));
-        Assert.Equal(recorded.RootElement.GetProperty("test_accuracy").GetDouble(), json.RootElement.GetProperty("test_accuracy").GetDouble());
+        using var recorded = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")));
+        foreach (var metric in new[] { "test_accuracy", "test_loss" })
+            Assert.Equal(recorded.RootElement.GetProperty(metric).GetDouble(), json.RootElement.GetProperty(metric).GetDouble());
+        var again = GenreCli.Run("migrate", dir);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal($"{dir}: nothing to migrate (every file is in the current format)", again.Stdout.Trim());
+    }
+
+    [Fact]
+    public void Migrate_refuses_a_damaged_earlier_file_with_exit_5_naming_it_and_writes_nothing()
+    {
+        var dir = Folders.CopyTree(Earlier, Temp());
+        var bin = Path.Combine(dir, "weights.bin");
+        Flip(bin, 20); // inside the header's JSON, which GENRET1 does not checksum
+        var before = Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Order().Select(File.ReadAllBytes).ToArray();
+        var r = GenreCli.Run("migrate", dir);
+        OneLine(r, 5);
+        Assert.StartsWith($"genre: {bin}: ", r.Stderr);
+        Assert.Equal(before, Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Order().Select(File.ReadAllBytes).ToArray());
+    }
+
+    [Fact]
+    public void Migrate_names_one_folder()
+    {
+        OneLine(GenreCli.Run("migrate"), 2);
+        OneLine(GenreCli.Run("migrate", Temp(), Temp()), 2);
+        OneLine(GenreCli.Run("migrate", Temp(), "--seed", "x"), 2);
+        var missing = Path.Combine(Temp(), "nope");
+        var r = GenreCli.Run("migrate", missing);
+        OneLine(r, 4);
+        Assert.Equal($"genre: {missing}: folder not found", r.Stderr.Trim());
     }
 
     [Fact]

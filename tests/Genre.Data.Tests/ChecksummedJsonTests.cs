@@ -3,7 +3,8 @@ using LanguageExt.Common;
 
 namespace Genre.Data.Tests;
 
-/// <summary>Issue 18: JSON files genre reads back carry their own crc32c; files without one are legacy.</summary>
+/// <summary>Issue 18: JSON files genre reads back carry their own crc32c. Issue 25: a file without one (an earlier genre's, or
+/// one whose member was deleted) is refused naming it and genre migrate, never read unverified.</summary>
 public class ChecksummedJsonTests
 {
     static JsonObject Sample() => new() { ["epochs"] = 60, ["rate"] = 0.001, ["name"] = "dnn2 ±", ["list"] = new JsonArray(1, 2) };
@@ -36,9 +37,36 @@ public class ChecksummedJsonTests
     }
 
     [Fact]
-    public void A_file_without_the_member_is_legacy_and_read_as_it_is()
+    public void A_file_without_the_member_is_refused_naming_it_and_genre_migrate()
     {
-        Assert.Equal(Sample().ToJsonString(), Ok(ChecksummedJson.Parse(Sample().ToJsonString(), "old.json")).ToJsonString());
+        var path = Path.Combine("out", "dnn2", "settings.json");
+        var read = ChecksummedJson.Parse(Sample().ToJsonString(), path);
+        Assert.Equal($"{path} has no checksum (written by an earlier genre): run genre migrate {Path.Combine("out", "dnn2")}", Error(read));
+        read.IfFail(e =>
+        {
+            Assert.Equal(GenreError.ModelCode, e.Code);
+            Assert.True(EarlierFormat.Is(e));
+        });
+        // only genre migrate reads it, to add the checksum
+        var (o, stamped) = Ok(ChecksummedJson.Inspect(Sample().ToJsonString(), path));
+        Assert.False(stamped);
+        Assert.Equal(Sample().ToJsonString(), o.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_deleted_checksum_member_is_refused_naming_the_file_and_genre_migrate(bool indented)
+    {
+        var dir = TestFiles.TempDir();
+        var path = Path.Combine(dir, "settings.json");
+        Ok(ChecksummedJson.Write(path, Sample(), indented));
+        var text = File.ReadAllText(path);
+        var deleted = System.Text.RegularExpressions.Regex.Replace(text, @",\s*""crc32c""\s*:\s*""[0-9a-f]{8}""", "");
+        Assert.NotEqual(text, deleted);
+        File.WriteAllText(path, deleted);
+        Assert.Equal($"{path} has no checksum (written by an earlier genre): run genre migrate {dir}",
+            ChecksummedJson.Read(path).Match(_ => "read", e => e.Message));
     }
 
     [Theory]
@@ -61,7 +89,7 @@ public class ChecksummedJsonTests
         Assert.Equal("m.json: not a JSON object — the file is damaged", Error(ChecksummedJson.Parse("[1,2]", "m.json")));
     }
 
-    /// <summary>"crc32c" → "crc33c" once let a stamped file pass as legacy (a CI failure, 1 run in ≈256).</summary>
+    /// <summary>"crc32c" → "crc33c" once let a stamped file pass as one without a checksum (a CI failure, 1 run in ≈256).</summary>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -79,10 +107,12 @@ public class ChecksummedJsonTests
     }
 
     [Fact]
-    public void A_legacy_file_ending_in_an_ordinary_string_stays_legacy()
+    public void An_earlier_file_ending_in_an_ordinary_string_is_earlier_not_damaged()
     {
         var old = new JsonObject { ["epochs"] = 60, ["name"] = "dnn2" }.ToJsonString();
-        Assert.Equal(old, Ok(ChecksummedJson.Parse(old, "old.json")).ToJsonString());
+        ChecksummedJson.Parse(old, "old.json").IfFail(e => Assert.True(EarlierFormat.Is(e), e.Message));
+        Assert.True(ChecksummedJson.Parse(old, "old.json").IsFail);
+        Assert.Equal(old, Ok(ChecksummedJson.Inspect(old, "old.json")).Object.ToJsonString());
     }
 
     [Fact]

@@ -91,24 +91,18 @@ public class PreprocessingTests
         Assert.Equal(GenreError.ModelCode, Preprocessing.FromJson(shortScaler, "p.json").Match(_ => 0, err => err.Code));
     }
 
-    /// <summary>The two formats genre 0.1 wrote, as committed under results/ (format 1: the report's scaler; format 2: scaler +
-    /// tabular encoding), read as the declared pipelines with the stored values.</summary>
+    /// <summary>The two formats genre 0.1 wrote (tests/golden/legacy/preprocessing-1 and -2, as once committed under results/) are
+    /// refused naming the file and genre migrate, which reads them (Genre.Eval.Tests' MigrationTests).</summary>
     [Theory]
-    [InlineData("results/kaggle/paper/seed-3/dnn2/preprocessing.json", "report", 15)]
-    [InlineData("results/kaggle/beyond/tabular/tabular/preprocessing.json", "tabular", 33)]
-    public void A_file_in_an_earlier_format_reads_as_the_pipeline_it_was(string file, string pipeline, int width)
+    [InlineData("preprocessing-1", "genre-preprocessing/1")]
+    [InlineData("preprocessing-2", "genre-preprocessing/2")]
+    public void A_file_in_an_earlier_format_is_refused_naming_it_and_genre_migrate(string folder, string format)
     {
-        var path = Path.Combine(TestFiles.RepoRoot, file);
-        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        var p = Ok(Preprocessing.FromJson(json, path));
-        Assert.Equal(Pipelines.ByName[pipeline], p.Pipeline.Stage);
-        Assert.Equal(width, p.InputWidth);
-        var scaler = json["scaler"]!;
-        var minmax = p.Pipeline.Find<MinMax.Fitted>().IfNone(() => throw new Xunit.Sdk.XunitException("no min-max"));
-        Assert.Equal((double)scaler["scale"]![0]!, minmax.Scaler.Scale[0]); // popularity, the first column of both
-        // written again, it is the current format and reads back equal
-        var again = Ok(Preprocessing.FromJson(JsonNode.Parse(p.ToJson().ToJsonString())!.AsObject(), "again.json"));
-        Assert.Equal(p.Pipeline, again.Pipeline);
-        Assert.Equal(p.Genres, again.Genres);
+        var dir = Path.Combine(TestFiles.RepoRoot, "tests", "golden", "legacy", folder);
+        var path = Path.Combine(dir, Preprocessing.FileName);
+        var load = Preprocessing.LoadIfPresent(dir);
+        Assert.Equal($"{path} is in format {format} (written by an earlier genre): run genre migrate {dir}",
+            load.Match(_ => "", e => e.Message));
+        Assert.Equal(GenreError.ModelCode, load.Match(_ => 0, e => e.Code));
     }
 }

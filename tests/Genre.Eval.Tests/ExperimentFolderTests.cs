@@ -6,7 +6,7 @@ namespace Genre.Eval.Tests;
 
 /// <summary>
 /// Issue 18: a finished experiment's marker vouches (by crc32c) for its files; damage is an error naming the file, never a
-/// silent retraining; folders finished before checksums still count; each experiment folder has one writer at a time.
+/// silent retraining; each experiment folder has one writer at a time. (Folders finished before checksums: MigrationTests.)
 /// </summary>
 public class ExperimentFolderTests
 {
@@ -83,18 +83,6 @@ public class ExperimentFolderTests
         var history = Path.Combine(outDir, "dnn2", "history.json");
         File.Delete(history);
         Assert.Equal($"{history}: missing, though settings.json marks the experiment finished", Fails(Run(source, Dnn2, outDir)).Message);
-    }
-
-    /// <summary>results/synthetic/fast/softmax was finished (and committed) before checksums: it still counts as finished.</summary>
-    [Fact]
-    public void A_folder_finished_before_checksums_still_counts()
-    {
-        var dir = Path.Combine(RepoRoot, "results", "synthetic", "fast", "softmax");
-        Assert.DoesNotContain("crc32c", File.ReadAllText(Path.Combine(dir, "settings.json")));
-        var softmax = Experiments.OfReport.Head;
-        var done = Results.Ok(ExperimentFolder.Finished(dir, softmax, new Settings(60, 256, 2)));
-        Assert.Equal(60, done.Map(d => d.History.Epochs.Count).IfNone(0));
-        Assert.True(Results.Ok(ExperimentFolder.Finished(dir, softmax, new Settings(61, 256, 2))).IsNone, "other settings: not finished");
     }
 
     /// <summary>Two reproduce processes may train different experiments of one output folder, never the same one.</summary>

@@ -40,9 +40,9 @@ public static class Kinds
                 return ReportPipeline.ToFin(GenreMapping.Load(path)).Bind(m => ReportPipeline.ToFin(m.ValidateAgainst(KaggleGenres.FileOrder, path))).Map(_ => unit);
             }),
 
-        new FuzzKind("model.json", _ => "model.json", _ => None, Models, (env, dir, _) => Evaluate(env, dir, ModelStore.Load(dir))),
+        new FuzzKind("model.json", _ => "model.json", _ => None, Models, LoadModel),
 
-        new FuzzKind("weights", _ => "weights.bin", _ => None, Models, (env, dir, _) => Evaluate(env, dir, ModelStore.Load(dir))),
+        new FuzzKind("weights", _ => ModelFolder.EarlierWeightsFile, _ => None, EarlierWeights, LoadModel),
 
         new FuzzKind("safetensors", _ => ModelFolder.WeightsFile, _ => None, ModelFolders, LoadModelFolder),
 
@@ -71,17 +71,53 @@ public static class Kinds
     public static readonly Sequential Spec = new(Seq(15, 1), Seq<Layer>(new Dense(8), new Lstm(6, ReturnSequences: true), new Lstm(5),
         new Dropout(0.2), new Dense(Zoo.Genres, Activation.Softmax)), "fuzz");
 
-    /// <summary>A saved model as genre writes it, and the same folder as it was written before checksums.</summary>
+    /// <summary>A saved model as genre writes it (model.json, weights.safetensors), and the same folder as genre wrote it before
+    /// checksums (weights.bin in the GENRET1 layout).</summary>
     static Seq<string> Models(FuzzEnvironment env, string root)
     {
-        foreach (var variant in new[] { "current", "legacy" })
+        foreach (var variant in new[] { "current", "earlier" })
         {
             var dir = Path.Combine(root, variant);
             using var m = Ok(env.Backend.Compile(Spec, 3));
-            Ok(ModelStore.Save(dir, Spec, m.Weights()));
-            if (variant == "legacy") LegacyFiles.TensorFileInPlace(Path.Combine(dir, "weights.bin"));
+            Ok(ModelFolder.Save(dir, Spec, m.Weights(), None));
+            if (variant == "earlier") EarlierFiles.WeightsBinInPlace(dir, genret1: true);
         }
-        return Seq("current", "legacy");
+        return Seq("current", "earlier");
+    }
+
+    /// <summary>weights.bin as genre wrote it with checksums (GENRET2, model.json's crc32c in its meta) and before them.</summary>
+    static Seq<string> EarlierWeights(FuzzEnvironment env, string root)
+    {
+        foreach (var variant in new[] { "earlier", "earlier-genret1" })
+        {
+            var dir = Path.Combine(root, variant);
+            using var m = Ok(env.Backend.Compile(Spec, 3));
+            Ok(ModelFolder.Save(dir, Spec, m.Weights(), None));
+            EarlierFiles.WeightsBinInPlace(dir, genret1: variant.EndsWith("genret1"));
+        }
+        return Seq("earlier", "earlier-genret1");
+    }
+
+    /// <summary>Whether <paramref name="path"/> is in a variant as an earlier genre wrote it (its name starts with "earlier").</summary>
+    public static bool IsEarlier(string path) => path.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith("earlier"));
+
+    /// <summary>What evaluate does with a model folder; an earlier genre's folder goes through <c>genre migrate</c> first.</summary>
+    static Fin<Unit> LoadModel(FuzzEnvironment env, string dir, int _) =>
+        MigratedIfEarlier(dir, () => Evaluate(env, dir, ModelFolder.Load(dir).Map(s => (s.Spec, s.Weights))));
+
+    /// <summary>
+    /// An earlier genre's variant (its name starts with "earlier") is migrated, then read: a migration that fails must leave the
+    /// folder as it was (one that succeeds rewrites it, so the campaign does not compare the folder after such a case).
+    /// </summary>
+    public static Fin<Unit> MigratedIfEarlier(string dir, Func<Fin<Unit>> read)
+    {
+        if (!IsEarlier(dir)) return read();
+        var before = Snapshot.Listing(dir);
+        return Migration.Run(dir).Match(
+            _ => read(),
+            e => Snapshot.Listing(dir) == before
+                ? FinFail<Unit>(e)
+                : throw new InvalidOperationException($"genre migrate failed ({e.Message}) and left files changed"));
     }
 
     /// <summary>A model folder as genre train writes it now: model.json, weights.safetensors and preprocessing.json (of a tiny file).</summary>
@@ -133,10 +169,11 @@ public static class Kinds
         return new LabeledData(x, rows, y, 3);
     }
 
-    /// <summary>Two epochs' checkpoints (with early stopping's best weights); with and without the older one; current and legacy.</summary>
+    /// <summary>Two epochs' checkpoints (with early stopping's best weights); with and without the older one; current and as genre
+    /// wrote them before checksums (GENRET1).</summary>
     static Seq<string> Checkpoints(FuzzEnvironment env, string root)
     {
-        var variants = Seq("current", "current-alone", "legacy", "legacy-alone");
+        var variants = Seq("current", "current-alone", "earlier", "earlier-alone");
         foreach (var variant in variants)
         {
             var dir = Path.Combine(root, variant);
@@ -145,18 +182,20 @@ public static class Kinds
             foreach (var f in Directory.GetFiles(Path.Combine(dir, "checkpoints")))
             {
                 if (variant.EndsWith("-alone") && f.EndsWith("epoch-00001.ckpt")) File.Delete(f);
-                else if (variant.StartsWith("legacy")) LegacyFiles.TensorFileInPlace(f);
+                else if (variant.StartsWith("earlier")) EarlierFiles.TensorFileInPlace(f);
             }
         }
         return variants;
     }
 
-    /// <summary>train --resume one epoch further.</summary>
-    static Fin<Unit> Resume(FuzzEnvironment env, string dir, int _)
-    {
-        using var m = Ok(env.Backend.Compile(Small, 4));
-        return m.Fit(Train, Some(Validation), Config(Path.Combine(dir, "checkpoints")) with { Epochs = 3, Resume = true }).Map(_ => unit);
-    }
+    /// <summary>train --resume one epoch further (after <c>genre migrate</c>, for an earlier genre's checkpoints).</summary>
+    static Fin<Unit> Resume(FuzzEnvironment env, string dir, int _) =>
+        MigratedIfEarlier(dir, () =>
+        {
+            using var m = Ok(env.Backend.Compile(Small, 4));
+            var config = Config(Path.Combine(dir, "checkpoints")) with { Epochs = 3, Resume = true };
+            return m.Fit(Train, Some(Validation), config).Map(_ => unit);
+        });
 
     // ------------------------------------------------------------------ the authors' SavedModels
 
@@ -187,31 +226,47 @@ public static class Kinds
     static readonly Settings Finished = new(2, 20, 4);
     static readonly Experiment Fuzzed = new("fuzzed", "a small net", new Learner.Net(Small), double.NaN, None);
 
+    /// <summary>
+    /// A finished experiment folder as reproduce writes it now, and one as genre wrote it before checksums: the settings alone in
+    /// its marker, weights.bin (GENRET1), in a folder named after the report's softmax (what <c>genre migrate</c> derives the
+    /// experiment from).
+    /// </summary>
     static Seq<string> ExperimentFolders(FuzzEnvironment env, string root)
     {
-        foreach (var variant in new[] { "current", "legacy" })
-        {
-            var dir = Path.Combine(root, variant);
-            using var m = Ok(env.Backend.Compile(Small, 4));
-            var history = Ok(m.Fit(Train, Some(Validation), Config(Path.Combine(dir, "checkpoints"))));
-            Directory.Delete(Path.Combine(dir, "checkpoints"), true);
-            Ok(ModelStore.Save(dir, Small, m.Weights()));
-            var outcome = new TrainingOutcome(Small, history, m.Evaluate(Validation), 1.5, [], false);
-            Ok(AtomicFile.WriteAllText(Path.Combine(dir, "history.json"), TrainingRun.HistoryJson(history).ToJsonString()));
-            Ok(AtomicFile.WriteAllText(Path.Combine(dir, "metrics.json"), TrainingRun.MetricsJson(outcome).ToJsonString(new() { WriteIndented = true })));
-            Ok(ExperimentFolder.MarkFinished(dir, Fuzzed, Finished));
-            if (variant == "legacy")
-            {
-                LegacyFiles.MarkerInPlace(Path.Combine(dir, "settings.json"));
-                LegacyFiles.TensorFileInPlace(Path.Combine(dir, "weights.bin"));
-            }
-        }
-        return Seq("current", "legacy");
+        var current = Path.Combine(root, "current");
+        using var m = Ok(env.Backend.Compile(Small, 4));
+        var history = Ok(m.Fit(Train, Some(Validation), Config(Path.Combine(current, "checkpoints"))));
+        Directory.Delete(Path.Combine(current, "checkpoints"), true);
+        var outcome = new TrainingOutcome(Small, history, m.Evaluate(Validation), 1.5, [], false);
+        Ok(ModelFolder.Save(current, Small, m.Weights(), None));
+        Recorded(current, history, outcome);
+        Ok(ExperimentFolder.MarkFinished(current, Fuzzed, Finished));
+
+        var earlier = Path.Combine(root, EarlierExperiment);
+        using var softmax = Ok(env.Backend.Compile(Softmax.Model.Network.IfNone(Zoo.Softmax()), 4));
+        Ok(ModelFolder.Save(earlier, softmax.Spec, softmax.Weights(), None));
+        Recorded(earlier, history, outcome);
+        Ok(ExperimentFolder.MarkFinished(earlier, Softmax, Finished));
+        EarlierFiles.MarkerInPlace(Path.Combine(earlier, "settings.json"));
+        EarlierFiles.WeightsBinInPlace(earlier, genret1: true);
+        return Seq("current", EarlierExperiment);
     }
 
-    /// <summary>What reproduce does with an experiment folder: is it finished with these settings? then load its model.</summary>
+    const string EarlierExperiment = "earlier/softmax";
+    static readonly Experiment Softmax = Experiments.OfReport.Head;
+
+    static void Recorded(string dir, History history, TrainingOutcome outcome)
+    {
+        Ok(AtomicFile.WriteAllText(Path.Combine(dir, "history.json"), TrainingRun.HistoryJson(history).ToJsonString()));
+        var metrics = TrainingRun.MetricsJson(outcome).ToJsonString(new() { WriteIndented = true });
+        Ok(AtomicFile.WriteAllText(Path.Combine(dir, "metrics.json"), metrics));
+    }
+
+    /// <summary>What reproduce does with an experiment folder: is it finished with these settings? then load its model (after
+    /// <c>genre migrate</c>, for an earlier genre's folder).</summary>
     static Fin<Unit> ReadExperiment(FuzzEnvironment env, string dir, int _) =>
-        ExperimentFolder.Finished(dir, Fuzzed, Finished).Bind(done => done.Match(
-            _ => ModelStore.Load(dir).Map(_ => unit),
-            () => FinSucc(unit)));
+        MigratedIfEarlier(dir, () =>
+            ExperimentFolder.Finished(dir, dir.EndsWith("softmax") ? Softmax : Fuzzed, Finished).Bind(done => done.Match(
+                _ => ModelFolder.Load(dir).Map(_ => unit),
+                () => FinSucc(unit))));
 }

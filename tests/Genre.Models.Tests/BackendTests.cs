@@ -164,12 +164,12 @@ public class BackendTests
     }
 
     [Fact]
-    public void Model_store_round_trips_and_checks_shapes()
+    public void A_model_folder_round_trips_and_checks_shapes()
     {
         var dir = Support.TempDir();
         using var m = Ok(Support.Backend.Compile(Zoo.Dnn2(), 5));
-        Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
-        var (spec, weights) = Ok(ModelStore.Load(dir));
+        Ok(ModelFolder.Save(dir, m.Spec, m.Weights(), None));
+        var (spec, weights, _) = Ok(ModelFolder.Load(dir));
         Assert.Equal(m.Spec.Layers, spec.Layers);
         Assert.Equal(ModelStore.Flatten(m.Weights()).Map(t => t.Values), ModelStore.Flatten(weights).Map(t => t.Values));
         var wrong = Fail(Support.Backend.Load(Zoo.Dnn1(), weights));

@@ -89,10 +89,10 @@ public class BatchNormalizationTests
         using var m = Ok(Support.Backend.Compile(Net, 3));
         Ok(m.Fit(data, None, new TrainingConfig(2, 50, 3, new AdamSettings(LearningRate: 0.01))));
         var dir = Support.TempDir();
-        Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
+        Ok(ModelFolder.Save(dir, m.Spec, m.Weights(), None));
         Assert.Contains("""{"type":"BatchNormalization","axis":-1,"momentum":0.9,"epsilon":0.001}""",
             File.ReadAllText(Path.Combine(dir, "model.json")).Replace(" ", "").Replace("\n", ""));
-        var (spec, weights) = Ok(ModelStore.Load(dir));
+        var (spec, weights, _) = Ok(ModelFolder.Load(dir));
         Assert.Equal(Net.Layers, spec.Layers);
         using var again = Ok(Support.Backend.Load(spec, weights));
         Assert.Equal(Support.Flat(m), Support.Flat(again));

@@ -9,7 +9,7 @@ namespace Genre.Models.Tests;
 /// <summary>
 /// Weights in safetensors (issue 15): model folders round-trip exactly, an independent numpy reader
 /// (tests/golden/models/read_safetensors.py) reads what genre writes, genre reads what another writer lays out differently,
-/// damage is a one-line model error, and folders with the older weights.bin still load.
+/// damage is a one-line model error, and weights without their sha256 (an earlier genre's) are refused naming genre migrate.
 /// </summary>
 public class SafeTensorsTests
 {
@@ -89,7 +89,7 @@ public class SafeTensorsTests
             Python("--rewrite", weights, weights + ".other");
             File.Move(weights + ".other", weights, overwrite: true);
             var file = Ok(SafeTensors.Read(weights));
-            Assert.True(file.Metadata.Find(SafeTensors.ChecksumKey).IsNone);
+            Assert.True(file.Metadata.Find(SafeTensors.ChecksumKey).IsSome); // its own sha256, of its own data order
             Assert.Equal("2/kernel", file.Tensors.Head.Name); // reverse name order: the data no longer follows Keras order
             Assert.Equal(Support.Flat(m), ModelStore.Flatten(Ok(ModelFolder.Load(dir)).Weights).Bind(t => toSeq(t.Values)).ToArray());
         }
@@ -120,27 +120,33 @@ public class SafeTensorsTests
     }
 
     [Fact]
-    public void A_folder_with_the_older_weights_bin_still_loads_and_saving_replaces_it()
+    public void Weights_without_their_sha256_are_refused_naming_them_and_genre_migrate()
     {
-        var dir = Support.TempDir();
-        using var m = Ok(Support.Backend.Compile(Zoo.Dnn2(), 4));
-        Ok(ModelStore.Save(dir, m.Spec, m.Weights()));
-        Assert.Equal(Support.Flat(m), ModelStore.Flatten(Ok(ModelFolder.Load(dir)).Weights).Bind(t => toSeq(t.Values)).ToArray());
-        Ok(ModelFolder.Save(dir, m.Spec, m.Weights(), None));
-        Assert.Equal(["model.json", "weights.safetensors"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
+        var (dir, m) = Saved("dnn2");
+        using (m)
+        {
+            var path = Path.Combine(dir, ModelFolder.WeightsFile);
+            var file = Ok(SafeTensors.Read(path));
+            var bytes = SafeTensors.ToBytes(file.Metadata.Remove(SafeTensors.ChecksumKey).ToSeq(), file.Tensors);
+            var header = System.Text.Encoding.UTF8.GetString(bytes, 8, (int)BitConverter.ToUInt64(bytes));
+            // ToBytes stamps every file it writes: the stamp is taken out of the header, as an earlier genre wrote it
+            var unstamped = System.Text.RegularExpressions.Regex.Replace(header, ",\"sha256\":\"[0-9a-f]{64}\"", "");
+            var padded = unstamped.PadRight(header.Length);
+            File.WriteAllBytes(path, [.. bytes[..8], .. System.Text.Encoding.UTF8.GetBytes(padded), .. bytes[(8 + header.Length)..]]);
+            Assert.True(Ok(SafeTensors.Read(path)).Metadata.Find(SafeTensors.ChecksumKey).IsNone);
+            Assert.Equal($"{path} has no checksum (written by an earlier genre): run genre migrate {dir}", Fail(ModelFolder.Load(dir)));
+        }
     }
 
-    /// <summary>The committed results (results/) keep their weights.bin folders; each loads as it did.</summary>
+    /// <summary>The committed results (results/), migrated: every model folder loads, none keeps a weights.bin.</summary>
     [Fact]
     public void The_committed_result_folders_load()
     {
-        var folders = Directory.GetFiles(Path.Combine(Support.RepoRoot, "results"), "weights.bin", SearchOption.AllDirectories).Select(Path.GetDirectoryName).ToArray();
-        Assert.NotEmpty(folders);
-        foreach (var dir in folders)
-        {
-            var viaFolder = Ok(ModelFolder.Load(dir!));
-            var viaStore = Ok(ModelStore.Load(dir!));
-            Assert.Equal(viaStore.Spec, viaFolder.Spec);
-        }
+        var results = Path.Combine(Support.RepoRoot, "results");
+        Assert.Empty(Directory.GetFiles(results, "weights.bin", SearchOption.AllDirectories));
+        var folders = Directory.GetFiles(results, ModelFolder.WeightsFile, SearchOption.AllDirectories)
+            .Select(Path.GetDirectoryName).ToArray();
+        Assert.True(folders.Length >= 40, $"{folders.Length} model folders");
+        foreach (var dir in folders) Ok(ModelFolder.Load(dir!));
     }
 }

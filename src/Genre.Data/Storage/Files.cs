@@ -3,9 +3,9 @@ using LanguageExt.Common;
 namespace Genre.Data;
 
 /// <summary>
-/// Reading a whole file as a value: the one place that turns the file system's exceptions into genre's errors. A file that is
-/// not there is <paramref name="missing"/>'s error (default: an I/O error "PATH: file not found"); one that cannot be read is an
-/// I/O error naming it with the reason (<see cref="GenreError.Reason"/>).
+/// Reading a file as a value: the one place that turns the file system's exceptions into genre's errors. A file that is not
+/// there is <c>missing</c>'s error (default: an I/O error "PATH: file not found"); one that cannot be read is an I/O error naming
+/// it with the reason (<see cref="GenreError.Reason"/>). What a file holds is the caller's to judge, never an exception.
 /// </summary>
 public static class Files
 {
@@ -17,6 +17,17 @@ public static class Files
 
     /// <summary>The file's lines.</summary>
     public static Fin<string[]> ReadLines(string path, Func<string, Error>? missing = null) => Read(path, File.ReadAllLines, missing);
+
+    /// <summary>
+    /// What <paramref name="read"/> makes of the open file, for a file too large to hold whole (a CSV, a file to hash): the
+    /// stream is closed on every path, and an I/O failure while reading is the file's error as for the other readers.
+    /// </summary>
+    public static Fin<A> ReadStream<A>(string path, Func<Stream, A> read, Func<string, Error>? missing = null) =>
+        Read(path, p =>
+        {
+            using var stream = File.OpenRead(p);
+            return read(stream);
+        }, missing);
 
     static Fin<A> Read<A>(string path, Func<string, A> read, Func<string, Error>? missing)
     {

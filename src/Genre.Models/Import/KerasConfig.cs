@@ -10,25 +10,28 @@ namespace Genre.Models.Import;
 /// </summary>
 internal static class KerasConfig
 {
-    public static Fin<Sequential> FromMetadataFile(string path, string name)
+    public static Fin<Sequential> FromMetadataFile(string path, string name) =>
+        from bytes in Files.ReadBytes(path, missing => GenreError.Model($"{missing}: missing (not a Keras SavedModel?)"))
+        from root in Root(bytes, path)
+        let json = root.Where(x => x.Number == 5 && x.WireType == 2).Select(x => x.Bytes).FirstOrDefault()
+        from node in Json.Parse(json, $"{path}: the root node's metadata", GenreError.Model)
+        from config in Json.Object(node, "config").ToFin(GenreError.Model($"{path}: the root node's metadata has no config"))
+        from spec in FromConfig(config, name, path)
+        select spec;
+
+    static Fin<List<ProtoField>> Root(byte[] bytes, string path)
     {
-        if (!File.Exists(path)) return GenreError.Model($"{path}: missing (not a Keras SavedModel?)");
         List<ProtoField>? root;
+        // the protobuf reader throws InvalidDataException on malformed input: the one exception it raises, made the file's error
         try
         {
-            root = ProtoReader.Fields(File.ReadAllBytes(path))
+            root = ProtoReader.Fields(bytes)
                 .Where(f => f.Number == 1 && f.WireType == 2)
                 .Select(f => ProtoReader.Fields(f.Bytes).ToList())
                 .FirstOrDefault(n => n.Any(x => x.Number == 3 && x.WireType == 2 && Utf8(x) == "root"));
         }
-        catch (InvalidDataException e) { return GenreError.Model($"{path}: not a Keras metadata file ({e.Message})"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{path}: cannot read ({GenreError.Reason(e)})"); }
-        if (root is null) return GenreError.Model($"{path}: no root node in the Keras metadata");
-        var json = root.Where(x => x.Number == 5 && x.WireType == 2).Select(x => x.Bytes).FirstOrDefault();
-        return from node in Json.Parse(json, $"{path}: the root node's metadata", GenreError.Model)
-               from config in Json.Object(node, "config").ToFin(GenreError.Model($"{path}: the root node's metadata has no config"))
-               from spec in FromConfig(config, name, path)
-               select spec;
+        catch (InvalidDataException e) { return GenreError.Model($"{path}: not a Keras metadata file ({GenreError.Reason(e)})"); }
+        return root is null ? GenreError.Model($"{path}: no root node in the Keras metadata") : root;
     }
 
     static string Utf8(ProtoField f) => System.Text.Encoding.UTF8.GetString(f.Bytes.Span);

@@ -24,18 +24,24 @@ internal sealed record TensorBundle(string Directory, Map<string, BundleEntry> E
     {
         var index = Path.Combine(variablesDir, IndexFile);
         var data = Path.Combine(variablesDir, DataFile);
-        if (!File.Exists(index)) return GenreError.Model($"{index}: missing (not a TF2 SavedModel variables folder?)");
-        if (!File.Exists(data)) return GenreError.Model($"{data}: missing (only single-shard bundles are supported)");
+        return from indexBytes in Files.ReadBytes(index, _ => GenreError.Model($"{index}: missing (not a TF2 SavedModel variables folder?)"))
+               from dataBytes in Files.ReadBytes(data, _ => GenreError.Model($"{data}: missing (only single-shard bundles are supported)"))
+               from bundle in Parse(variablesDir, index, indexBytes, dataBytes)
+               select bundle;
+    }
+
+    static Fin<TensorBundle> Parse(string variablesDir, string index, byte[] indexBytes, byte[] dataBytes)
+    {
+        // the table and protobuf readers throw InvalidDataException on malformed input: made the index file's error
         try
         {
-            var table = SsTable.ReadAll(File.ReadAllBytes(index), index);
+            var table = SsTable.ReadAll(indexBytes, index);
             var header = table.Where(e => e.Key.Length == 0).Select(e => CheckHeader(e.Value)).FirstOrDefault();
             if (header is not null) return GenreError.Model($"{index}: {header}");
             var entries = table.Where(e => e.Key.Length > 0).Select(e => ParseEntry(e.Key, e.Value)).ToList();
-            return new TensorBundle(variablesDir, entries.Fold(Map<string, BundleEntry>(), (m, e) => m.AddOrUpdate(e.Key, e)), File.ReadAllBytes(data));
+            return new TensorBundle(variablesDir, entries.Fold(Map<string, BundleEntry>(), (m, e) => m.AddOrUpdate(e.Key, e)), dataBytes);
         }
         catch (InvalidDataException e) { return GenreError.Model(e.Message.StartsWith(index) ? e.Message : $"{index}: {e.Message}"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return GenreError.Io($"{variablesDir}: cannot read the bundle ({GenreError.Reason(e)})"); }
     }
 
     /// <summary>BundleHeaderProto (num_shards = 1, endianness = 2): null when readable here (one shard, little-endian).</summary>

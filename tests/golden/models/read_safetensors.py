@@ -6,7 +6,8 @@
       (sha256 of the tensor's float32 little-endian bytes; sum in float64; checksum_ok compares the metadata's sha256, when
       present, with the sha256 of the data section)
   /usr/bin/python3 tests/golden/models/read_safetensors.py --rewrite FILE OUT
-      writes the same tensors as another writer might: names in reverse order, data in that order, no padding, no checksum
+      writes the same tensors as another writer might: names in reverse order, data in that order, no padding, the sha256
+      of its own data
 
 The format: u64 little-endian header length N, N bytes of UTF-8 JSON {"__metadata__": {str: str}, NAME: {"dtype", "shape",
 "data_offsets": [begin, end]}}, then the raw little-endian data (offsets relative to the end of the header).
@@ -47,7 +48,8 @@ def rewrite(path, out):
         header[name] = {'dtype': 'F32', 'shape': list(tensors[name].shape), 'data_offsets': [offset, offset + len(b)]}
         chunks.append(b)
         offset += len(b)
-    header['__metadata__'] = {k: v for k, v in meta.items() if k != 'sha256'}
+    header['__metadata__'] = {**{k: v for k, v in meta.items() if k != 'sha256'},
+                              'sha256': hashlib.sha256(b''.join(chunks)).hexdigest()}
     h = json.dumps(header).encode('utf-8')
     with open(out, 'wb') as f:
         f.write(struct.pack('<Q', len(h)) + h + b''.join(chunks))

@@ -10,7 +10,8 @@ namespace Genre.Models.Backend.Torch;
 /// Training checkpoints: weights, Adam's m, v and step, the history and the early-stopping state, in one checksummed
 /// <see cref="TensorFile"/> named <c>epoch-NNNNN.ckpt</c>, written atomically; the two newest are kept. Resuming takes the
 /// newest checkpoint that verifies: a damaged one is skipped with a warning (and renamed <c>….damaged</c>), so the one before
-/// it — the reason two are kept — carries on. Checkpoints written before checksums are read as they were (legacy).
+/// it — the reason two are kept — carries on. A checkpoint an earlier genre wrote (no checksums, or no training settings) is not
+/// damage but refused (<see cref="EarlierFormat"/>) until <c>genre migrate</c> rewrites it.
 /// </summary>
 internal static class Checkpoints
 {
@@ -40,7 +41,7 @@ internal static class Checkpoints
     }
 
     /// <summary>What must match for a resumed run to continue the same training (epochs may grow).</summary>
-    static JsonObject Training(TrainingConfig c)
+    internal static JsonObject Training(TrainingConfig c)
     {
         var t = new JsonObject
         {
@@ -83,7 +84,7 @@ internal static class Checkpoints
     /// before it are reported (<see cref="CheckpointSkipped"/>) and renamed; when none verifies, the error names the newest's
     /// damage. A checkpoint of another model is an error; one written with other training settings is an error, or, under
     /// <see cref="CheckpointPolicy.RestartOnOtherSettings"/>, deleted (with the others in the folder) so training starts again.
-    /// Checkpoints from before settings were recorded are accepted.
+    /// A checkpoint an earlier genre wrote is an error naming it and <c>genre migrate</c>.
     /// </summary>
     public static Fin<Option<TrainingState>> RestoreLatest(CheckpointPolicy policy, TorchModel model, KerasAdam adam, TrainingConfig config,
                                                            IProgress<TrainingEvent>? progress)
@@ -94,15 +95,17 @@ internal static class Checkpoints
         foreach (var path in candidates)
         {
             var read = TensorFile.Read(path);
-            if (read.IsFail)
+            if (read.Case is Error { } unread)
             {
-                damaged.Add((path, (Error)read));
+                if (EarlierFormat.Is(unread)) return unread; // whole but old: skipping it would train again from scratch
+                damaged.Add((path, unread));
                 continue;
             }
             var file = (TensorFileContent)read;
             if (Foreign(path, file.Meta, model).Case is Error foreign) return foreign;
+            if (file.Meta["training"] is not JsonObject saved) return EarlierFormat.Refused(path, "has no training settings");
             var wanted = Training(config);
-            if (file.Meta["training"] is JsonObject saved && !JsonNode.DeepEquals(saved, wanted))
+            if (!JsonNode.DeepEquals(saved, wanted))
             {
                 if (!policy.RestartOnOtherSettings)
                     return GenreError.Usage($"{path}: checkpoint was written with {Describe(saved)}; this run uses {Describe(wanted)}{Differences(saved, wanted)} — use the same settings, another --out, or delete the checkpoints");

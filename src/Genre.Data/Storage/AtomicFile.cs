@@ -28,7 +28,7 @@ internal static class AtomicFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
             TryDelete(tmp);
-            return GenreError.Io($"{path}: cannot write ({e.Message.Split('\n')[0].TrimEnd('.')})");
+            return GenreError.Io($"{path}: cannot write ({GenreError.Reason(e)})");
         }
         catch
         {

@@ -8,8 +8,9 @@ namespace Genre.Data;
 /// <summary>
 /// JSON objects genre writes and reads back carry their own checksum as their last member, <c>"crc32c": "xxxxxxxx"</c>: the
 /// crc32c of the file's UTF-8 bytes without that member (and the comma before it). The file stays plain JSON for any other
-/// reader. A file without the member was written before checksums and is read as it is (legacy); a file whose member is
-/// there but does not match, or is mangled, is damaged.
+/// reader. A file whose member is there but does not match, or is mangled, is damaged; a file without it was written by an
+/// earlier genre and is refused (<see cref="EarlierFormat"/>) until <c>genre migrate</c> adds it — were it read, deleting the
+/// member would switch verification off.
 /// </summary>
 internal static partial class ChecksummedJson
 {
@@ -31,8 +32,8 @@ internal static partial class ChecksummedJson
     public static Fin<Unit> Write(string path, JsonObject o, bool indented = false) => AtomicFile.WriteAllText(path, Format(o, indented));
 
     /// <summary>
-    /// The object in the file, verified (or legacy), without the checksum member; None when the file does not exist.
-    /// Damage is a model/weights error naming the file.
+    /// The object in the file, verified, without the checksum member; None when the file does not exist. Damage is a model error
+    /// naming the file, and so is a file without its checksum (<see cref="EarlierFormat"/>).
     /// </summary>
     public static Fin<Option<JsonObject>> Read(string path)
     {
@@ -41,7 +42,16 @@ internal static partial class ChecksummedJson
     }
 
     /// <summary>See <see cref="Read"/>; <paramref name="path"/> names the text in errors.</summary>
-    public static Fin<JsonObject> Parse(string text, string path)
+    public static Fin<JsonObject> Parse(string text, string path) =>
+        Inspect(text, path).Bind(read => read.Stamped
+            ? FinSucc(read.Object)
+            : FinFail<JsonObject>(EarlierFormat.Refused(path, "has no checksum")));
+
+    /// <summary>
+    /// The object in <paramref name="text"/> and whether it carries its checksum: a checksum that does not match, or a mangled
+    /// one, is damage. Only <c>genre migrate</c> takes a file without one (Stamped false), to add it.
+    /// </summary>
+    internal static Fin<(JsonObject Object, bool Stamped)> Inspect(string text, string path)
     {
         var stamp = Stamp().Match(text);
         if (stamp.Success)
@@ -52,8 +62,10 @@ internal static partial class ChecksummedJson
         }
         return from node in Json.Parse(text, path, m => GenreError.Model($"{m} — the file is damaged"))
                from o in Json.Object(node).ToFin(GenreError.Model($"{path}: not a JSON object — the file is damaged"))
-               from _ in stamp.Success || !(o.ContainsKey(Member) || MangledStamp(text)) ? FinSucc(unit) : FinFail<Unit>(GenreError.Model($"{path}: the checksum member is mangled — the file is damaged"))
-               select Without(o);
+               from _ in stamp.Success || !(o.ContainsKey(Member) || MangledStamp(text))
+                   ? FinSucc(unit)
+                   : FinFail<Unit>(GenreError.Model($"{path}: the checksum member is mangled — the file is damaged"))
+               select (Without(o), stamp.Success);
     }
 
     static JsonObject Without(JsonObject o)
@@ -64,7 +76,7 @@ internal static partial class ChecksummedJson
 
     /// <summary>
     /// Without a stamp, a last member whose name is one character away from <see cref="Member"/>, or whose value is eight hex
-    /// digits, is a stamp with a damaged name, not a legacy file: no file genre wrote before checksums ends that way.
+    /// digits, is a stamp with a damaged name, not an earlier genre's file: no file genre wrote before checksums ends that way.
     /// </summary>
     static bool MangledStamp(string text)
     {

@@ -1,15 +1,16 @@
 using System.Text.Json.Nodes;
+using Genre.Data;
 using Genre.Data.Stages;
 
-namespace Genre.Data;
+namespace Genre.Eval;
 
 /// <summary>
-/// <c>preprocessing.json</c> as genre 0.1 wrote it before pipelines were values: format 1 (features, explicit classes, the
-/// report's fitted MinMaxScaler) and format 2 (the same plus the tabular encoding). Each is read as the fitted pipeline it was —
-/// <see cref="Pipelines.Report"/> or <see cref="Pipelines.Tabular"/> with the stored values — so those folders (every folder under
-/// <c>results/</c> among them) score exactly as before; genre writes only the current format.
+/// <c>preprocessing.json</c> as genre 0.1 wrote it before pipelines were values, read only by <see cref="Migration"/>: format 1
+/// (features, explicit classes, the report's fitted MinMaxScaler) and format 2 (the same plus the tabular encoding). Each is read as
+/// the fitted pipeline it was — <see cref="Pipelines.Report"/> or <see cref="Pipelines.Tabular"/> with the stored values — so a
+/// migrated folder scores exactly as before.
 /// </summary>
-internal static class LegacyPreprocessing
+internal static class EarlierPreprocessing
 {
     public const string ScalerFormat = "genre-preprocessing/1";
     public const string EncodedFormat = "genre-preprocessing/2";
