@@ -20,7 +20,8 @@ var run =
     from _ in ReportPipeline.ToFin(mapping.ValidateAgainst(d.Genres.Classes, "rock merges")) // every genre named exists in the file
     let test = LabeledData.From(d.Scaled.Test)
     from predicted in new TorchBackend().Compile(Zoo.Dnn1(d.Genres.Count), seed: 3).Use(model =>
-        from history in model.Fit(LabeledData.From(d.Scaled.Train), None, new TrainingConfig(Epochs: 5, BatchSize: 512, Seed: 3, new AdamSettings()))
+        from history in model.Fit(LabeledData.From(d.Scaled.Train), None,
+            new TrainingConfig(Epochs: 5, BatchSize: 512, Seed: 3, new AdamSettings()))
         select Metrics.Argmax(model.Predict(test.X, test.Rows), test.Classes))
     select (Exact: Metrics.Accuracy(test.Y, predicted), Merged: MergeAware.Accuracy(test.Y, predicted, d.Genres.Classes, mapping),
             Classes: MergeAware.ClassMap(d.Genres.Classes, mapping).Merged.Count);

@@ -18,9 +18,16 @@ var run =
     let classes = saved.Spec.Layers.Last is Dense last ? last.Units : 0
     from loaded in ReportPipeline.Load(path, classes == Zoo.ReducedGenres ? Some(GenreMapping.ReportMerges) : None)
     let test = LabeledData.From(loaded.Data.Scaled.Test)
-    from _ in classes == test.Classes ? FinSucc(unit) : FinFail<LanguageExt.Unit>(GenreError.Model($"{args[0]}: the model predicts {classes} genres, the data has {test.Classes}"))
+    from _ in classes == test.Classes
+        ? FinSucc(unit)
+        : FinFail<LanguageExt.Unit>(GenreError.Model($"{args[0]}: the model predicts {classes} genres, the data has {test.Classes}"))
     from score in new TorchBackend().Load(saved.Spec, saved.Weights).Use(model => FinSucc(model.Evaluate(test)))
     select (saved.Spec, Score: score);
 return run.Match(
-    r => { Console.WriteLine($"{r.Spec.Name}: {r.Spec.Layers.Count} layers, test accuracy {r.Score.Accuracy:F4}, loss {r.Score.Loss:F4} on {r.Score.Count:N0} rows"); return 0; },
+    r =>
+    {
+        Console.WriteLine($"{r.Spec.Name}: {r.Spec.Layers.Count} layers, " +
+            $"test accuracy {r.Score.Accuracy:F4}, loss {r.Score.Loss:F4} on {r.Score.Count:N0} rows");
+        return 0;
+    },
     e => { Console.Error.WriteLine($"error: {e.Message}"); return 1; });

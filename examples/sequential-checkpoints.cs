@@ -19,12 +19,15 @@ var run =
     from loaded in ReportPipeline.Load(path, mapping: None)
     let d = loaded.Data
     // the 15 features as a sequence of 15 steps of one value, as the report's RNNs read them
-    let spec = new Sequential(Seq(15, 1), Seq<Layer>(new Lstm(16), new Dropout(0.1), new Dense(32, Activation.Relu), new Dense(d.Genres.Count, Activation.Softmax)), "small-lstm")
+    let spec = new Sequential(Seq(15, 1),
+        Seq<Layer>(new Lstm(16), new Dropout(0.1), new Dense(32, Activation.Relu), new Dense(d.Genres.Count, Activation.Softmax)),
+        "small-lstm")
     let config = new TrainingConfig(Epochs: 4, BatchSize: 256, Seed: 7, new AdamSettings(LearningRate: 3e-3),
         Checkpoints: Some(new CheckpointPolicy(Path.Combine(dir, "checkpoints"), EveryEpochs: 2)), Resume: true) // a rerun resumes
     from history in backend.Compile(spec, config.Seed).Use(model =>
         from h in model.Fit(LabeledData.From(d.Scaled.Train), Some(LabeledData.From(d.Scaled.Val)), config)
-        from _ in ModelFolder.Save(dir, spec, model.Weights(), Some(Preprocessing.Of(d))) // model.json, weights.safetensors, preprocessing.json
+        // model.json, weights.safetensors, preprocessing.json
+        from _ in ModelFolder.Save(dir, spec, model.Weights(), Some(Preprocessing.Of(d)))
         select h)
     from stored in ModelFolder.Load(dir)
     from preprocessing in stored.Preprocessing.ToFin(GenreError.Model($"{dir}: no preprocessing.json"))
@@ -39,7 +42,9 @@ return run.Match(
         for (var i = 0; i < r.predictions.Rows; i++)
         {
             var top = Prediction.TopK(r.predictions.Probabilities.AsSpan(i * r.predictions.Classes, r.predictions.Classes), 3);
-            Console.WriteLine($"row {r.predictions.RowIds[i]}: " + string.Join(", ", top.Select(k => $"{r.predictions.Genres[k]} {r.predictions.Probabilities[i * r.predictions.Classes + k]:F3}")));
+            var p = r.predictions;
+            Console.WriteLine($"row {p.RowIds[i]}: " +
+                string.Join(", ", top.Select(k => $"{p.Genres[k]} {p.Probabilities[i * p.Classes + k]:F3}")));
         }
         return 0;
     },

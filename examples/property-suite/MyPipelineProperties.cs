@@ -32,7 +32,8 @@ public sealed record Clip(double Limit) : Stage
     public override JsonObject Config() => new() { ["limit"] = Limit };
 
     public override Fin<FittedStage> Fit(Frame train) =>
-        train.Columns.Map(c => train.Numeric(c.Name, Where)).Sequence().Map(cs => (FittedStage)new Fitted(this, cs.Map(c => c.Name).Strict()));
+        train.Columns.Map(c => train.Numeric(c.Name, Where)).Sequence()
+            .Map(cs => (FittedStage)new Fitted(this, cs.Map(c => c.Name).Strict()));
 
     public sealed record Fitted(Clip Stage, Seq<string> Columns) : FittedStage
     {

@@ -84,11 +84,14 @@ public class CsvProperties
     public Property Written_tracks_read_back_identically() => Genre.Testing.Laws.CsvLaws.GenresWriterAndReader(30);
 }
 
-/// <summary>Records holding arrays compare by value (issue 17): equal contents are equal with equal hashes; one changed value is not.</summary>
+/// <summary>
+/// Records holding arrays compare by value (issue 17): equal contents are equal with equal hashes; one changed value is not.
+/// </summary>
 public class ValueSemanticsProperties
 {
     [Property(MaxTest = 200)]
-    public bool Matrices_and_datasets_are_equal_exactly_when_their_values_are(NonEmptyArray<NormalFloat> values, PositiveInt at, NormalFloat other)
+    public bool Matrices_and_datasets_are_equal_exactly_when_their_values_are(
+        NonEmptyArray<NormalFloat> values, PositiveInt at, NormalFloat other)
     {
         var v = values.Get.Select(x => x.Get).ToArray();
         var a = new Matrix(1, v.Length, v);

@@ -11,7 +11,8 @@ public class MetricsProperties
 
     [Property(MaxTest = 300)]
     public Property Accuracy_is_monotone_under_merges() =>
-        Prop.ForAll(Cases, c => MergeAware.Accuracy(c.Labels, c.Predictions, c.Classes, c.Mapping) >= Metrics.Accuracy(c.Labels, c.Predictions));
+        Prop.ForAll(Cases, c =>
+            MergeAware.Accuracy(c.Labels, c.Predictions, c.Classes, c.Mapping) >= Metrics.Accuracy(c.Labels, c.Predictions));
 
     /// <summary>Merging by a first mapping and then a second (one that merges classes of the first's result into its first class) is
     /// one merge by the composed mapping.</summary>

@@ -126,13 +126,15 @@ public class PipelineProperties
     [Fact]
     public void Scaling_before_the_split_breaks_the_law()
     {
-        var split = (Enumerable.Range(0, 60).ToArray(), Enumerable.Range(60, 4).ToArray(), Enumerable.Range(64, Tracks.Count - 64).ToArray());
+        var split = (Enumerable.Range(0, 60).ToArray(), Enumerable.Range(60, 4).ToArray(),
+            Enumerable.Range(64, Tracks.Count - 64).ToArray());
         Fin<PreparedData> Leaky(Seq<Track> tracks) =>
             from everything in Pipelines.Report.FitPipeline(Frame.Of(tracks)) // fitted on all rows: the leak
             from x in everything.Matrix(Frame.Of(tracks).Take(split.Item1))
             select new PreparedData(new Splits(new Dataset(x, new int[x.Rows], Seq1("g"), new long[x.Rows]), null!, null!),
                                     LabelEncoding.Fit(Seq1("g")), everything, GenreMapping.Identity);
-        var r = StageLaws.FitReadsTrainingRowsOnly(Leaky, Tracks, split.Item2.Concat(split.Item3).ToArray(), t => t with { Tempo = t.Tempo + 1000 });
+        var r = StageLaws.FitReadsTrainingRowsOnly(Leaky, Tracks, split.Item2.Concat(split.Item3).ToArray(),
+            t => t with { Tempo = t.Tempo + 1000 });
         Assert.Contains("fit reads the training rows only", r.Match(_ => "", e => e.Message));
         Assert.True(StageLaws.FitReadsTrainingRowsOnly(Pipelines.Report, Tracks, split, t => t with { Tempo = t.Tempo + 1000 }).IsSucc);
     }

@@ -27,7 +27,8 @@ public class LawSuiteProperties
 
     [Property(MaxTest = 25)]
     public Property A_composed_pipeline_obeys_the_stage_laws() =>
-        StageLawSuite.All(Pipeline.Of(new SelectColumns(Track.FeatureColumns), new DropColumns(Seq1("popularity")), new LabelEncode("explicit"),
+        StageLawSuite.All(Pipeline.Of(
+            new SelectColumns(Track.FeatureColumns), new DropColumns(Seq1("popularity")), new LabelEncode("explicit"),
             new ColumnTransformer(Seq(new ColumnGroup(Seq("duration_ms", "speechiness"), Pipeline.Of(new Log1p(), new Standardize())),
                                       new ColumnGroup(Seq1("key"), OneHot.Of("key"))))));
 

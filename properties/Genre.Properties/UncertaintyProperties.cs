@@ -29,7 +29,8 @@ public class UncertaintyProperties
         {
             var ab = Uncertainty.McNemar(x.A, x.B);
             var ba = Uncertainty.McNemar(x.B, x.A);
-            return ab.PValue == ba.PValue && ab.OnlyFirst == ba.OnlySecond && ab.OnlySecond == ba.OnlyFirst && ab.Difference == -ba.Difference;
+            return ab.PValue == ba.PValue && ab.OnlyFirst == ba.OnlySecond && ab.OnlySecond == ba.OnlyFirst
+                && ab.Difference == -ba.Difference;
         });
 
     [Property(MaxTest = 200)]
