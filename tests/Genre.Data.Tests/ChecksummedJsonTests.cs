@@ -84,7 +84,8 @@ public class ChecksummedJsonTests
     {
         var text = ChecksummedJson.Format(Sample());
         var crc = text[^10..^2];
-        Assert.Equal("m.json: the checksum member is mangled — the file is damaged", Error(ChecksummedJson.Parse(text.Replace(crc, "nothex!!"), "m.json")));
+        Assert.Equal("m.json: the checksum member is mangled — the file is damaged",
+            Error(ChecksummedJson.Parse(text.Replace(crc, "nothex!!"), "m.json")));
         Assert.StartsWith("m.json: not valid JSON (line 1, byte", Error(ChecksummedJson.Parse(text[..^1], "m.json")));
         Assert.Equal("m.json: not a JSON object — the file is damaged", Error(ChecksummedJson.Parse("[1,2]", "m.json")));
     }

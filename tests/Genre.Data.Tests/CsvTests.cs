@@ -4,16 +4,20 @@ namespace Genre.Data.Tests;
 
 public class CsvTests
 {
-    const string Header = ",track_id,artists,album_name,track_name,popularity,duration_ms,explicit,danceability,energy,key,loudness,mode,speechiness,acousticness,instrumentalness,liveness,valence,tempo,time_signature,track_genre";
+    const string Header = ",track_id,artists,album_name,track_name,popularity,duration_ms,explicit,danceability,energy,key," +
+                          "loudness,mode,speechiness,acousticness,instrumentalness,liveness,valence,tempo,time_signature,track_genre";
 
-    static string Row(long id, string rest = "5SuOikwiRyPMVoIQDJUgSV,Gen Hoshino,Comedy,Comedy,73,230666,False,0.676,0.461,1,-6.746,0,0.143,0.0322,1.01e-06,0.358,0.715,87.917,4,acoustic")
+    static string Row(long id,
+        string rest = "5SuOikwiRyPMVoIQDJUgSV,Gen " +
+            "Hoshino,Comedy,Comedy,73,230666,False,0.676,0.461,1,-6.746,0,0.143,0.0322,1.01e-06,0.358,0.715,87.917,4,acoustic")
         => $"{id},{rest}";
 
     [Fact]
     public void Parses_quoted_fields_scientific_numbers_and_booleans()
     {
         var text = Header + "\n" +
-            "0,id0,\"Smith, John;Doe\",\"He said \"\"hi\"\"\",Tëst 夜,73,230666,True,0.676,0.461,1,-6.746,0,0.143,0.0322,1.01e-06,0.358,0.715,87.917,4,j-pop\n";
+            "0,id0,\"Smith, John;Doe\",\"He said \"\"hi\"\"\",Tëst " +
+                "夜,73,230666,True,0.676,0.461,1,-6.746,0,0.143,0.0322,1.01e-06,0.358,0.715,87.917,4,j-pop\n";
         var t = Ok(TrackCsv.Parse(text, "x.csv")).Single();
         Assert.Equal(Some("Smith, John;Doe"), t.Artists);
         Assert.Equal(Some("He said \"hi\""), t.AlbumName);
@@ -32,14 +36,16 @@ public class CsvTests
         var text = Header.Replace("tempo", "\"tem\npo\"") + "\n";
         var header = Assert.Single(TestFiles.Errors(TrackCsv.Parse(text, "x.csv")));
         Assert.Equal("x.csv:1: header is not the Kaggle header: missing column(s) tempo; unexpected column(s) tem\\npo", header);
-        var cell = Assert.Single(TestFiles.Errors(TrackCsv.Parse(Header + "\n" + Row(0).Replace("0.676", "\"0.6\r\n7\u00016\"") + "\n", "x.csv")));
+        var cell = Assert.Single(TestFiles.Errors(TrackCsv.Parse(Header + "\n" + Row(0).Replace("0.676", "\"0.6\r\n7\u00016\"") + "\n",
+            "x.csv")));
         Assert.Equal("x.csv:2: column 'danceability': '0.6\\r\\n7\\u00016' is not a number", cell);
     }
 
     [Fact]
     public void Empty_text_columns_are_missing_values_not_errors()
     {
-        var t = Ok(TrackCsv.Parse(Header + "\n" + Row(7, "id,,,,0,1000,False,0.5,0.5,0,-5.0,1,0.1,0.1,0.0,0.1,0.5,120.0,4,pop") + "\n", "x.csv")).Single();
+        var t = Ok(TrackCsv.Parse(Header + "\n" + Row(7, "id,,,,0,1000,False,0.5,0.5,0,-5.0,1,0.1,0.1,0.0,0.1,0.5,120.0,4,pop") + "\n",
+            "x.csv")).Single();
         Assert.True(t.Artists.IsNone && t.AlbumName.IsNone && t.TrackName.IsNone);
         Assert.Equal(7, t.RowId);
     }
@@ -117,17 +123,20 @@ public class CsvTests
     [Fact]
     public void Columns_out_of_order_are_a_header_error()
     {
-        var e = Assert.Single(TestFiles.Errors(TrackCsv.Parse(Header.Replace("tempo,time_signature", "time_signature,tempo") + "\n", "o.csv")));
+        var e = Assert.Single(TestFiles.Errors(TrackCsv.Parse(Header.Replace("tempo,time_signature", "time_signature,tempo") + "\n",
+            "o.csv")));
         Assert.Equal("o.csv:1: header is not the Kaggle header: columns are out of order", e);
     }
 
     [Fact]
     public void Quoted_line_breaks_stay_in_the_field_and_later_line_numbers_count_them()
     {
-        var text = Header + "\n" + Row(0).Replace("Comedy,Comedy", "\"Two\nlines\",\"a \"\"b\"\", c\"") + "\n" + Row(1).Replace(",73,", ",x,") + "\n";
+        var text = Header + "\n" + Row(0).Replace("Comedy,Comedy", "\"Two\nlines\",\"a \"\"b\"\", c\"") + "\n" + Row(1)
+            .Replace(",73,", ",x,") + "\n";
         var e = Assert.Single(TestFiles.Errors(TrackCsv.Parse(text, "nl.csv")));
         Assert.Equal("nl.csv:4: column 'popularity': 'x' is not an integer", e);
-        var t = Ok(TrackCsv.Parse(Header + "\n" + Row(0).Replace("Comedy,Comedy", "\"Two\nlines\",\"a \"\"b\"\", c\"") + "\n", "nl.csv")).Single();
+        var t = Ok(TrackCsv.Parse(Header + "\n" + Row(0).Replace("Comedy,Comedy", "\"Two\nlines\",\"a \"\"b\"\", c\"") + "\n", "nl.csv"))
+            .Single();
         Assert.Equal(Some("Two\nlines"), t.AlbumName);
         Assert.Equal(Some("a \"b\", c"), t.TrackName);
     }

@@ -1,6 +1,7 @@
 namespace Genre.Data.Tests;
 
-/// <summary>Where data comes from: a file made by `genre synth` is known as synthetic by its sidecar, anything else is the user's file.</summary>
+/// <summary>Where data comes from: a file made by `genre synth` is known as synthetic by its sidecar, anything else is the user's
+/// file.</summary>
 public class DataSourceTests
 {
     [Fact]

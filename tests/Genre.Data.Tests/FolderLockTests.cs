@@ -14,7 +14,8 @@ public class FolderLockTests
             second.IfFail(e =>
             {
                 Assert.Equal(GenreError.IoCode, e.Code);
-                Assert.Equal($"{dir}: another genre process is writing this folder (it holds .genre.lock); wait for it to finish or use another output folder", e.Message);
+                Assert.Equal($"{dir}: another genre process is writing this folder (it holds .genre.lock); wait for it to finish or use " +
+                    $"another output folder", e.Message);
             });
             Assert.True(FolderLock.While(dir, () => FinSucc(1)).IsFail);
         }
@@ -29,6 +30,7 @@ public class FolderLockTests
         File.WriteAllText(file, "");
         var r = FolderLock.Acquire(Path.Combine(file, "out"));
         Assert.True(r.IsFail);
-        r.IfFail(e => { Assert.Equal(GenreError.IoCode, e.Code); Assert.StartsWith(Path.Combine(file, "out") + ": cannot lock the output folder (", e.Message); });
+        r.IfFail(e => { Assert.Equal(GenreError.IoCode, e.Code); Assert.StartsWith(Path.Combine(file, "out") + ": cannot lock the output " +
+            "folder (", e.Message); });
     }
 }

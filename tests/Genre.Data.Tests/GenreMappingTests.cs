@@ -119,6 +119,7 @@ public class GenreMappingTests
         var dup = Assert.Single(TestFiles.Errors(GenreMapping.Load(path)));
         Assert.Equal($"{path}:4: genre 'k-pop' is mapped more than once (pop, rock)", dup);
         File.WriteAllText(path, "k-pop,pop\npop,dance\n");
-        Assert.Equal($"{path}:1: target 'pop' (of 'k-pop') is itself merged away", Assert.Single(TestFiles.Errors(GenreMapping.Load(path))));
+        Assert.Equal($"{path}:1: target 'pop' (of 'k-pop') is itself merged away",
+            Assert.Single(TestFiles.Errors(GenreMapping.Load(path))));
     }
 }

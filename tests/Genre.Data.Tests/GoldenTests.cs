@@ -20,7 +20,8 @@ public class GoldenTests
     [Theory, MemberData(nameof(Cases))]
     public void Split_row_ids_match_sklearn(string name, bool reduced)
     {
-        var (data, _, _) = TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden(name + ".csv"), reduced ? Some(GenreMapping.ReportMerges) : None));
+        var (data, _, _) = TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden(name + ".csv"), reduced ? Some(GenreMapping.ReportMerges)
+            : None));
         var expected = File.ReadAllLines(TestFiles.Golden(Full(name) + ".split.csv")).Skip(1).ToArray();
         var ours = new[] { (data.Scaled.Train, "train"), (data.Scaled.Val, "val"), (data.Scaled.Test, "test") }
             .SelectMany(p => p.Item1.RowIds.Select(id => $"{id},{p.Item2}")).ToArray();
@@ -30,7 +31,8 @@ public class GoldenTests
     [Theory, MemberData(nameof(Cases))]
     public void Classes_match_label_encoder(string name, bool reduced)
     {
-        var (data, summary, _) = TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden(name + ".csv"), reduced ? Some(GenreMapping.ReportMerges) : None));
+        var (data, summary, _) = TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden(name + ".csv"), reduced ? Some(GenreMapping.ReportMerges)
+            : None));
         Assert.Equal(File.ReadAllLines(TestFiles.Golden(Stem(name, reduced) + ".classes.txt")), data.Genres.Classes.ToArray());
         Assert.Equal(reduced ? 66 : 114, summary.Classes);
     }
@@ -38,7 +40,8 @@ public class GoldenTests
     [Theory, MemberData(nameof(Cases))]
     public void Encoded_labels_match_label_encoder_after_the_mapping(string name, bool reduced)
     {
-        var (data, _, _) = TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden(name + ".csv"), reduced ? Some(GenreMapping.ReportMerges) : None));
+        var (data, _, _) = TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden(name + ".csv"), reduced ? Some(GenreMapping.ReportMerges)
+            : None));
         var expected = File.ReadAllLines(TestFiles.Golden(Stem(name, reduced) + ".labels.txt")).Select(int.Parse);
         Assert.Equal(expected, data.Scaled.Train.Y.Concat(data.Scaled.Val.Y).Concat(data.Scaled.Test.Y));
     }
@@ -46,7 +49,8 @@ public class GoldenTests
     [Theory, MemberData(nameof(Cases))]
     public void Scaled_features_equal_min_max_scaler_bit_for_bit(string name, bool reduced)
     {
-        var (data, _, _) = TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden(name + ".csv"), reduced ? Some(GenreMapping.ReportMerges) : None));
+        var (data, _, _) = TestFiles.Ok(ReportPipeline.Load(TestFiles.Golden(name + ".csv"), reduced ? Some(GenreMapping.ReportMerges)
+            : None));
         var ours = new[] { data.Scaled.Train, data.Scaled.Val, data.Scaled.Test };
         var rows = ours.SelectMany(d => Enumerable.Range(0, d.Count).Select(i => (d.RowIds[i], d.X.Row(i).ToArray()))).ToArray();
         var expected = File.ReadAllLines(TestFiles.Golden(Full(name) + ".scaled.csv"));

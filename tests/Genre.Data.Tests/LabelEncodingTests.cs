@@ -6,7 +6,8 @@ public class LabelEncodingTests
     public void Classes_are_sorted_ordinally_like_numpy()
     {
         var enc = LabelEncoding.Fit(["pop", "indie-pop", "indie", "Pop", "pop-film", "pop", "étoile", "zouk"]);
-        Assert.Equal(Seq("Pop", "indie", "indie-pop", "pop", "pop-film", "zouk", "étoile"), enc.Classes);   // code points: 'P' < 'i' < 'z' < 'é'
+        // code points: 'P' < 'i' < 'z' < 'é'
+        Assert.Equal(Seq("Pop", "indie", "indie-pop", "pop", "pop-film", "zouk", "étoile"), enc.Classes);
         Assert.Equal(3, Ok(enc.Encode("pop")));
         Assert.Equal(KaggleGenres.Sorted, LabelEncoding.Fit(KaggleGenres.FileOrder).Classes);
     }
@@ -46,10 +47,12 @@ public class LabelEncodingTests
     [Fact]
     public void Features_are_the_15_report_columns_in_order()
     {
-        var t = new Track(7, "id", None, None, None, 73, 230666, true, 0.676, 0.461, 1, -6.746, 0, 0.143, 0.0322, 1.01e-06, 0.358, 0.715, 87.917, 4, "acoustic");
+        var t = new Track(7, "id", None, None, None, 73, 230666, true, 0.676, 0.461, 1, -6.746, 0, 0.143, 0.0322, 1.01e-06, 0.358, 0.715,
+            87.917, 4, "acoustic");
         var x = Features.Of(Seq(t, t with { Explicit = false }));
         Assert.Equal(15, Track.FeatureColumns.Count);
-        Assert.Equal(new[] { 73, 230666, 1, 0.676, 0.461, 1, -6.746, 0, 0.143, 0.0322, 1.01e-06, 0.358, 0.715, 87.917, 4 }, x.Row(0).ToArray());
+        Assert.Equal(new[] { 73, 230666, 1, 0.676, 0.461, 1, -6.746, 0, 0.143, 0.0322, 1.01e-06, 0.358, 0.715, 87.917, 4 },
+            x.Row(0).ToArray());
     }
 
     static double[] Column(Matrix m, int c) => Enumerable.Range(0, m.Rows).Select(r => m[r, c]).ToArray();

@@ -12,7 +12,8 @@ public class NumpyRandomStateTests
     public void Permutation_vectors_from_the_issue()
     {
         Assert.Equal(new[] { 8, 1, 5, 0, 7, 2, 9, 4, 3, 6 }, new NumpyRandomState(42).Permutation(10));
-        Assert.Equal(new[] { 0, 17, 15, 1, 8, 5, 11, 3, 18, 16, 13, 2, 9, 19, 4, 12, 7, 10, 14, 6 }, new NumpyRandomState(42).Permutation(20));
+        Assert.Equal(new[] { 0, 17, 15, 1, 8, 5, 11, 3, 18, 16, 13, 2, 9, 19, 4, 12, 7, 10, 14, 6 },
+            new NumpyRandomState(42).Permutation(20));
     }
 
     [Fact]

@@ -55,7 +55,8 @@ public class PreprocessingTests
         {
             Pipeline = p.Pipeline with
             {
-                Stages = p.Pipeline.Stages.Map(s => s is LabelEncode.Fitted ? new LabelEncode.Fitted("explicit", new LabelEncoding(Seq1("False"))) : s),
+                Stages = p.Pipeline.Stages.Map(s => s is LabelEncode.Fitted
+                    ? new LabelEncode.Fitted("explicit", new LabelEncoding(Seq1("False"))) : s),
             },
         };
         var t = cleaned.Head with { Explicit = true, RowId = 77 };
@@ -74,7 +75,8 @@ public class PreprocessingTests
         var text = File.ReadAllText(path);
         var at = text.IndexOf("\"scale\"", StringComparison.Ordinal);
         var digit = text.IndexOfAny("123456789".ToCharArray(), at);
-        File.WriteAllText(path, text[..digit] + (char)(text[digit] == '9' ? '8' : text[digit] + 1) + text[(digit + 1)..]); // still valid JSON
+        // still valid JSON
+        File.WriteAllText(path, text[..digit] + (char)(text[digit] == '9' ? '8' : text[digit] + 1) + text[(digit + 1)..]);
         var e = Preprocessing.LoadIfPresent(dir).Match(_ => "", err => err.Message);
         Assert.Equal($"{path}: checksum mismatch — the file is damaged", e);
     }

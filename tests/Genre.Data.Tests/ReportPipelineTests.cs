@@ -21,7 +21,8 @@ public class ReportPipelineTests
     public void The_scaler_is_fit_on_train_only()
     {
         var data = Ok(ReportPipeline.Prepare(Tiny(), None));
-        var scaler = data.Pipeline.Find<Stages.MinMax.Fitted>().Map(m => m.Scaler).IfNone(() => throw new Xunit.Sdk.XunitException("no scaler"));
+        var scaler = data.Pipeline.Find<Stages.MinMax.Fitted>().Map(m => m.Scaler)
+            .IfNone(() => throw new Xunit.Sdk.XunitException("no scaler"));
         var train = data.Scaled.Train.X;
         for (var c = 0; c < Features.Count; c++)
         {
@@ -41,7 +42,11 @@ public class ReportPipelineTests
     {
         var full = Ok(ReportPipeline.Prepare(Tiny(), None));
         var reduced = Ok(ReportPipeline.Prepare(Tiny(), Some(GenreMapping.ReportMerges)));
-        foreach (var (f, r) in new[] { (full.Scaled.Train, reduced.Scaled.Train), (full.Scaled.Val, reduced.Scaled.Val), (full.Scaled.Test, reduced.Scaled.Test) })
+        var pairs = new[]
+        {
+            (full.Scaled.Train, reduced.Scaled.Train), (full.Scaled.Val, reduced.Scaled.Val), (full.Scaled.Test, reduced.Scaled.Test),
+        };
+        foreach (var (f, r) in pairs)
         {
             Assert.Equal(f.RowIds, r.RowIds);
             Assert.Equal(f.X.Values, r.X.Values);
@@ -61,7 +66,8 @@ public class ReportPipelineTests
         Assert.Equal(cleaned.Count, s.RowsAfterCleaning);
         // scikit-learn's subsets (the golden script's), counted
         var subsets = File.ReadAllLines(TestFiles.Golden("synthetic-tiny.full.split.csv")).Skip(1).Select(l => l.Split(',')[1]).ToArray();
-        Assert.Equal((subsets.Count(x => x == "train"), subsets.Count(x => x == "val"), subsets.Count(x => x == "test")), (s.Train, s.Val, s.Test));
+        Assert.Equal((subsets.Count(x => x == "train"), subsets.Count(x => x == "val"), subsets.Count(x => x == "test")),
+            (s.Train, s.Val, s.Test));
         Assert.Equal((114, data.Genres.Count), (s.Classes, s.Classes));
     }
 

@@ -46,7 +46,8 @@ public class TabularPipelineTests
     {
         var (data, cleaned) = Encoded("synthetic-small");
         var p = Preprocessing.Of(data);
-        var test = toSeq(data.Scaled.Test.RowIds.Select(id => cleaned.Find(t => t.RowId == id).IfNone(() => throw new Xunit.Sdk.XunitException("row"))));
+        var test = toSeq(data.Scaled.Test.RowIds.Select(id => cleaned.Find(t => t.RowId == id)
+            .IfNone(() => throw new Xunit.Sdk.XunitException("row"))));
         var encoded = Ok(p.Input(test, "t.csv"));
         var offset = Pipelines.Continuous.Count + Pipelines.Binary.Count;
         for (var r = 0; r < encoded.Rows; r++)
@@ -116,7 +117,8 @@ public class TabularPipelineTests
         Assert.Equal(p.Ranges, back.Ranges);
         // quantiles out of order are a damaged file, named
         var bad = JsonNode.Parse(json.ToJsonString())!.AsObject();
-        var q = bad["pipeline"]!["state"]!["stages"]![2]!["state"]!["groups"]![0]!["state"]!["stages"]![1]!["state"]!["quantiles"]![0]!.AsArray();
+        var quantile = bad["pipeline"]!["state"]!["stages"]![2]!["state"]!["groups"]![0]!["state"]!["stages"]![1]!;
+        var q = quantile["state"]!["quantiles"]![0]!.AsArray();
         q[0] = 2.0;
         var error = Preprocessing.FromJson(bad, "p.json").Match(_ => "", e => e.Message);
         Assert.StartsWith("p.json: pipeline", error);

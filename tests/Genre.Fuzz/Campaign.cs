@@ -11,7 +11,8 @@ namespace Genre.Fuzz;
 public sealed record Failure(string Kind, int Case, string Variant, string Mutation, string Problem);
 
 /// <summary>What a campaign over one kind found.</summary>
-public sealed record KindReport(string Kind, int Cases, int Succeeded, Map<int, int> ExitCodes, double Seconds, Seq<Failure> Failures, Option<string> Skipped)
+public sealed record KindReport(string Kind, int Cases, int Succeeded, Map<int, int> ExitCodes, double Seconds, Seq<Failure> Failures,
+    Option<string> Skipped)
 {
     /// <summary>A few of the errors the cases ended in (the first of each distinct start), to see what the readers said.</summary>
     public Seq<string> Samples { get; init; }
@@ -25,10 +26,13 @@ public sealed record KindReport(string Kind, int Cases, int Succeeded, Map<int, 
 public static partial class Campaign
 {
     /// <summary>The exit codes README.md documents for errors (1, internal, is a bug).</summary>
-    public static readonly Set<int> Documented = Set(GenreError.UsageCode, GenreError.DataCode, GenreError.IoCode, GenreError.ModelCode, GenreError.DivergedCode);
+    public static readonly Set<int> Documented = Set(GenreError.UsageCode, GenreError.DataCode, GenreError.IoCode, GenreError.ModelCode,
+        GenreError.DivergedCode);
 
-    [GeneratedRegex(@"Exception|\(Parameter '|System\.|Microsoft\.|JsonSerializer|Path: \$|LineNumber|BytePositionInLine|Object reference|Index was outside|" +
-                    @"Specified argument|Arithmetic operation|Value was either|Input string was not|Nullable object|Sequence contains|An item with the same key|" +
+    [GeneratedRegex(@"Exception|\(Parameter '|System\.|Microsoft\.|JsonSerializer|Path: \$|LineNumber|BytePositionInLine|Object " +
+        @"reference|Index was outside|" +
+                    @"Specified argument|Arithmetic operation|Value was either|Input string was not|Nullable object|Sequence contains|An " +
+                        @"item with the same key|" +
                     @"The JSON value|cannot be converted to|is an invalid start|TorchSharp|libtorch|   at ")]
     private static partial Regex FrameworkWords();
 
@@ -45,7 +49,8 @@ public static partial class Campaign
         // the valid inputs must read, or the campaign would only ever see errors
         foreach (var variant in variants)
             if (kind.Read(env, Path.Combine(caseDir, variant), 0).Case is Error broken)
-                return new KindReport(kind.Name, 0, 0, Map<int, int>(), 0, Seq1(new Failure(kind.Name, -1, variant, "none", $"the valid input fails: {broken.Message}")), None);
+                return new KindReport(kind.Name, 0, 0, Map<int, int>(), 0,
+                    Seq1(new Failure(kind.Name, -1, variant, "none", $"the valid input fails: {broken.Message}")), None);
         Snapshot.Restore(caseDir, pristine);
 
         var clock = Stopwatch.StartNew();
@@ -68,7 +73,8 @@ public static partial class Campaign
             var run = Task.Run(() =>
             {
                 try { return Right<string, Fin<Unit>>(kind.Read(env, dir, index)); }
-                catch (Exception e) { if (trace) Console.Error.WriteLine(e); return Left<string, Fin<Unit>>($"unhandled {e.GetType().Name}: {e.Message.Split('\n')[0]} ({Where(e)})"); }
+                catch (Exception e) { if (trace) Console.Error.WriteLine(e); return Left<string, Fin<Unit>>($"unhandled " +
+                    $"{e.GetType().Name}: {e.Message.Split('\n')[0]} ({Where(e)})"); }
             });
             if (!run.Wait(timeout))
             {
@@ -101,13 +107,15 @@ public static partial class Campaign
             if (Snapshot.Listing(caseDir) == before) File.WriteAllBytes(Path.Combine(caseDir, target), pristine[target]);
             else Snapshot.Restore(caseDir, pristine);
         }
-        return new KindReport(kind.Name, done - first, succeeded, toMap(codes.Select(p => (p.Key, p.Value))), clock.Elapsed.TotalSeconds, toSeq(failures).Strict(), None)
+        return new KindReport(kind.Name, done - first, succeeded, toMap(codes.Select(p => (p.Key, p.Value))), clock.Elapsed.TotalSeconds,
+            toSeq(failures).Strict(), None)
         { Samples = toSeq(samples).Strict() };
     }
 
     /// <summary>The innermost frames of genre's own code in an exception's stack trace.</summary>
     static string Where(Exception e) =>
-        string.Join(" < ", (e.StackTrace ?? "").Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("at Genre.")).Take(3).Select(l => l[3..].Split(" in ")[0]));
+        string.Join(" < ", (e.StackTrace ?? "").Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("at Genre.")).Take(3)
+            .Select(l => l[3..].Split(" in ")[0]));
 
     /// <summary>A broken rule of an error, or None.</summary>
     static Option<string> Check(Error e, int code, string dir)

@@ -29,15 +29,19 @@ public sealed record FuzzKind(
 public static class Kinds
 {
     public static readonly Seq<FuzzKind> All = Seq(
-        new FuzzKind("csv", _ => "data.csv", _ => None, (env, root) => One(root, "tiny", d => File.Copy(env.Golden("synthetic-tiny.csv"), Path.Combine(d, "data.csv"))),
+        new FuzzKind("csv", _ => "data.csv", _ => None, (env, root) => One(
+            root, "tiny", d => File.Copy(env.Golden("synthetic-tiny.csv"), Path.Combine(d, "data.csv"))),
             // the data of every command; every other case with the report's genre merges (--reduced)
-            (_, dir, i) => ReportPipeline.Load(Path.Combine(dir, "data.csv"), i % 2 == 0 ? None : Some(GenreMapping.ReportMerges)).Map(_ => unit)),
+            (_, dir, i) => ReportPipeline.Load(Path.Combine(dir, "data.csv"), i % 2 == 0 ? None : Some(GenreMapping.ReportMerges))
+                .Map(_ => unit)),
 
-        new FuzzKind("mapping", _ => "mapping.csv", _ => None, (env, root) => One(root, "report", d => File.Copy(env.Golden("report-mapping.csv"), Path.Combine(d, "mapping.csv"))),
+        new FuzzKind("mapping", _ => "mapping.csv", _ => None, (env, root) =>
+            One(root, "report", d => File.Copy(env.Golden("report-mapping.csv"), Path.Combine(d, "mapping.csv"))),
             (_, dir, _) =>
             {
                 var path = Path.Combine(dir, "mapping.csv");
-                return ReportPipeline.ToFin(GenreMapping.Load(path)).Bind(m => ReportPipeline.ToFin(m.ValidateAgainst(KaggleGenres.FileOrder, path))).Map(_ => unit);
+                return ReportPipeline.ToFin(GenreMapping.Load(path)).Bind(
+                    m => ReportPipeline.ToFin(m.ValidateAgainst(KaggleGenres.FileOrder, path))).Map(_ => unit);
             }),
 
         new FuzzKind("model.json", _ => "model.json", _ => None, Models, LoadModel),
@@ -52,7 +56,8 @@ public static class Kinds
 
         new FuzzKind("savedmodel-index", _ => Path.Combine("variables", "variables.index"), NeedsAuthors, AuthorsModels, ReadSavedModel),
 
-        new FuzzKind("savedmodel-data", _ => Path.Combine("variables", "variables.data-00000-of-00001"), NeedsAuthors, AuthorsModels, ReadSavedModel),
+        new FuzzKind("savedmodel-data", _ => Path.Combine("variables", "variables.data-00000-of-00001"), NeedsAuthors, AuthorsModels,
+            ReadSavedModel),
 
         new FuzzKind("keras-metadata", _ => "keras_metadata.pb", NeedsAuthors, AuthorsModels, ReadSavedModel),
 
@@ -120,7 +125,8 @@ public static class Kinds
                 : throw new InvalidOperationException($"genre migrate failed ({e.Message}) and left files changed"));
     }
 
-    /// <summary>A model folder as genre train writes it now: model.json, weights.safetensors and preprocessing.json (of a tiny file).</summary>
+    /// <summary>A model folder as genre train writes it now: model.json, weights.safetensors and preprocessing.json (of a tiny
+    /// file).</summary>
     static Seq<string> ModelFolders(FuzzEnvironment env, string root)
     {
         var dir = Path.Combine(root, "folder");
@@ -140,7 +146,8 @@ public static class Kinds
     static Fin<Unit> Evaluate(FuzzEnvironment env, string dir, Fin<(Sequential Spec, ModelWeights Weights)> loaded) =>
         from m in loaded
         from _1 in SpecValidation.AcceptsFeatures(m.Spec, Features.Count, dir)
-        from _2 in m.Spec.Layers.Last is Dense { Units: Zoo.Genres } ? FinSucc(unit) : FinFail<Unit>(GenreError.Model($"{dir}: the model predicts other classes than the data's"))
+        from _2 in m.Spec.Layers.Last is Dense { Units: Zoo.Genres } ? FinSucc(unit)
+            : FinFail<Unit>(GenreError.Model($"{dir}: the model predicts other classes than the data's"))
         from compiled in env.Backend.Load(m.Spec, m.Weights)
         select Predict(compiled);
 
@@ -154,7 +161,8 @@ public static class Kinds
 
     static readonly LabeledData Train = Problem(60, 1);
     static readonly LabeledData Validation = Problem(20, 2);
-    /// <summary>Small enough that a case's checkpoint is a few kilobytes: the damage lands in the header as often as in the tensors.</summary>
+    /// <summary>Small enough that a case's checkpoint is a few kilobytes: the damage lands in the header as often as in the
+    /// tensors.</summary>
     static readonly Sequential Small = new(Seq1(Features.Count), Seq<Layer>(new Dense(16, Activation.Relu), new Dropout(0.2),
         new Dense(3, Activation.Softmax)), "small");
 
@@ -165,7 +173,8 @@ public static class Kinds
     {
         var r = new Random(seed);
         var x = Enumerable.Range(0, rows * Features.Count).Select(_ => (float)r.NextDouble()).ToArray();
-        var y = Enumerable.Range(0, rows).Select(i => x[i * Features.Count] > x[i * Features.Count + 1] ? 0 : x[i * Features.Count + 2] > 0.5 ? 1 : 2).ToArray();
+        var y = Enumerable.Range(0, rows).Select(i => x[i * Features.Count] > x[i * Features.Count + 1] ? 0
+            : x[i * Features.Count + 2] > 0.5 ? 1 : 2).ToArray();
         return new LabeledData(x, rows, y, 3);
     }
 

@@ -8,7 +8,8 @@ namespace Genre.Fuzz;
 public static class Mutation
 {
     // bytes that change how text, JSON, CSV and protobuf are read
-    static readonly byte[] Interesting = [0x00, 0xFF, 0x7F, 0x80, (byte)',', (byte)'"', (byte)'\n', (byte)'\r', (byte)'{', (byte)'}', (byte)'[',
+    static readonly byte[] Interesting = [0x00, 0xFF, 0x7F, 0x80, (byte)',', (byte)'"', (byte)'\n', (byte)'\r', (byte)'{', (byte)'}',
+        (byte)'[',
         (byte)']', (byte)':', (byte)'-', (byte)'9', (byte)'e', (byte)'.', (byte)'N', 0xC3, 0xEF, 0xBB, 0xBF];
 
     // int32 values that make sizes, lengths and offsets lie
@@ -85,7 +86,8 @@ public static class Mutation
                 var len = 1 + r.Next(16);
                 var ins = new byte[len];
                 var one = Interesting[r.Next(Interesting.Length)];
-                for (var i = 0; i < len; i++) ins[i] = r.Next(3) switch { 0 => (byte)r.Next(256), 1 => one, _ => Interesting[r.Next(Interesting.Length)] };
+                for (var i = 0; i < len; i++)
+                    ins[i] = r.Next(3) switch { 0 => (byte)r.Next(256), 1 => one, _ => Interesting[r.Next(Interesting.Length)] };
                 return ([.. b[..at], .. ins, .. b[at..]], $"insert {len} byte(s) at {at}");
             }
         }

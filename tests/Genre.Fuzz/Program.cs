@@ -4,7 +4,8 @@ using Genre.Models.Backend.Torch;
 using LanguageExt;
 using static LanguageExt.Prelude;
 
-// genre's fuzzing campaign: dotnet Genre.Fuzz.dll [--cases N] [--seed S] [--kinds a,b] [--timeout SECONDS] [--keep DIR] [--threads T] [--first CASE] [--samples] [--trace]
+// genre's fuzzing campaign: dotnet Genre.Fuzz.dll [--cases N] [--seed S] [--kinds a,b] [--timeout SECONDS] [--keep DIR] [--threads T]
+// [--first CASE] [--samples] [--trace]
 string Arg(string name, string fallback) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault() ?? fallback;
 var cases = int.Parse(Arg("cases", "100000"), CultureInfo.InvariantCulture);
 var seed = int.Parse(Arg("seed", "1"), CultureInfo.InvariantCulture);

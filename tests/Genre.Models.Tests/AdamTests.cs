@@ -2,7 +2,8 @@ using static TorchSharp.torch;
 
 namespace Genre.Models.Tests;
 
-/// <summary>Keras' Adam (ε added to sqrt(v) without bias correction) against a hand computation, distinguished from torch.optim.Adam.</summary>
+/// <summary>Keras' Adam (ε added to sqrt(v) without bias correction) against a hand computation, distinguished from
+/// torch.optim.Adam.</summary>
 public class AdamTests
 {
     static readonly double[] Theta0 = [0.3, -1.2, 0.5, 2.0];

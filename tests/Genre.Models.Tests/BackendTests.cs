@@ -5,13 +5,15 @@ namespace Genre.Models.Tests;
 public class BackendTests
 {
     static ModelWeights W(params (int Layer, string Name, int[] Shape, float[] Values)[] ts) =>
-        new(toSeq(ts.GroupBy(t => t.Layer).Select(g => new LayerWeights(g.Key, toSeq(g.Select(t => new NamedTensor(t.Name, toSeq(t.Shape), t.Values)))))));
+        new(toSeq(ts.GroupBy(t => t.Layer).Select(g => new LayerWeights(
+            g.Key, toSeq(g.Select(t => new NamedTensor(t.Name, toSeq(t.Shape), t.Values)))))));
 
     [Fact]
     public void Dense_relu_softmax_forward_matches_hand_computation()
     {
         var spec = new Sequential(Seq1(2), Seq<Layer>(new Dense(2, Activation.Relu), new Dense(2, Activation.Softmax)));
-        var w = W((0, "kernel", [2, 2], [1, -1, 2, 0.5f]), (0, "bias", [2], [0.5f, -3]), (1, "kernel", [2, 2], [1, 0, 0, 1]), (1, "bias", [2], [0, 1]));
+        var w = W((0, "kernel", [2, 2], [1, -1, 2, 0.5f]), (0, "bias", [2], [0.5f, -3]), (1, "kernel", [2, 2], [1, 0, 0, 1]),
+            (1, "bias", [2], [0, 1]));
         using var m = Ok(Support.Backend.Load(spec, w));
         // x = (1, 2): h = relu((1·1 + 2·2 + 0.5, 1·(−1) + 2·0.5 − 3)) = (5.5, 0); logits (5.5, 1); softmax:
         var p = m.Predict([1f, 2f], 1);
@@ -26,7 +28,8 @@ public class BackendTests
         // H = 1, T = 2, one feature; gates i, f, c, o with W = (0.5, −0.5, 1, 0.25), U = (0.1, 0.2, 0.3, 0.4), b = (0, 1, 0, 0).
         var spec = new Sequential(Seq(2, 1), Seq<Layer>(new Lstm(1), new Dense(2, Activation.Softmax)));
         float[] wv = [0.5f, -0.5f, 1f, 0.25f], uv = [0.1f, 0.2f, 0.3f, 0.4f], bv = [0, 1, 0, 0];
-        var w = W((0, "kernel", [1, 4], wv), (0, "recurrent_kernel", [1, 4], uv), (0, "bias", [4], bv), (1, "kernel", [1, 2], [1, -1]), (1, "bias", [2], [0, 0]));
+        var w = W((0, "kernel", [1, 4], wv), (0, "recurrent_kernel", [1, 4], uv), (0, "bias", [4], bv), (1, "kernel", [1, 2], [1, -1]),
+            (1, "bias", [2], [0, 0]));
         using var m = Ok(Support.Backend.Load(spec, w));
         double h = 0, c = 0;
         foreach (var x in new[] { 0.3, -0.7 })
@@ -50,7 +53,8 @@ public class BackendTests
         {
             using var scope = TorchSharp.torch.NewDisposeScope();
             using var noGrad = TorchSharp.torch.no_grad();
-            return KerasForward.Logits(model.Spec, model.Parameters, model.Input(data.X, data.Rows), false, null, fold).data<float>().ToArray();
+            return KerasForward.Logits(model.Spec, model.Parameters, model.Input(data.X, data.Rows), false, null, fold).data<float>()
+                .ToArray();
         }
         var plain = Logits(fold: false);
         var folded = Logits(fold: true);
@@ -141,7 +145,8 @@ public class BackendTests
         using var second = Ok(Support.Backend.Compile(Zoo.Rnn1(3), 3));
         var resumed = Ok(second.Fit(data, val, config with { Checkpoints = new CheckpointPolicy(resumeDir, 2), Resume = true }));
 
-        Assert.Equal(full.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)), resumed.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)));
+        Assert.Equal(full.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)),
+            resumed.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)));
         Assert.Equal(Support.Flat(straight), Support.Flat(second));
         Assert.Equal(2, Directory.GetFiles(resumeDir, "*.ckpt").Length);
     }

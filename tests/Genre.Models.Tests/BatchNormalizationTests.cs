@@ -59,7 +59,8 @@ public class BatchNormalizationTests
         var data = Support.Problem(1500, 5); // more rows than a micro-batch: BatchNormalization needs the whole batch in one pass
         using var m = Ok(Support.Backend.Compile(Net, 1));
         Ok(m.Fit(data, None, new TrainingConfig(1, 1500, 3, new AdamSettings(LearningRate: 0.01))));
-        var first = m.Weights().Layers.Find(l => l.LayerIndex == 0).Map(l => l.Tensors.ToDictionary(t => t.Name)).IfNone(() => throw new Exception());
+        var first = m.Weights().Layers.Find(l => l.LayerIndex == 0).Map(l => l.Tensors.ToDictionary(t => t.Name))
+            .IfNone(() => throw new Exception());
         for (var j = 0; j < 15; j++)
         {
             var column = Enumerable.Range(0, data.Rows).Select(i => (double)data.X[i * 15 + j]).ToArray();
@@ -141,8 +142,10 @@ public class BatchNormalizationTests
     {
         static Fin<Sequential> Import(string bn)
         {
-            using var doc = JsonDocument.Parse("""{"layers": [{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 15]}},""" +
-                """{"class_name": "BatchNormalization", "config": """ + bn + """}, {"class_name": "Dense", "config": {"units": 3, "activation": "softmax"}}]}""");
+            using var doc = JsonDocument.Parse(
+                """{"layers": [{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 15]}},""" +
+                """{"class_name": "BatchNormalization", "config": """ + bn + """}, """ +
+                """{"class_name": "Dense", "config": {"units": 3, "activation": "softmax"}}]}""");
             return KerasConfig.FromConfigJson(doc.RootElement, "m", "meta.pb");
         }
         Assert.Equal(Seq<Layer>(new BatchNormalization(1, 0.99, 0.001), new Dense(3, Activation.Softmax)),

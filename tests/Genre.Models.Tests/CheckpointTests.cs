@@ -2,7 +2,8 @@ using Genre.Models.Backend;
 
 namespace Genre.Models.Tests;
 
-/// <summary>Checkpoints: resume with dropout and early stopping is bit-identical; foreign or damaged checkpoints are clear errors.</summary>
+/// <summary>Checkpoints: resume with dropout and early stopping is bit-identical; foreign or damaged checkpoints are clear
+/// errors.</summary>
 public class CheckpointTests
 {
     [Fact]
@@ -23,7 +24,9 @@ public class CheckpointTests
         Assert.Equal(5, rest.Epochs.Count);
         Assert.Equal(full.Epochs.Map(e => (e.Loss, e.ValLoss)), rest.Epochs.Map(e => (e.Loss, e.ValLoss)));
         Assert.Equal(Support.Flat(straight), Support.Flat(resumed));
-        Assert.Equal(["epoch-00004.ckpt", "epoch-00005.ckpt"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray<string>()); // two newest, no temp files
+        // two newest, no temp files
+        Assert.Equal(["epoch-00004.ckpt", "epoch-00005.ckpt"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order()
+            .ToArray<string>());
     }
 
     [Fact]
@@ -34,7 +37,8 @@ public class CheckpointTests
         using (var m = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
             Ok(m.Fit(data, None, new TrainingConfig(1, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1))));
         using var other = Ok(Support.Backend.Compile(Zoo.Dnn2(3), 1));
-        var error = Fail(other.Fit(data, None, new TrainingConfig(2, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1), Resume: true)));
+        var error = Fail(other.Fit(data, None, new TrainingConfig(2, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1),
+            Resume: true)));
         Assert.Contains("epoch-00001.ckpt", error);
         Assert.Contains("dnn1", error);
     }
@@ -52,7 +56,8 @@ public class CheckpointTests
         {
             // the schedule spans the whole fit: 3 epochs would have decayed more slowly from the start
             var error = Fail(longer.Fit(data, None, config with { Epochs = 3, Resume = true }));
-            Assert.Contains("Adam lr 0.01 with cosine decay to 0.1× over 2 epochs; this run uses batch 20, seed 1, Adam lr 0.01 with cosine decay to 0.1× over 3 epochs", error);
+            Assert.Contains("Adam lr 0.01 with cosine decay to 0.1× over 2 epochs; this run uses batch 20, seed 1, Adam lr 0.01 with " +
+                "cosine decay to 0.1× over 3 epochs", error);
         }
         using var constant = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
         Assert.Contains("this run uses batch 20, seed 1, Adam lr 0.01 — ",
@@ -71,13 +76,16 @@ public class CheckpointTests
         using (var refused = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
         {
             var error = Fail(refused.Fit(data, None, faster));
-            Assert.Contains("epoch-00002.ckpt: checkpoint was written with batch 20, seed 1, Adam lr 0.001; this run uses batch 20, seed 1, Adam lr 0.003", error);
+            Assert.Contains("epoch-00002.ckpt: checkpoint was written with batch 20, seed 1, Adam lr 0.001; this run uses batch 20, seed " +
+                "1, Adam lr 0.003", error);
             Assert.DoesNotContain("\n", error);
         }
         using (var same = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1)))
-            Assert.Equal(3, Ok(same.Fit(data, None, config with { Epochs = 3, Resume = true })).Epochs.Count); // more epochs, same settings: resumes
+            // more epochs, same settings: resumes
+            Assert.Equal(3, Ok(same.Fit(data, None, config with { Epochs = 3, Resume = true })).Epochs.Count);
         using var restarted = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
-        var history = Ok(restarted.Fit(data, None, faster with { Checkpoints = new CheckpointPolicy(dir, 1, RestartOnOtherSettings: true) }));
+        var restarting = faster with { Checkpoints = new CheckpointPolicy(dir, 1, RestartOnOtherSettings: true) };
+        var history = Ok(restarted.Fit(data, None, restarting));
         using var fresh = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
         var straight = Ok(fresh.Fit(data, None, faster with { Checkpoints = None, Resume = false }));
         Assert.Equal(straight.Epochs.Map(e => e.Loss), history.Epochs.Map(e => e.Loss));
@@ -95,7 +103,8 @@ public class CheckpointTests
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
         using var again = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
-        var error = Fail(again.Fit(data, None, new TrainingConfig(2, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1), Resume: true)));
+        var error = Fail(again.Fit(data, None, new TrainingConfig(2, 20, 1, new AdamSettings(), Checkpoints: new CheckpointPolicy(dir, 1),
+            Resume: true)));
         Assert.Contains(path, error);
         Assert.DoesNotContain("\n", error);
     }
@@ -119,7 +128,8 @@ public class CheckpointTests
 
     static string Ckpt(string dir, int epoch) => Path.Combine(dir, $"epoch-{epoch:D5}.ckpt");
 
-    /// <summary>Issue 18: the newest checkpoint's header overwritten by a few bytes made --resume fail although the one before was intact.</summary>
+    /// <summary>Issue 18: the newest checkpoint's header overwritten by a few bytes made --resume fail although the one before was
+    /// intact.</summary>
     [Theory]
     [InlineData("header")]
     [InlineData("truncated")]
@@ -152,7 +162,8 @@ public class CheckpointTests
         Assert.Equal(bytes, File.ReadAllBytes(newest + ".damaged"));
         Assert.Equal(full.Epochs.Map(e => e.Loss), history.Epochs.Map(e => e.Loss));
         Assert.Equal(Support.Flat(straight), Support.Flat(resumed));
-        Assert.Equal(["epoch-00003.ckpt", "epoch-00003.ckpt.damaged", "epoch-00004.ckpt"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
+        Assert.Equal(["epoch-00003.ckpt", "epoch-00003.ckpt.damaged", "epoch-00004.ckpt"],
+            Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
     }
 
     [Fact]
@@ -171,12 +182,16 @@ public class CheckpointTests
         fit.IfFail(e =>
         {
             Assert.Equal(Genre.Data.GenreError.ModelCode, e.Code);
-            Assert.Matches($"^none of the 2 checkpoints in .* verifies; the newest: {System.Text.RegularExpressions.Regex.Escape(Ckpt(dir, 3))}: checksum mismatch in tensor 'v/[0-9]+' — the file is damaged$", e.Message);
+            Assert.Matches($"^none of the 2 checkpoints in .* verifies; the newest: " +
+                $"{System.Text.RegularExpressions.Regex.Escape(Ckpt(dir, 3))}: checksum mismatch in tensor 'v/[0-9]+' — the file is " +
+                    $"damaged$", e.Message);
         });
-        Assert.Equal(["epoch-00002.ckpt", "epoch-00003.ckpt"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
+        Assert.Equal(["epoch-00002.ckpt", "epoch-00003.ckpt"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order()
+            .ToArray<string>());
     }
 
-    /// <summary>Issue 18: four bytes flipped in a checkpoint's tensor data were loaded silently and training went on from garbage.</summary>
+    /// <summary>Issue 18: four bytes flipped in a checkpoint's tensor data were loaded silently and training went on from
+    /// garbage.</summary>
     [Fact]
     public void A_single_checkpoint_with_flipped_bytes_is_refused_naming_file_and_tensor()
     {
@@ -190,11 +205,13 @@ public class CheckpointTests
         for (var k = 0; k < 4; k++) bytes[bytes.Length / 2 + k] ^= 0x01;
         File.WriteAllBytes(path, bytes);
         using var again = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
-        Assert.Matches($"^no checkpoint to resume from: {System.Text.RegularExpressions.Regex.Escape(path)}: checksum mismatch in tensor '[pmv]/[0-9]+' — the file is damaged$",
+        Assert.Matches($"^no checkpoint to resume from: {System.Text.RegularExpressions.Regex.Escape(path)}: checksum mismatch in tensor " +
+            $"'[pmv]/[0-9]+' — the file is damaged$",
             Fail(again.Fit(data, None, config with { Epochs = 2, Resume = true })));
     }
 
-    /// <summary>Issue 18: training from garbage reached inf and then failed writing the next checkpoint with a framework JSON message.</summary>
+    /// <summary>Issue 18: training from garbage reached inf and then failed writing the next checkpoint with a framework JSON
+    /// message.</summary>
     [Fact]
     public void A_diverging_fit_stops_at_the_batch_naming_it_and_writes_nothing_more()
     {
@@ -216,7 +233,8 @@ public class CheckpointTests
         fit.IfFail(e =>
         {
             Assert.Equal(Genre.Data.GenreError.DivergedCode, e.Code);
-            Assert.Matches($"^dnn1: training diverged at epoch 3, batch 1 of 4: the loss is (NaN|\\+infinity); stopped — the last good checkpoint is {System.Text.RegularExpressions.Regex.Escape(last)}$", e.Message);
+            Assert.Matches($"^dnn1: training diverged at epoch 3, batch 1 of 4: the loss is (NaN|\\+infinity); stopped — the last good " +
+                $"checkpoint is {System.Text.RegularExpressions.Regex.Escape(last)}$", e.Message);
         });
         Assert.Equal(before, Directory.GetFiles(dir).Order().Select(File.ReadAllBytes).ToArray());
     }
@@ -227,12 +245,14 @@ public class CheckpointTests
         var dir = Support.TempDir();
         var data = Support.Problem(200, 49);
         using var m = Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
-        var fit = m.Fit(data, None, new TrainingConfig(3, 50, 1, new AdamSettings(LearningRate: 1e36), Checkpoints: new CheckpointPolicy(dir, 1)));
+        var fit = m.Fit(data, None, new TrainingConfig(3, 50, 1, new AdamSettings(LearningRate: 1e36),
+            Checkpoints: new CheckpointPolicy(dir, 1)));
         Assert.True(fit.IsFail);
         fit.IfFail(e =>
         {
             Assert.Equal(Genre.Data.GenreError.DivergedCode, e.Code);
-            Assert.Matches("^dnn1: training diverged at epoch 1, batch [0-9]+ of 4: .*; stopped — no checkpoint had been written$", e.Message);
+            Assert.Matches("^dnn1: training diverged at epoch 1, batch [0-9]+ of 4: .*; stopped — no checkpoint had been written$",
+                e.Message);
         });
         Assert.Empty(Directory.GetFiles(dir));
     }

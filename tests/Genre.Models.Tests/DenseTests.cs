@@ -12,7 +12,8 @@ public class DenseTests
         const int n = 2, steps = 3;
         var r = new Random(5);
         var x = LstmTests.Uniform(r, n * steps * 2);
-        double[] k1 = LstmTests.Uniform(r, 2 * 4), b1 = LstmTests.Uniform(r, 4), k2 = LstmTests.Uniform(r, 4 * 2), b2 = LstmTests.Uniform(r, 2);
+        double[] k1 = LstmTests.Uniform(r, 2 * 4), b1 = LstmTests.Uniform(r, 4), k2 = LstmTests.Uniform(r, 4 * 2),
+            b2 = LstmTests.Uniform(r, 2);
         var spec = new Sequential(Seq(steps, 2), Seq<Layer>(new Dense(4, Activation.Relu), new Dense(2, Activation.Softmax)));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -10,8 +10,10 @@ public sealed class ThreadCount;
 [Collection(nameof(ThreadCount))]
 public class DeterminismTests
 {
-    static (float[] Weights, Seq<(double, double, double, double)> History, float[] Predictions) Train(Sequential spec, int threads, int seed,
-                                                                                                      int rows = 700, int batch = 300, int epochs = 2)
+    static (float[] Weights, Seq<(double, double, double, double)> History, float[] Predictions) Train(
+        Sequential spec, int threads, int seed,
+                                                                                                      int rows = 700, int batch = 300,
+                                                                                                          int epochs = 2)
     {
         TorchRuntime.Configure(new TorchOptions(threads));
         var backend = new TorchBackend();

@@ -16,7 +16,8 @@ public class FusedLstmTests
         "rnn1" => Zoo.Rnn1(7),
         "rnn2" => Zoo.Rnn2(7),
         "tiny" => new Sequential(Seq(15, 1), Seq<Layer>(new Dense(16), new Lstm(16), new Dense(3, Activation.Softmax)), "tiny"),
-        _ => new Sequential(Seq(6, 2), Seq<Layer>(new Lstm(13, ReturnSequences: true), new Lstm(3), new Dense(4, Activation.Softmax)), "odd"),
+        _ => new Sequential(Seq(6, 2), Seq<Layer>(new Lstm(13, ReturnSequences: true), new Lstm(3), new Dense(4, Activation.Softmax)),
+            "odd"),
     };
 
     static (float[] Logits, float Loss, float[][] Gradients) Run(Sequential spec, bool fused, bool fold)
@@ -34,7 +35,8 @@ public class FusedLstmTests
         var logits = KerasForward.Logits(spec, m.Parameters, m.Input(x, rows), true, null, fold, fused);
         var loss = KerasLoss.CrossEntropy(logits, y);
         loss.backward();
-        return (logits.detach().data<float>().ToArray(), loss.item<float>(), m.Parameters.Select(p => p.grad!.data<float>().ToArray()).ToArray());
+        return (logits.detach().data<float>().ToArray(), loss.item<float>(),
+            m.Parameters.Select(p => p.grad!.data<float>().ToArray()).ToArray());
     }
 
     [Theory]
@@ -46,7 +48,8 @@ public class FusedLstmTests
         var plain = Run(spec, fused: false, fold);
         var fused = Run(spec, fused: true, fold);
         Assert.Equal(plain.Logits.Length, fused.Logits.Length);
-        for (var i = 0; i < plain.Logits.Length; i++) Assert.True(Math.Abs(plain.Logits[i] - fused.Logits[i]) <= 1e-5, $"logit {i}: {plain.Logits[i]} vs {fused.Logits[i]}");
+        for (var i = 0; i < plain.Logits.Length; i++) Assert.True(Math.Abs(plain.Logits[i] - fused.Logits[i]) <= 1e-5,
+            $"logit {i}: {plain.Logits[i]} vs {fused.Logits[i]}");
         Assert.Equal(plain.Loss, fused.Loss, 1e-5);
         for (var p = 0; p < plain.Gradients.Length; p++)
         {
@@ -203,7 +206,8 @@ public class LanesTests
     [InlineData(699, 5)]    // an RNN2 micro-batch
     [InlineData(1024, 8)]   // an RNN1 micro-batch
     [InlineData(10_000, 8)]
-    public void Chunks_depend_on_the_rows_alone_up_to_eight(long rows, int chunks) => Assert.Equal(chunks, Lanes.Chunks(rows, LaneChunking.Default));
+    public void Chunks_depend_on_the_rows_alone_up_to_eight(long rows, int chunks) =>
+        Assert.Equal(chunks, Lanes.Chunks(rows, LaneChunking.Default));
 
     [Fact]
     public void Every_chunk_runs_once_and_a_lane_failure_reaches_the_caller()
@@ -211,10 +215,12 @@ public class LanesTests
         var seen = new int[4];
         Lanes.Run(4, c => Interlocked.Increment(ref seen[c]));
         Assert.All(seen, s => Assert.Equal(1, s));
-        var e = Assert.Throws<InvalidOperationException>(() => Lanes.Run(4, c => { if (c == 3) throw new InvalidOperationException("chunk 3"); }));
+        var e = Assert.Throws<InvalidOperationException>(() => Lanes.Run(
+            4, c => { if (c == 3) throw new InvalidOperationException("chunk 3"); }));
         Assert.Equal("chunk 3", e.Message);
         // A failure on the caller's lane still waits for the other lanes, so the next run sees none of this one's work.
-        Assert.Throws<InvalidOperationException>(() => Lanes.Run(4, c => { if (c == 0) throw new InvalidOperationException("chunk 0"); Thread.Sleep(50); }));
+        Assert.Throws<InvalidOperationException>(() => Lanes.Run(4, c =>
+            { if (c == 0) throw new InvalidOperationException("chunk 0"); Thread.Sleep(50); }));
         var after = new int[4];
         Lanes.Run(4, c => { Thread.Sleep(20); Interlocked.Increment(ref after[c]); });
         Assert.All(after, s => Assert.Equal(1, s));

@@ -20,7 +20,10 @@ public class GarbageCollectionTests
         var backend = new TorchBackend();
         var failures = new List<string>();
         var stop = false;
-        var collector = new Thread(() => { while (!Volatile.Read(ref stop)) { GC.Collect(); GC.WaitForPendingFinalizers(); } }) { IsBackground = true };
+        var collector = new Thread(() =>
+        {
+            while (!Volatile.Read(ref stop)) { GC.Collect(); GC.WaitForPendingFinalizers(); }
+        }) { IsBackground = true };
         collector.Start();
         try
         {

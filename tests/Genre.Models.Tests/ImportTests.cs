@@ -27,7 +27,8 @@ public class ImportTests
         }
     }
 
-    static string CopyModel(string name) => Folders.CopyTree(Path.Combine(Support.AuthorsModels, name), Path.Combine(Support.TempDir(), name));
+    static string CopyModel(string name) => Folders.CopyTree(Path.Combine(Support.AuthorsModels, name),
+        Path.Combine(Support.TempDir(), name));
 
     [AuthorsModelsFact]
     public void A_corrupt_data_file_is_a_crc_error_naming_the_tensor()
@@ -36,7 +37,8 @@ public class ImportTests
         var data = Path.Combine(dir, "variables", "variables.data-00000-of-00001");
         var bytes = File.ReadAllBytes(data);
         var bundle = Ok(TensorBundle.Open(Path.Combine(dir, "variables")));
-        var entry = bundle.Entries.Find("layer_with_weights-1/kernel/.ATTRIBUTES/VARIABLE_VALUE").IfNone(() => throw new Exception("no entry"));
+        var entry = bundle.Entries.Find("layer_with_weights-1/kernel/.ATTRIBUTES/VARIABLE_VALUE")
+            .IfNone(() => throw new Exception("no entry"));
         bytes[entry.Offset + 100] ^= 0x40;
         File.WriteAllBytes(data, bytes);
         var e = Fail(SavedModel.Load(dir));
@@ -60,7 +62,8 @@ public class ImportTests
     public void Wrong_shapes_and_dtypes_are_named_with_the_expected_shape()
     {
         var bundle = Ok(TensorBundle.Open(Path.Combine(Support.AuthorsModels, "RNN1net", "variables")));
-        var e = Fail(bundle.ReadFloat("variables/3/.ATTRIBUTES/VARIABLE_VALUE", LanguageExt.Prelude.Seq(80, 300), "RNN1net: layer 1 (LSTM) recurrent_kernel"));
+        var e = Fail(bundle.ReadFloat("variables/3/.ATTRIBUTES/VARIABLE_VALUE", LanguageExt.Prelude.Seq(80, 300),
+            "RNN1net: layer 1 (LSTM) recurrent_kernel"));
         Assert.Equal("RNN1net: layer 1 (LSTM) recurrent_kernel: expected (80, 300), got (80, 320)", e);
         var d = Fail(bundle.ReadFloat("optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE", LanguageExt.Prelude.Seq<int>(), "iter"));
         Assert.Contains("expected dtype float32", d);
@@ -142,7 +145,8 @@ public class ImportTests
         Assert.Equal("meta.pb: unsupported Keras layer 'Conv1D'",
             ConfigError("[{\"class_name\": \"Conv1D\", \"config\": {\"batch_input_shape\": [null, 15, 1], \"filters\": 3}}]"));
         Assert.Equal("meta.pb: unsupported activation 'elu'",
-            ConfigError("[{\"class_name\": \"Dense\", \"config\": {\"batch_input_shape\": [null, 15], \"units\": 3, \"activation\": \"elu\"}}]"));
+            ConfigError("[{\"class_name\": \"Dense\", \"config\": {\"batch_input_shape\": [null, 15], \"units\": 3, \"activation\": " +
+                "\"elu\"}}]"));
         Assert.Equal("meta.pb: the config has no batch_input_shape",
             ConfigError("[{\"class_name\": \"Dense\", \"config\": {\"units\": 3, \"activation\": \"relu\"}}]"));
     }
@@ -152,15 +156,18 @@ public class ImportTests
     public void Mistyped_keras_configs_are_named_in_the_projects_words()
     {
         Assert.Equal("meta.pb: bad Keras config (layer 0: units)",
-            ConfigError("[{\"class_name\": \"Dense\", \"config\": {\"batch_input_shape\": [null, 15], \"units\": \"3\", \"activation\": \"relu\"}}]"));
+            ConfigError("[{\"class_name\": \"Dense\", \"config\": {\"batch_input_shape\": [null, 15], \"units\": \"3\", \"activation\": " +
+                "\"relu\"}}]"));
         Assert.Equal("meta.pb: bad Keras config (layer 0: batch_input_shape is not [null, sizes…])",
-            ConfigError("[{\"class_name\": \"Dense\", \"config\": {\"batch_input_shape\": [null, 1e30], \"units\": 3, \"activation\": \"relu\"}}]"));
+            ConfigError("[{\"class_name\": \"Dense\", \"config\": {\"batch_input_shape\": [null, 1e30], \"units\": 3, \"activation\": " +
+                "\"relu\"}}]"));
         Assert.Equal("meta.pb: bad Keras config (layer 0 has no class_name or config)", ConfigError("[{\"class_name\": 7}]"));
         Assert.Equal("meta.pb: bad Keras config (no list of layers)", ConfigError("{}"));
         var dir = Support.TempDir();
         var meta = Path.Combine(dir, "keras_metadata.pb");
         File.WriteAllBytes(meta, [0x0A, 0x05, 0x1A, 0x04, (byte)'r', (byte)'o', (byte)'o']);
-        Assert.Equal($"{meta}: not a Keras metadata file (truncated length-delimited field)", Fail(KerasConfig.FromMetadataFile(meta, "m")));
+        Assert.Equal($"{meta}: not a Keras metadata file (truncated length-delimited field)",
+            Fail(KerasConfig.FromMetadataFile(meta, "m")));
     }
 
     [Fact]

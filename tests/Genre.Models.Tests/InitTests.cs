@@ -46,7 +46,8 @@ public class InitTests
         float[] Draw(ulong seed)
         {
             using var g = new Generator(seed);
-            return KerasInit.Orthogonal(4, 16, g).data<float>().ToArray().Concat(KerasInit.GlorotUniform(3, 5, g).data<float>().ToArray()).ToArray();
+            return KerasInit.Orthogonal(4, 16, g).data<float>().ToArray().Concat(KerasInit.GlorotUniform(3, 5, g).data<float>().ToArray())
+                .ToArray();
         }
         Assert.Equal(Draw(1), Draw(1));
         Assert.NotEqual(Draw(1), Draw(2));

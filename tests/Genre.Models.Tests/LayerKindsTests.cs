@@ -32,14 +32,17 @@ public class LayerKindsTests
     {
         var spec = new Sequential(Seq(15, 1), Seq<Layer>(new Dense(250), new Lstm(80, ReturnSequences: true), new Dropout(0.2),
             new Lstm(150), new Dense(114, Activation.Softmax)), "m");
-        Assert.Equal("""
-            {"name":"m","input_shape":[15,1],"layers":[{"type":"Dense","units":250,"activation":"linear"},{"type":"LSTM","units":80,"return_sequences":true},{"type":"Dropout","rate":0.2},{"type":"LSTM","units":150,"return_sequences":false},{"type":"Dense","units":114,"activation":"softmax"}]}
-            """, SpecJson.ToJson(spec).ToJsonString());
+        Assert.Equal(
+            """{"name":"m","input_shape":[15,1],"layers":[{"type":"Dense","units":250,"activation":"linear"},""" +
+            """{"type":"LSTM","units":80,"return_sequences":true},{"type":"Dropout","rate":0.2},""" +
+            """{"type":"LSTM","units":150,"return_sequences":false},{"type":"Dense","units":114,"activation":"softmax"}]}""",
+            SpecJson.ToJson(spec).ToJsonString());
         Assert.Equal(spec, Ok(SpecJson.FromJson(SpecJson.ToJson(spec), "m.json")));
     }
 
     [Fact]
     public void Descriptions_read_like_keras_code() =>
         Assert.Equal("Dense(100, relu), LSTM(80, sequences), LSTM(8), Dropout(0.2)",
-            string.Join(", ", Seq<Layer>(new Dense(100, Activation.Relu), new Lstm(80, true), new Lstm(8), new Dropout(0.2)).Map(LayerKinds.Describe)));
+            string.Join(", ", Seq<Layer>(new Dense(100, Activation.Relu), new Lstm(80, true), new Lstm(8), new Dropout(0.2))
+                .Map(LayerKinds.Describe)));
 }

@@ -80,10 +80,13 @@ public class LstmTests
         double[] w1 = Uniform(r, 2 * 8), u1 = Uniform(r, 2 * 8), b1 = Uniform(r, 8, 0.5);
         double[] w2 = Uniform(r, 2 * 12), u2 = Uniform(r, 3 * 12), b2 = Uniform(r, 12, 0.5);
         double[] k = Uniform(r, 3 * 3), kb = Uniform(r, 3);
-        var spec = new Sequential(Seq(steps, features), Seq<Layer>(new Lstm(2, ReturnSequences: true), new Lstm(3), new Dense(3, Activation.Softmax)));
+        var spec = new Sequential(Seq(steps, features), Seq<Layer>(new Lstm(2, ReturnSequences: true), new Lstm(3),
+            new Dense(3, Activation.Softmax)));
         var weights = new ModelWeights(Seq(
-            new LayerWeights(0, Seq(new NamedTensor("kernel", Seq(2, 8), F(w1)), new NamedTensor("recurrent_kernel", Seq(2, 8), F(u1)), new NamedTensor("bias", Seq1(8), F(b1)))),
-            new LayerWeights(1, Seq(new NamedTensor("kernel", Seq(2, 12), F(w2)), new NamedTensor("recurrent_kernel", Seq(3, 12), F(u2)), new NamedTensor("bias", Seq1(12), F(b2)))),
+            new LayerWeights(0, Seq(new NamedTensor("kernel", Seq(2, 8), F(w1)), new NamedTensor("recurrent_kernel", Seq(2, 8), F(u1)),
+                new NamedTensor("bias", Seq1(8), F(b1)))),
+            new LayerWeights(1, Seq(new NamedTensor("kernel", Seq(2, 12), F(w2)), new NamedTensor("recurrent_kernel", Seq(3, 12), F(u2)),
+                new NamedTensor("bias", Seq1(12), F(b2)))),
             new LayerWeights(2, Seq(new NamedTensor("kernel", Seq(3, 3), F(k)), new NamedTensor("bias", Seq1(3), F(kb))))));
         using var model = Ok(Support.Backend.Load(spec, weights));
         var probabilities = model.Predict(F(x), n);
@@ -101,7 +104,8 @@ public class LstmTests
     }
 
     /// <summary>Dense(3, linear) → LSTM(2, return_sequences) → LSTM(3) → Dense(3, softmax): the folded path and the plain one.</summary>
-    static readonly Sequential GradSpec = new(Seq(4, 2), Seq<Layer>(new Dense(3), new Lstm(2, ReturnSequences: true), new Lstm(3), new Dense(3, Activation.Softmax)));
+    static readonly Sequential GradSpec = new(Seq(4, 2), Seq<Layer>(new Dense(3), new Lstm(2, ReturnSequences: true), new Lstm(3),
+        new Dense(3, Activation.Softmax)));
 
     static readonly long[][] GradShapes = [[2, 3], [3], [3, 8], [2, 8], [8], [2, 12], [3, 12], [12], [3, 3], [3]];
 
@@ -134,8 +138,10 @@ public class LstmTests
                 up[i][j] += h;
                 down[i][j] -= h;
                 var numeric = (Loss(up, x, y, false, out _) - Loss(down, x, y, false, out _)) / (2 * h);
-                Assert.True(Math.Abs(plain[i][j] - numeric) <= 1e-7 + 1e-6 * Math.Abs(numeric), $"tensor {i}[{j}]: autograd {plain[i][j]}, numeric {numeric}");
-                Assert.True(Math.Abs(folded[i][j] - plain[i][j]) <= 1e-12 + 1e-9 * Math.Abs(plain[i][j]), $"tensor {i}[{j}]: folded {folded[i][j]}, plain {plain[i][j]}");
+                Assert.True(Math.Abs(plain[i][j] - numeric) <= 1e-7 + 1e-6 * Math.Abs(numeric),
+                    $"tensor {i}[{j}]: autograd {plain[i][j]}, numeric {numeric}");
+                Assert.True(Math.Abs(folded[i][j] - plain[i][j]) <= 1e-12 + 1e-9 * Math.Abs(plain[i][j]),
+                    $"tensor {i}[{j}]: folded {folded[i][j]}, plain {plain[i][j]}");
             }
         Assert.Contains(folded[0], g => Math.Abs(g) > 1e-4); // the folded Dense really receives gradient
     }

@@ -34,7 +34,8 @@ public class ModelFolderTests
         Ok(Preprocessing.Of(full).Save(dir));
         var e = ModelFolder.Load(dir).Match(_ => throw new Xunit.Sdk.XunitException("expected failure"), err => err);
         Assert.Equal(GenreError.ModelCode, e.Code);
-        Assert.Equal($"{Path.Combine(dir, "preprocessing.json")}: {full.Genres.Count} genres, but model reduced-rnn1 predicts 66 classes", e.Message);
+        Assert.Equal($"{Path.Combine(dir, "preprocessing.json")}: {full.Genres.Count} genres, but model reduced-rnn1 predicts 66 classes",
+            e.Message);
     }
 
     [AuthorsModelsFact]

@@ -58,7 +58,8 @@ public class OnnxExportTests
         {
             var a = genre.AsSpan(i * classes, classes);
             var b = onnx.AsSpan(i * classes, classes);
-            Assert.True(Argmax(a) == Argmax(b), $"row {i}: genre predicts class {Argmax(a)} ({a[Argmax(a)]}), ONNX Runtime {Argmax(b)} ({b[Argmax(b)]})");
+            Assert.True(Argmax(a) == Argmax(b),
+                $"row {i}: genre predicts class {Argmax(a)} ({a[Argmax(a)]}), ONNX Runtime {Argmax(b)} ({b[Argmax(b)]})");
             for (var c = 0; c < classes; c++) worst = Math.Max(worst, Math.Abs(a[c] - b[c]));
         }
         Assert.True(worst <= tolerance, $"largest probability difference {worst:E2} > {tolerance:E0}");
@@ -106,7 +107,8 @@ public class OnnxExportTests
     {
         var saved = Ok(SavedModel.Load(Path.Combine(Support.AuthorsModels, name)));
         var real = Environment.GetEnvironmentVariable("GENRE_DATA")!;
-        var test = LabeledData.From(Ok(ReportPipeline.Load(real, name.StartsWith("reduced") ? Some(GenreMapping.ReportMerges) : None)).Data.Scaled.Test);
+        var test = LabeledData.From(Ok(ReportPipeline.Load(real, name.StartsWith("reduced") ? Some(GenreMapping.ReportMerges) : None))
+            .Data.Scaled.Test);
         using var model = Ok(Support.Backend.Load(saved.Spec, saved.Weights));
         var bytes = Ok(OnnxExport.ToBytes(saved.Spec, saved.Weights, None));
         Agree(model.Predict(test.X, test.Rows), RunOnnx(bytes, test.X, test.Rows, test.Classes), test.Rows, test.Classes, tolerance);
@@ -167,7 +169,8 @@ public class OnnxExportTests
         Assert.True(worst <= 1e-5, $"{folder}: largest probability difference {worst:E2} on {tracks.Count:N0} rows");
         // the pipeline's graph alone writes genre's features (float64; the normal quantile within about 1e-6)
         using var session = new InferenceSession(Ok(OnnxExport.PipelineToBytes(p.Pipeline, Track.FeatureColumns)));
-        using var result = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, new DenseTensor<double>(raw, [tracks.Count, 15]))]);
+        using var result = session.Run([NamedOnnxValue.CreateFromTensor(
+            OnnxExport.InputName, new DenseTensor<double>(raw, [tracks.Count, 15]))]);
         var features = result.Single().AsTensor<double>().ToArray();
         var expected = Ok(p.Input(tracks, "test")).Values;
         Assert.Equal(expected.Length, features.Length);
@@ -189,11 +192,14 @@ public class OnnxExportTests
         "drop" => new Genre.Data.Stages.DropColumns(Seq("tempo", "popularity")),
         "label-encode" => new Genre.Data.Stages.LabelEncode("explicit"),
         "min-max" => Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.DropColumns(Seq1("explicit")), new Genre.Data.Stages.MinMax()),
-        "standardize" => Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.DropColumns(Seq1("explicit")), new Genre.Data.Stages.Standardize()),
-        "quantile-normal" => Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.DropColumns(Seq1("explicit")), new Genre.Data.Stages.QuantileNormal(50)),
+        "standardize" => Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.DropColumns(Seq1("explicit")),
+            new Genre.Data.Stages.Standardize()),
+        "quantile-normal" => Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.DropColumns(Seq1("explicit")),
+            new Genre.Data.Stages.QuantileNormal(50)),
         "one-hot" => Genre.Data.Stages.OneHot.Of("key", "mode"),
         "one-hot-declared" => new Genre.Data.Stages.OneHot(Seq1(new Genre.Data.Stages.OneHotColumn("time_signature", Some(Seq(3.0, 4.0))))),
-        "log1p" => Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.SelectColumns(Seq("duration_ms", "speechiness", "tempo")), new Genre.Data.Stages.Log1p()),
+        "log1p" => Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.SelectColumns(Seq("duration_ms", "speechiness", "tempo")),
+            new Genre.Data.Stages.Log1p()),
         "column-transformer" => new Genre.Data.Stages.ColumnTransformer(Seq(
             new Genre.Data.Stages.ColumnGroup(Seq("tempo", "energy"), new Genre.Data.Stages.Standardize()),
             new Genre.Data.Stages.ColumnGroup(Seq1("explicit"), new Genre.Data.Stages.LabelEncode("explicit")))),
@@ -213,14 +219,16 @@ public class OnnxExportTests
         var encodes = name is "label-encode" or "column-transformer" or "report" or "tabular";
         var stage = encodes
             ? Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.SelectColumns(Track.FeatureColumns), StageNamed(name))
-            : Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.SelectColumns(Track.FeatureColumns), new Genre.Data.Stages.LabelEncode("explicit"),
+            : Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.SelectColumns(Track.FeatureColumns),
+                new Genre.Data.Stages.LabelEncode("explicit"),
                 StageNamed(name));
         var fitted = Ok(stage.FitPipeline(Ok(features)));
         var test = Rows(loaded.Data.Scaled.Test.RowIds);
         var expected = Ok(fitted.Matrix(Genre.Data.Stages.Frame.Of(test)));
         using var session = new InferenceSession(Ok(OnnxExport.PipelineToBytes(fitted, Track.FeatureColumns)));
         var raw = Features.Of(test, new LabelEncoding(Seq("False", "True"))).Values;
-        using var result = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, new DenseTensor<double>(raw, [test.Count, 15]))]);
+        using var result = session.Run([NamedOnnxValue.CreateFromTensor(
+            OnnxExport.InputName, new DenseTensor<double>(raw, [test.Count, 15]))]);
         var onnx = result.Single().AsTensor<double>().ToArray();
         Assert.Equal(expected.Values.Length, onnx.Length);
         var furthest = onnx.Select((v, i) => Math.Abs(v - expected.Values[i])).Max();
@@ -271,7 +279,8 @@ public class OnnxExportTests
         var noSoftmax = new Sequential(Seq1(15), Seq1<Layer>(new Dense(4, Activation.Relu)), "plain");
         using var m = Ok(Support.Backend.Compile(Zoo.Softmax(), 1));
         Assert.Contains("final Dense(…, softmax)", Fail(OnnxExport.ToBytes(noSoftmax, m.Weights(), None)));
-        Assert.Equal("softmax: layer 0 kernel: expected (15, 66), got kernel (15, 114)", Fail(OnnxExport.ToBytes(Zoo.Softmax(66), m.Weights(), None)));
+        Assert.Equal("softmax: layer 0 kernel: expected (15, 66), got kernel (15, 114)",
+            Fail(OnnxExport.ToBytes(Zoo.Softmax(66), m.Weights(), None)));
     }
 }
 /// <summary>A theory that needs the authors' SavedModels (../shared beside the repo): skipped by name when absent.</summary>

@@ -1,6 +1,7 @@
 namespace Genre.Models.Tests;
 
-/// <summary>The prediction-only forward pass (Predictor: folded Dense, stacked LSTM weights, lanes) against the training forward pass.</summary>
+/// <summary>The prediction-only forward pass (Predictor: folded Dense, stacked LSTM weights, lanes) against the training forward
+/// pass.</summary>
 public class PredictorTests
 {
     [Theory]

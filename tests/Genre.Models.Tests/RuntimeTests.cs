@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 
 namespace Genre.Models.Tests;
 
-/// <summary>Issue 14: process-wide state changes only through <see cref="TorchRuntime"/>; compiled models are released on every path.</summary>
+/// <summary>Issue 14: process-wide state changes only through <see cref="TorchRuntime"/>; compiled models are released on every
+/// path.</summary>
 [Collection(nameof(ThreadCount))]
 public class RuntimeTests
 {

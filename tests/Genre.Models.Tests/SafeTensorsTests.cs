@@ -17,7 +17,10 @@ public class SafeTensorsTests
 
     static string Python(params string[] args)
     {
-        var psi = new ProcessStartInfo(Genre.TestSupport.Inputs.DebianPython) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(Genre.TestSupport.Inputs.DebianPython)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
         psi.ArgumentList.Add(Script);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
@@ -46,7 +49,8 @@ public class SafeTensorsTests
         var (dir, m) = Saved(name);
         using (m)
         {
-            Assert.Equal(["model.json", "weights.safetensors"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
+            Assert.Equal(["model.json", "weights.safetensors"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order()
+                .ToArray<string>());
             var stored = Ok(ModelFolder.Load(dir));
             Assert.Equal(m.Spec, stored.Spec);
             Assert.Equal(Support.Flat(m), ModelStore.Flatten(stored.Weights).Bind(t => toSeq(t.Values)).ToArray());

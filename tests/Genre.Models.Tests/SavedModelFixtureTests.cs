@@ -57,7 +57,8 @@ public class SavedModelFixtureTests
         Assert.True(bundle.Entries.ContainsKey(ObjectGraph.BundleKey));
         var keys = Ok(SavedModel.WeightKeys(spec, bundle, "tinyRNNnet")).Map(k => k.Key);
         Assert.Equal(Expected().Select(e => e.Key), keys);
-        Assert.Contains("variables/3/.ATTRIBUTES/VARIABLE_VALUE", keys); // the LSTM's weights are keyed through model.variables, as in RNN1net
+        // the LSTM's weights are keyed through model.variables, as in RNN1net
+        Assert.Contains("variables/3/.ATTRIBUTES/VARIABLE_VALUE", keys);
         var bare = bundle with { Entries = bundle.Entries.Remove(ObjectGraph.BundleKey) };
         Assert.Equal(keys, Ok(SavedModel.WeightKeys(spec, bare, "tinyRNNnet")).Map(k => k.Key));
     }
@@ -109,7 +110,8 @@ public class SavedModelFixtureTests
         var bundle = Ok(TensorBundle.Open(Path.Combine(Fixture, "variables")));
         Assert.Equal("tiny: layer 1 (LSTM) recurrent_kernel: expected (2, 4), got (2, 8)",
             Fail(bundle.ReadFloat("variables/3/.ATTRIBUTES/VARIABLE_VALUE", Seq(2, 4), "tiny: layer 1 (LSTM) recurrent_kernel")));
-        Assert.Contains("expected dtype float32, got TF dtype 9", Fail(bundle.ReadFloat("optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE", Seq<int>(), "iter")));
+        Assert.Contains("expected dtype float32, got TF dtype 9", Fail(
+            bundle.ReadFloat("optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE", Seq<int>(), "iter")));
     }
 
     [Fact]
@@ -151,9 +153,12 @@ public class SavedModelFixtureTests
         var dir = Path.Combine(Support.TempDir(), "tinyRNNnet");
         var (code, output) = Python(dir);
         Assert.True(code == 0, output);
-        var files = Directory.GetFiles(Fixture, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Fixture, f)).Order().ToArray();
-        Assert.Equal(files, Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(dir, f)).Order().ToArray());
-        foreach (var f in files) Assert.True(File.ReadAllBytes(Path.Combine(Fixture, f)).SequenceEqual(File.ReadAllBytes(Path.Combine(dir, f))), f);
+        var files = Directory.GetFiles(Fixture, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Fixture, f)).Order()
+            .ToArray();
+        Assert.Equal(files, Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(dir, f)).Order()
+            .ToArray());
+        foreach (var f in files) Assert.True(File.ReadAllBytes(Path.Combine(Fixture, f))
+            .SequenceEqual(File.ReadAllBytes(Path.Combine(dir, f))), f);
         Assert.Equal(File.ReadAllBytes(Fixture + ".weights.json"), File.ReadAllBytes(dir + ".weights.json"));
     }
 
@@ -185,7 +190,8 @@ public sealed class PythonFactAttribute : FactAttribute
         set
         {
             needsAuthorsModels = value;
-            if (value && Skip is null && !Directory.Exists(Support.AuthorsModels)) Skip = "needs ../shared/reference/authors-models beside the repository";
+            if (value && Skip is null
+                && !Directory.Exists(Support.AuthorsModels)) Skip = "needs ../shared/reference/authors-models beside the repository";
         }
     }
     bool needsAuthorsModels;

@@ -1,6 +1,7 @@
 namespace Genre.Models.Tests;
 
-/// <summary>The prediction gemm against a float64 loop: odd row counts, a partial last panel, a strided A, a K offset, bias and relu.</summary>
+/// <summary>The prediction gemm against a float64 loop: odd row counts, a partial last panel, a strided A, a K offset, bias and
+/// relu.</summary>
 public class SgemmTests
 {
     [Avx512Theory]
@@ -25,7 +26,8 @@ public class SgemmTests
                 double sum = bias[j];
                 for (var q = 0; q < k; q++) sum += (double)a[i * lda + q] * b[(kStart + q) * n + j];
                 if (relu) sum = Math.Max(sum, 0);
-                Assert.True(Math.Abs(sum - c[i * ldc + j]) <= 1e-5 * Math.Max(1, Math.Abs(sum)), $"C[{i}, {j}] = {c[i * ldc + j]}, expected {sum}");
+                Assert.True(Math.Abs(sum - c[i * ldc + j]) <= 1e-5 * Math.Max(1, Math.Abs(sum)),
+                    $"C[{i}, {j}] = {c[i * ldc + j]}, expected {sum}");
             }
             for (var j = n; j < ldc; j++) Assert.True(float.IsNaN(c[i * ldc + j]), "wrote past the row");
         }

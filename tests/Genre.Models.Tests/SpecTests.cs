@@ -67,12 +67,17 @@ public class SpecTests
 
     /// <summary>Issue 18: a mistyped member of model.json was reported with the framework's wording.</summary>
     [Theory]
-    [InlineData("""{"name":"m","input_shape":[15],"layers":[{"type":"Dense","units":"3","activation":"relu"}]}""", "x: bad model spec (layer 0: 'units' must be a whole number)")]
-    [InlineData("""{"name":"m","input_shape":[15],"layers":[{"type":"Dense","units":3,"activation":"Relu, Softmax"}]}""", "x: bad model spec (layer 0: unknown activation 'Relu, Softmax')")]
-    [InlineData("""{"name":"m","input_shape":[15],"layers":[{"type":"LSTM","units":3}]}""", "x: bad model spec (layer 0: 'return_sequences' must be true or false)")]
+    [InlineData("""{"name":"m","input_shape":[15],"layers":[{"type":"Dense","units":"3","activation":"relu"}]}""",
+        "x: bad model spec (layer 0: 'units' must be a whole number)")]
+    [InlineData("""{"name":"m","input_shape":[15],"layers":[{"type":"Dense","units":3,"activation":"Relu, Softmax"}]}""",
+        "x: bad model spec (layer 0: unknown activation 'Relu, Softmax')")]
+    [InlineData("""{"name":"m","input_shape":[15],"layers":[{"type":"LSTM","units":3}]}""",
+        "x: bad model spec (layer 0: 'return_sequences' must be true or false)")]
     [InlineData("""{"name":"m","input_shape":"15","layers":[]}""", "x: bad model spec ('input_shape' must be a list of whole numbers)")]
-    [InlineData("""{"name":"m\nn","input_shape":[15],"layers":[]}""", "x: bad model spec ('name' must be a string of printable characters)")]
-    [InlineData("""{"name":"m","input_shape":[15],"layers":[{"type":"Conv\n1D"}]}""", "x: bad model spec (layer 0: unknown layer type 'Conv\\n1D')")]
+    [InlineData("""{"name":"m\nn","input_shape":[15],"layers":[]}""",
+        "x: bad model spec ('name' must be a string of printable characters)")]
+    [InlineData("""{"name":"m","input_shape":[15],"layers":[{"type":"Conv\n1D"}]}""",
+        "x: bad model spec (layer 0: unknown layer type 'Conv\\n1D')")]
     public void A_spec_with_a_mistyped_member_is_an_error_in_the_projects_words(string json, string message)
     {
         var o = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(json)!;

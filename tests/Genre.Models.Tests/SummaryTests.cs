@@ -24,7 +24,8 @@ public class SummaryTests
         return found;
     }
 
-    /// <summary>Keras numbers layers per type across a notebook session (dense_5, lstm_1, …): compare without the numbers and the padding they shift.</summary>
+    /// <summary>Keras numbers layers per type across a notebook session (dense_5, lstm_1, …): compare without the numbers and the padding
+    /// they shift.</summary>
     static string WithoutLayerNumbers(string table) =>
         Regex.Replace(Regex.Replace(table, @"(dense|lstm|dropout|sequential)(_\d+)?", "$1"), " +", " ");
 

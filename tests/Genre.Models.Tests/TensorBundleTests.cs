@@ -20,7 +20,8 @@ public class TensorBundleTests
 
     static byte[] Cat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
 
-    /// <summary>A block: entries with the key prefix shared with the previous key, a full key every <paramref name="restartEvery"/> entries.</summary>
+    /// <summary>A block: entries with the key prefix shared with the previous key, a full key every <paramref name="restartEvery"/>
+    /// entries.</summary>
     static byte[] Block(IReadOnlyList<(string Key, byte[] Value)> entries, int restartEvery)
     {
         var body = new List<byte>();
@@ -43,8 +44,10 @@ public class TensorBundleTests
         return body.ToArray();
     }
 
-    /// <summary>A whole table: data blocks of <paramref name="perBlock"/> entries, an empty metaindex, the index block, the footer.</summary>
-    public static byte[] Table(IReadOnlyList<(string Key, byte[] Value)> entries, int perBlock, int restartEvery = 2, byte compression = 0, ulong magic = 0xdb4775248b80fb57UL)
+    /// <summary>A whole table: data blocks of <paramref name="perBlock"/> entries, an empty metaindex, the index block, the
+    /// footer.</summary>
+    public static byte[] Table(IReadOnlyList<(string Key, byte[] Value)> entries, int perBlock, int restartEvery = 2, byte compression = 0,
+        ulong magic = 0xdb4775248b80fb57UL)
     {
         var file = new List<byte>();
         var index = new List<(string, byte[])>();
@@ -119,7 +122,8 @@ public class TensorBundleTests
 
     static byte[] Restarts(uint count) => Cat(BitConverter.GetBytes(0u), BitConverter.GetBytes(count));
 
-    /// <summary>Issue 18: bytes inserted into or flipped in variables.index crashed the reader ("Source array was not long enough").</summary>
+    /// <summary>Issue 18: bytes inserted into or flipped in variables.index crashed the reader ("Source array was not long
+    /// enough").</summary>
     [Theory]
     [InlineData("shared prefix longer than the previous key", "a block entry does not fit the block")]
     [InlineData("value longer than the block", "a block entry does not fit the block")]
@@ -147,17 +151,22 @@ public class TensorBundleTests
     [Fact]
     public void Protobuf_fields_that_run_past_the_message_are_refused()
     {
-        Assert.Equal("truncated 64-bit field", Assert.Throws<InvalidDataException>(() => ProtoReader.Fields(new byte[] { 0x09, 1, 2, 3 }).ToList()).Message);
-        Assert.Equal("truncated 32-bit field", Assert.Throws<InvalidDataException>(() => ProtoReader.Fields(new byte[] { 0x0D, 1 }).ToList()).Message);
-        Assert.Equal("truncated length-delimited field", Assert.Throws<InvalidDataException>(() => ProtoReader.Fields(Cat([0x0A], Varint(ulong.MaxValue))).ToList()).Message);
-        Assert.Equal("truncated length-delimited field", Assert.Throws<InvalidDataException>(() => ProtoReader.Fields(new byte[] { 0x0A, 5, 1 }).ToList()).Message);
+        Assert.Equal("truncated 64-bit field", Assert.Throws<InvalidDataException>(() => ProtoReader.Fields(new byte[] { 0x09, 1, 2, 3 })
+            .ToList()).Message);
+        Assert.Equal("truncated 32-bit field", Assert.Throws<InvalidDataException>(() => ProtoReader.Fields(new byte[] { 0x0D, 1 })
+            .ToList()).Message);
+        Assert.Equal("truncated length-delimited field", Assert.Throws<InvalidDataException>(
+            () => ProtoReader.Fields(Cat([0x0A], Varint(ulong.MaxValue))).ToList()).Message);
+        Assert.Equal("truncated length-delimited field",
+            Assert.Throws<InvalidDataException>(() => ProtoReader.Fields(new byte[] { 0x0A, 5, 1 }).ToList()).Message);
     }
 
     // ---- bundles: BundleEntryProto values written here, tensors in a data shard beside them ----
 
     static byte[] Entry(int dtype, int[] shape, long offset, long size, uint crc)
     {
-        var dims = shape.Select(d => Cat([0x12], Varint((ulong)Cat([0x08], Varint((ulong)d)).Length), [0x08], Varint((ulong)d))).SelectMany(x => x).ToArray();
+        var dims = shape.Select(d => Cat([0x12], Varint((ulong)Cat([0x08], Varint((ulong)d)).Length), [0x08], Varint((ulong)d)))
+            .SelectMany(x => x).ToArray();
         return Cat([0x08], Varint((ulong)dtype), [0x12], Varint((ulong)dims.Length), dims,
             [0x20], Varint((ulong)offset), [0x28], Varint((ulong)size), [0x35], BitConverter.GetBytes(crc));
     }
@@ -179,11 +188,14 @@ public class TensorBundleTests
     public void Float_tensors_are_read_after_their_dtype_shape_and_crc_are_checked()
     {
         var crc = Crc32c.Mask(Crc32c.Compute(KernelBytes));
-        var dir = WriteBundle([("k", Entry(1, [2, 3], 8, 24, crc)), ("bad", Entry(1, [2, 3], 8, 24, crc + 1))], Cat(new byte[8], KernelBytes));
+        var dir = WriteBundle([("k", Entry(1, [2, 3], 8, 24, crc)), ("bad", Entry(1, [2, 3], 8, 24, crc + 1))],
+            Cat(new byte[8], KernelBytes));
         var bundle = Ok(TensorBundle.Open(dir));
         Assert.Equal(Kernel, Ok(bundle.ReadFloat("k", Seq(2, 3), "m: layer 0 (Dense) kernel")));
-        Assert.Equal("m: layer 0 (Dense) kernel: expected (3, 2), got (2, 3)", Fail(bundle.ReadFloat("k", Seq(3, 2), "m: layer 0 (Dense) kernel")));
-        Assert.StartsWith("m: layer 0 (Dense) kernel: crc32c mismatch", Fail(bundle.ReadFloat("bad", Seq(2, 3), "m: layer 0 (Dense) kernel")));
+        Assert.Equal("m: layer 0 (Dense) kernel: expected (3, 2), got (2, 3)",
+            Fail(bundle.ReadFloat("k", Seq(3, 2), "m: layer 0 (Dense) kernel")));
+        Assert.StartsWith("m: layer 0 (Dense) kernel: crc32c mismatch",
+            Fail(bundle.ReadFloat("bad", Seq(2, 3), "m: layer 0 (Dense) kernel")));
         Assert.Contains("tensor 'nope' not found", Fail(bundle.ReadFloat("nope", Seq(2, 3), "m: layer 0 (Dense) kernel")));
     }
 
@@ -200,7 +212,8 @@ public class TensorBundleTests
     [Fact]
     public void Headers_of_other_layouts_are_refused()
     {
-        Assert.Contains("big-endian tensor bundles are not supported", Fail(TensorBundle.Open(WriteBundle([], [], [0x08, 0x01, 0x10, 0x01]))));
+        Assert.Contains("big-endian tensor bundles are not supported",
+            Fail(TensorBundle.Open(WriteBundle([], [], [0x08, 0x01, 0x10, 0x01]))));
         Assert.Contains("bundles with 2 shards are not supported", Fail(TensorBundle.Open(WriteBundle([], [], [0x08, 0x02]))));
     }
 
@@ -215,7 +228,8 @@ public class TensorBundleTests
         var dir = WriteBundle([("s", Entry(7, [], 0, payload.Length, crc)), ("t", Entry(7, [], 0, payload.Length, crc ^ 1))], payload);
         var bundle = Ok(TensorBundle.Open(dir));
         Assert.Equal(text, Ok(bundle.ReadScalarString("s")));
-        Assert.StartsWith(Path.Combine(dir, "variables.data-00000-of-00001") + ": tensor 't': crc32c mismatch", Fail(bundle.ReadScalarString("t")));
+        Assert.StartsWith(Path.Combine(dir, "variables.data-00000-of-00001") + ": tensor 't': crc32c mismatch",
+            Fail(bundle.ReadScalarString("t")));
     }
 }
 

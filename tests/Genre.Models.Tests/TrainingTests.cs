@@ -34,7 +34,8 @@ public class TrainingTests
         float[][] Gradients(int microBatch)
         {
             using var scope = NewDisposeScope();
-            var (lossSum, _) = Trainer.AccumulateGradients(model, model.Input(data.X, data.Rows), tensor(data.Y.Select(v => (long)v).ToArray()), null, microBatch);
+            var (lossSum, _) = Trainer.AccumulateGradients(model, model.Input(data.X, data.Rows),
+                tensor(data.Y.Select(v => (long)v).ToArray()), null, microBatch);
             Assert.True(lossSum > 0);
             var g = model.Parameters.Select(p => p.grad!.data<float>().ToArray()).ToArray();
             foreach (var p in model.Parameters) p.grad!.zero_();
@@ -45,7 +46,8 @@ public class TrainingTests
         for (var i = 0; i < whole.Length; i++)
         {
             var scale = whole[i].Max(v => Math.Abs(v)) + 1e-12;
-            Assert.All(whole[i].Zip(micro[i]), p => Assert.True(Math.Abs(p.Item1 - p.Item2) <= 1e-5 * scale, $"tensor {i}: {p.Item1} vs {p.Item2}"));
+            Assert.All(whole[i].Zip(micro[i]), p => Assert.True(Math.Abs(p.Item1 - p.Item2) <= 1e-5 * scale,
+                $"tensor {i}: {p.Item1} vs {p.Item2}"));
         }
     }
 
@@ -69,7 +71,8 @@ public class TrainingTests
         var rest = Ok(resumed.Fit(data, val, config with { Resume = true }));
         using var straight = Ok(Support.Backend.Compile(Zoo.Dnn2(3), 6));
         var full = Ok(straight.Fit(data, val, config with { Checkpoints = None }));
-        Assert.Equal(full.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)), rest.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)));
+        Assert.Equal(full.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)),
+            rest.Epochs.Map(e => (e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy)));
         Assert.Equal(Support.Flat(straight), Support.Flat(resumed));
     }
 
@@ -79,8 +82,10 @@ public class TrainingTests
         // The label depends on features 0–5; read as a sequence those come last (reversed rows), so the LSTM need not carry
         // them through nine more steps (with them first, the loss plateaus and whether it escapes in 25 epochs is chance).
         var data = LastStepsMatter(Support.Problem(400, 25));
-        using var m = Ok(Support.Backend.Compile(new Sequential(Seq(15, 1), Seq<Layer>(new Dense(16), new Lstm(16), new Dense(3, Activation.Softmax)), "tiny-rnn"), 2));
-        var h = Ok(m.Fit(data, Some(LastStepsMatter(Support.Problem(100, 26))), new TrainingConfig(25, 20, 2, new AdamSettings(LearningRate: 0.01))));
+        using var m = Ok(Support.Backend.Compile(new Sequential(Seq(15, 1),
+            Seq<Layer>(new Dense(16), new Lstm(16), new Dense(3, Activation.Softmax)), "tiny-rnn"), 2));
+        var h = Ok(m.Fit(data, Some(LastStepsMatter(Support.Problem(100, 26))),
+            new TrainingConfig(25, 20, 2, new AdamSettings(LearningRate: 0.01))));
         Assert.True(h.Epochs.Last.Loss < 0.75 * h.Epochs.Head.Loss, $"loss {string.Join(" → ", h.Epochs.Map(e => e.Loss.ToString("F3")))}");
         Assert.True(h.Epochs.Last.ValAccuracy > 0.6, $"val accuracy {h.Epochs.Last.ValAccuracy}");
         var p = m.Predict(Support.Problem(5, 27).X, 5);

@@ -60,6 +60,7 @@ public static class Cleaning
         // about a second of reflection in a fresh process.
         static bool SameText(Option<string> x, Option<string> y) => x.Case is string s ? y.Case is string t && s == t : y.IsNone;
         /// <summary>A hash of a subset of the columns <see cref="Equals(Track?, Track?)"/> compares, so equal rows hash alike.</summary>
-        public int GetHashCode(Track t) => HashCode.Combine(t.TrackId, t.TrackGenre, t.DurationMs, t.Danceability, t.Energy, t.Tempo, t.Popularity);
+        public int GetHashCode(Track t) => HashCode.Combine(t.TrackId, t.TrackGenre, t.DurationMs, t.Danceability, t.Energy, t.Tempo,
+            t.Popularity);
     }
 }

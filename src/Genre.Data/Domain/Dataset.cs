@@ -14,7 +14,8 @@ public sealed record Matrix(int Rows, int Cols, double[] Values)
     public ReadOnlySpan<double> Row(int row) => new(Values, row * Cols, Cols);
 
     /// <summary>Equal shapes and equal values (records would compare the array by reference).</summary>
-    public bool Equals(Matrix? other) => other is not null && Rows == other.Rows && Cols == other.Cols && ArrayValues.Equal(Values, other.Values);
+    public bool Equals(Matrix? other) => other is not null && Rows == other.Rows && Cols == other.Cols
+        && ArrayValues.Equal(Values, other.Values);
 
     /// <summary>A hash consistent with <see cref="Equals(object)"/>: it reads the shapes and a few values.</summary>
     public override int GetHashCode() => HashCode.Combine(Rows, Cols, ArrayValues.Hash(Values));
@@ -31,7 +32,8 @@ public sealed record Dataset(Matrix X, int[] Y, Seq<string> Classes, long[] RowI
 
     /// <summary>Equal features, labels, classes and row ids (records would compare the arrays by reference).</summary>
     public bool Equals(Dataset? other) =>
-        other is not null && X.Equals(other.X) && ArrayValues.Equal(Y, other.Y) && Classes == other.Classes && ArrayValues.Equal(RowIds, other.RowIds);
+        other is not null && X.Equals(other.X) && ArrayValues.Equal(Y, other.Y) && Classes == other.Classes
+            && ArrayValues.Equal(RowIds, other.RowIds);
 
     /// <summary>A hash consistent with <see cref="Equals(object)"/>: it reads the shapes and a few values.</summary>
     public override int GetHashCode() => HashCode.Combine(X, ArrayValues.Hash(Y), ArrayValues.Hash(RowIds));

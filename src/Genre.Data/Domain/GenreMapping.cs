@@ -17,7 +17,8 @@ public sealed record GenreMapping(Map<string, string> Merges)
     public static readonly GenreMapping ReportMerges = Create(
         Targets("pop", "cantopop", "indie-pop", "j-pop", "k-pop", "pop-film", "power-pop", "synth-pop", "mandopop", "mpb")
         .Concat(Targets("country", "honky-tonk"))
-        .Concat(Targets("rock", "psych-rock", "punk-rock", "rock-n-roll", "rockabilly", "alt-rock", "black-metal", "death-metal", "grindcore",
+        .Concat(Targets("rock", "psych-rock", "punk-rock", "rock-n-roll", "rockabilly", "alt-rock", "black-metal", "death-metal",
+            "grindcore",
             "grunge", "hard-rock", "hardcore", "heavy-metal", "j-rock", "metal", "metalcore", "punk"))
         .Concat(Targets("house", "chicago-house", "progressive-house", "deep-house"))
         .Concat(Targets("dance", "club", "dancehall", "detroit-techno", "disco", "dub", "dubstep", "edm", "electro", "groove", "hardstyle",
@@ -40,7 +41,9 @@ public sealed record GenreMapping(Map<string, string> Merges)
         var errors = new List<Error>();
         var sources = list.Select(p => p.Source).ToHashSet(StringComparer.Ordinal);
         foreach (var dup in list.GroupBy(p => p.Source, StringComparer.Ordinal).Where(g => g.Count() > 1))
-            errors.Add(GenreError.Data($"{dup.ElementAt(1).Place}: genre '{GenreError.Show(dup.Key)}' is mapped more than once ({string.Join(", ", dup.Select(p => GenreError.Show(p.Target)))})"));
+            errors.Add(GenreError.Data(
+                $"{dup.ElementAt(1).Place}: genre '{GenreError.Show(dup.Key)}' is mapped more than once " +
+                    $"({string.Join(", ", dup.Select(p => GenreError.Show(p.Target)))})"));
         foreach (var (s, _, place) in list.Where(p => p.Source == p.Target))
             errors.Add(GenreError.Data($"{place}: genre '{GenreError.Show(s)}' is mapped to itself"));
         foreach (var (s, t, place) in list.Where(p => p.Source != p.Target && sources.Contains(p.Target)).DistinctBy(p => p.Target))

@@ -5,7 +5,8 @@ namespace Genre.Data;
 public sealed record SplitIndices(int[] Train, int[] Test)
 {
     /// <summary>The same positions in the same order (records would compare the arrays by reference).</summary>
-    public bool Equals(SplitIndices? other) => other is not null && ArrayValues.Equal(Train, other.Train) && ArrayValues.Equal(Test, other.Test);
+    public bool Equals(SplitIndices? other) => other is not null && ArrayValues.Equal(Train, other.Train)
+        && ArrayValues.Equal(Test, other.Test);
 
     /// <summary>A hash consistent with <see cref="Equals(object)"/>: it reads the shapes and a few values.</summary>
     public override int GetHashCode() => HashCode.Combine(ArrayValues.Hash(Train), ArrayValues.Hash(Test));

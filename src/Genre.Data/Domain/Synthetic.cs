@@ -21,7 +21,8 @@ public static class Synthetic
     [
         ["pop", "cantopop", "indie-pop", "j-pop", "k-pop", "pop-film", "power-pop", "synth-pop", "mandopop", "mpb", "j-idol"],
         ["country", "honky-tonk", "bluegrass"],
-        ["rock", "psych-rock", "punk-rock", "rock-n-roll", "rockabilly", "alt-rock", "j-rock", "grunge", "hard-rock", "punk", "emo", "garage"],
+        ["rock", "psych-rock", "punk-rock", "rock-n-roll", "rockabilly", "alt-rock", "j-rock", "grunge", "hard-rock", "punk", "emo",
+            "garage"],
         ["metal", "black-metal", "death-metal", "grindcore", "hardcore", "heavy-metal", "metalcore", "industrial", "goth"],
         ["house", "chicago-house", "progressive-house", "deep-house"],
         ["dance", "club", "dancehall", "disco", "groove", "party", "j-dance", "edm", "electro", "hardstyle", "trance", "techno",
@@ -35,7 +36,8 @@ public static class Synthetic
 
     sealed record Profile(string Genre, double[] Centre, double ExplicitRate, double MajorRate, int KeyBias);
 
-    const int Latent = 11; // popularity, duration, danceability, energy, loudness, speechiness, acousticness, instrumentalness, liveness, valence, tempo
+    // popularity, duration, danceability, energy, loudness, speechiness, acousticness, instrumentalness, liveness, valence, tempo
+    const int Latent = 11;
 
     /// <summary>
     /// <paramref name="rowsPerGenre"/> tracks for each of the 114 genres, the same for the same <paramref name="seed"/>; throws
@@ -87,7 +89,8 @@ public static class Synthetic
         while (set.Count < want && rowsPerGenre > 1)
         {
             var pos = r.Next(total);
-            if (pos % rowsPerGenre == 0 || pos == missingAt || pos == missingAt + 1 || set.Contains(pos - 1) || set.Contains(pos + 1)) continue;
+            if (pos % rowsPerGenre == 0 || pos == missingAt || pos == missingAt + 1 || set.Contains(pos - 1)
+                || set.Contains(pos + 1)) continue;
             set.Add(pos);
         }
         return set;
@@ -117,7 +120,8 @@ public static class Synthetic
     static double Round(double v, int decimals) => Math.Round(v, decimals, MidpointRounding.ToEven);
 
     /// <summary>Three significant digits, as the real file's small values (1.01e-06, 0.0322).</summary>
-    static double ThreeSignificantDigits(double v) => v == 0 ? 0.0 : double.Parse(v.ToString("G3", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    static double ThreeSignificantDigits(double v) => v == 0 ? 0.0 : double.Parse(
+        v.ToString("G3", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     static Track NewTrack(SyntheticRandom r, Profile p, int id)
     {

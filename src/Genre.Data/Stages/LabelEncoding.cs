@@ -22,7 +22,8 @@ public sealed record LabelEncoding(Seq<string> Classes)
 
     /// <summary>The code (class index) of <paramref name="value"/>; a data error when it is not one of the classes.</summary>
     public Fin<int> Encode(string value) =>
-        index.TryGetValue(value, out var i) ? FinSucc(i) : FinFail<int>(GenreError.Data($"unknown label '{value}' (known: {Classes.Count} classes)"));
+        index.TryGetValue(value, out var i) ? FinSucc(i) : FinFail<int>(
+            GenreError.Data($"unknown label '{value}' (known: {Classes.Count} classes)"));
 
     /// <summary>Encodes values known to be classes (as after Fit on the same values).</summary>
     public int[] EncodeAll(IEnumerable<string> values) => values.Select(v => index[v]).ToArray();

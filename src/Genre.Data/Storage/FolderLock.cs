@@ -30,7 +30,9 @@ internal sealed class FolderLock : IDisposable
         }
         catch (IOException e) when (IsSharingViolation(e))
         {
-            return GenreError.Io($"{dir}: another genre process is writing this folder (it holds {FileName}); wait for it to finish or use another output folder");
+            return GenreError.Io(
+                $"{dir}: another genre process is writing this folder (it holds {FileName}); wait for it to finish or use another output " +
+                    $"folder");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -42,7 +42,8 @@ public static class TrackCsv
         }).Match(tracks => tracks, e => Fail<Error, TrackFile>(e));
 
     /// <summary>Parses CSV text held in memory; <paramref name="fileName"/> is used in error messages.</summary>
-    public static Validation<Error, Seq<Track>> Parse(string text, string fileName) => ParseFile(text, fileName, GenreColumn.Required).Map(f => f.Tracks);
+    public static Validation<Error, Seq<Track>> Parse(string text, string fileName) => ParseFile(text, fileName, GenreColumn.Required)
+        .Map(f => f.Tracks);
 
     /// <summary><see cref="LoadNew"/> on text held in memory.</summary>
     public static Validation<Error, TrackFile> ParseNew(string text, string fileName) => ParseFile(text, fileName, GenreColumn.Optional);
@@ -133,7 +134,8 @@ public static class TrackCsv
         static string Name(string c) => c == "" ? "(unnamed)" : GenreError.Show(c);
         var parts = new List<string>();
         if (missing.Count > 0) parts.Add($"missing column(s) {string.Join(", ", missing)}");
-        if (extra.Count > 0) parts.Add($"unexpected column(s) {string.Join(", ", extra.Take(10).Select(Name))}" + (extra.Count > 10 ? $" and {extra.Count - 10} more" : ""));
+        if (extra.Count > 0) parts.Add($"unexpected column(s) {string.Join(", ", extra.Take(10).Select(Name))}" + (
+            extra.Count > 10 ? $" and {extra.Count - 10} more" : ""));
         if (repeated.Count > 0) parts.Add($"repeated column(s) {string.Join(", ", repeated.Select(Name))}");
         if (parts.Count == 0) parts.Add("columns are out of order");
         return GenreError.Data($"{file}:1: header is not the Kaggle header: {string.Join("; ", parts)}");
@@ -177,7 +179,8 @@ public static class TrackCsv
     {
         public int ErrorCount => errors.Total;
 
-        public void Fail(string column, string message) => errors.Add(GenreError.Cell(file, line, column == "" ? "(index)" : column, message));
+        public void Fail(string column, string message) => errors.Add(GenreError.Cell(
+            file, line, column == "" ? "(index)" : column, message));
 
         public string Text(ReadOnlySpan<char> s, string column)
         {
