@@ -64,17 +64,25 @@ internal static class TensorFile
         var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
         if (length <= 0 || length > bytes.Length - start)
             return Damaged(path, $"the header length {length} does not fit the file ({bytes.Length} bytes)");
-        var json = bytes.AsMemory(start, length);
-        if (Crc32c.Compute(json.Span) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12)))
+        if (Crc32c.Compute(bytes.AsSpan(start, length)) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12)))
             return Damaged(path, "checksum mismatch in the header");
-        return from node in Json.Parse(json, $"{path}: header", m => GenreError.Model($"{m} — the file is damaged"))
-               from meta in Json.Object(node, "meta").ToFin(Damaged(path, "the header has no meta object"))
-               from entries in Json.Array(node, "tensors").ToFin(Damaged(path, "the header has no tensor list"))
-               from tensors in Tensors(bytes, start + length, entries, path)
-               select new TensorFileContent(meta, tensors);
+        return Body(bytes, start, length, path, checksummed: true);
     }
 
-    static Fin<Seq<NamedTensor>> Tensors(byte[] bytes, int offset, JsonArray entries, string path)
+    /// <summary>
+    /// The JSON header at <paramref name="start"/> ({meta, tensors: [{name, shape, crc32c}]}, <paramref name="length"/> bytes)
+    /// and the tensors after it, every size checked against the file's length before anything is allocated, each tensor's
+    /// crc32c verified when <paramref name="checksummed"/> (an earlier genre's GENRET1 file has none: <c>genre migrate</c>
+    /// reads it by its structure alone).
+    /// </summary>
+    internal static Fin<TensorFileContent> Body(byte[] bytes, int start, int length, string path, bool checksummed) =>
+        from node in Json.Parse(bytes.AsMemory(start, length), $"{path}: header", m => GenreError.Model($"{m} — the file is damaged"))
+        from meta in Json.Object(node, "meta").ToFin(Damaged(path, "the header has no meta object"))
+        from entries in Json.Array(node, "tensors").ToFin(Damaged(path, "the header has no tensor list"))
+        from tensors in Tensors(bytes, start + length, entries, path, checksummed)
+        select new TensorFileContent(meta, tensors);
+
+    static Fin<Seq<NamedTensor>> Tensors(byte[] bytes, int offset, JsonArray entries, string path, bool checksummed)
     {
         var tensors = new List<NamedTensor>(entries.Count);
         var names = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
@@ -90,8 +98,7 @@ internal static class TensorFile
             if (count > available)
                 return Damaged(path, $"truncated: tensor '{name}' ({string.Join(", ", shape)}) needs more bytes than the file's {bytes.Length - offset} after offset {offset}");
             var data = bytes.AsSpan(offset, (int)count * 4);
-            var computed = Crc32c.Hex(Crc32c.Compute(data));
-            if (!Json.String(entry, "crc32c").Exists(stored => stored == computed))
+            if (checksummed && Json.String(entry, "crc32c") != Some(Crc32c.Hex(Crc32c.Compute(data))))
                 return Damaged(path, $"checksum mismatch in tensor '{name}'");
             tensors.Add(new NamedTensor(raw, shape, MemoryMarshal.Cast<byte, float>(data).ToArray()));
             offset += data.Length;

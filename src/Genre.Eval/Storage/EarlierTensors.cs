@@ -121,38 +121,7 @@ internal static class EarlierTensors
         var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
         if (length <= 0 || length > bytes.Length - start)
             return Damaged(path, $"the header length {length} does not fit the file ({bytes.Length} bytes)");
-        return from node in Json.Parse(bytes.AsMemory(start, length), $"{path}: header",
-                   m => GenreError.Model($"{m} — the file is damaged"))
-               from meta in Json.Object(node, "meta").ToFin(Damaged(path, "the header has no meta object"))
-               from entries in Json.Array(node, "tensors").ToFin(Damaged(path, "the header has no tensor list"))
-               from tensors in Tensors(bytes, start + length, entries, path)
-               select new TensorFileContent(meta, tensors);
-    }
-
-    /// <summary>The tensors after the header, every size checked against the file's length before anything is allocated.</summary>
-    static Fin<Seq<NamedTensor>> Tensors(byte[] bytes, int offset, JsonArray entries, string path)
-    {
-        var tensors = new List<NamedTensor>(entries.Count);
-        var names = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
-        foreach (var entry in entries)
-        {
-            if (Json.String(entry, "name").Case is not string raw)
-                return Damaged(path, $"tensor {tensors.Count} of the header has no name");
-            var name = GenreError.Show(raw, 80);
-            if (!names.Add(raw)) return Damaged(path, $"tensor '{name}' appears twice");
-            var shape = Json.Array(entry, "shape").Bind(a => a.Select(Json.Int).ToSeq().Sequence()).Filter(s => s.ForAll(d => d >= 0));
-            if (shape.Case is not Seq<int> dims) return Damaged(path, $"tensor '{name}': the shape is not a list of sizes ≥ 0");
-            var available = (bytes.Length - offset) / 4;
-            var count = dims.Fold(1L, (acc, d) => acc > available ? acc : acc * d);
-            if (count > available)
-                return Damaged(path, $"truncated: tensor '{name}' ({string.Join(", ", dims)}) needs more bytes than the file's " +
-                                     $"{bytes.Length - offset} after offset {offset}");
-            var values = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(offset, (int)count * 4)).ToArray();
-            tensors.Add(new NamedTensor(raw, dims.Strict(), values));
-            offset += (int)count * 4;
-        }
-        if (offset != bytes.Length) return Damaged(path, $"{bytes.Length - offset} unexpected bytes after the last tensor");
-        return toSeq(tensors).Strict();
+        return TensorFile.Body(bytes, start, length, path, checksummed: false);
     }
 
     static LanguageExt.Common.Error Damaged(string path, string what) => GenreError.Model($"{path}: {what} — the file is damaged");
