@@ -3,9 +3,10 @@ using LanguageExt.Common;
 namespace Genre.Data;
 
 /// <summary>
-/// Reading a file as a value: the one place that turns the file system's exceptions into genre's errors. A file that is not
-/// there is <c>missing</c>'s error (default: an I/O error "PATH: file not found"); one that cannot be read is an I/O error naming
-/// it with the reason (<see cref="GenreError.Reason"/>). What a file holds is the caller's to judge, never an exception.
+/// Reading (or removing) a file as a value: the one place that turns the file system's exceptions into genre's errors. A file
+/// that is not there is <c>missing</c>'s error (default: an I/O error "PATH: file not found"); one that cannot be read is an I/O
+/// error naming it with the reason (<see cref="GenreError.Reason"/>). What a file holds is the caller's to judge, never an
+/// exception.
 /// </summary>
 public static class Files
 {
@@ -28,6 +29,21 @@ public static class Files
             using var stream = File.OpenRead(p);
             return read(stream);
         }, missing);
+
+    /// <summary>Removes the file (nothing to do when it is not there); a failure is an I/O error naming it and
+    /// <paramref name="what"/> it was ("PATH: cannot remove WHAT (reason)").</summary>
+    public static Fin<Unit> Delete(string path, string what = "the file")
+    {
+        try
+        {
+            File.Delete(path);
+            return unit;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return GenreError.Io($"{path}: cannot remove {what} ({GenreError.Reason(e)})");
+        }
+    }
 
     static Fin<A> Read<A>(string path, Func<string, A> read, Func<string, Error>? missing)
     {

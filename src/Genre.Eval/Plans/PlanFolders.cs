@@ -56,18 +56,7 @@ public static class PlanFolders
     }
 
     // an array script or Job left from an earlier plan would train units that have finished since
-    static Fin<Unit> Remove(string path)
-    {
-        try
-        {
-            File.Delete(path);
-            return unit;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return GenreError.Io($"{path}: cannot remove the old plan's file ({GenreError.Reason(e)})");
-        }
-    }
+    static Fin<Unit> Remove(string path) => Files.Delete(path, "the old plan's file");
 
     /// <summary>Slurm opens a job's log before the job runs: its folder must exist at submission.</summary>
     internal static Fin<Unit> Folder(string dir)

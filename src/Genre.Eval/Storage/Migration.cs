@@ -59,25 +59,12 @@ public static class Migration
             FolderLock.While(folder.Key, () =>
                 folder.Fold(FinSucc(unit), (done, s) => done.Bind(__ => s.Bytes.Match(
                     bytes => AtomicFile.WriteAllBytes(s.Path, bytes),
-                    () => Remove(s.Path)))))));
+                    () => Files.Delete(s.Path)))))));
 
     static string Owner(string path)
     {
         var folder = Path.GetDirectoryName(path)!;
         return Path.GetFileName(folder) == "checkpoints" ? Path.GetDirectoryName(folder)! : folder;
-    }
-
-    static Fin<Unit> Remove(string path)
-    {
-        try
-        {
-            File.Delete(path);
-            return unit;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return GenreError.Io($"{path}: cannot remove ({GenreError.Reason(e)})");
-        }
     }
 
     // ------------------------------------------------------------------ one folder
