@@ -94,8 +94,9 @@ public static class EnsembleFolder
         if (m.Spec.InputShape != first.Spec.InputShape)
             return GenreError.Model($"{at}: reads input ({string.Join(", ", m.Spec.InputShape)}) but {firstName} reads " +
                                     $"({string.Join(", ", first.Spec.InputShape)}); an ensemble's members read the same input");
-        if (Classes(m.Spec) != Classes(first.Spec))
-            return GenreError.Model($"{at}: predicts {Classes(m.Spec)} classes but {firstName} predicts {Classes(first.Spec)}");
+        if (m.Spec.Classes() != first.Spec.Classes())
+            return GenreError.Model($"{at}: predicts {Shown(m.Spec.Classes())} classes but {firstName} predicts " +
+                                    $"{Shown(first.Spec.Classes())}");
         var same = (m.Preprocessing.Map(p => p.ToJson().ToJsonString()), first.Preprocessing.Map(p => p.ToJson().ToJsonString())) switch
         {
             ({ IsNone: true }, { IsNone: true }) => true,
@@ -108,7 +109,7 @@ public static class EnsembleFolder
                                "an ensemble's members are trained on the same data");
     }
 
-    static int Classes(Sequential spec) => spec.Layers.Last is Dense d ? d.Units : -1;
+    static string Shown(Option<int> classes) => classes.Map(c => c.ToString()).IfNone("no");
 }
 
 /// <summary>Loading and running a classifier whichever it is: a model folder, a TF2 SavedModel, or an ensemble folder.</summary>

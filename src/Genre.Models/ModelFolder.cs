@@ -110,8 +110,9 @@ public static class ModelFolder
     /// <summary>The preprocessing's genres are the model's outputs, one for one, and its pipeline writes the model's input
     /// width.</summary>
     public static Fin<Unit> Matches(Sequential spec, Preprocessing p, string origin) =>
-        spec.Layers.Last is not Dense d || d.Units != p.Genres.Count
-            ? GenreError.Model($"{origin}: {p.Genres.Count} genres, but model {spec.Name} predicts {(spec.Layers.Last as Dense)?.Units} classes")
+        spec.Classes() != Some(p.Genres.Count)
+            ? GenreError.Model($"{origin}: {p.Genres.Count} genres, but model {spec.Name} predicts " +
+                               $"{spec.Classes().Map(c => c.ToString()).IfNone("no")} classes")
             : p.InputWidth != spec.InputShape.Fold(1, (a, n) => a * n)
                 ? GenreError.Model($"{origin}: the pipeline writes {p.InputWidth} columns, but model {spec.Name} reads " +
                                    $"({string.Join(", ", spec.InputShape)})")

@@ -42,31 +42,10 @@ public static class SpecJson
         Error Bad(string what) => GenreError.Model($"{origin}: bad model spec (layer {index}: {what})");
         return from type in Json.String(n, "type").ToFin(Bad("'type' must be a string"))
                from kind in LayerKinds.Named(type).ToFin(Bad($"unknown layer type '{GenreError.Show(type)}'"))
-               from layer in kind.Read(new LayerConfig(n, Bad))
+               from layer in kind.Read(new LayerConfigReader(n, new LayerConfigWords(
+                   (key, expected) => Bad($"'{key}' must be {expected}"),
+                   (key, what) => Bad($"'{key}' {what}"),
+                   name => Bad($"unknown activation '{GenreError.Show(name)}'"))))
                select layer;
-    }
-
-    /// <summary>A layer's members in <c>model.json</c>; a missing or mistyped one is "bad model spec (layer i: 'units' must
-    /// be …)".</summary>
-    sealed record LayerConfig(JsonNode? Node, Func<string, Error> Bad) : ILayerConfig
-    {
-        public Fin<int> Int(string key) => Json.Int(Node, key).ToFin(Bad($"'{key}' must be a whole number"));
-
-        public Fin<double> Double(string key) => Json.Double(Node, key).ToFin(Bad($"'{key}' must be a number"));
-
-        public Fin<bool> Bool(string key) => Json.Bool(Node, key).ToFin(Bad($"'{key}' must be true or false"));
-
-        public Fin<bool> Bool(string key, bool absent) => Json.Member(Node, key).IsNone ? absent : Bool(key);
-
-        public Fin<Seq<int>> Ints(string key) =>
-            Json.Member(Node, key).Bind(LayerKinds.Ints).ToFin(Bad($"'{key}' must be a whole number or a list of them"));
-
-        public Error Invalid(string key, string what) => Bad($"'{key}' {what}");
-
-        public Fin<Activation> Activation(string key) =>
-            from name in Json.String(Node, key).ToFin(Bad($"'{key}' must be a string"))
-            from activation in toSeq(Enum.GetValues<Activation>()).Find(a => a.ToString().Equals(name, StringComparison.OrdinalIgnoreCase))
-                .ToFin(Bad($"unknown activation '{GenreError.Show(name)}'"))
-            select activation;
     }
 }

@@ -18,6 +18,37 @@ public class LayerKindsTests
     public void Every_layer_type_has_torch_code(string type) =>
         Assert.Single(TorchLayers.All, k => k.Type == Named(type));
 
+    [Theory]
+    [MemberData(nameof(LayerTypes))]
+    public void Every_layer_type_has_an_onnx_lowering(string type) =>
+        Assert.Single(Genre.Models.Onnx.OnnxLayers.All, k => k.Type == Named(type));
+
+    [Fact]
+    public void Every_activation_has_one_row_of_the_table_and_its_name_reads_back()
+    {
+        Assert.All(Enum.GetValues<Activation>(), a => Assert.Single(Activations.All, r => r.Activation == a));
+        Assert.All(Activations.All, r => Assert.Equal(Some(r.Activation), Activations.Parse(r.Name)));
+        Assert.Equal(Some(Activation.Relu), Activations.Parse("ReLU"));
+        Assert.True(Activations.Parse("elu").IsNone);
+    }
+
+    [Fact]
+    public void A_spec_answers_how_many_classes_it_predicts_and_resizes_its_output()
+    {
+        var rnn1 = Zoo.Rnn1();
+        Assert.Equal(Some(114), rnn1.Classes());
+        var reduced = rnn1.WithClasses(66);
+        Assert.Equal(Some(66), reduced.Classes());
+        Assert.Equal(rnn1.Layers.Init, reduced.Layers.Init);
+        Assert.Equal(Activation.Softmax, ((Dense)reduced.Layers.Last).Activation);
+        Assert.Equal(Ok(rnn1.OutputLayer("training")), 114);
+        var noSoftmax = new Sequential(Seq1(15), Seq1<Layer>(new Dense(4, Activation.Relu)), "plain");
+        Assert.True(noSoftmax.Classes() == Some(4));
+        Assert.Equal("plain: training needs a final Dense(…, softmax) with output (None, classes), got Dense(4, relu) with output (None, 4)",
+            Fail(noSoftmax.OutputLayer("training")));
+        Assert.Equal("x: the model predicts 114 classes but the data has 66", Fail(rnn1.PredictsClasses(66, "x")));
+    }
+
     [Fact]
     public void Kinds_have_distinct_class_names() =>
         Assert.Equal(LayerKinds.All.Count, LayerKinds.All.Map(k => k.ClassName).Distinct().Count());

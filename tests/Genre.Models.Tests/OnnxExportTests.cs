@@ -267,7 +267,7 @@ public class OnnxExportTests
     public void Keras_gate_blocks_i_f_c_o_become_ONNX_blocks_i_o_f_c()
     {
         // one input, one unit: kernel (1, 4) = [i, f, c, o] = [1, 2, 3, 4], recurrent likewise × 10, bias × 100
-        var (w, r, b) = OnnxExport.LstmWeights([1, 2, 3, 4], [10, 20, 30, 40], [100, 200, 300, 400], 1, 1);
+        var (w, r, b) = LstmOnnx.Weights([1, 2, 3, 4], [10, 20, 30, 40], [100, 200, 300, 400], 1, 1);
         Assert.Equal([1f, 4, 2, 3], w);
         Assert.Equal([10f, 40, 20, 30], r);
         Assert.Equal([100f, 400, 200, 300, 0, 0, 0, 0], b);
@@ -279,7 +279,7 @@ public class OnnxExportTests
         var noSoftmax = new Sequential(Seq1(15), Seq1<Layer>(new Dense(4, Activation.Relu)), "plain");
         using var m = Ok(Support.Backend.Compile(Zoo.Softmax(), 1));
         Assert.Contains("final Dense(…, softmax)", Fail(OnnxExport.ToBytes(noSoftmax, m.Weights(), None)));
-        Assert.Equal("softmax: layer 0 kernel: expected (15, 66), got kernel (15, 114)",
+        Assert.Equal("softmax: layer 0 (Dense) kernel: expected (15, 66), got kernel (15, 114)",
             Fail(OnnxExport.ToBytes(Zoo.Softmax(66), m.Weights(), None)));
     }
 }

@@ -57,9 +57,7 @@ public static class EvaluateCommand
                 () => FinFail<Loaded>(GenreError.Usage("evaluate: --saved-model DIR or --model-dir DIR is required"))));
 
     static Fin<Unit> CheckClasses(Sequential spec, LabelEncoding genres, string origin) =>
-        spec.Layers.Last is Dense d && d.Units == genres.Count
-            ? unit
-            : GenreError.Model($"{origin}: the model predicts {(spec.Layers.Last as Dense)?.Units} classes but the data has {genres.Count} (use --reduced for the 66-genre model)");
+        spec.PredictsClasses(genres.Count, origin, " (use --reduced for the 66-genre model)");
 
     sealed record Scored(Evaluation Evaluation, float[] Probabilities);
 

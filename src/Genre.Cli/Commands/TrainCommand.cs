@@ -53,7 +53,7 @@ public static class TrainCommand
             let features = init.Bind(i => i.Preprocessing).Map(p => p.Pipeline.Stage).IfNone(() => Zoo.FeaturesOf(name))
             from loaded in ReportPipeline.Load(source.Path, labels, features)
             let classes = loaded.Data.Genres.Count
-            let sized = spec.Layers.Last is Dense d && d.Units != classes ? spec with { Layers = spec.Layers.Take(spec.Layers.Count - 1).ToSeq().Add(new Dense(classes, Activation.Softmax)) } : spec
+            let sized = spec.WithClasses(classes)
             let config = new TrainingConfig(epochs, batch, seed, new AdamSettings(rate, Decay: double.IsNaN(alpha) ? None : Some(new CosineDecay(alpha))),
                 EarlyStopping: patience > 0 ? Some(new EarlyStopping(Patience: patience)) : None,
                 Checkpoints: Some(new CheckpointPolicy(Path.Combine(dir, "checkpoints"), every)), Resume: a.Flag("resume"), Shuffle: !a.Flag("no-shuffle"))
@@ -68,7 +68,12 @@ public static class TrainCommand
         source.Spec.InputShape == spec.InputShape && source.Spec.Layers == spec.Layers
             ? FinSucc(source.Weights)
             : GenreError.Model($"{dir}: --init-from model {source.Spec.Name} ({Describe(source.Spec)}) is not the architecture of {spec.Name} ({Describe(spec)})" +
-                (source.Spec.Layers.Last is Dense s && spec.Layers.Last is Dense d && s.Units != d.Units ? $"; it predicts {s.Units} classes, the data has {d.Units} (--reduced for the 66-genre model)" : ""));
+                (source.Spec.Classes() != spec.Classes()
+                    ? $"; it predicts {Shown(source.Spec.Classes())} classes, the data has {Shown(spec.Classes())} " +
+                      "(--reduced for the 66-genre model)"
+                    : ""));
+
+    static string Shown(Option<int> classes) => classes.Map(c => c.ToString()).IfNone("no");
 
     static string Describe(Sequential s) =>
         $"input ({string.Join(", ", s.InputShape)}); " + string.Join(", ", s.Layers.Map(LayerKinds.Describe));

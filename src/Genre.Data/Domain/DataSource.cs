@@ -16,6 +16,10 @@ public sealed record DataSource(string Path, bool IsSynthetic, int Seed, string 
     /// <summary>sha256 of the Kaggle "Spotify Tracks Dataset" <c>dataset.csv</c> the report used (114,000 rows).</summary>
     public const string KaggleSha256 = "b202fa49909b2d5cef71a04b1d21243cfeb36414535f2ca9272aa646721177bd";
 
+    /// <summary>The file's name without its folder: what reports print beside the sha256, so a report written on one machine
+    /// reads the same on another (a folder is the writer's, the sha256 says which file it was).</summary>
+    public string FileName => System.IO.Path.GetFileName(Path);
+
     /// <summary>The file is byte for byte the Kaggle file the report used (known by its sha256).</summary>
     public bool IsKaggleFile => !IsSynthetic && Sha256 == KaggleSha256;
 

@@ -11,9 +11,7 @@ public static partial class Reproduce
     /// <summary>A stored model reads the data's features (15, or the encoding's columns) and predicts its classes.</summary>
     internal static Fin<Unit> Fits(Sequential spec, PreparedData data, string dir) =>
         from _ in SpecValidation.AcceptsFeatures(spec, data.Scaled.Train.X.Cols, dir)
-        from __ in spec.Layers.Last is Dense d && d.Units == data.Genres.Count
-            ? FinSucc(unit)
-            : FinFail<Unit>(GenreError.Model($"{dir}: the model predicts {(spec.Layers.Last as Dense)?.Units} classes but the data has {data.Genres.Count}"))
+        from __ in spec.PredictsClasses(data.Genres.Count, dir)
         select unit;
 
     internal static (Evaluation Test, long[,] Confusion, int[] Predictions) Score(ICompiledModel model, PreparedData data)

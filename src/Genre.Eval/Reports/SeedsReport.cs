@@ -23,7 +23,7 @@ public static class SeedsReport
         ["profile"] = r.Profile.Name,
         ["data"] = new JsonObject
         {
-            ["path"] = r.Source.Path,
+            ["file"] = r.Source.FileName,
             ["synthetic"] = r.Source.IsSynthetic,
             ["kaggle_file"] = r.Source.IsKaggleFile,
             ["sha256"] = r.Source.Sha256,
@@ -60,12 +60,15 @@ public static class SeedsReport
         var real = !r.Source.IsSynthetic;
         var sb = new StringBuilder();
         sb.Append($"# Reproduction of \"Using RNN To Predict Music Track Genre\" — profile `{r.Profile.Name}`, seeds {string.Join(", ", r.PerSeed.Map(s => s.Seed))}\n\n");
-        sb.Append($"Profile: {r.Profile.Description.Split(" (")[0]}. Each seed is a full run in `seed-S/` (its own report.md, figures, model).\n\n");
+        var training = r.PerSeed.Sum(s => s.Result.Results.Filter(x => x.How is not Provenance.SameTrainingAs).Sum(x => x.Seconds));
+        sb.Append($"Profile: {r.Profile.Description.Split(" (")[0]}. Each seed is a full run in `seed-S/` (its own report.md, figures, " +
+                  $"model). Training every seed's models took {ReportWriter.Duration(training)} (summed from their folders); the " +
+                  $"run that wrote this report took {ReportWriter.Duration(r.Seconds)}.\n\n");
         sb.Append(r.Source.IsSynthetic
-            ? $"> **Data: SYNTHETIC** (`{r.Source.Path}`) — these accuracies say nothing about the report's; no delta is computed.\n\n"
+            ? $"> **Data: SYNTHETIC** (`{r.Source.FileName}`) — these accuracies say nothing about the report's; no delta is computed.\n\n"
             : r.Source.IsKaggleFile
-                ? $"Data: the Kaggle file the report used (`{r.Source.Path}`, sha256 `{r.Source.Sha256}`).\n\n"
-                : $"Data: `{r.Source.Path}` (sha256 `{r.Source.Sha256}`) — not the Kaggle file the report used; compared with the report's numbers all the same.\n\n");
+                ? $"Data: the Kaggle file the report used (`{r.Source.FileName}`, sha256 `{r.Source.Sha256}`).\n\n"
+                : $"Data: `{r.Source.FileName}` (sha256 `{r.Source.Sha256}`) — not the Kaggle file the report used; compared with the report's numbers all the same.\n\n");
 
         var otherName = other.Bind(o => Json.String(o, "profile")).IfNone("other profile");
         sb.Append($"| experiment | report | mean ± sd | seeds | " + (real ? $"Δ mean | within ±{TolerancePoints} pt | " : "") + $"per seed | {otherName} |\n");

@@ -42,6 +42,12 @@ internal static class KerasConfig
             .Bind(node => Json.Object(node).ToFin(GenreError.Model($"{origin}: the config is not an object")))
             .Bind(o => FromConfig(o, name, origin));
 
+    /// <summary>A Keras config's words: "bad Keras config (layer i: units)" for a member missing or mistyped.</summary>
+    static LayerConfigWords Words(int index, string origin) => new(
+        (key, _) => GenreError.Model($"{origin}: bad Keras config (layer {index}: {key})"),
+        (key, what) => GenreError.Model($"{origin}: bad Keras config (layer {index}: {key} {what})"),
+        name => GenreError.Model($"{origin}: unsupported activation '{GenreError.Show(name)}'"));
+
     static Fin<Sequential> FromConfig(JsonObject config, string name, string origin)
     {
         Fin<T> Need<T>(Option<T> value, string what) => value.ToFin(GenreError.Model($"{origin}: bad Keras config ({what})"));
@@ -64,41 +70,12 @@ internal static class KerasConfig
             var parsed = (string)cls == "InputLayer"
                 ? FinSucc(Option<Layer>.None)
                 : from kind in LayerKinds.Named((string)cls).ToFin(unsupported)
-                  from read in kind.Read(new LayerConfig(c, index, origin))
+                  from read in kind.Read(new LayerConfigReader(c.Case as JsonNode, Words(index, origin)))
                   select Some(read);
             if (parsed.IsFail) return (LanguageExt.Common.Error)parsed;
             layers = layers.Concat(((Option<Layer>)parsed).ToSeq()).Strict();
         }
         if (input.IsEmpty) return GenreError.Model($"{origin}: the config has no batch_input_shape");
         return SpecValidation.ValidateFin(new Sequential(input, layers, name), origin);
-    }
-
-    /// <summary>A layer's members in a Keras config; a missing one is "bad Keras config (layer i: units)".</summary>
-    sealed record LayerConfig(Option<JsonObject> Config, int Index, string Origin) : ILayerConfig
-    {
-        Fin<T> Need<T>(Option<T> value, string key) => value.ToFin(GenreError.Model($"{Origin}: bad Keras config (layer {Index}: {key})"));
-
-        public Fin<int> Int(string key) => Need(Config.Bind(x => Json.Int(x, key)), key);
-
-        public Fin<double> Double(string key) => Need(Config.Bind(x => Json.Double(x, key)), key);
-
-        public Fin<bool> Bool(string key) => Need(Config.Bind(x => Json.Bool(x, key)), key);
-
-        public Fin<bool> Bool(string key, bool absent) => Config.Bind(x => Json.Member(x, key)).IsNone ? absent : Bool(key);
-
-        public Fin<Seq<int>> Ints(string key) => Need(Config.Bind(x => Json.Member(x, key)).Bind(LayerKinds.Ints), key);
-
-        public LanguageExt.Common.Error Invalid(string key, string what) =>
-            GenreError.Model($"{Origin}: bad Keras config (layer {Index}: {key} {what})");
-
-        public Fin<Activation> Activation(string key) => Config.Bind(x => Json.String(x, key)).IfNone("(none)") switch
-        {
-            "linear" => Models.Activation.Linear,
-            "relu" => Models.Activation.Relu,
-            "softmax" => Models.Activation.Softmax,
-            "tanh" => Models.Activation.Tanh,
-            "sigmoid" => Models.Activation.Sigmoid,
-            var other => GenreError.Model($"{Origin}: unsupported activation '{GenreError.Show(other)}'"),
-        };
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Genre.Data;
-using Genre.Models.Onnx;
 
 namespace Genre.Models;
 
@@ -55,18 +54,4 @@ internal sealed class BatchNormalizationKind : ILayerKind<BatchNormalization>
 
     public static string Describe(BatchNormalization layer) =>
         $"BatchNormalization({(layer.Axis == -1 ? "" : $"axis={layer.Axis}, ")}momentum={layer.Momentum}, epsilon={layer.Epsilon})";
-
-    /// <summary>
-    /// Inference as one affine map of the last axis, which broadcasts over a time-major sequence too (ONNX's BatchNormalization
-    /// op normalizes axis 1): x·s + (β − μ·s), s = γ/√(σ² + ε) from the moving statistics.
-    /// </summary>
-    public static string Onnx(BatchNormalization layer, string input, OnnxLayer at)
-    {
-        var (g, i, w) = (at.Graph, at.Index, at.Weights);
-        var (gamma, beta, mean, variance) = (w["gamma"].Values, w["beta"].Values, w["moving_mean"].Values, w["moving_variance"].Values);
-        var scale = gamma.Select((y, j) => (float)(y / Math.Sqrt(variance[j] + layer.Epsilon))).ToArray();
-        var shift = beta.Select((b, j) => b - mean[j] * scale[j]).ToArray();
-        var h = g.Node("Mul", [input, g.Floats($"layer{i}_scale", scale, [scale.Length])]);
-        return g.Node("Add", [h, g.Floats($"layer{i}_shift", shift, [shift.Length])]);
-    }
 }

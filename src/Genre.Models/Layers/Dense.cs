@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Genre.Data;
-using Genre.Models.Onnx;
 
 namespace Genre.Models;
 
@@ -31,20 +30,4 @@ internal sealed class DenseKind : ILayerKind<Dense>
     public static Seq<string> ObjectPath(string weight) => Seq1(weight);
 
     public static string Describe(Dense layer) => $"Dense({layer.Units}, {LayerKinds.Name(layer.Activation)})";
-
-    /// <summary>MatMul + Add (per time step on a time-major sequence), then the activation.</summary>
-    public static string Onnx(Dense layer, string input, OnnxLayer at)
-    {
-        var (g, i, w) = (at.Graph, at.Index, at.Weights);
-        var h = g.Node("MatMul", [input, g.Floats($"layer{i}_kernel", w["kernel"].Values, w["kernel"].Shape.Map(x => (long)x).ToArray())]);
-        h = g.Node("Add", [h, g.Floats($"layer{i}_bias", w["bias"].Values, [layer.Units])]);
-        return layer.Activation switch
-        {
-            Activation.Relu => g.Node("Relu", [h]),
-            Activation.Tanh => g.Node("Tanh", [h]),
-            Activation.Sigmoid => g.Node("Sigmoid", [h]),
-            Activation.Softmax => g.Node("Softmax", [h], at.Output, axis: -1),
-            _ => h,
-        };
-    }
 }

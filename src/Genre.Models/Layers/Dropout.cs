@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Genre.Models.Onnx;
 
 namespace Genre.Models;
 
@@ -25,7 +24,4 @@ internal sealed class DropoutKind : ILayerKind<Dropout>
     public static Seq<string> ObjectPath(string weight) => Seq1(weight);
 
     public static string Describe(Dropout layer) => $"Dropout({layer.Rate})";
-
-    /// <summary>The identity: dropout is off at inference.</summary>
-    public static string Onnx(Dropout layer, string input, OnnxLayer at) => input;
 }

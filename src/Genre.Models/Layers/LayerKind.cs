@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
-using Genre.Models.Onnx;
 
 namespace Genre.Models;
 
 /// <summary>
 /// Everything about one kind of layer that does not depend on a backend: its Keras class name, its checks, its output shape, its
-/// weights, its config (as <c>model.json</c> and Keras store it), where TF2 checkpoints keep its weights, and its ONNX nodes.
+/// weights, its config (as <c>model.json</c> and Keras store it) and where TF2 checkpoints keep its weights. Its TorchSharp code
+/// (<c>TorchLayers</c>) and its ONNX nodes (<c>OnnxLayers</c>) live with their backend and file format.
 /// One static class per kind implements it; <see cref="LayerKinds"/> lists them.
 /// </summary>
 internal interface ILayerKind<TLayer> where TLayer : Layer
@@ -37,9 +37,6 @@ internal interface ILayerKind<TLayer> where TLayer : Layer
 
     /// <summary>A short description, as Keras code would write the layer: <c>Dense(100, relu)</c>.</summary>
     static abstract string Describe(TLayer layer);
-
-    /// <summary>Adds the layer's inference nodes to an ONNX graph; returns the name of its output.</summary>
-    static abstract string Onnx(TLayer layer, string input, OnnxLayer at);
 }
 
 /// <summary>A layer's config members as one source stores them; a read fails with the source's own wording.</summary>
@@ -78,8 +75,7 @@ internal sealed record LayerKind(
     Func<Layer, JsonObject> Config,
     Func<ILayerConfig, Fin<Layer>> Read,
     Func<string, Seq<string>> ObjectPath,
-    Func<Layer, string> Describe,
-    Func<Layer, string, OnnxLayer, string> Onnx)
+    Func<Layer, string> Describe)
 {
     /// <summary>The kind <typeparamref name="TKind"/> of layer <typeparamref name="TLayer"/>.</summary>
     public static LayerKind Of<TKind, TLayer>() where TKind : ILayerKind<TLayer> where TLayer : Layer =>
@@ -90,6 +86,5 @@ internal sealed record LayerKind(
             l => TKind.Config((TLayer)l),
             c => TKind.Read(c).Map(l => (Layer)l),
             TKind.ObjectPath,
-            l => TKind.Describe((TLayer)l),
-            (l, input, at) => TKind.Onnx((TLayer)l, input, at));
+            l => TKind.Describe((TLayer)l));
 }

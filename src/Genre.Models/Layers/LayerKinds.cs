@@ -10,11 +10,13 @@ namespace Genre.Models;
 /// <list type="number">
 /// <item>In <c>Layers/</c>, one file with the spec record (a sealed record deriving from <see cref="Layer"/>) and its kind, a static
 /// class implementing <c>ILayerKind&lt;TLayer&gt;</c> (class name, checks, output shape, weights in Keras order, config read/write
-/// with Keras' member names, checkpoint object path, description, ONNX nodes).</item>
+/// with Keras' member names, checkpoint object path, description).</item>
 /// <item>List the kind in <see cref="All"/> below.</item>
 /// <item>Its TorchSharp code: one file in <c>Backend/Torch/</c> implementing <c>ITorchLayer&lt;TLayer&gt;</c> (initial weights,
 /// training and inference forward, prediction step, activation width, whether training needs the whole batch), listed in
 /// <c>TorchLayers.All</c>.</item>
+/// <item>Its ONNX nodes: a class in <c>Onnx/OnnxLayers.cs</c> implementing <c>IOnnxLayer&lt;TLayer&gt;</c>, listed in
+/// <c>OnnxLayers.All</c>.</item>
 /// </list>
 /// <c>Layers/BatchNormalization.cs</c> with <c>Backend/Torch/BatchNormalizationTorch.cs</c> is a complete example: weights that
 /// training updates without gradients are <see cref="WeightSpec.Trainable"/> false.
@@ -58,5 +60,5 @@ public static class LayerKinds
             () => Json.Array(node).Bind(a => a.Select(Json.Int).ToSeq().Sequence()).Map(s => s.Strict()));
 
     /// <summary>Keras' lower-case name of an activation (<c>relu</c>).</summary>
-    internal static string Name(Activation activation) => activation.ToString().ToLowerInvariant();
+    internal static string Name(Activation activation) => Activations.Of(activation).Name;
 }

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Genre.Data;
-using Genre.Models.Onnx;
 
 namespace Genre.Models;
 
@@ -36,23 +35,4 @@ internal sealed class LstmKind : ILayerKind<Lstm>
     public static Seq<string> ObjectPath(string weight) => Seq("cell", weight);
 
     public static string Describe(Lstm layer) => $"LSTM({layer.Units}{(layer.ReturnSequences ? ", sequences" : "")})";
-
-    /// <summary>
-    /// ONNX's LSTM on the time-major input, with Keras' gates i, f, c, o reordered to ONNX's i, o, f, c and Keras' single bias as
-    /// ONNX's input bias (see <see cref="OnnxExport.LstmWeights"/>); the output squeezed to (T, N, H) or (N, H).
-    /// </summary>
-    public static string Onnx(Lstm layer, string input, OnnxLayer at)
-    {
-        var (g, i, w) = (at.Graph, at.Index, at.Weights);
-        var units = layer.Units;
-        var inputs = w["kernel"].Shape[0];
-        var (wOnnx, rOnnx, bOnnx) =
-            OnnxExport.LstmWeights(w["kernel"].Values, w["recurrent_kernel"].Values, w["bias"].Values, inputs, units);
-        var names = g.Outputs("LSTM", [input, g.Floats($"layer{i}_W", wOnnx, [1, 4 * units, inputs]),
-            g.Floats($"layer{i}_R", rOnnx, [1, 4 * units, units]), g.Floats($"layer{i}_B", bOnnx, [1, 8 * units])], 2, hiddenSize: units);
-        // Y: (T, 1, N, H); Y_h: (1, N, H)
-        return layer.ReturnSequences
-            ? g.Node("Squeeze", [names[0], g.Int64s($"layer{i}_axis", [1], [1])])
-            : g.Node("Squeeze", [names[1], g.Int64s($"layer{i}_axis", [0], [1])]);
-    }
 }

@@ -9,9 +9,8 @@ namespace Genre.Models.Onnx;
 /// <see cref="InputName"/>: float32 [N, features], what the model reads (already preprocessed) — or, when a fitted pipeline is put
 /// in the graph (<see cref="StageLowering"/>), float64 [N, 15]: the raw features in the report's order with <c>explicit</c> as 0/1,
 /// preprocessed in float64 as genre does, then cast to float32 for the model. Sequence models reshape it to [N, T, F] (the Keras input) and run time-major
-/// inside the graph. Output <see cref="OutputName"/>: float32 [N, classes], the softmax. Each layer's kind adds its nodes: Dense is
-/// MatMul + Add (per time step on a sequence), Dropout is the identity (inference), an LSTM is ONNX's LSTM with Keras' gates
-/// i, f, c, o reordered to ONNX's i, o, f, c and Keras' single bias as ONNX's input bias (the recurrent bias is zero).
+/// inside the graph. Output <see cref="OutputName"/>: float32 [N, classes], the softmax. Each layer's nodes come from its entry in
+/// <see cref="OnnxLayers"/>, as its TorchSharp code comes from <c>TorchLayers</c>: this file knows no layer kind.
 /// </summary>
 public static class OnnxExport
 {
@@ -23,9 +22,6 @@ public static class OnnxExport
     public const string InputName = "features";
     /// <summary>The graph output's name: float32 [N, classes], each row a softmax.</summary>
     public const string OutputName = "probabilities";
-
-    /// <summary>Keras gate block (i=0, f=1, c=2, o=3) for each ONNX gate block (i, o, f, c).</summary>
-    static readonly int[] KerasGateOf = [0, 3, 1, 2];
 
     /// <summary>The serialized model. <paramref name="preprocessing"/>, when given, is the graph's first part (inputs are then raw
     /// features).</summary>
@@ -44,13 +40,9 @@ public static class OnnxExport
     internal static Fin<global::Onnx.ModelProto> Build(Sequential spec, ModelWeights weights, Option<FittedPipeline> preprocessing,
                                                        Seq<(string Key, string Value)> metadata) =>
         from valid in SpecValidation.ValidateFin(spec)
-        from outputs in Shapes.Infer(valid)
-        from expected in WeightShapes.Of(valid)
-        from _1 in outputs.Last.Count == 1 && valid.Layers.Last is Dense { Activation: Activation.Softmax }
-            ? FinSucc(unit)
-            : FinFail<Unit>(GenreError.Model($"{valid.Name}: ONNX export needs a final Dense(…, softmax) with output (None, classes), got {Shapes.Show(outputs.Last)}"))
-        from _2 in CheckWeights(valid, expected, weights)
-        from model in Model(valid, weights, preprocessing, outputs.Last[0], metadata)
+        from classes in valid.OutputLayer("ONNX export")
+        from _ in valid.CheckWeights(weights)
+        from model in Model(valid, weights, preprocessing, classes, metadata)
         select model;
 
     /// <summary>
@@ -74,16 +66,6 @@ public static class OnnxExport
                 model.OpsetImport.Add(new global::Onnx.OperatorSetIdProto { Domain = "", Version = Opset });
                 return model.ToByteArray();
             });
-    }
-
-    static Fin<Unit> CheckWeights(Sequential spec, Seq<WeightSpec> expected, ModelWeights weights)
-    {
-        var flat = weights.Layers.Bind(l => l.Tensors.Map(t => (l.LayerIndex, t))).ToArray();
-        if (flat.Length != expected.Count) return GenreError.Model($"{spec.Name}: expected {expected.Count} weight tensors, got {flat.Length}");
-        foreach (var (w, (layer, t)) in expected.Zip(flat))
-            if (layer != w.LayerIndex || t.Name != w.Name || !t.Shape.SequenceEqual(w.Shape) || t.Values.Length != w.Size)
-                return GenreError.Model($"{spec.Name}: layer {w.LayerIndex} {w.Name}: expected ({string.Join(", ", w.Shape)}), got {t.Name} ({string.Join(", ", t.Shape)})");
-        return unit;
     }
 
     static Fin<global::Onnx.ModelProto> Model(Sequential spec, ModelWeights weights, Option<FittedPipeline> preprocessing, int classes,
@@ -115,7 +97,7 @@ public static class OnnxExport
         {
             var layer = spec.Layers[i];
             var at = new OnnxLayer(g, i, byLayer.GetValueOrDefault(i, none), i == spec.Layers.Count - 1 ? OutputName : null);
-            h = LayerKinds.Of(layer).Onnx(layer, h, at);
+            h = OnnxLayers.Of(layer).Lower(layer, h, at);
         }
         // the final Dense(softmax) has a 2-D input (checked in Build), so no time-major tensor reaches the output
         var graph = g.Graph(inputs, classes, doubleInput: preprocessing.IsSome);
@@ -132,28 +114,5 @@ public static class OnnxExport
         model.OpsetImport.Add(new global::Onnx.OperatorSetIdProto { Domain = "", Version = Opset });
         foreach (var (k, v) in metadata) model.MetadataProps.Add(new global::Onnx.StringStringEntryProto { Key = k, Value = v });
         return model;
-    }
-
-    /// <summary>
-    /// Keras LSTM weights → ONNX W (1, 4H, in), R (1, 4H, H), B (1, 8H): ONNX rows are gate blocks i, o, f, c of the
-    /// transposed Keras columns (blocks i, f, c, o); Keras' bias is ONNX's Wb, Rb is zero.
-    /// </summary>
-    public static (float[] W, float[] R, float[] B) LstmWeights(float[] kernel, float[] recurrent, float[] bias, int inputs, int units)
-    {
-        var w = new float[4 * units * inputs];
-        var r = new float[4 * units * units];
-        var b = new float[8 * units];
-        for (var gate = 0; gate < 4; gate++)
-        {
-            var kerasColumn = KerasGateOf[gate] * units;
-            for (var j = 0; j < units; j++)
-            {
-                var row = gate * units + j;
-                for (var k = 0; k < inputs; k++) w[row * inputs + k] = kernel[k * 4 * units + kerasColumn + j];
-                for (var k = 0; k < units; k++) r[row * units + k] = recurrent[k * 4 * units + kerasColumn + j];
-                b[row] = bias[kerasColumn + j];
-            }
-        }
-        return (w, r, b);
     }
 }

@@ -14,14 +14,16 @@ internal sealed class DenseTorch : ITorchLayer<Dense>
     public static Tensor Forward(Dense layer, IReadOnlyList<Tensor> weights, Tensor h, ForwardPass pass)
     {
         h = h.matmul(weights[0]).Plus(weights[1]);
-        return pass.Last && layer.Activation == Activation.Softmax ? h : Activate(h, layer.Activation);
+        return pass.Last && layer.Activation == Activation.Softmax ? h : Activate(h, layer.Activation, inPlace: false);
     }
 
-    static Tensor Activate(Tensor h, Activation a) => a switch
+    /// <summary>The activation's TorchSharp op, the backend's column of the activation table (<see cref="Activations"/>):
+    /// in place on a buffer the caller owns (prediction), else as a new tensor autograd can differentiate (training).</summary>
+    static Tensor Activate(Tensor h, Activation a, bool inPlace) => a switch
     {
-        Activation.Relu => nn.functional.relu(h),
-        Activation.Tanh => h.tanh(),
-        Activation.Sigmoid => h.sigmoid(),
+        Activation.Relu => inPlace ? h.relu_() : nn.functional.relu(h),
+        Activation.Tanh => inPlace ? h.tanh_() : h.tanh(),
+        Activation.Sigmoid => inPlace ? h.sigmoid_() : h.sigmoid(),
         Activation.Softmax => nn.functional.softmax(h, -1),
         _ => h,
     };
@@ -46,24 +48,11 @@ internal sealed class DenseTorch : ITorchLayer<Dense>
             var relu = d.Activation == Activation.Relu;
             Sgemm.Multiply(Predictor.Floats(flat), packed.K, rows, packed.K, packed, 0, relu, Predictor.Floats(product), packed.N);
             if (h.dim() != 2) product = product.reshape(h.shape[0], h.shape[1], -1);
-            return d.Activation switch
-            {
-                Activation.Tanh => product.tanh_(),
-                Activation.Sigmoid => product.sigmoid_(),
-                Activation.Softmax => nn.functional.softmax(product, -1),
-                _ => product, // linear, or relu (applied in the gemm)
-            };
+            return relu ? product : Activate(product, d.Activation, inPlace: true); // relu was applied in the gemm
         }
         var y = addmm(d.Bias, flat, d.Kernel, 1, 1);
         if (h.dim() != 2) y = y.reshape(h.shape[0], h.shape[1], -1);
-        return d.Activation switch
-        {
-            Activation.Relu => y.relu_(),
-            Activation.Tanh => y.tanh_(),
-            Activation.Sigmoid => y.sigmoid_(),
-            Activation.Softmax => nn.functional.softmax(y, -1),
-            _ => y,
-        };
+        return Activate(y, d.Activation, inPlace: true);
     }
 
     public static bool BatchStatistics => false;

@@ -33,7 +33,7 @@ public sealed class TorchBackend(LaneChunking? chunking = null) : IBackend
     public Fin<ICompiledModel> Load(Sequential spec, ModelWeights weights) =>
         from valid in Checked(spec)
         from expected in WeightShapes.Of(valid)
-        from _ in CheckWeights(valid, expected, weights)
+        from _ in valid.CheckWeights(weights)
         select (ICompiledModel)WithWeights(valid, expected, weights);
 
     TorchModel WithWeights(Sequential spec, Seq<WeightSpec> expected, ModelWeights weights)
@@ -43,19 +43,9 @@ public sealed class TorchBackend(LaneChunking? chunking = null) : IBackend
         return new TorchModel(spec, expected, flat.Select(t => tensor(t.Values, t.Shape.Map(d => (long)d).ToArray())), Chunking);
     }
 
-    /// <summary>Training needs a final Dense softmax (Keras computes the loss from its logits).</summary>
+    /// <summary>A valid spec whose output layer categorical cross-entropy can train (<see cref="SpecFacts.OutputLayer"/>).</summary>
     static Fin<Sequential> Checked(Sequential spec) =>
-        SpecValidation.ValidateFin(spec).Bind(s => s.Layers.Last is Dense { Activation: Activation.Softmax }
-            ? FinSucc(s)
-            : FinFail<Sequential>(GenreError.Model($"{s.Name}: the last layer must be Dense(…, softmax) for categorical cross-entropy")));
-
-    static Fin<Unit> CheckWeights(Sequential spec, Seq<WeightSpec> expected, ModelWeights weights)
-    {
-        var flat = weights.Layers.Bind(l => l.Tensors.Map(t => (l.LayerIndex, t))).ToArray();
-        if (flat.Length != expected.Count) return GenreError.Model($"{spec.Name}: expected {expected.Count} weight tensors, got {flat.Length}");
-        foreach (var (w, (layer, t)) in expected.Zip(flat))
-            if (layer != w.LayerIndex || t.Name != w.Name || !t.Shape.SequenceEqual(w.Shape) || t.Values.Length != w.Size)
-                return GenreError.Model($"{spec.Name}: layer {w.LayerIndex} ({Shapes.LayerType(spec.Layers[w.LayerIndex])}) {w.Name}: expected ({string.Join(", ", w.Shape)}), got {t.Name} ({string.Join(", ", t.Shape)})");
-        return unit;
-    }
+        from valid in SpecValidation.ValidateFin(spec)
+        from _ in valid.OutputLayer("training with categorical cross-entropy")
+        select valid;
 }

@@ -73,7 +73,7 @@ internal sealed class TorchModel : ICompiledModel
     /// <summary>Softmax outputs through <see cref="Predictor"/> (the prediction-only forward pass).</summary>
     public float[] Predict(float[] x, int rows, int batchSize = 10_000)
     {
-        var classes = Spec.Layers.Last switch { Dense d => d.Units, _ => 0 };
+        var classes = Spec.Classes().IfNone(0);
         using var input = Input(x, rows);
         return Predictor.Predict(Spec, Parameters, input, rows, classes, Math.Max(1, Math.Min(batchSize, Predictor.PassRows(Spec))),
             chunking: Chunking);
@@ -82,7 +82,7 @@ internal sealed class TorchModel : ICompiledModel
     /// <summary>Softmax outputs through <see cref="KerasForward"/> (the training forward pass), for comparing the two.</summary>
     internal float[] PredictWithTrainingForward(float[] x, int rows, int batchSize = 10_000)
     {
-        var classes = Spec.Layers.Last switch { Dense d => d.Units, _ => 0 };
+        var classes = Spec.Classes().IfNone(0);
         var result = new float[(long)rows * classes];
         using var noGrad = no_grad();
         using var input = Input(x, rows);
