@@ -40,7 +40,30 @@ public class ReproduceTests
         var second = Run(source, experiments, outDir);
         Assert.All(second.Results, r => Assert.IsType<Provenance.AlreadyDone>(r.How));
         Assert.Equal(first.Results.Map(r => r.Test.Accuracy), second.Results.Map(r => r.Test.Accuracy));
+
+        // reports travel: the data by file name and sha256, never the writer's folders; the models' training time (summed
+        // from their folders) apart from the run that re-scored them and trained nothing
+        var rescored = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        var again = File.ReadAllText(Path.Combine(outDir, "metrics.json"));
+        foreach (var text in new[] { report, rescored, again })
+        {
+            Assert.DoesNotContain(Path.GetDirectoryName(source.Path)!, text);
+            Assert.Contains(source.Sha256, text);
+        }
+        Assert.Contains($"(`{Path.GetFileName(source.Path)}`", rescored);
+        Assert.Equal(Path.GetFileName(source.Path), JsonNode.Parse(again)!["data"]!["file"]!.GetValue<string>());
+        var training = ReportWriter.Duration(first.Results.Sum(r => r.Seconds));
+        Assert.Contains($"Training the 2 experiments' models took {training} (summed from their folders;", rescored);
+        Assert.Contains(" and trained 0 of them.", rescored);
+        Assert.Contains(" and trained 2 of them.", report);
     }
+
+    [Theory]
+    [InlineData(0.4, "0 s")]
+    [InlineData(48, "48 s")]
+    [InlineData(288, "4 min 48 s")]
+    [InlineData(7260, "2 h 01 min")]
+    public void Durations_read_as_a_person_says_them(double seconds, string text) => Assert.Equal(text, ReportWriter.Duration(seconds));
 
     [Fact]
     public void Twin_experiments_train_once_and_match_training_alone()
