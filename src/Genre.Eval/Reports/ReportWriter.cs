@@ -77,7 +77,8 @@ public static class ReportWriter
     {
         var training = r.Results.Filter(x => x.How is not Provenance.SameTrainingAs).Sum(x => x.Seconds);
         var trained = r.Results.Filter(x => x.How is Provenance.Trained).Count;
-        return $"Training the {r.Results.Count} experiments' models took {Duration(training)} (summed from their folders; the " +
+        var models = r.Results.Count == 1 ? "the experiment's model" : $"the {r.Results.Count} experiments' models";
+        return $"Training {models} took {Duration(training)} (summed from their folders; the " +
                "seconds column is each experiment's, its epochs summed over every session that trained it). The run that wrote " +
                $"this report took {Duration(r.Seconds)} and trained {trained} of them.";
     }
