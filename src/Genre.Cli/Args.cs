@@ -47,7 +47,8 @@ public sealed record Args(Map<string, string> Options, Seq<string> Positional)
 
     public Fin<double> Double(string name, double fallback) =>
         Options.Find(name).Match(
-            Some: v => double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x) && double.IsFinite(x)
+            Some: v => double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture,
+                out var x) && double.IsFinite(x)
                 ? FinSucc(x) : FinFail<double>(GenreError.Usage($"--{name}: '{v}' is not a number")),
             None: () => FinSucc(fallback));
 

@@ -71,6 +71,7 @@ public static class Cli
         Console.WriteLine("genre — reproduce \"Using RNN To Predict Music Track Genre\"\n\nCommands:");
         foreach (var v in Verbs) Console.WriteLine($"  {v.Name,-10} {v.Help}");
         Console.WriteLine("\nCommon options: --data PATH (else $GENRE_DATA, else data/dataset.csv, else synthetic), --verbose");
-        Console.WriteLine("Exit codes: 0 ok, 1 internal, 2 usage, 3 bad data, 4 I/O or folder in use, 5 model/weights/checksum, 6 training diverged, 130 interrupted");
+        Console.WriteLine("Exit codes: 0 ok, 1 internal, 2 usage, 3 bad data, 4 I/O or folder in use, 5 model/weights/checksum, 6 " +
+            "training diverged, 130 interrupted");
     }
 }

@@ -36,7 +36,8 @@ public static class ModelSources
         (a.Get("model-dir"), a.Get("saved-model")) switch
         {
             ({ IsSome: true }, { IsSome: true }) => GenreError.Usage($"{verb}: give --model-dir DIR or --saved-model DIR, not both"),
-            ({ Case: string dir }, _) => Directory.Exists(dir) ? ModelFolder.Load(dir) : GenreError.Io($"{dir}: model folder not found (from --model-dir)"),
+            ({ Case: string dir }, _) => Directory.Exists(dir) ? ModelFolder.Load(dir)
+                : GenreError.Io($"{dir}: model folder not found (from --model-dir)"),
             (_, { Case: string dir }) => SavedModel.Load(dir).Map(m => new StoredModel(m.Spec, m.Weights, None)),
             _ => GenreError.Usage($"{verb}: --model-dir DIR or --saved-model DIR is required"),
         };
@@ -49,7 +50,8 @@ public static class ModelSources
         if (!File.Exists(path))
             return named.IsSome
                 ? GenreError.Io($"{path}: file not found (from {origin})")
-                : GenreError.Usage($"{verb}: this model has no preprocessing.json; name its training file with --fit-data PATH (or ${Sources.EnvironmentVariable}) so the report's scaler can be fit");
+                : GenreError.Usage($"{verb}: this model has no preprocessing.json; name its training file with --fit-data PATH (or " +
+                    $"${Sources.EnvironmentVariable}) so the report's scaler can be fit");
         return ReportPipeline.Load(path, a.Reduction()).Map(l => Preprocessing.Of(l.Data));
     }
 }

@@ -47,7 +47,8 @@ public static class Sources
         {
             // Only the fallback is announced: a file the user named is theirs to know; reports still mark it synthetic.
             if (s.IsSynthetic && !s.NamedByUser)
-                Console.Error.WriteLine($"notice: no real dataset found (--data, ${EnvironmentVariable}, {DefaultPath}); using {s.Describe()} at {s.Path}");
+                Console.Error.WriteLine(
+                    $"notice: no real dataset found (--data, ${EnvironmentVariable}, {DefaultPath}); using {s.Describe()} at {s.Path}");
             return s;
         });
 
@@ -58,7 +59,8 @@ public static class Sources
     public static Fin<DataSource> Resolve(Option<string> dataFlag, string cacheDir = "out/synthetic", int seed = Synthetic.DefaultSeed)
     {
         if (FlagOrVariable(dataFlag, "--data", EnvironmentVariable).Case is Named(var path, var origin))
-            return File.Exists(path) ? DataSource.Of(path).Map(s => s with { NamedByUser = true }) : GenreError.Io($"{path}: file not found (from {origin})");
+            return File.Exists(path) ? DataSource.Of(path).Map(s => s with { NamedByUser = true })
+                : GenreError.Io($"{path}: file not found (from {origin})");
         if (File.Exists(DefaultPath)) return DataSource.Of(DefaultPath);
         var synthetic = Path.Combine(cacheDir, $"dataset-synthetic-seed{seed}.csv");
         if (!File.Exists(synthetic) || SyntheticProvenance.Read(synthetic).IsNone)

@@ -17,7 +17,8 @@ public sealed record PredictionScore(int Rows, int Correct, int UnknownGenres)
 /// Softmax outputs for a file of tracks (rows × classes, row-major, in the file's order), the rows' Kaggle ids, and what the
 /// preprocessing saw: rows with a feature outside the training range (per feature), and the score when the file had genres.
 /// </summary>
-public sealed record TrackPredictions(long[] RowIds, float[] Probabilities, Seq<string> Genres, int RowsOutOfRange, int[] OutOfRangeByFeature,
+public sealed record TrackPredictions(long[] RowIds, float[] Probabilities, Seq<string> Genres, int RowsOutOfRange,
+    int[] OutOfRangeByFeature,
                                       Option<PredictionScore> Score)
 {
     /// <summary>Number of classes (columns of <see cref="Probabilities"/>).</summary>
@@ -32,7 +33,8 @@ public static class Prediction
     /// <summary>The model's float32 input for the tracks (scaled, and encoded, as in training) and the raw features' range
     /// check.</summary>
     public static Fin<(float[] X, int RowsOutOfRange, int[] OutOfRange)> Input(Preprocessing p, Seq<Track> tracks, string file) =>
-        p.Input(tracks, file).Map(input => (System.Array.ConvertAll(input.Values, v => (float)v), p.RowsOutOfRange(tracks), p.OutOfRange(tracks)));
+        p.Input(tracks, file).Map(input => (System.Array.ConvertAll(input.Values, v => (float)v), p.RowsOutOfRange(tracks),
+            p.OutOfRange(tracks)));
 
     /// <summary>
     /// Scales <paramref name="tracks"/> with <paramref name="p"/>, runs the model and, when the file has genres, scores the
@@ -51,7 +53,8 @@ public static class Prediction
     public static Fin<TrackPredictions> Run(Func<float[], int, Fin<float[]>> classify, Preprocessing p, TrackFile tracks, string file) =>
         from input in Input(p, tracks.Tracks, file)
         from probabilities in classify(input.X, tracks.Tracks.Count)
-        select new TrackPredictions(tracks.Tracks.Map(t => t.RowId).ToArray(), probabilities, p.Genres.Classes, input.RowsOutOfRange, input.OutOfRange,
+        select new TrackPredictions(tracks.Tracks.Map(t => t.RowId).ToArray(), probabilities, p.Genres.Classes, input.RowsOutOfRange,
+            input.OutOfRange,
             tracks.HasGenre ? Some(Score(p, tracks.Tracks, probabilities)) : None);
 
     static PredictionScore Score(Preprocessing p, Seq<Track> tracks, float[] probabilities)
@@ -109,5 +112,6 @@ public static class Prediction
     public static Option<string> RangeWarning(TrackPredictions r) =>
         r.RowsOutOfRange == 0 ? None : Some(
             $"warning: {r.RowsOutOfRange:N0} of {r.Rows:N0} rows have features outside the training range (the scaler extrapolates): " +
-            string.Join(", ", Track.FeatureColumns.Zip(r.OutOfRangeByFeature).Where(p => p.Item2 > 0).Select(p => $"{p.Item1} {p.Item2:N0}")));
+            string.Join(", ", Track.FeatureColumns.Zip(r.OutOfRangeByFeature).Where(p => p.Item2 > 0)
+                .Select(p => $"{p.Item1} {p.Item2:N0}")));
 }

@@ -95,12 +95,14 @@ public static class ModelFolder
         return WeightShapes.Of(spec).Bind(expected =>
         {
             var extra = tensors.Map(t => t.Name).Except(expected.Map(w => $"{w.LayerIndex}/{w.Name}")).ToList();
-            if (extra.Count > 0) return FinFail<ModelWeights>(GenreError.Model($"{origin}: tensor {extra[0]} is not a weight of model {spec.Name}"));
+            if (extra.Count > 0) return FinFail<ModelWeights>(GenreError.Model(
+                $"{origin}: tensor {extra[0]} is not a weight of model {spec.Name}"));
             var ordered = new List<NamedTensor>();
             foreach (var w in expected)
             {
                 var name = $"{w.LayerIndex}/{w.Name}";
-                if (!byName.TryGetValue(name, out var t)) return GenreError.Model($"{origin}: tensor {name} is missing (layer {w.LayerIndex} {Shapes.LayerType(spec.Layers[w.LayerIndex])})");
+                if (!byName.TryGetValue(name, out var t)) return GenreError.Model(
+                    $"{origin}: tensor {name} is missing (layer {w.LayerIndex} {Shapes.LayerType(spec.Layers[w.LayerIndex])})");
                 ordered.Add(t);
             }
             return ModelStore.Unflatten(spec, toSeq(ordered), origin);

@@ -12,7 +12,9 @@ public static class ModelStore
     /// <summary>Weights with a NaN or an infinity cannot come from training (it stops first): the file is damaged.</summary>
     public static Fin<ModelWeights> Finite(ModelWeights weights, string origin) =>
         weights.Layers.Bind(l => l.Tensors.Map(t => (l.LayerIndex, t))).Find(p => !AllFinite(p.t.Values)).Match(
-            p => FinFail<ModelWeights>(GenreError.Model($"{origin}: layer {p.LayerIndex} {p.t.Name} holds a value that is not a finite number — the file is damaged")),
+            p => FinFail<ModelWeights>(
+                GenreError.Model($"{origin}: layer {p.LayerIndex} {p.t.Name} holds a value that is not a finite number — the file is " +
+                    $"damaged")),
             () => FinSucc(weights));
 
     internal static bool AllFinite(ReadOnlySpan<float> values)
@@ -29,14 +31,18 @@ public static class ModelStore
     public static Fin<ModelWeights> Unflatten(Sequential spec, Seq<NamedTensor> tensors, string origin) =>
         WeightShapes.Of(spec).Bind(expected =>
         {
-            if (expected.Count != tensors.Count) return FinFail<ModelWeights>(GenreError.Model($"{origin}: expected {expected.Count} tensors, found {tensors.Count}"));
+            if (expected.Count != tensors.Count) return FinFail<ModelWeights>(
+                GenreError.Model($"{origin}: expected {expected.Count} tensors, found {tensors.Count}"));
             var list = new List<(int, NamedTensor)>();
             foreach (var (w, t) in expected.Zip(tensors))
             {
                 if (t.Name != $"{w.LayerIndex}/{w.Name}" || !t.Shape.SequenceEqual(w.Shape))
-                    return GenreError.Model($"{origin}: layer {w.LayerIndex} {w.Name}: expected ({string.Join(", ", w.Shape)}), got {GenreError.Show(t.Name)} ({string.Join(", ", t.Shape)})");
+                    return GenreError.Model(
+                        $"{origin}: layer {w.LayerIndex} {w.Name}: expected ({string.Join(", ", w.Shape)}), got " +
+                            $"{GenreError.Show(t.Name)} ({string.Join(", ", t.Shape)})");
                 list.Add((w.LayerIndex, t with { Name = w.Name }));
             }
-            return FinSucc(new ModelWeights(toSeq(list.GroupBy(p => p.Item1).Select(g => new LayerWeights(g.Key, toSeq(g.Select(p => p.Item2)).Strict()))).Strict()));
+            return FinSucc(new ModelWeights(toSeq(list.GroupBy(p => p.Item1)
+                .Select(g => new LayerWeights(g.Key, toSeq(g.Select(p => p.Item2)).Strict()))).Strict()));
         });
 }

@@ -69,9 +69,11 @@ public static class SafeTensors
     {
         if (file.Length < 8) return GenreError.Model($"{origin}: not a safetensors file (shorter than its 8-byte header length)");
         var length = BinaryPrimitives.ReadUInt64LittleEndian(file);
-        if (length > (ulong)(file.Length - 8)) return GenreError.Model($"{origin}: not a safetensors file (header length {length} exceeds the file's {file.Length} bytes)");
+        if (length > (ulong)(file.Length - 8)) return GenreError.Model(
+            $"{origin}: not a safetensors file (header length {length} exceeds the file's {file.Length} bytes)");
         var dataStart = 8 + (int)length;
-        var parsed = Json.Parse(file.AsMemory(8, (int)length), $"{origin}: corrupt safetensors header", m => GenreError.Model($"{m} — the file is damaged"));
+        var parsed = Json.Parse(file.AsMemory(8, (int)length), $"{origin}: corrupt safetensors header",
+            m => GenreError.Model($"{m} — the file is damaged"));
         if (parsed.IsFail) return parsed.Map(_ => (Map<string, string>(), Seq<NamedTensor>()));
         if ((JsonNode)parsed is not JsonObject header) return Corrupt(origin, "not a JSON object");
         {
@@ -90,30 +92,37 @@ public static class SafeTensors
                 if (node is not JsonObject t) return Corrupt(origin, $"tensor {name} is not an object");
                 if (Json.String(t["dtype"]).Case is not string dtype) return Corrupt(origin, $"tensor {name} has no dtype");
                 if (dtype != "F32") return GenreError.Model($"{origin}: tensor {name}: dtype {dtype}, genre reads F32 only");
-                if (t["shape"] is not JsonArray shapeNode || shapeNode.Count > 8 || !shapeNode.All(d => Json.Long(d).Exists(x => x is >= 0 and <= int.MaxValue)))
+                if (t["shape"] is not JsonArray shapeNode || shapeNode.Count > 8
+                    || !shapeNode.All(d => Json.Long(d).Exists(x => x is >= 0 and <= int.MaxValue)))
                     return Corrupt(origin, $"tensor {name} has no shape of non-negative integers");
                 var shape = toSeq(shapeNode.Select(d => (int)Json.Long(d).IfNone(0)).ToArray());
-                if (t["data_offsets"] is not JsonArray offsetNode || offsetNode.Count != 2 || !offsetNode.All(d => Json.Long(d).Exists(x => x >= 0)))
+                if (t["data_offsets"] is not JsonArray offsetNode || offsetNode.Count != 2
+                    || !offsetNode.All(d => Json.Long(d).Exists(x => x >= 0)))
                     return GenreError.Model($"{origin}: tensor {name}: data_offsets needs [begin, end]");
                 var offsets = offsetNode.Select(d => Json.Long(d).IfNone(0)).ToArray();
                 // the product of dimensions is checked step by step against what the file can hold before it can overflow
                 var count = shape.Fold(1L, (acc, d) => acc > dataLength ? acc : acc * d);
                 if (count > dataLength || offsets[1] - offsets[0] != 4 * count)
-                    return GenreError.Model($"{origin}: tensor {name}: shape ({string.Join(", ", shape)}) does not match data_offsets [{offsets[0]}, {offsets[1]}] ({offsets[1] - offsets[0]} bytes)");
+                    return GenreError.Model(
+                        $"{origin}: tensor {name}: shape ({string.Join(", ", shape)}) does not match data_offsets [{offsets[0]}, " +
+                            $"{offsets[1]}] ({offsets[1] - offsets[0]} bytes)");
                 entries.Add((name, offsets[0], offsets[1], shape));
             }
             entries.Sort((x, y) => x.Begin.CompareTo(y.Begin));
             var expected = 0L;
             foreach (var e in entries)
             {
-                if (e.Begin != expected) return GenreError.Model($"{origin}: tensor {e.Name}: data_offsets begin at {e.Begin}, expected {expected} (tensors must tile the data)");
+                if (e.Begin != expected) return GenreError.Model(
+                    $"{origin}: tensor {e.Name}: data_offsets begin at {e.Begin}, expected {expected} (tensors must tile the data)");
                 expected = e.End;
             }
-            if (expected != dataLength) return GenreError.Model($"{origin}: the tensors hold {expected} bytes, the file has {dataLength} after the header (truncated or padded)");
+            if (expected != dataLength) return GenreError.Model(
+                $"{origin}: the tensors hold {expected} bytes, the file has {dataLength} after the header (truncated or padded)");
             foreach (var sum in metadata.Find(ChecksumKey))
             {
                 var actual = Convert.ToHexStringLower(SHA256.HashData(file.AsSpan(dataStart)));
-                if (actual != sum) return GenreError.Model($"{origin}: checksum mismatch (sha256 of the tensor data is {actual}, the header says {sum}): the file is damaged");
+                if (actual != sum) return GenreError.Model(
+                    $"{origin}: checksum mismatch (sha256 of the tensor data is {actual}, the header says {sum}): the file is damaged");
             }
             var tensors = entries.Select(e =>
             {

@@ -29,8 +29,10 @@ public static class SpecJson
     public static Fin<Sequential> FromJson(JsonObject o, string origin)
     {
         Fin<T> Need<T>(Option<T> value, string what) => value.ToFin(GenreError.Model($"{origin}: bad model spec ({what})"));
-        return from name in Need(Json.String(o, "name").Filter(n => n == GenreError.Show(n, int.MaxValue)), "'name' must be a string of printable characters")
-               from input in Need(Json.Array(o, "input_shape").Bind(a => a.Select(Json.Int).ToSeq().Sequence()), "'input_shape' must be a list of whole numbers")
+        return from name in Need(Json.String(o, "name").Filter(n => n == GenreError.Show(n, int.MaxValue)),
+            "'name' must be a string of printable characters")
+               from input in Need(Json.Array(o, "input_shape").Bind(a => a.Select(Json.Int).ToSeq().Sequence()),
+                   "'input_shape' must be a list of whole numbers")
                from list in Need(Json.Array(o, "layers"), "'layers' must be a list")
                from layers in list.Select((n, i) => LayerOf(n, i, origin)).ToSeq().Sequence()
                from spec in SpecValidation.ValidateFin(new Sequential(input.Strict(), layers.Strict(), name), origin)

@@ -18,9 +18,11 @@ public static class SpecValidation
     {
         var errors = new List<Error>();
         if (model.InputShape.IsEmpty || model.InputShape.Exists(d => d <= 0))
-            errors.Add(GenreError.Model($"{model.Name}: input shape must be non-empty with positive sizes, got ({string.Join(", ", model.InputShape)})"));
+            errors.Add(GenreError.Model(
+                $"{model.Name}: input shape must be non-empty with positive sizes, got ({string.Join(", ", model.InputShape)})"));
         else if (model.InputShape.Exists(d => d > MaxSize))
-            errors.Add(GenreError.Model($"{model.Name}: input sizes must be at most {MaxSize:N0}, got ({string.Join(", ", model.InputShape)})"));
+            errors.Add(GenreError.Model(
+                $"{model.Name}: input sizes must be at most {MaxSize:N0}, got ({string.Join(", ", model.InputShape)})"));
         if (model.Layers.IsEmpty) errors.Add(GenreError.Model($"{model.Name}: has no layers"));
         for (var i = 0; i < model.Layers.Count; i++)
         {
@@ -48,5 +50,7 @@ public static class SpecValidation
     public static Fin<Sequential> AcceptsFeatures(Sequential model, int features, string origin) =>
         model.InputShape.Fold(1L, (a, d) => a * d) == features
             ? FinSucc(model)
-            : FinFail<Sequential>(GenreError.Model($"{origin}: the model reads inputs of shape ({string.Join(", ", model.InputShape)}) but the data has {features} features"));
+            : FinFail<Sequential>(
+                GenreError.Model($"{origin}: the model reads inputs of shape ({string.Join(", ", model.InputShape)}) but the data has " +
+                    $"{features} features"));
 }

@@ -88,7 +88,8 @@ internal static class TensorFile
         var names = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
-            if (Json.String(entry, "name").Case is not string raw) return Damaged(path, $"tensor {tensors.Count} of the header has no name");
+            if (Json.String(entry, "name").Case is not string raw) return Damaged(
+                path, $"tensor {tensors.Count} of the header has no name");
             var name = GenreError.Show(raw, 80);
             if (!names.Add(raw)) return Damaged(path, $"tensor '{name}' appears twice");
             if (Shape(entry).Case is not Seq<int> shape) return Damaged(path, $"tensor '{name}': the shape is not a list of sizes ≥ 0");
@@ -96,7 +97,8 @@ internal static class TensorFile
             var count = 1L;
             foreach (var d in shape) count = count > available ? count : count * d;
             if (count > available)
-                return Damaged(path, $"truncated: tensor '{name}' ({string.Join(", ", shape)}) needs more bytes than the file's {bytes.Length - offset} after offset {offset}");
+                return Damaged(path, $"truncated: tensor '{name}' ({string.Join(", ", shape)}) needs more bytes than the file's " +
+                    $"{bytes.Length - offset} after offset {offset}");
             var data = bytes.AsSpan(offset, (int)count * 4);
             if (checksummed && Json.String(entry, "crc32c") != Some(Crc32c.Hex(Crc32c.Compute(data))))
                 return Damaged(path, $"checksum mismatch in tensor '{name}'");

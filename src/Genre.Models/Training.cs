@@ -9,11 +9,13 @@ namespace Genre.Models;
 public sealed record CosineDecay(double Alpha = 0.0);
 
 /// <summary>Keras Adam defaults (tf.keras.optimizers.Adam), optionally with a cosine learning-rate decay.</summary>
-public sealed record AdamSettings(double LearningRate = 1e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Epsilon = 1e-7, Option<CosineDecay> Decay = default)
+public sealed record AdamSettings(double LearningRate = 1e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Epsilon = 1e-7,
+    Option<CosineDecay> Decay = default)
 {
     /// <summary>The learning rate of the step after <paramref name="step"/> steps, of <paramref name="totalSteps"/> in the fit.</summary>
     public double RateAt(long step, long totalSteps) => Decay.Match(
-        d => LearningRate * ((1 - d.Alpha) * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(step, totalSteps) / Math.Max(1, totalSteps))) + d.Alpha),
+        d => LearningRate * ((1 - d.Alpha) * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(step, totalSteps) / Math.Max(
+            1, totalSteps))) + d.Alpha),
         () => LearningRate);
 }
 
@@ -52,7 +54,8 @@ public sealed partial record LabeledData(float[] X, int Rows, int[] Y, int Class
 {
     /// <summary>The same features, labels and class count (records would compare the arrays by reference).</summary>
     public bool Equals(LabeledData? other) =>
-        other is not null && Rows == other.Rows && Classes == other.Classes && ArrayValues.Equal(X, other.X) && ArrayValues.Equal(Y, other.Y);
+        other is not null && Rows == other.Rows && Classes == other.Classes && ArrayValues.Equal(X, other.X)
+            && ArrayValues.Equal(Y, other.Y);
 
     /// <summary>A hash consistent with <see cref="Equals(object)"/>: it reads the shapes and a few values.</summary>
     public override int GetHashCode() => HashCode.Combine(Rows, Classes, ArrayValues.Hash(X), ArrayValues.Hash(Y));

@@ -22,7 +22,8 @@ public static class WeightShapes
 
     /// <summary>All weights of the model in Keras order (layer by layer).</summary>
     public static Fin<Seq<WeightSpec>> Of(Sequential model) =>
-        Shapes.Inputs(model).Map(inputs => toSeq(Enumerable.Range(0, model.Layers.Count).SelectMany(i => Of(i, model.Layers[i], inputs[i]))).Strict());
+        Shapes.Inputs(model).Map(inputs => toSeq(Enumerable.Range(0, model.Layers.Count).SelectMany(i => Of(i, model.Layers[i], inputs[i])))
+            .Strict());
 
     /// <summary>Number of weights of the model, summed over <see cref="Of(Sequential)"/>; 0 when its shapes do not chain.</summary>
     public static long ParamCount(Sequential model) => Of(model).Map(ws => ws.Sum(w => w.Size)).IfFail(0L);

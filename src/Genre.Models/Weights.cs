@@ -9,7 +9,8 @@ namespace Genre.Models;
 public sealed record NamedTensor(string Name, Seq<int> Shape, float[] Values)
 {
     /// <summary>The same name, shape and values (records would compare the array by reference).</summary>
-    public bool Equals(NamedTensor? other) => other is not null && Name == other.Name && Shape == other.Shape && ArrayValues.Equal(Values, other.Values);
+    public bool Equals(NamedTensor? other) => other is not null && Name == other.Name && Shape == other.Shape
+        && ArrayValues.Equal(Values, other.Values);
 
     /// <summary>A hash consistent with <see cref="Equals(object)"/>: it reads the shapes and a few values.</summary>
     public override int GetHashCode() => HashCode.Combine(Name, ArrayValues.Hash(Values));

@@ -6,8 +6,10 @@ namespace Genre.Cli.Tests;
 /// </summary>
 public class BadInputTests
 {
-    const string Header = ",track_id,artists,album_name,track_name,popularity,duration_ms,explicit,danceability,energy,key,loudness,mode,speechiness,acousticness,instrumentalness,liveness,valence,tempo,time_signature,track_genre";
-    const string Good = "0,5SuOikwiRyPMVoIQDJUgSV,Gen Hoshino,Comedy,Comedy,73,230666,False,0.676,0.461,1,-6.746,0,0.143,0.0322,1.01e-06,0.358,0.715,87.917,4,acoustic";
+    const string Header = ",track_id,artists,album_name,track_name,popularity,duration_ms,explicit,danceability,energy,key," +
+                          "loudness,mode,speechiness,acousticness,instrumentalness,liveness,valence,tempo,time_signature,track_genre";
+    const string Good = "0,5SuOikwiRyPMVoIQDJUgSV,Gen " +
+        "Hoshino,Comedy,Comedy,73,230666,False,0.676,0.461,1,-6.746,0,0.143,0.0322,1.01e-06,0.358,0.715,87.917,4,acoustic";
 
     static readonly string Dir = Path.Combine(Path.GetTempPath(), "genre-bad-" + Guid.NewGuid().ToString("N"));
 
@@ -22,13 +24,20 @@ public class BadInputTests
     public static TheoryData<string, string, int, string> Csvs => new()
     {
         { "empty.csv", "", 3, "empty.csv:1: empty file (expected the Kaggle header)" },
-        { "renamed.csv", Header.Replace("tempo", "bpm") + "\n" + Good + "\n", 3, "renamed.csv:1: header is not the Kaggle header: missing column(s) tempo; unexpected column(s) bpm" },
-        { "missing.csv", Header.Replace(",valence", "") + "\n", 3, "missing.csv:1: header is not the Kaggle header: missing column(s) valence" },
+        { "renamed.csv", Header.Replace("tempo", "bpm") + "\n" + Good + "\n", 3, "renamed.csv:1: header is not the Kaggle header: " +
+            "missing column(s) tempo; unexpected column(s) bpm" },
+        { "missing.csv", Header.Replace(",valence", "") + "\n", 3, "missing.csv:1: header is not the Kaggle header: missing column(s) " +
+            "valence" },
         { "extra.csv", Header + ",x\n", 3, "extra.csv:1: header is not the Kaggle header: unexpected column(s) x" },
-        { "truncated.csv", Header + "\n" + Good + "\n" + Good[..60], 3, "truncated.csv:3: column 'explicit': expected 21 fields, found 7 (truncated line?)" },
-        { "text.csv", Header + "\n" + Good.Replace("0.676", "lots") + "\n", 3, "text.csv:2: column 'danceability': 'lots' is not a number" },
+        { "truncated.csv", Header + "\n" + Good + "\n" + Good[..60], 3, "truncated.csv:3: column 'explicit': expected 21 fields, found 7 " +
+            "(truncated line?)" },
+        {
+            "text.csv", Header + "\n" + Good.Replace("0.676", "lots") + "\n", 3,
+            "text.csv:2: column 'danceability': 'lots' is not a number"
+        },
         { "nan.csv", Header + "\n" + Good.Replace("87.917", "NaN") + "\n", 3, "nan.csv:2: column 'tempo': 'NaN' is not a finite number" },
-        { "negative.csv", Header + "\n" + Good.Replace("230666", "-230666") + "\n", 3, "negative.csv:2: column 'duration_ms': negative duration '-230666'" },
+        { "negative.csv", Header + "\n" + Good.Replace("230666", "-230666") + "\n", 3, "negative.csv:2: column 'duration_ms': negative " +
+            "duration '-230666'" },
     };
 
     [Theory, MemberData(nameof(Csvs))]
@@ -59,7 +68,8 @@ public class BadInputTests
         var path = File_("two.csv", Header + "\n" + Good + "\n" + Good.Replace("0,5Su", "1,6Su") + "\n");
         var r = GenreCli.Run("data", "--data", path);
         Assert.Equal(3, r.ExitCode);
-        Assert.StartsWith($"genre: {path}: 2 row(s) after cleaning are too few for the report's train/validation/test split", r.Stderr.Trim());
+        Assert.StartsWith($"genre: {path}: 2 row(s) after cleaning are too few for the report's train/validation/test split",
+            r.Stderr.Trim());
         Assert.Single(r.Stderr.Trim().Split('\n'));
     }
 
@@ -70,7 +80,8 @@ public class BadInputTests
         var path = File_("two-bad.csv", Header + "\n" + Good.Replace("0.676", "lots") + "\n" + Good.Replace("87.917", "fast") + "\n");
         var r = GenreCli.Run("data", "--data", path);
         Assert.Equal(3, r.ExitCode);
-        Assert.Equal(new[] { $"genre: {path}:2: column 'danceability': 'lots' is not a number", $"genre: {path}:3: column 'tempo': 'fast' is not a number" },
+        Assert.Equal(new[] { $"genre: {path}:2: column 'danceability': 'lots' is not a number", $"genre: {path}:3: column 'tempo': " +
+            $"'fast' is not a number" },
                      r.Stderr.Trim().Split('\n'));
     }
 
@@ -85,7 +96,8 @@ public class BadInputTests
     [Fact]
     public void Missing_authors_models_folder_is_an_io_error_naming_its_origin()
     {
-        var r = GenreCli.Run("reproduce", "--only", "softmax", "--out", Path.Combine(Dir, "never"), "--authors-models", Path.Combine(Dir, "no-models"));
+        var r = GenreCli.Run("reproduce", "--only", "softmax", "--out", Path.Combine(Dir, "never"), "--authors-models",
+            Path.Combine(Dir, "no-models"));
         Assert.Equal(4, r.ExitCode);
         Assert.Equal($"genre: {Path.Combine(Dir, "no-models")}: folder not found (from --authors-models)", r.Stderr.Trim());
         var env = GenreCli.Run(Dir, new Dictionary<string, string?> { ["GENRE_AUTHORS_MODELS"] = Path.Combine(Dir, "gone") },
@@ -126,7 +138,8 @@ public class BadInputTests
         Directory.CreateDirectory(Path.Combine(dir, "variables"));
         var src = Path.Combine(GenreCli.SharedReference, "authors-models", "DNN1net");
         File.Copy(Path.Combine(src, "keras_metadata.pb"), Path.Combine(dir, "keras_metadata.pb"));
-        var r = GenreCli.Run("evaluate", "--saved-model", dir, "--data", Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-tiny.csv"));
+        var r = GenreCli.Run("evaluate", "--saved-model", dir, "--data",
+            Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-tiny.csv"));
         Assert.Equal(5, r.ExitCode);
         Assert.Contains("variables.index: missing", r.Stderr);
     }
@@ -163,6 +176,7 @@ public class MappingInputTests
         var r = GenreCli.Run("evaluate", "--saved-model", Model, "--data", Data, "--mapping", mapping, "--json");
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var json = System.Text.Json.JsonDocument.Parse(r.Stdout);
-        Assert.True(json.RootElement.GetProperty("merged_accuracy").GetDouble() >= json.RootElement.GetProperty("test_accuracy").GetDouble());
+        Assert.True(json.RootElement.GetProperty("merged_accuracy").GetDouble() >= json.RootElement.GetProperty("test_accuracy")
+            .GetDouble());
     }
 }

@@ -72,8 +72,10 @@ public class CommandTests
         var root = json.RootElement;
         Assert.True(root.GetProperty("kaggle_file").GetBoolean(), $"sha256 {root.GetProperty("sha256").GetString()}");
         Assert.False(root.GetProperty("synthetic").GetBoolean());
-        Assert.Equal((114_000, 113_549, classes), (root.GetProperty("rows_read").GetInt32(), root.GetProperty("rows_clean").GetInt32(), root.GetProperty("classes").GetInt32()));
-        Assert.Equal((72_671, 18_168, 22_710), (root.GetProperty("train").GetInt32(), root.GetProperty("val").GetInt32(), root.GetProperty("test").GetInt32()));
+        Assert.Equal((114_000, 113_549, classes), (root.GetProperty("rows_read").GetInt32(), root.GetProperty("rows_clean").GetInt32(),
+            root.GetProperty("classes").GetInt32()));
+        Assert.Equal((72_671, 18_168, 22_710), (root.GetProperty("train").GetInt32(), root.GetProperty("val").GetInt32(),
+            root.GetProperty("test").GetInt32()));
         var plain = GenreCli.Run(["data", "--data", data, .. flags]);
         Assert.True(plain.ExitCode == 0, plain.Stderr);
         Assert.Contains("kaggle file:    yes", plain.Stdout);
@@ -93,14 +95,19 @@ public class CommandTests
     {
         var dir = Temp();
         var data = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-tiny.csv");
-        var a = GenreCli.Run("train", "--model", "dnn2", "--epochs", "3", "--batch-size", "64", "--data", data, "--out", Path.Combine(dir, "a"), "--checkpoint-every", "1");
+        var a = GenreCli.Run("train", "--model", "dnn2", "--epochs", "3", "--batch-size", "64", "--data", data, "--out",
+            Path.Combine(dir, "a"), "--checkpoint-every", "1");
         Assert.True(a.ExitCode == 0, a.Stderr);
-        foreach (var f in new[] { "model.json", "weights.safetensors", "preprocessing.json", "history.json", "metrics.json" }) Assert.True(File.Exists(Path.Combine(dir, "a", f)), f);
-        var b1 = GenreCli.Run("train", "--model", "dnn2", "--epochs", "2", "--batch-size", "64", "--data", data, "--out", Path.Combine(dir, "b"), "--checkpoint-every", "1");
+        foreach (var f in new[] { "model.json", "weights.safetensors", "preprocessing.json", "history.json", "metrics.json" }) Assert.True(
+            File.Exists(Path.Combine(dir, "a", f)), f);
+        var b1 = GenreCli.Run("train", "--model", "dnn2", "--epochs", "2", "--batch-size", "64", "--data", data, "--out",
+            Path.Combine(dir, "b"), "--checkpoint-every", "1");
         Assert.Equal(0, b1.ExitCode);
-        var b2 = GenreCli.Run("train", "--model", "dnn2", "--epochs", "3", "--batch-size", "64", "--data", data, "--out", Path.Combine(dir, "b"), "--checkpoint-every", "1", "--resume");
+        var b2 = GenreCli.Run("train", "--model", "dnn2", "--epochs", "3", "--batch-size", "64", "--data", data, "--out",
+            Path.Combine(dir, "b"), "--checkpoint-every", "1", "--resume");
         Assert.Equal(0, b2.ExitCode);
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "a", "weights.safetensors")), File.ReadAllBytes(Path.Combine(dir, "b", "weights.safetensors")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "a", "weights.safetensors")),
+            File.ReadAllBytes(Path.Combine(dir, "b", "weights.safetensors")));
         var ev = GenreCli.Run("evaluate", "--model-dir", Path.Combine(dir, "a"), "--data", data, "--json");
         Assert.True(ev.ExitCode == 0, ev.Stderr);
         using var m = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "a", "metrics.json")));

@@ -20,7 +20,8 @@ public class ConformanceTests
         var dir = Path.Combine(GenreCli.SharedReference, "authors-models", model);
         var golden = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "models");
         var output = Path.Combine(Path.GetTempPath(), $"genre-pred-{Guid.NewGuid():N}.csv");
-        var args = new List<string> { "evaluate", "--saved-model", dir, "--data", Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-small.csv"), "--json", "--predictions", output };
+        var small = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-small.csv");
+        var args = new List<string> { "evaluate", "--saved-model", dir, "--data", small, "--json", "--predictions", output };
         if (model.StartsWith("reduced")) args.Add("--reduced");
         var r = GenreCli.Run(args.ToArray());
         Assert.True(r.ExitCode == 0, r.Stderr);
@@ -31,11 +32,13 @@ public class ConformanceTests
         {
             Assert.Equal(expected[i][0], ours[i][0]);
             Assert.Equal(expected[i][1], ours[i][1]);
-            Assert.True(Math.Abs(double.Parse(expected[i][2], CultureInfo.InvariantCulture) - double.Parse(ours[i][2], CultureInfo.InvariantCulture)) <= 1e-5);
+            Assert.True(Math.Abs(double.Parse(expected[i][2], CultureInfo.InvariantCulture) - double.Parse(
+                ours[i][2], CultureInfo.InvariantCulture)) <= 1e-5);
         }
         using var mine = JsonDocument.Parse(r.Stdout);
         using var theirs = JsonDocument.Parse(File.ReadAllText(Path.Combine(golden, model + ".metrics.json")));
-        Assert.Equal(theirs.RootElement.GetProperty("test_accuracy").GetDouble(), mine.RootElement.GetProperty("test_accuracy").GetDouble(), 1e-6);
+        Assert.Equal(theirs.RootElement.GetProperty("test_accuracy").GetDouble(), mine.RootElement.GetProperty("test_accuracy").GetDouble(),
+            1e-6);
         Assert.Equal(theirs.RootElement.GetProperty("test_loss").GetDouble(), mine.RootElement.GetProperty("test_loss").GetDouble(), 1e-6);
         Assert.Equal(theirs.RootElement.GetProperty("n").GetInt32(), mine.RootElement.GetProperty("n").GetInt32());
     }
@@ -86,18 +89,22 @@ public class ConformanceTests
             var tie = rows[i][tiedWith].Length > 0 && ours[i][1] == rows[i][tiedWith];
             Assert.True(rows[i][predicted] == ours[i][1] || tie, $"row_id {ours[i][0]}: {ours[i][1]}, numpy {rows[i][predicted]}");
             if (tie) tiesResolvedOtherwise++;
-            var delta = Math.Abs(double.Parse(rows[i][probability], CultureInfo.InvariantCulture) - double.Parse(ours[i][2], CultureInfo.InvariantCulture));
+            var delta = Math.Abs(double.Parse(rows[i][probability], CultureInfo.InvariantCulture) - double.Parse(
+                ours[i][2], CultureInfo.InvariantCulture));
             Assert.True(delta <= 1e-5, $"row_id {ours[i][0]}: probability {ours[i][2]}, numpy {rows[i][probability]}");
         }
         Assert.Equal(theirs.RootElement.GetProperty("n").GetInt32(), n);
         Assert.True(Math.Abs(theirs.RootElement.GetProperty("test_accuracy").GetDouble() - accuracy) <= (tiesResolvedOtherwise + 1e-9) / n,
-            $"{model}: accuracy {accuracy:R}, numpy {theirs.RootElement.GetProperty("test_accuracy").GetDouble():R} ({tiesResolvedOtherwise} ties went the other way)");
+            $"{model}: accuracy {accuracy:R}, numpy {theirs.RootElement.GetProperty("test_accuracy").GetDouble():R} " +
+                $"({tiesResolvedOtherwise} ties went the other way)");
         Assert.Equal(theirs.RootElement.GetProperty("test_loss").GetDouble(), loss, 1e-6);
     }
 
     static (double Accuracy, double Loss, int N) EvaluateOnTheRealFile(string model, bool reduced, string? predictions)
     {
-        var args = new List<string> { "evaluate", "--saved-model", Path.Combine(GenreCli.SharedReference, "authors-models", model), "--data", Environment.GetEnvironmentVariable("GENRE_DATA")!, "--json" };
+        var saved = Path.Combine(GenreCli.SharedReference, "authors-models", model);
+        var data = Environment.GetEnvironmentVariable("GENRE_DATA")!;
+        var args = new List<string> { "evaluate", "--saved-model", saved, "--data", data, "--json" };
         if (reduced) args.Add("--reduced");
         if (predictions != null) args.AddRange(["--predictions", predictions]);
         var r = GenreCli.Run(args.ToArray());

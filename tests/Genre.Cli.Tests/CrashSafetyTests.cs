@@ -8,7 +8,11 @@ public class CrashSafetyTests
     static readonly string Data = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-small.csv");
 
     static string[] TrainArgs(string outDir, params string[] extra) =>
-        new[] { "train", "--model", "rnn2", "--epochs", "12", "--batch-size", "128", "--checkpoint-every", "1", "--threads", "1", "--data", Data, "--out", outDir, "--quiet" }
+        new[]
+            {
+                "train", "--model", "rnn2", "--epochs", "12", "--batch-size", "128", "--checkpoint-every", "1", "--threads", "1",
+                "--data", Data, "--out", outDir, "--quiet",
+            }
             .Concat(extra).ToArray();
 
     static Process Start(string[] args)
@@ -16,7 +20,8 @@ public class CrashSafetyTests
         // A child started from a background job inherits SIGINT as ignored (the shell does that, and .NET then keeps ignoring
         // it, as nohup expects). perl-base (essential in Debian) restores the default disposition and execs, keeping the pid.
         var psi = new ProcessStartInfo("perl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-e", "$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die", "dotnet", GenreCli.Dll }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "-e", "$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die", "dotnet", GenreCli.Dll })
+            psi.ArgumentList.Add(a);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["GENRE_DATA"] = null;
         return Process.Start(psi)!;
@@ -53,12 +58,14 @@ public class CrashSafetyTests
         Assert.Empty(Directory.GetFiles(Path.Combine(killed, "checkpoints"), "*.tmp"));
         var resumed = GenreCli.Run(TrainArgs(killed, "--resume"));
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
-        Assert.Equal(File.ReadAllBytes(Path.Combine(root, "straight", "weights.safetensors")), File.ReadAllBytes(Path.Combine(killed, "weights.safetensors")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(root, "straight", "weights.safetensors")),
+            File.ReadAllBytes(Path.Combine(killed, "weights.safetensors")));
         Assert.Equal(File.ReadAllText(Path.Combine(root, "straight", "metrics.json")).Split("\"seconds\"")[0],
                      File.ReadAllText(Path.Combine(killed, "metrics.json")).Split("\"seconds\"")[0]);
         // the resumed run's seconds count the killed session's epochs too
         var epochs = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(killed, "history.json")))!.AsArray();
-        var seconds = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(killed, "metrics.json")))!["seconds"]!.GetValue<double>();
+        var seconds = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(
+            Path.Combine(killed, "metrics.json")))!["seconds"]!.GetValue<double>();
         Assert.Equal(epochs.Sum(e => e!["seconds"]!.GetValue<double>()), seconds, 6);
     }
 
@@ -107,7 +114,8 @@ public class DeterminismTests
         string Train(string name, string threads)
         {
             var dir = Path.Combine(root, name);
-            var r = GenreCli.Run("train", "--model", model, "--epochs", "3", "--batch-size", "128", "--threads", threads, "--data", data, "--out", dir, "--quiet");
+            var r = GenreCli.Run("train", "--model", model, "--epochs", "3", "--batch-size", "128", "--threads", threads, "--data", data,
+                "--out", dir, "--quiet");
             Assert.True(r.ExitCode == 0, r.Stderr);
             return dir;
         }
@@ -116,8 +124,10 @@ public class DeterminismTests
         var c = Train("c", "2");
         foreach (var other in new[] { b, c })
         {
-            Assert.Equal(File.ReadAllBytes(Path.Combine(a, "weights.safetensors")), File.ReadAllBytes(Path.Combine(other, "weights.safetensors")));
-            string Metrics(string d) => System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(Path.Combine(d, "history.json")), "\"seconds\":[0-9.eE+-]+", "");
+            Assert.Equal(File.ReadAllBytes(Path.Combine(a, "weights.safetensors")),
+                File.ReadAllBytes(Path.Combine(other, "weights.safetensors")));
+            string Metrics(string d) => System.Text.RegularExpressions.Regex.Replace(
+                File.ReadAllText(Path.Combine(d, "history.json")), "\"seconds\":[0-9.eE+-]+", "");
             Assert.Equal(Metrics(a), Metrics(other));
         }
     }

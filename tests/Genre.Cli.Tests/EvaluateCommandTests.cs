@@ -29,7 +29,8 @@ public class EvaluateCommandTests
         using var golden = JsonDocument.Parse(File.ReadAllText(Golden(model + ".metrics.json")));
         var accuracy = golden.RootElement.GetProperty("test_accuracy").GetDouble();
         var loss = golden.RootElement.GetProperty("test_loss").GetDouble();
-        var line = System.Text.RegularExpressions.Regex.Match(r.Stdout.Trim(), $@"^{model}: test accuracy (0\.\d{{8}}), test loss (\d+\.\d{{6}}) on 182 test rows$");
+        var line = System.Text.RegularExpressions.Regex.Match(r.Stdout.Trim(),
+            $@"^{model}: test accuracy (0\.\d{{8}}), test loss (\d+\.\d{{6}}) on 182 test rows$");
         Assert.True(line.Success, r.Stdout);
         Assert.Equal(accuracy, double.Parse(line.Groups[1].Value, CultureInfo.InvariantCulture), 1e-8);
         Assert.Equal(loss, double.Parse(line.Groups[2].Value, CultureInfo.InvariantCulture), 1e-6);

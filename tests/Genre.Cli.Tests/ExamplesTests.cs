@@ -101,7 +101,8 @@ public class ExamplesTests : IClassFixture<ExamplesTests.SmallFile>
         var r = RunExample(cwd, "sequential-checkpoints", file.Csv, "model");
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
         Assert.Equal(4, Regex.Matches(r.Stdout, @"^epoch \d: loss \d\.\d{4}, val_accuracy 0\.\d{4}$", RegexOptions.Multiline).Count);
-        Assert.Equal(5, Regex.Matches(r.Stdout, @"^row \d+: [a-z-]+ 0\.\d{3}, [a-z-]+ 0\.\d{3}, [a-z-]+ 0\.\d{3}$", RegexOptions.Multiline).Count);
+        Assert.Equal(5, Regex.Matches(r.Stdout, @"^row \d+: [a-z-]+ 0\.\d{3}, [a-z-]+ 0\.\d{3}, [a-z-]+ 0\.\d{3}$", RegexOptions.Multiline)
+            .Count);
         Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(cwd, "model", "checkpoints")));
         Assert.True(File.Exists(Path.Combine(cwd, "model", "model.json")));
     }
@@ -118,10 +119,12 @@ public class ExamplesTests : IClassFixture<ExamplesTests.SmallFile>
         Assert.Matches(@"custom: test accuracy 0\.\d{4} on 454 rows\n", r.Stdout);
         Assert.Equal(3, Regex.Matches(r.Stdout, @"^row \d+: [a-z-]+ 0\.\d{3}, [a-z-]+ 0\.\d{3}$", RegexOptions.Multiline).Count);
         var predicted = Path.Combine(cwd, "p.csv");
-        var ok = GenreCli.Run(cwd, (IDictionary<string, string?>?)null, "predict", "--model-dir", Path.Combine(cwd, "out", "custom"), "--data", file.Csv, "--out", predicted);
+        var ok = GenreCli.Run(cwd, (IDictionary<string, string?>?)null, "predict", "--model-dir", Path.Combine(cwd, "out", "custom"),
+            "--data", file.Csv, "--out", predicted);
         Assert.True(ok.ExitCode == 0, ok.Stdout + ok.Stderr);
         Assert.Equal(File.ReadAllLines(file.Csv).Length, File.ReadAllLines(predicted).Length); // header + a line per track
-        var own = GenreCli.Run(cwd, (IDictionary<string, string?>?)null, "predict", "--model-dir", Path.Combine(cwd, "out", "with-own-stage"), "--data", file.Csv,
+        var own = GenreCli.Run(cwd, (IDictionary<string, string?>?)null, "predict", "--model-dir",
+            Path.Combine(cwd, "out", "with-own-stage"), "--data", file.Csv,
             "--out", Path.Combine(cwd, "p2.csv"));
         Assert.Equal(5, own.ExitCode);
         Assert.Contains("unknown stage kind 'example-squash'", own.Stderr);

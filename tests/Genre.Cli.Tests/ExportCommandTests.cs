@@ -5,7 +5,8 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Genre.Cli.Tests;
 
-/// <summary>genre export --onnx end to end: the exported file, run by ONNX Runtime on raw features, predicts what genre predict does.</summary>
+/// <summary>genre export --onnx end to end: the exported file, run by ONNX Runtime on raw features, predicts what genre predict
+/// does.</summary>
 public class ExportCommandTests
 {
     static string Golden(string name) => Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", name);
@@ -69,7 +70,8 @@ public class ExportCommandTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--fit-data PATH", r.Stderr);
         Assert.False(File.Exists(onnx));
-        var ok = GenreCli.Run(dir, (IDictionary<string, string?>?)null, "export", "--onnx", onnx, "--saved-model", saved, "--with-scaler", "--fit-data", Golden("synthetic-small.csv"));
+        var ok = GenreCli.Run(dir, (IDictionary<string, string?>?)null, "export", "--onnx", onnx, "--saved-model", saved, "--with-scaler",
+            "--fit-data", Golden("synthetic-small.csv"));
         Assert.True(ok.ExitCode == 0, ok.Stderr);
         Assert.True(new FileInfo(onnx).Length > 79_264 * 4);
     }

@@ -15,7 +15,8 @@ public class FineTuneTests
     static JsonDocument Numpy(string weights, int epochs, int batch)
     {
         var psi = new ProcessStartInfo(NumpyPipelineTheoryAttribute.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(GenreCli.RepoRoot, "tests", "golden", "models", "adam_steps.py"), Authors("DNN1net"), Golden("synthetic-small.csv"),
+        foreach (var a in new[] { Path.Combine(GenreCli.RepoRoot, "tests", "golden", "models", "adam_steps.py"), Authors("DNN1net"),
+            Golden("synthetic-small.csv"),
                      "--epochs", $"{epochs}", "--batch-size", $"{batch}", "--learning-rate", "1e-3", "--compare", weights })
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
@@ -28,7 +29,8 @@ public class FineTuneTests
 
     static string Train(string outDir, int epochs, int batch, bool shuffle)
     {
-        var args = new List<string> { "train", "--init-from", Authors("DNN1net"), "--model", "dnn1", "--epochs", $"{epochs}", "--batch-size", $"{batch}",
+        var args = new List<string> { "train", "--init-from", Authors("DNN1net"), "--model", "dnn1", "--epochs", $"{epochs}",
+            "--batch-size", $"{batch}",
             "--learning-rate", "1e-3", "--data", Golden("synthetic-small.csv"), "--out", outDir, "--quiet" };
         if (!shuffle) args.Add("--no-shuffle");
         var r = GenreCli.Run(args.ToArray());
@@ -61,7 +63,8 @@ public class FineTuneTests
         Assert.Equal(epochs, ours.Length);
         for (var e = 0; e < epochs; e++)
         {
-            Assert.True(Math.Abs(ours[e].GetProperty("loss").GetDouble() - losses[e]) <= 1e-6 * losses[e], $"epoch {e + 1}: loss {ours[e].GetProperty("loss").GetDouble()} vs numpy {losses[e]}");
+            Assert.True(Math.Abs(ours[e].GetProperty("loss").GetDouble() - losses[e]) <= 1e-6 * losses[e],
+                $"epoch {e + 1}: loss {ours[e].GetProperty("loss").GetDouble()} vs numpy {losses[e]}");
             Assert.Equal(accuracies[e], ours[e].GetProperty("accuracy").GetDouble(), 12);
         }
     }
@@ -81,14 +84,19 @@ public class FineTuneTests
     {
         var dir = GenreCli.TempDir("finetune");
         var data = Golden("synthetic-tiny.csv");
-        var a = GenreCli.Run("train", "--model", "dnn2", "--epochs", "1", "--batch-size", "64", "--data", data, "--out", Path.Combine(dir, "a"), "--quiet");
+        var a = GenreCli.Run("train", "--model", "dnn2", "--epochs", "1", "--batch-size", "64", "--data", data, "--out",
+            Path.Combine(dir, "a"), "--quiet");
         Assert.True(a.ExitCode == 0, a.Stderr);
-        var b = GenreCli.Run("train", "--init-from", Path.Combine(dir, "a"), "--epochs", "0", "--data", data, "--out", Path.Combine(dir, "b"), "--quiet");
+        var b = GenreCli.Run("train", "--init-from", Path.Combine(dir, "a"), "--epochs", "0", "--data", data, "--out",
+            Path.Combine(dir, "b"), "--quiet");
         Assert.True(b.ExitCode == 0, b.Stderr);
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "a", "weights.safetensors")), File.ReadAllBytes(Path.Combine(dir, "b", "weights.safetensors")));
-        var c = GenreCli.Run("train", "--init-from", Path.Combine(dir, "a"), "--model", "dnn1", "--epochs", "1", "--data", data, "--out", Path.Combine(dir, "c"), "--quiet");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "a", "weights.safetensors")),
+            File.ReadAllBytes(Path.Combine(dir, "b", "weights.safetensors")));
+        var c = GenreCli.Run("train", "--init-from", Path.Combine(dir, "a"), "--model", "dnn1", "--epochs", "1", "--data", data, "--out",
+            Path.Combine(dir, "c"), "--quiet");
         Assert.Equal(5, c.ExitCode);
-        Assert.StartsWith($"genre: {Path.Combine(dir, "a")}: --init-from model dnn2 (input (15); Dense(100, relu), Dropout(0.2),", c.Stderr);
+        Assert.StartsWith($"genre: {Path.Combine(dir, "a")}: --init-from model dnn2 (input (15); Dense(100, relu), Dropout(0.2),",
+            c.Stderr);
         Assert.Single(c.Stderr.Trim().Split('\n'));
         Assert.False(File.Exists(Path.Combine(dir, "c", "weights.safetensors")));
     }

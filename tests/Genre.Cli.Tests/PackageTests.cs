@@ -19,7 +19,12 @@ public class PackageTests
 
     static GenreCli.Result Dotnet(string workingDirectory, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["GENRE_DATA"] = null;
         psi.Environment["MSBuildSDKsPath"] = null; // the test host's MSBuild settings are not the consumer's
@@ -33,7 +38,8 @@ public class PackageTests
 
     /// <summary>The user's global packages folder: the consumer restores everything but Genre's packages from it.</summary>
     static string UserPackages =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
     [Fact]
     public void A_fresh_project_referencing_the_packages_runs_the_readme_example()
@@ -42,7 +48,8 @@ public class PackageTests
         var feed = Path.Combine(root, "feed");
         foreach (var lib in Libraries)
         {
-            var pack = Dotnet(GenreCli.RepoRoot, "pack", Path.Combine("src", lib), "-c", Configuration, "--no-build", "-o", feed, "-nologo");
+            var pack = Dotnet(GenreCli.RepoRoot, "pack", Path.Combine("src", lib), "-c", Configuration, "--no-build", "-o", feed,
+                "-nologo");
             Assert.True(pack.ExitCode == 0, pack.Stdout + pack.Stderr);
         }
 
@@ -102,7 +109,8 @@ public class PackageTests
         foreach (var f in Directory.GetFiles(Path.Combine(GenreCli.RepoRoot, "examples", "property-suite")))
             File.Copy(f, Path.Combine(suite, Path.GetFileName(f)));
         File.Copy(Path.Combine(app, "nuget.config"), Path.Combine(suite, "nuget.config"));
-        Assert.Contains($"Include=\"Genre.Testing\" Version=\"{versions[0]}\"", File.ReadAllText(Path.Combine(suite, "PropertySuite.csproj")));
+        Assert.Contains($"Include=\"Genre.Testing\" Version=\"{versions[0]}\"",
+            File.ReadAllText(Path.Combine(suite, "PropertySuite.csproj")));
         // the README's "Property-testing your pipeline" snippet is part of what this build compiles
         var readme = File.ReadAllText(Path.Combine(GenreCli.RepoRoot, "README.md"));
         var snippet = System.Text.RegularExpressions.Regex.Match(readme, "### Property-testing your pipeline.*?```csharp\n(.*?)```",

@@ -24,7 +24,8 @@ public class PredictCommandTests
     static readonly Lazy<string> Trained = new(() =>
     {
         var dir = Path.Combine(GenreCli.TempDir("predict"), "dnn2");
-        var r = GenreCli.Run("train", "--model", "dnn2", "--epochs", "2", "--batch-size", "64", "--data", Golden("synthetic-tiny.csv"), "--out", dir, "--quiet");
+        var r = GenreCli.Run("train", "--model", "dnn2", "--epochs", "2", "--batch-size", "64", "--data", Golden("synthetic-tiny.csv"),
+            "--out", dir, "--quiet");
         Assert.True(r.ExitCode == 0, r.Stderr);
         return dir;
     });
@@ -37,7 +38,8 @@ public class PredictCommandTests
         var e = GenreCli.Run("evaluate", "--model-dir", Trained.Value, "--data", Golden("synthetic-tiny.csv"), "--predictions", evaluated);
         Assert.True(e.ExitCode == 0, e.Stderr);
         var labelled = Path.Combine(dir, "labelled.csv");
-        var p = GenreCli.Run("predict", "--model-dir", Trained.Value, "--data", Golden("synthetic-tiny.csv"), "--out", labelled, "--top-k", "5");
+        var p = GenreCli.Run("predict", "--model-dir", Trained.Value, "--data", Golden("synthetic-tiny.csv"), "--out", labelled, "--top-k",
+            "5");
         Assert.True(p.ExitCode == 0, p.Stderr);
         Assert.Matches(@"^accuracy 0\.\d{8} \(\d+ of 342 rows\)$", p.Stdout.Trim().Split('\n').Last());
         var ours = Rows(labelled).ToDictionary(r => r[0]);
@@ -45,10 +47,12 @@ public class PredictCommandTests
         foreach (var row in Rows(evaluated))
         {
             Assert.Equal(row[1], ours[row[0]][1]);
-            Assert.Equal(double.Parse(row[2], CultureInfo.InvariantCulture), double.Parse(ours[row[0]][2], CultureInfo.InvariantCulture), 6);
+            Assert.Equal(double.Parse(row[2], CultureInfo.InvariantCulture), double.Parse(ours[row[0]][2], CultureInfo.InvariantCulture),
+                6);
         }
         var unlabelled = Path.Combine(dir, "unlabelled.csv");
-        var u = GenreCli.Run("predict", "--model-dir", Trained.Value, "--data", Unlabelled(Golden("synthetic-tiny.csv"), dir), "--out", unlabelled, "--top-k", "5");
+        var u = GenreCli.Run("predict", "--model-dir", Trained.Value, "--data", Unlabelled(Golden("synthetic-tiny.csv"), dir), "--out",
+            unlabelled, "--top-k", "5");
         Assert.True(u.ExitCode == 0, u.Stderr);
         Assert.DoesNotContain("accuracy", u.Stdout);
         Assert.Equal(File.ReadAllText(labelled), File.ReadAllText(unlabelled));
@@ -59,9 +63,11 @@ public class PredictCommandTests
     {
         var dir = GenreCli.TempDir("predict");
         var output = Path.Combine(dir, "top.csv");
-        var p = GenreCli.Run("predict", "--model-dir", Trained.Value, "--data", Golden("synthetic-tiny.csv"), "--out", output, "--top-k", "4");
+        var p = GenreCli.Run("predict", "--model-dir", Trained.Value, "--data", Golden("synthetic-tiny.csv"), "--out", output, "--top-k",
+            "4");
         Assert.True(p.ExitCode == 0, p.Stderr);
-        Assert.Equal("row_id,genre_1,probability_1,genre_2,probability_2,genre_3,probability_3,genre_4,probability_4", File.ReadLines(output).First());
+        Assert.Equal("row_id,genre_1,probability_1,genre_2,probability_2,genre_3,probability_3,genre_4,probability_4",
+            File.ReadLines(output).First());
         var truth = File.ReadAllLines(Golden("synthetic-tiny.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0], f => f[^1]);
         var correct = 0;
         foreach (var r in Rows(output))
@@ -82,7 +88,11 @@ public class PredictCommandTests
     public void A_SavedModel_with_the_fitted_pipeline_matches_the_numpy_reference(string model)
     {
         var output = Path.Combine(GenreCli.TempDir("predict"), model + ".csv");
-        var args = new List<string> { "predict", "--saved-model", Path.Combine(GenreCli.SharedReference, "authors-models", model), "--fit-data", Small, "--data", Small, "--out", output, "--top-k", "1" };
+        var saved = Path.Combine(GenreCli.SharedReference, "authors-models", model);
+        var args = new List<string>
+        {
+            "predict", "--saved-model", saved, "--fit-data", Small, "--data", Small, "--out", output, "--top-k", "1",
+        };
         if (model.StartsWith("reduced")) args.Add("--reduced");
         var r = GenreCli.Run(args.ToArray());
         Assert.True(r.ExitCode == 0, r.Stderr);
@@ -90,7 +100,8 @@ public class PredictCommandTests
         foreach (var row in Rows(Path.Combine(GenreCli.RepoRoot, "tests", "golden", "models", model + ".predictions.csv")))
         {
             Assert.Equal(row[1], ours[row[0]][1]);
-            Assert.True(Math.Abs(double.Parse(row[2], CultureInfo.InvariantCulture) - double.Parse(ours[row[0]][2], CultureInfo.InvariantCulture)) <= 1e-5, row[0]);
+            Assert.True(Math.Abs(double.Parse(row[2], CultureInfo.InvariantCulture) - double.Parse(
+                ours[row[0]][2], CultureInfo.InvariantCulture)) <= 1e-5, row[0]);
         }
     }
 
@@ -126,7 +137,8 @@ public class PredictCommandTests
         string[] Damaged() => damage switch
         {
             "drop tempo" => lines.Select(l => string.Join(",", l.Split(',').Where((_, i) => i != header.IndexOf("tempo")))).ToArray(),
-            "energy lots" => [lines[0], lines[1], string.Join(",", lines[2].Split(',').Select((v, i) => i == header.IndexOf("energy") ? "lots" : v)), lines[3]],
+            "energy lots" => [lines[0], lines[1], string.Join(",", lines[2].Split(',')
+                .Select((v, i) => i == header.IndexOf("energy") ? "lots" : v)), lines[3]],
             _ => [],
         };
         var path = Path.Combine(dir, name);
@@ -139,7 +151,8 @@ public class PredictCommandTests
         Assert.Empty(Directory.GetFiles(dir, ".out.csv*"));
     }
 
-    /// <summary>genre import writes the SavedModel with the fitted preprocessing; the folder then predicts exactly as the SavedModel did.</summary>
+    /// <summary>genre import writes the SavedModel with the fitted preprocessing; the folder then predicts exactly as the SavedModel
+    /// did.</summary>
     [AuthorsModelsTheory]
     [InlineData("RNN2net")]
     [InlineData("reducedRNNnet")]
@@ -151,12 +164,14 @@ public class PredictCommandTests
         var imported = Path.Combine(dir, "imported");
         var i = GenreCli.Run(["import", "--saved-model", saved, "--fit-data", Small, "--out", imported, .. reduced]);
         Assert.True(i.ExitCode == 0, i.Stderr);
-        Assert.Equal(["model.json", "preprocessing.json", "weights.safetensors"], Directory.GetFiles(imported).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
+        Assert.Equal(["model.json", "preprocessing.json", "weights.safetensors"],
+            Directory.GetFiles(imported).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
         var viaSaved = Path.Combine(dir, "saved.csv");
         var viaFolder = Path.Combine(dir, "folder.csv");
         var s = GenreCli.Run(["predict", "--saved-model", saved, "--fit-data", Small, "--data", Small, "--out", viaSaved, .. reduced]);
         Assert.True(s.ExitCode == 0, s.Stderr);
-        var f = GenreCli.Run(dir, (IDictionary<string, string?>?)null, "predict", "--model-dir", imported, "--data", Small, "--out", viaFolder);
+        var f = GenreCli.Run(dir, (IDictionary<string, string?>?)null, "predict", "--model-dir", imported, "--data", Small, "--out",
+            viaFolder);
         Assert.True(f.ExitCode == 0, f.Stderr);
         Assert.Equal(File.ReadAllText(viaSaved), File.ReadAllText(viaFolder));
         Assert.Equal(s.Stdout.Split('\n')[1], f.Stdout.Split('\n')[1]); // the accuracy line
@@ -167,7 +182,8 @@ public class PredictCommandTests
     {
         var dir = GenreCli.TempDir("predict");
         var output = Path.Combine(dir, "out.csv");
-        var r = GenreCli.Run(dir, (IDictionary<string, string?>?)null, "predict", "--saved-model", Path.Combine(GenreCli.SharedReference, "authors-models", "DNN1net"), "--data", Small, "--out", output);
+        var r = GenreCli.Run(dir, (IDictionary<string, string?>?)null, "predict", "--saved-model",
+            Path.Combine(GenreCli.SharedReference, "authors-models", "DNN1net"), "--data", Small, "--out", output);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--fit-data PATH", r.Stderr);
         Assert.False(File.Exists(output));

@@ -16,7 +16,8 @@ public class ReliabilityTests
 
     /// <summary>softmax on the tiny file with a checkpoint after every epoch: the settings the earlier folder was written with.</summary>
     static GenreCli.Result Train(string outDir, int epochs, params string[] extra) =>
-        GenreCli.Run(["train", "--model", "softmax", "--epochs", $"{epochs}", "--batch-size", "128", "--checkpoint-every", "1", "--threads", "1",
+        GenreCli.Run(["train", "--model", "softmax", "--epochs", $"{epochs}", "--batch-size", "128", "--checkpoint-every", "1", "--threads",
+            "1",
             "--data", Tiny, "--out", outDir, "--quiet", .. extra]);
 
     static string Ckpt(string outDir, int epoch) => Path.Combine(outDir, "checkpoints", $"epoch-{epoch:D5}.ckpt");
@@ -52,7 +53,8 @@ public class ReliabilityTests
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Equal($"genre: warning: skipped a damaged checkpoint ({newest}: checksum mismatch in the header — the file is damaged); " +
                      $"resuming from {Ckpt(dir, 1)}; the damaged file is kept as {newest}.damaged", r.Stderr.Trim());
-        Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "weights.safetensors")), File.ReadAllBytes(Path.Combine(dir, "weights.safetensors")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "weights.safetensors")),
+            File.ReadAllBytes(Path.Combine(dir, "weights.safetensors")));
     }
 
     [Theory]
@@ -107,7 +109,8 @@ public class ReliabilityTests
         var r = Train(dir, 3, "--resume");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Equal("", r.Stderr);
-        Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "weights.safetensors")), File.ReadAllBytes(Path.Combine(dir, "weights.safetensors")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "weights.safetensors")),
+            File.ReadAllBytes(Path.Combine(dir, "weights.safetensors")));
     }
 
     [Fact]
@@ -164,15 +167,18 @@ public class ReliabilityTests
         var r = GenreCli.Run("train", "--model", "dnn1", "--epochs", "3", "--batch-size", "64", "--learning-rate", "1e36", "--threads", "1",
             "--data", Tiny, "--out", dir, "--quiet");
         OneLine(r, 6);
-        Assert.Matches(@"^genre: dnn1: training diverged at epoch 1, batch \d+ of 4: .*; stopped — no checkpoint had been written$", r.Stderr.Trim());
-        foreach (var f in new[] { "weights.safetensors", "model.json", "history.json", "metrics.json" }) Assert.False(File.Exists(Path.Combine(dir, f)), f);
+        Assert.Matches(@"^genre: dnn1: training diverged at epoch 1, batch \d+ of 4: .*; stopped — no checkpoint had been written$",
+            r.Stderr.Trim());
+        foreach (var f in new[] { "weights.safetensors", "model.json", "history.json", "metrics.json" }) Assert.False(
+            File.Exists(Path.Combine(dir, f)), f);
         Assert.Empty(Directory.Exists(Path.Combine(dir, "checkpoints")) ? Directory.GetFiles(Path.Combine(dir, "checkpoints")) : []);
     }
 
     static Process Start(string outDir)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { GenreCli.Dll, "train", "--model", "rnn2", "--epochs", "30", "--batch-size", "128", "--checkpoint-every", "1",
+        foreach (var a in new[] { GenreCli.Dll, "train", "--model", "rnn2", "--epochs", "30", "--batch-size", "128", "--checkpoint-every",
+            "1",
                      "--threads", "1", "--data", Small, "--out", outDir, "--quiet" })
             psi.ArgumentList.Add(a);
         psi.Environment["GENRE_DATA"] = null;
@@ -193,7 +199,8 @@ public class ReliabilityTests
             var second = GenreCli.Run("train", "--model", "rnn2", "--epochs", "2", "--batch-size", "128", "--threads", "1", "--data", Small,
                 "--out", dir, "--resume", "--quiet");
             OneLine(second, 4);
-            Assert.Equal($"genre: {dir}: another genre process is writing this folder (it holds .genre.lock); wait for it to finish or use another output folder",
+            Assert.Equal($"genre: {dir}: another genre process is writing this folder (it holds .genre.lock); wait for it to finish or " +
+                $"use another output folder",
                          second.Stderr.Trim());
             first.Kill(); // SIGKILL: no chance to release anything itself
             first.WaitForExit();

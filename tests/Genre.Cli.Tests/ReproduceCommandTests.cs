@@ -41,7 +41,11 @@ public class ReproduceCommandTests
         Assert.True(rows.Any(l => l.Contains(" softmax ") && l.Contains("already done")), rerun.Stdout);
         Assert.True(rows.Any(l => l.Contains(" dnn2 ") && l.Contains("trained")), rerun.Stdout);
         Assert.Equal(softmaxWeights, File.ReadAllBytes(Path.Combine(outDir, "softmax", "weights.safetensors")));
-        Assert.Equal(new[] { "dnn2-accuracy.png", "dnn2-confusion.png", "dnn2-loss.png", "metrics.json", "report.md", "softmax-accuracy.png", "softmax-confusion.png", "softmax-loss.png" },
+        Assert.Equal(new[]
+                     {
+                         "dnn2-accuracy.png", "dnn2-confusion.png", "dnn2-loss.png", "metrics.json", "report.md",
+                         "softmax-accuracy.png", "softmax-confusion.png", "softmax-loss.png",
+                     },
                      Artifacts(outDir).Order().ToArray());
         Assert.Empty(Directory.GetFiles(outDir, "*.tmp*", SearchOption.AllDirectories));
     }
@@ -54,7 +58,8 @@ public class ReproduceCommandTests
         Assert.True(r.ExitCode == 0, r.Stderr);
         // the output is a log here (redirected): a line per tenth of the epochs and one per finished experiment, never a redraw
         var log = r.Stdout.Split('\n');
-        Assert.Equal(Enumerable.Range(1, 10).Select(k => $"softmax epoch {6 * k}/60"), log.Where(l => l.StartsWith("softmax epoch ")).Select(l => string.Join(' ', l.Split(' ').Take(3))));
+        Assert.Equal(Enumerable.Range(1, 10).Select(k => $"softmax epoch {6 * k}/60"),
+            log.Where(l => l.StartsWith("softmax epoch ")).Select(l => string.Join(' ', l.Split(' ').Take(3))));
         Assert.Single(log, l => l.StartsWith("softmax: test accuracy "));
         Assert.Single(log, l => l.StartsWith("reduced-rnn1: test accuracy "));
         Assert.DoesNotContain(log, l => l.Contains('%'));
@@ -82,7 +87,8 @@ public class ReproduceCommandTests
         Assert.True(metrics.RootElement.GetProperty("data").GetProperty("synthetic").GetBoolean());
     }
 
-    /// <summary>An experiment the report did not run has no report accuracy: null in metrics.json, "—" in report.md (it crashed once).</summary>
+    /// <summary>An experiment the report did not run has no report accuracy: null in metrics.json, "—" in report.md (it crashed
+    /// once).</summary>
     [Fact]
     public void An_experiment_beyond_the_report_writes_no_report_accuracy()
     {
@@ -90,7 +96,8 @@ public class ReproduceCommandTests
         var r = GenreCli.Run(Reproduce(outDir, "wide"));
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
-        Assert.Equal(JsonValueKind.Null, metrics.RootElement.GetProperty("experiments").GetProperty("wide").GetProperty("report_accuracy").ValueKind);
+        Assert.Equal(JsonValueKind.Null, metrics.RootElement.GetProperty("experiments").GetProperty("wide").GetProperty("report_accuracy")
+            .ValueKind);
         Assert.Contains("(beyond the report) | — |", File.ReadAllText(Path.Combine(outDir, "report.md")));
     }
 
@@ -99,7 +106,8 @@ public class ReproduceCommandTests
     public void Over_seeds_an_experiment_beyond_the_report_shows_no_report_accuracy()
     {
         var outDir = Path.Combine(Temp(), "reproduce-seeds");
-        var r = GenreCli.Run("reproduce", "--profile", "fast", "--seeds", "1,2", "--only", "wide", "--data", Small, "--out", outDir, "--threads", "1");
+        var r = GenreCli.Run("reproduce", "--profile", "fast", "--seeds", "1,2", "--only", "wide", "--data", Small, "--out", outDir,
+            "--threads", "1");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.DoesNotContain("NaN", r.Stdout);
         Assert.DoesNotContain("NaN", File.ReadAllText(Path.Combine(outDir, "report.md")));
@@ -159,7 +167,8 @@ public class ReproduceCommandTests
         Assert.True(r.ExitCode == 0, r.Stderr);
         var audit = File.ReadAllText(Path.Combine(outDir, "audit.md"));
         double Value(string question) => double.Parse(System.Text.RegularExpressions.Regex.Match(audit,
-            $@"^\| {System.Text.RegularExpressions.Regex.Escape(question)} \| [^|]+ \| (\d\.\d{{4}})", System.Text.RegularExpressions.RegexOptions.Multiline)
+            $@"^\| {System.Text.RegularExpressions.Regex.Escape(question)} \| [^|]+ \| (\d\.\d{{4}})",
+                System.Text.RegularExpressions.RegexOptions.Multiline)
             .Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         var baseline = Value("baseline (DNN1, report split)");
         Assert.True(Value("unnamed index kept as a feature") > baseline + 0.10, audit);

@@ -72,7 +72,8 @@ public class ReproducePlanTests
     [InlineData("reproduce --plan, --slurm, --workers and --no-report work on seed folders", "--no-report", "--seed", "3")]
     [InlineData("reproduce: --partition goes with --slurm", "--plan", "--seeds", "1", "--partition", "short")]
     [InlineData("reproduce: --submit goes with --slurm", "--seeds", "1", "--submit")]
-    [InlineData("--no-report trains a unit of a plan; give it or --plan/--slurm/--workers, not both", "--slurm", "--no-report", "--seeds", "1")]
+    [InlineData("--no-report trains a unit of a plan; give it or --plan/--slurm/--workers, not both", "--slurm", "--no-report", "--seeds",
+        "1")]
     [InlineData("--cpus-per-task: 0 is not a positive number of CPUs", "--slurm", "--seeds", "1", "--cpus-per-task", "0")]
     [InlineData("--time: 'soon' is not a Slurm time limit", "--slurm", "--seeds", "1", "--time", "soon")]
     public void Plan_usage_errors_exit_2_and_write_nothing(string message, params string[] options)

@@ -21,7 +21,8 @@ public class TabularModelTests
         // the folder records the declared pipeline it was fitted from: the tabular one, as typed stages
         var config = System.Text.Json.Nodes.JsonNode.Parse(pre.RootElement.GetProperty("pipeline").GetProperty("config").GetRawText());
         Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(Genre.Data.Pipelines.Tabular.Config(), config));
-        var printed = double.Parse(System.Text.RegularExpressions.Regex.Match(r.Stdout, @"tabular: test accuracy (\d\.\d{8})").Groups[1].Value,
+        var printed = double.Parse(System.Text.RegularExpressions.Regex.Match(r.Stdout, @"tabular: test accuracy (\d\.\d{8})").Groups[1]
+            .Value,
             CultureInfo.InvariantCulture);
 
         // evaluate re-encodes the test split with the stored encoding: the accuracy training printed
@@ -47,7 +48,8 @@ public class TabularModelTests
     public void An_ensemble_folder_is_evaluated_and_predicted_as_one_classifier_and_one_model_commands_refuse_it()
     {
         var outDir = Path.Combine(GenreCli.TempDir("cli-ensemble"), "reproduce-fast");
-        var r = GenreCli.Run("reproduce", "--profile", "fast", "--only", "tabular-ensemble", "--data", Data, "--out", outDir, "--threads", "1");
+        var r = GenreCli.Run("reproduce", "--profile", "fast", "--only", "tabular-ensemble", "--data", Data, "--out", outDir, "--threads",
+            "1");
         Assert.True(r.ExitCode == 0, r.Stderr);
         // each member is announced with its settings, so the log's epoch lines count against its epochs
         Assert.Contains("tabular-ensemble member 2: 100 epochs, batch 1024", r.Stdout);
@@ -63,7 +65,8 @@ public class TabularModelTests
         using var json = JsonDocument.Parse(scored.Stdout);
         Assert.Equal(entry.GetProperty("test_accuracy").GetDouble(), json.RootElement.GetProperty("test_accuracy").GetDouble(), 12);
         Assert.Equal(entry.GetProperty("test_loss").GetDouble(), json.RootElement.GetProperty("test_loss").GetDouble(), 9);
-        Assert.Contains("an ensemble of 5 tabular models: test accuracy", GenreCli.Run("evaluate", "--model-dir", ens, "--data", Data).Stdout);
+        Assert.Contains("an ensemble of 5 tabular models: test accuracy",
+            GenreCli.Run("evaluate", "--model-dir", ens, "--data", Data).Stdout);
 
         var predictions = Path.Combine(outDir, "predictions.csv");
         var p = GenreCli.Run("predict", "--model-dir", ens, "--data", Data, "--out", predictions, "--threads", "1");
@@ -76,7 +79,8 @@ public class TabularModelTests
         Assert.Contains("an ensemble of models", export.Stderr);
         Assert.Contains(Path.Combine(ens, "member-1"), export.Stderr);
         Assert.False(File.Exists(Path.Combine(outDir, "m.onnx")));
-        Assert.Equal(0, GenreCli.Run("export", "--model-dir", Path.Combine(ens, "member-1"), "--onnx", Path.Combine(outDir, "m.onnx")).ExitCode);
+        Assert.Equal(0, GenreCli.Run("export", "--model-dir", Path.Combine(ens, "member-1"), "--onnx", Path.Combine(outDir, "m.onnx"))
+            .ExitCode);
     }
 
     /// <summary>
@@ -91,7 +95,8 @@ public class TabularModelTests
         var root = Path.Combine(GenreCli.RepoRoot, "results", "kaggle", "beyond", experiment);
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "metrics.json")));
         var recorded = metrics.RootElement.GetProperty("experiments").GetProperty(experiment).GetProperty("test_accuracy").GetDouble();
-        var r = GenreCli.Run("evaluate", "--model-dir", Path.Combine(root, experiment), "--data", Environment.GetEnvironmentVariable("GENRE_DATA")!,
+        var r = GenreCli.Run("evaluate", "--model-dir", Path.Combine(root, experiment), "--data",
+            Environment.GetEnvironmentVariable("GENRE_DATA")!,
             "--json", "--threads", "2");
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var json = JsonDocument.Parse(r.Stdout);

@@ -19,7 +19,9 @@ public class TrainCommandTests
         Assert.True(r.ExitCode == 0, r.Stderr);
         var epochLines = r.Stdout.Split('\n').Where(l => l.StartsWith("epoch ")).ToArray();
         Assert.Equal(3, epochLines.Length);
-        Assert.All(epochLines, l => Assert.Matches(@"^epoch \d/3  loss \d+\.\d{4}  accuracy \d\.\d{4}  val_loss \d+\.\d{4}  val_accuracy \d\.\d{4}  \d+\.\d+s", l));
+        Assert.All(epochLines,
+            l => Assert.Matches(@"^epoch \d/3  loss \d+\.\d{4}  accuracy \d\.\d{4}  val_loss \d+\.\d{4}  val_accuracy \d\.\d{4}  \d+\.\d+s",
+                l));
         Assert.Matches(@"rnn1: test accuracy \d\.\d{8}", r.Stdout);
 
         using var history = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "history.json")));
@@ -28,14 +30,16 @@ public class TrainCommandTests
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")));
         Assert.Equal(3, metrics.RootElement.GetProperty("epochs").GetInt32());
         // the saved model, scored again by evaluate, gives the accuracy training printed and wrote
-        var printed = double.Parse(System.Text.RegularExpressions.Regex.Match(r.Stdout, @"rnn1: test accuracy (\d\.\d{8})").Groups[1].Value, CultureInfo.InvariantCulture);
+        var printed = double.Parse(System.Text.RegularExpressions.Regex.Match(r.Stdout, @"rnn1: test accuracy (\d\.\d{8})").Groups[1].Value,
+            CultureInfo.InvariantCulture);
         Assert.Equal(printed, metrics.RootElement.GetProperty("test_accuracy").GetDouble(), 1e-8);
         var rescored = GenreCli.Run("evaluate", "--model-dir", dir, "--data", Data, "--json", "--threads", "1");
         Assert.True(rescored.ExitCode == 0, rescored.Stderr);
         using var again = JsonDocument.Parse(rescored.Stdout);
         Assert.Equal(printed, again.RootElement.GetProperty("test_accuracy").GetDouble(), 1e-8);
         // every 2 epochs and at the end; the two newest kept; no temporary files anywhere
-        Assert.Equal(["epoch-00002.ckpt", "epoch-00003.ckpt"], Directory.GetFiles(Path.Combine(dir, "checkpoints")).Select(f => Path.GetFileName(f)).Order().ToArray<string>());
+        Assert.Equal(["epoch-00002.ckpt", "epoch-00003.ckpt"], Directory.GetFiles(Path.Combine(dir, "checkpoints"))
+            .Select(f => Path.GetFileName(f)).Order().ToArray<string>());
         Assert.Empty(Directory.GetFiles(dir, "*.tmp", SearchOption.AllDirectories));
     }
 
@@ -43,12 +47,14 @@ public class TrainCommandTests
     public void Reduced_training_sizes_the_output_layer_to_the_merged_genres_and_a_finished_run_resumes_to_itself()
     {
         var dir = Temp();
-        string[] args = ["train", "--model", "dnn1", "--reduced", "--epochs", "2", "--batch-size", "64", "--threads", "1", "--data", Data, "--out", dir, "--quiet"];
+        string[] args = ["train", "--model", "dnn1", "--reduced", "--epochs", "2", "--batch-size", "64", "--threads", "1", "--data", Data,
+            "--out", dir, "--quiet"];
         var r = GenreCli.Run(args);
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var spec = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "model.json")));
         var last = spec.RootElement.GetProperty("layers").EnumerateArray().Last();
-        var merged = File.ReadAllLines(Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-tiny.reduced.classes.txt")).Length;
+        var merged = File.ReadAllLines(Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-tiny.reduced.classes.txt"))
+            .Length;
         Assert.Equal(66, merged); // pandas' count of the report's merged genres on this file
         Assert.Equal(merged, last.GetProperty("units").GetInt32());
         var weights = File.ReadAllBytes(Path.Combine(dir, "weights.safetensors"));
@@ -62,8 +68,10 @@ public class TrainCommandTests
     public void Resuming_with_another_model_is_a_one_line_model_error()
     {
         var dir = Temp();
-        Assert.Equal(0, GenreCli.Run("train", "--model", "dnn1", "--epochs", "1", "--batch-size", "64", "--threads", "1", "--data", Data, "--out", dir, "--quiet").ExitCode);
-        var r = GenreCli.Run("train", "--model", "dnn2", "--epochs", "2", "--batch-size", "64", "--threads", "1", "--data", Data, "--out", dir, "--resume", "--quiet");
+        Assert.Equal(0, GenreCli.Run("train", "--model", "dnn1", "--epochs", "1", "--batch-size", "64", "--threads", "1", "--data", Data,
+            "--out", dir, "--quiet").ExitCode);
+        var r = GenreCli.Run("train", "--model", "dnn2", "--epochs", "2", "--batch-size", "64", "--threads", "1", "--data", Data, "--out",
+            dir, "--resume", "--quiet");
         Assert.Equal(5, r.ExitCode);
         Assert.Contains("epoch-00001.ckpt", r.Stderr);
         Assert.Single(r.Stderr.Trim().Split('\n'));
@@ -90,18 +98,21 @@ public class TrainCommandTests
         var mapping = Path.Combine(dir, "m.csv");
         File.WriteAllText(mapping, "source,target\nk-pop,pop\nj-pop,pop\nmetal,rock\n");
         var outDir = Path.Combine(dir, "out");
-        var r = GenreCli.Run("train", "--model", "dnn1", "--mapping", mapping, "--epochs", "1", "--batch-size", "64", "--threads", "1", "--data", Data, "--out", outDir, "--quiet");
+        var r = GenreCli.Run("train", "--model", "dnn1", "--mapping", mapping, "--epochs", "1", "--batch-size", "64", "--threads", "1",
+            "--data", Data, "--out", outDir, "--quiet");
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var spec = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "model.json")));
         Assert.Equal(114 - 3, spec.RootElement.GetProperty("layers").EnumerateArray().Last().GetProperty("units").GetInt32());
 
         File.WriteAllText(mapping, "source,target\nk-pop,no-such-genre\n");
-        var bad = GenreCli.Run("train", "--model", "dnn1", "--mapping", mapping, "--epochs", "1", "--data", Data, "--out", Path.Combine(dir, "bad"));
+        var bad = GenreCli.Run("train", "--model", "dnn1", "--mapping", mapping, "--epochs", "1", "--data", Data, "--out",
+            Path.Combine(dir, "bad"));
         Assert.Equal(3, bad.ExitCode);
         Assert.Contains("unknown genre 'no-such-genre'", bad.Stderr);
         Assert.False(Directory.Exists(Path.Combine(dir, "bad", "checkpoints")));
 
-        var both = GenreCli.Run("train", "--model", "dnn1", "--mapping", mapping, "--reduced", "--data", Data, "--out", Path.Combine(dir, "both"));
+        var both = GenreCli.Run("train", "--model", "dnn1", "--mapping", mapping, "--reduced", "--data", Data, "--out",
+            Path.Combine(dir, "both"));
         Assert.Equal(2, both.ExitCode);
         Assert.Contains("--reduced or --mapping, not both", both.Stderr);
     }

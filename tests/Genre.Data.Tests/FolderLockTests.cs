@@ -30,7 +30,10 @@ public class FolderLockTests
         File.WriteAllText(file, "");
         var r = FolderLock.Acquire(Path.Combine(file, "out"));
         Assert.True(r.IsFail);
-        r.IfFail(e => { Assert.Equal(GenreError.IoCode, e.Code); Assert.StartsWith(Path.Combine(file, "out") + ": cannot lock the output " +
-            "folder (", e.Message); });
+        r.IfFail(e =>
+        {
+            Assert.Equal(GenreError.IoCode, e.Code); Assert.StartsWith(Path.Combine(file, "out") + ": cannot lock the output " +
+            "folder (", e.Message);
+        });
     }
 }

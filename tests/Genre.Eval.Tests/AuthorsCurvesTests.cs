@@ -9,7 +9,8 @@ public class AuthorsCurvesTests
 
     static string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
 
-    /// <summary>A log of <paramref name="epochs"/> rows whose values are simple functions of the epoch, as extract.py writes them.</summary>
+    /// <summary>A log of <paramref name="epochs"/> rows whose values are simple functions of the epoch, as extract.py writes
+    /// them.</summary>
     static string Log(int epochs, string newline = "\n") =>
         string.Join(newline, new[] { Header }.Concat(Enumerable.Range(1, epochs).Select(e =>
             $"{e},{F(5 - 0.01 * e)},{F(0.002 * e)},{F(5.1 - 0.01 * e)},{F(0.0015 * e)}"))) + newline;
@@ -73,11 +74,13 @@ public class AuthorsCurvesTests
             Assert.Equal(Enumerable.Range(1, 1000), h.Epochs.Map(e => e.Epoch));
             Assert.Equal(h, AuthorsCurves.For(name).IfNone(() => throw new Xunit.Sdk.XunitException(name)));
             // each log belongs to the experiment it is named after: its first loss is near ln(classes) of that experiment's labels
-            var experiment = Experiments.OfReport.Find(e => e.Name == name).IfNone(() => throw new Xunit.Sdk.XunitException($"{name} is not an experiment"));
+            var experiment = Experiments.OfReport.Find(e => e.Name == name)
+                .IfNone(() => throw new Xunit.Sdk.XunitException($"{name} is not an experiment"));
             var classes = experiment.Model.Network.Case is Sequential { Layers.Last: Dense d }
                 ? d.Units
                 : throw new Xunit.Sdk.XunitException($"{name}: last layer is not Dense");
-            Assert.True(Math.Abs(h.Epochs[0].Loss - Math.Log(classes)) < 0.15, $"{name}: epoch-1 loss {h.Epochs[0].Loss} vs ln({classes}) = {Math.Log(classes):F4}");
+            Assert.True(Math.Abs(h.Epochs[0].Loss - Math.Log(classes)) < 0.15,
+                $"{name}: epoch-1 loss {h.Epochs[0].Loss} vs ln({classes}) = {Math.Log(classes):F4}");
         }
         Assert.True(AuthorsCurves.For("softmax").IsNone);
         Assert.True(AuthorsCurves.For("nope").IsNone);

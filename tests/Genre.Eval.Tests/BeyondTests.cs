@@ -32,7 +32,8 @@ public class BeyondTests
         var (dir, source) = SyntheticSource();
         var outDir = Path.Combine(dir, "reproduce-fast");
         var experiments = Experiments.OfReport.Filter(e => e.Name is "rnn1");
-        ReproduceResult Run() => Reproduce.Run(new TorchBackend(), source, Tiny, experiments, outDir, None, beyond: new Beyond(Gbdt: true, TrackAware: true, Threads: 2))
+        ReproduceResult Run() => Reproduce.Run(new TorchBackend(), source, Tiny, experiments, outDir, None,
+            beyond: new Beyond(Gbdt: true, TrackAware: true, Threads: 2))
             .Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
 
         var first = Run();
@@ -106,7 +107,8 @@ public class GbdtTests
         var tabular = Experiments.Beyond.Find(e => e.Name == "tabular").IfNone(() => throw new Xunit.Sdk.XunitException("no tabular"));
         var dnn2 = Experiments.OfReport.Find(e => e.Name == "dnn2").IfNone(() => throw new Xunit.Sdk.XunitException("no dnn2"));
         ExperimentResult Result(Experiment e, History h, double accuracy) =>
-            new(e, new Settings(1, 1, 2), new Evaluation(2.0, accuracy, 100), h, 1, new long[2, 2], Seq("a", "b"), new Provenance.Trained());
+            new(e, new Settings(1, 1, 2), new Evaluation(2.0, accuracy, 100), h, 1, new long[2, 2], Seq("a", "b"),
+                new Provenance.Trained());
         var source = new DataSource("d.csv", false, 0, "");
         var withBeyond = new ReproduceResult(source, Profiles.Fast(), Seq(Result(dnn2, Curve(0.30), 0.32),
             Result(tabular, Curve(0.31, 0.36, 0.35, 0.36), 0.3600)), Seq<AuthorsScore>(), 0);

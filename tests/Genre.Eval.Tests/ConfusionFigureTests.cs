@@ -26,7 +26,8 @@ public class ConfusionFigureTests
     [Fact]
     public void With_merges_the_families_come_first_largest_first_then_the_rest_in_order()
     {
-        var merges = GenreMapping.Create([("punk", "rock"), ("metal", "rock"), ("disco", "dance")]).Match(m => m, e => throw new Exception(e.Head.Message));
+        var merges = GenreMapping.Create([("punk", "rock"), ("metal", "rock"), ("disco", "dance")])
+            .Match(m => m, e => throw new Exception(e.Head.Message));
         var order = Plots.DisplayOrder(Classes, Some(merges));
         Assert.Equal(Seq("rock (3 genres)", "dance (2 genres)", "acoustic", "jazz"), order.Map(c => c.Label));
         var v = Plots.RowNormalised(Counts, order);

@@ -43,20 +43,24 @@ public class CurveCheckTests(ITestOutputHelper output)
         var (ours, dataSeconds, trainingSeconds) = Train(name, Epoch);
         var (dLoss, dVal) = (ours.Loss - theirs.Loss, ours.ValAccuracy - theirs.ValAccuracy);
         var report = string.Create(CultureInfo.InvariantCulture,
-            $"{name} epoch {Epoch}: ours loss {ours.Loss:F4} val_accuracy {ours.ValAccuracy:F4}; authors' loss {theirs.Loss:F4} val_accuracy {theirs.ValAccuracy:F4}; " +
-            $"Δloss {dLoss:+0.0000;-0.0000} (tolerance {lossTolerance}), Δval_accuracy {dVal:+0.0000;-0.0000} (tolerance {valAccuracyTolerance}); data {dataSeconds:F0} s, training {trainingSeconds:F0} s");
+            $"{name} epoch {Epoch}: ours loss {ours.Loss:F4} val_accuracy {ours.ValAccuracy:F4}; authors' loss {theirs.Loss:F4} " +
+                $"val_accuracy {theirs.ValAccuracy:F4}; " +
+            $"Δloss {dLoss:+0.0000;-0.0000} (tolerance {lossTolerance}), Δval_accuracy {dVal:+0.0000;-0.0000} (tolerance " +
+                $"{valAccuracyTolerance}); data {dataSeconds:F0} s, training {trainingSeconds:F0} s");
         output.WriteLine(report);
         Assert.True(Math.Abs(dLoss) <= lossTolerance && Math.Abs(dVal) <= valAccuracyTolerance, report);
     }
 
-    /// <summary>The paper profile's settings cut to <paramref name="epochs"/>, on the report pipeline's data; nothing written to disk.</summary>
+    /// <summary>The paper profile's settings cut to <paramref name="epochs"/>, on the report pipeline's data; nothing written to
+    /// disk.</summary>
     static (EpochMetrics Last, double DataSeconds, double TrainingSeconds) Train(string name, int epochs)
     {
         var clock = Stopwatch.StartNew();
         var path = Environment.GetEnvironmentVariable("GENRE_DATA")!;
         var source = Ok(DataSource.Of(path));
         Assert.True(source.IsKaggleFile, $"{path} is not the Kaggle file (sha256 {source.Sha256}, expected {DataSource.KaggleSha256})");
-        var experiment = Experiments.OfReport.Find(e => e.Name == name).IfNone(() => throw new Xunit.Sdk.XunitException($"unknown experiment {name}"));
+        var experiment = Experiments.OfReport.Find(e => e.Name == name)
+            .IfNone(() => throw new Xunit.Sdk.XunitException($"unknown experiment {name}"));
         var config = (Profiles.Paper().SettingsFor(experiment) with { Epochs = epochs }).ToConfig() with { Resume = false };
         var data = Ok(ReportPipeline.Load(path, experiment.Labels)).Data;
         var dataSeconds = clock.Elapsed.TotalSeconds;
@@ -73,5 +77,6 @@ public sealed class CurveCheckTheoryAttribute : TheoryAttribute
     public const string Variable = "GENRE_CURVE_CHECKS";
 
     public CurveCheckTheoryAttribute() =>
-        Skip = Environment.GetEnvironmentVariable(Variable) != "all" ? $"slow (minutes each): set {Variable}=all" : Genre.TestSupport.Inputs.WhyNoRealData();
+        Skip = Environment.GetEnvironmentVariable(Variable) != "all" ? $"slow (minutes each): set {Variable}=all"
+            : Genre.TestSupport.Inputs.WhyNoRealData();
 }

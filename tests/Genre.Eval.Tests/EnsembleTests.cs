@@ -8,7 +8,8 @@ namespace Genre.Eval.Tests;
 public class EnsembleTests
 {
     static readonly Profile Tiny = SmallRuns.Tiny;
-    static readonly Experiment TabularEnsemble = Experiments.Beyond.Find(e => e.Name == "tabular-ensemble").IfNone(() => throw new Xunit.Sdk.XunitException("no tabular-ensemble"));
+    static readonly Experiment TabularEnsemble = Experiments.Beyond.Find(e => e.Name == "tabular-ensemble")
+        .IfNone(() => throw new Xunit.Sdk.XunitException("no tabular-ensemble"));
 
     static (string Dir, DataSource Source) SyntheticSource() => SmallRuns.SyntheticSource("ensemble");
 
@@ -53,7 +54,8 @@ public class EnsembleTests
 
         // member 3 trained exactly as the one-model tabular experiment with seed 4 does
         var single = Experiments.Beyond.Find(e => e.Name == "tabular").IfNone(() => throw new Xunit.Sdk.XunitException("no tabular"));
-        var alone = Ok(Reproduce.Run(backend, source, Profile.Of("fast", "tiny, seed 4", new Settings(2, 128, 4)), Seq1(single), Path.Combine(dir, "alone"), None));
+        var alone = Ok(Reproduce.Run(backend, source, Profile.Of("fast", "tiny, seed 4", new Settings(2, 128, 4)), Seq1(single),
+            Path.Combine(dir, "alone"), None));
         Assert.Equal(alone.Results[0].Test.Accuracy, ensemble.Members[2].TestAccuracy, 12);
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "alone", "tabular", ModelFolder.WeightsFile)),
                      File.ReadAllBytes(Path.Combine(ensembleDir, "member-3", ModelFolder.WeightsFile)));
@@ -75,7 +77,8 @@ public class EnsembleTests
     {
         var (dir, source) = SyntheticSource();
         var outDir = Path.Combine(dir, "out");
-        Ok(Reproduce.Run(new TorchBackend(), source, Profile.Of("fast", "one epoch", new Settings(1, 128, 2)), Seq1(TabularEnsemble), outDir, None));
+        Ok(Reproduce.Run(new TorchBackend(), source, Profile.Of("fast", "one epoch", new Settings(1, 128, 2)), Seq1(TabularEnsemble),
+            outDir, None));
         var ens = Path.Combine(outDir, "tabular-ensemble");
 
         // a member folder is one model; the ensemble folder is not, so one-model readers refuse it as a usage error (exit 2)
@@ -84,7 +87,8 @@ public class EnsembleTests
         Assert.Equal(2, GenreError.ExitCode(notOne));
         Assert.Contains("member-1", notOne.Message);
 
-        string ErrorOf(string folder) => EnsembleFolder.Load(folder).Match(_ => throw new Xunit.Sdk.XunitException("loaded"), e => e.Message);
+        string ErrorOf(string folder) => EnsembleFolder.Load(folder).Match(
+            _ => throw new Xunit.Sdk.XunitException("loaded"), e => e.Message);
         string Copy(string name)
         {
             var to = Path.Combine(dir, name);
@@ -113,8 +117,10 @@ public class EnsembleTests
         // a member trained on other data (other training ranges) cannot be averaged with the rest
         var mixed = Copy("mixed");
         var other = Path.Combine(mixed, "member-5", Preprocessing.FileName);
-        var p = Ok(Preprocessing.LoadIfPresent(Path.Combine(mixed, "member-5"))).IfNone(() => throw new Xunit.Sdk.XunitException("no preprocessing"));
-        Assert.True((p with { Ranges = p.Ranges.Map(r => r with { Max = r.Max * 2 }).Strict() }).Save(Path.Combine(mixed, "member-5")).IsSucc);
+        var p = Ok(Preprocessing.LoadIfPresent(Path.Combine(mixed, "member-5")))
+            .IfNone(() => throw new Xunit.Sdk.XunitException("no preprocessing"));
+        Assert.True((p with { Ranges = p.Ranges.Map(r => r with { Max = r.Max * 2 }).Strict() }).Save(Path.Combine(mixed, "member-5"))
+            .IsSucc);
         Assert.Contains($"{other}: not the preprocessing of member-1", ErrorOf(mixed));
     }
 

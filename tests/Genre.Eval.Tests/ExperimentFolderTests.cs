@@ -41,9 +41,11 @@ public class ExperimentFolderTests
         var settings = Path.Combine(outDir, "dnn2", "settings.json");
         var marker = JsonNode.Parse(File.ReadAllText(settings))!;
         Assert.Matches("^[0-9a-f]{8}$", marker["crc32c"]!.GetValue<string>());
-        Assert.Equal(ExperimentFolder.Files.Add(ModelFolder.WeightsFile).Add("preprocessing.json").Order(), ExperimentFolder.FilesIn(Path.Combine(outDir, "dnn2")).Order());
+        Assert.Equal(ExperimentFolder.Files.Add(ModelFolder.WeightsFile).Add("preprocessing.json").Order(),
+            ExperimentFolder.FilesIn(Path.Combine(outDir, "dnn2")).Order());
         foreach (var f in ExperimentFolder.FilesIn(Path.Combine(outDir, "dnn2")))
-            Assert.Equal(Crc32c.Hex(Crc32c.Compute(File.ReadAllBytes(Path.Combine(outDir, "dnn2", f)))), marker["files"]![f]!.GetValue<string>());
+            Assert.Equal(Crc32c.Hex(Crc32c.Compute(File.ReadAllBytes(Path.Combine(outDir, "dnn2", f)))),
+                marker["files"]![f]!.GetValue<string>());
         Assert.Equal(marker["crc32c"]!.GetValue<string>(), Crc32c.Hex(Crc32c.Compute(System.Text.Encoding.UTF8.GetBytes(
             File.ReadAllText(settings).Replace($",\"crc32c\":\"{marker["crc32c"]}\"", "")))));
     }
@@ -63,7 +65,8 @@ public class ExperimentFolderTests
         var bytes = File.ReadAllBytes(path);
         var name = System.Text.Encoding.ASCII.GetString(bytes).LastIndexOf("\"crc32c\"", StringComparison.Ordinal); // not its digits
         var at = System.Array.FindLastIndex(bytes, b => b is >= (byte)'1' and <= (byte)'8'); // one digit one higher: still well-formed
-        if (name >= 0 && at >= name && at < name + 8) at = System.Array.FindLastIndex(bytes, name - 1, b => b is >= (byte)'1' and <= (byte)'8');
+        if (name >= 0 && at >= name && at < name + 8) at = System.Array.FindLastIndex(
+            bytes, name - 1, b => b is >= (byte)'1' and <= (byte)'8');
         bytes[at]++;
         File.WriteAllBytes(path, bytes);
         var before = Directory.GetFiles(Path.Combine(outDir, "dnn2")).Order().Select(File.ReadAllBytes).ToArray();
@@ -105,7 +108,8 @@ public class ExperimentFolderTests
     [Fact]
     public void Metrics_with_a_non_finite_number_are_written_as_null_not_refused()
     {
-        var outcome = new TrainingOutcome(Zoo.Softmax(3), new History(Seq1(new EpochMetrics(1, 0.5, 0.25, double.NaN, double.PositiveInfinity, 1))),
+        var outcome = new TrainingOutcome(Zoo.Softmax(3), new History(Seq1(
+            new EpochMetrics(1, 0.5, 0.25, double.NaN, double.PositiveInfinity, 1))),
             new Evaluation(double.NaN, 0.5, 10), 1, [], false);
         Assert.Contains("\"test_loss\":null", TrainingRun.MetricsJson(outcome).ToJsonString());
         Assert.Contains("\"val_loss\":null,\"val_accuracy\":null", TrainingRun.HistoryJson(outcome.History).ToJsonString());

@@ -20,12 +20,14 @@ public class FuzzTests
         var work = FuzzSetup.WorkDir();
         try
         {
-            var report = Genre.Fuzz.Campaign.Run(Kinds.All.Find(k => k.Name == kind).IfNone(() => throw new ArgumentException(kind)), env, work,
+            var report = Genre.Fuzz.Campaign.Run(Kinds.All.Find(k => k.Name == kind).IfNone(() => throw new ArgumentException(kind)), env,
+                work,
                 Cases, Seed, TimeSpan.FromSeconds(30));
             Assert.True(report.Skipped.IsNone, report.Skipped.IfNone(""));
             Assert.Equal(Cases, report.Cases);
             Assert.True(report.Failures.IsEmpty, string.Join("\n", report.Failures.Map(f =>
-                $"case {f.Case} ({f.Variant}; {f.Mutation}): {f.Problem} — rerun: Genre.Fuzz.dll --kinds {kind} --seed {Seed} --first {f.Case} --cases 1 --trace")));
+                $"case {f.Case} ({f.Variant}; {f.Mutation}): {f.Problem} — rerun: Genre.Fuzz.dll --kinds {kind} --seed {Seed} --first " +
+                    $"{f.Case} --cases 1 --trace")));
         }
         finally { Directory.Delete(work, true); }
     }

@@ -4,7 +4,8 @@ public class LearnedMergesTests
 {
     static readonly Seq<string> Classes = Seq("a", "b", "c", "d", "e", "f");
 
-    /// <summary>Genres {a, c} and {b, d, e} confuse each other; f is predicted right. Supports: a 30, c 10, b 20, d 50, e 5, f 40.</summary>
+    /// <summary>Genres {a, c} and {b, d, e} confuse each other; f is predicted right. Supports: a 30, c 10, b 20, d 50, e 5, f
+    /// 40.</summary>
     static long[,] Blocks() => new long[,]
     {
         { 20, 0, 10, 0, 0, 0 },

@@ -5,7 +5,8 @@ namespace Genre.Eval.Tests;
 public class LearningCurvesOverlayTests
 {
     static History Run(int epochs, bool validation = true) => new(Enumerable.Range(1, epochs)
-        .Select(e => new EpochMetrics(e, 4.5 - 0.01 * e, 0.01 * e, validation ? 4.6 - 0.01 * e : double.NaN, validation ? 0.008 * e : double.NaN, 1.0))
+        .Select(e => new EpochMetrics(e, 4.5 - 0.01 * e, 0.01 * e, validation ? 4.6 - 0.01 * e : double.NaN, validation ? 0.008 * e
+            : double.NaN, 1.0))
         .ToSeq().Strict());
 
     static History Authors => AuthorsCurves.For("dnn1").IfNone(() => throw new Xunit.Sdk.XunitException("no dnn1 log"));

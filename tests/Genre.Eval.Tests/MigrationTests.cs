@@ -147,7 +147,9 @@ public class MigrationTests
             new() { ["learning_rate"] = 0.05, ["leaves"] = 15, ["min_leaf"] = 50, ["max_rounds"] = 400, ["early_stop"] = 10 };
         var trials = new JsonObject
         {
-            ["chosen"] = Settings(), ["seconds"] = 1.5, ["test_accuracy"] = 0.3,
+            ["chosen"] = Settings(),
+            ["seconds"] = 1.5,
+            ["test_accuracy"] = 0.3,
             ["trials"] = new JsonArray(new JsonObject { ["settings"] = Settings(), ["val_accuracy"] = 0.31, ["seconds"] = 1.5 }),
         }.ToJsonString(); // as gbdt wrote it before the seed and the checksum
         var inSeed = Path.Combine(root, "seed-3", "gbdt");

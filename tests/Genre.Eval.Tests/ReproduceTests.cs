@@ -7,7 +7,12 @@ namespace Genre.Eval.Tests;
 
 public class ReproduceTests
 {
-    static string Temp() { var d = Path.Combine(Path.GetTempPath(), "genre-eval-" + Guid.NewGuid().ToString("N")); Directory.CreateDirectory(d); return d; }
+    static string Temp()
+    {
+        var d = Path.Combine(Path.GetTempPath(), "genre-eval-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(d);
+        return d;
+    }
 
     static readonly Profile Tiny = SmallRuns.Tiny;
     static readonly TorchBackend Backend = new();
@@ -77,10 +82,12 @@ public class ReproduceTests
         Assert.Equal(alone.Results[0].Test, both.Results[1].Test);
         Assert.Equal(alone.Results[0].History.Epochs.Map(e => e.Loss), both.Results[1].History.Epochs.Map(e => e.Loss));
         var copied = ModelFolder.Load(Path.Combine(dir, "both", "dnn1")).Match(m => m, e => throw new Xunit.Sdk.XunitException(e.Message));
-        var trained = ModelFolder.Load(Path.Combine(dir, "alone", "dnn1")).Match(m => m, e => throw new Xunit.Sdk.XunitException(e.Message));
+        var trained = ModelFolder.Load(Path.Combine(dir, "alone", "dnn1"))
+            .Match(m => m, e => throw new Xunit.Sdk.XunitException(e.Message));
         Assert.Equal("dnn1", copied.Spec.Name);
         Assert.Equal(trained.Spec, copied.Spec);
-        Assert.Equal(ModelStore.Flatten(trained.Weights).Map(t => t.Values).ToArray(), ModelStore.Flatten(copied.Weights).Map(t => t.Values).ToArray());
+        Assert.Equal(ModelStore.Flatten(trained.Weights).Map(t => t.Values).ToArray(),
+            ModelStore.Flatten(copied.Weights).Map(t => t.Values).ToArray());
         Assert.Contains("dnn1: same layers, labels and settings as mlp", File.ReadAllText(Path.Combine(dir, "both", "report.md")));
         var again = Run(source, Experiments.OfReport.Filter(e => e.Name is "mlp" or "dnn1"), Path.Combine(dir, "both"));
         Assert.All(again.Results, r => Assert.IsType<Provenance.AlreadyDone>(r.How));
@@ -112,13 +119,15 @@ public class ReproduceTests
         var faster = Profile.Of("fast", "tiny test profile, 3× rate", new Settings(2, 128, 2, 3e-3));
         var second = Run(source, dnn2, outDir, faster);
         Assert.IsType<Provenance.Trained>(second.Results[0].How);
-        Assert.Equal(3e-3, JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "dnn2", "settings.json")))!["learning_rate"]!.GetValue<double>());
+        Assert.Equal(3e-3, JsonNode.Parse(File.ReadAllText(Path.Combine(
+            outDir, "dnn2", "settings.json")))!["learning_rate"]!.GetValue<double>());
         var third = Run(source, dnn2, outDir, faster);
         Assert.IsType<Provenance.AlreadyDone>(third.Results[0].How);
     }
 
     static ReproduceResult Run(DataSource source, Seq<Experiment> experiments, string outDir, Profile? profile = null) =>
-        Reproduce.Run(Backend, source, profile ?? Tiny, experiments, outDir, None).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
+        Reproduce.Run(Backend, source, profile ?? Tiny, experiments, outDir, None)
+            .Match(r => r, e => throw new Xunit.Sdk.XunitException(e.Message));
 
     [Fact]
     public void Profiles_paper_is_the_notebooks_and_fast_is_smaller()
@@ -135,7 +144,8 @@ public class ReproduceTests
     [Fact]
     public void Experiments_are_values_with_a_settings_table_per_profile()
     {
-        Experiment Named(string name) => (Experiments.OfReport + Experiments.Beyond).Find(e => e.Name == name).IfNone(() => throw new Exception(name));
+        Experiment Named(string name) => (Experiments.OfReport + Experiments.Beyond).Find(e => e.Name == name)
+            .IfNone(() => throw new Exception(name));
         var cosine = Some(new CosineDecay());
         Assert.Equal(new Settings(60, 256, 5), Profiles.Fast(5).SettingsFor(Named("softmax")));
         Assert.Equal(new Settings(150, 1024, 5, 3e-3, Decay: cosine), Profiles.Fast(5).SettingsFor(Named("dnn2")));

@@ -73,8 +73,11 @@ public static partial class Campaign
             var run = Task.Run(() =>
             {
                 try { return Right<string, Fin<Unit>>(kind.Read(env, dir, index)); }
-                catch (Exception e) { if (trace) Console.Error.WriteLine(e); return Left<string, Fin<Unit>>($"unhandled " +
-                    $"{e.GetType().Name}: {e.Message.Split('\n')[0]} ({Where(e)})"); }
+                catch (Exception e)
+                {
+                    if (trace) Console.Error.WriteLine(e); return Left<string, Fin<Unit>>($"unhandled " +
+                    $"{e.GetType().Name}: {e.Message.Split('\n')[0]} ({Where(e)})");
+                }
             });
             if (!run.Wait(timeout))
             {

@@ -23,7 +23,8 @@ public class GarbageCollectionTests
         var collector = new Thread(() =>
         {
             while (!Volatile.Read(ref stop)) { GC.Collect(); GC.WaitForPendingFinalizers(); }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         collector.Start();
         try
         {

@@ -41,10 +41,11 @@ public class LayerKindsTests
         Assert.Equal(Some(66), reduced.Classes());
         Assert.Equal(rnn1.Layers.Init, reduced.Layers.Init);
         Assert.Equal(Activation.Softmax, ((Dense)reduced.Layers.Last).Activation);
-        Assert.Equal(Ok(rnn1.OutputLayer("training")), 114);
+        Assert.Equal(114, Ok(rnn1.OutputLayer("training")));
         var noSoftmax = new Sequential(Seq1(15), Seq1<Layer>(new Dense(4, Activation.Relu)), "plain");
         Assert.True(noSoftmax.Classes() == Some(4));
-        Assert.Equal("plain: training needs a final Dense(…, softmax) with output (None, classes), got Dense(4, relu) with output (None, 4)",
+        Assert.Equal("plain: training needs a final Dense(…, softmax) with output (None, classes), " +
+                     "got Dense(4, relu) with output (None, 4)",
             Fail(noSoftmax.OutputLayer("training")));
         Assert.Equal("x: the model predicts 114 classes but the data has 66", Fail(rnn1.PredictsClasses(66, "x")));
     }

@@ -19,7 +19,8 @@ public class SafeTensorsTests
     {
         var psi = new ProcessStartInfo(Genre.TestSupport.Inputs.DebianPython)
         {
-            RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
         };
         psi.ArgumentList.Add(Script);
         foreach (var a in args) psi.ArgumentList.Add(a);

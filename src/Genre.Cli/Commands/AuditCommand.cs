@@ -11,7 +11,8 @@ namespace Genre.Cli.Commands;
 /// </summary>
 public static class AuditCommand
 {
-    public static readonly Verb Verb = new("audit", "measure index leakage, test-set training, cross-genre duplicates and a track-aware evaluation (writes audit.md)", Run);
+    public static readonly Verb Verb = new(
+        "audit", "measure index leakage, test-set training, cross-genre duplicates and a track-aware evaluation (writes audit.md)", Run);
 
     static Fin<int> Run(Args args) =>
         from a in args.Only("data", "out", "epochs", "threads", "gbdt")
@@ -22,7 +23,8 @@ public static class AuditCommand
         let cleaned = Cleaning.Clean(tracks).Tracks
         let outDir = a.Get("out", Path.Combine("out", "audit"))
         from dnn in Audit.Run(Runtime.Backend(threads), cleaned, new Audit.Options(Epochs: epochs))
-        from trees in a.Flag("gbdt") ? AuditGbdt.Run(cleaned, outDir, new Audit.Options().Seed, threads) : LanguageExt.Prelude.FinSucc(LanguageExt.Seq<AuditFinding>.Empty)
+        from trees in a.Flag("gbdt") ? AuditGbdt.Run(cleaned, outDir, new Audit.Options().Seed, threads)
+            : LanguageExt.Prelude.FinSucc(LanguageExt.Seq<AuditFinding>.Empty)
         let findings = dnn + trees
         from _ in AtomicFile.WriteAllText(Path.Combine(outDir, "audit.md"), Audit.Markdown(source, findings))
         select Print(findings, outDir);

@@ -10,7 +10,8 @@ namespace Genre.Cli.Commands;
 /// </summary>
 public static class DataCommand
 {
-    public static readonly Verb Verb = new("data", "load, clean, encode and split the data; print sizes (--data, --reduced, --export-split FILE, --json)", Run);
+    public static readonly Verb Verb = new(
+        "data", "load, clean, encode and split the data; print sizes (--data, --reduced, --export-split FILE, --json)", Run);
 
     static Fin<int> Run(Args args) =>
         from a in args.Only("data", "reduced", "export-split", "json")

@@ -16,7 +16,9 @@ namespace Genre.Cli.Commands;
 /// </summary>
 public static class EvaluateCommand
 {
-    public static readonly Verb Verb = new("evaluate", "score a TF2 SavedModel or a trained model on the report's test split (--saved-model DIR | --model-dir DIR, --mapping report|FILE)", Run);
+    public static readonly Verb Verb = new(
+        "evaluate", "score a TF2 SavedModel or a trained model on the report's test split (--saved-model DIR | --model-dir DIR, " +
+            "--mapping report|FILE)", Run);
 
     static Fin<int> Run(Args args) =>
         from a in args.Only("saved-model", "model-dir", "reduced", "data", "json", "predictions", "threads", "mapping")
@@ -31,12 +33,14 @@ public static class EvaluateCommand
         let origin = a.Get("saved-model").IfNone(() => a.Get("model-dir", "model"))
         from _f in SpecValidation.AcceptsFeatures(model.Spec, loaded.Data.Scaled.Test.X.Cols, origin)
         from _ in CheckClasses(model.Spec, loaded.Data.Genres, origin)
-        from _m in mapping.Match(m => ReportPipeline.ToFin(m.ValidateAgainst(loaded.Data.Genres.Classes, a.Get("mapping", "mapping"))).Map(_ => unit), () => FinSucc(unit))
+        from _m in mapping.Match(m => ReportPipeline.ToFin(m.ValidateAgainst(loaded.Data.Genres.Classes, a.Get("mapping", "mapping")))
+            .Map(_ => unit), () => FinSucc(unit))
         from result in Score(Runtime.Backend(threads), model, test)
         from written in a.Get("predictions").Match(
             path => AtomicFile.WriteAllText(path, PredictionsCsv(loaded.Data.Scaled.Test, loaded.Data.Genres, result.Probabilities)),
             () => FinSucc(unit))
-        let merged = mapping.Map(m => Eval.MergeAware.Accuracy(test.Y, Eval.Metrics.Argmax(result.Probabilities, test.Classes), loaded.Data.Genres.Classes, m))
+        let merged = mapping.Map(m => Eval.MergeAware.Accuracy(test.Y, Eval.Metrics.Argmax(result.Probabilities, test.Classes),
+            loaded.Data.Genres.Classes, m))
         select Print(a.Flag("json"), result.Evaluation, model.Describe(), merged);
 
     /// <summary>A model (or ensemble) to score and the label reduction it was trained with, when its folder records one.</summary>

@@ -41,7 +41,8 @@ public static class ExportCommand
     {
         var width = inGraph ? Track.FeatureColumns.Count : Shapes.Features(spec.InputShape);
         Console.WriteLine($"{spec.Name}: ONNX opset {OnnxExport.Opset} written to {output} (input '{OnnxExport.InputName}' [N, {width}] " +
-                          (inGraph ? "raw" : "already preprocessed") + $", output '{OnnxExport.OutputName}' [N, {spec.Classes().IfNone(0)}])");
+                          (inGraph ? "raw" : "already preprocessed") + $", output '{OnnxExport.OutputName}' [N, " +
+                              $"{spec.Classes().IfNone(0)}])");
         return 0;
     }
 }

@@ -10,7 +10,8 @@ namespace Genre.Cli.Commands;
 /// </summary>
 public static class ImportCommand
 {
-    public static readonly Verb Verb = new("import", "a TF2 SavedModel as a self-contained model folder (--saved-model DIR, --fit-data PATH, --reduced, --out DIR)", Run);
+    public static readonly Verb Verb = new(
+        "import", "a TF2 SavedModel as a self-contained model folder (--saved-model DIR, --fit-data PATH, --reduced, --out DIR)", Run);
 
     static Fin<int> Run(Args args) =>
         from a in args.Only("saved-model", "fit-data", "reduced", "out")
@@ -22,7 +23,8 @@ public static class ImportCommand
 
     static int Report(PortableModel m, string output)
     {
-        Console.WriteLine($"{m.Spec.Name}: {WeightShapes.ParamCount(m.Spec):N0} parameters, {m.Preprocessing.Genres.Count} genres; model folder written to {output}");
+        Console.WriteLine($"{m.Spec.Name}: {WeightShapes.ParamCount(m.Spec):N0} parameters, {m.Preprocessing.Genres.Count} genres; model " +
+            $"folder written to {output}");
         return 0;
     }
 }

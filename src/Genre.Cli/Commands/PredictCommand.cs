@@ -13,7 +13,9 @@ namespace Genre.Cli.Commands;
 /// </summary>
 public static class PredictCommand
 {
-    public static readonly Verb Verb = new("predict", "classify the tracks of a Kaggle-format CSV, with or without track_genre (--model-dir DIR | --saved-model DIR, --data FILE, --out OUT.csv, --top-k K)", Run);
+    public static readonly Verb Verb = new(
+        "predict", "classify the tracks of a Kaggle-format CSV, with or without track_genre (--model-dir DIR | --saved-model DIR, --data " +
+            "FILE, --out OUT.csv, --top-k K)", Run);
 
     static Fin<int> Run(Args args) =>
         from a in args.Only([.. ModelSources.Options, "data", "out", "top-k", "threads"])

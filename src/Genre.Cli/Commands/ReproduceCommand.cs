@@ -17,16 +17,20 @@ namespace Genre.Cli.Commands;
 /// </summary>
 public static partial class ReproduceCommand
 {
-    public static readonly Verb Verb = new("reproduce", "train the report's seven experiments and write report.md, metrics.json and figures (--profile fast|paper)", Run);
+    public static readonly Verb Verb = new(
+        "reproduce", "train the report's seven experiments and write report.md, metrics.json and figures (--profile fast|paper)", Run);
 
     static Fin<int> Run(Args args) =>
         from a in args.Only(["profile", "only", "out", "data", "seed", "seeds", "threads", "collect", "authors-models", "beyond",
             "track-aware", .. PlanOptions])
-        from _ in a.Get("seed").IsSome && a.Get("seeds").IsSome ? FinFail<Unit>(GenreError.Usage("reproduce: give --seed S or --seeds LIST, not both")) : FinSucc(unit)
+        from _ in a.Get("seed").IsSome && a.Get("seeds").IsSome ? FinFail<Unit>(
+            GenreError.Usage("reproduce: give --seed S or --seeds LIST, not both")) : FinSucc(unit)
         from _c in a.Flag("collect") && (a.Get("seed").IsSome || a.Get("seeds").IsSome || a.Get("only").IsSome)
             ? FinFail<Unit>(GenreError.Usage("reproduce --collect trains nothing: it takes no --seed, --seeds or --only")) : FinSucc(unit)
-        from _b in (a.Flag("beyond") || a.Flag("track-aware") || Names(a).Contains(GbdtResult.Name)) && (a.Get("seeds").IsSome || a.Flag("collect"))
-            ? FinFail<Unit>(GenreError.Usage("reproduce: gbdt, --beyond and --track-aware run in a single-seed folder (--seed S), not with --seeds or --collect"))
+        from _b in (a.Flag("beyond") || a.Flag("track-aware") || Names(a).Contains(GbdtResult.Name))
+            && (a.Get("seeds").IsSome || a.Flag("collect"))
+            ? FinFail<Unit>(GenreError.Usage(
+                "reproduce: gbdt, --beyond and --track-aware run in a single-seed folder (--seed S), not with --seeds or --collect"))
             : FinSucc(unit)
         from _p in PlanUsage(a)
         from seed in a.Int("seed", 2)
@@ -40,7 +44,8 @@ public static partial class ReproduceCommand
         from experiments in a.Flag("collect") ? FinSucc(Seq<Experiment>())
             : Experiments.Only(a.Get("only").Map(_ => string.Join(",", Names(a).Filter(n => n != GbdtResult.Name))))
                 .Map(chosen => a.Flag("beyond") ? chosen + Experiments.Beyond.Filter(e => !chosen.Contains(e)) : chosen)
-        let beyond = new Beyond(Gbdt: a.Flag("beyond") || Names(a).Contains(GbdtResult.Name), TrackAware: a.Flag("track-aware"), Threads: threads)
+        let beyond = new Beyond(Gbdt: a.Flag("beyond") || Names(a).Contains(GbdtResult.Name), TrackAware: a.Flag("track-aware"),
+            Threads: threads)
         from authorsDir in Sources.AuthorsModels(a)
         from source in Sources.Resolve(a)
         from code in IsPlanned(a) ? Planned(a, profile, seeds, experiments, outDir, source, authorsDir)
@@ -51,7 +56,8 @@ public static partial class ReproduceCommand
                   .Map(result => (result, Stopped: cancel.IsCancellationRequested)))
               select run.Stopped ? Interrupted(outDir) : Summarize(run.result, outDir)
             : from run in TrainCommand.WithCtrlC(cancel => Render(experiments, seeds, progress =>
-                  Reproduce.RunSeeds(Runtime.Backend(threads), source, s => Profiles.ByName(profile.Name, s).IfFail(profile), seeds, experiments,
+                  Reproduce.RunSeeds(Runtime.Backend(threads), source, s => Profiles.ByName(profile.Name, s).IfFail(profile), seeds,
+                      experiments,
                       outDir, authorsDir, progress, cancel))
                   .Map(result => (result, Stopped: cancel.IsCancellationRequested)))
               select run.Stopped ? Interrupted(outDir) : SummarizeSeeds(run.result, outDir)
@@ -59,7 +65,8 @@ public static partial class ReproduceCommand
 
     /// <summary>The names given to --only (none without it).</summary>
     static Seq<string> Names(Args a) =>
-        a.Get("only").Map(list => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToSeq().Strict()).IfNone(Seq<string>());
+        a.Get("only").Map(list => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToSeq().Strict())
+            .IfNone(Seq<string>());
 
     static Fin<T> Render<T>(Seq<Experiment> experiments, Seq<int> seeds, Func<IProgress<ReproduceEvent>, Fin<T>> run)
     {
@@ -67,7 +74,8 @@ public static partial class ReproduceCommand
         Fin<T> result = default;
         AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(),
+                new RemainingTimeColumn())
             .Start(ctx =>
             {
                 string Key(Experiment e, int seed) => TaskName(seeds, e, seed);
@@ -88,7 +96,8 @@ public static partial class ReproduceCommand
                         case ExperimentTraining { Event: EpochEnded { Metrics: var m } } t:
                             var task = Task(Key(t.Experiment, t.Seed));
                             task.Value = m.Epoch;
-                            task.Description = $"{Key(t.Experiment, t.Seed)} epoch {m.Epoch} loss {m.Loss:F3} acc {m.Accuracy:F3} val_acc {m.ValAccuracy:F3}";
+                            task.Description = $"{Key(t.Experiment, t.Seed)} epoch {m.Epoch} loss {m.Loss:F3} acc {m.Accuracy:F3} " +
+                                $"val_acc {m.ValAccuracy:F3}";
                             break;
                         case ExperimentFinished f:
                             var done = Task(Key(f.Result.Experiment, f.Result.Settings.Seed));
@@ -126,7 +135,8 @@ public static partial class ReproduceCommand
             {
                 case ExperimentStarted s:
                     epochs[Key(s.Experiment, s.Settings.Seed)] = s.Settings.Epochs;
-                    Console.WriteLine($"{Key(s.Experiment, s.Settings.Seed)}: {s.Settings.Epochs} epochs, batch {s.Settings.BatchSize}, Adam {s.Settings.DescribeRate()}");
+                    Console.WriteLine($"{Key(s.Experiment, s.Settings.Seed)}: {s.Settings.Epochs} epochs, batch {s.Settings.BatchSize}, " +
+                        $"Adam {s.Settings.DescribeRate()}");
                     break;
                 case ExperimentTraining { Event: CheckpointSkipped skipped }:
                     Console.Error.WriteLine(TrainCommand.Warning(skipped));
@@ -156,7 +166,8 @@ public static partial class ReproduceCommand
     {
         var table = new Table().AddColumns("experiment", "report (real data)", "ours", "epochs", "seconds", "run");
         foreach (var x in r.Results)
-            table.AddRow(x.Experiment.Name, double.IsNaN(x.Experiment.ReportAccuracy) ? "—" : $"{x.Experiment.ReportAccuracy:F4}", $"{x.Test.Accuracy:F4}", x.EpochsRun, $"{x.Seconds:F0}", x.How.Describe());
+            table.AddRow(x.Experiment.Name, double.IsNaN(x.Experiment.ReportAccuracy) ? "—" : $"{x.Experiment.ReportAccuracy:F4}",
+                $"{x.Test.Accuracy:F4}", x.EpochsRun, $"{x.Seconds:F0}", x.How.Describe());
         r.Gbdt.IfSome(g => table.AddRow(GbdtResult.Name, "—", $"{g.Test.Accuracy:F4}", "—", $"{g.Seconds:F0}", g.How.Describe()));
         AnsiConsole.Write(table);
         Console.WriteLine(DataLine(r.Source));
@@ -177,7 +188,8 @@ public static partial class ReproduceCommand
                 string.Join(", ", x.Runs.Map(run => $"{run.Seed}: {run.Result.Test.Accuracy:F4}")));
         AnsiConsole.Write(table);
         Console.WriteLine(DataLine(r.Source));
-        Console.WriteLine($"wrote {Path.Combine(outDir, "report.md")} and metrics.json (mean ± sd over every seed folder in it) in {r.Seconds:F0} s");
+        Console.WriteLine($"wrote {Path.Combine(outDir, "report.md")} and metrics.json (mean ± sd over every seed folder in it) in " +
+            $"{r.Seconds:F0} s");
         return 0;
     }
 }

@@ -10,13 +10,16 @@ namespace Genre.Cli.Commands;
 /// </summary>
 public static class SummaryCommand
 {
-    public static readonly Verb Verb = new("summary", $"print the Keras summary of a model (--model {string.Join("|", Zoo.Names)} | --saved-model DIR)", Run);
+    public static readonly Verb Verb = new(
+        "summary", $"print the Keras summary of a model (--model {string.Join("|", Zoo.Names)} | --saved-model DIR)", Run);
 
     static Fin<int> Run(Args args) =>
         from a in args.Only("model", "saved-model")
         from spec in a.Get("saved-model").Match(
             dir => SavedModel.Load(dir).Map(m => m.Spec),
-            () => a.Get("model").ToFin(GenreError.Usage($"summary: --model NAME ({string.Join(", ", Zoo.Names)}) or --saved-model DIR is required")).Bind(Zoo.ByName))
+            () => a.Get("model").ToFin(
+                GenreError.Usage($"summary: --model NAME ({string.Join(", ", Zoo.Names)}) or --saved-model DIR is required"))
+                    .Bind(Zoo.ByName))
         from text in Summary.Of(spec)
         select Print(text);
 

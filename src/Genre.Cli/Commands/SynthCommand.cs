@@ -5,7 +5,8 @@ namespace Genre.Cli.Commands;
 /// <summary><c>genre synth [--rows-per-genre N] [--seed S] --out FILE</c>: a synthetic file in the exact Kaggle format.</summary>
 public static class SynthCommand
 {
-    public static readonly Verb Verb = new("synth", "write a synthetic Kaggle-format dataset.csv (--out FILE [--rows-per-genre N] [--seed S])", Run);
+    public static readonly Verb Verb = new(
+        "synth", "write a synthetic Kaggle-format dataset.csv (--out FILE [--rows-per-genre N] [--seed S])", Run);
 
     static Fin<int> Run(Args args) =>
         from a in args.Only("out", "rows-per-genre", "seed")
@@ -18,7 +19,8 @@ public static class SynthCommand
 
     static int Report(int count, int seed, string path)
     {
-        Console.WriteLine($"wrote {count:N0} synthetic tracks ({KaggleGenres.FileOrder.Count} genres, seed {seed}) to {path} (provenance in {SyntheticProvenance.SidecarOf(path)})");
+        Console.WriteLine($"wrote {count:N0} synthetic tracks ({KaggleGenres.FileOrder.Count} genres, seed {seed}) to {path} (provenance " +
+            $"in {SyntheticProvenance.SidecarOf(path)})");
         return 0;
     }
 }

@@ -7,7 +7,8 @@ using Genre.Models.Backend.Torch;
 namespace Genre.Cli.Commands;
 
 /// <summary>
-/// <c>genre train --model NAME [--epochs N] [--batch-size B] [--seed S] [--reduced | --mapping report|FILE] [--out DIR] [--resume] [--threads T]
+/// <c>genre train --model NAME [--epochs N] [--batch-size B] [--seed S] [--reduced | --mapping report|FILE] [--out DIR] [--resume]
+/// [--threads T]
 /// [--data PATH] [--checkpoint-every N] [--early-stopping PATIENCE] [--init-from DIR] [--no-shuffle]</c>. Ctrl-C stops after the
 /// current epoch with a checkpoint (exit 130). <c>--init-from DIR</c> (a model folder or a TF2 SavedModel of the same architecture)
 /// starts from its weights — <c>--model</c> may then be left out; <c>--no-shuffle</c> trains in the data's order (Keras
@@ -17,10 +18,13 @@ public static class TrainCommand
 {
     public const int InterruptedCode = 130;
 
-    public static readonly Verb Verb = new("train", "train one of the report's models (--model NAME, --epochs, --batch-size, --learning-rate, --seed, --out, --resume, --init-from DIR, --no-shuffle)", Run);
+    public static readonly Verb Verb = new(
+        "train", "train one of the report's models (--model NAME, --epochs, --batch-size, --learning-rate, --seed, --out, --resume, " +
+            "--init-from DIR, --no-shuffle)", Run);
 
     static Fin<int> Run(Args args) =>
-        from a in args.Only("model", "epochs", "batch-size", "seed", "reduced", "out", "resume", "threads", "data", "checkpoint-every", "early-stopping", "learning-rate", "cosine-decay", "quiet", "init-from", "no-shuffle", "mapping")
+        from a in args.Only("model", "epochs", "batch-size", "seed", "reduced", "out", "resume", "threads", "data", "checkpoint-every",
+            "early-stopping", "learning-rate", "cosine-decay", "quiet", "init-from", "no-shuffle", "mapping")
         from init in a.Get("init-from").Match(dir => ModelFolder.LoadAny(dir).Map(Some), () => FinSucc(Option<StoredModel>.None))
         from spec in a.Get("model").Match(Zoo.ByName, () => init.Map(i => i.Spec)
             .ToFin(GenreError.Usage($"train: --model is required ({string.Join(", ", Zoo.Names)}) unless --init-from DIR gives the model")))
@@ -35,7 +39,8 @@ public static class TrainCommand
         from alpha in a.Double("cosine-decay", double.NaN)
         from _d in double.IsNaN(alpha) || alpha is >= 0 and <= 1
             ? FinSucc(unit)
-            : FinFail<Unit>(GenreError.Usage("train: --cosine-decay ALPHA needs 0 ≤ ALPHA ≤ 1 (the final rate as a fraction of --learning-rate)"))
+            : FinFail<Unit>(GenreError.Usage(
+                "train: --cosine-decay ALPHA needs 0 ≤ ALPHA ≤ 1 (the final rate as a fraction of --learning-rate)"))
         from _0 in epochs >= 0 && batch > 0 && every > 0 && rate > 0
             ? FinSucc(unit)
             : FinFail<Unit>(GenreError.Usage("train: --epochs ≥ 0, --batch-size > 0, --checkpoint-every > 0 and --learning-rate > 0"))
@@ -54,11 +59,15 @@ public static class TrainCommand
             from loaded in ReportPipeline.Load(source.Path, labels, features)
             let classes = loaded.Data.Genres.Count
             let sized = spec.WithClasses(classes)
-            let config = new TrainingConfig(epochs, batch, seed, new AdamSettings(rate, Decay: double.IsNaN(alpha) ? None : Some(new CosineDecay(alpha))),
+            let config = new TrainingConfig(epochs, batch, seed, new AdamSettings(
+                rate, Decay: double.IsNaN(alpha) ? None : Some(new CosineDecay(alpha))),
                 EarlyStopping: patience > 0 ? Some(new EarlyStopping(Patience: patience)) : None,
-                Checkpoints: Some(new CheckpointPolicy(Path.Combine(dir, "checkpoints"), every)), Resume: a.Flag("resume"), Shuffle: !a.Flag("no-shuffle"))
-            from initial in init.Match(i => SameArchitecture(sized, i, a.Get("init-from", "")).Map(Some), () => FinSucc(Option<ModelWeights>.None))
-            from outcome in WithCtrlC(cancel => TrainingRun.Run(Runtime.Backend(threads), sized, loaded.Data, config, dir, Progress(a.Flag("quiet")), cancel, initial))
+                Checkpoints: Some(new CheckpointPolicy(Path.Combine(dir, "checkpoints"), every)), Resume: a.Flag("resume"),
+                    Shuffle: !a.Flag("no-shuffle"))
+            from initial in init.Match(i => SameArchitecture(sized, i, a.Get("init-from", "")).Map(Some),
+                () => FinSucc(Option<ModelWeights>.None))
+            from outcome in WithCtrlC(cancel => TrainingRun.Run(Runtime.Backend(threads), sized, loaded.Data, config, dir,
+                Progress(a.Flag("quiet")), cancel, initial))
             select PrintOutcome(outcome, dir))
         select code;
 
@@ -67,7 +76,8 @@ public static class TrainCommand
     static Fin<ModelWeights> SameArchitecture(Sequential spec, StoredModel source, string dir) =>
         source.Spec.InputShape == spec.InputShape && source.Spec.Layers == spec.Layers
             ? FinSucc(source.Weights)
-            : GenreError.Model($"{dir}: --init-from model {source.Spec.Name} ({Describe(source.Spec)}) is not the architecture of {spec.Name} ({Describe(spec)})" +
+            : GenreError.Model($"{dir}: --init-from model {source.Spec.Name} ({Describe(source.Spec)}) is not the architecture of " +
+                $"{spec.Name} ({Describe(spec)})" +
                 (source.Spec.Classes() != spec.Classes()
                     ? $"; it predicts {Shown(source.Spec.Classes())} classes, the data has {Shown(spec.Classes())} " +
                       "(--reduced for the 66-genre model)"
@@ -127,7 +137,8 @@ public static class TrainCommand
         switch (e)
         {
             case Models.EpochEnded { Metrics: var m } ee:
-                Console.WriteLine($"epoch {m.Epoch}/{ee.Epochs}  loss {m.Loss:F4}  accuracy {m.Accuracy:F4}  val_loss {m.ValLoss:F4}  val_accuracy {m.ValAccuracy:F4}  {m.Seconds:F1}s");
+                Console.WriteLine($"epoch {m.Epoch}/{ee.Epochs}  loss {m.Loss:F4}  accuracy {m.Accuracy:F4}  val_loss {m.ValLoss:F4}  " +
+                    $"val_accuracy {m.ValAccuracy:F4}  {m.Seconds:F1}s");
                 break;
             case Models.CheckpointWritten c:
                 Console.WriteLine($"checkpoint {c.Path}");
@@ -147,7 +158,8 @@ public static class TrainCommand
             Console.Error.WriteLine($"genre: interrupted after epoch {o.History.Epochs.Count}; rerun with --resume to continue");
             return InterruptedCode;
         }
-        Console.WriteLine($"{o.Spec.Name}: test accuracy {o.Test.Accuracy:F8}, test loss {o.Test.Loss:F6} after {o.History.Epochs.Count} epochs in {o.Seconds:F1}s; saved to {dir}");
+        Console.WriteLine($"{o.Spec.Name}: test accuracy {o.Test.Accuracy:F8}, test loss {o.Test.Loss:F6} after {o.History.Epochs.Count} " +
+            $"epochs in {o.Seconds:F1}s; saved to {dir}");
         return 0;
     }
 }

@@ -17,7 +17,8 @@ public static class AuditGbdt
         from grouped in TrackAware.Prepare(cleaned, None)
         from trackAware in Gbdt.Run(grouped, Seq1(tuned.Chosen), Path.Combine(dir, "track-aware", "gbdt"), seed, threads)
         select Seq(
-            new AuditFinding($"gbdt, report split ({tuned.Chosen.Describe()}, chosen on validation)", "test accuracy", $"{tuned.Test.Accuracy:F4}"),
+            new AuditFinding($"gbdt, report split ({tuned.Chosen.Describe()}, chosen on validation)", "test accuracy",
+                $"{tuned.Test.Accuracy:F4}"),
             new AuditFinding("gbdt, track-aware split (same configuration)", "test accuracy",
                 $"{trackAware.Test.Accuracy:F4} ({(trackAware.Test.Accuracy - tuned.Test.Accuracy) * 100:+0.0;-0.0} pt)"));
 }

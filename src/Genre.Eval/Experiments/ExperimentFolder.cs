@@ -63,7 +63,8 @@ public static class ExperimentFolder
     internal static Fin<FinishedRun> Recorded(string dir) =>
         from _ in Required(dir, "metrics.json").Bind(text => Json.Parse(text, Path.Combine(dir, "metrics.json"), Damaged))
         from h in Required(dir, "history.json").Bind(text => Json.Parse(text, Path.Combine(dir, "history.json"), Damaged))
-        from history in HistoryOf(h).ToFin(GenreError.Model($"{Path.Combine(dir, "history.json")}: not a list of epochs — the file is damaged"))
+        from history in HistoryOf(h)
+            .ToFin(GenreError.Model($"{Path.Combine(dir, "history.json")}: not a list of epochs — the file is damaged"))
         select new FinishedRun(history, TrainingRun.TrainingSeconds(history));
 
     static LanguageExt.Common.Error Damaged(string message) => GenreError.Model($"{message} — the file is damaged");
@@ -74,14 +75,18 @@ public static class ExperimentFolder
         (Files + FilesIfPresent.Filter(files.ContainsKey)).Fold(
             files.ContainsKey(ModelFolder.WeightsFile)
                 ? FinSucc(unit)
-                : FinFail<Unit>(GenreError.Model($"{Path.Combine(dir, "settings.json")}: no checksum for the weights — the file is damaged")),
+                : FinFail<Unit>(GenreError.Model(
+                    $"{Path.Combine(dir, "settings.json")}: no checksum for the weights — the file is damaged")),
             (acc, name) => acc.Bind(_ =>
         {
             var path = Path.Combine(dir, name);
-            if (Json.String(files, name).Case is not string stored) return GenreError.Model($"{Path.Combine(dir, "settings.json")}: no checksum for {name} — the file is damaged");
+            if (Json.String(files, name).Case is not string stored) return GenreError.Model(
+                $"{Path.Combine(dir, "settings.json")}: no checksum for {name} — the file is damaged");
             return Crc(path).Bind(actual => actual == stored
                 ? FinSucc(unit)
-                : FinFail<Unit>(GenreError.Model($"{path}: checksum mismatch (settings.json records crc32c {stored}) — the file is damaged; delete {dir} to train this experiment again")));
+                : FinFail<Unit>(GenreError.Model(
+                    $"{path}: checksum mismatch (settings.json records crc32c {stored}) — the file is damaged; delete {dir} to train " +
+                        $"this experiment again")));
         }));
 
     internal static Fin<string> Crc(string path) =>
@@ -130,7 +135,8 @@ public static class ExperimentFolder
         from loss in Json.Double(e, "loss")
         from accuracy in Json.Double(e, "accuracy")
         from seconds in Json.Double(e, "seconds")
-        select new EpochMetrics(epoch, loss, accuracy, Json.Double(e, "val_loss").IfNone(double.NaN), Json.Double(e, "val_accuracy").IfNone(double.NaN), seconds);
+        select new EpochMetrics(epoch, loss, accuracy, Json.Double(e, "val_loss").IfNone(double.NaN),
+            Json.Double(e, "val_accuracy").IfNone(double.NaN), seconds);
 
     static Option<History> HistoryOf(JsonNode h) =>
         h is JsonArray a

@@ -63,7 +63,8 @@ public sealed record Settings(int Epochs, int BatchSize, int Seed, double Learni
     /// <summary>"0.003" or "0.003 → 0 (cosine)".</summary>
     public string DescribeRate() =>
         LearningRate.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) +
-        Decay.Match(d => $" → {(LearningRate * d.Alpha).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} (cosine)", () => "");
+        Decay.Match(d => $" → {(LearningRate * d.Alpha).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} (cosine)",
+            () => "");
 }
 
 

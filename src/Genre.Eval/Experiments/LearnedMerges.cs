@@ -65,7 +65,8 @@ public static class LearnedMerges
     public static Validation<Error, GenreMapping> Learn(long[,] confusion, Seq<string> classes, int groups)
     {
         var k = confusion.GetLength(0);
-        if (k != classes.Count) return Fail<Error, GenreMapping>(GenreError.Usage($"confusion matrix is {k}×{k} but there are {classes.Count} classes"));
+        if (k != classes.Count) return Fail<Error, GenreMapping>(GenreError.Usage(
+            $"confusion matrix is {k}×{k} but there are {classes.Count} classes"));
         var support = Enumerable.Range(0, k).Select(i => Enumerable.Range(0, k).Sum(j => confusion[i, j])).ToArray();
         var pairs = Cluster(Similarity(confusion), groups).Bind(g =>
         {

@@ -68,7 +68,8 @@ public sealed record AuthorsScore(string Experiment, string Model, Evaluation Te
     public Seq<string> Classes { get; init; } = Seq<string>();
 
     /// <summary>The labels and predictions as the statistics read them.</summary>
-    public ScoredRows Rows => new(Experiment, TestLabels, TestPredictions, Classes, Experiments.OfReport.Find(e => e.Name == Experiment).Exists(e => e.Reduced));
+    public ScoredRows Rows => new(Experiment, TestLabels, TestPredictions, Classes,
+        Experiments.OfReport.Find(e => e.Name == Experiment).Exists(e => e.Reduced));
 }
 
 /// <summary>A reproduce run.</summary>
@@ -77,7 +78,8 @@ public sealed record AuthorsScore(string Experiment, string Model, Evaluation Te
 /// <param name="Results">The experiments run, in the report's order.</param>
 /// <param name="Authors">The authors' SavedModels that were found and scored (none without an authors' folder).</param>
 /// <param name="Seconds">Wall-clock seconds of the whole run.</param>
-public sealed record ReproduceResult(DataSource Source, Profile Profile, Seq<ExperimentResult> Results, Seq<AuthorsScore> Authors, double Seconds)
+public sealed record ReproduceResult(DataSource Source, Profile Profile, Seq<ExperimentResult> Results, Seq<AuthorsScore> Authors,
+    double Seconds)
 {
     /// <summary>The gradient-boosted trees baseline, when run (<see cref="Beyond.Gbdt"/>) or finished in the folder.</summary>
     public Option<GbdtResult> Gbdt { get; init; }

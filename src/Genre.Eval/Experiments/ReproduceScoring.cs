@@ -24,7 +24,8 @@ public static partial class Reproduce
         }
     }
 
-    static Seq<AuthorsScore> ScoreAuthors(IBackend backend, Seq<Experiment> experiments, string dir, Func<Experiment, Fin<PreparedData>> data) =>
+    static Seq<AuthorsScore> ScoreAuthors(IBackend backend, Seq<Experiment> experiments, string dir, Func<Experiment,
+        Fin<PreparedData>> data) =>
         experiments.Choose(e => e.AuthorsModel.Map(m => (e, m)))
             .Filter(p => Directory.Exists(Path.Combine(dir, p.m)))
             .Choose(p =>

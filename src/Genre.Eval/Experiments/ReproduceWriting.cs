@@ -8,7 +8,8 @@ public static partial class Reproduce
     static Fin<Unit> Write(string outDir, ReproduceResult r) =>
         from _1 in r.Results.Fold(FinSucc(unit), (acc, x) => acc.Bind(_ => Figures(outDir, x, r.Source)))
         from other in ReportWriter.OtherProfile(outDir, r.Profile.Name)
-        from _2 in ChecksummedJson.Write(Path.Combine(outDir, "metrics.json"), BeyondReport.AddTo(ReportWriter.MetricsJson(r), r), indented: true)
+        from _2 in ChecksummedJson.Write(Path.Combine(outDir, "metrics.json"), BeyondReport.AddTo(ReportWriter.MetricsJson(r), r),
+            indented: true)
         from _3 in AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ReportWriter.Markdown(r, other))
         select unit;
 
@@ -26,7 +27,8 @@ public static partial class Reproduce
         var (acc, loss) = Plots.LearningCurves(title, x.History, reference);
         return from _1 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-accuracy.png"), acc)
                from _2 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-loss.png"), loss)
-               from _3 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-confusion.png"), Plots.Confusion($"Confusion matrix (recall per actual genre): {x.Experiment.Title}", x.Confusion, x.Classes,
+               from _3 in Plots.Save(Path.Combine(outDir, $"{x.Experiment.Name}-confusion.png"),
+                   Plots.Confusion($"Confusion matrix (recall per actual genre): {x.Experiment.Title}", x.Confusion, x.Classes,
                    x.Experiment.Reduced ? Some(GenreMapping.ReportMerges) : None))
                select unit;
     }

@@ -57,7 +57,8 @@ public static class SeedFolder
         {
             var range = part.Split('-', 2);
             if (!int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out var from)
-                || !int.TryParse(range.Length == 2 ? range[1] : range[0], NumberStyles.None, CultureInfo.InvariantCulture, out var to) || to < from)
+                || !int.TryParse(range.Length == 2 ? range[1] : range[0], NumberStyles.None, CultureInfo.InvariantCulture, out var to)
+                    || to < from)
                 return GenreError.Usage($"--seeds: '{part}' is not a seed (non-negative integer) or a range FROM-TO");
             for (var s = from; s <= to; s++) if (!seeds.Contains(s)) seeds = seeds.Add(s);
         }

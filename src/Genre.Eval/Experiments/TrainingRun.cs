@@ -7,7 +7,8 @@ using Genre.Models.Backend;
 namespace Genre.Eval;
 
 /// <summary>What one training run produced.</summary>
-public sealed record TrainingOutcome(Sequential Spec, History History, Evaluation Test, double Seconds, int[] TestPredictions, bool Interrupted);
+public sealed record TrainingOutcome(Sequential Spec, History History, Evaluation Test, double Seconds, int[] TestPredictions,
+    bool Interrupted);
 
 /// <summary>
 /// Train one model on prepared data and keep everything: checkpoints under <c>dir/checkpoints</c> (resumable), then
@@ -39,7 +40,9 @@ public static class TrainingRun
         var train = LabeledData.From(data.Scaled.Train);
         var val = LabeledData.From(data.Scaled.Val);
         var test = LabeledData.From(data.Scaled.Test);
-        var withCheckpoints = config.Checkpoints.IsSome ? config : config with { Checkpoints = new CheckpointPolicy(Path.Combine(dir, "checkpoints"), RestartOnOtherSettings: true) };
+        var withCheckpoints = config.Checkpoints.IsSome
+            ? config
+            : config with { Checkpoints = new CheckpointPolicy(Path.Combine(dir, "checkpoints"), RestartOnOtherSettings: true) };
         return from model in initial.Match(w => backend.Load(spec, w), () => backend.Compile(spec, config.Seed))
                from outcome in model.Use(m =>
                    from history in m.Fit(train, Some(val), withCheckpoints, progress, cancel)

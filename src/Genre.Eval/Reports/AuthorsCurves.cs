@@ -53,11 +53,13 @@ public static class AuthorsCurves
         if (!int.TryParse(cells[0], NumberStyles.None, CultureInfo.InvariantCulture, out var epoch))
             return GenreError.Cell(source, lineNumber, "epoch", $"'{cells[0]}' is not an epoch number");
         if (epoch != expectedEpoch)
-            return GenreError.Cell(source, lineNumber, "epoch", $"epoch {epoch} where epoch {expectedEpoch} was expected (epochs run 1, 2, 3, … with no gap)");
+            return GenreError.Cell(
+                source, lineNumber, "epoch", $"epoch {epoch} where epoch {expectedEpoch} was expected (epochs run 1, 2, 3, … with no gap)");
         var values = new double[4];
         var names = Header.Split(',');
         for (var c = 1; c < 5; c++)
-            if (!double.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out values[c - 1]) || !double.IsFinite(values[c - 1]))
+            if (!double.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out values[c - 1])
+                || !double.IsFinite(values[c - 1]))
                 return GenreError.Cell(source, lineNumber, names[c], $"'{cells[c]}' is not a finite number");
         return new EpochMetrics(epoch, values[0], values[1], values[2], values[3], double.NaN);
     }
@@ -84,7 +86,8 @@ public static class AuthorsCurves
     public static string ComparisonTable(Seq<(string Experiment, History Ours)> runs)
     {
         var compared = runs.Choose(r => For(r.Experiment).Map(theirs => (r.Experiment, r.Ours, Theirs: theirs))).Strict();
-        if (compared.IsEmpty) return "No experiment of this run has an authors' log (they logged rnn1, rnn2, dnn1, dnn2 and reduced-rnn1).\n";
+        if (compared.IsEmpty) return "No experiment of this run has an authors' log (they logged rnn1, rnn2, dnn1, dnn2 and " +
+            "reduced-rnn1).\n";
         var sb = new StringBuilder();
         sb.Append("| experiment | epoch | loss ours | loss theirs | Δ loss | val_accuracy ours | val_accuracy theirs | Δ val_accuracy |\n");
         sb.Append("|---|---|---|---|---|---|---|---|\n");
@@ -96,7 +99,7 @@ public static class AuthorsCurves
                 sb.Append($"| {experiment} | {epoch} | {Cell(o, e => e.Loss)} | {Cell(t, e => e.Loss)} | " +
                           $"{Delta(o, t, e => e.Loss, d => d.ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture))} | " +
                           $"{Cell(o, e => e.ValAccuracy)} | {Cell(t, e => e.ValAccuracy)} | " +
-                          $"{Delta(o, t, e => e.ValAccuracy, d => (d * 100).ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " pt")} |\n");
+                          $"{Delta(o, t, e => e.ValAccuracy, Points)} |\n");
             }
         return sb.ToString();
     }
@@ -108,6 +111,9 @@ public static class AuthorsCurves
     static string Cell(Option<EpochMetrics> e, Func<EpochMetrics, double> metric) =>
         Value(e, metric).Map(v => v.ToString("F4", CultureInfo.InvariantCulture)).IfNone("—");
 
-    static string Delta(Option<EpochMetrics> ours, Option<EpochMetrics> theirs, Func<EpochMetrics, double> metric, Func<double, string> format) =>
+    static string Delta(Option<EpochMetrics> ours, Option<EpochMetrics> theirs, Func<EpochMetrics, double> metric, Func<double,
+        string> format) =>
         (from o in Value(ours, metric) from t in Value(theirs, metric) select format(o - t)).IfNone("—");
+
+    static string Points(double d) => (d * 100).ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " pt";
 }

@@ -18,22 +18,29 @@ public static class BeyondReport
     {
         if (r.Gbdt.IsNone && r.TrackAware.IsEmpty) return "";
         var sb = new StringBuilder("\n## Beyond the report: track-aware accuracy and a gradient-boosting baseline\n\n");
-        sb.Append("The report's split puts rows of the same song (one track_id listed under several genres) on both sides of it. The track-aware " +
-                  "split keeps each track_id's rows together (test = 20% of the track ids, validation = 20% of the rest, seed 42, as `genre audit`); " +
-                  "each model is trained again there with the same settings. Its test rows differ from the report split's, so the two columns " +
+        sb.Append("The report's split puts rows of the same song (one track_id listed under several genres) on both sides of it. The " +
+            "track-aware " +
+                  "split keeps each track_id's rows together (test = 20% of the track ids, validation = 20% of the rest, seed 42, as " +
+                      "`genre audit`); " +
+                  "each model is trained again there with the same settings. Its test rows differ from the report split's, so the two " +
+                      "columns " +
                   "are not a paired comparison.\n\n");
-        sb.Append("| model | report split: test accuracy [95% interval] | track-aware split: test accuracy [95% interval] | difference |\n|---|---|---|---|\n");
+        sb.Append("| model | report split: test accuracy [95% interval] | track-aware split: test accuracy [95% interval] | difference " +
+            "|\n|---|---|---|---|\n");
         var rows = r.Results.Map(x => (x.Experiment.Name, Report: Some((x.Test.Accuracy, x.Rows)),
-                                       Track: r.TrackAware.Find(t => t.Experiment.Name == x.Experiment.Name).Map(t => (t.Test.Accuracy, t.Rows))))
-            + r.Gbdt.Map(g => (GbdtResult.Name, Report: Some((g.Test.Accuracy, g.Rows)), Track: r.GbdtTrackAware.Map(t => (t.Test.Accuracy, t.Rows)))).ToSeq();
+                                       Track: r.TrackAware.Find(t => t.Experiment.Name == x.Experiment.Name)
+                                           .Map(t => (t.Test.Accuracy, t.Rows))))
+            + r.Gbdt.Map(g => (GbdtResult.Name, Report: Some((g.Test.Accuracy, g.Rows)),
+                Track: r.GbdtTrackAware.Map(t => (t.Test.Accuracy, t.Rows)))).ToSeq();
         foreach (var (name, report, track) in rows)
             sb.Append($"| {name} | {report.Map(p => WithInterval(p.Item1, p.Item2)).IfNone("—")} | " +
                       $"{track.Map(p => WithInterval(p.Item1, p.Item2)).IfNone("not run (`--track-aware`)")} | " +
-                      $"{(from a in report from b in track select ((b.Item1 - a.Item1) * 100).ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " pt").IfNone("—")} |\n");
+                      $"{(from a in report from b in track select Points(b.Item1 - a.Item1)).IfNone("—")} |\n");
         r.Gbdt.IfSome(g =>
         {
             sb.Append($"\n### {GbdtResult.Title}\n\n");
-            sb.Append("Same split and 15 features as the report. Each configuration was fitted on train with early stopping on validation log-loss; " +
+            sb.Append("Same split and 15 features as the report. Each configuration was fitted on train with early stopping on " +
+                "validation log-loss; " +
                       "the one with the best validation accuracy was scored once on test (the test set chose nothing).\n\n");
             sb.Append("| configuration | validation accuracy | seconds | chosen |\n|---|---|---|---|\n");
             foreach (var t in g.Trials)
@@ -75,7 +82,8 @@ public static class BeyondReport
             x.Ensemble.IfSome(en =>
             {
                 sb.Append($"\n{x.Experiment.Name} predicts the mean of its {en.Members.Count} members' probabilities; " +
-                          "the validation accuracy above is that mean's. Each member alone:\n\n| seed | epochs run | validation accuracy | test accuracy |\n|---|---|---|---|\n");
+                          "the validation accuracy above is that mean's. Each member alone:\n\n| seed | epochs run | validation accuracy " +
+                              "| test accuracy |\n|---|---|---|---|\n");
                 foreach (var m in en.Members)
                     sb.Append($"| {m.Seed} | {m.Epochs} | {F4(m.ValAccuracy)} | {F4(m.TestAccuracy)} |\n");
             });
@@ -86,14 +94,19 @@ public static class BeyondReport
     public static string MergesMarkdown(ReproduceResult r) => r.Merges.Match(m =>
     {
         var sb = new StringBuilder("\n## Learned merges vs the report's hand merges\n\n");
-        sb.Append($"The report merged genres by hand after looking at RNN1's confusion matrix. Here the merges are learned from {m.Model}'s " +
-                  $"**validation** confusion (row-normalised, symmetrised, average-linkage clustering down to the hand mapping's {m.Classes} classes), " +
-                  $"and the same trained {m.Model} is scored on the test rows under both (merge-aware accuracy: labels and predictions both merged).\n\n");
+        sb.Append($"The report merged genres by hand after looking at RNN1's confusion matrix. Here the merges are learned from " +
+            $"{m.Model}'s " +
+                  $"**validation** confusion (row-normalised, symmetrised, average-linkage clustering down to the hand mapping's " +
+                      $"{m.Classes} classes), " +
+                  $"and the same trained {m.Model} is scored on the test rows under both (merge-aware accuracy: labels and predictions " +
+                      $"both merged).\n\n");
         sb.Append("| labels | classes | test accuracy of the same model |\n|---|---|---|\n");
-        sb.Append($"| all genres | {r.Results.Find(x => x.Experiment.Name == m.Model).Map(x => x.Classes.Count).IfNone(0)} | {F4(m.RawAccuracy)} |\n");
+        sb.Append($"| all genres | {r.Results.Find(x => x.Experiment.Name == m.Model).Map(x => x.Classes.Count).IfNone(0)} | " +
+            $"{F4(m.RawAccuracy)} |\n");
         sb.Append($"| the report's hand merges | {m.Classes} | {F4(m.HandAccuracy)} |\n");
         sb.Append($"| learned merges | {m.Classes} | {F4(m.LearnedAccuracy)} |\n\n");
-        sb.Append($"Learned vs hand on the same rows: {m.Test.OnlyFirst:N0} rows right only under the learned merges, {m.Test.OnlySecond:N0} only under the hand merges, " +
+        sb.Append($"Learned vs hand on the same rows: {m.Test.OnlyFirst:N0} rows right only under the learned merges, " +
+            $"{m.Test.OnlySecond:N0} only under the hand merges, " +
                   $"McNemar {Uncertainty.ShowP(m.Test.PValue)}.\n\nLearned families (target ← merged genres):\n\n");
         foreach (var f in LearnedMerges.Families(m.Learned)) sb.Append($"- {f}\n");
         return sb.ToString();
@@ -123,13 +136,16 @@ public static class BeyondReport
             ["merges"] = new JsonObject(m.Learned.Merges.AsEnumerable().Select(p => new KeyValuePair<string, JsonNode?>(p.Key, p.Value))),
         });
         if (!r.TrackAware.IsEmpty)
-            metrics["track_aware"] = new JsonObject(r.TrackAware.Map(x => new KeyValuePair<string, JsonNode?>(x.Experiment.Name, new JsonObject
-            {
-                ["test_accuracy"] = Json.Finite(x.Test.Accuracy),
-                ["test_loss"] = Json.Finite(x.Test.Loss),
-                ["n"] = x.Test.Count,
-                ["seconds"] = x.Seconds,
-            })));
+            metrics["track_aware"] = new JsonObject(r.TrackAware.Map(x => new KeyValuePair<string,
+                JsonNode?>(x.Experiment.Name, new JsonObject
+                {
+                    ["test_accuracy"] = Json.Finite(x.Test.Accuracy),
+                    ["test_loss"] = Json.Finite(x.Test.Loss),
+                    ["n"] = x.Test.Count,
+                    ["seconds"] = x.Seconds,
+                })));
         return metrics;
     }
+
+    static string Points(double d) => (d * 100).ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " pt";
 }

@@ -15,7 +15,8 @@ public static class Plots
     public static (byte[] Accuracy, byte[] Loss) LearningCurves(string title, History history, Option<History> reference = default)
     {
         var acc = new Plot();
-        Draw(acc, $"{title}: model accuracy", "accuracy", CurveSeries(history, reference, e => e.Accuracy, e => e.ValAccuracy), Alignment.LowerRight);
+        Draw(acc, $"{title}: model accuracy", "accuracy", CurveSeries(history, reference, e => e.Accuracy, e => e.ValAccuracy),
+            Alignment.LowerRight);
         var loss = new Plot();
         Draw(loss, $"{title}: model loss", "loss", CurveSeries(history, reference, e => e.Loss, e => e.ValLoss), Alignment.UpperRight);
         return (acc.GetImageBytes(800, 500, ImageFormat.Png), loss.GetImageBytes(800, 500, ImageFormat.Png));
@@ -28,7 +29,8 @@ public static class Plots
     /// The lines of one learning-curve figure: "train", then "validation" when the run had a validation set, then the
     /// reference's "authors' TF2 train" and "authors' TF2 validation" (dashed), cut to the epochs <paramref name="history"/> reached.
     /// </summary>
-    public static Seq<Series> CurveSeries(History history, Option<History> reference, Func<EpochMetrics, double> train, Func<EpochMetrics, double> val)
+    public static Seq<Series> CurveSeries(History history, Option<History> reference, Func<EpochMetrics, double> train, Func<EpochMetrics,
+        double> val)
     {
         var lastEpoch = history.Epochs.Map(e => e.Epoch).Fold(0, Math.Max);
         Seq<Series> Of(History h, string prefix, bool dashed) =>

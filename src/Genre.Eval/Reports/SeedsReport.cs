@@ -59,7 +59,8 @@ public static class SeedsReport
     {
         var real = !r.Source.IsSynthetic;
         var sb = new StringBuilder();
-        sb.Append($"# Reproduction of \"Using RNN To Predict Music Track Genre\" — profile `{r.Profile.Name}`, seeds {string.Join(", ", r.PerSeed.Map(s => s.Seed))}\n\n");
+        sb.Append($"# Reproduction of \"Using RNN To Predict Music Track Genre\" — profile `{r.Profile.Name}`, seeds " +
+            $"{string.Join(", ", r.PerSeed.Map(s => s.Seed))}\n\n");
         var training = r.PerSeed.Sum(s => s.Result.Results.Filter(x => x.How is not Provenance.SameTrainingAs).Sum(x => x.Seconds));
         sb.Append($"Profile: {r.Profile.Description.Split(" (")[0]}. Each seed is a full run in `seed-S/` (its own report.md, figures, " +
                   $"model). Training every seed's models took {ReportWriter.Duration(training)} (summed from their folders); the " +
@@ -68,10 +69,12 @@ public static class SeedsReport
             ? $"> **Data: SYNTHETIC** (`{r.Source.FileName}`) — these accuracies say nothing about the report's; no delta is computed.\n\n"
             : r.Source.IsKaggleFile
                 ? $"Data: the Kaggle file the report used (`{r.Source.FileName}`, sha256 `{r.Source.Sha256}`).\n\n"
-                : $"Data: `{r.Source.FileName}` (sha256 `{r.Source.Sha256}`) — not the Kaggle file the report used; compared with the report's numbers all the same.\n\n");
+                : $"Data: `{r.Source.FileName}` (sha256 `{r.Source.Sha256}`) — not the Kaggle file the report used; compared with the " +
+                    $"report's numbers all the same.\n\n");
 
         var otherName = other.Bind(o => Json.String(o, "profile")).IfNone("other profile");
-        sb.Append($"| experiment | report | mean ± sd | seeds | " + (real ? $"Δ mean | within ±{TolerancePoints} pt | " : "") + $"per seed | {otherName} |\n");
+        sb.Append($"| experiment | report | mean ± sd | seeds | " + (real ? $"Δ mean | within ±{TolerancePoints} pt | "
+            : "") + $"per seed | {otherName} |\n");
         sb.Append("|---|---|---|---|" + (real ? "---|---|" : "") + "---|---|\n");
         foreach (var x in r.Experiments)
         {
@@ -88,9 +91,11 @@ public static class SeedsReport
 
         if (!r.Authors.IsEmpty)
         {
-            sb.Append("\n## The authors' trained SavedModels, re-scored on this data's test split\n\n| model | report | re-scored accuracy | test loss | n |\n|---|---|---|---|---|\n");
+            sb.Append("\n## The authors' trained SavedModels, re-scored on this data's test split\n\n| model | report | re-scored " +
+                "accuracy | test loss | n |\n|---|---|---|---|---|\n");
             foreach (var a in r.Authors)
-                sb.Append($"| {a.Model} | {Experiments.OfReport.Find(e => e.Name == a.Experiment).Map(e => F4(e.ReportAccuracy)).IfNone("—")} | " +
+                sb.Append($"| {a.Model} | " +
+                    $"{Experiments.OfReport.Find(e => e.Name == a.Experiment).Map(e => F4(e.ReportAccuracy)).IfNone("—")} | " +
                           $"{F4(a.Test.Accuracy)} | {a.Test.Loss:F4} | {a.Test.Count:N0} |\n");
         }
 
@@ -100,7 +105,8 @@ public static class SeedsReport
             var curves = r.Experiments.Map(x => x.Runs.Find(run => run.Seed == 2).IfNone(x.Runs.Head))
                 .Map(run => (run.Result.Experiment.Name, run.Result.History));
             sb.Append("\n## Learning curves vs the authors' TF2 logs\n\n")
-              .Append("Our loss and val_accuracy (seed 2, the notebooks' seed, where it ran) against the ones the authors' notebooks printed at the same epochs. " +
+              .Append("Our loss and val_accuracy (seed 2, the notebooks' seed, where it ran) against the ones the authors' notebooks " +
+                  "printed at the same epochs. " +
                       "Each seed folder's figures draw their curves dashed.\n\n")
               .Append(AuthorsCurves.ComparisonTable(curves));
         }
@@ -109,7 +115,11 @@ public static class SeedsReport
 
         sb.Append("\n## Seed folders\n\n");
         foreach (var s in r.PerSeed)
-            sb.Append($"- [seed {s.Seed}](seed-{s.Seed}/report.md): {string.Join(", ", s.Result.Results.Map(x => $"{x.Experiment.Name} {F4(x.Test.Accuracy)} ({x.History.Epochs.Count} epochs, {x.Seconds:F0} s)"))}\n");
+        {
+            var runs = s.Result.Results.Map(x =>
+                $"{x.Experiment.Name} {F4(x.Test.Accuracy)} ({x.History.Epochs.Count} epochs, {x.Seconds:F0} s)");
+            sb.Append($"- [seed {s.Seed}](seed-{s.Seed}/report.md): {string.Join(", ", runs)}\n");
+        }
         return sb.ToString();
     }
 

@@ -34,7 +34,9 @@ public static class Claims
         new Claim("rnn1", "dnn1", "\"complex models like LSTM did bring better results\" (RNN1 above the dense DNN1)", Claimed.FirstBetter),
         new Claim("dnn2", "dnn1", "\"the dropout technique did not help\" (DNN2 no better than DNN1)", Claimed.FirstNoBetter),
         new Claim("rnn2", "rnn1", "\"too complex models were hard to train\" (RNN2 below RNN1)", Claimed.SecondBetter),
-        new Claim("reduced-rnn1", "rnn1", "\"reduction of the number [of genres] helps\" (RNN1 trained on 66 merged genres above RNN1's 114-genre predictions merged the same way)",
+        new Claim("reduced-rnn1", "rnn1",
+            "\"reduction of the number [of genres] helps\" (RNN1 trained on 66 merged genres above RNN1's 114-genre predictions merged " +
+                "the same way)",
             Claimed.FirstBetter, SecondMerged: true));
 
     /// <summary>

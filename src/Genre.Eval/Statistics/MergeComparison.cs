@@ -8,7 +8,8 @@ namespace Genre.Eval;
 /// One trained 114-genre model scored on merged labels two ways: the report's hand merges and merges learned from the same
 /// model's validation confusion (<see cref="LearnedMerges"/>) down to as many classes; McNemar on the test rows between the two.
 /// </summary>
-public sealed record MergeComparison(string Model, GenreMapping Learned, int Classes, double RawAccuracy, double HandAccuracy, double LearnedAccuracy,
+public sealed record MergeComparison(string Model, GenreMapping Learned, int Classes, double RawAccuracy, double HandAccuracy,
+    double LearnedAccuracy,
                                      McNemarTest Test);
 
 /// <summary>Hand vs learned merges on one trained model.</summary>
@@ -23,7 +24,8 @@ public static class MergeComparisons
         let valPredictions = Predict(model, val)
         let classes = full.Genres.Classes
         let handClasses = MergeAware.ClassMap(classes, hand).Merged.Count
-        from learned in ReportPipeline.ToFin(LearnedMerges.Learn(Metrics.Confusion(val.Y, valPredictions, val.Classes), classes, handClasses))
+        from learned in ReportPipeline.ToFin(LearnedMerges.Learn(Metrics.Confusion(val.Y, valPredictions, val.Classes), classes,
+            handClasses))
         let handHits = MergedHits(result, hand)
         let learnedHits = MergedHits(result, learned)
         select new MergeComparison(result.Experiment.Name, learned, handClasses, result.Test.Accuracy, Uncertainty.Accuracy(handHits),

@@ -66,7 +66,8 @@ public static class Metrics
     }
 
     /// <summary>Unweighted mean F1 over the classes that occur in the labels (support > 0); 0 when none does.</summary>
-    public static double MacroF1(long[,] confusion) => PerClass(confusion).Filter(s => s.Support > 0).Map(s => s.F1).ToList() is var f && f.Count > 0 ? f.Average() : 0;
+    public static double MacroF1(long[,] confusion) => PerClass(confusion).Filter(s => s.Support > 0).Map(s => s.F1).ToList() is var f
+        && f.Count > 0 ? f.Average() : 0;
 
     /// <summary>Share of rows whose true class is among the k most probable (ties broken by lower class index, as argsort).</summary>
     public static double TopK(int[] labels, float[] probabilities, int classes, int k)

@@ -28,7 +28,8 @@ public static class Uncertainty
     /// <summary>Per row, whether the prediction is the label; throws <see cref="ArgumentException"/> when the lengths differ.</summary>
     public static bool[] Hits(int[] labels, int[] predictions)
     {
-        if (labels.Length != predictions.Length) throw new ArgumentException($"labels ({labels.Length}) and predictions ({predictions.Length}) differ in length");
+        if (labels.Length != predictions.Length) throw new ArgumentException(
+            $"labels ({labels.Length}) and predictions ({predictions.Length}) differ in length");
         var hits = new bool[labels.Length];
         for (var i = 0; i < hits.Length; i++) hits[i] = labels[i] == predictions[i];
         return hits;
@@ -65,7 +66,8 @@ public static class Uncertainty
     /// </summary>
     public static McNemarTest McNemar(bool[] first, bool[] second)
     {
-        if (first.Length != second.Length) throw new ArgumentException($"the two classifiers were scored on {first.Length} and {second.Length} rows");
+        if (first.Length != second.Length) throw new ArgumentException(
+            $"the two classifiers were scored on {first.Length} and {second.Length} rows");
         int b = 0, c = 0;
         for (var i = 0; i < first.Length; i++)
         {
@@ -108,5 +110,6 @@ public static class Uncertainty
 
     /// <summary>"p = 0.031", "p = 2.1e-09" or "p &lt; 1e-300" (two significant figures).</summary>
     public static string ShowP(double p) =>
-        p <= 0 ? "p < 1e-300" : p >= 0.001 ? FormattableString.Invariant($"p = {p:0.###}") : FormattableString.Invariant($"p = {p:0.0e+00}");
+        p <= 0 ? "p < 1e-300" : p >= 0.001 ? FormattableString.Invariant($"p = {p:0.###}")
+            : FormattableString.Invariant($"p = {p:0.0e+00}");
 }

@@ -63,7 +63,8 @@ internal static class KerasConfig
             {
                 var items = bis is JsonObject tuple ? Json.Array(tuple, "items") : Json.Array(bis);
                 var shape = items.Bind(a => a.Skip(1).Select(Json.Int).ToSeq().Sequence());
-                if (shape.Case is not Seq<int> dims) return Need(Option<Sequential>.None, $"layer {index}: batch_input_shape is not [null, sizes…]");
+                if (shape.Case is not Seq<int> dims) return Need(Option<Sequential>.None,
+                    $"layer {index}: batch_input_shape is not [null, sizes…]");
                 input = dims.Strict();
             }
             var unsupported = GenreError.Model($"{origin}: unsupported Keras layer '{GenreError.Show((string)cls)}'");

@@ -40,7 +40,8 @@ internal sealed record ObjectGraph(Seq<TrackableNode> Nodes)
         })).Strict());
 
     static string Text(List<ProtoField> fields, int number) =>
-        fields.Where(x => x.Number == number && x.WireType == 2).Select(x => System.Text.Encoding.UTF8.GetString(x.Bytes.Span)).FirstOrDefault() ?? "";
+        fields.Where(x => x.Number == number && x.WireType == 2).Select(x => System.Text.Encoding.UTF8.GetString(x.Bytes.Span))
+            .FirstOrDefault() ?? "";
 
     /// <summary>Follows named edges from the root; None when an edge or node is missing.</summary>
     public Option<int> Walk(params string[] path) =>

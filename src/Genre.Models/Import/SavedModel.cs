@@ -31,7 +31,8 @@ public static class SavedModel
     /// Every weight of the spec (Keras order) with its bundle key and a description for error messages, which start with
     /// <paramref name="origin"/> (the SavedModel's folder).
     /// </summary>
-    internal static Fin<Seq<(WeightSpec Weight, string Key, string What)>> WeightKeys(Sequential spec, TensorBundle bundle, string origin) =>
+    internal static Fin<Seq<(WeightSpec Weight, string Key, string What)>> WeightKeys(
+        Sequential spec, TensorBundle bundle, string origin) =>
         from all in WeightShapes.Of(spec)
         from graph in bundle.Entries.ContainsKey(ObjectGraph.BundleKey)
             ? bundle.ReadScalarString(ObjectGraph.BundleKey).Bind(b => Graph(b, bundle)).Map(Some)
@@ -50,7 +51,9 @@ public static class SavedModel
         try { return ObjectGraph.Parse(proto); }
         catch (InvalidDataException e)
         {
-            return GenreError.Model($"{Path.Combine(bundle.Directory, TensorBundle.DataFile)}: tensor '{ObjectGraph.BundleKey}': {e.Message} — the file is damaged");
+            return GenreError.Model(
+                $"{Path.Combine(bundle.Directory, TensorBundle.DataFile)}: tensor '{ObjectGraph.BundleKey}': {e.Message} — the file is " +
+                    $"damaged");
         }
     }
 
@@ -62,7 +65,8 @@ public static class SavedModel
     }
 
     static Fin<ModelWeights> ReadWeights(Sequential spec, TensorBundle bundle, Seq<(WeightSpec Weight, string Key, string What)> keys) =>
-        keys.Map(k => bundle.ReadFloat(k.Key, k.Weight.Shape, k.What).Map(v => (k.Weight.LayerIndex, Tensor: new NamedTensor(k.Weight.Name, k.Weight.Shape, v))))
+        keys.Map(k => bundle.ReadFloat(k.Key, k.Weight.Shape, k.What).Map(
+            v => (k.Weight.LayerIndex, Tensor: new NamedTensor(k.Weight.Name, k.Weight.Shape, v))))
             .Sequence()
             .Map(ts => new ModelWeights(toSeq(ts.GroupBy(t => t.LayerIndex)
                 .Select(g => new LayerWeights(g.Key, toSeq(g.Select(t => t.Tensor)).Strict()))).Strict()));

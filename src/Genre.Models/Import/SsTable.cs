@@ -37,7 +37,8 @@ internal static class SsTable
         if (size < 4 || offset > (ulong)file.Length || size > (ulong)file.Length - offset || (ulong)file.Length - offset - size < 5)
             throw new InvalidDataException($"{name}: block handle out of range");
         var data = file.AsSpan((int)offset, (int)size);
-        if (file[(int)(offset + size)] != 0) throw new InvalidDataException($"{name}: compressed blocks are not supported (type {file[(int)(offset + size)]})");
+        if (file[(int)(offset + size)] != 0) throw new InvalidDataException(
+            $"{name}: compressed blocks are not supported (type {file[(int)(offset + size)]})");
         var restarts = BitConverter.ToUInt32(data[^4..]);
         if (restarts > (size - 4) / 4) throw new InvalidDataException($"{name}: a block's restart count does not fit the block");
         var end = (int)size - 4 - 4 * (int)restarts;

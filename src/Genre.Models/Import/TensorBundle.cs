@@ -24,7 +24,8 @@ internal sealed record TensorBundle(string Directory, Map<string, BundleEntry> E
     {
         var index = Path.Combine(variablesDir, IndexFile);
         var data = Path.Combine(variablesDir, DataFile);
-        return from indexBytes in Files.ReadBytes(index, _ => GenreError.Model($"{index}: missing (not a TF2 SavedModel variables folder?)"))
+        return from indexBytes in Files.ReadBytes(index, _ => GenreError.Model(
+            $"{index}: missing (not a TF2 SavedModel variables folder?)"))
                from dataBytes in Files.ReadBytes(data, _ => GenreError.Model($"{data}: missing (only single-shard bundles are supported)"))
                from bundle in Parse(variablesDir, index, indexBytes, dataBytes)
                select bundle;
@@ -65,7 +66,8 @@ internal sealed record TensorBundle(string Directory, Map<string, BundleEntry> E
                 case 1: dtype = (int)f.Value; break;
                 case 2:
                     shape = toSeq(ProtoReader.Fields(f.Bytes).Where(d => d.Number == 2)
-                            .Select(d => ProtoReader.Fields(d.Bytes).Where(s => s.Number == 1).Select(s => (long)s.Value).FirstOrDefault())).Strict(); break;
+                            .Select(d => ProtoReader.Fields(d.Bytes).Where(s => s.Number == 1).Select(s => (long)s.Value).FirstOrDefault()))
+                                .Strict(); break;
                 case 3: shard = (int)f.Value; break;
                 case 4: offset = (long)f.Value; break;
                 case 5: size = (long)f.Value; break;
@@ -85,7 +87,8 @@ internal sealed record TensorBundle(string Directory, Map<string, BundleEntry> E
             return GenreError.Model($"{what}: entry points outside the data file (offset {e.Offset}, size {e.Size})");
         var bytes = Data.AsSpan((int)e.Offset, (int)e.Size);
         var crc = Crc32c.Mask(Crc32c.Compute(bytes));
-        if (crc != e.MaskedCrc32c) return GenreError.Model($"{what}: crc32c mismatch in {DataFile} (stored {e.MaskedCrc32c:x8}, computed {crc:x8}) — the file is damaged");
+        if (crc != e.MaskedCrc32c) return GenreError.Model(
+            $"{what}: crc32c mismatch in {DataFile} (stored {e.MaskedCrc32c:x8}, computed {crc:x8}) — the file is damaged");
         var values = new float[e.Size / 4];
         System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).CopyTo(values);
         return values;
@@ -98,7 +101,8 @@ internal sealed record TensorBundle(string Directory, Map<string, BundleEntry> E
     public Fin<byte[]> ReadScalarString(string key)
     {
         if (Entries.Find(key).Case is not BundleEntry e) return GenreError.Model($"{IndexPath}: tensor '{key}' not found");
-        if (e.DType != DtString || !e.Shape.IsEmpty) return GenreError.Model($"{IndexPath}: tensor '{key}': expected a scalar string, got TF dtype {e.DType} shape ({string.Join(", ", e.Shape)})");
+        if (e.DType != DtString || !e.Shape.IsEmpty) return GenreError.Model(
+            $"{IndexPath}: tensor '{key}': expected a scalar string, got TF dtype {e.DType} shape ({string.Join(", ", e.Shape)})");
         if (e.Shard != 0 || e.Size < 5 || !Inside(e))
             return GenreError.Model($"{DataPath}: tensor '{key}': entry points outside the data file (offset {e.Offset}, size {e.Size})");
         var bytes = Data.AsSpan((int)e.Offset, (int)e.Size);
@@ -107,13 +111,17 @@ internal sealed record TensorBundle(string Directory, Map<string, BundleEntry> E
         try { length = ProtoReader.Varint(bytes[..^4], ref i); }
         catch (InvalidDataException) { return GenreError.Model($"{DataPath}: tensor '{key}': bad string length — the file is damaged"); }
         if (length > (ulong)e.Size || (ulong)i + 4 + length != (ulong)e.Size)
-            return GenreError.Model($"{DataPath}: tensor '{key}': string length {length} does not fit the entry size {e.Size} — the file is damaged");
+            return GenreError.Model(
+                $"{DataPath}: tensor '{key}': string length {length} does not fit the entry size {e.Size} — the file is damaged");
         var lengthBytes = BitConverter.GetBytes((uint)length);
         var stored = BitConverter.ToUInt32(bytes.Slice(i, 4));
         var crc = Crc32c.Extend(0, lengthBytes);
-        if (Crc32c.Mask(crc) != stored) return GenreError.Model($"{DataPath}: tensor '{key}': crc32c mismatch in the string lengths — the file is damaged");
+        if (Crc32c.Mask(crc) != stored) return GenreError.Model(
+            $"{DataPath}: tensor '{key}': crc32c mismatch in the string lengths — the file is damaged");
         crc = Crc32c.Extend(Crc32c.Extend(crc, bytes.Slice(i, 4)), bytes[(i + 4)..]);
-        if (Crc32c.Mask(crc) != e.MaskedCrc32c) return GenreError.Model($"{DataPath}: tensor '{key}': crc32c mismatch (stored {e.MaskedCrc32c:x8}, computed {Crc32c.Mask(crc):x8}) — the file is damaged");
+        if (Crc32c.Mask(crc) != e.MaskedCrc32c) return GenreError.Model(
+            $"{DataPath}: tensor '{key}': crc32c mismatch (stored {e.MaskedCrc32c:x8}, computed {Crc32c.Mask(crc):x8}) — the file is " +
+                $"damaged");
         return bytes[(i + 4)..].ToArray();
     }
 

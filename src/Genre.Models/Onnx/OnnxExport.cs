@@ -8,7 +8,8 @@ namespace Genre.Models.Onnx;
 /// A model as an ONNX graph (opset 17), built as protobuf messages from the committed <c>onnx.proto3</c>. Input
 /// <see cref="InputName"/>: float32 [N, features], what the model reads (already preprocessed) — or, when a fitted pipeline is put
 /// in the graph (<see cref="StageLowering"/>), float64 [N, 15]: the raw features in the report's order with <c>explicit</c> as 0/1,
-/// preprocessed in float64 as genre does, then cast to float32 for the model. Sequence models reshape it to [N, T, F] (the Keras input) and run time-major
+/// preprocessed in float64 as genre does, then cast to float32 for the model. Sequence models reshape it to [N, T, F] (the Keras input) and
+/// run time-major
 /// inside the graph. Output <see cref="OutputName"/>: float32 [N, classes], the softmax. Each layer's nodes come from its entry in
 /// <see cref="OnnxLayers"/>, as its TorchSharp code comes from <c>TorchLayers</c>: this file knows no layer kind.
 /// </summary>
@@ -91,7 +92,8 @@ public static class OnnxExport
             // (N, T, F) → (T, N, F): ONNX LSTM's layout 0; a Dense between LSTMs works per time step in this layout too
             h = g.Node("Transpose", [h], perm: [1, 0, 2]);
         }
-        var byLayer = weights.Layers.ToDictionary(l => l.LayerIndex, l => (IReadOnlyDictionary<string, NamedTensor>)l.Tensors.ToDictionary(t => t.Name));
+        var byLayer = weights.Layers.ToDictionary(l => l.LayerIndex, l =>
+            (IReadOnlyDictionary<string, NamedTensor>)l.Tensors.ToDictionary(t => t.Name));
         var none = new Dictionary<string, NamedTensor>();
         for (var i = 0; i < spec.Layers.Count; i++)
         {

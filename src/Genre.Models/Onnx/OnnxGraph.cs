@@ -43,7 +43,7 @@ internal sealed class OnnxGraph(string name)
         node.Input.Add(inputs);
         node.Output.Add($"{node.Name}_out0");
         foreach (var (n, v) in attributes)
-            node.Attribute.Add(new global::Onnx.AttributeProto { Name = n, Type = global::Onnx.AttributeProto.Types.AttributeType.Int, I = v });
+            node.Attribute.Add(IntAttribute(n, v));
         graph.Node.Add(node);
         return node.Output[0];
     }
@@ -54,14 +54,15 @@ internal sealed class OnnxGraph(string name)
     public string Node(string op, string[] inputs, string? output = null, long? axis = null, long[]? perm = null) =>
         Outputs(op, inputs, 1, output: output, axis: axis, perm: perm)[0];
 
-    public string[] Outputs(string op, string[] inputs, int count, string? output = null, long? axis = null, long[]? perm = null, long? hiddenSize = null)
+    public string[] Outputs(string op, string[] inputs, int count, string? output = null, long? axis = null, long[]? perm = null,
+        long? hiddenSize = null)
     {
         var node = new global::Onnx.NodeProto { OpType = op, Name = Fresh(op) };
         node.Input.Add(inputs);
         var outs = Enumerable.Range(0, count).Select(k => k == 0 && output != null ? output : $"{node.Name}_out{k}").ToArray();
         node.Output.Add(outs);
-        if (axis is long a) node.Attribute.Add(new global::Onnx.AttributeProto { Name = "axis", Type = global::Onnx.AttributeProto.Types.AttributeType.Int, I = a });
-        if (hiddenSize is long hs) node.Attribute.Add(new global::Onnx.AttributeProto { Name = "hidden_size", Type = global::Onnx.AttributeProto.Types.AttributeType.Int, I = hs });
+        if (axis is long a) node.Attribute.Add(IntAttribute("axis", a));
+        if (hiddenSize is long hs) node.Attribute.Add(IntAttribute("hidden_size", hs));
         if (perm is not null)
         {
             var p = new global::Onnx.AttributeProto { Name = "perm", Type = global::Onnx.AttributeProto.Types.AttributeType.Ints };
@@ -99,10 +100,14 @@ internal sealed class OnnxGraph(string name)
             {
                 TensorType = new global::Onnx.TypeProto.Types.Tensor
                 {
-                    ElemType = (int)(isDouble ? global::Onnx.TensorProto.Types.DataType.Double : global::Onnx.TensorProto.Types.DataType.Float),
+                    ElemType = (int)(isDouble ? global::Onnx.TensorProto.Types.DataType.Double
+                        : global::Onnx.TensorProto.Types.DataType.Float),
                     Shape = shape,
                 },
             },
         };
     }
+
+    static global::Onnx.AttributeProto IntAttribute(string name, long value) =>
+        new() { Name = name, Type = global::Onnx.AttributeProto.Types.AttributeType.Int, I = value };
 }

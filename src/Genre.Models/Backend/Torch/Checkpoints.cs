@@ -23,15 +23,24 @@ internal static class Checkpoints
         var path = Path.Combine(dir, $"epoch-{epoch:D5}.ckpt");
         using var scope = NewDisposeScope();
         var tensors = Named("p", model.Parameters).Concat(Named("m", adam.M)).Concat(Named("v", adam.V))
-            .Concat(state.Early.Best.Map(ModelStore.Flatten).IfNone(Seq<NamedTensor>()).Map(t => t with { Name = "best/" + t.Name })).ToList();
+            .Concat(state.Early.Best.Map(ModelStore.Flatten).IfNone(Seq<NamedTensor>()).Map(t => t with { Name = "best/" + t.Name }))
+                .ToList();
         var meta = new JsonObject
         {
             ["epoch"] = epoch,
             ["adam_step"] = adam.Step,
             ["model"] = SpecJson.ToJson(model.Spec),
             ["training"] = Training(config),
-            ["history"] = new JsonArray(state.History.Map(h => (JsonNode)new JsonArray(h.Epoch, Json.Finite(h.Loss), Json.Finite(h.Accuracy), Json.Finite(h.ValLoss), Json.Finite(h.ValAccuracy), h.Seconds)).ToArray()),
-            ["early"] = new JsonObject { ["best"] = Json.Finite(state.Early.BestValue), ["best_epoch"] = state.Early.BestEpoch, ["wait"] = state.Early.Wait, ["stopped"] = state.Early.Stopped },
+            ["history"] = new JsonArray(state.History.Map(h => (JsonNode)new JsonArray(
+                h.Epoch, Json.Finite(h.Loss), Json.Finite(h.Accuracy), Json.Finite(h.ValLoss), Json.Finite(h.ValAccuracy), h.Seconds))
+                    .ToArray()),
+            ["early"] = new JsonObject
+            {
+                ["best"] = Json.Finite(state.Early.BestValue),
+                ["best_epoch"] = state.Early.BestEpoch,
+                ["wait"] = state.Early.Wait,
+                ["stopped"] = state.Early.Stopped,
+            },
         };
         return TensorFile.Write(path, meta, toSeq(tensors)).Map(_ =>
         {
@@ -68,11 +77,13 @@ internal static class Checkpoints
     {
         if (Describe(saved) != Describe(wanted)) return "";
         var keys = saved.Select(p => p.Key).Union(wanted.Select(p => p.Key)).Where(k => !JsonNode.DeepEquals(saved[k], wanted[k]));
-        return GenreError.Show(" (" + string.Join("; ", keys.Select(k => $"{k} {saved[k]?.ToJsonString() ?? "absent"} there, {wanted[k]?.ToJsonString() ?? "absent"} here")) + ")", 200);
+        return GenreError.Show(" (" + string.Join("; ", keys.Select(k =>
+            $"{k} {saved[k]?.ToJsonString() ?? "absent"} there, {wanted[k]?.ToJsonString() ?? "absent"} here")) + ")", 200);
     }
 
     static IEnumerable<NamedTensor> Named(string prefix, IEnumerable<Tensor> ts) =>
-        ts.Select((t, i) => new NamedTensor($"{prefix}/{i}", toSeq(t.shape.Select(d => (int)d)).Strict(), t.detach().contiguous().data<float>().ToArray()));
+        ts.Select((t, i) => new NamedTensor($"{prefix}/{i}", toSeq(t.shape.Select(d => (int)d)).Strict(),
+            t.detach().contiguous().data<float>().ToArray()));
 
     public static IEnumerable<string> List(string dir) =>
         Directory.Exists(dir) ? Directory.GetFiles(dir, "epoch-*.ckpt").OrderBy(p => p, StringComparer.Ordinal) : [];
@@ -108,7 +119,10 @@ internal static class Checkpoints
             if (!JsonNode.DeepEquals(saved, wanted))
             {
                 if (!policy.RestartOnOtherSettings)
-                    return GenreError.Usage($"{path}: checkpoint was written with {Describe(saved)}; this run uses {Describe(wanted)}{Differences(saved, wanted)} — use the same settings, another --out, or delete the checkpoints");
+                    return GenreError.Usage(
+                        $"{path}: checkpoint was written with {Describe(saved)}; this run uses " +
+                            $"{Describe(wanted)}{Differences(saved, wanted)} — use the same settings, another --out, or delete the " +
+                                $"checkpoints");
                 foreach (var stale in List(policy.Directory)) File.Delete(stale);
                 return FinSucc(Option<TrainingState>.None);
             }
@@ -148,7 +162,8 @@ internal static class Checkpoints
         var name = Json.String(saved, "name").IfNone("?");
         return GenreError.Model(name == model.Spec.Name
             ? $"{path}: checkpoint is for another {model.Spec.Name} (its layers differ from this one's); use another --out or delete it"
-            : $"{path}: checkpoint is for model {GenreError.Show(name)}, not {model.Spec.Name} (a different spec); use another --out or delete it");
+            : $"{path}: checkpoint is for model {GenreError.Show(name)}, not {model.Spec.Name} (a different spec); use another --out or " +
+                $"delete it");
     }
 
     /// <summary>What a checkpoint holds, checked against the model; any failure is damage.</summary>
@@ -180,7 +195,8 @@ internal static class Checkpoints
                    : ModelStore.Unflatten(model.Spec, best, path).Bind(w => ModelStore.Finite(w, path)).Map(Some)
                        .MapError(e => Damaged($"the best weights do not fit ({e.Message})"))
                let bestValue = Json.Double(early, "best").IfNone(double.PositiveInfinity)
-               select new Saved(step, history.Strict(), new EarlyState(bestValue, bestEpoch, wait, bestWeights) { Stopped = stopped }, byName);
+               select new Saved(step, history.Strict(), new EarlyState(bestValue, bestEpoch, wait, bestWeights) { Stopped = stopped },
+                   byName);
     }
 
     /// <summary>[epoch, loss, accuracy, val_loss|null, val_accuracy|null, seconds].</summary>
@@ -190,7 +206,8 @@ internal static class Checkpoints
               from loss in Json.Double(a[1])
               from accuracy in Json.Double(a[2])
               from seconds in Json.Double(a[5])
-              select new EpochMetrics(epoch, loss, accuracy, Json.Double(a[3]).IfNone(double.NaN), Json.Double(a[4]).IfNone(double.NaN), seconds)
+              select new EpochMetrics(epoch, loss, accuracy, Json.Double(a[3]).IfNone(double.NaN), Json.Double(a[4]).IfNone(double.NaN),
+                  seconds)
             : None;
 
     static TrainingState Restore(Saved saved, TorchModel model, KerasAdam adam)

@@ -35,7 +35,8 @@ internal sealed class KerasAdam : IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         // held until the loop is done (see Scalars)
-        using Scalar keep1 = (float)(1 - settings.Beta1), keep2 = (float)(1 - settings.Beta2), rate = (float)lrT, epsilon = (float)settings.Epsilon;
+        using Scalar keep1 = (float)(1 - settings.Beta1), keep2 = (float)(1 - settings.Beta2), rate = (float)lrT,
+            epsilon = (float)settings.Epsilon;
         for (var i = 0; i < parameters.Count; i++)
         {
             var g = parameters[i].grad;

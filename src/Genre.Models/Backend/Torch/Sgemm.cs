@@ -49,7 +49,8 @@ internal static unsafe class Sgemm
     /// C[i, j] = Σ_{k &lt; kCount} A[i, k]·B[kStart + k, j] (+ bias[j]) for i &lt; m, j &lt; B.N; relu when asked.
     /// A is row-major with row stride <paramref name="lda"/>, C with <paramref name="ldc"/>.
     /// </summary>
-    public static void Multiply(ReadOnlySpan<float> a, int lda, int m, int kCount, PackedMatrix b, int kStart, bool relu, Span<float> c, int ldc)
+    public static void Multiply(ReadOnlySpan<float> a, int lda, int m, int kCount, PackedMatrix b, int kStart, bool relu, Span<float> c,
+        int ldc)
     {
         if (m == 0) return;
         if (a.Length < (long)(m - 1) * lda + kCount || c.Length < (long)(m - 1) * ldc + b.N || kStart + kCount > b.K)
@@ -71,8 +72,10 @@ internal static unsafe class Sgemm
                 var biasPanel = bias == null ? null : bias + p * PackedMatrix.PanelWidth;
                 var mask = new Masks(cols);
                 var i = 0;
-                for (; i + 8 <= m; i += 8) Rows8(a + (long)i * lda, lda, kCount, panel, biasPanel, relu, c + (long)i * ldc + p * PackedMatrix.PanelWidth, ldc, mask);
-                for (; i < m; i++) Rows1(a + (long)i * lda, kCount, panel, biasPanel, relu, c + (long)i * ldc + p * PackedMatrix.PanelWidth, mask);
+                for (; i + 8 <= m; i += 8) Rows8(a + (long)i * lda, lda, kCount, panel, biasPanel, relu,
+                    c + (long)i * ldc + p * PackedMatrix.PanelWidth, ldc, mask);
+                for (; i < m; i++) Rows1(a + (long)i * lda, kCount, panel, biasPanel, relu, c + (long)i * ldc + p * PackedMatrix.PanelWidth,
+                    mask);
             }
         }
     }
@@ -81,7 +84,8 @@ internal static unsafe class Sgemm
     readonly struct Masks(int cols)
     {
         public readonly Vector512<float> Lo = Vector512.LessThan(Vector512<float>.Indices, Vector512.Create((float)cols));
-        public readonly Vector512<float> Hi = Vector512.LessThan(Vector512<float>.Indices + Vector512.Create(16f), Vector512.Create((float)cols));
+        public readonly Vector512<float> Hi = Vector512.LessThan(Vector512<float>.Indices + Vector512.Create(16f),
+            Vector512.Create((float)cols));
     }
 
     // Everything after the k loop is inlined (no calls): a call would keep the 16 accumulators live across it, and the JIT
@@ -89,9 +93,12 @@ internal static unsafe class Sgemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Rows8(float* a, int lda, int kCount, float* panel, float* bias, bool relu, float* c, int ldc, in Masks cols)
     {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default,
-                         c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
-        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda, a6 = a + 6 * lda, a7 = a + 7 * lda;
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default,
+            c31 = default,
+                         c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default,
+                             c71 = default;
+        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda, a6 = a + 6 * lda,
+            a7 = a + 7 * lda;
         var bp = panel;
         for (var k = 0; k < kCount; k++, bp += PackedMatrix.PanelWidth)
         {

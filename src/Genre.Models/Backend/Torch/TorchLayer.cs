@@ -34,7 +34,8 @@ internal interface ITorchLayer<TLayer> where TLayer : Layer
 
 /// <summary>
 /// One forward pass: <paramref name="Training"/> turns dropout on (drawn from <paramref name="Dropout"/>), <paramref name="Fused"/>
-/// runs float32 LSTMs through <see cref="FusedLstm"/> in lanes cut by <paramref name="Chunking"/>, <paramref name="Last"/> says the layer is the model's last (a final softmax
+/// runs float32 LSTMs through <see cref="FusedLstm"/> in lanes cut by <paramref name="Chunking"/>, <paramref name="Last"/> says the layer
+/// is the model's last (a final softmax
 /// returns its logits).
 /// </summary>
 internal sealed record ForwardPass(bool Training, Generator? Dropout, bool Fused, LaneChunking Chunking, bool Last = false);

@@ -29,7 +29,8 @@ internal sealed class TorchModel : ICompiledModel
     {
         using var scope = NewDisposeScope();
         return new(toSeq(WeightSpecs.Zip(Parameters).GroupBy(p => p.Item1.LayerIndex)
-            .Select(g => new LayerWeights(g.Key, toSeq(g.Select(p => new NamedTensor(p.Item1.Name, p.Item1.Shape, p.Item2.detach().data<float>().ToArray()))).Strict())))
+            .Select(g => new LayerWeights(g.Key, toSeq(g.Select(p => new NamedTensor(
+                p.Item1.Name, p.Item1.Shape, p.Item2.detach().data<float>().ToArray()))).Strict())))
             .Strict());
     }
 

@@ -77,8 +77,10 @@ internal static class Trainer
                 correct += batchCorrect;
                 adam.Apply(model.Parameters);
                 if (FirstNonFinite(model.Parameters).Case is int bad)
-                    return Diverged(model, config, epoch, b, batches, $"layer {model.WeightSpecs[bad].LayerIndex} {model.WeightSpecs[bad].Name} is no longer finite");
-                progress?.Report(new BatchEnded(epoch + 1, b + 1, batches, lossSum / Seen(b, len, config.BatchSize), correct / (double)Seen(b, len, config.BatchSize)));
+                    return Diverged(model, config, epoch, b, batches,
+                        $"layer {model.WeightSpecs[bad].LayerIndex} {model.WeightSpecs[bad].Name} is no longer finite");
+                progress?.Report(new BatchEnded(epoch + 1, b + 1, batches, lossSum / Seen(b, len, config.BatchSize),
+                    correct / (double)Seen(b, len, config.BatchSize)));
             }
             var val = validation.Map(v => model.Evaluate(v, Math.Min(config.BatchSize, MicroBatchFor(model.Spec))));
             var metrics = new EpochMetrics(epoch + 1, lossSum / train.Rows, correct / (double)train.Rows,
@@ -104,7 +106,8 @@ internal static class Trainer
     /// rows (the same gradient as one pass, up to float rounding): small activations stay in cache instead of streaming
     /// 10,000-row tensors. Returns the batch's summed loss (Σ over rows) and its number of correct predictions.
     /// </summary>
-    internal static (double LossSum, long Correct) AccumulateGradients(TorchModel model, Tensor xb, Tensor yb, Generator? dropout, int microBatch)
+    internal static (double LossSum, long Correct) AccumulateGradients(
+        TorchModel model, Tensor xb, Tensor yb, Generator? dropout, int microBatch)
     {
         var len = xb.shape[0];
         double lossSum = 0;
@@ -131,7 +134,8 @@ internal static class Trainer
     /// number. Nothing more is written, so the newest checkpoint is the last good state.
     /// </summary>
     static LanguageExt.Common.Error Diverged(TorchModel model, TrainingConfig config, int epoch, int batch, int batches, string what) =>
-        GenreError.Diverged($"{model.Spec.Name}: training diverged at epoch {epoch + 1}, batch {batch + 1} of {batches}: {what}; stopped — " +
+        GenreError.Diverged($"{model.Spec.Name}: training diverged at epoch {epoch + 1}, batch {batch + 1} of {batches}: {what}; " +
+            "stopped — " +
             config.Checkpoints.Bind(p => Checkpoints.Latest(p.Directory)).Match(
                 latest => $"the last good checkpoint is {latest}",
                 () => "no checkpoint had been written"));
@@ -153,7 +157,13 @@ internal static class Trainer
         policy.Match(
             p =>
             {
-                var value = p.Monitor switch { "val_accuracy" => -m.ValAccuracy, "loss" => m.Loss, "accuracy" => -m.Accuracy, _ => m.ValLoss };
+                var value = p.Monitor switch
+                {
+                    "val_accuracy" => -m.ValAccuracy,
+                    "loss" => m.Loss,
+                    "accuracy" => -m.Accuracy,
+                    _ => m.ValLoss,
+                };
                 if (value < s.BestValue - p.MinDelta)
                     return new EarlyState(value, m.Epoch, 0, p.RestoreBestWeights ? Some(model.Weights()) : None);
                 var wait = s.Wait + 1;
