@@ -1,3 +1,5 @@
+using Genre.Data;
+
 namespace Genre.Eval;
 
 /// <summary>A confidence interval [Lower, Upper] and its level (e.g. 0.95).</summary>
@@ -78,7 +80,7 @@ public static class Uncertainty
         // b = c is no evidence either way: p is 1 exactly (the exact sum would round to just below it)
         var p = b == c ? 1.0
             : exact ? Math.Min(1.0, 2 * BinomialCdfHalf(Math.Min(b, c), b + c))
-            // the approximate erfc is 1 + 3e-8 at 0 (|b − c| = 1): a probability is at most 1
+            // a probability is at most 1, whatever the last bits of erfc near 0 (|b − c| = 1)
             : Math.Min(1.0, ChiSquare1Upper(Math.Pow(Math.Max(0, Math.Abs(b - c) - 1), 2) / (b + c)));
         return new McNemarTest(first.Length, b, c, p, exact);
     }
@@ -96,17 +98,7 @@ public static class Uncertainty
     }
 
     /// <summary>Upper tail of χ² with one degree of freedom: P[χ² ≥ x] = erfc(√(x/2)).</summary>
-    static double ChiSquare1Upper(double x) => Erfc(Math.Sqrt(x / 2));
-
-    /// <summary>Complementary error function, relative error below 1.2e-7 everywhere (Numerical Recipes' erfcc).</summary>
-    static double Erfc(double x)
-    {
-        var z = Math.Abs(x);
-        var t = 1 / (1 + 0.5 * z);
-        var r = t * Math.Exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-                t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-        return x >= 0 ? r : 2 - r;
-    }
+    static double ChiSquare1Upper(double x) => NormalDistribution.Erfc(Math.Sqrt(x / 2));
 
     /// <summary>"p = 0.031", "p = 2.1e-09" or "p &lt; 1e-300" (two significant figures).</summary>
     public static string ShowP(double p) =>
