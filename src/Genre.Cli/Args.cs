@@ -2,31 +2,12 @@ using Genre.Data;
 
 namespace Genre.Cli;
 
-/// <summary>Parsed "--name value" / "--flag" options. Values are looked up by name; unknown names are rejected by <see
-/// cref="Only"/>.</summary>
+/// <summary>
+/// A command's options as System.CommandLine parsed them (<see cref="CommandLine"/>): the ones given, by name, with their text
+/// (a flag's is "true" or "false"), and the positional arguments. Only options the command declares can be here.
+/// </summary>
 public sealed record Args(Map<string, string> Options, Seq<string> Positional)
 {
-    public static Fin<Args> Parse(IEnumerable<string> argv)
-    {
-        var opts = Map<string, string>();
-        var pos = Seq<string>();
-        var list = argv.ToList();
-        for (int i = 0; i < list.Count; i++)
-        {
-            var a = list[i];
-            if (a.StartsWith("--"))
-            {
-                var name = a[2..];
-                var eq = name.IndexOf('=');
-                if (eq >= 0) opts = opts.AddOrUpdate(name[..eq], name[(eq + 1)..]);
-                else if (i + 1 < list.Count && !list[i + 1].StartsWith("--")) opts = opts.AddOrUpdate(name, list[++i]);
-                else opts = opts.AddOrUpdate(name, "true");
-            }
-            else pos = pos.Add(a);
-        }
-        return new Args(opts, pos);
-    }
-
     public Option<string> Get(string name) => Options.Find(name);
     public bool Flag(string name) => Options.Find(name).Map(v => v != "false").IfNone(false);
 
@@ -51,12 +32,4 @@ public sealed record Args(Map<string, string> Options, Seq<string> Positional)
                 out var x) && double.IsFinite(x)
                 ? FinSucc(x) : FinFail<double>(GenreError.Usage($"--{name}: '{v}' is not a number")),
             None: () => FinSucc(fallback));
-
-    /// <summary>Fails with a usage error when an option outside <paramref name="allowed"/> was given.</summary>
-    public Fin<Args> Only(params string[] allowed)
-    {
-        var unknown = Options.Keys.Where(k => !allowed.Contains(k) && k != "verbose").ToList();
-        var known = string.Join(", ", allowed.Select(a => "--" + a));
-        return unknown.Count == 0 ? FinSucc(this) : FinFail<Args>(GenreError.Usage($"unknown option --{unknown[0]} (allowed: {known})"));
-    }
 }

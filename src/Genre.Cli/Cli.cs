@@ -3,9 +3,6 @@ using LanguageExt.Common;
 
 namespace Genre.Cli;
 
-/// <summary>A verb: name, one-line help, and a runner returning either an exit code or an error.</summary>
-public sealed record Verb(string Name, string Help, Func<Args, Fin<int>> Run);
-
 /// <summary>
 /// Entry point: dispatch on the verb, map errors to exit codes (see GenreError), one line on stderr,
 /// no stack trace unless --verbose.
@@ -27,6 +24,10 @@ public static class Cli
         Commands.MigrateCommand.Verb
     );
 
+    /// <summary>The one parser of every verb's declared options (System.CommandLine).</summary>
+    static readonly (System.CommandLine.RootCommand Root, Func<System.CommandLine.ParseResult, Option<(Verb Verb, Args Args)>> Bind)
+        Parser = CommandLine.Of(Verbs);
+
     public static int Run(string[] argv)
     {
         var verbose = argv.Contains("--verbose");
@@ -35,17 +36,25 @@ public static class Cli
             PrintUsage();
             return argv.Length == 0 ? GenreError.UsageCode : 0;
         }
-        var verb = Verbs.Find(v => v.Name == argv[0]);
-        if (verb.IsNone)
+        var directive = argv[0].StartsWith('[');
+        if (!directive && Verbs.Find(v => v.Name == argv[0]).IsNone)
         {
             Console.Error.WriteLine($"genre: unknown command '{argv[0]}' (try: {string.Join(", ", Verbs.Map(v => v.Name))})");
             return GenreError.UsageCode;
         }
+        var parse = Parser.Root.Parse(argv);
+        if (parse.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"genre: {argv[0]}: {CommandLine.Words(parse.Errors[0].Message)} " +
+                                    $"(genre {argv[0]} --help lists its options)");
+            return GenreError.UsageCode;
+        }
+        if (CommandLine.IsHelpOrDirective(parse)) return parse.Invoke();
         try
         {
-            return Args.Parse(argv.Skip(1))
-                .Bind(a => ((Verb)verb).Run(a))
-                .Match(Succ: code => code, Fail: e => Report(e, verbose));
+            return Parser.Bind(parse).Match(
+                bound => bound.Verb.Run(bound.Args).Match(Succ: code => code, Fail: e => Report(e, verbose)),
+                () => { PrintUsage(); return GenreError.UsageCode; });
         }
         catch (Exception) when (!verbose)
         {

@@ -12,7 +12,13 @@ namespace Genre.Cli;
 /// </summary>
 public static class ModelSources
 {
-    public static readonly string[] Options = ["model-dir", "saved-model", "fit-data", "reduced"];
+    /// <summary>The options naming a model, shared by predict and export.</summary>
+    public static readonly Seq<Opt> Options = Seq(
+        Opt.Valued("model-dir", "DIR", "a model folder written by genre (train, import, reproduce), or an ensemble folder"),
+        Opt.Valued("saved-model", "DIR", "a TF2 SavedModel in the authors' format"),
+        Opt.Valued("fit-data", "PATH", "for a model without preprocessing.json: the training file the report's scaler is fit on " +
+                                       "(else $GENRE_DATA, else data/dataset.csv)"),
+        SharedOptions.Reduced);
 
     public static Fin<PortableModel> Resolve(Args a, string verb) =>
         from stored in Stored(a, verb)

@@ -12,10 +12,14 @@ namespace Genre.Cli.Commands;
 public static class AuditCommand
 {
     public static readonly Verb Verb = new(
-        "audit", "measure index leakage, test-set training, cross-genre duplicates and a track-aware evaluation (writes audit.md)", Run);
+        "audit", "measure index leakage, test-set training, cross-genre duplicates and a track-aware evaluation (writes audit.md)",
+        Seq(SharedOptions.Data,
+            Opt.Valued("out", "DIR", "the folder audit.md is written to (default out/audit)"),
+            Opt.Valued("epochs", "N", "epochs of the probe models (default 10)"),
+            SharedOptions.Threads,
+            Opt.Flag("gbdt", "also fit gradient-boosted trees")), Run);
 
-    static Fin<int> Run(Args args) =>
-        from a in args.Only("data", "out", "epochs", "threads", "gbdt")
+    static Fin<int> Run(Args a) =>
         from epochs in a.Int("epochs", 10)
         from threads in a.Int("threads", 0)
         from source in Sources.Resolve(a)

@@ -11,10 +11,12 @@ namespace Genre.Cli.Commands;
 public static class DataCommand
 {
     public static readonly Verb Verb = new(
-        "data", "load, clean, encode and split the data; print sizes (--data, --reduced, --export-split FILE, --json)", Run);
+        "data", "load, clean, encode and split the data; print sizes", Seq(
+            SharedOptions.Data, SharedOptions.Reduced,
+            Opt.Valued("export-split", "FILE", "write row_id,subset for every cleaned row"),
+            Opt.Flag("json", "print the sizes as JSON")), Run);
 
-    static Fin<int> Run(Args args) =>
-        from a in args.Only("data", "reduced", "export-split", "json")
+    static Fin<int> Run(Args a) =>
         from source in Sources.Resolve(a)
         from loaded in ReportPipeline.Load(source.Path, a.Reduction())
         from _ in a.Get("export-split").Match(path => ExportSplit(path, loaded.Data.Scaled), () => FinSucc(unit))

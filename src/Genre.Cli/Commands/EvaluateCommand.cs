@@ -17,11 +17,15 @@ namespace Genre.Cli.Commands;
 public static class EvaluateCommand
 {
     public static readonly Verb Verb = new(
-        "evaluate", "score a TF2 SavedModel or a trained model on the report's test split (--saved-model DIR | --model-dir DIR, " +
-            "--mapping report|FILE)", Run);
+        "evaluate", "score a TF2 SavedModel or a trained model on the report's test split", Seq(
+            Opt.Valued("saved-model", "DIR", "a TF2 SavedModel in the authors' format"),
+            Opt.Valued("model-dir", "DIR", "a model folder written by genre, or an ensemble folder"),
+            SharedOptions.Reduced, SharedOptions.Data,
+            Opt.Flag("json", "print the scores as JSON"),
+            Opt.Valued("predictions", "OUT.csv", "write every test row's probabilities"),
+            SharedOptions.Threads, SharedOptions.Mapping), Run);
 
-    static Fin<int> Run(Args args) =>
-        from a in args.Only("saved-model", "model-dir", "reduced", "data", "json", "predictions", "threads", "mapping")
+    static Fin<int> Run(Args a) =>
         from mapping in a.Mapping()
         from stored in LoadModel(a)
         let model = stored.Classifier

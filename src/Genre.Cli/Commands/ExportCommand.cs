@@ -14,11 +14,13 @@ namespace Genre.Cli.Commands;
 /// </summary>
 public static class ExportCommand
 {
-    public static readonly Verb Verb = new("export",
-        "write a model as ONNX (--onnx OUT.onnx, --model-dir DIR | --saved-model DIR, --with-preprocessing)", Run);
+    public static readonly Verb Verb = new(
+        "export", "write a model as ONNX", ModelSources.Options + Seq(
+            Opt.Valued("onnx", "OUT.onnx", "the ONNX file to write"),
+            Opt.Flag("with-preprocessing", "put the model's fitted pipeline in the graph (input: the 15 raw features)"),
+            Opt.Flag("with-scaler", "the older name of --with-preprocessing")), Run);
 
-    static Fin<int> Run(Args args) =>
-        from a in args.Only([.. ModelSources.Options, "onnx", "with-scaler", "with-preprocessing"])
+    static Fin<int> Run(Args a) =>
         from output in a.Get("onnx").ToFin(GenreError.Usage("export: --onnx OUT.onnx is required"))
         let inGraph = a.Flag("with-preprocessing") || a.Flag("with-scaler")
         from model in inGraph

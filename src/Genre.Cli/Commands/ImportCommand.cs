@@ -11,10 +11,13 @@ namespace Genre.Cli.Commands;
 public static class ImportCommand
 {
     public static readonly Verb Verb = new(
-        "import", "a TF2 SavedModel as a self-contained model folder (--saved-model DIR, --fit-data PATH, --reduced, --out DIR)", Run);
+        "import", "a TF2 SavedModel as a self-contained model folder", Seq(
+            Opt.Valued("saved-model", "DIR", "the TF2 SavedModel"),
+            Opt.Valued("fit-data", "PATH", "the training file the report's scaler is fit on (else $GENRE_DATA, else data/dataset.csv)"),
+            SharedOptions.Reduced,
+            Opt.Valued("out", "DIR", "the model folder to write")), Run);
 
-    static Fin<int> Run(Args args) =>
-        from a in args.Only("saved-model", "fit-data", "reduced", "out")
+    static Fin<int> Run(Args a) =>
         from _s in a.Get("saved-model").IsSome ? FinSucc(unit) : FinFail<Unit>(GenreError.Usage("import: --saved-model DIR is required"))
         from output in a.Get("out").ToFin(GenreError.Usage("import: --out DIR (the model folder to write) is required"))
         from model in ModelSources.Resolve(a, "import")

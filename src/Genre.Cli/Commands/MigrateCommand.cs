@@ -12,10 +12,11 @@ namespace Genre.Cli.Commands;
 public static class MigrateCommand
 {
     public static readonly Verb Verb = new("migrate",
-        "rewrite folders written by an earlier genre in the current formats, with checksums (DIR, --seed S)", Run);
+        "rewrite folders written by an earlier genre in the current formats, with checksums",
+        Seq1(Opt.Valued("seed", "S", "the run's seed, for a gbdt.json that records none outside a seed-S folder")), Run,
+        new Positional("DIR", "the folder to migrate, with every folder under it"));
 
-    static Fin<int> Run(Args args) =>
-        from a in args.Only("seed")
+    static Fin<int> Run(Args a) =>
         from dir in a.Positional.Count == 1
             ? FinSucc(a.Positional.Head)
             : FinFail<string>(GenreError.Usage("migrate: name one folder (genre migrate DIR [--seed S])"))

@@ -14,11 +14,13 @@ namespace Genre.Cli.Commands;
 public static class PredictCommand
 {
     public static readonly Verb Verb = new(
-        "predict", "classify the tracks of a Kaggle-format CSV, with or without track_genre (--model-dir DIR | --saved-model DIR, --data " +
-            "FILE, --out OUT.csv, --top-k K)", Run);
+        "predict", "classify the tracks of a Kaggle-format CSV, with or without track_genre", ModelSources.Options + Seq(
+            Opt.Valued("data", "FILE.csv", "the tracks to classify"),
+            Opt.Valued("out", "OUT.csv", "row_id, then the top K genres with their probabilities"),
+            Opt.Valued("top-k", "K", "genres per track (default 3)"),
+            SharedOptions.Threads), Run);
 
-    static Fin<int> Run(Args args) =>
-        from a in args.Only([.. ModelSources.Options, "data", "out", "top-k", "threads"])
+    static Fin<int> Run(Args a) =>
         from file in a.Get("data").ToFin(GenreError.Usage("predict: --data FILE.csv (the tracks to classify) is required"))
         from output in a.Get("out").ToFin(GenreError.Usage("predict: --out OUT.csv is required"))
         from k in a.Int("top-k", 3)

@@ -18,11 +18,20 @@ namespace Genre.Cli.Commands;
 public static partial class ReproduceCommand
 {
     public static readonly Verb Verb = new(
-        "reproduce", "train the report's seven experiments and write report.md, metrics.json and figures (--profile fast|paper)", Run);
+        "reproduce", "train the report's seven experiments and write report.md, metrics.json and figures", Seq(
+            Opt.Valued("profile", "fast|paper", "the notebooks' settings (paper) or shorter runs (fast, the default)"),
+            Opt.Valued("only", "NAME,…", "these experiments only"),
+            Opt.Valued("out", "DIR", "the run folder (default out/reproduce-PROFILE)"),
+            SharedOptions.Data,
+            Opt.Valued("seed", "S", "one seed (default 2)"),
+            Opt.Valued("seeds", "LIST", "several seeds, each in OUT/seed-S (1,2,3 or 1-5)"),
+            Opt.Flag("collect", "train nothing: re-score every seed folder and write the mean ± sd report"),
+            Opt.Valued("authors-models", "DIR", "the authors' SavedModels to re-score (else $GENRE_AUTHORS_MODELS)"),
+            Opt.Flag("beyond", "also the models beyond the report (gbdt, wide, tabular, tabular-ensemble)"),
+            Opt.Flag("track-aware", "also train every model on the split grouped by track_id"),
+            SharedOptions.Threads) + PlanOptions, Run);
 
-    static Fin<int> Run(Args args) =>
-        from a in args.Only(["profile", "only", "out", "data", "seed", "seeds", "threads", "collect", "authors-models", "beyond",
-            "track-aware", .. PlanOptions])
+    static Fin<int> Run(Args a) =>
         from _ in a.Get("seed").IsSome && a.Get("seeds").IsSome ? FinFail<Unit>(
             GenreError.Usage("reproduce: give --seed S or --seeds LIST, not both")) : FinSucc(unit)
         from _c in a.Flag("collect") && (a.Get("seed").IsSome || a.Get("seeds").IsSome || a.Get("only").IsSome)

@@ -15,8 +15,16 @@ namespace Genre.Cli.Commands;
 /// </summary>
 public static partial class ReproduceCommand
 {
-    static readonly string[] PlanOptions = ["plan", "slurm", "partition", "cpus-per-task", "time", "max-parallel", "submit", "no-report",
-        "workers"];
+    static Seq<Opt> PlanOptions => Seq(
+        Opt.Flag("plan", "write the units still to train (plan.json, plan.tsv, Kubernetes Jobs) without training"),
+        Opt.Flag("slurm", "also write them as a Slurm array job and a collect job"),
+        Opt.Valued("partition", "P", "the Slurm partition"),
+        Opt.Valued("cpus-per-task", "N", "CPUs per Slurm task (the unit's threads)"),
+        Opt.Valued("time", "T", "the Slurm time limit per task"),
+        Opt.Valued("max-parallel", "M", "at most M Slurm tasks at once"),
+        Opt.Flag("submit", "hand the Slurm jobs to sbatch and print their ids"),
+        Opt.Flag("no-report", "what each unit runs: train its experiments, write no report"),
+        Opt.Valued("workers", "N", "run the plan here, N units at a time, then its collect step"));
     static readonly string[] SlurmOnly = ["partition", "cpus-per-task", "time", "max-parallel", "submit"];
 
     static bool IsPlanned(Args a) => a.Flag("plan") || a.Flag("slurm") || a.Get("workers").IsSome;

@@ -11,10 +11,11 @@ namespace Genre.Cli.Commands;
 public static class SummaryCommand
 {
     public static readonly Verb Verb = new(
-        "summary", $"print the Keras summary of a model (--model {string.Join("|", Zoo.Names)} | --saved-model DIR)", Run);
+        "summary", "print the Keras summary of a model", Seq(
+            Opt.Valued("model", "NAME", $"a model of the zoo: {string.Join("|", Zoo.Names)}"),
+            Opt.Valued("saved-model", "DIR", "a TF2 SavedModel in the authors' format")), Run);
 
-    static Fin<int> Run(Args args) =>
-        from a in args.Only("model", "saved-model")
+    static Fin<int> Run(Args a) =>
         from spec in a.Get("saved-model").Match(
             dir => SavedModel.Load(dir).Map(m => m.Spec),
             () => a.Get("model").ToFin(

@@ -6,10 +6,12 @@ namespace Genre.Cli.Commands;
 public static class SynthCommand
 {
     public static readonly Verb Verb = new(
-        "synth", "write a synthetic Kaggle-format dataset.csv (--out FILE [--rows-per-genre N] [--seed S])", Run);
+        "synth", "write a synthetic Kaggle-format dataset.csv", Seq(
+            Opt.Valued("out", "FILE", "the CSV to write"),
+            Opt.Valued("rows-per-genre", "N", $"rows per genre (default {Synthetic.DefaultRowsPerGenre})"),
+            Opt.Valued("seed", "S", $"the generator's seed (default {Synthetic.DefaultSeed})")), Run);
 
-    static Fin<int> Run(Args args) =>
-        from a in args.Only("out", "rows-per-genre", "seed")
+    static Fin<int> Run(Args a) =>
         from output in a.Get("out").ToFin(GenreError.Usage("synth: --out FILE is required"))
         from rows in a.Int("rows-per-genre", Synthetic.DefaultRowsPerGenre)
         from _1 in rows >= 1 ? FinSucc(unit) : FinFail<Unit>(GenreError.Usage("--rows-per-genre must be ≥ 1"))

@@ -7,24 +7,33 @@ using Genre.Models.Backend.Torch;
 namespace Genre.Cli.Commands;
 
 /// <summary>
-/// <c>genre train --model NAME [--epochs N] [--batch-size B] [--seed S] [--reduced | --mapping report|FILE] [--out DIR] [--resume]
-/// [--threads T]
-/// [--data PATH] [--checkpoint-every N] [--early-stopping PATIENCE] [--init-from DIR] [--no-shuffle]</c>. Ctrl-C stops after the
-/// current epoch with a checkpoint (exit 130). <c>--init-from DIR</c> (a model folder or a TF2 SavedModel of the same architecture)
-/// starts from its weights — <c>--model</c> may then be left out; <c>--no-shuffle</c> trains in the data's order (Keras
-/// <c>fit(shuffle=False)</c>).
+/// <c>genre train</c>: its options are declared once, in <see cref="Verb"/> (parsing, <c>--help</c> and completion come from
+/// there). Ctrl-C stops after the current epoch with a checkpoint (exit 130). <c>--init-from DIR</c> (a model folder or a TF2
+/// SavedModel of the same architecture) starts from its weights — <c>--model</c> may then be left out.
 /// </summary>
 public static class TrainCommand
 {
     public const int InterruptedCode = 130;
 
     public static readonly Verb Verb = new(
-        "train", "train one of the report's models (--model NAME, --epochs, --batch-size, --learning-rate, --seed, --out, --resume, " +
-            "--init-from DIR, --no-shuffle)", Run);
+        "train", "train one of the report's models with Keras semantics", Seq(
+            Opt.Valued("model", "NAME", $"a model of the zoo: {string.Join("|", Zoo.Names)}"),
+            Opt.Valued("epochs", "N", "epochs (default 1000)"),
+            Opt.Valued("batch-size", "B", "batch size (default 10000)"),
+            Opt.Valued("learning-rate", "R", "Adam's learning rate (default 0.001)"),
+            Opt.Valued("cosine-decay", "ALPHA", "lower the rate along Keras' CosineDecay to ALPHA × R at the end"),
+            Opt.Valued("seed", "S", "initial weights and shuffles (default 2)"),
+            SharedOptions.Reduced, SharedOptions.Mapping, SharedOptions.Data,
+            Opt.Valued("out", "DIR", "the model folder (default out/train-NAME)"),
+            Opt.Flag("resume", "continue from the newest checkpoint that verifies"),
+            Opt.Valued("checkpoint-every", "N", "epochs between checkpoints (default 10)"),
+            Opt.Valued("early-stopping", "PATIENCE", "stop after PATIENCE epochs without a better validation loss (default: off)"),
+            Opt.Valued("init-from", "DIR", "start from the weights of a model folder or TF2 SavedModel of the same architecture"),
+            Opt.Flag("no-shuffle", "train in the data's order (Keras fit(shuffle=False))"),
+            SharedOptions.Threads,
+            Opt.Flag("quiet", "no progress lines")), Run);
 
-    static Fin<int> Run(Args args) =>
-        from a in args.Only("model", "epochs", "batch-size", "seed", "reduced", "out", "resume", "threads", "data", "checkpoint-every",
-            "early-stopping", "learning-rate", "cosine-decay", "quiet", "init-from", "no-shuffle", "mapping")
+    static Fin<int> Run(Args a) =>
         from init in a.Get("init-from").Match(dir => ModelFolder.LoadAny(dir).Map(Some), () => FinSucc(Option<StoredModel>.None))
         from spec in a.Get("model").Match(Zoo.ByName, () => init.Map(i => i.Spec)
             .ToFin(GenreError.Usage($"train: --model is required ({string.Join(", ", Zoo.Names)}) unless --init-from DIR gives the model")))
