@@ -63,7 +63,7 @@ public static class TrainCommand
             // the folder is this process's from here on: a second run on it stops before loading anything
         from code in FolderLock.While(dir, () =>
             from source in Sources.Resolve(a)
-            // the folder it starts from says what its model reads; else the model's name does
+                // the folder it starts from says what its model reads; else the model's name does
             let features = init.Bind(i => i.Preprocessing).Map(p => p.Pipeline.Stage).IfNone(() => Zoo.FeaturesOf(name))
             from loaded in ReportPipeline.Load(source.Path, labels, features)
             let classes = loaded.Data.Genres.Count
