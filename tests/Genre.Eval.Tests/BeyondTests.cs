@@ -81,6 +81,33 @@ public class GbdtTests
     }
 
     [Fact]
+    public void A_finished_gbdt_folder_is_rescored_from_its_model_and_a_damaged_model_is_refused_by_name()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "genre-gbdt-" + Guid.NewGuid().ToString("N"));
+        var settings = Seq(new GbdtSettings(0.1, 4, 5, MaxRounds: 30, EarlyStop: 5),
+            new GbdtSettings(0.3, 2, 5, MaxRounds: 6, EarlyStop: 0));
+        var fitted = Ok(Gbdt.Run(Separable(), settings, dir, 2, 1));
+        Assert.IsType<Provenance.Trained>(fitted.How);
+        Assert.All(fitted.Trials, t => Assert.InRange(t.Rounds, 1, t.Settings.MaxRounds));
+        var again = Ok(Gbdt.Run(Separable(), settings, dir, 2, 1));
+        Assert.IsType<Provenance.AlreadyDone>(again.How);
+        Assert.Equal(fitted.TestPredictions, again.TestPredictions);
+        Assert.Equal(fitted.TestProbabilities, again.TestProbabilities);
+        Assert.Equal(fitted.Trials, again.Trials);
+        Assert.True(Ok(Gbdt.Finished(dir, settings.Take(1).ToSeq(), 2)).IsNone); // other candidates: not this run
+        Assert.True(Ok(Gbdt.Finished(dir, settings, 3)).IsNone);                 // another seed: not this run
+
+        var model = Path.Combine(dir, Gbdt.ModelFile);
+        var text = File.ReadAllText(model);
+        File.WriteAllText(model, text.Replace("num_leaves=", "num_leaves=1"));
+        var damaged = Gbdt.Run(Separable(), settings, dir, 2, 1).Match(_ => "rescored", e => e.Message);
+        Assert.Equal($"{model}: its checksum does not match gbdt.json's — the file is damaged", damaged);
+        File.WriteAllText(model, text[..(text.Length / 2)]);
+        Assert.Contains("checksum does not match", Gbdt.Run(Separable(), settings, dir, 2, 1).Match(_ => "rescored", e => e.Message));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
     public void Gbdt_predicts_the_class_the_features_give_not_a_neighbour()
     {
         var dir = Path.Combine(Path.GetTempPath(), "genre-gbdt-" + Guid.NewGuid().ToString("N"));
