@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Genre.Data;
 using Genre.Data.Stages;
-using Genre.Models;
 using Genre.Eval.Boosting;
+using Genre.Models;
 
 namespace Genre.Eval;
 
@@ -104,7 +104,8 @@ public static class Gbdt
                    run.ModelRounds, path)
                from scored in Score(model, test)
                select new GbdtResult(run.Trials, chosen, scored.Test, run.Seconds, test.Y, scored.Predictions, data.Genres.Classes,
-                   new Provenance.AlreadyDone()) { TestProbabilities = scored.Probabilities };
+                   new Provenance.AlreadyDone())
+               { TestProbabilities = scored.Probabilities };
     }
 
     static Fin<GbdtResult> Fitted(PreparedData data, Seq<GbdtSettings> candidates, string dir, int seed, int threads)
@@ -122,7 +123,8 @@ public static class Gbdt
                from scored in Score(best.Fit.Model, test)
                let bytes = System.Text.Encoding.UTF8.GetBytes(best.Fit.Model.Text)
                let result = new GbdtResult(trials, best.Settings, scored.Test, clock.Elapsed.TotalSeconds, test.Y, scored.Predictions,
-                   data.Genres.Classes, new Provenance.Trained()) { TestProbabilities = scored.Probabilities }
+                   data.Genres.Classes, new Provenance.Trained())
+               { TestProbabilities = scored.Probabilities }
                // the model first, then the trials file that names it and marks the folder finished
                from _1 in AtomicFile.WriteAllBytes(Path.Combine(dir, ModelFile), bytes)
                from _2 in ChecksummedJson.Write(Path.Combine(dir, TrialsFile),
