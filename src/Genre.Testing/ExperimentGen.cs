@@ -108,7 +108,7 @@ public static class ExperimentGen
         from authors in Gen.OneOf(Gen.Constant(Option<string>.None), Gen.Elements("RNN1net", "DNN2net").Select(Some))
         from features in Features
         from learner in Learners(15, 114)
-        from split in Gen.Elements(DataSplit.Report, DataSplit.TrackAware)
+        from split in Gen.Elements(DataSplit.Report, DataSplit.TrackAware, DataSplit.ArtistAware)
         from labels in Gen.OneOf(Gen.Constant(Option<GenreMapping>.None), GenreGen.Mapping(KaggleGenres.Sorted).Select(Some))
         from profiles in SubsetOf(Seq("paper", "fast", Experiment.AnyProfile)).Select(p => p.Strict())
         from settings in TrainingSettings.ArrayOf(profiles.Count)

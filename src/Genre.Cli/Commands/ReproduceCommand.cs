@@ -28,7 +28,7 @@ public static partial class ReproduceCommand
             Opt.Flag("collect", "train nothing: re-score every seed folder and write the mean ± sd report"),
             Opt.Valued("authors-models", "DIR", "the authors' SavedModels to re-score (else $GENRE_AUTHORS_MODELS)"),
             Opt.Flag("beyond", "also the models beyond the report (gbdt, wide, tabular, tabular-ensemble)"),
-            Opt.Flag("track-aware", "also train every model on the split grouped by track_id"),
+            Opt.Flag("track-aware", "also train every model on the splits grouped by track_id and by artists"),
             SharedOptions.Threads) + PlanOptions, Run);
 
     static Fin<int> Run(Args a) =>

@@ -80,7 +80,7 @@ public static class Ensembles
                select new ExperimentResult(e, settings, scored.Evaluation, runs.Head.Run.History, runs.Sum(r => r.Run.Seconds),
                    Metrics.Confusion(test.Y, scored.Predictions, test.Classes), data.Genres.Classes,
                    trained ? new Provenance.Trained() : new Provenance.AlreadyDone())
-               { TestLabels = test.Y, TestPredictions = scored.Predictions, Ensemble = Some(scores) };
+               { TestLabels = test.Y, TestPredictions = scored.Predictions, TestProbabilities = testMean, Ensemble = Some(scores) };
     }
 
     /// <summary>The epochs each member ran, for a report's epochs column: "63, 70, 58".</summary>

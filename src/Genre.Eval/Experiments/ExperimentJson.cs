@@ -139,13 +139,19 @@ public static class ExperimentJson
         select new GbdtSettings(rate, leaves, minLeaf, rounds, stop);
 
     /// <summary>"report" or "track-aware".</summary>
-    public static string SplitName(DataSplit split) => split == DataSplit.TrackAware ? "track-aware" : "report";
+    public static string SplitName(DataSplit split) => split switch
+    {
+        DataSplit.TrackAware => "track-aware",
+        DataSplit.ArtistAware => "artist-aware",
+        _ => "report",
+    };
 
     static Fin<DataSplit> SplitOf(string name, string at) => name switch
     {
         "report" => DataSplit.Report,
         "track-aware" => DataSplit.TrackAware,
-        _ => Bad<DataSplit>(at, $"unknown split '{GenreError.Show(name)}' (known: report, track-aware)"),
+        "artist-aware" => DataSplit.ArtistAware,
+        _ => Bad<DataSplit>(at, $"unknown split '{GenreError.Show(name)}' (known: report, track-aware, artist-aware)"),
     };
 
     static Fin<Option<A>> Nullable<A>(JsonObject o, string name, string at, Func<JsonNode, Option<A>> read, string what) =>

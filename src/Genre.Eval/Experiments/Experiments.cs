@@ -4,8 +4,9 @@ using Genre.Models;
 
 namespace Genre.Eval;
 
-/// <summary>Which rows train, validate and test: the report's split, or the track-aware one (no track in two subsets).</summary>
-public enum DataSplit { Report, TrackAware }
+/// <summary>Which rows train, validate and test: the report's split, the track-aware one (no track in two subsets) or the
+/// artist-aware one (no artist in two subsets).</summary>
+public enum DataSplit { Report, TrackAware, ArtistAware }
 
 /// <summary>
 /// An experiment as a value: a name, what it fits (<see cref="Learner"/>), the report's test accuracy, the feature pipeline it

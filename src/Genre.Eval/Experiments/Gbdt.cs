@@ -39,6 +39,8 @@ public sealed record GbdtResult(Seq<GbdtTrial> Trials, GbdtSettings Chosen, Eval
     public double ValAccuracy => Trials.Find(t => t.Settings == Chosen).Map(t => t.ValAccuracy).IfNone(double.NaN);
     /// <summary>Test class probabilities (rows × classes), for the metrics beyond accuracy.</summary>
     public float[] TestProbabilities { get; init; } = [];
+    /// <summary>Top-k, macro-F1, family and listed-genre accuracy and calibration (None until scored).</summary>
+    public Option<ProbabilityMetrics> Scores { get; init; }
 }
 
 /// <summary>

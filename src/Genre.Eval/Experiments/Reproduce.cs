@@ -29,16 +29,26 @@ public static partial class Reproduce
         return from data in ReportData.Load(source)
                from results in RunAll(backend, profile, experiments, outDir, data, progress, cancel)
                from gbdt in GbdtIn(backend, more.Gbdt, data, Experiments.Gbdt, Path.Combine(outDir, "gbdt"), seed, more.Threads, cancel)
-               from trackAware in TrackAwareIn(backend, profile, experiments, more, gbdt, Path.Combine(outDir, "track-aware"), data, seed,
-                   progress, cancel)
+               from trackAware in GroupedIn(backend, profile, experiments, more, gbdt, Path.Combine(outDir, "track-aware"), data, seed,
+                   progress, cancel, TrackAware.Load, " (track-aware)")
+               from artistAware in GroupedIn(backend, profile, experiments, more, gbdt, Path.Combine(outDir, "artist-aware"), data, seed,
+                   progress, cancel, ArtistAware.Load, " (artist-aware)")
                let authors = authorsDir.Map(dir => ScoreAuthors(backend, results.Map(r => r.Experiment), dir, data.For))
                    .IfNone(Seq<AuthorsScore>())
                from merges in results.Find(x => x.Experiment.Name == "rnn1" && x.TestPredictions.Length > 0)
                    .Map(x => MergeComparisons.Of(backend, x, Path.Combine(outDir, x.Experiment.Name), data.Full, GenreMapping.ReportMerges)
                        .Map(Some))
                    .IfNone(FinSucc(Option<MergeComparison>.None))
-               let result = new ReproduceResult(source, profile, results, authors, clock.Elapsed.TotalSeconds)
-               { Gbdt = gbdt, TrackAware = trackAware.Neural, GbdtTrackAware = trackAware.Trees, Merges = merges }
+               let result = new ReproduceResult(source, profile, results.Map(x => WithScores(x, data)).Strict(), authors,
+                   clock.Elapsed.TotalSeconds)
+               {
+                   Gbdt = gbdt.Map(g => WithScores(g, data)),
+                   TrackAware = trackAware.Neural,
+                   GbdtTrackAware = trackAware.Trees,
+                   ArtistAware = artistAware.Neural,
+                   GbdtArtistAware = artistAware.Trees,
+                   Merges = merges,
+               }
                from _ in cancel.IsCancellationRequested ? FinSucc(unit) : Write(outDir, result)
                select result;
     }
@@ -86,15 +96,18 @@ public static partial class Reproduce
         });
     }
 
-    /// <summary>The requested experiments (and gbdt's chosen configuration) on the track-aware split, in <paramref name="dir"/>.</summary>
-    static Fin<(Seq<ExperimentResult> Neural, Option<GbdtResult> Trees)> TrackAwareIn(IBackend backend, Profile profile,
+    /// <summary>
+    /// The requested experiments (and gbdt's chosen configuration) on a grouped split (<paramref name="load"/>: the
+    /// track-aware or the artist-aware one), in <paramref name="dir"/>; a folder from an earlier run is re-scored.
+    /// </summary>
+    static Fin<(Seq<ExperimentResult> Neural, Option<GbdtResult> Trees)> GroupedIn(IBackend backend, Profile profile,
         Seq<Experiment> experiments, Beyond more, Option<GbdtResult> gbdt, string dir, ReportData data, int seed,
-        IProgress<ReproduceEvent>? progress, CancellationToken cancel)
+        IProgress<ReproduceEvent>? progress, CancellationToken cancel, Func<Seq<Track>, Fin<ReportData>> load, string suffix)
     {
         if (cancel.IsCancellationRequested || !(more.TrackAware || Directory.Exists(dir))) return (Seq<ExperimentResult>(), None);
-        return from split in TrackAware.Load(data.Cleaned)
+        return from split in load(data.Cleaned)
                from neural in RunAll(backend, profile, more.TrackAware ? experiments : Seq<Experiment>(), dir, split,
-                   Renamed(progress, " (track-aware)"), cancel)
+                   Renamed(progress, suffix), cancel)
                from trees in gbdt.Match(
                    g => GbdtIn(backend, more.TrackAware, split, Experiments.Gbdt with { Model = new Learner.Trees(Seq1(g.Chosen)) },
                        Path.Combine(dir, "gbdt"), seed, more.Threads, cancel),

@@ -22,6 +22,11 @@ public sealed record ExperimentResult(Experiment Experiment, Settings Settings, 
     public int[] TestLabels { get; init; } = [];
     /// <summary>This model's predicted class per test row (empty when not kept).</summary>
     public int[] TestPredictions { get; init; } = [];
+    /// <summary>This model's test probabilities, rows × classes (empty when not kept).</summary>
+    public float[] TestProbabilities { get; init; } = [];
+    /// <summary>Top-k, macro-F1, family and listed-genre accuracy and calibration (None when the probabilities were not
+    /// kept).</summary>
+    public Option<ProbabilityMetrics> Scores { get; init; }
 
     /// <summary>An ensemble's own validation accuracy and its members' scores (None for one model).</summary>
     public Option<EnsembleScores> Ensemble { get; init; }
@@ -88,6 +93,11 @@ public sealed record ReproduceResult(DataSource Source, Profile Profile, Seq<Exp
     public Seq<ExperimentResult> TrackAware { get; init; } = Seq<ExperimentResult>();
     /// <summary>gbdt on the track-aware split, when run or finished there.</summary>
     public Option<GbdtResult> GbdtTrackAware { get; init; }
+    /// <summary>The experiments again on the artist-aware split (run with <see cref="Beyond.TrackAware"/>), and gbdt's chosen
+    /// configuration there.</summary>
+    public Seq<ExperimentResult> ArtistAware { get; init; } = Seq<ExperimentResult>();
+    /// <summary>gbdt on the artist-aware split, when run or finished there.</summary>
+    public Option<GbdtResult> GbdtArtistAware { get; init; }
     /// <summary>RNN1 (the model whose confusion the report merged by) on hand vs learned merges, when RNN1 finished here.</summary>
     public Option<MergeComparison> Merges { get; init; }
 }

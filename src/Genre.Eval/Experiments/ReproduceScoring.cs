@@ -14,15 +14,43 @@ public static partial class Reproduce
         from __ in spec.PredictsClasses(data.Genres.Count, dir)
         select unit;
 
-    internal static (Evaluation Test, long[,] Confusion, int[] Predictions) Score(ICompiledModel model, PreparedData data)
+    internal static (Evaluation Test, long[,] Confusion, int[] Predictions, float[] Probabilities) Score(ICompiledModel model,
+        PreparedData data)
     {
         using (model)
         {
             var test = LabeledData.From(data.Scaled.Test);
-            var predictions = Metrics.Argmax(model.Predict(test.X, test.Rows), test.Classes);
-            return (model.Evaluate(test), Metrics.Confusion(test.Y, predictions, test.Classes), predictions);
+            var probabilities = model.Predict(test.X, test.Rows);
+            var predictions = Metrics.Argmax(probabilities, test.Classes);
+            return (model.Evaluate(test), Metrics.Confusion(test.Y, predictions, test.Classes), predictions, probabilities);
         }
     }
+
+    /// <summary>
+    /// The metrics beyond accuracy (<see cref="ProbabilityMetrics"/>) of a result whose test probabilities were kept, on the
+    /// data it was scored on; a result without them is returned as it is.
+    /// </summary>
+    internal static ExperimentResult WithScores(ExperimentResult x, ReportData data) =>
+        x.TestProbabilities.Length == 0
+            ? x
+            : data.For(x.Experiment).Match(
+                d => x with { Scores = Some(ScoresOf(x.Rows, x.TestProbabilities, d, data.Cleaned, x.Experiment.Labels)) },
+                _ => x);
+
+    /// <summary>As <see cref="WithScores(ExperimentResult, ReportData)"/> for gbdt (all 114 genres, the report's pipeline).</summary>
+    internal static GbdtResult WithScores(GbdtResult g, ReportData data) =>
+        g.TestProbabilities.Length == 0
+            ? g
+            : g with { Scores = Some(ScoresOf(g.Rows, g.TestProbabilities, data.Full, data.Cleaned, None)) };
+
+    static ProbabilityMetrics ScoresOf(ScoredRows rows, float[] probabilities, PreparedData d, Seq<Track> cleaned,
+                                       Option<GenreMapping> labels) =>
+        ProbabilityMetrics.Of(rows, probabilities,
+            cleaned.IsEmpty
+                ? None
+                : Some(ProbabilityMetrics.ListedGenres(cleaned, d.Scaled.Test.RowIds, d.Genres.Classes,
+                    labels.IfNone(GenreMapping.Identity))),
+            GenreMapping.ReportMerges);
 
     static Seq<AuthorsScore> ScoreAuthors(IBackend backend, Seq<Experiment> experiments, string dir, Func<Experiment,
         Fin<PreparedData>> data) =>

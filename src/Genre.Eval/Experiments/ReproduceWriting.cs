@@ -7,6 +7,7 @@ public static partial class Reproduce
 {
     static Fin<Unit> Write(string outDir, ReproduceResult r) =>
         from _1 in r.Results.Fold(FinSucc(unit), (acc, x) => acc.Bind(_ => Figures(outDir, x, r.Source)))
+        from _4 in ScoresReport.Reliability(r).Match(png => Plots.Save(Path.Combine(outDir, ScoresReport.Figure), png), () => unit)
         from other in ReportWriter.OtherProfile(outDir, r.Profile.Name)
         from _2 in ChecksummedJson.Write(Path.Combine(outDir, "metrics.json"), BeyondReport.AddTo(ReportWriter.MetricsJson(r), r),
             indented: true)

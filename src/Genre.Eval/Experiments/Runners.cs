@@ -83,7 +83,7 @@ public static class Runners
             let scored = Reproduce.Score(model, c.Data)
             select new ExperimentResult(e, s, scored.Test, done.History, done.Seconds, scored.Confusion, c.Data.Genres.Classes,
                 new Provenance.AlreadyDone())
-            { TestLabels = c.Data.Scaled.Test.Y, TestPredictions = scored.Predictions };
+            { TestLabels = c.Data.Scaled.Test.Y, TestPredictions = scored.Predictions, TestProbabilities = scored.Probabilities };
 
         /// <summary>Trains in <paramref name="dir"/> under its lock (other experiments of the same output may train beside it),
         /// saves the classifier and metrics, and marks the folder finished unless interrupted.</summary>
@@ -101,7 +101,11 @@ public static class Runners
                        : Some(new ExperimentResult(e, s, outcome.Test, outcome.History, outcome.Seconds,
                            Metrics.Confusion(data.Scaled.Test.Y, outcome.TestPredictions, data.Genres.Count), data.Genres.Classes,
                            new Provenance.Trained())
-                       { TestLabels = data.Scaled.Test.Y, TestPredictions = outcome.TestPredictions });
+                       {
+                           TestLabels = data.Scaled.Test.Y,
+                           TestPredictions = outcome.TestPredictions,
+                           TestProbabilities = outcome.TestProbabilities,
+                       });
         }
     }
 

@@ -8,7 +8,11 @@ namespace Genre.Eval;
 
 /// <summary>What one training run produced.</summary>
 public sealed record TrainingOutcome(Sequential Spec, History History, Evaluation Test, double Seconds, int[] TestPredictions,
-    bool Interrupted);
+    bool Interrupted)
+{
+    /// <summary>The model's test probabilities (rows × classes), for the metrics beyond accuracy.</summary>
+    public float[] TestProbabilities { get; init; } = [];
+}
 
 /// <summary>
 /// Train one model on prepared data and keep everything: checkpoints under <c>dir/checkpoints</c> (resumable), then
@@ -47,10 +51,12 @@ public static class TrainingRun
                from outcome in model.Use(m =>
                    from history in m.Fit(train, Some(val), withCheckpoints, progress, cancel)
                    let evaluation = m.Evaluate(test, config.BatchSize)
-                   let predictions = Metrics.Argmax(m.Predict(test.X, test.Rows, config.BatchSize), test.Classes)
+                   let probabilities = m.Predict(test.X, test.Rows, config.BatchSize)
+                   let predictions = Metrics.Argmax(probabilities, test.Classes)
                    let interrupted = cancel.IsCancellationRequested && history.Epochs.Count < config.Epochs
                    from _1 in interrupted ? FinSucc(unit) : Classifier.Of(data, spec, m.Weights()).Save(dir)
-                   select new TrainingOutcome(spec, history, evaluation, TrainingSeconds(history), predictions, interrupted))
+                   select new TrainingOutcome(spec, history, evaluation, TrainingSeconds(history), predictions, interrupted)
+                   { TestProbabilities = probabilities })
                from _2 in outcome.Interrupted ? FinSucc(unit) : WriteMetrics(dir, outcome)
                select outcome;
     }

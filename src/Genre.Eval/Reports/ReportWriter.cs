@@ -48,9 +48,11 @@ public static class ReportWriter
         }))),
     };
 
-    /// <summary>An ensemble's entry also gets its validation accuracy and members (its history is member 1's).</summary>
+    /// <summary>An entry gets its scores beyond accuracy when kept; an ensemble's also gets its validation accuracy and members
+    /// (its history is member 1's).</summary>
     static JsonObject WithEnsemble(ExperimentResult x, JsonObject o)
     {
+        x.Scores.IfSome(s => o["scores"] = ScoresReport.Json(s));
         x.Ensemble.IfSome(en => o["ensemble"] = Ensembles.Json(en));
         return o;
     }
@@ -151,6 +153,7 @@ public static class ReportWriter
         sb.Append(BeyondReport.ChosenMarkdown(r));
         sb.Append(BeyondReport.Markdown(r));
         sb.Append(BeyondReport.MergesMarkdown(r));
+        sb.Append(ScoresReport.Markdown(r));
 
         sb.Append("\n## Paper vs fast profile\n\n");
         other.Match(
