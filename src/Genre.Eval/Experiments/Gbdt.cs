@@ -95,19 +95,27 @@ public static class Gbdt
 
     static Fin<GbdtResult> Rescored(PreparedData data, string dir, StoredRun run)
     {
-        var path = Path.Combine(dir, ModelFile);
         var test = LabeledData.From(data.Scaled.Test);
         var chosen = run.Trials.OrderByDescending(t => t.ValAccuracy).First().Settings;
+        return from model in Model(dir, run, test.Classes, data.Scaled.Test.X.Cols)
+               from scored in Score(model, test)
+               select new GbdtResult(run.Trials, chosen, scored.Test, run.Seconds, test.Y, scored.Predictions, data.Genres.Classes,
+                   new Provenance.AlreadyDone()) { TestProbabilities = scored.Probabilities };
+    }
+
+    /// <summary>
+    /// The chosen model of a finished folder: <c>model.txt</c> checked against the checksum and rounds its trials file records,
+    /// then read by LightGBM and checked for <paramref name="classes"/> classes and <paramref name="features"/> features.
+    /// </summary>
+    public static Fin<BoostedModel> Model(string dir, StoredRun run, int classes, int features)
+    {
+        var path = Path.Combine(dir, ModelFile);
         return from bytes in Files.ReadBytes(path)
                from _ in Crc32c.Compute(bytes) == run.ModelCrc
                    ? FinSucc(unit)
                    : GenreError.Model($"{path}: its checksum does not match {TrialsFile}'s — the file is damaged")
-               from model in Booster.Read(System.Text.Encoding.UTF8.GetString(bytes), test.Classes, data.Scaled.Test.X.Cols,
-                   run.ModelRounds, path)
-               from scored in Score(model, test)
-               select new GbdtResult(run.Trials, chosen, scored.Test, run.Seconds, test.Y, scored.Predictions, data.Genres.Classes,
-                   new Provenance.AlreadyDone())
-               { TestProbabilities = scored.Probabilities };
+               from model in Booster.Read(System.Text.Encoding.UTF8.GetString(bytes), classes, features, run.ModelRounds, path)
+               select model;
     }
 
     static Fin<GbdtResult> Fitted(PreparedData data, Seq<GbdtSettings> candidates, string dir, int seed, int threads)
