@@ -100,7 +100,8 @@ public static class Gbdt
         return from model in Model(dir, run, test.Classes, data.Scaled.Test.X.Cols)
                from scored in Score(model, test)
                select new GbdtResult(run.Trials, chosen, scored.Test, run.Seconds, test.Y, scored.Predictions, data.Genres.Classes,
-                   new Provenance.AlreadyDone()) { TestProbabilities = scored.Probabilities };
+                   new Provenance.AlreadyDone())
+               { TestProbabilities = scored.Probabilities };
     }
 
     /// <summary>
