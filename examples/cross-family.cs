@@ -23,9 +23,8 @@ return run.Match(r =>
     Console.WriteLine(FormattableString.Invariant($"| {gbdtDir} | {r.SecondVal:F4} | {r.SecondTest:F4} |"));
     Console.WriteLine(FormattableString.Invariant(
         $"| blend, weight {r.Blend.Weight:F2} on the net | {r.Blend.ValAccuracy:F4} | {r.Test:F4} {r.TestInterval.Show()} |"));
-    Console.WriteLine(FormattableString.Invariant(
-        $"McNemar against the net alone: {r.AgainstFirst.OnlyFirst} rows only the blend got right, "
-        + $"{r.AgainstFirst.OnlySecond} only the net, " + Uncertainty.ShowP(r.AgainstFirst.PValue)));
+    Console.WriteLine(FormattableString.Invariant($"McNemar against the net alone: {r.AgainstFirst.OnlyFirst} rows only the blend ")
+        + FormattableString.Invariant($"got right, {r.AgainstFirst.OnlySecond} only the net, {Uncertainty.ShowP(r.AgainstFirst.PValue)}"));
     Console.WriteLine("grid: " + string.Join(" ", r.Blend.Grid.Map(g => FormattableString.Invariant($"{g.Weight:F2}:{g.ValAccuracy:F4}"))));
     return 0;
 }, e => { Console.Error.WriteLine($"error: {e.Message}"); return 1; });
