@@ -45,6 +45,7 @@ public class BoosterTests
         Assert.True(curve.Count < 200);
         var all = Ok(Booster.Fit(Small with { Rounds = 30 }, Thirds(600, 1), Thirds(300, 2)));
         Assert.Equal(30, all.ValAccuracy.Count); // without patience every round is trained
+        Assert.Equal(30, all.Model.Rounds);      // and kept, whatever the watched curve did
     }
 
     [Fact]
@@ -64,11 +65,16 @@ public class BoosterTests
     public void Reading_refuses_what_is_not_the_model_expected_naming_the_file()
     {
         var fit = Ok(Booster.Fit(Small with { Rounds = 3 }, Thirds(200, 1), Thirds(100, 2)));
-        Assert.StartsWith("gbdt/model.txt: not a LightGBM model", Failed(Booster.Read("not a model", 3, 2, 3, "gbdt/model.txt")));
-        Assert.Contains("expected 4 classes, 2 features and 3 rounds", Failed(Booster.Read(fit.Model.Text, 4, 2, 3, "gbdt/model.txt")));
-        // LightGBM reads a text cut short as the trees it holds: the rounds expected catch it
-        var cut = fit.Model.Text[..(fit.Model.Text.Length / 2)];
-        Assert.Contains("expected 3 classes, 2 features and 3 rounds", Failed(Booster.Read(cut, 3, 2, 3, "gbdt/model.txt")));
+        Assert.Equal("gbdt/model.txt: not a LightGBM model text (no trees)",
+            Failed(Booster.Read("not a model", 3, 2, 3, "gbdt/model.txt")));
+        Assert.Equal("gbdt/model.txt: a LightGBM model of 3 classes, 2 features and 3 rounds, expected 3 classes, 5 features and 3 rounds",
+            Failed(Booster.Read(fit.Model.Text, 3, 5, 3, "gbdt/model.txt")));
+        // LightGBM reads a text cut short as the trees it holds, or aborts on a tree cut in two: it never sees one
+        var text = fit.Model.Text;
+        foreach (var length in new[] { text.Length / 3, text.Length / 2, text.IndexOf("end of trees", StringComparison.Ordinal) })
+            Assert.Equal("gbdt/model.txt: the LightGBM model text is cut short (no 'end of trees' line)",
+                Failed(Booster.Read(text[..length], 3, 2, 3, "gbdt/model.txt")));
+        Assert.Contains("does not hold the 12 trees of 4 rounds", Failed(Booster.Read(text, 3, 2, 4, "gbdt/model.txt")));
     }
 
     [Fact]

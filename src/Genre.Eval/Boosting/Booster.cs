@@ -10,7 +10,8 @@ namespace Genre.Eval.Boosting;
 /// <summary>
 /// One LightGBM multiclass booster's settings, in LightGBM's own parameter names (its defaults where this record has none):
 /// softmax over <paramref name="Classes"/>, at most <paramref name="Rounds"/> boosting rounds, stopped when validation
-/// accuracy has not improved for <paramref name="Patience"/> rounds (0: never stopped early). Deterministic for a given thread
+/// accuracy has not improved for <paramref name="Patience"/> rounds and cut at its best round (0: never stopped early, and
+/// every round kept). Deterministic for a given thread
 /// count (<c>deterministic</c>, <c>force_row_wise</c>); <paramref name="Threads"/> 0 lets LightGBM take every core.
 /// </summary>
 public sealed record BoosterSettings(int Classes, double LearningRate = 0.1, int Leaves = 31, int MinDataInLeaf = 20,
@@ -31,10 +32,11 @@ public sealed record BoostedModel(string Text, int Rounds, int Classes, int Feat
 /// <summary>A fit: the model cut at its best round, validation accuracy after every round trained, and the seconds it took.</summary>
 public sealed record BoostingFit(BoostedModel Model, Seq<double> ValAccuracy, double Seconds)
 {
-    /// <summary>The round kept (1-based): the first with the best validation accuracy.</summary>
+    /// <summary>The last round kept (1-based): the first with the best validation accuracy when stopped early, else the last
+    /// round trained.</summary>
     public int BestRound => Model.Rounds;
 
-    /// <summary>Validation accuracy at the round kept.</summary>
+    /// <summary>Validation accuracy at the last round kept.</summary>
     public double BestValAccuracy => ValAccuracy[BestRound - 1];
 }
 
@@ -46,8 +48,10 @@ public sealed record BoostingFit(BoostedModel Model, Seq<double> ValAccuracy, do
 public static class Booster
 {
     /// <summary>
-    /// Fit on <paramref name="train"/>, watching <paramref name="val"/> after every round; keep the first round with the best
-    /// validation accuracy and stop <see cref="BoosterSettings.Patience"/> rounds after it without a better one.
+    /// Fit on <paramref name="train"/>, watching <paramref name="val"/> after every round; with a patience, stop
+    /// <see cref="BoosterSettings.Patience"/> rounds after the first round with the best validation accuracy without a better
+    /// one, and keep the model up to that round; without one, train and keep every round (the watched set then chooses
+    /// nothing, so it may be the test set).
     /// </summary>
     public static Fin<BoostingFit> Fit(BoosterSettings s, LabeledData train, LabeledData val)
     {
@@ -62,7 +66,7 @@ public static class Booster
                 WithBooster(Call(LGBM_BoosterCreate(trainSet, parameters, out var b), "create the booster").Map(_ => b), booster =>
                     from _ in Call(LGBM_BoosterAddValidData(booster, valSet), "add the validation set")
                     from curve in Rounds(booster, s)
-                    let best = Best(curve)
+                    let best = s.Patience > 0 ? Best(curve) : curve.Count
                     from text in Text(booster, best)
                     select new BoostingFit(new BoostedModel(text, best, s.Classes, features), curve, clock.Elapsed.TotalSeconds))));
     }
@@ -86,11 +90,14 @@ public static class Booster
 
     /// <summary>
     /// A model's text read back: LightGBM parses it, and its classes, features and rounds are checked against what the caller
-    /// expects (<paramref name="where"/> names the file in the error). LightGBM's parser reads a text cut short as the trees
-    /// it holds, so the rounds are the check against a truncated file (a file's checksum is the caller's).
+    /// expects (<paramref name="where"/> names the file in the error). The text is checked whole first — every tree of
+    /// every round present and LightGBM's <c>end of trees</c> line after them — because LightGBM's parser either reads a text
+    /// cut short as the trees it holds or aborts the process on a tree cut in two (it fails inside a parallel loop). Bytes
+    /// changed inside a tree are the caller's to catch, with a checksum.
     /// </summary>
     public static Fin<BoostedModel> Read(string text, int classes, int features, int rounds, string where) =>
-        WithBooster(Load(text).MapError(e => GenreError.Model($"{where}: not a LightGBM model ({e.Message})")), booster =>
+        Whole(text, classes, rounds, where).Bind(_ => WithBooster(
+            Load(text).MapError(e => GenreError.Model($"{where}: not a LightGBM model ({e.Message})")), booster =>
         {
             var read = Call(LGBM_BoosterGetNumClasses(booster, out var k), "read the class count")
                 .Bind(_ => Call(LGBM_BoosterGetNumFeature(booster, out var f), "read the feature count").Map(_ => f))
@@ -99,7 +106,27 @@ public static class Booster
                 ? FinSucc(new BoostedModel(text, r.rounds, k, r.f))
                 : GenreError.Model($"{where}: a LightGBM model of {k} classes, {r.f} features and {r.rounds} rounds, "
                                    + $"expected {classes} classes, {features} features and {rounds} rounds"));
-        });
+        }));
+
+    /// <summary>
+    /// Every tree a model of <paramref name="rounds"/> rounds over <paramref name="classes"/> classes has (a line
+    /// <c>Tree=N</c> for N = 0 … rounds·classes − 1, in order), followed by <c>end of trees</c>.
+    /// </summary>
+    static Fin<Unit> Whole(string text, int classes, int rounds, string where)
+    {
+        var trees = (long)classes * rounds;
+        var end = text.IndexOf("\nend of trees\n", StringComparison.Ordinal);
+        var last = text.LastIndexOf($"\nTree={trees - 1}\n", StringComparison.Ordinal);
+        var beyond = text.IndexOf($"\nTree={trees}\n", StringComparison.Ordinal);
+        return end > 0 && last > 0 && last < end && beyond < 0
+            ? FinSucc(unit)
+            : GenreError.Model(end < 0 && !text.Contains("\nTree=0\n", StringComparison.Ordinal)
+                ? $"{where}: not a LightGBM model text (no trees)"
+                : end < 0
+                ? $"{where}: the LightGBM model text is cut short (no 'end of trees' line)"
+                : $"{where}: the LightGBM model text does not hold the {trees} trees of {rounds} rounds × {classes} classes "
+                  + "expected");
+    }
 
     /// <summary>Train round by round; the validation accuracy after each (1 − LightGBM's multi_error).</summary>
     static Fin<Seq<double>> Rounds(IntPtr booster, BoosterSettings s)
