@@ -43,7 +43,7 @@ public class ReproduceCommandTests
         Assert.Equal(softmaxWeights, File.ReadAllBytes(Path.Combine(outDir, "softmax", "weights.safetensors")));
         Assert.Equal(new[]
                      {
-                         "dnn2-accuracy.png", "dnn2-confusion.png", "dnn2-loss.png", "metrics.json", "report.md",
+                         "dnn2-accuracy.png", "dnn2-confusion.png", "dnn2-loss.png", "metrics.json", "reliability.png", "report.md",
                          "softmax-accuracy.png", "softmax-confusion.png", "softmax-loss.png",
                      },
                      Artifacts(outDir).Order().ToArray());

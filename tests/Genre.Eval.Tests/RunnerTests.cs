@@ -106,7 +106,7 @@ public class RunnerTests
         marker.Remove("crc32c");
         marker["experiment"]!["split"] = "sideways";
         Ok(ChecksummedJson.Write(path, marker)); // a marker with a valid checksum and a wrong member: read, then refused
-        Assert.Equal($"{path}: experiment: unknown split 'sideways' (known: report, track-aware) — the file is damaged",
+        Assert.Equal($"{path}: experiment: unknown split 'sideways' (known: report, track-aware, artist-aware) — the file is damaged",
             Fail(Runners.Net.Finished(Dnn1, Quick, dir)));
     }
 
