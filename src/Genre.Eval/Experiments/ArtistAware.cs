@@ -41,13 +41,10 @@ public static class ArtistAware
     /// <summary>As <see cref="ReportPipeline.Prepare(Seq{Track}, Option{GenreMapping}, Pipeline?)"/>, on the artist-aware
     /// split.</summary>
     public static Fin<PreparedData> Prepare(Seq<Track> cleaned, Option<GenreMapping> mapping, Pipeline? features = null) =>
-        ReportPipeline.Prepare(cleaned, mapping, features ?? Pipelines.Report, Split(cleaned));
+        ReportData.PrepareOn(Split)(cleaned, mapping, features);
 
     /// <summary>The report's full and merged label sets on the artist-aware split.</summary>
-    public static Fin<ReportData> Load(Seq<Track> cleaned) =>
-        from full in Prepare(cleaned, None)
-        from reduced in Prepare(cleaned, Some(GenreMapping.ReportMerges))
-        select new ReportData(full, reduced) { Cleaned = cleaned, Prepare = Prepare, Split = DataSplit.ArtistAware };
+    public static Fin<ReportData> Load(Seq<Track> cleaned) => ReportData.LoadOn(cleaned, Split, DataSplit.ArtistAware);
 
     /// <summary>numpy's string order: by Unicode code point (UTF-16 ordinal order differs above U+D7FF).</summary>
     internal sealed class CodePointOrder : IComparer<string>

@@ -40,10 +40,8 @@ public static class CrossFamily
                let mixed = Metrics.Argmax(blend.Apply(netTest, treesTest), test.Classes)
                let netHits = Uncertainty.Hits(test.Y, Metrics.Argmax(netTest, test.Classes))
                let hits = Uncertainty.Hits(test.Y, mixed)
-               select new CrossFamilyResult(blend, Accuracy(val, netVal), Accuracy(val, treesVal), Uncertainty.Accuracy(netHits),
-                   Accuracy(test, treesTest), Uncertainty.Accuracy(hits), Uncertainty.Bootstrap(hits),
-                   Uncertainty.McNemar(hits, netHits));
+               select new CrossFamilyResult(blend, Metrics.Accuracy(val, netVal), Metrics.Accuracy(val, treesVal),
+                   Uncertainty.Accuracy(netHits), Metrics.Accuracy(test, treesTest), Uncertainty.Accuracy(hits),
+                   Uncertainty.Bootstrap(hits), Uncertainty.McNemar(hits, netHits));
     }
-
-    static double Accuracy(LabeledData d, float[] p) => Metrics.Accuracy(d.Y, Metrics.Argmax(p, d.Classes));
 }

@@ -74,9 +74,9 @@ public static class Ensembles
                let valMean = Classifiers.Mean(perMember.Map(p => p.Val))
                let testMean = Classifiers.Mean(perMember.Map(p => p.Test))
                let scored = Metrics.Score(test.Y, testMean, test.Classes)
-               let scores = new EnsembleScores(Accuracy(val, valMean),
+               let scores = new EnsembleScores(Metrics.Accuracy(val, valMean),
                    runs.Zip(perMember).Map(p => new MemberScore(p.Item1.Settings.Seed, p.Item1.Run.History.Epochs.Count,
-                       Accuracy(val, p.Item2.Val), Accuracy(test, p.Item2.Test))).Strict())
+                       Metrics.Accuracy(val, p.Item2.Val), Metrics.Accuracy(test, p.Item2.Test))).Strict())
                select new ExperimentResult(e, settings, scored.Evaluation, runs.Head.Run.History, runs.Sum(r => r.Run.Seconds),
                    Metrics.Confusion(test.Y, scored.Predictions, test.Classes), data.Genres.Classes,
                    trained ? new Provenance.Trained() : new Provenance.AlreadyDone())
@@ -99,5 +99,4 @@ public static class Ensembles
         }).ToArray()),
     };
 
-    static double Accuracy(LabeledData d, float[] probabilities) => Metrics.Accuracy(d.Y, Metrics.Argmax(probabilities, d.Classes));
 }

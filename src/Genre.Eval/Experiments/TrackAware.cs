@@ -27,11 +27,8 @@ public static class TrackAware
     /// <summary>As <see cref="ReportPipeline.Prepare(Seq{Track}, Option{GenreMapping}, Pipeline?)"/>, on the track-aware
     /// split.</summary>
     public static Fin<PreparedData> Prepare(Seq<Track> cleaned, Option<GenreMapping> mapping, Pipeline? features = null) =>
-        ReportPipeline.Prepare(cleaned, mapping, features ?? Pipelines.Report, Split(cleaned));
+        ReportData.PrepareOn(Split)(cleaned, mapping, features);
 
     /// <summary>The report's full and merged label sets on the track-aware split.</summary>
-    public static Fin<ReportData> Load(Seq<Track> cleaned) =>
-        from full in Prepare(cleaned, None)
-        from reduced in Prepare(cleaned, Some(GenreMapping.ReportMerges))
-        select new ReportData(full, reduced) { Cleaned = cleaned, Prepare = Prepare, Split = DataSplit.TrackAware };
+    public static Fin<ReportData> Load(Seq<Track> cleaned) => ReportData.LoadOn(cleaned, Split, DataSplit.TrackAware);
 }

@@ -159,23 +159,18 @@ public static class BeyondReport
     /// keeps it under gbdt, as earlier files did).</summary>
     static JsonObject SplitJson(Seq<ExperimentResult> neural, Option<GbdtResult> gbdt, bool withGbdt)
     {
-        var o = new JsonObject(neural.Map(x => new KeyValuePair<string, JsonNode?>(x.Experiment.Name, new JsonObject
-        {
-            ["test_accuracy"] = Json.Finite(x.Test.Accuracy),
-            ["test_loss"] = Json.Finite(x.Test.Loss),
-            ["n"] = x.Test.Count,
-            ["seconds"] = x.Seconds,
-        })));
-        if (withGbdt)
-            gbdt.IfSome(g => o[GbdtResult.Name] = new JsonObject
-            {
-                ["test_accuracy"] = Json.Finite(g.Test.Accuracy),
-                ["test_loss"] = Json.Finite(g.Test.Loss),
-                ["n"] = g.Test.Count,
-                ["seconds"] = g.Seconds,
-            });
+        var o = new JsonObject(neural.Map(x => new KeyValuePair<string, JsonNode?>(x.Experiment.Name, TestScore(x.Test, x.Seconds))));
+        if (withGbdt) gbdt.IfSome(g => o[GbdtResult.Name] = TestScore(g.Test, g.Seconds));
         return o;
     }
+
+    static JsonObject TestScore(Genre.Models.Evaluation test, double seconds) => new()
+    {
+        ["test_accuracy"] = Json.Finite(test.Accuracy),
+        ["test_loss"] = Json.Finite(test.Loss),
+        ["n"] = test.Count,
+        ["seconds"] = seconds,
+    };
 
     static string Points(double d) => (d * 100).ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " pt";
 }

@@ -38,6 +38,21 @@ public sealed record ReportData(PreparedData Full, PreparedData Reduced)
     /// <summary>The cleaned tracks both were prepared from (for other splits of the same rows).</summary>
     public Seq<Track> Cleaned { get; init; } = Seq<Track>();
 
+    /// <summary>The report's preparation on another split of the same rows (<paramref name="split"/> gives positions into the
+    /// cleaned tracks): what the track-aware and artist-aware splits prepare with.</summary>
+    public static Func<Seq<Track>, Option<GenreMapping>, Pipeline?, Fin<PreparedData>> PrepareOn(
+        Func<Seq<Track>, Fin<(int[] Train, int[] Val, int[] Test)>> split) =>
+        (cleaned, mapping, features) => ReportPipeline.Prepare(cleaned, mapping, features ?? Pipelines.Report, split(cleaned));
+
+    /// <summary>Both label sets of the report on another split of the same rows (the split computed once), named
+    /// <paramref name="name"/>; other pipelines are prepared on it by <see cref="PrepareOn"/>.</summary>
+    public static Fin<ReportData> LoadOn(Seq<Track> cleaned, Func<Seq<Track>, Fin<(int[] Train, int[] Val, int[] Test)>> split,
+                                         DataSplit name) =>
+        from positions in split(cleaned)
+        from full in ReportPipeline.Prepare(cleaned, None, Pipelines.Report, positions)
+        from reduced in ReportPipeline.Prepare(cleaned, Some(GenreMapping.ReportMerges), Pipelines.Report, positions)
+        select new ReportData(full, reduced) { Cleaned = cleaned, Prepare = PrepareOn(split), Split = name };
+
     /// <summary>
     /// Loads, cleans and prepares the source's file for both label sets. Fails with the file's I/O or data errors
     /// (every bad cell, up to <see cref="TrackCsv.MaxErrors"/>).

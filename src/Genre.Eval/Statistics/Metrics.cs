@@ -69,6 +69,10 @@ public static class Metrics
     public static double MacroF1(long[,] confusion) => PerClass(confusion).Filter(s => s.Support > 0).Map(s => s.F1).ToList() is var f
         && f.Count > 0 ? f.Average() : 0;
 
+    /// <summary>Accuracy of probabilities (rows × classes) on labelled rows: the most probable class of each row against its
+    /// label.</summary>
+    public static double Accuracy(Genre.Models.LabeledData d, float[] probabilities) => Accuracy(d.Y, Argmax(probabilities, d.Classes));
+
     /// <summary>Share of rows whose true class is among the k most probable (ties broken by lower class index, as argsort).</summary>
     public static double TopK(int[] labels, float[] probabilities, int classes, int k)
     {
