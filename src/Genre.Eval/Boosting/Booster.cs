@@ -65,10 +65,10 @@ public static class Booster
             With(Dataset(val, parameters, trainSet), valSet =>
                 WithBooster(Call(LGBM_BoosterCreate(trainSet, parameters, out var b), "create the booster").Map(_ => b), booster =>
                     from _ in Call(LGBM_BoosterAddValidData(booster, valSet), "add the validation set")
-                    from curve in Rounds(booster, s)
-                    let best = s.Patience > 0 ? Best(curve) : curve.Count
-                    from text in Text(booster, best)
-                    select new BoostingFit(new BoostedModel(text, best, s.Classes, features), curve, clock.Elapsed.TotalSeconds))));
+                    from trained in Rounds(booster, s)
+                    let kept = s.Patience > 0 ? trained.Best : trained.Curve.Count
+                    from text in Text(booster, kept)
+                    select new BoostingFit(new BoostedModel(text, kept, s.Classes, features), trained.Curve, clock.Elapsed.TotalSeconds))));
     }
 
     /// <summary>Class probabilities (rows × classes, row-major) for <paramref name="rows"/> rows of <paramref name="x"/>.</summary>
@@ -128,8 +128,9 @@ public static class Booster
                   + "expected");
     }
 
-    /// <summary>Train round by round; the validation accuracy after each (1 − LightGBM's multi_error).</summary>
-    static Fin<Seq<double>> Rounds(IntPtr booster, BoosterSettings s)
+    /// <summary>Train round by round: the validation accuracy after each (1 − LightGBM's multi_error), and the first round
+    /// (1-based) with the best of them.</summary>
+    static Fin<(Seq<double> Curve, int Best)> Rounds(IntPtr booster, BoosterSettings s)
     {
         var curve = new List<double>();
         var best = (Accuracy: double.NegativeInfinity, Round: 0);
@@ -139,19 +140,14 @@ public static class Booster
             var step = Call(LGBM_BoosterUpdateOneIter(booster, out var finished), $"train round {round}")
                 .Bind(_ => Call(LGBM_BoosterGetEval(booster, 1, out var n, error), $"score round {round} on validation")
                     .Bind(_ => n == 1 ? FinSucc(1 - error[0]) : GenreError.Model($"LightGBM: {n} validation metrics, expected 1")));
-            if (step.IsFail) return step.Map(_ => Seq<double>());
+            if (step.IsFail) return step.Map(_ => (Seq<double>(), 0));
             var accuracy = step.IfFail(double.NaN);
             curve.Add(accuracy);
             if (accuracy > best.Accuracy) best = (accuracy, round);
             if (finished != 0 || (s.Patience > 0 && round - best.Round >= s.Patience)) break;
         }
-        return curve.ToSeq().Strict();
+        return (curve.ToSeq().Strict(), best.Round);
     }
-
-    /// <summary>The first round (1-based) with the best accuracy.</summary>
-    static int Best(Seq<double> curve) =>
-        curve.Map((i, a) => (Round: i + 1, Accuracy: a)).Fold((Round: 0, Accuracy: double.NegativeInfinity),
-            (best, r) => r.Accuracy > best.Accuracy ? r : best).Round;
 
     static Fin<string> Text(IntPtr booster, int rounds) =>
         Call(LGBM_BoosterSaveModelToString(booster, 0, rounds, 0, 0, out var length, []), "measure the model text").Bind(__ =>
