@@ -9,29 +9,37 @@ namespace Genre.Models;
 /// </summary>
 public static class SpecFacts
 {
-    /// <summary>The number of classes the spec predicts: the units of its final Dense layer; None when it ends otherwise.</summary>
+    /// <summary>The number of classes the spec predicts: the units of its final Dense layer or the classes of its final
+    /// <see cref="EnsembleHead"/>; None when it ends otherwise.</summary>
     public static Option<int> Classes(this Sequential spec) =>
-        spec.Layers.IsEmpty ? None : spec.Layers.Last is Dense d ? Some(d.Units) : None;
+        spec.Layers.IsEmpty ? None
+        : spec.Layers.Last switch { Dense d => Some(d.Units), EnsembleHead e => Some(e.Classes), _ => None };
 
     /// <summary>
-    /// The spec predicting <paramref name="classes"/> classes: its final Dense resized, its activation kept (a model trained
-    /// on 66 merged genres is the 114-genre model with a narrower output). A spec that does not end in a Dense is returned as
-    /// it is (<see cref="OutputLayer"/> refuses it where it matters).
+    /// The spec predicting <paramref name="classes"/> classes: its final Dense (or ensemble head) resized, its activation kept
+    /// (a model trained on 66 merged genres is the 114-genre model with a narrower output). A spec that ends otherwise is
+    /// returned as it is (<see cref="OutputLayer"/> refuses it where it matters).
     /// </summary>
     public static Sequential WithClasses(this Sequential spec, int classes) =>
-        !spec.Layers.IsEmpty && spec.Layers.Last is Dense d && d.Units != classes
-            ? spec with { Layers = spec.Layers.Init.Add(d with { Units = classes }) }
-            : spec;
+        spec.Layers.IsEmpty || spec.Classes() == Some(classes) ? spec
+        : spec.Layers.Last switch
+        {
+            Dense d => spec with { Layers = spec.Layers.Init.Add(d with { Units = classes }) },
+            EnsembleHead e => spec with { Layers = spec.Layers.Init.Add(e with { Classes = classes }) },
+            _ => spec,
+        };
 
     /// <summary>
-    /// The one output-layer check: a final Dense(…, softmax) whose output is (None, classes) — what training needs (Keras
-    /// computes categorical cross-entropy from its logits) and what ONNX export and prediction return as probabilities. The
-    /// number of classes, or a model error naming the spec, <paramref name="purpose"/> and what its output is.
+    /// The one output-layer check: a final Dense(…, softmax) (or an <see cref="EnsembleHead"/>, a mean of softmaxes) whose
+    /// output is (None, classes) — what training needs (Keras computes categorical cross-entropy from its logits) and what ONNX
+    /// export and prediction return as probabilities. The number of classes, or a model error naming the spec,
+    /// <paramref name="purpose"/> and what its output is.
     /// </summary>
     public static Fin<int> OutputLayer(this Sequential spec, string purpose) =>
         from outputs in Shapes.Infer(spec)
-        from classes in !spec.Layers.IsEmpty && spec.Layers.Last is Dense { Activation: Activation.Softmax } d && outputs.Last.Count == 1
-            ? FinSucc(d.Units)
+        from classes in !spec.Layers.IsEmpty && outputs.Last.Count == 1 && spec.Layers.Last is
+                            Dense { Activation: Activation.Softmax } or EnsembleHead
+            ? FinSucc(spec.Classes().IfNone(0))
             : FinFail<int>(GenreError.Model($"{spec.Name}: {purpose} needs a final Dense(…, softmax) with output (None, classes), got " +
                                             (spec.Layers.IsEmpty ? "no layers" : $"{LayerKinds.Describe(spec.Layers.Last)} with output " +
                                              Shapes.Show(outputs.Last))))

@@ -64,9 +64,27 @@ public static class Zoo
             new Dense(256, Activation.Relu), new BatchNormalization(), new Dropout(0.3),
             new Dense(classes, Activation.Softmax)), "tabular");
 
+    /// <summary>
+    /// Beyond the report: a TabM-style parameter-efficient ensemble (Gorishniy, Kotelnikov, Babenko, "TabM: Advancing Tabular
+    /// Deep Learning with Parameter-Efficient Ensembling", ICLR 2025, arXiv:2410.24210), the paper's TabM-mini: the tabular
+    /// pipeline's 33 columns scaled per member (<see cref="EnsembleScale"/>, <paramref name="members"/> members), then
+    /// <paramref name="blocks"/> relu Dense(<paramref name="width"/>) + Dropout(<paramref name="dropout"/>) blocks shared by
+    /// every member, then one softmax head per member, averaged (<see cref="EnsembleHead"/>). The paper's defaults are 32
+    /// members of 3 × 512; the defaults here are what fits 2 cores, chosen on validation (Genre.Eval's
+    /// Experiments.Beyond).
+    /// </summary>
+    public static Sequential Tabm(int classes = Genres, int members = 8, int width = 256, int blocks = 3, double dropout = 0.1) =>
+        new(Seq1(Pipelines.TabularWidth),
+            Seq1<Layer>(new EnsembleScale(members))
+                .Concat(Enumerable.Range(0, blocks)
+                    .SelectMany(_ => new Layer[] { new Dense(width, Activation.Relu), new Dropout(dropout) }))
+                .Add(new EnsembleHead(classes)).Strict(),
+            "tabm");
+
     /// <summary>The names <see cref="ByName"/> knows (the CLI's <c>--model</c> values), the report's in its order, then beyond
     /// it.</summary>
-    public static readonly Seq<string> Names = Seq("softmax", "mlp", "rnn1", "rnn2", "dnn1", "dnn2", "reduced-rnn1", "wide", "tabular");
+    public static readonly Seq<string> Names =
+        Seq("softmax", "mlp", "rnn1", "rnn2", "dnn1", "dnn2", "reduced-rnn1", "wide", "tabular", "tabm");
 
     /// <summary>The model called <paramref name="name"/> (one of <see cref="Names"/>, 114 classes or 66 for reduced-rnn1); a usage error
     /// listing the known names otherwise.</summary>
@@ -81,12 +99,13 @@ public static class Zoo
         "reduced-rnn1" => ReducedRnn1(),
         "wide" => Wide(),
         "tabular" => Tabular(),
+        "tabm" => Tabm(),
         _ => GenreError.Usage($"unknown model '{name}' (known: {string.Join(", ", Names)})"),
     };
 
-    /// <summary>The feature pipeline the model called <paramref name="name"/> reads: the tabular pipeline for <c>tabular</c>, the
-    /// report's for every other (the one place a model's name decides its input).</summary>
-    public static Stages.Pipeline FeaturesOf(string name) => name == "tabular" ? Pipelines.Tabular : Pipelines.Report;
+    /// <summary>The feature pipeline the model called <paramref name="name"/> reads: the tabular pipeline for <c>tabular</c> and
+    /// <c>tabm</c>, the report's for every other (the one place a model's name decides its input).</summary>
+    public static Stages.Pipeline FeaturesOf(string name) => name is "tabular" or "tabm" ? Pipelines.Tabular : Pipelines.Report;
 
     /// <summary>Whether the model's input is the (15, 1) sequence form.</summary>
     public static bool IsSequence(Sequential model) => model.InputShape.Count == 2;

@@ -27,7 +27,9 @@ internal static class OnnxLayers
         OnnxLayerCode.Of<DenseOnnx, Dense>(),
         OnnxLayerCode.Of<LstmOnnx, Lstm>(),
         OnnxLayerCode.Of<DropoutOnnx, Dropout>(),
-        OnnxLayerCode.Of<BatchNormalizationOnnx, BatchNormalization>());
+        OnnxLayerCode.Of<BatchNormalizationOnnx, BatchNormalization>(),
+        OnnxLayerCode.Of<EnsembleScaleOnnx, EnsembleScale>(),
+        OnnxLayerCode.Of<EnsembleHeadOnnx, EnsembleHead>());
 
     /// <summary>The lowering of <paramref name="layer"/>'s kind (layers of a validated spec always have one).</summary>
     public static OnnxLayerCode Of(Layer layer) =>
@@ -119,5 +121,37 @@ internal sealed class BatchNormalizationOnnx : IOnnxLayer<BatchNormalization>
         var shift = beta.Select((b, j) => b - mean[j] * scale[j]).ToArray();
         var h = g.Node("Mul", [input, g.Floats($"layer{i}_scale", scale, [scale.Length])]);
         return g.Node("Add", [h, g.Floats($"layer{i}_shift", shift, [shift.Length])]);
+    }
+}
+
+/// <summary>EnsembleScale: the input (N, d) unsqueezed to (N, 1, d) and multiplied by r (k, d), broadcasting to (N, k, d).</summary>
+internal sealed class EnsembleScaleOnnx : IOnnxLayer<EnsembleScale>
+{
+    public static string Lower(EnsembleScale layer, string input, OnnxLayer at)
+    {
+        var (g, i, w) = (at.Graph, at.Index, at.Weights);
+        var h = g.Node("Unsqueeze", [input, g.Int64s($"layer{i}_axis", [1], [1])]);
+        return g.Node("Mul", [h, g.Floats($"layer{i}_r", w["r"].Values, w["r"].Shape.Map(x => (long)x).ToArray())]);
+    }
+}
+
+/// <summary>
+/// EnsembleHead: members first (Transpose to (k, N, d)), one batched MatMul with the (k, d, classes) kernels, back to
+/// (N, k, classes), the (k, classes) biases added, Softmax over classes, then the members' mean (ReduceSum over axis 1 times
+/// 1/k: opset 17's ReduceMean takes its axes as an attribute list, ReduceSum as an input).
+/// </summary>
+internal sealed class EnsembleHeadOnnx : IOnnxLayer<EnsembleHead>
+{
+    public static string Lower(EnsembleHead layer, string input, OnnxLayer at)
+    {
+        var (g, i, w) = (at.Graph, at.Index, at.Weights);
+        var members = w["kernel"].Shape[0];
+        var h = g.Node("Transpose", [input], perm: [1, 0, 2]);
+        h = g.Node("MatMul", [h, g.Floats($"layer{i}_kernel", w["kernel"].Values, w["kernel"].Shape.Map(x => (long)x).ToArray())]);
+        h = g.Node("Transpose", [h], perm: [1, 0, 2]);
+        h = g.Node("Add", [h, g.Floats($"layer{i}_bias", w["bias"].Values, [members, layer.Classes])]);
+        h = g.Node("Softmax", [h], axis: -1);
+        h = g.NodeWith("ReduceSum", [h, g.Int64s($"layer{i}_members_axis", [1], [1])], ("keepdims", 0));
+        return g.Node("Mul", [h, g.Floats($"layer{i}_mean", [1f / members], [])], at.Output);
     }
 }

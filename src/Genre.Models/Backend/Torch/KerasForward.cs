@@ -40,9 +40,22 @@ internal static class KerasForward
 
 /// <summary>
 /// Categorical cross-entropy as TF2 Keras computes it in fit/evaluate for a softmax output: Keras detects the Softmax op
-/// and uses its logits (softmax_cross_entropy_with_logits), so no probability clipping happens on this path.
+/// and uses its logits (softmax_cross_entropy_with_logits), so no probability clipping happens on this path. An ensemble head
+/// (<see cref="EnsembleHead"/>) gives its members' logits (n, k, classes): the loss is the mean of the members' losses and the
+/// prediction the mean of their probabilities.
 /// </summary>
 internal static class KerasLoss
 {
-    public static Tensor CrossEntropy(Tensor logits, Tensor labels) => nn.functional.cross_entropy(logits, labels);
+    /// <summary>The mean loss over rows (and members, for members' logits).</summary>
+    public static Tensor CrossEntropy(Tensor logits, Tensor labels) => logits.dim() == 3
+        ? nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), labels.repeat_interleave(logits.shape[1]))
+        : nn.functional.cross_entropy(logits, labels);
+
+    /// <summary>Probabilities (n, classes): the softmax of the logits, or the mean of the members' softmaxes.</summary>
+    public static Tensor Probabilities(Tensor logits) => logits.dim() == 3
+        ? nn.functional.softmax(logits, -1).mean(new long[] { 1 })
+        : nn.functional.softmax(logits, -1);
+
+    /// <summary>The predicted class of each row: the largest logit, or the largest mean probability of the members.</summary>
+    public static Tensor Predicted(Tensor logits) => logits.dim() == 3 ? Probabilities(logits).argmax(1) : logits.argmax(1);
 }

@@ -11,7 +11,9 @@ internal static class TorchLayers
         TorchLayer.Of<DenseTorch, Dense>(),
         TorchLayer.Of<LstmTorch, Lstm>(),
         TorchLayer.Of<DropoutTorch, Dropout>(),
-        TorchLayer.Of<BatchNormalizationTorch, BatchNormalization>());
+        TorchLayer.Of<BatchNormalizationTorch, BatchNormalization>(),
+        TorchLayer.Of<EnsembleScaleTorch, EnsembleScale>(),
+        TorchLayer.Of<EnsembleHeadTorch, EnsembleHead>());
 
     /// <summary>The TorchSharp code of <paramref name="layer"/>'s kind (layers of a validated spec always have one).</summary>
     public static TorchLayer Of(Layer layer) =>

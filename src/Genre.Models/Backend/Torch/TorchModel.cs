@@ -66,7 +66,7 @@ internal sealed class TorchModel : ICompiledModel
             var logits = KerasForward.Logits(Spec, Parameters, x.narrow(0, start, len), false, null, chunking: Chunking);
             var yb = y.narrow(0, start, len);
             loss += KerasLoss.CrossEntropy(logits.to(ScalarType.Float64), yb).item<double>() * len;
-            correct += logits.argmax(1).eq(yb).sum().item<long>();
+            correct += KerasLoss.Predicted(logits).eq(yb).sum().item<long>();
         }
         return new Evaluation(data.Rows == 0 ? 0 : loss / data.Rows, data.Rows == 0 ? 0 : (double)correct / data.Rows, data.Rows);
     }
@@ -93,7 +93,7 @@ internal sealed class TorchModel : ICompiledModel
             using var scope = NewDisposeScope();
             var len = Math.Min(batchSize, rows - start);
             var logits = KerasForward.Logits(Spec, Parameters, input.narrow(0, start, len), false, null, chunking: Chunking);
-            var probs = nn.functional.softmax(logits, -1);
+            var probs = KerasLoss.Probabilities(logits);
             probs.contiguous().data<float>().CopyTo(result, start * classes);
         }
         return result;

@@ -122,7 +122,7 @@ internal static class Trainer
             using Scalar share = (float)((double)m / len);
             (m == len ? loss : loss.mul(share)).backward();
             lossSum += loss.item<float>() * (double)m;
-            correct += logits.argmax(1).eq(ym).sum().item<long>();
+            correct += KerasLoss.Predicted(logits).eq(ym).sum().item<long>();
         }
         return (lossSum, correct);
     }
