@@ -1,8 +1,8 @@
 #:project ../src/Genre.Eval/Genre.Eval.csproj
 #:package libtorch-cpu-linux-x64
-// An ensemble across model families: a network classifier's folder and a finished gbdt folder, their probabilities mixed
-// with the weight that is best on the report split's validation rows, scored once on its test rows.
-// dotnet run examples/cross-family.cs [DATA.csv] [NET_DIR] [GBDT_DIR]
+// An ensemble across model families: two finished folders, each a network classifier's or a gbdt run's, their probabilities
+// mixed with the weight that is best on the report split's validation rows, scored once on its test rows.
+// dotnet run examples/cross-family.cs [DATA.csv] [FIRST_DIR] [SECOND_DIR]
 //   (defaults: $GENRE_DATA, results/kaggle/beyond/tabular-ensemble/tabular-ensemble, results/kaggle/beyond/gbdt)
 using Genre.Data;
 using Genre.Eval;
@@ -22,9 +22,9 @@ return run.Match(r =>
     Console.WriteLine(FormattableString.Invariant($"| {netDir} | {r.FirstVal:F4} | {r.FirstTest:F4} |"));
     Console.WriteLine(FormattableString.Invariant($"| {gbdtDir} | {r.SecondVal:F4} | {r.SecondTest:F4} |"));
     Console.WriteLine(FormattableString.Invariant(
-        $"| blend, weight {r.Blend.Weight:F2} on the net | {r.Blend.ValAccuracy:F4} | {r.Test:F4} {r.TestInterval.Show()} |"));
-    Console.WriteLine(FormattableString.Invariant($"McNemar against the net alone: {r.AgainstFirst.OnlyFirst} rows only the blend ")
-        + FormattableString.Invariant($"got right, {r.AgainstFirst.OnlySecond} only the net, {Uncertainty.ShowP(r.AgainstFirst.PValue)}"));
+        $"| blend, weight {r.Blend.Weight:F2} on the first | {r.Blend.ValAccuracy:F4} | {r.Test:F4} {r.TestInterval.Show()} |"));
+    Console.WriteLine(FormattableString.Invariant($"McNemar against the first alone: {r.AgainstFirst.OnlyFirst} rows only the blend ")
+        + FormattableString.Invariant($"got right, {r.AgainstFirst.OnlySecond} only the first, {Uncertainty.ShowP(r.AgainstFirst.PValue)}"));
     Console.WriteLine("grid: " + string.Join(" ", r.Blend.Grid.Map(g => FormattableString.Invariant($"{g.Weight:F2}:{g.ValAccuracy:F4}"))));
     return 0;
 }, e => { Console.Error.WriteLine($"error: {e.Message}"); return 1; });

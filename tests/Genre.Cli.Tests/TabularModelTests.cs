@@ -9,11 +9,14 @@ public class TabularModelTests
 {
     static readonly string Data = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-small.csv");
 
-    [Fact]
-    public void A_trained_tabular_model_is_scored_and_predicted_through_its_recorded_encoding()
+    /// <summary>Both nets over the tabular pipeline: the plain one and TabM (members and an ensemble head, issue 27).</summary>
+    [Theory]
+    [InlineData("tabular")]
+    [InlineData("tabm")]
+    public void A_trained_tabular_model_is_scored_and_predicted_through_its_recorded_encoding(string model)
     {
         var dir = GenreCli.TempDir("cli-tabular");
-        var r = GenreCli.Run("train", "--model", "tabular", "--epochs", "4", "--batch-size", "128", "--seed", "3", "--threads", "1",
+        var r = GenreCli.Run("train", "--model", model, "--epochs", "4", "--batch-size", "128", "--seed", "3", "--threads", "1",
             "--data", Data, "--out", dir, "--quiet");
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var pre = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "preprocessing.json")));
@@ -21,7 +24,7 @@ public class TabularModelTests
         // the folder records the declared pipeline it was fitted from: the tabular one, as typed stages
         var config = System.Text.Json.Nodes.JsonNode.Parse(pre.RootElement.GetProperty("pipeline").GetProperty("config").GetRawText());
         Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(Genre.Data.Pipelines.Tabular.Config(), config));
-        var printed = double.Parse(System.Text.RegularExpressions.Regex.Match(r.Stdout, @"tabular: test accuracy (\d\.\d{8})").Groups[1]
+        var printed = double.Parse(System.Text.RegularExpressions.Regex.Match(r.Stdout, model + @": test accuracy (\d\.\d{8})").Groups[1]
             .Value,
             CultureInfo.InvariantCulture);
 

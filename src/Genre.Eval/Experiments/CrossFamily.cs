@@ -11,37 +11,53 @@ public sealed record CrossFamilyResult(Blend Blend, double FirstVal, double Seco
                                        double Test, Interval TestInterval, McNemarTest AgainstFirst);
 
 /// <summary>
-/// An ensemble across families: a network classifier's folder (one model or an ensemble, with its own pipeline) and a finished
-/// gbdt folder, their probabilities mixed with the weight that is best on the report split's validation rows
-/// (<see cref="Blend"/>), scored once on its test rows. Both must predict the same genres in the same order.
+/// An ensemble across families: two finished folders — each a network classifier's (one model or an ensemble, with its own
+/// pipeline) or a gbdt run's (its <c>gbdt.json</c>) — their probabilities mixed with the weight that is best on the report
+/// split's validation rows (<see cref="Blend"/>), scored once on its test rows. Both must predict the data's genres in its order.
 /// </summary>
 public static class CrossFamily
 {
-    /// <summary>Blend <paramref name="netDir"/>'s classifier with <paramref name="gbdtDir"/>'s trees on <paramref name="data"/>
-    /// (the report split, its cleaned tracks kept).</summary>
-    public static Fin<CrossFamilyResult> Run(IBackend backend, ReportData data, string netDir, string gbdtDir, int seed)
+    /// <summary>Blend <paramref name="firstDir"/>'s model with <paramref name="secondDir"/>'s on <paramref name="data"/> (the
+    /// report split, its cleaned tracks kept); <paramref name="seed"/> names a gbdt folder's run.</summary>
+    public static Fin<CrossFamilyResult> Run(IBackend backend, ReportData data, string firstDir, string secondDir, int seed)
     {
         var d = data.Full;
         var val = LabeledData.From(d.Scaled.Val);
         var test = LabeledData.From(d.Scaled.Test);
         return from split in Split.ReportSplit(data.Cleaned.Count)
-               from net in Classifier.Load(netDir)
+               from first in Probabilities(backend, data, split.Val, split.Test, firstDir, seed)
+               from second in Probabilities(backend, data, split.Val, split.Test, secondDir, seed)
+               let blend = Blend.Choose(first.Val, second.Val, val.Y, val.Classes)
+               let mixed = Metrics.Argmax(blend.Apply(first.Test, second.Test), test.Classes)
+               let firstHits = Uncertainty.Hits(test.Y, Metrics.Argmax(first.Test, test.Classes))
+               let hits = Uncertainty.Hits(test.Y, mixed)
+               select new CrossFamilyResult(blend, Metrics.Accuracy(val, first.Val), Metrics.Accuracy(val, second.Val),
+                   Uncertainty.Accuracy(firstHits), Metrics.Accuracy(test, second.Test), Uncertainty.Accuracy(hits),
+                   Uncertainty.Bootstrap(hits), Uncertainty.McNemar(hits, firstHits));
+    }
+
+    /// <summary>A finished folder's probabilities on the validation and test rows: LightGBM's for a gbdt folder, else the
+    /// classifier's through its own pipeline.</summary>
+    static Fin<(float[] Val, float[] Test)> Probabilities(IBackend backend, ReportData data, int[] valRows, int[] testRows,
+                                                          string dir, int seed)
+    {
+        var d = data.Full;
+        if (File.Exists(Path.Combine(dir, Gbdt.TrialsFile)))
+        {
+            var (val, test) = (LabeledData.From(d.Scaled.Val), LabeledData.From(d.Scaled.Test));
+            return from stored in Gbdt.Finished(dir, Gbdt.Candidates, seed)
+                       .Bind(o => o.ToFin(GenreError.Io($"{dir}: no finished gbdt run of genre's candidates with seed {seed}")))
+                   from trees in Gbdt.Model(dir, stored, val.Classes, d.Scaled.Val.X.Cols)
+                   from treesVal in Booster.Predict(trees, val.X, val.Rows)
+                   from treesTest in Booster.Predict(trees, test.X, test.Rows)
+                   select (treesVal, treesTest);
+        }
+        return from net in Classifier.Load(dir)
                from _ in net.Genres.SequenceEqual(d.Genres.Classes)
                    ? FinSucc(unit)
-                   : GenreError.Model($"{netDir}: predicts other genres than the data's {d.Genres.Count}")
-               from netVal in net.Probabilities(backend, split.Val.Select(i => data.Cleaned[i]).ToSeq(), "validation rows")
-               from netTest in net.Probabilities(backend, split.Test.Select(i => data.Cleaned[i]).ToSeq(), "test rows")
-               from stored in Gbdt.Finished(gbdtDir, Gbdt.Candidates, seed)
-                   .Bind(o => o.ToFin(GenreError.Io($"{gbdtDir}: no finished gbdt run of genre's candidates with seed {seed}")))
-               from trees in Gbdt.Model(gbdtDir, stored, val.Classes, d.Scaled.Val.X.Cols)
-               from treesVal in Booster.Predict(trees, val.X, val.Rows)
-               from treesTest in Booster.Predict(trees, test.X, test.Rows)
-               let blend = Blend.Choose(netVal, treesVal, val.Y, val.Classes)
-               let mixed = Metrics.Argmax(blend.Apply(netTest, treesTest), test.Classes)
-               let netHits = Uncertainty.Hits(test.Y, Metrics.Argmax(netTest, test.Classes))
-               let hits = Uncertainty.Hits(test.Y, mixed)
-               select new CrossFamilyResult(blend, Metrics.Accuracy(val, netVal), Metrics.Accuracy(val, treesVal),
-                   Uncertainty.Accuracy(netHits), Metrics.Accuracy(test, treesTest), Uncertainty.Accuracy(hits),
-                   Uncertainty.Bootstrap(hits), Uncertainty.McNemar(hits, netHits));
+                   : GenreError.Model($"{dir}: predicts other genres than the data's {d.Genres.Count}")
+               from netVal in net.Probabilities(backend, valRows.Select(i => data.Cleaned[i]).ToSeq(), "validation rows")
+               from netTest in net.Probabilities(backend, testRows.Select(i => data.Cleaned[i]).ToSeq(), "test rows")
+               select (netVal, netTest);
     }
 }

@@ -1,0 +1,71 @@
+using Genre.Data.Stages;
+using Genre.Models;
+using Genre.Models.Backend.Torch;
+
+namespace Genre.Eval.Tests;
+
+/// <summary>Issue 27: a blend across two finished folders, either of which may be a network classifier's or a gbdt run's,
+/// scored on the report split.</summary>
+public class CrossFamilyTests
+{
+    static readonly TorchBackend Backend = new();
+
+    /// <summary>Dense(15 → classes, softmax) with fixed weights drawn from <paramref name="seed"/>.</summary>
+    static (Sequential Spec, ModelWeights Weights) Model(int classes, int seed)
+    {
+        var r = new Random(seed);
+        var spec = new Sequential(Seq1(15), Seq1<Layer>(new Dense(classes, Activation.Softmax)));
+        var kernel = Enumerable.Range(0, 15 * classes).Select(_ => (float)(r.NextDouble() * 4 - 2)).ToArray();
+        var bias = Enumerable.Range(0, classes).Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
+        return (spec, new ModelWeights(Seq1(new LayerWeights(0,
+            Seq(new NamedTensor("kernel", Seq(15, classes), kernel), new NamedTensor("bias", Seq1(classes), bias))))));
+    }
+
+    [Fact]
+    public void Two_network_folders_blend_with_the_models_themselves_at_the_ends_of_the_grid()
+    {
+        var (dir, source) = SmallRuns.SyntheticSource("cross-family");
+        var data = Ok(ReportData.Load(source));
+        var d = data.Full;
+        var p = Preprocessing.Of(d);
+        var (val, test) = (LabeledData.From(d.Scaled.Val), LabeledData.From(d.Scaled.Test));
+        var accuracies = new List<(double Val, double Test)>();
+        foreach (var (name, seed) in new[] { ("first", 1), ("second", 2) })
+        {
+            var (spec, weights) = Model(d.Genres.Count, seed);
+            Ok(new Classifier(p, new StoredClassifier(Seq1(new StoredModel(spec, weights, Some(p))))).Save(Path.Combine(dir, name)));
+            // the same model on the data's own scaled rows: what the folder's pipeline must reproduce from the raw tracks
+            using var m = Ok(Backend.Load(spec, weights));
+            accuracies.Add((Metrics.Accuracy(val, m.Predict(val.X, val.Rows)), Metrics.Accuracy(test, m.Predict(test.X, test.Rows))));
+        }
+        var r = Ok(CrossFamily.Run(Backend, data, Path.Combine(dir, "first"), Path.Combine(dir, "second"), seed: 2));
+        Assert.Equal(accuracies[0].Val, r.FirstVal, 12);
+        Assert.Equal(accuracies[1].Val, r.SecondVal, 12);
+        Assert.Equal(accuracies[0].Test, r.FirstTest, 12);
+        Assert.Equal(accuracies[1].Test, r.SecondTest, 12);
+        Assert.Equal(r.SecondVal, r.Blend.Grid.Head.ValAccuracy, 12); // weight 0: the second model alone
+        Assert.Equal(r.FirstVal, r.Blend.Grid.Last.ValAccuracy, 12); // weight 1: the first alone
+        Assert.True(r.Blend.ValAccuracy >= Math.Max(r.FirstVal, r.SecondVal));
+        Assert.Equal(test.Rows, r.AgainstFirst.Rows);
+        Assert.Equal(r.Test - r.FirstTest, (r.AgainstFirst.OnlyFirst - r.AgainstFirst.OnlySecond) / (double)test.Rows, 12);
+        Assert.True(r.TestInterval.Lower <= r.Test && r.Test <= r.TestInterval.Upper);
+    }
+
+    [Fact]
+    public void A_folder_of_other_genres_is_refused_naming_it()
+    {
+        var (dir, source) = SmallRuns.SyntheticSource("cross-family-genres");
+        var data = Ok(ReportData.Load(source));
+        var p = Preprocessing.Of(data.Full);
+        var (spec, weights) = Model(data.Full.Genres.Count, 3);
+        var good = Path.Combine(dir, "good");
+        Ok(new Classifier(p, new StoredClassifier(Seq1(new StoredModel(spec, weights, Some(p))))).Save(good));
+        var reduced = data.Reduced;
+        var q = Preprocessing.Of(reduced);
+        var (other, otherWeights) = Model(reduced.Genres.Count, 4);
+        var bad = Path.Combine(dir, "bad");
+        Ok(new Classifier(q, new StoredClassifier(Seq1(new StoredModel(other, otherWeights, Some(q))))).Save(bad));
+        Assert.Equal($"{bad}: predicts other genres than the data's {data.Full.Genres.Count}",
+            Fail(CrossFamily.Run(Backend, data, good, bad, seed: 2)));
+    }
+}
