@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Genre.Data.Stages;
 using Genre.Models;
 using Genre.Models.Backend.Torch;
@@ -67,5 +68,23 @@ public class CrossFamilyTests
         Ok(new Classifier(q, new StoredClassifier(Seq1(new StoredModel(other, otherWeights, Some(q))))).Save(bad));
         Assert.Equal($"{bad}: predicts other genres than the data's {data.Full.Genres.Count}",
             Fail(CrossFamily.Run(Backend, data, good, bad, seed: 2)));
+    }
+}
+
+/// <summary>The committed blend (results/kaggle/beyond/tabm/blend.json) re-scores from its two committed folders on the Kaggle
+/// file to exactly what the file records.</summary>
+public class CommittedBlendTests
+{
+    [RealDataFact]
+    public void The_blend_of_tabular_ensemble_and_tabm_rescores_to_its_committed_record()
+    {
+        var path = Path.Combine(Inputs.RepoRoot, "results", "kaggle", "beyond", "tabm", "blend.json");
+        var recorded = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var (first, second) = ((string)recorded["first"]!, (string)recorded["second"]!);
+        var data = Ok(ReportData.Load(Ok(DataSource.Of(Environment.GetEnvironmentVariable("GENRE_DATA")!))));
+        var r = Ok(CrossFamily.Run(new TorchBackend(), data, Path.Combine(Inputs.RepoRoot, first), Path.Combine(Inputs.RepoRoot, second),
+            seed: 2));
+        var again = CrossFamily.ToJson(r, first, second);
+        Assert.True(JsonNode.DeepEquals(recorded, again), again.ToJsonString());
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Genre.Data;
 using Genre.Eval.Boosting;
 using Genre.Models;
@@ -35,6 +36,35 @@ public static class CrossFamily
                    Uncertainty.Accuracy(firstHits), Metrics.Accuracy(test, second.Test), Uncertainty.Accuracy(hits),
                    Uncertainty.Bootstrap(hits), Uncertainty.McNemar(hits, firstHits));
     }
+
+    /// <summary>The result as a JSON record (what <c>blend.json</c> beside a committed blend holds), with the two folders as
+    /// given.</summary>
+    public static JsonObject ToJson(CrossFamilyResult r, string firstDir, string secondDir) => new()
+    {
+        ["first"] = firstDir,
+        ["second"] = secondDir,
+        ["weight_on_first"] = r.Blend.Weight,
+        ["val_accuracy"] = r.Blend.ValAccuracy,
+        ["test_accuracy"] = r.Test,
+        ["test_interval"] = new JsonArray(r.TestInterval.Lower, r.TestInterval.Upper),
+        ["first_val_accuracy"] = r.FirstVal,
+        ["second_val_accuracy"] = r.SecondVal,
+        ["first_test_accuracy"] = r.FirstTest,
+        ["second_test_accuracy"] = r.SecondTest,
+        ["mcnemar_against_first"] = new JsonObject
+        {
+            ["rows"] = r.AgainstFirst.Rows,
+            ["only_blend"] = r.AgainstFirst.OnlyFirst,
+            ["only_first"] = r.AgainstFirst.OnlySecond,
+            ["p_value"] = r.AgainstFirst.PValue,
+        },
+    };
+
+    /// <summary>Writes <see cref="ToJson"/>'s record to <paramref name="path"/> atomically (an I/O error naming it otherwise).</summary>
+    public static Fin<Unit> Write(string path, CrossFamilyResult r, string firstDir, string secondDir) =>
+        AtomicFile.WriteAllText(path, ToJson(r, firstDir, secondDir).ToJsonString(Indented) + "\n");
+
+    static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>A finished folder's probabilities on the validation and test rows: LightGBM's for a gbdt folder, else the
     /// classifier's through its own pipeline.</summary>

@@ -135,6 +135,14 @@ public static class Experiments
             Name = "tabular-ensemble",
             Title = "Tabular ensemble: the mean of 5 tabular nets' probabilities (beyond the report)",
             Model = new Learner.Ensemble(Zoo.Tabular(), 5),
+        },
+        Tabular with
+        {
+            Name = "tabm",
+            Title = "TabM-mini: 8 members scaling the encoded inputs, shared relu 256 × 3 + Dropout(0.1), a head each (beyond the report)",
+            Model = Net(Zoo.Tabm()),
+            Training = HashMap((Experiment.AnyProfile,
+                new Settings(100, 1024, 0, 2e-3, new EarlyStopping("val_accuracy", Patience: 12), new CosineDecay()))),
         });
 
     /// <summary>
