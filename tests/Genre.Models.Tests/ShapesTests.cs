@@ -94,7 +94,7 @@ public class ZooTests
     public void Unknown_names_are_usage_errors_listing_the_known_ones()
     {
         var e = Zoo.ByName("cnn");
-        Assert.Equal("unknown model 'cnn' (known: softmax, mlp, rnn1, rnn2, dnn1, dnn2, reduced-rnn1, wide, tabular)", Fail(e));
+        Assert.Equal("unknown model 'cnn' (known: softmax, mlp, rnn1, rnn2, dnn1, dnn2, reduced-rnn1, wide, tabular, tabm)", Fail(e));
         Assert.Equal(Genre.Data.GenreError.UsageCode, e.Match(_ => 0, x => x.Code));
     }
 }
