@@ -28,12 +28,7 @@ public class ClassifierProperties
         return new Classifier(p, new StoredClassifier(models.ToSeq().Strict()));
     }
 
-    static Sequential Sized(Sequential zoo, int inputs, int classes) =>
-        zoo with
-        {
-            InputShape = Seq1(inputs),
-            Layers = zoo.Layers.Take(zoo.Layers.Count - 1).ToSeq().Add(new Dense(classes, Activation.Softmax)).Strict(),
-        };
+    static Sequential Sized(Sequential zoo, int inputs, int classes) => (zoo with { InputShape = Seq1(inputs) }).WithClasses(classes);
 
     static readonly Lazy<Classifier> Dnn1 = new(() => Untrained(Pipelines.Report, (i, k) => Sized(Zoo.Dnn1(), i, k)));
     static readonly Lazy<Classifier> Rnn1 = new(() => Untrained(Pipelines.Report, (_, k) => Zoo.Rnn1(k)));

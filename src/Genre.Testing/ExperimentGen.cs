@@ -70,8 +70,17 @@ public static class ExperimentGen
         select new Settings(epochs, batch, seed, rate, stopping, decay);
 
     /// <summary>A small valid Sequential spec: <paramref name="inputs"/> features, 0–2 hidden Dense layers (1–64 units, any
-    /// hidden activation), each perhaps followed by Dropout, then a softmax Dense over <paramref name="classes"/>.</summary>
+    /// hidden activation), each perhaps followed by Dropout, then a softmax Dense over <paramref name="classes"/>; one spec in
+    /// four is TabM-shaped instead: an EnsembleScale of 1–4 members first and an EnsembleHead over the classes last.</summary>
     public static Gen<Sequential> Spec(int inputs, int classes) =>
+        from plain in PlainSpec(inputs, classes)
+        from members in Gen.Choose(1, 4)
+        from tabm in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
+        select tabm
+            ? plain with { Layers = (Seq1<Layer>(new EnsembleScale(members)) + plain.Layers.Init).Add(new EnsembleHead(classes)).Strict() }
+            : plain;
+
+    static Gen<Sequential> PlainSpec(int inputs, int classes) =>
         from hidden in Gen.Choose(0, 2)
         from layers in (
             from units in Gen.Choose(1, 64)
