@@ -64,9 +64,12 @@ public class ZooTests
         {
             var spec = Ok(Zoo.ByName(name));
             Assert.True(SpecValidation.Validate(spec).IsSuccess, name);
-            Assert.Equal(new Dense(name == "reduced-rnn1" ? 66 : 114, Activation.Softmax), spec.Layers.Last);
-            // the RNNs read (15, 1); the tabular net reads the 33 columns of Genre.Data's TabularEncoding; the rest the 15 features
-            Assert.Equal(name.Contains("rnn") ? Seq(15, 1) : name == "tabular" ? Seq1(33) : Seq1(15), spec.InputShape);
+            // a softmax output over the report's classes: a Dense, or TabM's head (a mean of softmaxes)
+            Assert.Equal(name == "reduced-rnn1" ? 66 : 114, Ok(spec.OutputLayer("training")));
+            Assert.Equal(name == "tabm" ? new EnsembleHead(114) : new Dense(name == "reduced-rnn1" ? 66 : 114, Activation.Softmax),
+                spec.Layers.Last);
+            // the RNNs read (15, 1); the tabular nets read the 33 columns of Genre.Data's TabularEncoding; the rest the 15 features
+            Assert.Equal(name.Contains("rnn") ? Seq(15, 1) : name is "tabular" or "tabm" ? Seq1(33) : Seq1(15), spec.InputShape);
         }
     }
 
