@@ -103,16 +103,7 @@ public class BatchNormalizationTests
     [Fact]
     public void A_resumed_fit_restores_the_moving_statistics_bit_identically()
     {
-        var data = Support.Problem(150, 8);
-        var dir = Support.TempDir();
-        var config = new TrainingConfig(4, 40, 12, new AdamSettings(LearningRate: 0.02), Checkpoints: new CheckpointPolicy(dir, 1));
-        using (var first = Ok(Support.Backend.Compile(Net, 12)))
-            Ok(first.Fit(data, None, config with { Epochs = 2 }));
-        using var resumed = Ok(Support.Backend.Compile(Net, 12));
-        Ok(resumed.Fit(data, None, config with { Resume = true }));
-        using var straight = Ok(Support.Backend.Compile(Net, 12));
-        Ok(straight.Fit(data, None, config with { Checkpoints = None }));
-        Assert.Equal(Support.Flat(straight), Support.Flat(resumed));
+        using var _ = Support.AssertResumedFitIsBitIdentical(Net, Support.Problem(150, 8), 12);
     }
 
     [Fact]

@@ -114,15 +114,7 @@ public class EnsembleLayersTests
     public void Save_and_load_round_trip_and_a_resumed_fit_is_bit_identical()
     {
         var data = Support.Problem(150, 23);
-        var dir = Support.TempDir();
-        var config = new TrainingConfig(4, 40, 12, new AdamSettings(LearningRate: 0.02), Checkpoints: new CheckpointPolicy(dir, 1));
-        using (var first = Ok(Support.Backend.Compile(Net, 12)))
-            Ok(first.Fit(data, None, config with { Epochs = 2 }));
-        using var resumed = Ok(Support.Backend.Compile(Net, 12));
-        Ok(resumed.Fit(data, None, config with { Resume = true }));
-        using var straight = Ok(Support.Backend.Compile(Net, 12));
-        Ok(straight.Fit(data, None, config with { Checkpoints = None }));
-        Assert.Equal(Support.Flat(straight), Support.Flat(resumed));
+        using var straight = Support.AssertResumedFitIsBitIdentical(Net, data, 12);
 
         var folder = Support.TempDir();
         Ok(ModelFolder.Save(folder, straight.Spec, straight.Weights(), None));
