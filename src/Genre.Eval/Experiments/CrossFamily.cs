@@ -26,8 +26,8 @@ public static class CrossFamily
         var val = LabeledData.From(d.Scaled.Val);
         var test = LabeledData.From(d.Scaled.Test);
         return from split in Split.ReportSplit(data.Cleaned.Count)
-               from first in Probabilities(backend, data, split.Val, split.Test, firstDir, seed)
-               from second in Probabilities(backend, data, split.Val, split.Test, secondDir, seed)
+               from first in Probabilities(backend, data, (split.Val, val), (split.Test, test), firstDir, seed)
+               from second in Probabilities(backend, data, (split.Val, val), (split.Test, test), secondDir, seed)
                let blend = Blend.Choose(first.Val, second.Val, val.Y, val.Classes)
                let mixed = Metrics.Argmax(blend.Apply(first.Test, second.Test), test.Classes)
                let firstHits = Uncertainty.Hits(test.Y, Metrics.Argmax(first.Test, test.Classes))
@@ -66,28 +66,26 @@ public static class CrossFamily
 
     static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>A finished folder's probabilities on the validation and test rows: LightGBM's for a gbdt folder, else the
-    /// classifier's through its own pipeline.</summary>
-    static Fin<(float[] Val, float[] Test)> Probabilities(IBackend backend, ReportData data, int[] valRows, int[] testRows,
-                                                          string dir, int seed)
+    /// <summary>A finished folder's probabilities on the validation and test rows (each given as positions into the cleaned
+    /// tracks and as the report pipeline's rows): LightGBM's for a gbdt folder, on the pipeline's rows; else the classifier's, on
+    /// the tracks through its own pipeline.</summary>
+    static Fin<(float[] Val, float[] Test)> Probabilities(IBackend backend, ReportData data, (int[] Rows, LabeledData Data) val,
+                                                          (int[] Rows, LabeledData Data) test, string dir, int seed)
     {
         var d = data.Full;
         if (File.Exists(Path.Combine(dir, Gbdt.TrialsFile)))
-        {
-            var (val, test) = (LabeledData.From(d.Scaled.Val), LabeledData.From(d.Scaled.Test));
             return from stored in Gbdt.Finished(dir, Gbdt.Candidates, seed)
                        .Bind(o => o.ToFin(GenreError.Io($"{dir}: no finished gbdt run of genre's candidates with seed {seed}")))
-                   from trees in Gbdt.Model(dir, stored, val.Classes, d.Scaled.Val.X.Cols)
-                   from treesVal in Booster.Predict(trees, val.X, val.Rows)
-                   from treesTest in Booster.Predict(trees, test.X, test.Rows)
+                   from trees in Gbdt.Model(dir, stored, val.Data.Classes, d.Scaled.Val.X.Cols)
+                   from treesVal in Booster.Predict(trees, val.Data.X, val.Data.Rows)
+                   from treesTest in Booster.Predict(trees, test.Data.X, test.Data.Rows)
                    select (treesVal, treesTest);
-        }
         return from net in Classifier.Load(dir)
                from _ in net.Genres.SequenceEqual(d.Genres.Classes)
                    ? FinSucc(unit)
                    : GenreError.Model($"{dir}: predicts other genres than the data's {d.Genres.Count}")
-               from netVal in net.Probabilities(backend, valRows.Select(i => data.Cleaned[i]).ToSeq(), "validation rows")
-               from netTest in net.Probabilities(backend, testRows.Select(i => data.Cleaned[i]).ToSeq(), "test rows")
+               from netVal in net.Probabilities(backend, val.Rows.Select(i => data.Cleaned[i]).ToSeq(), "validation rows")
+               from netTest in net.Probabilities(backend, test.Rows.Select(i => data.Cleaned[i]).ToSeq(), "test rows")
                select (netVal, netTest);
     }
 }
