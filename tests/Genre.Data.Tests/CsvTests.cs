@@ -4,8 +4,7 @@ namespace Genre.Data.Tests;
 
 public class CsvTests
 {
-    const string Header = ",track_id,artists,album_name,track_name,popularity,duration_ms,explicit,danceability,energy,key," +
-                          "loudness,mode,speechiness,acousticness,instrumentalness,liveness,valence,tempo,time_signature,track_genre";
+    const string Header = TestFiles.KaggleHeader;
 
     static string Row(long id,
         string rest = "5SuOikwiRyPMVoIQDJUgSV,Gen " +

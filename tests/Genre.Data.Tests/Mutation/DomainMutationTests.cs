@@ -184,15 +184,9 @@ public class DomainMutationTests
         Assert.True(With(new RefuseRows(-1)).IsSucc);
     }
 
-    const string Header = ",track_id,artists,album_name,track_name,popularity,duration_ms,explicit,danceability,energy,key," +
-                          "loudness,mode,speechiness,acousticness,instrumentalness,liveness,valence,tempo,time_signature,track_genre";
+    const string Header = TestFiles.KaggleHeader;
 
-    static string File(string text)
-    {
-        var path = Path.Combine(TestFiles.TempDir(), "d.csv");
-        System.IO.File.WriteAllText(path, text);
-        return path;
-    }
+    static string File(string text) => TestFiles.Write(text, "d.csv");
 
     [Fact]
     public void Loading_names_the_file_for_each_way_it_can_hold_too_little()

@@ -6,12 +6,7 @@ namespace Genre.Data.Tests.Mutation;
 /// </summary>
 public class GenreMappingMutationTests
 {
-    static string File(string text)
-    {
-        var path = Path.Combine(TestFiles.TempDir(), "m.csv");
-        System.IO.File.WriteAllText(path, text);
-        return path;
-    }
+    static string File(string text) => TestFiles.Write(text, "m.csv");
 
     [Fact]
     public void A_bom_an_upper_case_header_spaces_and_blank_lines_are_read_as_meant()

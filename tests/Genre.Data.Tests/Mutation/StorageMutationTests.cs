@@ -7,8 +7,7 @@ namespace Genre.Data.Tests.Mutation;
 /// </summary>
 public class StorageMutationTests
 {
-    const string Header = ",track_id,artists,album_name,track_name,popularity,duration_ms,explicit,danceability,energy,key," +
-                          "loudness,mode,speechiness,acousticness,instrumentalness,liveness,valence,tempo,time_signature,track_genre";
+    const string Header = TestFiles.KaggleHeader;
 
     static readonly string[] Good = ("0,5SuOikwiRyPMVoIQDJUgSV,Gen Hoshino,Comedy,Comedy,73,230666,False,0.676,0.461,1,-6.746,0," +
                                      "0.143,0.0322,1.01e-06,0.358,0.715,87.917,4,acoustic").Split(',');
