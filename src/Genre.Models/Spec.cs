@@ -14,6 +14,8 @@ public enum Activation
     Tanh,
     /// <summary>Keras "sigmoid": 1 / (1 + exp(−x)).</summary>
     Sigmoid,
+    /// <summary>Keras "selu": λ·x for x &gt; 0, λ·α·(exp(x) − 1) otherwise (λ ≈ 1.0507, α ≈ 1.6733; Klambauer et al. 2017).</summary>
+    Selu,
 }
 
 /// <summary>One row of the activation table: the activation, its name (Keras' and <c>model.json</c>'s), its ONNX operator (None
@@ -32,7 +34,8 @@ public static class Activations
         new ActivationInfo(Activation.Relu, "relu", "Relu"),
         new ActivationInfo(Activation.Softmax, "softmax", "Softmax"),
         new ActivationInfo(Activation.Tanh, "tanh", "Tanh"),
-        new ActivationInfo(Activation.Sigmoid, "sigmoid", "Sigmoid"));
+        new ActivationInfo(Activation.Sigmoid, "sigmoid", "Sigmoid"),
+        new ActivationInfo(Activation.Selu, "selu", "Selu"));
 
     /// <summary>The row of <paramref name="activation"/> (every value of the enum has one; a test checks it).</summary>
     public static ActivationInfo Of(Activation activation) =>

@@ -2,20 +2,40 @@ using Genre.Data;
 
 namespace Genre.Models;
 
+/// <summary>A learning-rate schedule over the whole fit: the factor on the base rate after s of its S steps.</summary>
+public abstract record RateSchedule
+{
+    /// <summary>The factor on the base rate after <paramref name="step"/> (≤ S) of <paramref name="totalSteps"/> S ≥ 1 steps.</summary>
+    public abstract double Factor(long step, long totalSteps);
+}
+
 /// <summary>
 /// Keras <c>CosineDecay</c> spread over the whole fit: at step s of S (S = epochs × batches per epoch) the rate is
 /// lr·((1 − α)·½(1 + cos(π·s/S)) + α), so it falls from lr to α·lr by the last step.
 /// </summary>
-public sealed record CosineDecay(double Alpha = 0.0);
+public sealed record CosineDecay(double Alpha = 0.0) : RateSchedule
+{
+    public override double Factor(long step, long totalSteps) =>
+        (1 - Alpha) * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps)) + Alpha;
+}
 
-/// <summary>Keras Adam defaults (tf.keras.optimizers.Adam), optionally with a cosine learning-rate decay.</summary>
+/// <summary>
+/// RealMLP's <c>coslog</c> schedule (Holzmüller et al., NeurIPS 2024; pytabkit's <c>CoslogFunc</c>): ½(1 − cos(2π·log₂(1 +
+/// (2ⁿ − 1)·t))), n cosine cycles on a log scale, each twice as long as the one before, starting and ending at 0.
+/// </summary>
+public sealed record CosLog(int Cycles = 4) : RateSchedule
+{
+    public override double Factor(long step, long totalSteps) =>
+        0.5 * (1 - Math.Cos(2 * Math.PI * Math.Log2(1 + (Math.Pow(2, Cycles) - 1) * ((double)step / totalSteps))));
+}
+
+/// <summary>Keras Adam defaults (tf.keras.optimizers.Adam), optionally with a learning-rate schedule over the fit.</summary>
 public sealed record AdamSettings(double LearningRate = 1e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Epsilon = 1e-7,
-    Option<CosineDecay> Decay = default)
+    Option<RateSchedule> Decay = default)
 {
     /// <summary>The learning rate of the step after <paramref name="step"/> steps, of <paramref name="totalSteps"/> in the fit.</summary>
     public double RateAt(long step, long totalSteps) => Decay.Match(
-        d => LearningRate * ((1 - d.Alpha) * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(step, totalSteps) / Math.Max(
-            1, totalSteps))) + d.Alpha),
+        d => LearningRate * d.Factor(Math.Min(step, totalSteps), Math.Max(1, totalSteps)),
         () => LearningRate);
 }
 
@@ -29,7 +49,9 @@ public sealed record EarlyStopping(string Monitor = "val_loss", int Patience = 2
 /// </summary>
 public sealed record CheckpointPolicy(string Directory, int EveryEpochs = 10, bool RestartOnOtherSettings = false);
 
-/// <summary>Everything fit() needs besides the data.</summary>
+/// <summary>Everything fit() needs besides the data. <see cref="LabelSmoothing"/> ε trains on (1 − ε)·one-hot + ε / classes, as
+/// Keras' <c>CategoricalCrossentropy(label_smoothing=ε)</c>; the validation loss stays the plain cross-entropy, comparable across
+/// models.</summary>
 public sealed record TrainingConfig(
     int Epochs,
     int BatchSize,
@@ -38,7 +60,8 @@ public sealed record TrainingConfig(
     bool Shuffle = true,
     Option<EarlyStopping> EarlyStopping = default,
     Option<CheckpointPolicy> Checkpoints = default,
-    bool Resume = false);
+    bool Resume = false,
+    double LabelSmoothing = 0.0);
 
 /// <summary>Per-epoch metrics, as Keras' History.history.</summary>
 public sealed record EpochMetrics(int Epoch, double Loss, double Accuracy, double ValLoss, double ValAccuracy, double Seconds);

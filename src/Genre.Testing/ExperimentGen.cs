@@ -24,11 +24,14 @@ public static class ExperimentGen
             .Select(keep => items.Where((_, i) => keep[i]).ToSeq().Strict())
             .Where(s => !s.IsEmpty);
 
-    /// <summary>A scaler as the pipelines use them: MinMax, Standardize or QuantileNormal with 2–1000 quantiles.</summary>
+    /// <summary>A scaler as the pipelines use them: MinMax, Standardize, QuantileNormal with 2–1000 quantiles, RobustScale, or
+    /// RobustScale then SmoothClip (RealMLP's) with a bound of 1 or 3.</summary>
     public static readonly Gen<Stage> Scaler = Gen.OneOf(
         Gen.Constant((Stage)new MinMax()),
         Gen.Constant((Stage)new Standardize()),
-        Gen.Elements(2, 3, 5, 10, 100, 1000).Select(k => (Stage)new QuantileNormal(k)));
+        Gen.Elements(2, 3, 5, 10, 100, 1000).Select(k => (Stage)new QuantileNormal(k)),
+        Gen.Constant((Stage)new RobustScale()),
+        Gen.Elements(1.0, 3.0).Select(m => (Stage)Pipeline.Of(new RobustScale(), new SmoothClip(m))));
 
     /// <summary>
     /// A feature pipeline that fits on any frame of tracks with at least one row: some continuous features (and perhaps
@@ -53,38 +56,51 @@ public static class ExperimentGen
                 : Seq<Stage>())
         select new Pipeline(stages.Strict());
 
-    /// <summary>Training settings: epochs 1–1000, Keras-style batch sizes, seeds, learning rates, with or without a cosine decay
-    /// and early stopping.</summary>
+    /// <summary>Training settings: epochs 1–1000, Keras-style batch sizes, seeds, learning rates, with or without a schedule
+    /// (cosine decay or coslog) and early stopping, Adam's β₂ Keras' or RealMLP's, with or without label smoothing.</summary>
     public static readonly Gen<Settings> TrainingSettings =
         from epochs in Gen.Frequency((3, Gen.Choose(1, 10)), (1, Gen.Elements(150, 1000)))
         from batch in Gen.Elements(1, 32, 128, 512, 1024, 10_000)
         from seed in Gen.Choose(0, 100)
         from rate in Gen.Elements(1e-3, 3e-3, 8e-3, 1e-2, 0.1)
-        from decay in Gen.OneOf(Gen.Constant(Option<CosineDecay>.None), Gen.Elements(0.0, 0.1).Select(a => Some(new CosineDecay(a))))
+        from decay in Gen.OneOf(Gen.Constant(Option<RateSchedule>.None),
+            Gen.Elements(0.0, 0.1).Select(a => Some<RateSchedule>(new CosineDecay(a))),
+            Gen.Choose(1, 4).Select(n => Some<RateSchedule>(new CosLog(n))))
         from stopping in Gen.OneOf(Gen.Constant(Option<EarlyStopping>.None),
             from monitor in Gen.Elements("val_loss", "val_accuracy")
             from patience in Gen.Choose(1, 20)
             from delta in Gen.Elements(0.0, 1e-4)
             from restore in Gen.Elements(true, false)
             select Some(new EarlyStopping(monitor, patience, delta, restore)))
-        select new Settings(epochs, batch, seed, rate, stopping, decay);
+        from beta2 in Gen.Elements(0.999, 0.95)
+        from smoothing in Gen.Elements(0.0, 0.1)
+        select new Settings(epochs, batch, seed, rate, stopping, decay, beta2, smoothing);
 
     /// <summary>A small valid Sequential spec: <paramref name="inputs"/> features, 0–2 hidden Dense layers (1–64 units, any
-    /// hidden activation), each perhaps followed by Dropout, then a softmax Dense over <paramref name="classes"/>; one spec in
-    /// four is TabM-shaped instead: an EnsembleScale of 1–4 members first and an EnsembleHead over the classes last.</summary>
+    /// hidden activation), each perhaps followed by Dropout, then a softmax Dense over <paramref name="classes"/>. One spec in
+    /// four is TabM-shaped instead (an EnsembleScale of 1–4 members first and an EnsembleHead over the classes last), and one in
+    /// four RealMLP-shaped (a PeriodicEmbedding of 1–4 frequencies to 1–3 values per column first).</summary>
     public static Gen<Sequential> Spec(int inputs, int classes) =>
         from plain in PlainSpec(inputs, classes)
         from members in Gen.Choose(1, 4)
-        from tabm in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
-        select tabm
-            ? plain with { Layers = (Seq1<Layer>(new EnsembleScale(members)) + plain.Layers.Init).Add(new EnsembleHead(classes)).Strict() }
-            : plain;
+        from frequencies in Gen.Choose(1, 4)
+        from width in Gen.Choose(1, 3)
+        from shape in Gen.Elements("plain", "plain", "tabm", "realmlp")
+        select shape switch
+        {
+            "tabm" => plain with
+            {
+                Layers = (Seq1<Layer>(new EnsembleScale(members)) + plain.Layers.Init).Add(new EnsembleHead(classes)).Strict(),
+            },
+            "realmlp" => plain with { Layers = (Seq1<Layer>(new PeriodicEmbedding(frequencies, width)) + plain.Layers).Strict() },
+            _ => plain,
+        };
 
     static Gen<Sequential> PlainSpec(int inputs, int classes) =>
         from hidden in Gen.Choose(0, 2)
         from layers in (
             from units in Gen.Choose(1, 64)
-            from activation in Gen.Elements(Activation.Relu, Activation.Tanh, Activation.Sigmoid, Activation.Linear)
+            from activation in Gen.Elements(Activation.Relu, Activation.Tanh, Activation.Sigmoid, Activation.Selu, Activation.Linear)
             from dropout in Gen.OneOf(Gen.Constant(Option<double>.None), Gen.Elements(0.1, 0.2, 0.5).Select(Some))
             select Seq1<Layer>(new Dense(units, activation)) + dropout.Map(r => Seq1<Layer>(new Dropout(r))).IfNone(Seq<Layer>()))
             .ArrayOf(hidden)

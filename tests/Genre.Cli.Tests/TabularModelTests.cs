@@ -9,10 +9,12 @@ public class TabularModelTests
 {
     static readonly string Data = Path.Combine(GenreCli.RepoRoot, "tests", "golden", "data", "synthetic-small.csv");
 
-    /// <summary>Both nets over the tabular pipeline: the plain one and TabM (members and an ensemble head, issue 27).</summary>
+    /// <summary>The nets over the tabular columns: the plain one, TabM (members and an ensemble head) and RealMLP (its own
+    /// pipeline, periodic embeddings, SELU), issue 27.</summary>
     [Theory]
     [InlineData("tabular")]
     [InlineData("tabm")]
+    [InlineData("realmlp")]
     public void A_trained_tabular_model_is_scored_and_predicted_through_its_recorded_encoding(string model)
     {
         var dir = GenreCli.TempDir("cli-tabular");
@@ -21,9 +23,10 @@ public class TabularModelTests
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var pre = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "preprocessing.json")));
         Assert.Equal("genre-preprocessing/3", pre.RootElement.GetProperty("format").GetString());
-        // the folder records the declared pipeline it was fitted from: the tabular one, as typed stages
+        // the folder records the declared pipeline it was fitted from, as typed stages: the model's own
         var config = System.Text.Json.Nodes.JsonNode.Parse(pre.RootElement.GetProperty("pipeline").GetProperty("config").GetRawText());
-        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(Genre.Data.Pipelines.Tabular.Config(), config));
+        var declared = model == "realmlp" ? Genre.Data.Pipelines.RealMlp : Genre.Data.Pipelines.Tabular;
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(declared.Config(), config));
         var printed = double.Parse(System.Text.RegularExpressions.Regex.Match(r.Stdout, model + @": test accuracy (\d\.\d{8})").Groups[1]
             .Value,
             CultureInfo.InvariantCulture);

@@ -146,7 +146,7 @@ public class ReproduceTests
     {
         Experiment Named(string name) => (Experiments.OfReport + Experiments.Beyond).Find(e => e.Name == name)
             .IfNone(() => throw new Exception(name));
-        var cosine = Some(new CosineDecay());
+        var cosine = Some<RateSchedule>(new CosineDecay());
         Assert.Equal(new Settings(60, 256, 5), Profiles.Fast(5).SettingsFor(Named("softmax")));
         Assert.Equal(new Settings(150, 1024, 5, 3e-3, Decay: cosine), Profiles.Fast(5).SettingsFor(Named("dnn2")));
         Assert.Equal(new Settings(30, 512, 5, 1e-2, Decay: cosine), Profiles.Fast(5).SettingsFor(Named("reduced-rnn1")));
@@ -155,6 +155,15 @@ public class ReproduceTests
         Assert.Equal(Profiles.Paper(3).SettingsFor(Named("tabular")), Profiles.Fast(3).SettingsFor(Named("tabular")));
         Assert.Equal(Pipelines.Tabular, Named("tabular").Features);
         Assert.Equal(Pipelines.Report, Named("dnn1").Features);
+        // RealMLP: its own pipeline, and its training's schedule, β₂ and label smoothing reach the training configuration
+        Assert.Equal(Pipelines.RealMlp, Named("realmlp").Features);
+        var realmlp = Profiles.Fast(4).SettingsFor(Named("realmlp"));
+        Assert.Equal(new Settings(256, 256, 4, 2.5e-3, new EarlyStopping("val_accuracy", Patience: 256), new CosLog(4), 0.95, 0.1),
+            realmlp);
+        var config = realmlp.ToConfig();
+        Assert.Equal((0.95, 0.1, Some<RateSchedule>(new CosLog(4))), (config.Adam.Beta2, config.LabelSmoothing, config.Adam.Decay));
+        Assert.Equal("0.0025 (coslog4)", realmlp.DescribeRate());
+        Assert.Equal(realmlp, Ok(ExperimentJson.SettingsOf(ExperimentJson.ToJson(realmlp), "s")));
         var dnn1 = Named("dnn1");
         Assert.Equal(dnn1, dnn1 with { Training = dnn1.Training.SetItem("fast", Profiles.Dense) });
         Assert.NotEqual(dnn1, dnn1 with { Training = dnn1.Training.SetItem("fast", Profiles.Dense with { Epochs = 3 }) });

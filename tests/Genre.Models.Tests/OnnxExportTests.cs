@@ -183,7 +183,7 @@ public class OnnxExportTests
     public static TheoryData<string> StageNames => new()
     {
         "select", "drop", "label-encode", "min-max", "standardize", "quantile-normal", "one-hot", "one-hot-declared", "log1p",
-        "column-transformer", "report", "tabular",
+        "column-transformer", "report", "tabular", "robust-scale", "smooth-clip", "realmlp",
     };
 
     static Genre.Data.Stages.Stage StageNamed(string name) => name switch
@@ -204,6 +204,11 @@ public class OnnxExportTests
             new Genre.Data.Stages.ColumnGroup(Seq("tempo", "energy"), new Genre.Data.Stages.Standardize()),
             new Genre.Data.Stages.ColumnGroup(Seq1("explicit"), new Genre.Data.Stages.LabelEncode("explicit")))),
         "report" => Pipelines.Report,
+        "robust-scale" => Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.DropColumns(Seq1("explicit")),
+            new Genre.Data.Stages.RobustScale()),
+        "smooth-clip" => Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.DropColumns(Seq1("explicit")),
+            new Genre.Data.Stages.SmoothClip(0.5)),
+        "realmlp" => Pipelines.RealMlp,
         _ => Pipelines.Tabular,
     };
 
@@ -216,7 +221,7 @@ public class OnnxExportTests
         // the graph's input is the 15 features; the stage reads them from a frame of tracks, explicit as text
         var features = Genre.Data.Stages.Frame.Of(Rows(loaded.Data.Scaled.Train.RowIds)).Select(Track.FeatureColumns, "test");
         // a model reads numbers: the stages that pass explicit through get it label-encoded first
-        var encodes = name is "label-encode" or "column-transformer" or "report" or "tabular";
+        var encodes = name is "label-encode" or "column-transformer" or "report" or "tabular" or "realmlp";
         var stage = encodes
             ? Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.SelectColumns(Track.FeatureColumns), StageNamed(name))
             : Genre.Data.Stages.Pipeline.Of(new Genre.Data.Stages.SelectColumns(Track.FeatureColumns),

@@ -68,8 +68,10 @@ public class ZooTests
             Assert.Equal(name == "reduced-rnn1" ? 66 : 114, Ok(spec.OutputLayer("training")));
             Assert.Equal(name == "tabm" ? new EnsembleHead(114) : new Dense(name == "reduced-rnn1" ? 66 : 114, Activation.Softmax),
                 spec.Layers.Last);
-            // the RNNs read (15, 1); the tabular nets read the 33 columns of Genre.Data's TabularEncoding; the rest the 15 features
-            Assert.Equal(name.Contains("rnn") ? Seq(15, 1) : name is "tabular" or "tabm" ? Seq1(33) : Seq1(15), spec.InputShape);
+            // the RNNs read (15, 1); the tabular nets read the 33 columns of Genre.Data's tabular or RealMLP pipeline; the rest the
+            // 15 features
+            Assert.Equal(name.Contains("rnn") ? Seq(15, 1) : name is "tabular" or "tabm" or "realmlp" ? Seq1(33) : Seq1(15),
+                spec.InputShape);
         }
     }
 
@@ -97,7 +99,8 @@ public class ZooTests
     public void Unknown_names_are_usage_errors_listing_the_known_ones()
     {
         var e = Zoo.ByName("cnn");
-        Assert.Equal("unknown model 'cnn' (known: softmax, mlp, rnn1, rnn2, dnn1, dnn2, reduced-rnn1, wide, tabular, tabm)", Fail(e));
+        Assert.Equal("unknown model 'cnn' (known: softmax, mlp, rnn1, rnn2, dnn1, dnn2, reduced-rnn1, wide, tabular, tabm, realmlp)",
+            Fail(e));
         Assert.Equal(Genre.Data.GenreError.UsageCode, e.Match(_ => 0, x => x.Code));
     }
 }

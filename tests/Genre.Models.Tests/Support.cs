@@ -19,13 +19,14 @@ public static class Support
 
     /// <summary>
     /// Trains <paramref name="net"/> (weights from <paramref name="seed"/>) 4 epochs straight, and 2 epochs then resumed from the
-    /// last checkpoint to 4 (batch 40, Adam 0.02, a checkpoint every epoch); asserts both end with bit-identical weights and
-    /// returns the straight model (the caller disposes it).
+    /// last checkpoint to 4 (batch 40, Adam 0.02, a checkpoint every epoch, then <paramref name="adjust"/>); asserts both end
+    /// with bit-identical weights and returns the straight model (the caller disposes it).
     /// </summary>
-    public static ICompiledModel AssertResumedFitIsBitIdentical(Sequential net, LabeledData data, int seed)
+    public static ICompiledModel AssertResumedFitIsBitIdentical(Sequential net, LabeledData data, int seed,
+                                                                Func<TrainingConfig, TrainingConfig>? adjust = null)
     {
-        var config = new TrainingConfig(4, 40, seed, new AdamSettings(LearningRate: 0.02),
-            Checkpoints: new CheckpointPolicy(TempDir(), 1));
+        var config = (adjust ?? (c => c))(new TrainingConfig(4, 40, seed, new AdamSettings(LearningRate: 0.02),
+            Checkpoints: new CheckpointPolicy(TempDir(), 1)));
         using (var first = Ok(Backend.Compile(net, seed)))
             Ok(first.Fit(data, None, config with { Epochs = 2 }));
         using var resumed = Ok(Backend.Compile(net, seed));

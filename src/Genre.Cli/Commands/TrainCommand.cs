@@ -69,7 +69,7 @@ public static class TrainCommand
             let classes = loaded.Data.Genres.Count
             let sized = spec.WithClasses(classes)
             let config = new TrainingConfig(epochs, batch, seed, new AdamSettings(
-                rate, Decay: double.IsNaN(alpha) ? None : Some(new CosineDecay(alpha))),
+                rate, Decay: double.IsNaN(alpha) ? None : Some<RateSchedule>(new CosineDecay(alpha))),
                 EarlyStopping: patience > 0 ? Some(new EarlyStopping(Patience: patience)) : None,
                 Checkpoints: Some(new CheckpointPolicy(Path.Combine(dir, "checkpoints"), every)), Resume: a.Flag("resume"),
                     Shuffle: !a.Flag("no-shuffle"))

@@ -43,12 +43,24 @@ public static class Pipelines
             new ColumnGroup(Binary, new MinMax()),
             new ColumnGroup(Categorical.Map(c => c.Column).Strict(), new OneHot(Categorical))), DropRest: true));
 
+    /// <summary>
+    /// RealMLP's preprocessing (Holzmüller et al., NeurIPS 2024) over the tabular columns: the 11 continuous features centred on
+    /// their medians, robustly scaled and smoothly clipped to ±3 (<see cref="RobustScale"/>, <see cref="SmoothClip"/>), the two
+    /// binary ones and the one-hot categories as in <see cref="Tabular"/>; 33 columns.
+    /// </summary>
+    public static readonly Pipeline RealMlp = Pipeline.Of(
+        new SelectColumns(Track.FeatureColumns), new LabelEncode("explicit"),
+        new ColumnTransformer(Seq(
+            new ColumnGroup(Continuous, Pipeline.Of(new RobustScale(), new SmoothClip())),
+            new ColumnGroup(Binary, new MinMax()),
+            new ColumnGroup(Categorical.Map(c => c.Column).Strict(), new OneHot(Categorical))), DropRest: true));
+
     /// <summary>The tabular pipeline's output width: 11 + 2 + 12 + 8 = 33.</summary>
     public static readonly int TabularWidth =
         Continuous.Count + Binary.Count + Categorical.Sum(c => c.Categories.Map(v => v.Count).IfNone(0));
 
     /// <summary>The declared pipelines by name, for settings files and the command line.</summary>
-    public static readonly HashMap<string, Pipeline> ByName = HashMap(("report", Report), ("tabular", Tabular));
+    public static readonly HashMap<string, Pipeline> ByName = HashMap(("report", Report), ("tabular", Tabular), ("realmlp", RealMlp));
 
     /// <summary>The name of a declared pipeline, when <paramref name="p"/> is one (by value).</summary>
     public static Option<string> NameOf(Pipeline p) =>

@@ -72,7 +72,8 @@ public sealed record StageRegistry(HashMap<string, StageKind> Kinds)
     /// <summary>Genre's built-in stages.</summary>
     public static readonly StageRegistry BuiltIn = new(toHashMap(Seq(
         SelectColumns.Definition, DropColumns.Definition, LabelEncode.Definition, MinMax.Definition, Standardize.Definition,
-        QuantileNormal.Definition, OneHot.Definition, Log1p.Definition, ColumnTransformer.Definition, Pipeline.Definition)
+        QuantileNormal.Definition, OneHot.Definition, Log1p.Definition, RobustScale.Definition, SmoothClip.Definition,
+        ColumnTransformer.Definition, Pipeline.Definition)
         .Map(k => (k.Name, k))));
 
     /// <summary>This registry with <paramref name="kind"/> added (replacing one of the same name).</summary>

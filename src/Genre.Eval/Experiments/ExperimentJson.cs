@@ -86,7 +86,14 @@ public static class ExperimentJson
             ["seed"] = s.Seed,
             ["learning_rate"] = s.LearningRate,
         };
-        foreach (var d in s.Decay) o["cosine_decay_alpha"] = d.Alpha;
+        switch (s.Decay.Case)
+        {
+            case CosineDecay d: o["cosine_decay_alpha"] = d.Alpha; break;
+            case CosLog d: o["coslog_cycles"] = d.Cycles; break;
+        }
+        // only when set, so the settings of earlier runs read and write as they were
+        if (s.Beta2 != 0.999) o["beta_2"] = s.Beta2;
+        if (s.LabelSmoothing != 0) o["label_smoothing"] = s.LabelSmoothing;
         foreach (var e in s.EarlyStopping)
             o["early_stopping"] = new JsonObject
             {
@@ -104,13 +111,18 @@ public static class ExperimentJson
         from batch in StageJson.Int(o, "batch_size", at)
         from seed in StageJson.Int(o, "seed", at)
         from rate in StageJson.Number(o, "learning_rate", at)
-        from decay in Json.Member(o, "cosine_decay_alpha").Match(
-            _ => StageJson.Number(o, "cosine_decay_alpha", at).Map(a => Some(new CosineDecay(a))),
-            () => FinSucc(Option<CosineDecay>.None))
+        from cosine in Json.Member(o, "cosine_decay_alpha").Match(
+            _ => StageJson.Number(o, "cosine_decay_alpha", at).Map(a => Some((RateSchedule)new CosineDecay(a))),
+            () => FinSucc(Option<RateSchedule>.None))
+        from coslog in Json.Member(o, "coslog_cycles").Match(
+            _ => StageJson.Int(o, "coslog_cycles", at).Map(n => Some((RateSchedule)new CosLog(n))),
+            () => FinSucc(Option<RateSchedule>.None))
+        from beta2 in Json.Member(o, "beta_2").Match(_ => StageJson.Number(o, "beta_2", at), () => FinSucc(0.999))
+        from smoothing in Json.Member(o, "label_smoothing").Match(_ => StageJson.Number(o, "label_smoothing", at), () => FinSucc(0.0))
         from stopping in Json.Member(o, "early_stopping").Match(
             _ => StageJson.Object(o, "early_stopping", at).Bind(e => StoppingOf(e, $"{at} early_stopping")).Map(Some),
             () => FinSucc(Option<EarlyStopping>.None))
-        select new Settings(epochs, batch, seed, rate, stopping, decay);
+        select new Settings(epochs, batch, seed, rate, stopping, cosine || coslog, beta2, smoothing);
 
     static Fin<EarlyStopping> StoppingOf(JsonObject o, string at) =>
         from monitor in StageJson.Text(o, "monitor", at)

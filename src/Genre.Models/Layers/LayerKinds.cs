@@ -31,7 +31,8 @@ public static class LayerKinds
         LayerKind.Of<DropoutKind, Dropout>(),
         LayerKind.Of<BatchNormalizationKind, BatchNormalization>(),
         LayerKind.Of<EnsembleScaleKind, EnsembleScale>(),
-        LayerKind.Of<EnsembleHeadKind, EnsembleHead>());
+        LayerKind.Of<EnsembleHeadKind, EnsembleHead>(),
+        LayerKind.Of<PeriodicEmbeddingKind, PeriodicEmbedding>());
 
     /// <summary>The kind of <paramref name="layer"/>; None for a <see cref="Layer"/> type no kind describes.</summary>
     internal static Option<LayerKind> Find(Layer layer) => All.Find(k => k.Type == layer.GetType());

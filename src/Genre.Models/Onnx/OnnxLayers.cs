@@ -29,7 +29,8 @@ internal static class OnnxLayers
         OnnxLayerCode.Of<DropoutOnnx, Dropout>(),
         OnnxLayerCode.Of<BatchNormalizationOnnx, BatchNormalization>(),
         OnnxLayerCode.Of<EnsembleScaleOnnx, EnsembleScale>(),
-        OnnxLayerCode.Of<EnsembleHeadOnnx, EnsembleHead>());
+        OnnxLayerCode.Of<EnsembleHeadOnnx, EnsembleHead>(),
+        OnnxLayerCode.Of<PeriodicEmbeddingOnnx, PeriodicEmbedding>());
 
     /// <summary>The lowering of <paramref name="layer"/>'s kind (layers of a validated spec always have one).</summary>
     public static OnnxLayerCode Of(Layer layer) =>
@@ -153,5 +154,29 @@ internal sealed class EnsembleHeadOnnx : IOnnxLayer<EnsembleHead>
         h = g.Node("Softmax", [h], axis: -1);
         h = g.NodeWith("ReduceSum", [h, g.Int64s($"layer{i}_members_axis", [1], [1])], ("keepdims", 0));
         return g.Node("Mul", [h, g.Floats($"layer{i}_mean", [1f / members], [])], at.Output);
+    }
+}
+
+/// <summary>
+/// PeriodicEmbedding: the input (N, d) unsqueezed to (N, d, 1), times the frequencies (d, f), times 2π, plus the phases, Cos;
+/// columns first (Transpose to (d, N, f)), one batched MatMul with the (d, f, width) kernels, back to (N, d, width), the bias
+/// added, flattened to (N, d·width) and the input concatenated after it — the backend's order of operations.
+/// </summary>
+internal sealed class PeriodicEmbeddingOnnx : IOnnxLayer<PeriodicEmbedding>
+{
+    public static string Lower(PeriodicEmbedding layer, string input, OnnxLayer at)
+    {
+        var (g, i, w) = (at.Graph, at.Index, at.Weights);
+        string Weight(string name) => g.Floats($"layer{i}_{name}", w[name].Values, w[name].Shape.Map(x => (long)x).ToArray());
+        var h = g.Node("Unsqueeze", [input, g.Int64s($"layer{i}_axis", [2], [1])]);
+        h = g.Node("Mul", [h, Weight("frequencies")]);
+        h = g.Node("Mul", [h, g.Floats($"layer{i}_two_pi", [(float)(2 * Math.PI)], [])]);
+        h = g.Node("Cos", [g.Node("Add", [h, Weight("phases")])]);
+        h = g.Node("Transpose", [h], perm: [1, 0, 2]);
+        h = g.Node("MatMul", [h, Weight("kernel")]);
+        h = g.Node("Transpose", [h], perm: [1, 0, 2]);
+        h = g.Node("Add", [h, Weight("bias")]);
+        h = g.Node("Reshape", [h, g.Int64s($"layer{i}_flat", [0, -1], [2])]);
+        return g.Node("Concat", [h, input], at.Output, axis: 1);
     }
 }

@@ -39,6 +39,22 @@ internal static class StageLowering
         },
         [typeof(Log1p.Fitted)] = (g, _, x) =>
             new Columns(g.Node("Log", [g.Node("Add", [x.Tensor, g.Doubles(g.Name("one"), [1.0], [1])])]), x.Names),
+        [typeof(RobustScale.Fitted)] = (g, s, x) =>
+        {
+            var r = (RobustScale.Fitted)s;
+            var k = r.Columns.Count;
+            var centred = g.Node("Sub", [x.Tensor, g.Doubles(g.Name("robust_median"), r.Median, [k])]);
+            return new Columns(g.Node("Mul", [centred, g.Doubles(g.Name("robust_factor"), r.Factor, [k])]), x.Names);
+        },
+        [typeof(SmoothClip.Fitted)] = (g, s, x) =>
+        {
+            // x / sqrt(1 + (1 / m²)·x²), in genre's order of operations
+            var m = ((SmoothClip.Fitted)s).MaxAbs;
+            var squared = g.Node("Mul", [x.Tensor, x.Tensor]);
+            var inner = g.Node("Add", [g.Doubles(g.Name("one"), [1.0], [1]),
+                g.Node("Mul", [g.Doubles(g.Name("inverse_bound_squared"), [1 / (m * m)], [1]), squared])]);
+            return new Columns(g.Node("Div", [x.Tensor, g.Node("Sqrt", [inner])]), x.Names);
+        },
         [typeof(QuantileNormal.Fitted)] = (g, s, x) => Quantiles(g, (QuantileNormal.Fitted)s, x),
         [typeof(OneHot.Fitted)] = (g, s, x) => OneHots(g, (OneHot.Fitted)s, x),
         [typeof(ColumnTransformer.Fitted)] = (g, s, x) => Groups(g, (ColumnTransformer.Fitted)s, x),

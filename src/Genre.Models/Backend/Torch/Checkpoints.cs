@@ -63,13 +63,20 @@ internal static class Checkpoints
             ["epsilon"] = c.Adam.Epsilon,
         };
         // only when set, so checkpoints of constant-rate runs stay as they were; a decaying rate depends on the whole fit's length
-        foreach (var d in c.Adam.Decay) t["cosine_decay"] = new JsonObject { ["alpha"] = d.Alpha, ["epochs"] = c.Epochs };
+        switch (c.Adam.Decay.Case)
+        {
+            case CosineDecay d: t["cosine_decay"] = new JsonObject { ["alpha"] = d.Alpha, ["epochs"] = c.Epochs }; break;
+            case CosLog d: t["coslog"] = new JsonObject { ["cycles"] = d.Cycles, ["epochs"] = c.Epochs }; break;
+        }
+        if (c.LabelSmoothing != 0) t["label_smoothing"] = c.LabelSmoothing;
         return t;
     }
 
     static string Describe(JsonNode t) => GenreError.Show(
         $"batch {t["batch_size"]}, seed {t["seed"]}, Adam lr {t["learning_rate"]}" +
         (t["cosine_decay"] is JsonObject d ? $" with cosine decay to {d["alpha"]}× over {d["epochs"]} epochs" : "") +
+        (t["coslog"] is JsonObject l ? $" with {l["cycles"]} coslog cycles over {l["epochs"]} epochs" : "") +
+        (t["label_smoothing"] is JsonNode ls ? $", label smoothing {ls}" : "") +
         (Json.Bool(t, "shuffle") == Some(false) ? ", no shuffle" : ""), 200);
 
     /// <summary>When the descriptions read alike, the settings that differ: " (beta_2 0.998 there, 0.999 here)".</summary>

@@ -24,6 +24,7 @@ internal sealed class DenseTorch : ITorchLayer<Dense>
         Activation.Relu => inPlace ? h.relu_() : nn.functional.relu(h),
         Activation.Tanh => inPlace ? h.tanh_() : h.tanh(),
         Activation.Sigmoid => inPlace ? h.sigmoid_() : h.sigmoid(),
+        Activation.Selu => inPlace ? h.selu_() : h.selu(),
         Activation.Softmax => nn.functional.softmax(h, -1),
         _ => h,
     };

@@ -46,10 +46,12 @@ internal static class KerasForward
 /// </summary>
 internal static class KerasLoss
 {
-    /// <summary>The mean loss over rows (and members, for members' logits).</summary>
-    public static Tensor CrossEntropy(Tensor logits, Tensor labels) => logits.dim() == 3
-        ? nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), labels.repeat_interleave(logits.shape[1]))
-        : nn.functional.cross_entropy(logits, labels);
+    /// <summary>The mean loss over rows (and members, for members' logits); with <paramref name="smoothing"/> ε against
+    /// (1 − ε)·one-hot + ε / classes, as Keras' and PyTorch's label smoothing.</summary>
+    public static Tensor CrossEntropy(Tensor logits, Tensor labels, double smoothing = 0) => logits.dim() == 3
+        ? nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), labels.repeat_interleave(logits.shape[1]),
+            label_smoothing: smoothing)
+        : nn.functional.cross_entropy(logits, labels, label_smoothing: smoothing);
 
     /// <summary>Probabilities (n, classes): the softmax of the logits, or the mean of the members' softmaxes.</summary>
     public static Tensor Probabilities(Tensor logits) => logits.dim() == 3

@@ -13,7 +13,8 @@ internal static class TorchLayers
         TorchLayer.Of<DropoutTorch, Dropout>(),
         TorchLayer.Of<BatchNormalizationTorch, BatchNormalization>(),
         TorchLayer.Of<EnsembleScaleTorch, EnsembleScale>(),
-        TorchLayer.Of<EnsembleHeadTorch, EnsembleHead>());
+        TorchLayer.Of<EnsembleHeadTorch, EnsembleHead>(),
+        TorchLayer.Of<PeriodicEmbeddingTorch, PeriodicEmbedding>());
 
     /// <summary>The TorchSharp code of <paramref name="layer"/>'s kind (layers of a validated spec always have one).</summary>
     public static TorchLayer Of(Layer layer) =>

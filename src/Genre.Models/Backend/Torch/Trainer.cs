@@ -42,6 +42,8 @@ internal static class Trainer
     {
         if (train.Rows == 0) return GenreError.Data("fit: the training set is empty");
         if (config.BatchSize <= 0 || config.Epochs < 0) return GenreError.Usage($"fit: batch size must be > 0 and epochs ≥ 0");
+        if (!(config.LabelSmoothing >= 0 && config.LabelSmoothing < 1))
+            return GenreError.Usage($"fit: label smoothing must be in [0, 1), got {config.LabelSmoothing}");
         var batches = (train.Rows + config.BatchSize - 1) / config.BatchSize;
         using var adam = new KerasAdam(config.Adam, model.Parameters, (long)config.Epochs * batches);
         var state = new TrainingState(Seq<EpochMetrics>(), new EarlyState(double.PositiveInfinity, -1, 0, None));
@@ -71,7 +73,8 @@ internal static class Trainer
                 var xb = x.index_select(0, idx);
                 var yb = y.index_select(0, idx);
                 using var dropout = new Generator(MixBatch(config.Seed, epoch, b));
-                var (batchLoss, batchCorrect) = AccumulateGradients(model, xb, yb, dropout, TrainingPassRows(model.Spec, len));
+                var (batchLoss, batchCorrect) = AccumulateGradients(model, xb, yb, dropout, TrainingPassRows(model.Spec, len),
+                    config.LabelSmoothing);
                 if (!double.IsFinite(batchLoss)) return Diverged(model, config, epoch, b, batches, $"the loss is {Show(batchLoss)}");
                 lossSum += batchLoss;
                 correct += batchCorrect;
@@ -107,7 +110,7 @@ internal static class Trainer
     /// 10,000-row tensors. Returns the batch's summed loss (Σ over rows) and its number of correct predictions.
     /// </summary>
     internal static (double LossSum, long Correct) AccumulateGradients(
-        TorchModel model, Tensor xb, Tensor yb, Generator? dropout, int microBatch)
+        TorchModel model, Tensor xb, Tensor yb, Generator? dropout, int microBatch, double labelSmoothing = 0)
     {
         var len = xb.shape[0];
         double lossSum = 0;
@@ -118,7 +121,7 @@ internal static class Trainer
             var m = Math.Min(microBatch, len - start);
             var ym = yb.narrow(0, start, m);
             var logits = KerasForward.Logits(model.Spec, model.Parameters, xb.narrow(0, start, m), true, dropout, chunking: model.Chunking);
-            var loss = KerasLoss.CrossEntropy(logits, ym);
+            var loss = KerasLoss.CrossEntropy(logits, ym, labelSmoothing);
             using Scalar share = (float)((double)m / len);
             (m == len ? loss : loss.mul(share)).backward();
             lossSum += loss.item<float>() * (double)m;

@@ -1,0 +1,88 @@
+using System.Text.Json.Nodes;
+
+namespace Genre.Data.Stages;
+
+/// <summary>
+/// RealMLP's robust scaling (Holzmüller, Grinsztajn, Steinwart, "Better by Default: Strong Pre-Tuned MLPs and Boosted Trees on
+/// Tabular Data", NeurIPS 2024; pytabkit's <c>median_center</c> then <c>robust_scale</c>) on every column of its input:
+/// (x − median) · f, with f = 1 / (q₇₅ − q₂₅), or 1 / (½ (max − min)) where the quartiles tie, and 0 for a constant column.
+/// Quantiles are numpy's linear ones; NaN values are left out of the fit and stay NaN.
+/// </summary>
+public sealed record RobustScale : Stage
+{
+    public const string KindName = "robust-scale";
+    public override string Kind => KindName;
+    public override JsonObject Config() => new();
+
+    public override Fin<FittedStage> Fit(Frame train) =>
+        from cols in ColumnWise.ForFit(train, Where)
+        from _ in cols.Find(c => c.Values.All(double.IsNaN)).Case is NumericColumn nan
+            ? FinFail<Unit>(GenreError.Data($"{Where}: column '{nan.Name}' has no numbers to fit (all NaN)")) : FinSucc(unit)
+        let sorted = cols.Map(c => Sorted(c.Values)).ToArray()
+        select (FittedStage)new Fitted(cols.Map(c => c.Name).Strict(),
+            sorted.Select(s => Quantile(s, 0.5)).ToArray(), sorted.Select(Factor).ToArray());
+
+    static double[] Sorted(double[] v)
+    {
+        var s = v.Where(x => !double.IsNaN(x)).ToArray();
+        System.Array.Sort(s);
+        return s;
+    }
+
+    /// <summary><c>np.quantile(sorted, q)</c>, numpy's linear method with its <c>_lerp</c> rounding.</summary>
+    internal static double Quantile(double[] sorted, double q)
+    {
+        var index = (sorted.Length - 1) * q;
+        var lo = (int)Math.Floor(index);
+        var hi = Math.Min(lo + 1, sorted.Length - 1);
+        var t = index - lo;
+        var diff = sorted[hi] - sorted[lo];
+        return t >= 0.5 ? sorted[hi] - diff * (1 - t) : sorted[lo] + diff * t;
+    }
+
+    /// <summary>pytabkit's factor: 1 / (spread + 1e-30), the spread the interquartile range or half the range where that is 0,
+    /// and 0 when both are (the column carries nothing, so it is zeroed rather than divided by 0).</summary>
+    static double Factor(double[] sorted)
+    {
+        var spread = Quantile(sorted, 0.75) - Quantile(sorted, 0.25);
+        if (spread == 0) spread = 0.5 * (sorted[^1] - sorted[0]);
+        return spread == 0 ? 0 : 1 / (spread + 1e-30);
+    }
+
+    /// <summary>The columns it was fitted on, their medians and factors.</summary>
+    public sealed record Fitted(Seq<string> Columns, double[] Median, double[] Factor) : FittedStage
+    {
+        public override Stage Declared => new RobustScale();
+
+        public override JsonObject State() => new()
+        {
+            ["columns"] = StageJson.ToJson(Columns),
+            ["median"] = StageJson.ToJson(Median),
+            ["factor"] = StageJson.ToJson(Factor),
+        };
+
+        public override Fin<Frame> Transform(Frame input) =>
+            ColumnWise.Map(input, Columns, Declared.Where, (c, v) => FinSucc(ColumnWise.Each(v, x => (x - Median[c]) * Factor[c])));
+
+        public override Fin<Seq<string>> OutputNames(Seq<string> input) => ColumnWise.SameNames(input, Columns, Declared.Where);
+
+        public bool Equals(Fitted? other) => other is not null && Columns == other.Columns &&
+            ArrayValues.Equal(Median, other.Median) && ArrayValues.Equal(Factor, other.Factor);
+
+        public override int GetHashCode() => HashCode.Combine(Columns, ArrayValues.Hash(Median), ArrayValues.Hash(Factor));
+    }
+
+    static Fin<FittedStage> Read(JsonObject s, string at) =>
+        from columns in StageJson.Texts(s, "columns", at)
+        from median in StageJson.Numbers(s, "median", at)
+        from factor in StageJson.Numbers(s, "factor", at)
+        from _ in median.Length == columns.Count && factor.Length == columns.Count && median.All(double.IsFinite) &&
+                  factor.All(f => double.IsFinite(f) && f >= 0)
+            ? FinSucc(unit)
+            : FinFail<Unit>(GenreError.Model($"{at}: median and factor must hold a finite number per column, factors ≥ 0"))
+        select (FittedStage)new Fitted(columns, median, factor);
+
+    public static readonly StageKind Definition = new(KindName,
+        (c, w, _) => StageJson.Only(c, Empty, w).Map(_ => (Stage)new RobustScale()),
+        (_, s, w, _) => Read(s, w));
+}
