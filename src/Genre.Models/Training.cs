@@ -39,8 +39,11 @@ public sealed record AdamSettings(double LearningRate = 1e-3, double Beta1 = 0.9
         () => LearningRate);
 }
 
-/// <summary>Stop when the monitored validation metric has not improved for <see cref="Patience"/> epochs.</summary>
-public sealed record EarlyStopping(string Monitor = "val_loss", int Patience = 20, double MinDelta = 0.0, bool RestoreBestWeights = true);
+/// <summary>Stop when the monitored validation metric has not improved for <see cref="Patience"/> epochs. As Keras, the best
+/// epoch's weights come back only when training stops early; <see cref="RestoreAtEnd"/> also brings them back when the run
+/// ends at its last epoch (RealMLP's choice of the best epoch on validation; not a Keras option).</summary>
+public sealed record EarlyStopping(string Monitor = "val_loss", int Patience = 20, double MinDelta = 0.0, bool RestoreBestWeights = true,
+                                   bool RestoreAtEnd = false);
 
 /// <summary>
 /// Write a checkpoint every <see cref="EveryEpochs"/> epochs (and always at the end) into <see cref="Directory"/>. A checkpoint

@@ -71,7 +71,8 @@ public static class ExperimentGen
             from patience in Gen.Choose(1, 20)
             from delta in Gen.Elements(0.0, 1e-4)
             from restore in Gen.Elements(true, false)
-            select Some(new EarlyStopping(monitor, patience, delta, restore)))
+            from atEnd in Gen.Elements(false, true)
+            select Some(new EarlyStopping(monitor, patience, delta, restore, atEnd)))
         from beta2 in Gen.Elements(0.999, 0.95)
         from smoothing in Gen.Elements(0.0, 0.1)
         select new Settings(epochs, batch, seed, rate, stopping, decay, beta2, smoothing);

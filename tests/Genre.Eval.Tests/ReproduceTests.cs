@@ -158,7 +158,8 @@ public class ReproduceTests
         // RealMLP: its own pipeline, and its training's schedule, β₂ and label smoothing reach the training configuration
         Assert.Equal(Pipelines.RealMlp, Named("realmlp").Features);
         var realmlp = Profiles.Fast(4).SettingsFor(Named("realmlp"));
-        Assert.Equal(new Settings(256, 256, 4, 2.5e-3, new EarlyStopping("val_accuracy", Patience: 256), new CosLog(4), 0.95, 0.1),
+        Assert.Equal(new Settings(256, 256, 4, 2.5e-3, new EarlyStopping("val_accuracy", 256, RestoreAtEnd: true), new CosLog(4),
+            0.95, 0.1),
             realmlp);
         var config = realmlp.ToConfig();
         Assert.Equal((0.95, 0.1, Some<RateSchedule>(new CosLog(4))), (config.Adam.Beta2, config.LabelSmoothing, config.Adam.Decay));

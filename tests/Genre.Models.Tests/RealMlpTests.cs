@@ -152,6 +152,24 @@ public class RealMlpTests
     }
 
     [Fact]
+    public void A_run_that_ends_at_its_last_epoch_keeps_its_best_epoch_only_when_asked()
+    {
+        // 40 training rows, a high rate: the validation loss turns up well before epoch 60
+        var (train, val) = (Support.Problem(40, 36), Support.Problem(300, 37));
+        var stopping = new EarlyStopping("val_loss", Patience: 60);
+        var config = new TrainingConfig(60, 20, 2, new AdamSettings(LearningRate: 0.05), EarlyStopping: stopping);
+        using var keras = Ok(Support.Backend.Compile(Net, 2));
+        var history = Ok(keras.Fit(train, val, config));
+        var best = history.Epochs.OrderBy(e => e.ValLoss).First();
+        Assert.True(best.Epoch < 50, $"the best validation loss came at epoch {best.Epoch}");
+        // Keras: no early stop, so the last epoch's weights stay
+        Assert.Equal(history.Epochs.Last.ValLoss, keras.Evaluate(val).Loss, 6);
+        using var realmlp = Ok(Support.Backend.Compile(Net, 2));
+        Ok(realmlp.Fit(train, val, config with { EarlyStopping = stopping with { RestoreAtEnd = true } }));
+        Assert.Equal(best.ValLoss, realmlp.Evaluate(val).Loss, 6);
+    }
+
+    [Fact]
     public void Save_and_load_round_trip_and_a_resumed_fit_is_bit_identical()
     {
         var data = Support.Problem(150, 33);

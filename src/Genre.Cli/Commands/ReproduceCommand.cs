@@ -27,7 +27,8 @@ public static partial class ReproduceCommand
             Opt.Valued("seeds", "LIST", "several seeds, each in OUT/seed-S (1,2,3 or 1-5)"),
             Opt.Flag("collect", "train nothing: re-score every seed folder and write the mean ± sd report"),
             Opt.Valued("authors-models", "DIR", "the authors' SavedModels to re-score (else $GENRE_AUTHORS_MODELS)"),
-            Opt.Flag("beyond", "also the models beyond the report (gbdt, wide, tabular, tabular-ensemble, tabm, realmlp)"),
+            Opt.Flag("beyond",
+                "also the models beyond the report (gbdt, wide, tabular, tabular-ensemble, tabm, realmlp, realmlp-ensemble)"),
             Opt.Flag("track-aware", "also train every model on the splits grouped by track_id and by artists"),
             SharedOptions.Threads) + PlanOptions, Run);
 

@@ -102,6 +102,8 @@ public static class ExperimentJson
                 ["min_delta"] = e.MinDelta,
                 ["restore_best_weights"] = e.RestoreBestWeights,
             };
+        // only when set, so the settings of earlier runs read and write as they were
+        foreach (var e in s.EarlyStopping.Filter(e => e.RestoreAtEnd)) o["early_stopping"]!["restore_at_end"] = true;
         return o;
     }
 
@@ -129,7 +131,9 @@ public static class ExperimentJson
         from patience in StageJson.Int(o, "patience", at)
         from delta in StageJson.Number(o, "min_delta", at)
         from restore in Json.Bool(o, "restore_best_weights").ToFin(Damaged(at, "restore_best_weights must be true or false"))
-        select new EarlyStopping(monitor, patience, delta, restore);
+        from atEnd in Json.Member(o, "restore_at_end").Match(
+            _ => Json.Bool(o, "restore_at_end").ToFin(Damaged(at, "restore_at_end must be true or false")), () => FinSucc(false))
+        select new EarlyStopping(monitor, patience, delta, restore, atEnd);
 
     /// <summary>One LightGBM configuration as JSON.</summary>
     public static JsonObject ToJson(GbdtSettings s) => new()

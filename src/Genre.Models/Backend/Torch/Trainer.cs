@@ -99,7 +99,10 @@ internal static class Trainer
             }
             if (cancel.IsCancellationRequested) break;
         }
-        if (state.Early.Best.Case is ModelWeights best && config.EarlyStopping.Exists(e => e.RestoreBestWeights) && state.Early.Stopped)
+        // an interrupted run keeps its last weights (it continues from them); a finished one may take its best epoch's
+        var finished = state.History.Count >= config.Epochs;
+        if (state.Early.Best.Case is ModelWeights best &&
+            config.EarlyStopping.Exists(e => e.RestoreBestWeights && (state.Early.Stopped || (e.RestoreAtEnd && finished))))
             model.SetWeights(best);
         return new History(state.History);
     }
