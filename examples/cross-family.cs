@@ -1,10 +1,11 @@
 #:project ../src/Genre.Eval/Genre.Eval.csproj
 #:package libtorch-cpu-linux-x64
-// An ensemble across model families: two finished folders, each a network classifier's or a gbdt run's, their probabilities
-// mixed with the weight that is best on the report split's validation rows, scored once on its test rows.
-// dotnet run examples/cross-family.cs [DATA.csv] [FIRST_DIR] [SECOND_DIR] [OUT.json]
-//   (defaults: $GENRE_DATA, results/kaggle/beyond/tabular-ensemble/tabular-ensemble, results/kaggle/beyond/gbdt; OUT.json, when
-//   given, receives the result as JSON, as results/kaggle/beyond/tabm/blend.json holds it)
+// An ensemble across model families: finished folders, each a network classifier's or a gbdt run's, their probabilities
+// mixed with the weights that are best on the report split's validation rows, scored once on its test rows.
+// dotnet run examples/cross-family.cs [DATA.csv] [DIR DIR …] [OUT.json]
+//   (defaults: $GENRE_DATA, results/kaggle/beyond/tabular-ensemble/tabular-ensemble and results/kaggle/beyond/gbdt). Two
+//   folders: one weight on a grid of 0.05 steps, as results/kaggle/beyond/tabm/blend.json holds it; three or more: a weight
+//   each on the simplex grid of 0.05 steps (CrossFamily.RunMany). OUT.json, when given, receives the result as JSON.
 using Genre.Data;
 using Genre.Eval;
 using Genre.Models.Backend.Torch;
@@ -13,23 +14,47 @@ using static LanguageExt.Prelude;
 
 TorchRuntime.Configure();
 var path = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("GENRE_DATA") ?? "data/dataset.csv";
-var firstDir = args.Length > 1 ? args[1] : "results/kaggle/beyond/tabular-ensemble/tabular-ensemble";
-var secondDir = args.Length > 2 ? args[2] : "results/kaggle/beyond/gbdt";
-var run = from data in ReportData.Load(new DataSource(path, false, 0, ""))
-          from blend in CrossFamily.Run(new TorchBackend(), data, firstDir, secondDir, seed: 2)
-          from written in args.Length > 3 ? CrossFamily.Write(args[3], blend, firstDir, secondDir) : FinSucc(unit)
-          select blend;
-return run.Match(r =>
+var rest = args.Skip(1).ToSeq();
+var output = rest.Exists(a => a.EndsWith(".json", StringComparison.Ordinal)) ? Some(rest.Last) : None;
+var dirs = output.IsSome ? rest.Init : rest;
+if (dirs.IsEmpty) dirs = Seq("results/kaggle/beyond/tabular-ensemble/tabular-ensemble", "results/kaggle/beyond/gbdt");
+var loaded = ReportData.Load(new DataSource(path, false, 0, ""));
+if (dirs.Count == 2)
 {
-    Console.WriteLine("| model | validation | test |");
-    Console.WriteLine("|---|---:|---:|");
-    Console.WriteLine(FormattableString.Invariant($"| {firstDir} | {r.FirstVal:F4} | {r.FirstTest:F4} |"));
-    Console.WriteLine(FormattableString.Invariant($"| {secondDir} | {r.SecondVal:F4} | {r.SecondTest:F4} |"));
+    var run = from data in loaded
+              from blend in CrossFamily.Run(new TorchBackend(), data, dirs[0], dirs[1], seed: 2)
+              from written in output.Match(o => CrossFamily.Write(o, blend, dirs[0], dirs[1]), () => FinSucc(unit))
+              select blend;
+    return run.Match(r =>
+    {
+        Console.WriteLine("| model | validation | test |");
+        Console.WriteLine("|---|---:|---:|");
+        Console.WriteLine(FormattableString.Invariant($"| {dirs[0]} | {r.FirstVal:F4} | {r.FirstTest:F4} |"));
+        Console.WriteLine(FormattableString.Invariant($"| {dirs[1]} | {r.SecondVal:F4} | {r.SecondTest:F4} |"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"| blend, weight {r.Blend.Weight:F2} on the first | {r.Blend.ValAccuracy:F4} | {r.Test:F4} {r.TestInterval.Show()} |"));
+        Console.WriteLine(AgainstFirst(r.AgainstFirst));
+        Console.WriteLine("grid: " + string.Join(" ",
+            r.Blend.Grid.Map(g => FormattableString.Invariant($"{g.Weight:F2}:{g.ValAccuracy:F4}"))));
+        return 0;
+    }, e => { Console.Error.WriteLine($"error: {e.Message}"); return 1; });
+}
+var many = from data in loaded
+           from blend in CrossFamily.RunMany(new TorchBackend(), data, dirs, seed: 2)
+           from written in output.Match(o => CrossFamily.Write(o, blend), () => FinSucc(unit))
+           select blend;
+return many.Match(r =>
+{
+    Console.WriteLine("| model | weight | validation | test |");
+    Console.WriteLine("|---|---:|---:|---:|");
+    foreach (var ((dir, w), m) in r.Folders.Zip(r.Blend.Weights).Zip(r.Models))
+        Console.WriteLine(FormattableString.Invariant($"| {dir} | {w:F2} | {m.Val:F4} | {m.Test:F4} |"));
     Console.WriteLine(FormattableString.Invariant(
-        $"| blend, weight {r.Blend.Weight:F2} on the first | {r.Blend.ValAccuracy:F4} | {r.Test:F4} {r.TestInterval.Show()} |"));
-    Console.WriteLine(FormattableString.Invariant($"McNemar against the first alone: {r.AgainstFirst.OnlyFirst} rows only the blend ")
-        + FormattableString.Invariant($"got right, {r.AgainstFirst.OnlySecond} only the first, ")
-        + Uncertainty.ShowP(r.AgainstFirst.PValue));
-    Console.WriteLine("grid: " + string.Join(" ", r.Blend.Grid.Map(g => FormattableString.Invariant($"{g.Weight:F2}:{g.ValAccuracy:F4}"))));
+        $"| blend ({r.Blend.Points} weightings tried) | | {r.Blend.ValAccuracy:F4} | {r.Test:F4} {r.TestInterval.Show()} |"));
+    Console.WriteLine(AgainstFirst(r.AgainstFirst));
     return 0;
 }, e => { Console.Error.WriteLine($"error: {e.Message}"); return 1; });
+
+static string AgainstFirst(McNemarTest t) =>
+    FormattableString.Invariant($"McNemar against the first alone: {t.OnlyFirst} rows only the blend got right, ") +
+    FormattableString.Invariant($"{t.OnlySecond} only the first, ") + Uncertainty.ShowP(t.PValue);

@@ -53,6 +53,39 @@ public class CrossFamilyTests
     }
 
     [Fact]
+    public void Three_folders_blend_on_the_simplex_grid_with_each_model_at_a_corner()
+    {
+        var (dir, source) = SmallRuns.SyntheticSource("cross-family-three");
+        var data = Ok(ReportData.Load(source));
+        var d = data.Full;
+        var p = Preprocessing.Of(d);
+        var dirs = Seq("a", "b", "c").Map(n => Path.Combine(dir, n)).Strict();
+        foreach (var (folder, seed) in dirs.Zip(Seq(5, 6, 7)))
+        {
+            var (spec, weights) = Model(d.Genres.Count, seed);
+            Ok(new Classifier(p, new StoredClassifier(Seq1(new StoredModel(spec, weights, Some(p))))).Save(folder));
+        }
+        var r = Ok(CrossFamily.RunMany(Backend, data, dirs, seed: 2));
+        var pair = Ok(CrossFamily.Run(Backend, data, dirs[0], dirs[1], seed: 2));
+        // each model's own accuracies are those the two-folder blend reads
+        Assert.Equal((pair.FirstVal, pair.FirstTest), r.Models[0]);
+        Assert.Equal((pair.SecondVal, pair.SecondTest), r.Models[1]);
+        Assert.Equal(231, r.Blend.Points);
+        Assert.Equal(1.0, r.Blend.Weights.Sum(), 9);
+        // a grid holding every corner and the two-folder line can only do as well or better on validation
+        Assert.True(r.Blend.ValAccuracy >= r.Models.Map(m => m.Val).Max());
+        Assert.True(r.Blend.ValAccuracy >= pair.Blend.ValAccuracy);
+        Assert.Equal(test(data).Rows, r.AgainstFirst.Rows);
+        Assert.Equal(r.Test - r.Models[0].Test, (r.AgainstFirst.OnlyFirst - r.AgainstFirst.OnlySecond) / (double)r.AgainstFirst.Rows, 12);
+        var json = CrossFamily.ToJson(r);
+        Assert.Equal(3, json["models"]!.AsArray().Count);
+        Assert.Equal(r.Blend.Weights.ToArray(), json["weights"]!.AsArray().Select(w => (double)w!).ToArray());
+        Assert.Equal("a blend needs at least two folders, got 1", Fail(CrossFamily.RunMany(Backend, data, Seq1(dirs[0]), seed: 2)));
+
+        static LabeledData test(ReportData data) => LabeledData.From(data.Full.Scaled.Test);
+    }
+
+    [Fact]
     public void A_folder_of_other_genres_is_refused_naming_it()
     {
         var (dir, source) = SmallRuns.SyntheticSource("cross-family-genres");

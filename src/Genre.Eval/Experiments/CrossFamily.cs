@@ -11,10 +11,16 @@ namespace Genre.Eval;
 public sealed record CrossFamilyResult(Blend Blend, double FirstVal, double SecondVal, double FirstTest, double SecondTest,
                                        double Test, Interval TestInterval, McNemarTest AgainstFirst);
 
+/// <summary>A blend of several finished folders scored: its weights, validation and test accuracy, interval, each model's own
+/// accuracies, and McNemar against the first model alone.</summary>
+public sealed record CrossFamilyBlend(Seq<string> Folders, WeightedBlend Blend, Seq<(double Val, double Test)> Models,
+                                      double Test, Interval TestInterval, McNemarTest AgainstFirst);
+
 /// <summary>
-/// An ensemble across families: two finished folders — each a network classifier's (one model or an ensemble, with its own
-/// pipeline) or a gbdt run's (its <c>gbdt.json</c>) — their probabilities mixed with the weight that is best on the report
-/// split's validation rows (<see cref="Blend"/>), scored once on its test rows. Both must predict the data's genres in its order.
+/// An ensemble across families: two (or more, <see cref="RunMany"/>) finished folders — each a network classifier's (one model
+/// or an ensemble, with its own pipeline) or a gbdt run's (its <c>gbdt.json</c>) — their probabilities mixed with the weights
+/// that are best on the report split's validation rows (<see cref="Blend"/>, <see cref="WeightedBlend"/>), scored once on its
+/// test rows. Every folder must predict the data's genres in its order.
 /// </summary>
 public static class CrossFamily
 {
@@ -36,6 +42,52 @@ public static class CrossFamily
                    Uncertainty.Accuracy(firstHits), Metrics.Accuracy(test, second.Test), Uncertainty.Accuracy(hits),
                    Uncertainty.Bootstrap(hits), Uncertainty.McNemar(hits, firstHits));
     }
+
+    /// <summary>Blend the models of every folder in <paramref name="dirs"/> (at least two) with the weights of best validation
+    /// accuracy on the simplex grid (<see cref="WeightedBlend"/>), scored once on the test rows; McNemar against the first.</summary>
+    public static Fin<CrossFamilyBlend> RunMany(IBackend backend, ReportData data, Seq<string> dirs, int seed)
+    {
+        if (dirs.Count < 2) return GenreError.Usage($"a blend needs at least two folders, got {dirs.Count}");
+        var d = data.Full;
+        var val = LabeledData.From(d.Scaled.Val);
+        var test = LabeledData.From(d.Scaled.Test);
+        return from split in Split.ReportSplit(data.Cleaned.Count)
+               from models in dirs.Map(dir => Probabilities(backend, data, (split.Val, val), (split.Test, test), dir, seed)).Sequence()
+               let blend = WeightedBlend.Choose(models.Map(m => m.Val).Strict(), val.Y, val.Classes)
+               let hits = Uncertainty.Hits(test.Y, Metrics.Argmax(blend.Apply(models.Map(m => m.Test).Strict()), test.Classes))
+               let firstHits = Uncertainty.Hits(test.Y, Metrics.Argmax(models.Head.Test, test.Classes))
+               select new CrossFamilyBlend(dirs, blend,
+                   models.Map(m => (Metrics.Accuracy(val, m.Val), Metrics.Accuracy(test, m.Test))).Strict(),
+                   Uncertainty.Accuracy(hits), Uncertainty.Bootstrap(hits), Uncertainty.McNemar(hits, firstHits));
+    }
+
+    /// <summary>A blend of several folders as a JSON record, the folders as given.</summary>
+    public static JsonObject ToJson(CrossFamilyBlend r) => new()
+    {
+        ["folders"] = new JsonArray(r.Folders.Map(f => (JsonNode)f).ToArray()),
+        ["weights"] = new JsonArray(r.Blend.Weights.Map(w => (JsonNode)w).ToArray()),
+        ["val_accuracy"] = r.Blend.ValAccuracy,
+        ["test_accuracy"] = r.Test,
+        ["test_interval"] = new JsonArray(r.TestInterval.Lower, r.TestInterval.Upper),
+        ["grid_points"] = r.Blend.Points,
+        ["models"] = new JsonArray(r.Folders.Zip(r.Models).Map(p => (JsonNode)new JsonObject
+        {
+            ["folder"] = p.Item1,
+            ["val_accuracy"] = p.Item2.Val,
+            ["test_accuracy"] = p.Item2.Test,
+        }).ToArray()),
+        ["mcnemar_against_first"] = new JsonObject
+        {
+            ["rows"] = r.AgainstFirst.Rows,
+            ["only_blend"] = r.AgainstFirst.OnlyFirst,
+            ["only_first"] = r.AgainstFirst.OnlySecond,
+            ["p_value"] = r.AgainstFirst.PValue,
+        },
+    };
+
+    /// <summary>Writes a blend of several folders as JSON to <paramref name="path"/> atomically.</summary>
+    public static Fin<Unit> Write(string path, CrossFamilyBlend r) =>
+        AtomicFile.WriteAllText(path, ToJson(r).ToJsonString(Indented) + "\n");
 
     /// <summary>The result as a JSON record (what <c>blend.json</c> beside a committed blend holds), with the two folders as
     /// given.</summary>
