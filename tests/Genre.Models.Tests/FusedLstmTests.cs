@@ -270,6 +270,29 @@ public class LaneWorkerTests
     }
 
     [Fact]
+    public void A_thread_that_starts_during_a_pass_in_lanes_gets_the_hosts_thread_count()
+    {
+        // libtorch's set_num_threads is partly process-wide: a thread's first op copies the last count set anywhere, so
+        // single-threading the lanes through it made any thread starting meanwhile single-threaded for good
+        TorchRuntime.Configure(new TorchOptions(3));
+        try
+        {
+            Assert.True(ThreadLocalThreads.Found, "libtorch's libgomp and MKL were not found in the process map");
+            var seen = 0;
+            Lanes.Run(4, c =>
+            {
+                if (c != 0) return;
+                var started = new Thread(() => seen = TorchRuntime.Threads);
+                started.Start();
+                started.Join();
+            });
+            Assert.Equal(3, seen);
+            Assert.Equal(3, TorchRuntime.Threads);
+        }
+        finally { TorchHost.Configure(); }
+    }
+
+    [Fact]
     public void A_backends_chunking_reaches_its_models_and_changes_results_only_in_the_last_bits()
     {
         var spec = new Sequential(Seq(4, 3), Seq<Layer>(new Lstm(8), new Dense(5, Activation.Softmax)));
