@@ -105,9 +105,21 @@ public class CrossFamilyTests
 }
 
 /// <summary>The committed blend (results/kaggle/beyond/tabm/blend.json) re-scores from its two committed folders on the Kaggle
-/// file to exactly what the file records.</summary>
+/// file to exactly what the file records; so does the three-family blend (results/kaggle/beyond/realmlp/blend.json).</summary>
 public class CommittedBlendTests
 {
+    [RealDataFact]
+    public void The_blend_of_tabular_ensemble_tabm_and_realmlp_rescores_to_its_committed_record()
+    {
+        var path = Path.Combine(Inputs.RepoRoot, "results", "kaggle", "beyond", "realmlp", "blend.json");
+        var recorded = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var folders = recorded["folders"]!.AsArray().Select(f => (string)f!).ToSeq().Strict();
+        var data = Ok(ReportData.Load(Ok(DataSource.Of(Environment.GetEnvironmentVariable("GENRE_DATA")!))));
+        var r = Ok(CrossFamily.RunMany(new TorchBackend(), data, folders.Map(f => Path.Combine(Inputs.RepoRoot, f)).Strict(), seed: 2));
+        var again = CrossFamily.ToJson(r with { Folders = folders });
+        Assert.True(JsonNode.DeepEquals(recorded, again), again.ToJsonString());
+    }
+
     [RealDataFact]
     public void The_blend_of_tabular_ensemble_and_tabm_rescores_to_its_committed_record()
     {
