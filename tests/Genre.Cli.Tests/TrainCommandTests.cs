@@ -90,6 +90,36 @@ public class TrainCommandTests
         Assert.DoesNotContain("   at ", r.Stderr);
     }
 
+    [Theory]
+    [InlineData("--coslog", "-1", "--coslog N needs N ≥ 1 cycles")]
+    [InlineData("--beta2", "1", "--beta2 needs 0 < B < 1")]
+    [InlineData("--label-smoothing", "1", "--label-smoothing 0 ≤ EPS < 1")]
+    public void Bad_realmlp_training_options_are_usage_errors_naming_them(string option, string value, string message)
+    {
+        var r = GenreCli.Run("train", "--model", "realmlp", option, value, "--data", Data, "--out", Temp());
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(message, r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+        var both = GenreCli.Run("train", "--model", "realmlp", "--coslog", "4", "--cosine-decay", "0", "--data", Data, "--out", Temp());
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("give --cosine-decay or --coslog, not both", both.Stderr);
+    }
+
+    [Fact]
+    public void Realmlps_training_options_reach_the_checkpoints_and_resuming_without_them_is_refused()
+    {
+        var dir = Temp();
+        string[] args = ["train", "--model", "realmlp", "--epochs", "2", "--batch-size", "128", "--threads", "1", "--data", Data,
+            "--out", dir, "--quiet"];
+        var r = GenreCli.Run([.. args, "--coslog", "4", "--beta2", "0.95", "--label-smoothing", "0.1"]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var refused = GenreCli.Run([.. args, "--resume"]);
+        Assert.Equal(2, refused.ExitCode); // other settings than the checkpoint's: a usage error
+        Assert.Contains("checkpoint was written with batch 128, seed 2, Adam lr 0.001 with 4 coslog cycles over 2 epochs, " +
+                        "label smoothing 0.1; this run uses batch 128, seed 2, Adam lr 0.001", refused.Stderr);
+        Assert.Single(refused.Stderr.Trim().Split('\n'));
+    }
+
     /// <summary>A mapping file sizes the output layer to the genres left after its merges; a bad one fails before training.</summary>
     [Fact]
     public void A_mapping_file_sets_the_labels_and_a_bad_one_is_a_data_error_naming_it()

@@ -22,6 +22,9 @@ public static class TrainCommand
             Opt.Valued("batch-size", "B", "batch size (default 10000)"),
             Opt.Valued("learning-rate", "R", "Adam's learning rate (default 0.001)"),
             Opt.Valued("cosine-decay", "ALPHA", "lower the rate along Keras' CosineDecay to ALPHA × R at the end"),
+            Opt.Valued("coslog", "N", "RealMLP's schedule instead: N cosine cycles of the rate on a log time scale"),
+            Opt.Valued("beta2", "B", "Adam's β₂ (default 0.999; RealMLP uses 0.95)"),
+            Opt.Valued("label-smoothing", "EPS", "train on (1 − EPS)·one-hot + EPS / classes (default 0; RealMLP uses 0.1)"),
             Opt.Valued("seed", "S", "initial weights and shuffles (default 2)"),
             SharedOptions.Reduced, SharedOptions.Mapping, SharedOptions.Data,
             Opt.Valued("out", "DIR", "the model folder (default out/train-NAME)"),
@@ -50,6 +53,17 @@ public static class TrainCommand
             ? FinSucc(unit)
             : FinFail<Unit>(GenreError.Usage(
                 "train: --cosine-decay ALPHA needs 0 ≤ ALPHA ≤ 1 (the final rate as a fraction of --learning-rate)"))
+        from cycles in a.Int("coslog", 0)
+        from beta2 in a.Double("beta2", 0.999)
+        from smoothing in a.Double("label-smoothing", 0)
+        from _s in (cycles, double.IsNaN(alpha)) switch
+        {
+            ( < 0, _) => FinFail<Unit>(GenreError.Usage("train: --coslog N needs N ≥ 1 cycles")),
+            ( > 0, false) => FinFail<Unit>(GenreError.Usage("train: give --cosine-decay or --coslog, not both")),
+            _ => beta2 is > 0 and < 1 && smoothing is >= 0 and < 1
+                ? FinSucc(unit)
+                : FinFail<Unit>(GenreError.Usage("train: --beta2 needs 0 < B < 1 and --label-smoothing 0 ≤ EPS < 1")),
+        }
         from _0 in epochs >= 0 && batch > 0 && every > 0 && rate > 0
             ? FinSucc(unit)
             : FinFail<Unit>(GenreError.Usage("train: --epochs ≥ 0, --batch-size > 0, --checkpoint-every > 0 and --learning-rate > 0"))
@@ -63,16 +77,17 @@ public static class TrainCommand
             // the folder is this process's from here on: a second run on it stops before loading anything
         from code in FolderLock.While(dir, () =>
             from source in Sources.Resolve(a)
-                // the folder it starts from says what its model reads; else the model's name does
+            // the folder it starts from says what its model reads; else the model's name does
             let features = init.Bind(i => i.Preprocessing).Map(p => p.Pipeline.Stage).IfNone(() => Zoo.FeaturesOf(name))
             from loaded in ReportPipeline.Load(source.Path, labels, features)
             let classes = loaded.Data.Genres.Count
             let sized = spec.WithClasses(classes)
-            let config = new TrainingConfig(epochs, batch, seed, new AdamSettings(
-                rate, Decay: double.IsNaN(alpha) ? None : Some<RateSchedule>(new CosineDecay(alpha))),
+            let config = new TrainingConfig(epochs, batch, seed, new AdamSettings(rate, Beta2: beta2,
+                Decay: cycles > 0 ? Some<RateSchedule>(new CosLog(cycles))
+                    : double.IsNaN(alpha) ? None : Some<RateSchedule>(new CosineDecay(alpha))),
                 EarlyStopping: patience > 0 ? Some(new EarlyStopping(Patience: patience)) : None,
                 Checkpoints: Some(new CheckpointPolicy(Path.Combine(dir, "checkpoints"), every)), Resume: a.Flag("resume"),
-                    Shuffle: !a.Flag("no-shuffle"))
+                    Shuffle: !a.Flag("no-shuffle"), LabelSmoothing: smoothing)
             from initial in init.Match(i => SameArchitecture(sized, i, a.Get("init-from", "")).Map(Some),
                 () => FinSucc(Option<ModelWeights>.None))
             from outcome in WithCtrlC(cancel => TrainingRun.Run(Runtime.Backend(threads), sized, loaded.Data, config, dir,
