@@ -225,7 +225,8 @@ public class FrameStageMutationTests
     public void The_registry_names_an_unknown_kind_and_the_known_ones_sorted_and_takes_a_users_kind()
     {
         Assert.Equal("t: unknown stage kind 'whole' (known: column-transformer, drop, label-encode, log1p, min-max, one-hot, pipeline, " +
-                     "quantile-normal, select, standardize)", Fail(ReadStage("{\"kind\":\"whole\",\"config\":{}}")));
+                     "quantile-normal, robust-scale, select, smooth-clip, standardize)",
+            Fail(ReadStage("{\"kind\":\"whole\",\"config\":{}}")));
         var kind = new StageKind("whole", (_, _, _) => new Whole(), (_, _, _, _) => Ok(new Whole().Fit(new Frame(0, Empty))));
         var registry = StageRegistry.BuiltIn.With(kind);
         Assert.Equal(new Whole(), Ok(registry.ReadStage(JsonNode.Parse("{\"kind\":\"whole\",\"config\":{}}"), "t")));
