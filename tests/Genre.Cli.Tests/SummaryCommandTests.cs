@@ -29,7 +29,7 @@ public class SummaryCommandTests
     {
         var r = GenreCli.Run("summary");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("rnn1, rnn2, dnn1, dnn2, reduced-rnn1, wide, tabular, tabm) or --saved-model DIR is required", r.Stderr);
+        Assert.Contains("rnn1, rnn2, dnn1, dnn2, reduced-rnn1, wide, tabular, tabm, realmlp) or --saved-model DIR is required", r.Stderr);
         Assert.Single(r.Stderr.Trim().Split('\n'));
     }
 
@@ -38,7 +38,8 @@ public class SummaryCommandTests
     {
         var r = GenreCli.Run("summary", "--model", "rnn3");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("unknown model 'rnn3' (known: softmax, mlp, rnn1, rnn2, dnn1, dnn2, reduced-rnn1, wide, tabular, tabm)", r.Stderr);
+        Assert.Contains("unknown model 'rnn3' (known: softmax, mlp, rnn1, rnn2, dnn1, dnn2, reduced-rnn1, wide, tabular, tabm, realmlp)",
+            r.Stderr);
     }
 }
 
