@@ -34,6 +34,15 @@ public class EvalStorageMutationTests
     static string Refused(JsonObject o) => Fail(EarlierPreprocessing.FromJson(o, "p.json"));
 
     [Fact]
+    public void Migrating_a_folder_that_does_not_exist_is_an_io_error_naming_it()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "genre-tests", Guid.NewGuid().ToString("N"), "nowhere");
+        var error = Migration.Run(missing).Match(_ => throw new Exception("migrated a missing folder"), e => e);
+        Assert.Equal($"{missing}: folder not found", error.Message);
+        Assert.Equal(Genre.Data.GenreError.IoCode, error.Code);
+    }
+
+    [Fact]
     public void A_format_1_file_reads_with_the_ranges_of_every_feature_but_explicit()
     {
         var o = Earlier(1);
