@@ -265,4 +265,21 @@ public class PlansMutationTests
         cancelled.Cancel();
         Assert.Empty(Ok(Reproduce.TrainUnits(backend, source, profile, Seq(1, 2), Seq<Experiment>(), outDir, cancel: cancelled.Token)));
     }
+
+    [Fact]
+    public void A_unit_returns_only_the_experiments_it_was_given_not_the_others_finished_in_its_seed_folder()
+    {
+        var tiny = Path.Combine(Inputs.RepoRoot, "tests", "golden", "data", "synthetic-tiny.csv");
+        var source = Ok(DataSource.Of(tiny));
+        var outDir = GenreCli.TempDir("plans-finished");
+        var backend = new Genre.Models.Backend.Torch.TorchBackend();
+        Func<int, Profile> profile = s => Profile.Of("tiny", "one epoch", new Settings(1, 256, s));
+        Experiment Named(string name) => Experiments.OfReport.Find(e => e.Name == name).IfNone(() => throw new Exception(name));
+        var first = Ok(Reproduce.TrainUnits(backend, source, profile, Seq1(1), Seq1(Named("softmax")), outDir));
+        Assert.Equal(Seq1("softmax"), first.Head.Result.Results.Map(r => r.Experiment.Name));
+        // softmax is now finished in seed-1 with these settings; a unit of dnn1 trains and returns dnn1 alone (a report's run
+        // would add the finished softmax, re-scored)
+        var second = Ok(Reproduce.TrainUnits(backend, source, profile, Seq1(1), Seq1(Named("dnn1")), outDir));
+        Assert.Equal(Seq1("dnn1"), second.Head.Result.Results.Map(r => r.Experiment.Name));
+    }
 }
