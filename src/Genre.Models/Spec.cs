@@ -14,7 +14,8 @@ public enum Activation
     Tanh,
     /// <summary>Keras "sigmoid": 1 / (1 + exp(−x)).</summary>
     Sigmoid,
-    /// <summary>Keras "selu": λ·x for x &gt; 0, λ·α·(exp(x) − 1) otherwise (λ ≈ 1.0507, α ≈ 1.6733; Klambauer et al. 2017).</summary>
+    /// <summary>Keras "selu": λ·x for x &gt; 0, λ·α·(exp(x) − 1) otherwise (λ ≈ 1.0507, α ≈ 1.6733; Klambauer et al.
+    /// 2017).</summary>
     Selu,
 }
 

@@ -89,15 +89,8 @@ public class BatchNormalizationTests
         var data = Support.Problem(200, 7);
         using var m = Ok(Support.Backend.Compile(Net, 3));
         Ok(m.Fit(data, None, new TrainingConfig(2, 50, 3, new AdamSettings(LearningRate: 0.01))));
-        var dir = Support.TempDir();
-        Ok(ModelFolder.Save(dir, m.Spec, m.Weights(), None));
         Assert.Contains("""{"type":"BatchNormalization","axis":-1,"momentum":0.9,"epsilon":0.001}""",
-            File.ReadAllText(Path.Combine(dir, "model.json")).Replace(" ", "").Replace("\n", ""));
-        var (spec, weights, _) = Ok(ModelFolder.Load(dir));
-        Assert.Equal(Net.Layers, spec.Layers);
-        using var again = Ok(Support.Backend.Load(spec, weights));
-        Assert.Equal(Support.Flat(m), Support.Flat(again));
-        Assert.Equal(m.Predict(data.X, data.Rows), again.Predict(data.X, data.Rows));
+            Support.AssertFolderRoundTrip(m, Net, data));
     }
 
     [Fact]
@@ -148,12 +141,5 @@ public class BatchNormalizationTests
     }
 
     [Fact]
-    public void The_onnx_export_agrees_with_onnx_runtime()
-    {
-        var data = Support.Problem(200, 9);
-        using var m = Ok(Support.Backend.Compile(Net, 4));
-        Ok(m.Fit(data, None, new TrainingConfig(3, 50, 3, new AdamSettings(LearningRate: 0.01))));
-        var onnx = OnnxExportTests.RunOnnx(Ok(OnnxExport.ToBytes(m.Spec, m.Weights(), None)), data.X, data.Rows, 3);
-        OnnxExportTests.Agree(m.Predict(data.X, data.Rows), onnx, data.Rows, 3);
-    }
+    public void The_onnx_export_agrees_with_onnx_runtime() => Support.AssertOnnxAgrees(Net, 9);
 }

@@ -12,14 +12,10 @@ public class EnsembleLayersTests
     static readonly Sequential Net = new(Seq1(15), Seq<Layer>(new EnsembleScale(3), new Dense(6, Activation.Relu), new Dropout(0.1),
         new EnsembleHead(3)), "tabm-small");
 
-    static Dictionary<string, float[]> Named(ModelWeights w, int layer) =>
-        w.Layers.Find(l => l.LayerIndex == layer).Map(l => l.Tensors.ToDictionary(t => t.Name, t => t.Values))
-            .IfNone(() => throw new Exception($"no layer {layer}"));
-
     /// <summary>The model by hand, in double: mean over members i of softmax(relu((x ⊙ r_i)·W + b)·K_i + c_i).</summary>
     static double[] Reference(ModelWeights w, float[] x, int rows)
     {
-        var (scale, dense, head) = (Named(w, 0), Named(w, 1), Named(w, 3));
+        var (scale, dense, head) = (Support.Named(w, 0), Support.Named(w, 1), Support.Named(w, 3));
         const int members = 3, features = 15, width = 6, classes = 3;
         var result = new double[rows * classes];
         for (var n = 0; n < rows; n++)
@@ -86,12 +82,12 @@ public class EnsembleLayersTests
     {
         using var m = Ok(Support.Backend.Compile(Net, 9));
         var w = m.Weights();
-        var r = Named(w, 0)["r"];
+        var r = Support.Named(w, 0)["r"];
         Assert.Equal(3 * 15, r.Length);
         Assert.All(r, v => Assert.True(v is 1f or -1f, $"{v}"));
         Assert.Contains(1f, r);
         Assert.Contains(-1f, r);
-        var head = Named(w, 3);
+        var head = Support.Named(w, 3);
         var limit = Math.Sqrt(6.0 / (6 + 3));
         Assert.All(head["kernel"], v => Assert.InRange(Math.Abs(v), 0, limit));
         Assert.NotEqual(head["kernel"][..18], head["kernel"][18..36]);
@@ -116,26 +112,13 @@ public class EnsembleLayersTests
         var data = Support.Problem(150, 23);
         using var straight = Support.AssertResumedFitIsBitIdentical(Net, data, 12);
 
-        var folder = Support.TempDir();
-        Ok(ModelFolder.Save(folder, straight.Spec, straight.Weights(), None));
-        var json = File.ReadAllText(Path.Combine(folder, "model.json")).Replace(" ", "").Replace("\n", "");
+        var json = Support.AssertFolderRoundTrip(straight, Net, data);
         Assert.Contains("""{"type":"EnsembleScale","members":3}""", json);
         Assert.Contains("""{"type":"EnsembleHead","classes":3}""", json);
-        var (spec, weights, _) = Ok(ModelFolder.Load(folder));
-        Assert.Equal(Net.Layers, spec.Layers);
-        using var again = Ok(Support.Backend.Load(spec, weights));
-        Assert.Equal(straight.Predict(data.X, data.Rows), again.Predict(data.X, data.Rows));
     }
 
     [Fact]
-    public void The_onnx_export_agrees_with_onnx_runtime()
-    {
-        var data = Support.Problem(200, 24);
-        using var m = Ok(Support.Backend.Compile(Net, 4));
-        Ok(m.Fit(data, None, new TrainingConfig(3, 50, 3, new AdamSettings(LearningRate: 0.01))));
-        var onnx = OnnxExportTests.RunOnnx(Ok(OnnxExport.ToBytes(m.Spec, m.Weights(), None)), data.X, data.Rows, 3);
-        OnnxExportTests.Agree(m.Predict(data.X, data.Rows), onnx, data.Rows, 3);
-    }
+    public void The_onnx_export_agrees_with_onnx_runtime() => Support.AssertOnnxAgrees(Net, 24);
 
     [Fact]
     public void The_zoo_model_answers_its_classes_resizes_its_head_and_summarizes()

@@ -13,10 +13,6 @@ public class RealMlpTests
     static readonly Sequential Net = new(Seq1(15), Seq<Layer>(new PeriodicEmbedding(4, 2), new Dense(6, Activation.Selu),
         new Dropout(0.1), new Dense(3, Activation.Softmax)), "realmlp-small");
 
-    static Dictionary<string, float[]> Named(ModelWeights w, int layer) =>
-        w.Layers.Find(l => l.LayerIndex == layer).Map(l => l.Tensors.ToDictionary(t => t.Name, t => t.Values))
-            .IfNone(() => throw new Exception($"no layer {layer}"));
-
     /// <summary>Keras' selu constants.</summary>
     static double Selu(double x) => 1.0507009873554805 * (x > 0 ? x : 1.6732632423543772 * (Math.Exp(x) - 1));
 
@@ -24,7 +20,7 @@ public class RealMlpTests
     /// [e_1 … e_15, x], then selu(·W + b), then softmax.</summary>
     static double[] Reference(ModelWeights w, float[] x, int rows)
     {
-        var (emb, dense, head) = (Named(w, 0), Named(w, 1), Named(w, 3));
+        var (emb, dense, head) = (Support.Named(w, 0), Support.Named(w, 1), Support.Named(w, 3));
         const int features = 15, f = 4, width = 2, units = 6, classes = 3, wide = features * (width + 1);
         var result = new double[rows * classes];
         for (var n = 0; n < rows; n++)
@@ -85,7 +81,7 @@ public class RealMlpTests
     {
         using var m = Ok(Support.Backend.Compile(new Sequential(Seq1(15), Seq<Layer>(new PeriodicEmbedding(),
             new Dense(3, Activation.Softmax)), "e"), 9));
-        var w = Named(m.Weights(), 0);
+        var w = Support.Named(m.Weights(), 0);
         var frequencies = w["frequencies"];
         Assert.Equal(15 * 16, frequencies.Length);
         // N(0, 0.1²) over 240 draws: the sample deviation within a few standard errors of 0.1
@@ -181,15 +177,9 @@ public class RealMlpTests
             LabelSmoothing = 0.1,
         });
 
-        var folder = Support.TempDir();
-        Ok(ModelFolder.Save(folder, straight.Spec, straight.Weights(), None));
-        var json = File.ReadAllText(Path.Combine(folder, "model.json")).Replace(" ", "").Replace("\n", "");
+        var json = Support.AssertFolderRoundTrip(straight, Net, data);
         Assert.Contains("""{"type":"PeriodicEmbedding","frequencies":4,"width":2}""", json);
         Assert.Contains("\"activation\":\"selu\"", json);
-        var (spec, weights, _) = Ok(ModelFolder.Load(folder));
-        Assert.Equal(Net.Layers, spec.Layers);
-        using var again = Ok(Support.Backend.Load(spec, weights));
-        Assert.Equal(straight.Predict(data.X, data.Rows), again.Predict(data.X, data.Rows));
     }
 
     [Fact]
@@ -206,20 +196,14 @@ public class RealMlpTests
         Assert.Contains("checkpoint was written with batch 20, seed 1, Adam lr 0.001 with 4 coslog cycles over 2 epochs, " +
                         "label smoothing 0.1; this run uses", unsmoothed);
         var cosine = Fail(other.Fit(data, None, config with { Adam = new AdamSettings(Decay: new CosineDecay()), Resume = true }));
-        Assert.Contains("this run uses batch 20, seed 1, Adam lr 0.001 with cosine decay to 0× over 2 epochs, label smoothing 0.1", cosine);
+        Assert.Contains("this run uses batch 20, seed 1, Adam lr 0.001 with cosine decay to 0× over 2 epochs, label smoothing 0.1",
+            cosine);
         Assert.Equal("fit: label smoothing must be in [0, 1), got 1",
             Fail(other.Fit(data, None, config with { LabelSmoothing = 1, Checkpoints = None })));
     }
 
     [Fact]
-    public void The_onnx_export_agrees_with_onnx_runtime()
-    {
-        var data = Support.Problem(200, 35);
-        using var m = Ok(Support.Backend.Compile(Net, 4));
-        Ok(m.Fit(data, None, new TrainingConfig(3, 50, 3, new AdamSettings(LearningRate: 0.01))));
-        var onnx = OnnxExportTests.RunOnnx(Ok(OnnxExport.ToBytes(m.Spec, m.Weights(), None)), data.X, data.Rows, 3);
-        OnnxExportTests.Agree(m.Predict(data.X, data.Rows), onnx, data.Rows, 3);
-    }
+    public void The_onnx_export_agrees_with_onnx_runtime() => Support.AssertOnnxAgrees(Net, 35);
 
     [Fact]
     public void The_zoo_model_reads_realmlps_pipeline_and_summarizes()

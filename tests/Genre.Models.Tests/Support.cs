@@ -16,6 +16,39 @@ public static class Support
     /// <summary>All of a model's weights, flattened in layer order: for bit-identity checks.</summary>
     public static float[] Flat(ICompiledModel m) => ModelStore.Flatten(m.Weights()).Bind(t => toSeq(t.Values)).ToArray();
 
+    /// <summary>Layer <paramref name="layer"/>'s weights by name, for hand-written references.</summary>
+    public static Dictionary<string, float[]> Named(ModelWeights w, int layer) =>
+        w.Layers.Find(l => l.LayerIndex == layer).Map(l => l.Tensors.ToDictionary(t => t.Name, t => t.Values))
+            .IfNone(() => throw new Exception($"no layer {layer}"));
+
+    /// <summary>
+    /// Saves <paramref name="m"/> as a model folder and loads it back: asserts the layers of <paramref name="net"/>, bit-identical
+    /// weights and the same predictions on <paramref name="data"/>; returns the folder's model.json without spaces or line
+    /// breaks, for the caller's checks of its layers' configs.
+    /// </summary>
+    public static string AssertFolderRoundTrip(ICompiledModel m, Sequential net, LabeledData data)
+    {
+        var dir = TempDir();
+        Ok(ModelFolder.Save(dir, m.Spec, m.Weights(), None));
+        var (spec, weights, _) = Ok(ModelFolder.Load(dir));
+        Assert.Equal(net.Layers, spec.Layers);
+        using var again = Ok(Backend.Load(spec, weights));
+        Assert.Equal(Flat(m), Flat(again));
+        Assert.Equal(m.Predict(data.X, data.Rows), again.Predict(data.X, data.Rows));
+        return File.ReadAllText(Path.Combine(dir, "model.json")).Replace(" ", "").Replace("\n", "");
+    }
+
+    /// <summary>Trains <paramref name="net"/> (3 classes) 3 epochs on a small problem drawn from <paramref name="dataSeed"/>,
+    /// exports it to ONNX and asserts ONNX Runtime predicts what the backend does.</summary>
+    public static void AssertOnnxAgrees(Sequential net, int dataSeed)
+    {
+        var data = Problem(200, dataSeed);
+        using var m = Ok(Backend.Compile(net, 4));
+        Ok(m.Fit(data, None, new TrainingConfig(3, 50, 3, new AdamSettings(LearningRate: 0.01))));
+        var onnx = OnnxExportTests.RunOnnx(Ok(Genre.Models.Onnx.OnnxExport.ToBytes(m.Spec, m.Weights(), None)), data.X, data.Rows, 3);
+        OnnxExportTests.Agree(m.Predict(data.X, data.Rows), onnx, data.Rows, 3);
+    }
+
 
     /// <summary>
     /// Trains <paramref name="net"/> (weights from <paramref name="seed"/>) 4 epochs straight, and 2 epochs then resumed from the

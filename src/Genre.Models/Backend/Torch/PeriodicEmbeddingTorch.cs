@@ -36,7 +36,8 @@ internal sealed class PeriodicEmbeddingTorch : ITorchLayer<PeriodicEmbedding>
     public static Tensor Forward(PeriodicEmbedding layer, IReadOnlyList<Tensor> weights, Tensor h, ForwardPass pass) =>
         Embed(h, weights);
 
-    /// <summary>(n, d) → cos(2π·x·w + b) (n, d, f) → per column × kernel (d, f, width) + bias → (n, d·width), then x appended.</summary>
+    /// <summary>(n, d) → cos(2π·x·w + b) (n, d, f) → per column × kernel (d, f, width) + bias → (n, d·width), then x
+    /// appended.</summary>
     static Tensor Embed(Tensor h, IReadOnlyList<Tensor> w)
     {
         using Scalar twoPi = 2 * Math.PI;
