@@ -36,22 +36,21 @@ public static class Pipelines
     /// min-max scaled as the report does, then <c>OneHotEncoder(categories=[0..11], [0..7], handle_unknown="ignore")</c> on the raw
     /// values of <c>key</c> and <c>time_signature</c>.
     /// </summary>
-    public static readonly Pipeline Tabular = Pipeline.Of(
-        new SelectColumns(Track.FeatureColumns), new LabelEncode("explicit"),
-        new ColumnTransformer(Seq(
-            new ColumnGroup(Continuous, Pipeline.Of(new MinMax(), new QuantileNormal())),
-            new ColumnGroup(Binary, new MinMax()),
-            new ColumnGroup(Categorical.Map(c => c.Column).Strict(), new OneHot(Categorical))), DropRest: true));
+    public static readonly Pipeline Tabular = OverTabularColumns(Pipeline.Of(new MinMax(), new QuantileNormal()));
 
     /// <summary>
     /// RealMLP's preprocessing (Holzmüller et al., NeurIPS 2024) over the tabular columns: the 11 continuous features centred on
     /// their medians, robustly scaled and smoothly clipped to ±3 (<see cref="RobustScale"/>, <see cref="SmoothClip"/>), the two
     /// binary ones and the one-hot categories as in <see cref="Tabular"/>; 33 columns.
     /// </summary>
-    public static readonly Pipeline RealMlp = Pipeline.Of(
+    public static readonly Pipeline RealMlp = OverTabularColumns(Pipeline.Of(new RobustScale(), new SmoothClip()));
+
+    /// <summary>The 15 features with <c>explicit</c> label-encoded, then <paramref name="continuous"/> on the 11 continuous ones,
+    /// the binary ones min-max scaled and the categorical ones one-hot encoded (33 columns, the rest dropped).</summary>
+    static Pipeline OverTabularColumns(Stage continuous) => Pipeline.Of(
         new SelectColumns(Track.FeatureColumns), new LabelEncode("explicit"),
         new ColumnTransformer(Seq(
-            new ColumnGroup(Continuous, Pipeline.Of(new RobustScale(), new SmoothClip())),
+            new ColumnGroup(Continuous, continuous),
             new ColumnGroup(Binary, new MinMax()),
             new ColumnGroup(Categorical.Map(c => c.Column).Strict(), new OneHot(Categorical))), DropRest: true));
 

@@ -85,12 +85,7 @@ public sealed record QuantileNormal(int QuantileCount = 1000) : Stage
         var q = new double[references.Length];
         for (var k = 0; k < q.Length; k++)
         {
-            var index = (sorted.Length - 1) * (references[k] * 100 / 100);
-            var lo = (int)Math.Floor(index);
-            var hi = Math.Min(lo + 1, sorted.Length - 1);
-            var t = index - lo;
-            var diff = sorted[hi] - sorted[lo];
-            q[k] = t >= 0.5 ? sorted[hi] - diff * (1 - t) : sorted[lo] + diff * t;
+            q[k] = NumpyQuantile.AtIndex(sorted, (sorted.Length - 1) * (references[k] * 100 / 100));
             if (k > 0 && q[k] < q[k - 1]) q[k] = q[k - 1];
         }
         return q;

@@ -20,7 +20,7 @@ public sealed record RobustScale : Stage
             ? FinFail<Unit>(GenreError.Data($"{Where}: column '{nan.Name}' has no numbers to fit (all NaN)")) : FinSucc(unit)
         let sorted = cols.Map(c => Sorted(c.Values)).ToArray()
         select (FittedStage)new Fitted(cols.Map(c => c.Name).Strict(),
-            sorted.Select(s => Quantile(s, 0.5)).ToArray(), sorted.Select(Factor).ToArray());
+            sorted.Select(s => NumpyQuantile.Of(s, 0.5)).ToArray(), sorted.Select(Factor).ToArray());
 
     static double[] Sorted(double[] v)
     {
@@ -29,22 +29,11 @@ public sealed record RobustScale : Stage
         return s;
     }
 
-    /// <summary><c>np.quantile(sorted, q)</c>, numpy's linear method with its <c>_lerp</c> rounding.</summary>
-    internal static double Quantile(double[] sorted, double q)
-    {
-        var index = (sorted.Length - 1) * q;
-        var lo = (int)Math.Floor(index);
-        var hi = Math.Min(lo + 1, sorted.Length - 1);
-        var t = index - lo;
-        var diff = sorted[hi] - sorted[lo];
-        return t >= 0.5 ? sorted[hi] - diff * (1 - t) : sorted[lo] + diff * t;
-    }
-
     /// <summary>pytabkit's factor: 1 / (spread + 1e-30), the spread the interquartile range or half the range where that is 0,
     /// and 0 when both are (the column carries nothing, so it is zeroed rather than divided by 0).</summary>
     static double Factor(double[] sorted)
     {
-        var spread = Quantile(sorted, 0.75) - Quantile(sorted, 0.25);
+        var spread = NumpyQuantile.Of(sorted, 0.75) - NumpyQuantile.Of(sorted, 0.25);
         if (spread == 0) spread = 0.5 * (sorted[^1] - sorted[0]);
         return spread == 0 ? 0 : 1 / (spread + 1e-30);
     }
