@@ -165,6 +165,10 @@ public class ReproduceTests
         Assert.Equal((0.95, 0.1, Some<RateSchedule>(new CosLog(4))), (config.Adam.Beta2, config.LabelSmoothing, config.Adam.Decay));
         Assert.Equal("0.0025 (coslog4)", realmlp.DescribeRate());
         Assert.Equal(realmlp, Ok(ExperimentJson.SettingsOf(ExperimentJson.ToJson(realmlp), "s")));
+        var both = ExperimentJson.ToJson(realmlp);
+        both["cosine_decay_alpha"] = 0.0;
+        Assert.Equal("s: cosine_decay_alpha and coslog_cycles are two schedules: a run has one — the file is damaged",
+            Fail(ExperimentJson.SettingsOf(both, "s")));
         var dnn1 = Named("dnn1");
         Assert.Equal(dnn1, dnn1 with { Training = dnn1.Training.SetItem("fast", Profiles.Dense) });
         Assert.NotEqual(dnn1, dnn1 with { Training = dnn1.Training.SetItem("fast", Profiles.Dense with { Epochs = 3 }) });

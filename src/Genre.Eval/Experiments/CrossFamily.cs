@@ -76,13 +76,16 @@ public static class CrossFamily
             ["val_accuracy"] = p.Item2.Val,
             ["test_accuracy"] = p.Item2.Test,
         }).ToArray()),
-        ["mcnemar_against_first"] = new JsonObject
-        {
-            ["rows"] = r.AgainstFirst.Rows,
-            ["only_blend"] = r.AgainstFirst.OnlyFirst,
-            ["only_first"] = r.AgainstFirst.OnlySecond,
-            ["p_value"] = r.AgainstFirst.PValue,
-        },
+        ["mcnemar_against_first"] = McNemarJson(r.AgainstFirst),
+    };
+
+    /// <summary>McNemar of the blend (its first side) against the first model alone, as <c>blend.json</c> records it.</summary>
+    static JsonObject McNemarJson(McNemarTest t) => new()
+    {
+        ["rows"] = t.Rows,
+        ["only_blend"] = t.OnlyFirst,
+        ["only_first"] = t.OnlySecond,
+        ["p_value"] = t.PValue,
     };
 
     /// <summary>Writes a blend of several folders as JSON to <paramref name="path"/> atomically.</summary>
@@ -103,13 +106,7 @@ public static class CrossFamily
         ["second_val_accuracy"] = r.SecondVal,
         ["first_test_accuracy"] = r.FirstTest,
         ["second_test_accuracy"] = r.SecondTest,
-        ["mcnemar_against_first"] = new JsonObject
-        {
-            ["rows"] = r.AgainstFirst.Rows,
-            ["only_blend"] = r.AgainstFirst.OnlyFirst,
-            ["only_first"] = r.AgainstFirst.OnlySecond,
-            ["p_value"] = r.AgainstFirst.PValue,
-        },
+        ["mcnemar_against_first"] = McNemarJson(r.AgainstFirst),
     };
 
     /// <summary>Writes <see cref="ToJson"/>'s record to <paramref name="path"/> atomically (an I/O error naming it otherwise).</summary>

@@ -95,15 +95,17 @@ public static class ExperimentJson
         if (s.Beta2 != 0.999) o["beta_2"] = s.Beta2;
         if (s.LabelSmoothing != 0) o["label_smoothing"] = s.LabelSmoothing;
         foreach (var e in s.EarlyStopping)
-            o["early_stopping"] = new JsonObject
+        {
+            var stopping = new JsonObject
             {
                 ["monitor"] = e.Monitor,
                 ["patience"] = e.Patience,
                 ["min_delta"] = e.MinDelta,
                 ["restore_best_weights"] = e.RestoreBestWeights,
             };
-        // only when set, so the settings of earlier runs read and write as they were
-        foreach (var e in s.EarlyStopping.Filter(e => e.RestoreAtEnd)) o["early_stopping"]!["restore_at_end"] = true;
+            if (e.RestoreAtEnd) stopping["restore_at_end"] = true; // only when set, as beta_2 and label_smoothing
+            o["early_stopping"] = stopping;
+        }
         return o;
     }
 
@@ -119,6 +121,9 @@ public static class ExperimentJson
         from coslog in Json.Member(o, "coslog_cycles").Match(
             _ => StageJson.Int(o, "coslog_cycles", at).Map(n => Some((RateSchedule)new CosLog(n))),
             () => FinSucc(Option<RateSchedule>.None))
+        from _s in cosine.IsSome && coslog.IsSome
+            ? FinFail<Unit>(Damaged(at, "cosine_decay_alpha and coslog_cycles are two schedules: a run has one"))
+            : FinSucc(unit)
         from beta2 in Json.Member(o, "beta_2").Match(_ => StageJson.Number(o, "beta_2", at), () => FinSucc(0.999))
         from smoothing in Json.Member(o, "label_smoothing").Match(_ => StageJson.Number(o, "label_smoothing", at), () => FinSucc(0.0))
         from stopping in Json.Member(o, "early_stopping").Match(
