@@ -15,7 +15,8 @@ public static class Gemm
         TorchRuntime.Configure(new TorchOptions(threads));
         Console.WriteLine($"Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Avx512F: " +
             $"{System.Runtime.Intrinsics.X86.Avx512F.IsSupported}");
-        foreach (var (m, k, n) in new[] { (1024, 100, 150), (1024, 150, 150), (1024, 150, 114), (512, 231, 600), (512, 82, 320) })
+        foreach (var (m, k, n) in new[] { (1024, 100, 150), (1024, 150, 150), (1024, 150, 114), (512, 231, 600), (512, 82, 320),
+                     (140, 231, 600), (128, 82, 320), (140, 600, 150), (128, 15, 100) })
         {
             using var a = randn(m, k);
             using var b = randn(k, n);
@@ -33,6 +34,14 @@ public static class Gemm
             var torchRate = Time(() => c.addmm_(a, b, 0, 1));
             var oursRate = Time(() => Sgemm.Multiply(av, k, m, k, packed, 0, false, cv, n));
             Console.WriteLine($"{m}x{k} @ {k}x{n}: libtorch {torchRate:F1} GFLOP/s, Sgemm {oursRate:F1} GFLOP/s");
+            // the weight gradient's shape: C (k × n) += Aᵀ·B with A (m × k) and B (m × n), as training's backward passes
+            using var g = randn(m, n);
+            using var dw = zeros(k, n);
+            var gv = g.data<float>().ToArray();
+            var dwv = new float[k * n];
+            var torchGrad = Time(() => dw.addmm_(a.t(), g, 1, 1));
+            var oursGrad = Time(() => Sgemm.AccumulateTransposed(av, k, gv, n, m, k, n, dwv, n));
+            Console.WriteLine($"  ({m}x{k})ᵀ @ {m}x{n}: libtorch {torchGrad:F1} GFLOP/s, Sgemm {oursGrad:F1} GFLOP/s");
         }
     }
 }

@@ -70,11 +70,12 @@ public static class Training
         File.WriteAllLines(outFile, lines);
     }
 
-    /// <summary>Times <paramref name="epochs"/> epochs of one model after a warm-up, for profiling (perf) one model alone.</summary>
-    public static void Epochs(int threads, string model, int epochs)
+    /// <summary>Times <paramref name="epochs"/> epochs of one model after a warm-up, for profiling (perf) one model alone; its
+    /// gemms genre's own (<paramref name="kernels"/> "own") or libtorch's ("libtorch").</summary>
+    public static void Epochs(int threads, string model, int epochs, string kernels = "own")
     {
         TorchRuntime.Configure(new TorchOptions(threads));
-        var backend = new TorchBackend();
+        var backend = new TorchBackend(ownGemm: kernels != "libtorch");
         var spec = model switch
         {
             "rnn1" => Zoo.Rnn1(),
@@ -82,7 +83,13 @@ public static class Training
             "dnn1" => Zoo.Dnn1(),
             _ => throw new ArgumentException($"unknown model {model}"),
         };
-        for (var e = 0; e < epochs; e++) Console.WriteLine($"{model} epoch {e + 1}: {Epoch(backend, spec):F2}s");
+        for (var e = 0; e < epochs; e++)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var seconds = Epoch(backend, spec); // includes a warm-up epoch: the CPU time below covers both
+            var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+            Console.WriteLine($"{model} epoch {e + 1}: {seconds:F2} s wall; process CPU over warm-up + epoch {cpuSeconds:F2} s");
+        }
     }
 
     internal static float[] Random(int rows, int cols, int seed)

@@ -5,16 +5,21 @@ namespace Genre.Models.Tests;
 /// <summary>
 /// Issue 6: the fused LSTM (one autograd node, hand-written BPTT, one pass over the gates per step) is the same model as the
 /// element-wise path: logits and every parameter's gradient agree to 1e-5, for the report's shapes and for widths that are not
-/// a multiple of the vector width (narrower vectors, scalar tail), with and without returned sequences.
+/// a multiple of the vector width (narrower vectors, scalar tail), with and without returned sequences. Issue 28: so are the
+/// fused Dense layers and both on genre's own gemm kernels (the default where the CPU has AVX-512F).
 /// </summary>
 public class FusedLstmTests
 {
-    public static TheoryData<string> Specs => new() { "rnn1", "rnn2", "odd", "tiny" };
+    public static TheoryData<string> Specs => new() { "rnn1", "rnn2", "odd", "tiny", "dnn1", "dense" };
 
     static Sequential Spec(string name) => name switch
     {
         "rnn1" => Zoo.Rnn1(7),
         "rnn2" => Zoo.Rnn2(7),
+        "dnn1" => Zoo.Dnn1(7),
+        // FusedDense on odd widths: a relu layer, a linear one (its input gradient reaches the relu layer), then the logits
+        "dense" => new Sequential(Seq1(15), Seq<Layer>(new Dense(37, Activation.Relu), new Dense(5), new Dense(4, Activation.Softmax)),
+            "dense"),
         "tiny" => new Sequential(Seq(15, 1), Seq<Layer>(new Dense(16), new Lstm(16), new Dense(3, Activation.Softmax)), "tiny"),
         _ => new Sequential(Seq(6, 2), Seq<Layer>(new Lstm(13, ReturnSequences: true), new Lstm(3), new Dense(4, Activation.Softmax)),
             "odd"),

@@ -32,6 +32,74 @@ public class SgemmTests
             for (var j = n; j < ldc; j++) Assert.True(float.IsNaN(c[i * ldc + j]), "wrote past the row");
         }
     }
+
+    [Avx512Theory]
+    [InlineData(140, 231, 600)]
+    [InlineData(13, 82, 320)]
+    [InlineData(1, 1, 1)]
+    [InlineData(9, 17, 45)]
+    public void AccumulateTransposed_adds_At_B_to_C_as_a_float64_loop(int rows, int m, int n)
+    {
+        var r = new Random(rows * 1000 + m);
+        int lda = m + 3, ldb = n + 5, ldc = n + 2;
+        var a = Enumerable.Range(0, rows * lda).Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
+        var b = Enumerable.Range(0, rows * ldb).Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
+        var c = Enumerable.Range(0, m * ldc).Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
+        var before = c.ToArray();
+        Sgemm.AccumulateTransposed(a, lda, b, ldb, rows, m, n, c, ldc);
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                double sum = before[i * ldc + j];
+                for (var q = 0; q < rows; q++) sum += (double)a[q * lda + i] * b[q * ldb + j];
+                Assert.True(Math.Abs(sum - c[i * ldc + j]) <= 1e-5 * Math.Max(1, Math.Abs(sum)),
+                    $"C[{i}, {j}] = {c[i * ldc + j]}, expected {sum}");
+            }
+            for (var j = n; j < ldc; j++) Assert.Equal(before[i * ldc + j], c[i * ldc + j]); // past the row: untouched
+        }
+    }
+
+    [Avx512Fact]
+    public void AccumulateTransposed_sums_each_element_in_row_order_whatever_its_tile()
+    {
+        // An element's sum must not depend on where it falls in a tile (8-row tile or tail row, full or masked panel): the
+        // backward passes rely on it for results that are bit-identical across chunkings of the columns.
+        var r = new Random(5);
+        const int rows = 37, m = 19, n = 70;
+        var a = Enumerable.Range(0, rows * m).Select(_ => (float)(r.NextDouble() - 0.5) * 1e3f).ToArray();
+        var b = Enumerable.Range(0, rows * n).Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
+        var c = new float[m * n];
+        Sgemm.AccumulateTransposed(a, m, b, n, rows, m, n, c, n);
+        for (var i = 0; i < m; i++)
+            for (var j = 0; j < n; j++)
+            {
+                var sum = 0f;
+                for (var q = 0; q < rows; q++) sum = MathF.FusedMultiplyAdd(a[q * m + i], b[q * n + j], sum);
+                Assert.Equal(sum, c[i * n + j]);
+            }
+    }
+
+    [Avx512Theory]
+    [InlineData(600, 150, 600)]
+    [InlineData(320, 80, 320)]
+    [InlineData(37, 5, 41)]
+    public void A_transposed_pack_multiplies_as_the_transpose(int k, int n, int stride)
+    {
+        var r = new Random(k + n);
+        const int m = 11;
+        var source = Enumerable.Range(0, n * stride).Select(_ => (float)(r.NextDouble() - 0.5)).ToArray(); // n × stride, row-major
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
+        var c = new float[m * n];
+        Sgemm.Multiply(a, k, m, k, PackedMatrix.Transposed(source, stride, k, n), 0, false, c, n);
+        for (var i = 0; i < m; i++)
+            for (var j = 0; j < n; j++)
+            {
+                double sum = 0;
+                for (var q = 0; q < k; q++) sum += (double)a[i * k + q] * source[j * stride + q]; // B[q, j] = source[j, q]
+                Assert.True(Math.Abs(sum - c[i * n + j]) <= 1e-5 * Math.Max(1, Math.Abs(sum)), $"C[{i}, {j}]");
+            }
+    }
 }
 
 /// <summary>Needs AVX-512F in hardware (the prediction gemm's kernels); skipped by name otherwise.</summary>
@@ -40,5 +108,14 @@ public sealed class Avx512TheoryAttribute : TheoryAttribute
     public Avx512TheoryAttribute()
     {
         if (!Sgemm.Supported) Skip = "needs a CPU with AVX-512F (elsewhere prediction uses libtorch's gemm)";
+    }
+}
+
+/// <summary>Needs AVX-512F in hardware; skipped by name otherwise.</summary>
+public sealed class Avx512FactAttribute : FactAttribute
+{
+    public Avx512FactAttribute()
+    {
+        if (!Sgemm.Supported) Skip = "needs a CPU with AVX-512F (elsewhere training and prediction use libtorch's gemm)";
     }
 }

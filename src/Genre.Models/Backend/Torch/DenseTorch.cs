@@ -10,9 +10,14 @@ internal sealed class DenseTorch : ITorchLayer<Dense>
         ? KerasInit.GlorotUniform(weight.Shape[0], weight.Shape[1], g)
         : zeros(weight.Shape[0]);
 
-    /// <summary>x·kernel + bias, then the activation — except a final softmax, whose logits the loss takes.</summary>
+    /// <summary>x·kernel + bias, then the activation — except a final softmax, whose logits the loss takes. Float32 rows of a
+    /// linear, relu or final softmax layer go through <see cref="FusedDense"/> on a fused pass with our own gemms.</summary>
     public static Tensor Forward(Dense layer, IReadOnlyList<Tensor> weights, Tensor h, ForwardPass pass)
     {
+        var logits = pass.Last && layer.Activation == Activation.Softmax;
+        var activation = logits ? Activation.Linear : layer.Activation;
+        if (pass.Fused && pass.OwnGemm && FusedDense.Handles(h, activation))
+            return FusedDense.Apply(h, weights[0], weights[1], activation == Activation.Relu, pass.Chunking);
         h = h.matmul(weights[0]).Plus(weights[1]);
         return pass.Last && layer.Activation == Activation.Softmax ? h : Activate(h, layer.Activation, inPlace: false);
     }

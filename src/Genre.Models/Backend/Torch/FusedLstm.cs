@@ -12,7 +12,8 @@ namespace Genre.Models.Backend.Torch;
 /// next step's block. The backward reuses the saved gate activations as the gate gradients' buffer and accumulates
 /// d[U; W; b] += [h₋₁ | x_t | 1]ᵀ · dz_t while dz_t is still in cache. Rows are independent, so forward and backward run
 /// in <see cref="Lanes"/> (fixed row chunks spread over the threads, no per-step synchronization).
-/// Same model as <see cref="LstmTorch.Apply"/> (tests: ≤ 1e-5).
+/// The gemms are <see cref="Sgemm"/>'s (weights packed once per pass: [U; W; b] forward, Uᵀ and Wᵀ backward) when asked and the
+/// CPU has AVX-512F, else libtorch's addmm on each lane. Same model as <see cref="LstmTorch.Apply"/> (tests: ≤ 1e-5).
 /// Inputs: x time-major (T, n, F), W (F, 4H), U (H, 4H), b (4H). Output: h_T (n, H), or all h_t time-major (T, n, H) for
 /// return_sequences.
 /// </summary>
@@ -20,13 +21,13 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
 {
     public override string Name => nameof(FusedLstm);
 
-    public static Tensor Apply(Tensor x, Tensor w, Tensor u, Tensor b, bool returnSequences, LaneChunking chunking) =>
-        apply(x, w, u, b, returnSequences, chunking)[0];
+    public static Tensor Apply(Tensor x, Tensor w, Tensor u, Tensor b, bool returnSequences, LaneChunking chunking, bool ownGemm = true) =>
+        apply(x, w, u, b, returnSequences, chunking, ownGemm && Sgemm.Supported)[0];
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (x, w, u, b) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3]);
-        var (returnSequences, chunking) = ((bool)vars[4], (LaneChunking)vars[5]);
+        var (returnSequences, chunking, own) = ((bool)vars[4], (LaneChunking)vars[5], (bool)vars[6]);
         long steps = x.shape[0], n = x.shape[1], features = x.shape[2], units = u.shape[0], g = 4 * units, k = units + features + 1;
         // Stacked weights [U; W; b] (K, 4H) and per step the block [h₋₁ | x_t | 1] (n, K); block T holds h_T.
         var weights = cat(new[] { u.detach(), w.detach(), b.detach().reshape(1, g) }, 0).contiguous();
@@ -36,6 +37,7 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
         blocks.narrow(0, 0, steps).narrow(2, units + features, 1).fill_(Scalars.One);
         var gates = empty(steps, n, g, x.dtype);
         var cells = empty(steps, n, units, x.dtype);
+        var packed = own ? new PackedMatrix(Floats(weights), (int)k, (int)g) : null;
         var chunks = Lanes.Chunks(n, chunking);
         Lanes.Run(chunks, chunk =>
         {
@@ -47,7 +49,11 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
                 using var block = Rows(blocks, t, r0, rows);
                 using var first = t == 0 ? block.narrow(1, units, features + 1) : null; // h₋₁ = 0: only [x_0 | 1]·[W; b]
                 using var z = Rows(gates, t, r0, rows);
-                z.addmm_(first ?? block, t == 0 ? inputRows : weights, 0, 1);
+                if (packed is null) z.addmm_(first ?? block, t == 0 ? inputRows : weights, 0, 1);
+                else if (t == 0) // h₋₁ = 0: only [x_0 | 1]·[W; b], the packed rows from H on
+                    Sgemm.Multiply(Floats(block)[(int)units..], (int)k, (int)rows, (int)(features + 1), packed, (int)units, false,
+                        Floats(z), (int)g);
+                else Sgemm.Multiply(Floats(block), (int)k, (int)rows, (int)k, packed, 0, false, Floats(z), (int)g);
                 using var c = Rows(cells, t, r0, rows);
                 using var cPrev = t > 0 ? Rows(cells, t - 1, r0, rows) : null;
                 using var next = Rows(blocks, t + 1, r0, rows);
@@ -57,6 +63,7 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
         ctx.save_for_backward(new List<Tensor> { gates, cells, blocks, weights });
         ctx.save_data("returnSequences", returnSequences);
         ctx.save_data("chunking", chunking);
+        ctx.save_data("own", own);
         ctx.save_data("inputGrad", x.requires_grad);
         var hidden = blocks.narrow(2, 0, units);
         return new List<Tensor> { returnSequences ? hidden.narrow(0, 1, steps).contiguous() : hidden[steps].contiguous() };
@@ -69,13 +76,17 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
         var returnSequences = (bool)ctx.get_data("returnSequences");
         var inputGrad = (bool)ctx.get_data("inputGrad");
         var chunking = (LaneChunking)ctx.get_data("chunking");
+        var own = (bool)ctx.get_data("own");
         long steps = gates.shape[0], n = gates.shape[1], g = gates.shape[2], units = g / 4, k = blocks.shape[2], features = k - units - 1;
         var dy = gradOutputs[0].contiguous();
         var dh = returnSequences ? zeros(n, units, gates.dtype) : dy.clone();
         var dc = zeros(n, units, gates.dtype);
-        var ut = weights.narrow(0, 0, units).t().contiguous();
-        var wt = weights.narrow(0, units, features).t().contiguous();
+        var ut = own ? null : weights.narrow(0, 0, units).t().contiguous();
+        var wt = own || !inputGrad ? null : weights.narrow(0, units, features).t().contiguous();
         var dx = inputGrad ? empty(steps, n, features, gates.dtype) : null;
+        var weightValues = own ? Floats(weights) : default;
+        var packedUt = own ? PackedMatrix.Transposed(weightValues, (int)g, (int)g, (int)units) : null;
+        var packedWt = own && inputGrad ? PackedMatrix.Transposed(weightValues[(int)(units * g)..], (int)g, (int)g, (int)features) : null;
         var chunks = Lanes.Chunks(n, chunking);
         var dWeights = zeros(chunks, k, g, gates.dtype); // one partial d[U; W; b] per chunk, summed in order below
         Lanes.Run(chunks, chunk =>
@@ -95,19 +106,28 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
                                    Floats(dhRows), dyRows is null ? Span<float>.Empty : Floats(dyRows), Floats(dcRows), shape);
                 // dz is in cache: d[U; W; b] += [h₋₁ | x_t | 1]ᵀ·dz (h₋₁ = 0 at t = 0), dh₋₁ = dz·Uᵀ, dx_t = dz·Wᵀ.
                 using var block = Rows(blocks, t, r0, rows);
-                using var blockT = block.t();
-                dw.addmm_(blockT, dz, 1, 1);
-                if (t > 0) dhRows.addmm_(dz, ut, 0, 1);
-                if (dx is not null)
+                using var dxRows = dx is null ? null : Rows(dx, t, r0, rows);
+                if (packedUt is null)
                 {
-                    using var dxRows = Rows(dx, t, r0, rows);
-                    dxRows.addmm_(dz, wt, 0, 1);
+                    using var blockT = block.t();
+                    dw.addmm_(blockT, dz, 1, 1);
+                    if (t > 0) dhRows.addmm_(dz, ut, 0, 1);
+                    dxRows?.addmm_(dz, wt, 0, 1);
+                    continue;
                 }
+                var dzValues = Floats(dz);
+                Sgemm.AccumulateTransposed(Floats(block), (int)k, dzValues, (int)g, (int)rows, (int)k, (int)g, Floats(dw), (int)g);
+                if (t > 0) Sgemm.Multiply(dzValues, (int)g, (int)rows, (int)g, packedUt, 0, false, Floats(dhRows), (int)units);
+                if (dxRows is not null)
+                    Sgemm.Multiply(dzValues, (int)g, (int)rows, (int)g, packedWt!, 0, false, Floats(dxRows), (int)features);
             }
         });
         var total = dWeights[0];
         for (var c = 1; c < chunks; c++) total.PlusInPlace(dWeights[c]);
-        return new List<Tensor> { dx!, total.narrow(0, units, features), total.narrow(0, 0, units), total[units + features], null!, null! };
+        return new List<Tensor>
+        {
+            dx!, total.narrow(0, units, features), total.narrow(0, 0, units), total[units + features], null!, null!, null!,
+        };
     }
 
     /// <summary>Rows [r0, r0 + rows) of time step t of a time-major (T, n, ·) tensor: a contiguous (rows, ·) slab.</summary>

@@ -15,13 +15,14 @@ internal static class KerasForward
     /// exact algebra; the default — tests compare it with the plain path, forward and gradients).
     /// Works in the parameters' dtype (float32 in use, float64 for gradient checks). <paramref name="fused"/> runs float32 LSTMs
     /// through <see cref="FusedLstm"/> (the default; tests compare it with the element-wise path), its lanes cut by
-    /// <paramref name="chunking"/> (default <see cref="LaneChunking.Default"/>).
+    /// <paramref name="chunking"/> (default <see cref="LaneChunking.Default"/>); with <paramref name="ownGemm"/> (the default) the
+    /// fused layers' gemms are <see cref="Sgemm"/>'s where the CPU has AVX-512F, else libtorch's.
     /// </summary>
     public static Tensor Logits(Sequential spec, IReadOnlyList<Tensor> p, Tensor x, bool training, Generator? dropout,
-                                bool fold = true, bool fused = true, LaneChunking? chunking = null)
+                                bool fold = true, bool fused = true, LaneChunking? chunking = null, bool ownGemm = true)
     {
         var weights = TorchLayers.PerLayer(spec, p);
-        var pass = new ForwardPass(training, dropout, fused, chunking ?? LaneChunking.Default);
+        var pass = new ForwardPass(training, dropout, fused, chunking ?? LaneChunking.Default, OwnGemm: ownGemm);
         var h = x;
         for (var i = 0; i < spec.Layers.Count; i++)
         {

@@ -18,21 +18,22 @@ internal sealed class LstmTorch : ITorchLayer<Lstm>
     };
 
     public static Tensor Forward(Lstm layer, IReadOnlyList<Tensor> weights, Tensor h, ForwardPass pass) =>
-        Apply(h, weights[0], weights[1], weights[2], layer.Units, layer.ReturnSequences, pass.Fused, pass.Chunking);
+        Apply(h, weights[0], weights[1], weights[2], layer.Units, layer.ReturnSequences, pass.Fused, pass.Chunking, pass.OwnGemm);
 
     /// <summary>
     /// Keras LSTM (implementation 2): one gemm for all time steps' input projections, then per step
     /// z = x_t W + h U + b, gates i, f, c̃, o; c = σ(f)·c + σ(i)·tanh(c̃); h = σ(o)·tanh(c).
     /// </summary>
     public static Tensor Apply(Tensor x, Tensor w, Tensor u, Tensor b, int units, bool returnSequences, bool fused = false,
-                               LaneChunking? chunking = null)
+                               LaneChunking? chunking = null, bool ownGemm = true)
     {
         long n = x.shape[0], steps = x.shape[1], features = x.shape[2];
         if (fused && x.dtype == ScalarType.Float32)
         {
             // Time-major in and out: (T, n, F) → (T, n, H); the result goes back to batch-major as a view (no copy), and a
             // stacked LSTM's transpose back to time-major is then free.
-            var y = FusedLstm.Apply(x.transpose(0, 1).contiguous(), w, u, b, returnSequences, chunking ?? LaneChunking.Default);
+            var y = FusedLstm.Apply(x.transpose(0, 1).contiguous(), w, u, b, returnSequences, chunking ?? LaneChunking.Default,
+                ownGemm);
             return returnSequences ? y.transpose(0, 1) : y;
         }
         // unbind (whose backward is one stack) rather than select per step (whose backward zero-fills the whole

@@ -33,6 +33,29 @@ internal sealed class PackedMatrix
             bias.CopyTo(Bias);
         }
     }
+
+    PackedMatrix(int k, int n)
+    {
+        K = k;
+        N = n;
+        Values = new float[Panels * k * PanelWidth];
+    }
+
+    /// <summary>
+    /// Bᵀ packed: B (<paramref name="k"/> × <paramref name="n"/>) with B[r, c] = source[c·stride + r], the transpose of an
+    /// n × k block of a row-major matrix whose rows are <paramref name="stride"/> long (a backward pass's Uᵀ or Wᵀ, read in place).
+    /// </summary>
+    public static PackedMatrix Transposed(ReadOnlySpan<float> source, int stride, int k, int n)
+    {
+        var packed = new PackedMatrix(k, n);
+        for (var p = 0; p < packed.Panels; p++)
+            for (var c = 0; c < PanelWidth && p * PanelWidth + c < n; c++)
+            {
+                var column = source.Slice((p * PanelWidth + c) * stride, k);
+                for (var r = 0; r < k; r++) packed.Values[(p * k + r) * PanelWidth + c] = column[r];
+            }
+        return packed;
+    }
 }
 
 /// <summary>
@@ -44,6 +67,33 @@ internal sealed class PackedMatrix
 internal static unsafe class Sgemm
 {
     public static bool Supported => Avx512F.IsSupported;
+
+    /// <summary>Rows of A per block in Multiply (a multiple of 8).</summary>
+    const int RowBlock = 64;
+
+    /// <summary>
+    /// C[i, j] += Σ_{r &lt; rows} A[r, i]·B[r, j] for i &lt; m, j &lt; n: Aᵀ·B accumulated into C, the weight gradient of a
+    /// layer (A its inputs, B the output gradients, one row per sample). A is rows × ≥m with row stride <paramref name="lda"/>,
+    /// B rows × ≥n with <paramref name="ldb"/>, C m × n with <paramref name="ldc"/>. Each C element adds its products in row
+    /// order, whatever the tiling, so a sum depends only on the rows given. Tiles of 8 × 32 of C stay in registers over the rows.
+    /// </summary>
+    public static void AccumulateTransposed(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, int rows, int m, int n,
+        Span<float> c, int ldc)
+    {
+        if (rows == 0 || m == 0 || n == 0) return;
+        if (a.Length < (long)(rows - 1) * lda + m || b.Length < (long)(rows - 1) * ldb + n || c.Length < (long)(m - 1) * ldc + n)
+            throw new ArgumentException($"Sgemm: A ({a.Length}), B ({b.Length}) or C ({c.Length}) too short: {rows} rows, {m} × {n}");
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+            for (var j = 0; j < n; j += PackedMatrix.PanelWidth)
+            {
+                var mask = new Masks(Math.Min(PackedMatrix.PanelWidth, n - j));
+                var i = 0;
+                for (; i + 8 <= m; i += 8) Transposed8(pa + i, lda, pb + j, ldb, rows, pc + (long)i * ldc + j, ldc, mask);
+                for (; i < m; i++) Transposed1(pa + i, lda, pb + j, ldb, rows, pc + (long)i * ldc + j, mask);
+            }
+    }
 
     /// <summary>
     /// C[i, j] = Σ_{k &lt; kCount} A[i, k]·B[kStart + k, j] (+ bias[j]) for i &lt; m, j &lt; B.N; relu when asked.
@@ -65,17 +115,23 @@ internal static unsafe class Sgemm
         fixed (float* packed = b.Values)
         fixed (float* bias = b.Bias)
         {
-            for (var p = 0; p < b.Panels; p++)
+            // Blocks of RowBlock rows, each through every panel: the block's rows of A stay in L2 while a panel (K × 32) sits in
+            // L1 for the block's 8-row groups. The order only moves whole rows, so each row's FMAs are the same sequence.
+            for (var i0 = 0; i0 < m; i0 += RowBlock)
             {
-                var panel = packed + (p * b.K + kStart) * PackedMatrix.PanelWidth;
-                var cols = Math.Min(PackedMatrix.PanelWidth, b.N - p * PackedMatrix.PanelWidth);
-                var biasPanel = bias == null ? null : bias + p * PackedMatrix.PanelWidth;
-                var mask = new Masks(cols);
-                var i = 0;
-                for (; i + 8 <= m; i += 8) Rows8(a + (long)i * lda, lda, kCount, panel, biasPanel, relu,
-                    c + (long)i * ldc + p * PackedMatrix.PanelWidth, ldc, mask);
-                for (; i < m; i++) Rows1(a + (long)i * lda, kCount, panel, biasPanel, relu, c + (long)i * ldc + p * PackedMatrix.PanelWidth,
-                    mask);
+                var end = Math.Min(m, i0 + RowBlock);
+                for (var p = 0; p < b.Panels; p++)
+                {
+                    var panel = packed + (p * b.K + kStart) * PackedMatrix.PanelWidth;
+                    var cols = Math.Min(PackedMatrix.PanelWidth, b.N - p * PackedMatrix.PanelWidth);
+                    var biasPanel = bias == null ? null : bias + p * PackedMatrix.PanelWidth;
+                    var mask = new Masks(cols);
+                    var i = i0;
+                    for (; i + 8 <= end; i += 8) Rows8(a + (long)i * lda, lda, kCount, panel, biasPanel, relu,
+                        c + (long)i * ldc + p * PackedMatrix.PanelWidth, ldc, mask);
+                    for (; i < end; i++) Rows1(a + (long)i * lda, kCount, panel, biasPanel, relu,
+                        c + (long)i * ldc + p * PackedMatrix.PanelWidth, mask);
+                }
             }
         }
     }
@@ -136,6 +192,56 @@ internal static unsafe class Sgemm
         }
         Store(c, c0, c1, bias, relu, cols);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Transposed8(float* a, int lda, float* b, int ldb, int rows, float* c, int ldc, in Masks cols)
+    {
+        var (lo, hi) = (cols.Lo, cols.Hi);
+        Vector512<float> c00 = Load(c, lo), c01 = Load(c + 16, hi), c10 = Load(c + ldc, lo), c11 = Load(c + ldc + 16, hi),
+            c20 = Load(c + 2 * ldc, lo), c21 = Load(c + 2 * ldc + 16, hi), c30 = Load(c + 3 * ldc, lo), c31 = Load(c + 3 * ldc + 16, hi),
+            c40 = Load(c + 4 * ldc, lo), c41 = Load(c + 4 * ldc + 16, hi), c50 = Load(c + 5 * ldc, lo), c51 = Load(c + 5 * ldc + 16, hi),
+            c60 = Load(c + 6 * ldc, lo), c61 = Load(c + 6 * ldc + 16, hi), c70 = Load(c + 7 * ldc, lo), c71 = Load(c + 7 * ldc + 16, hi);
+        for (var r = 0; r < rows; r++, a += lda, b += ldb)
+        {
+            var b0 = Avx512F.MaskLoad(b, lo, Vector512<float>.Zero);
+            var b1 = Avx512F.MaskLoad(b + 16, hi, Vector512<float>.Zero);
+            var x = Vector512.Create(a[0]); c00 = Avx512F.FusedMultiplyAdd(x, b0, c00); c01 = Avx512F.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]); c10 = Avx512F.FusedMultiplyAdd(x, b0, c10); c11 = Avx512F.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]); c20 = Avx512F.FusedMultiplyAdd(x, b0, c20); c21 = Avx512F.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]); c30 = Avx512F.FusedMultiplyAdd(x, b0, c30); c31 = Avx512F.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]); c40 = Avx512F.FusedMultiplyAdd(x, b0, c40); c41 = Avx512F.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]); c50 = Avx512F.FusedMultiplyAdd(x, b0, c50); c51 = Avx512F.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a[6]); c60 = Avx512F.FusedMultiplyAdd(x, b0, c60); c61 = Avx512F.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a[7]); c70 = Avx512F.FusedMultiplyAdd(x, b0, c70); c71 = Avx512F.FusedMultiplyAdd(x, b1, c71);
+        }
+        Avx512F.MaskStore(c, lo, c00); Avx512F.MaskStore(c + 16, hi, c01);
+        Avx512F.MaskStore(c + ldc, lo, c10); Avx512F.MaskStore(c + ldc + 16, hi, c11);
+        Avx512F.MaskStore(c + 2 * ldc, lo, c20); Avx512F.MaskStore(c + 2 * ldc + 16, hi, c21);
+        Avx512F.MaskStore(c + 3 * ldc, lo, c30); Avx512F.MaskStore(c + 3 * ldc + 16, hi, c31);
+        Avx512F.MaskStore(c + 4 * ldc, lo, c40); Avx512F.MaskStore(c + 4 * ldc + 16, hi, c41);
+        Avx512F.MaskStore(c + 5 * ldc, lo, c50); Avx512F.MaskStore(c + 5 * ldc + 16, hi, c51);
+        Avx512F.MaskStore(c + 6 * ldc, lo, c60); Avx512F.MaskStore(c + 6 * ldc + 16, hi, c61);
+        Avx512F.MaskStore(c + 7 * ldc, lo, c70); Avx512F.MaskStore(c + 7 * ldc + 16, hi, c71);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Transposed1(float* a, int lda, float* b, int ldb, int rows, float* c, in Masks cols)
+    {
+        var (lo, hi) = (cols.Lo, cols.Hi);
+        Vector512<float> c0 = Load(c, lo), c1 = Load(c + 16, hi);
+        for (var r = 0; r < rows; r++, a += lda, b += ldb)
+        {
+            var x = Vector512.Create(a[0]);
+            c0 = Avx512F.FusedMultiplyAdd(x, Avx512F.MaskLoad(b, lo, Vector512<float>.Zero), c0);
+            c1 = Avx512F.FusedMultiplyAdd(x, Avx512F.MaskLoad(b + 16, hi, Vector512<float>.Zero), c1);
+        }
+        Avx512F.MaskStore(c, lo, c0);
+        Avx512F.MaskStore(c + 16, hi, c1);
+    }
+
+    /// <summary>The columns of a panel that exist; the others read as 0 (a masked load never touches them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<float> Load(float* p, Vector512<float> mask) => Avx512F.MaskLoad(p, mask, Vector512<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Store(float* c, Vector512<float> lo, Vector512<float> hi, float* bias, bool relu, in Masks cols)

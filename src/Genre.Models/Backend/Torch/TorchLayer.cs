@@ -34,11 +34,12 @@ internal interface ITorchLayer<TLayer> where TLayer : Layer
 
 /// <summary>
 /// One forward pass: <paramref name="Training"/> turns dropout on (drawn from <paramref name="Dropout"/>), <paramref name="Fused"/>
-/// runs float32 LSTMs through <see cref="FusedLstm"/> in lanes cut by <paramref name="Chunking"/>, <paramref name="Last"/> says the layer
-/// is the model's last (a final softmax
-/// returns its logits).
+/// runs float32 LSTMs through <see cref="FusedLstm"/> (and float32 Dense layers through <see cref="FusedDense"/>) in lanes cut by
+/// <paramref name="Chunking"/>, their gemms <see cref="Sgemm"/>'s when <paramref name="OwnGemm"/> (else libtorch's);
+/// <paramref name="Last"/> says the layer is the model's last (a final softmax returns its logits).
 /// </summary>
-internal sealed record ForwardPass(bool Training, Generator? Dropout, bool Fused, LaneChunking Chunking, bool Last = false);
+internal sealed record ForwardPass(bool Training, Generator? Dropout, bool Fused, LaneChunking Chunking, bool Last = false,
+                                   bool OwnGemm = true);
 
 /// <summary>An <see cref="ITorchLayer{TLayer}"/> for any <see cref="Layer"/>: what <see cref="TorchLayers"/> holds.</summary>
 internal sealed record TorchLayer(

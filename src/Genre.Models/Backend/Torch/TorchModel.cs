@@ -14,6 +14,9 @@ internal sealed class TorchModel : ICompiledModel
     /// <summary>How the LSTM lanes cut rows (the backend's: part of what the model computes).</summary>
     public LaneChunking Chunking { get; }
 
+    /// <summary>Whether the fused layers' gemms are genre's own (the backend's choice; they round differently from libtorch's).</summary>
+    public bool OwnGemm { get; init; } = true;
+
     public TorchModel(Sequential spec, Seq<WeightSpec> weightSpecs, IEnumerable<Tensor> parameters, LaneChunking? chunking = null)
     {
         Spec = spec;
@@ -63,7 +66,7 @@ internal sealed class TorchModel : ICompiledModel
         {
             using var scope = NewDisposeScope();
             var len = Math.Min(batchSize, data.Rows - start);
-            var logits = KerasForward.Logits(Spec, Parameters, x.narrow(0, start, len), false, null, chunking: Chunking);
+            var logits = KerasForward.Logits(Spec, Parameters, x.narrow(0, start, len), false, null, chunking: Chunking, ownGemm: OwnGemm);
             var yb = y.narrow(0, start, len);
             loss += KerasLoss.CrossEntropy(logits.to(ScalarType.Float64), yb).item<double>() * len;
             correct += KerasLoss.Predicted(logits).eq(yb).sum().item<long>();
@@ -92,7 +95,8 @@ internal sealed class TorchModel : ICompiledModel
         {
             using var scope = NewDisposeScope();
             var len = Math.Min(batchSize, rows - start);
-            var logits = KerasForward.Logits(Spec, Parameters, input.narrow(0, start, len), false, null, chunking: Chunking);
+            var logits = KerasForward.Logits(Spec, Parameters, input.narrow(0, start, len), false, null, chunking: Chunking,
+                ownGemm: OwnGemm);
             var probs = KerasLoss.Probabilities(logits);
             probs.contiguous().data<float>().CopyTo(result, start * classes);
         }

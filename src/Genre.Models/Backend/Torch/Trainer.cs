@@ -123,7 +123,8 @@ internal static class Trainer
             using var micro = NewDisposeScope();
             var m = Math.Min(microBatch, len - start);
             var ym = yb.narrow(0, start, m);
-            var logits = KerasForward.Logits(model.Spec, model.Parameters, xb.narrow(0, start, m), true, dropout, chunking: model.Chunking);
+            var logits = KerasForward.Logits(model.Spec, model.Parameters, xb.narrow(0, start, m), true, dropout, chunking: model.Chunking,
+                ownGemm: model.OwnGemm);
             var loss = KerasLoss.CrossEntropy(logits, ym, labelSmoothing);
             using Scalar share = (float)((double)m / len);
             (m == len ? loss : loss.mul(share)).backward();
