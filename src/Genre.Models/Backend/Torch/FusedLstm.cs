@@ -43,17 +43,29 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
         {
             var (r0, rows) = Lanes.Range(n, chunks, chunk);
             var shape = new LstmGates.Shape((int)rows, (int)units, (int)k);
+            if (packed is not null)
+            {
+                // whole tensors as spans, taken once per chunk: a step's slabs are slices, no tensor views per step
+                Span<float> allBlocks = Floats(blocks), allGates = Floats(gates), allCells = Floats(cells);
+                for (long t = 0; t < steps; t++)
+                {
+                    var block = Slab(allBlocks, t, n, k, r0, rows);
+                    var z = Slab(allGates, t, n, g, r0, rows);
+                    if (t == 0) // h₋₁ = 0: only [x_0 | 1]·[W; b], the packed rows from H on
+                        Sgemm.Multiply(block[(int)units..], (int)k, (int)rows, (int)(features + 1), packed, (int)units, false, z, (int)g);
+                    else Sgemm.Multiply(block, (int)k, (int)rows, (int)k, packed, 0, false, z, (int)g);
+                    LstmGates.Forward(z, t > 0 ? Slab(allCells, t - 1, n, units, r0, rows) : Span<float>.Empty,
+                        Slab(allCells, t, n, units, r0, rows), Slab(allBlocks, t + 1, n, k, r0, rows), shape);
+                }
+                return;
+            }
             using var inputRows = weights.narrow(0, units, features + 1);
             for (long t = 0; t < steps; t++)
             {
                 using var block = Rows(blocks, t, r0, rows);
                 using var first = t == 0 ? block.narrow(1, units, features + 1) : null; // h₋₁ = 0: only [x_0 | 1]·[W; b]
                 using var z = Rows(gates, t, r0, rows);
-                if (packed is null) z.addmm_(first ?? block, t == 0 ? inputRows : weights, 0, 1);
-                else if (t == 0) // h₋₁ = 0: only [x_0 | 1]·[W; b], the packed rows from H on
-                    Sgemm.Multiply(Floats(block)[(int)units..], (int)k, (int)rows, (int)(features + 1), packed, (int)units, false,
-                        Floats(z), (int)g);
-                else Sgemm.Multiply(Floats(block), (int)k, (int)rows, (int)k, packed, 0, false, Floats(z), (int)g);
+                z.addmm_(first ?? block, t == 0 ? inputRows : weights, 0, 1);
                 using var c = Rows(cells, t, r0, rows);
                 using var cPrev = t > 0 ? Rows(cells, t - 1, r0, rows) : null;
                 using var next = Rows(blocks, t + 1, r0, rows);
@@ -93,6 +105,29 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
         {
             var (r0, rows) = Lanes.Range(n, chunks, chunk);
             var shape = new LstmGates.Shape((int)rows, (int)units);
+            if (packedUt is not null)
+            {
+                Span<float> allGates = Floats(gates), allCells = Floats(cells), allBlocks = Floats(blocks);
+                Span<float> allDy = returnSequences ? Floats(dy) : Span<float>.Empty, allDx = dx is null ? Span<float>.Empty : Floats(dx);
+                var dhOwn = Floats(dh).Slice((int)(r0 * units), (int)(rows * units));
+                var dcOwn = Floats(dc).Slice((int)(r0 * units), (int)(rows * units));
+                var dwOwn = Floats(dWeights).Slice((int)(chunk * k * g), (int)(k * g));
+                for (var t = steps - 1; t >= 0; t--)
+                {
+                    var dz = Slab(allGates, t, n, g, r0, rows);
+                    LstmGates.Backward(dz, Slab(allCells, t, n, units, r0, rows),
+                        t > 0 ? Slab(allCells, t - 1, n, units, r0, rows) : Span<float>.Empty, dhOwn,
+                        returnSequences ? Slab(allDy, t, n, units, r0, rows) : Span<float>.Empty, dcOwn, shape);
+                    // dz is in cache: d[U; W; b] += [h₋₁ | x_t | 1]ᵀ·dz (h₋₁ = 0 at t = 0), dh₋₁ = dz·Uᵀ, dx_t = dz·Wᵀ.
+                    Sgemm.AccumulateTransposed(Slab(allBlocks, t, n, k, r0, rows), (int)k, dz, (int)g, (int)rows, (int)k, (int)g, dwOwn,
+                        (int)g);
+                    if (t > 0) Sgemm.Multiply(dz, (int)g, (int)rows, (int)g, packedUt, 0, false, dhOwn, (int)units);
+                    if (dx is not null)
+                        Sgemm.Multiply(dz, (int)g, (int)rows, (int)g, packedWt!, 0, false, Slab(allDx, t, n, features, r0, rows),
+                            (int)features);
+                }
+                return;
+            }
             using var dhRows = dh.narrow(0, r0, rows);
             using var dcRows = dc.narrow(0, r0, rows);
             using var dw = dWeights[chunk];
@@ -106,20 +141,14 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
                                    Floats(dhRows), dyRows is null ? Span<float>.Empty : Floats(dyRows), Floats(dcRows), shape);
                 // dz is in cache: d[U; W; b] += [h₋₁ | x_t | 1]ᵀ·dz (h₋₁ = 0 at t = 0), dh₋₁ = dz·Uᵀ, dx_t = dz·Wᵀ.
                 using var block = Rows(blocks, t, r0, rows);
-                using var dxRows = dx is null ? null : Rows(dx, t, r0, rows);
-                if (packedUt is null)
+                using var blockT = block.t();
+                dw.addmm_(blockT, dz, 1, 1);
+                if (t > 0) dhRows.addmm_(dz, ut, 0, 1);
+                if (dx is not null)
                 {
-                    using var blockT = block.t();
-                    dw.addmm_(blockT, dz, 1, 1);
-                    if (t > 0) dhRows.addmm_(dz, ut, 0, 1);
-                    dxRows?.addmm_(dz, wt, 0, 1);
-                    continue;
+                    using var dxRows = Rows(dx, t, r0, rows);
+                    dxRows.addmm_(dz, wt, 0, 1);
                 }
-                var dzValues = Floats(dz);
-                Sgemm.AccumulateTransposed(Floats(block), (int)k, dzValues, (int)g, (int)rows, (int)k, (int)g, Floats(dw), (int)g);
-                if (t > 0) Sgemm.Multiply(dzValues, (int)g, (int)rows, (int)g, packedUt, 0, false, Floats(dhRows), (int)units);
-                if (dxRows is not null)
-                    Sgemm.Multiply(dzValues, (int)g, (int)rows, (int)g, packedWt!, 0, false, Floats(dxRows), (int)features);
             }
         });
         var total = dWeights[0];
@@ -136,6 +165,10 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
         using var step = timeMajor[t];
         return step.narrow(0, r0, rows);
     }
+
+    /// <summary>The same slab as <see cref="Rows"/>, as a slice of the whole (T, n, width) tensor's values.</summary>
+    static Span<float> Slab(Span<float> timeMajor, long t, long n, long width, long r0, long rows) =>
+        timeMajor.Slice((int)((t * n + r0) * width), (int)(rows * width));
 
     static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 }

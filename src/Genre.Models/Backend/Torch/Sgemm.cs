@@ -91,6 +91,7 @@ internal static unsafe class Sgemm
                 var mask = new Masks(Math.Min(PackedMatrix.PanelWidth, n - j));
                 var i = 0;
                 for (; i + 8 <= m; i += 8) Transposed8(pa + i, lda, pb + j, ldb, rows, pc + (long)i * ldc + j, ldc, mask);
+                for (; i + 4 <= m; i += 4) Transposed4(pa + i, lda, pb + j, ldb, rows, pc + (long)i * ldc + j, ldc, mask);
                 for (; i < m; i++) Transposed1(pa + i, lda, pb + j, ldb, rows, pc + (long)i * ldc + j, mask);
             }
     }
@@ -222,6 +223,28 @@ internal static unsafe class Sgemm
         Avx512F.MaskStore(c + 5 * ldc, lo, c50); Avx512F.MaskStore(c + 5 * ldc + 16, hi, c51);
         Avx512F.MaskStore(c + 6 * ldc, lo, c60); Avx512F.MaskStore(c + 6 * ldc + 16, hi, c61);
         Avx512F.MaskStore(c + 7 * ldc, lo, c70); Avx512F.MaskStore(c + 7 * ldc + 16, hi, c71);
+    }
+
+    /// <summary>Four rows of C (DNN1's K = 15 is 8 + 4 + 3 rows): eight accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Transposed4(float* a, int lda, float* b, int ldb, int rows, float* c, int ldc, in Masks cols)
+    {
+        var (lo, hi) = (cols.Lo, cols.Hi);
+        Vector512<float> c00 = Load(c, lo), c01 = Load(c + 16, hi), c10 = Load(c + ldc, lo), c11 = Load(c + ldc + 16, hi),
+            c20 = Load(c + 2 * ldc, lo), c21 = Load(c + 2 * ldc + 16, hi), c30 = Load(c + 3 * ldc, lo), c31 = Load(c + 3 * ldc + 16, hi);
+        for (var r = 0; r < rows; r++, a += lda, b += ldb)
+        {
+            var b0 = Avx512F.MaskLoad(b, lo, Vector512<float>.Zero);
+            var b1 = Avx512F.MaskLoad(b + 16, hi, Vector512<float>.Zero);
+            var x = Vector512.Create(a[0]); c00 = Avx512F.FusedMultiplyAdd(x, b0, c00); c01 = Avx512F.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]); c10 = Avx512F.FusedMultiplyAdd(x, b0, c10); c11 = Avx512F.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]); c20 = Avx512F.FusedMultiplyAdd(x, b0, c20); c21 = Avx512F.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]); c30 = Avx512F.FusedMultiplyAdd(x, b0, c30); c31 = Avx512F.FusedMultiplyAdd(x, b1, c31);
+        }
+        Avx512F.MaskStore(c, lo, c00); Avx512F.MaskStore(c + 16, hi, c01);
+        Avx512F.MaskStore(c + ldc, lo, c10); Avx512F.MaskStore(c + ldc + 16, hi, c11);
+        Avx512F.MaskStore(c + 2 * ldc, lo, c20); Avx512F.MaskStore(c + 2 * ldc + 16, hi, c21);
+        Avx512F.MaskStore(c + 3 * ldc, lo, c30); Avx512F.MaskStore(c + 3 * ldc + 16, hi, c31);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
