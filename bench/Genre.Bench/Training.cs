@@ -56,6 +56,7 @@ public static class Training
             $"{before.Match(b => $"{b / seconds:F2}×", () => "—")} | {flops / 1e9:F2} | {flops / seconds / 1e9:F1} | " +
             $"{flops / seconds / peak:P0} | {flops / seconds / physical[^1]:P0} | " +
             $"{before.Match(b => $"{flops / b / physical[^1]:P0}", () => "—")} |";
+        var dnn1Seconds = double.NaN;
         foreach (var (name, spec) in Models)
         {
             var (after, before) = (double.MaxValue, double.MaxValue);
@@ -65,6 +66,7 @@ public static class Training
                 after = Math.Min(after, Epoch(own, spec));
             }
             var flops = 3 * Flops(spec) * Train + Flops(spec) * Val; // forward + backward (≈2× forward) on train, forward on val
+            if (name == "dnn1") dnn1Seconds = after;
             lines.Add(Row($"{name} epoch (batch {Batch:N0})", after, before, flops));
             Console.WriteLine(lines[^1]);
         }
@@ -99,11 +101,43 @@ public static class Training
         lines.Add("| product | shape | libtorch GFLOP/s | genre GFLOP/s | libtorch share | genre share |");
         lines.Add("|---|---|---|---|---|---|");
         TorchRuntime.Configure(new TorchOptions(1));
-        foreach (var k in Gemm.Measure()) lines.Add($"| {k.Product} | {k.Shape} | {k.Libtorch / 1e9:F1} | {k.Genre / 1e9:F1} | " +
+        var rates = Gemm.Measure().ToList();
+        foreach (var k in rates) lines.Add($"| {k.Product} | {k.Shape} | {k.Libtorch / 1e9:F1} | {k.Genre / 1e9:F1} | " +
             $"{k.Libtorch / physical[0]:P0} | {k.Genre / physical[0]:P0} |");
         TorchRuntime.Configure(new TorchOptions(threads));
+        lines.AddRange(Dnn1Breakdown(rates, dnn1Seconds, threads, physical));
         Directory.CreateDirectory(Path.GetDirectoryName(outFile)!);
         File.WriteAllLines(outFile, lines);
+    }
+
+    /// <summary>
+    /// Where DNN1's epoch goes: its gemms (forward, d kernel = xᵀ·g, dX = g·kernelᵀ but for the first layer) timed at the rates the
+    /// kernels reach alone on a lane's 128 rows, spread over the threads, against the measured epoch; the rest is libtorch's
+    /// element-wise work, the loss, Adam and the shuffle.
+    /// </summary>
+    static IEnumerable<string> Dnn1Breakdown(List<Gemm.Rate> rates, double epochSeconds, int threads, double[] physical)
+    {
+        double Rate(string product, int k, int n) =>
+            rates.First(r => r.Product == product && r.Shape == (product == "A·B" ? $"128×{k} @ {k}×{n}" : $"(128×{k})ᵀ @ 128×{n}")).Genre;
+        var widths = new[] { 15, 100, 150, 150, 150, 114 };
+        double first = 0, all = 0;
+        for (var l = 0; l + 1 < widths.Length; l++)
+        {
+            var (k, n) = (widths[l], widths[l + 1]);
+            var flop = 2.0 * k * n;
+            var seconds = flop * (Train + Val) / Rate("A·B", k, n) + flop * Train / Rate("Aᵀ·B", k, n)
+                + (l > 0 ? flop * Train / Rate("A·B", n, k) : 0);
+            all += seconds;
+            if (l == 0) first = seconds;
+        }
+        var (gemms, firstShare) = (all / threads, first / all);
+        yield return "";
+        yield return $"DNN1's epoch ({epochSeconds:F3} s): its gemms at the rates above take {gemms:F3} s on {threads} threads " +
+            $"({gemms / epochSeconds:P0} of the epoch); the first layer (K = 15) is {firstShare:P0} of that, its forward at " +
+            $"{Rate("A·B", 15, 100) / physical[0]:P0} and its d kernel at {Rate("Aᵀ·B", 15, 100) / physical[0]:P0} of a core's peak: " +
+            "with 15 products per output a tile's loads and stores of C weigh as much as its FMAs. The other " +
+            $"{epochSeconds - gemms:F3} s ({(epochSeconds - gemms) / epochSeconds:P0}) are libtorch's element-wise passes over the " +
+            "activations, the loss, Adam and the shuffle: memory-bound passes that the FLOP count does not include.";
     }
 
     static string Cpu()

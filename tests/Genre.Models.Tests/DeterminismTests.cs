@@ -93,7 +93,7 @@ public class DeterminismTests
     /// train the same model: the weights after two epochs differ only by float32 rounding, and they do differ (the switch reaches
     /// the training passes).
     /// </summary>
-    [Avx512Theory]
+    [SgemmTheory]
     [InlineData("rnn1")]
     [InlineData("rnn2")]
     [InlineData("dnn2")]

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics.X86;
+
 namespace Genre.Models.Tests;
 
 /// <summary>The prediction gemm against a float64 loop: odd row counts, a partial last panel, a strided A, a K offset, bias and
@@ -9,7 +11,20 @@ public class SgemmTests
     [InlineData(8, 231, 600, 0, true)]
     [InlineData(21, 150, 114, 3, true)]
     [InlineData(1, 1, 1, 0, false)]
-    public void Multiply_matches_a_float64_loop(int m, int k, int n, int kStart, bool relu)
+    [InlineData(140, 82, 320, 0, false)]
+    public void Multiply_matches_a_float64_loop(int m, int k, int n, int kStart, bool relu) =>
+        MultiplyMatches(SgemmWidth.V512, m, k, n, kStart, relu);
+
+    [Avx2Theory]
+    [InlineData(13, 7, 45, 0, false)]
+    [InlineData(8, 231, 600, 0, true)]
+    [InlineData(21, 150, 114, 3, true)]
+    [InlineData(1, 1, 1, 0, false)]
+    [InlineData(6, 15, 100, 0, true)]
+    public void The_256_bit_Multiply_matches_a_float64_loop(int m, int k, int n, int kStart, bool relu) =>
+        MultiplyMatches(SgemmWidth.V256, m, k, n, kStart, relu);
+
+    static void MultiplyMatches(SgemmWidth width, int m, int k, int n, int kStart, bool relu)
     {
         var r = new Random(m * 1000 + k);
         int lda = k + 5, ldc = n + 3, kTotal = k + kStart;
@@ -18,7 +33,7 @@ public class SgemmTests
         var bias = Enumerable.Range(0, n).Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
         var packed = new PackedMatrix(b, kTotal, n, bias);
         var c = Enumerable.Repeat(float.NaN, m * ldc).ToArray();
-        Sgemm.Multiply(a, lda, m, k, packed, kStart, relu, c, ldc);
+        Sgemm.Multiply(a, lda, m, k, packed, kStart, relu, c, ldc, width);
         for (var i = 0; i < m; i++)
         {
             for (var j = 0; j < n; j++)
@@ -39,7 +54,18 @@ public class SgemmTests
     [InlineData(1, 1, 1)]
     [InlineData(9, 17, 45)]
     [InlineData(128, 15, 100)]
-    public void AccumulateTransposed_adds_At_B_to_C_as_a_float64_loop(int rows, int m, int n)
+    public void AccumulateTransposed_adds_At_B_to_C_as_a_float64_loop(int rows, int m, int n) =>
+        AccumulateMatches(SgemmWidth.V512, rows, m, n);
+
+    [Avx2Theory]
+    [InlineData(140, 231, 600)]
+    [InlineData(1, 1, 1)]
+    [InlineData(9, 17, 45)]
+    [InlineData(128, 15, 100)]
+    public void The_256_bit_AccumulateTransposed_adds_At_B_to_C_as_a_float64_loop(int rows, int m, int n) =>
+        AccumulateMatches(SgemmWidth.V256, rows, m, n);
+
+    static void AccumulateMatches(SgemmWidth width, int rows, int m, int n)
     {
         var r = new Random(rows * 1000 + m);
         int lda = m + 3, ldb = n + 5, ldc = n + 2;
@@ -47,7 +73,7 @@ public class SgemmTests
         var b = Enumerable.Range(0, rows * ldb).Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
         var c = Enumerable.Range(0, m * ldc).Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
         var before = c.ToArray();
-        Sgemm.AccumulateTransposed(a, lda, b, ldb, rows, m, n, c, ldc);
+        Sgemm.AccumulateTransposed(a, lda, b, ldb, rows, m, n, c, ldc, width);
         for (var i = 0; i < m; i++)
         {
             for (var j = 0; j < n; j++)
@@ -62,7 +88,13 @@ public class SgemmTests
     }
 
     [Avx512Fact]
-    public void AccumulateTransposed_sums_each_element_in_row_order_whatever_its_tile()
+    public void AccumulateTransposed_sums_each_element_in_row_order_whatever_its_tile() => SumsInRowOrder(SgemmWidth.V512);
+
+    [Avx2Fact]
+    public void The_256_bit_AccumulateTransposed_sums_each_element_in_row_order_whatever_its_tile() =>
+        SumsInRowOrder(SgemmWidth.V256);
+
+    static void SumsInRowOrder(SgemmWidth width)
     {
         // An element's sum must not depend on where it falls in a tile (8-row tile or tail row, full or masked panel): the
         // backward passes rely on it for results that are bit-identical across chunkings of the columns.
@@ -71,7 +103,7 @@ public class SgemmTests
         var a = Enumerable.Range(0, rows * m).Select(_ => (float)(r.NextDouble() - 0.5) * 1e3f).ToArray();
         var b = Enumerable.Range(0, rows * n).Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
         var c = new float[m * n];
-        Sgemm.AccumulateTransposed(a, m, b, n, rows, m, n, c, n);
+        Sgemm.AccumulateTransposed(a, m, b, n, rows, m, n, c, n, width);
         for (var i = 0; i < m; i++)
             for (var j = 0; j < n; j++)
             {
@@ -108,7 +140,7 @@ public sealed class Avx512TheoryAttribute : TheoryAttribute
 {
     public Avx512TheoryAttribute()
     {
-        if (!Sgemm.Supported) Skip = "needs a CPU with AVX-512F (elsewhere prediction uses libtorch's gemm)";
+        if (!Avx512F.IsSupported) Skip = "needs a CPU with AVX-512F (the 512-bit kernels)";
     }
 }
 
@@ -117,6 +149,34 @@ public sealed class Avx512FactAttribute : FactAttribute
 {
     public Avx512FactAttribute()
     {
-        if (!Sgemm.Supported) Skip = "needs a CPU with AVX-512F (elsewhere training and prediction use libtorch's gemm)";
+        if (!Avx512F.IsSupported) Skip = "needs a CPU with AVX-512F (the 512-bit kernels)";
+    }
+}
+
+/// <summary>Needs AVX2 and FMA in hardware (the 256-bit kernels); skipped by name otherwise.</summary>
+public sealed class Avx2TheoryAttribute : TheoryAttribute
+{
+    public Avx2TheoryAttribute()
+    {
+        if (!(Avx2.IsSupported && Fma.IsSupported)) Skip = "needs a CPU with AVX2 and FMA (the 256-bit kernels)";
+    }
+}
+
+/// <summary>Needs AVX2 and FMA in hardware (the 256-bit kernels); skipped by name otherwise.</summary>
+public sealed class Avx2FactAttribute : FactAttribute
+{
+    public Avx2FactAttribute()
+    {
+        if (!(Avx2.IsSupported && Fma.IsSupported)) Skip = "needs a CPU with AVX2 and FMA (the 256-bit kernels)";
+    }
+}
+
+/// <summary>Needs a CPU <see cref="Sgemm"/> supports (AVX-512F, or AVX2 with FMA; elsewhere training and prediction use
+/// libtorch's gemm); skipped by name otherwise.</summary>
+public sealed class SgemmTheoryAttribute : TheoryAttribute
+{
+    public SgemmTheoryAttribute()
+    {
+        if (!Sgemm.Supported) Skip = "needs a CPU with AVX-512F or AVX2 and FMA (elsewhere genre uses libtorch's gemm)";
     }
 }

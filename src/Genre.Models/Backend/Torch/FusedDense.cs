@@ -17,7 +17,8 @@ internal sealed class FusedDense : autograd.MultiTensorFunction<FusedDense>
 {
     public override string Name => nameof(FusedDense);
 
-    /// <summary>Whether <see cref="Apply"/> computes a layer: float32 rows (n, F), linear or relu, on a CPU with AVX-512F.</summary>
+    /// <summary>Whether <see cref="Apply"/> computes a layer: float32 rows (n, F), linear or relu, on a CPU <see cref="Sgemm"/>
+    /// supports.</summary>
     public static bool Handles(Tensor x, Activation activation) =>
         Sgemm.Supported && x.dtype == ScalarType.Float32 && x.dim() == 2 && activation is Activation.Linear or Activation.Relu;
 
@@ -99,10 +100,10 @@ internal sealed class FusedDense : autograd.MultiTensorFunction<FusedDense>
     static void MaskNonPositive(Span<float> g, ReadOnlySpan<float> y)
     {
         var i = 0;
-        for (; i + 16 <= g.Length; i += 16)
+        for (; i + 8 <= g.Length; i += 8)
         {
-            var keep = Vector512.GreaterThan(Vector512.Create(y.Slice(i, 16)), Vector512<float>.Zero);
-            Vector512.BitwiseAnd(Vector512.Create(g.Slice(i, 16)), keep).CopyTo(g.Slice(i, 16));
+            var keep = Vector256.GreaterThan(Vector256.Create(y.Slice(i, 8)), Vector256<float>.Zero);
+            Vector256.BitwiseAnd(Vector256.Create(g.Slice(i, 8)), keep).CopyTo(g.Slice(i, 8));
         }
         for (; i < g.Length; i++) if (!(y[i] > 0)) g[i] = 0;
     }
@@ -114,8 +115,8 @@ internal sealed class FusedDense : autograd.MultiTensorFunction<FusedDense>
         {
             var row = g.Slice(r * units, units);
             var j = 0;
-            for (; j + 16 <= units; j += 16)
-                (Vector512.Create(sum.Slice(j, 16)) + Vector512.Create(row.Slice(j, 16))).CopyTo(sum.Slice(j, 16));
+            for (; j + 8 <= units; j += 8)
+                (Vector256.Create(sum.Slice(j, 8)) + Vector256.Create(row.Slice(j, 8))).CopyTo(sum.Slice(j, 8));
             for (; j < units; j++) sum[j] += row[j];
         }
     }

@@ -59,14 +59,19 @@ internal sealed class PackedMatrix
 }
 
 /// <summary>
-/// Single-threaded float32 C = A·B (+ bias) (then relu) for the small, fixed shapes of prediction, with AVX-512 register
-/// blocking: 8 rows × 32 columns of C per kernel call (16 vector accumulators), one FMA per (row, half-panel) per k. Each row
-/// of C is computed by the same sequence of FMAs over k whatever its position, so a row's result does not depend on how
-/// the rows are split. Callers check <see cref="Supported"/> (AVX-512F in hardware) and use libtorch otherwise.
+/// Single-threaded float32 C = A·B (+ bias) (then relu) and C += Aᵀ·B for the small, fixed shapes of prediction and training,
+/// with AVX-512 register blocking: 8 rows × 32 columns of C per kernel call (16 vector accumulators), one FMA per (row,
+/// half-panel) per k; on a CPU with AVX2 and FMA but no AVX-512F, 4 rows × 16 columns on 256-bit vectors (8 accumulators of
+/// the 16 registers). Each element of C is computed by the same sequence of FMAs whatever its position, so a row's result does
+/// not depend on how the rows are split. Callers check <see cref="Supported"/> and use libtorch otherwise.
 /// </summary>
-internal static unsafe class Sgemm
+internal static unsafe partial class Sgemm
 {
-    public static bool Supported => Avx512F.IsSupported;
+    /// <summary>AVX-512F, or AVX2 with FMA, in hardware.</summary>
+    public static bool Supported => Avx512F.IsSupported || (Avx2.IsSupported && Fma.IsSupported);
+
+    /// <summary>The widest kernels the CPU runs (what every caller gets unless a test asks for the other).</summary>
+    public static SgemmWidth Widest => Avx512F.IsSupported ? SgemmWidth.V512 : SgemmWidth.V256;
 
     /// <summary>Rows of A per block in Multiply (a multiple of 8).</summary>
     const int RowBlock = 64;
@@ -78,7 +83,7 @@ internal static unsafe class Sgemm
     /// order, whatever the tiling, so a sum depends only on the rows given. Tiles of 8 × 32 of C stay in registers over the rows.
     /// </summary>
     public static void AccumulateTransposed(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, int rows, int m, int n,
-        Span<float> c, int ldc)
+        Span<float> c, int ldc, SgemmWidth? width = null)
     {
         if (rows == 0 || m == 0 || n == 0) return;
         if (a.Length < (long)(rows - 1) * lda + m || b.Length < (long)(rows - 1) * ldb + n || c.Length < (long)(m - 1) * ldc + n)
@@ -86,6 +91,12 @@ internal static unsafe class Sgemm
         fixed (float* pa = a)
         fixed (float* pb = b)
         fixed (float* pc = c)
+        {
+            if ((width ?? Widest) == SgemmWidth.V256)
+            {
+                AccumulateTransposed256(pa, lda, pb, ldb, rows, m, n, pc, ldc);
+                return;
+            }
             for (var j = 0; j < n; j += PackedMatrix.PanelWidth)
             {
                 var mask = new Masks(Math.Min(PackedMatrix.PanelWidth, n - j));
@@ -94,6 +105,7 @@ internal static unsafe class Sgemm
                 for (; i + 4 <= m; i += 4) Transposed4(pa + i, lda, pb + j, ldb, rows, pc + (long)i * ldc + j, ldc, mask);
                 for (; i < m; i++) Transposed1(pa + i, lda, pb + j, ldb, rows, pc + (long)i * ldc + j, mask);
             }
+        }
     }
 
     /// <summary>
@@ -101,17 +113,17 @@ internal static unsafe class Sgemm
     /// A is row-major with row stride <paramref name="lda"/>, C with <paramref name="ldc"/>.
     /// </summary>
     public static void Multiply(ReadOnlySpan<float> a, int lda, int m, int kCount, PackedMatrix b, int kStart, bool relu, Span<float> c,
-        int ldc)
+        int ldc, SgemmWidth? width = null)
     {
         if (m == 0) return;
         if (a.Length < (long)(m - 1) * lda + kCount || c.Length < (long)(m - 1) * ldc + b.N || kStart + kCount > b.K)
             throw new ArgumentException($"Sgemm: A ({a.Length}) or C ({c.Length}) too short, or k {kStart}+{kCount} > {b.K}");
         fixed (float* pa = a)
         fixed (float* pc = c)
-            Multiply(pa, lda, m, kCount, b, kStart, relu, pc, ldc);
+            Multiply(pa, lda, m, kCount, b, kStart, relu, pc, ldc, (width ?? Widest) == SgemmWidth.V256);
     }
 
-    static void Multiply(float* a, int lda, int m, int kCount, PackedMatrix b, int kStart, bool relu, float* c, int ldc)
+    static void Multiply(float* a, int lda, int m, int kCount, PackedMatrix b, int kStart, bool relu, float* c, int ldc, bool narrow)
     {
         fixed (float* packed = b.Values)
         fixed (float* bias = b.Bias)
@@ -126,6 +138,11 @@ internal static unsafe class Sgemm
                     var panel = packed + (p * b.K + kStart) * PackedMatrix.PanelWidth;
                     var cols = Math.Min(PackedMatrix.PanelWidth, b.N - p * PackedMatrix.PanelWidth);
                     var biasPanel = bias == null ? null : bias + p * PackedMatrix.PanelWidth;
+                    if (narrow)
+                    {
+                        Panel256(a, lda, i0, end, kCount, panel, biasPanel, relu, c + p * PackedMatrix.PanelWidth, ldc, cols);
+                        continue;
+                    }
                     var mask = new Masks(cols);
                     var i = i0;
                     for (; i + 8 <= end; i += 8) Rows8(a + (long)i * lda, lda, kCount, panel, biasPanel, relu,
