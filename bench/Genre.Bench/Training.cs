@@ -177,8 +177,9 @@ public static class Training
 
     static double Epoch(TorchBackend backend, Sequential spec)
     {
-        var train = new LabeledData(Random(Train, 15, 2), Train, Enumerable.Range(0, Train).Select(i => i % 114).ToArray(), 114);
-        var val = new LabeledData(Random(Val, 15, 3), Val, Enumerable.Range(0, Val).Select(i => i % 114).ToArray(), 114);
+        var classes = spec.Classes().IfNone(Zoo.Genres); // 66 for the reduced RNN1
+        var train = new LabeledData(Random(Train, 15, 2), Train, Enumerable.Range(0, Train).Select(i => i % classes).ToArray(), classes);
+        var val = new LabeledData(Random(Val, 15, 3), Val, Enumerable.Range(0, Val).Select(i => i % classes).ToArray(), classes);
         using var model = backend.Compile(spec, 2).Match(x => x, e => throw new Exception(e.Message));
         var config = new TrainingConfig(1, Batch, 2, new AdamSettings());
         model.Fit(train, Some(val), config); // warm-up epoch
