@@ -132,12 +132,14 @@ public static class Training
         }
         var (gemms, firstShare) = (all / threads, first / all);
         yield return "";
-        yield return $"DNN1's epoch ({epochSeconds:F3} s): its gemms at the rates above take {gemms:F3} s on {threads} threads " +
-            $"({gemms / epochSeconds:P0} of the epoch); the first layer (K = 15) is {firstShare:P0} of that, its forward at " +
-            $"{Rate("A·B", 15, 100) / physical[0]:P0} and its d kernel at {Rate("Aᵀ·B", 15, 100) / physical[0]:P0} of a core's peak: " +
-            "with 15 products per output a tile's loads and stores of C weigh as much as its FMAs. The other " +
-            $"{epochSeconds - gemms:F3} s ({(epochSeconds - gemms) / epochSeconds:P0}) are libtorch's element-wise passes over the " +
-            "activations, the loss, Adam and the shuffle: memory-bound passes that the FLOP count does not include.";
+        yield return $"DNN1's epoch ({epochSeconds:F3} s): its gemms at the rates above take {gemms:F3} s on {threads} " +
+            $"thread{(threads == 1 ? "" : "s")} ({gemms / epochSeconds:P0} of the epoch); the first layer (K = 15) is {firstShare:P0} " +
+            $"of that, its forward at {Rate("A·B", 15, 100) / physical[0]:P0} and its d kernel at " +
+            $"{Rate("Aᵀ·B", 15, 100) / physical[0]:P0} of a core's peak (15 products per output: loading and storing the tile of C " +
+            $"is a large part of its work). The other {epochSeconds - gemms:F3} s ({(epochSeconds - gemms) / epochSeconds:P0}) are " +
+            "what the FLOP count leaves out: the loss and its gradient, Adam, the shuffle, the relu masks and bias sums, allocation " +
+            "and libtorch's dispatch of each op (80 micro-batches of 1,024 rows an epoch), passes over memory with a few operations " +
+            "per value.";
     }
 
     static string Cpu()
