@@ -197,6 +197,19 @@ public class PlansMutationTests
     }
 
     [Fact]
+    public void An_old_train_file_that_cannot_be_removed_is_a_one_line_error_saying_which_file_it_was()
+    {
+        // a folder where the empty plan's train Job would be removed: unlink refuses it (EISDIR) even for root
+        var outDir = GenreCli.TempDir("plans");
+        var train = Path.Combine(outDir, "kubernetes", "train-job.json");
+        Directory.CreateDirectory(train);
+        var none = Softmax(outDir, "/data/dataset.csv") with { Units = Seq<PlanUnit>() };
+        var e = PlanFolders.Write(none).Match(_ => throw new Xunit.Sdk.XunitException("expected failure"), e => e);
+        Assert.StartsWith($"{train}: cannot remove the old plan's file (", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
     public void One_thread_per_unit_is_a_valid_choice() => Assert.Equal(new Workers(2, 1), Ok(Workers.Of(2, 8, Some(1))));
 
     sealed class Recorder : IProgress<WorkerEvent>
