@@ -27,7 +27,8 @@ public static class ScoresReport
         ["top3_accuracy"] = m.Top3,
         ["top5_accuracy"] = m.Top5,
         ["macro_f1"] = m.MacroF1,
-        ["any_listed_genre_accuracy"] = m.AnyListedGenre.Match(a => (JsonNode?)JsonValue.Create(a), () => null),
+        // Option.Match refuses a null result: without listed genres the member is null through Case
+        ["any_listed_genre_accuracy"] = m.AnyListedGenre.Case is double a ? JsonValue.Create(a) : null,
         ["family_accuracy"] = m.Family,
         ["ece"] = m.Ece,
         ["reliability"] = new JsonArray(m.Reliability.Map(b => (JsonNode)new JsonObject

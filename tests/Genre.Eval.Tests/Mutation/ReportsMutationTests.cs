@@ -850,4 +850,8 @@ public class ReportsMutationTests
         Assert.Contains(Path.Combine(dir, "absent.csv"), Fail(ReportData.Load(source with { Path = Path.Combine(dir, "absent.csv") })));
         Directory.Delete(dir, true);
     }
+
+    [Fact]
+    public void Scores_without_listed_genres_are_written_with_null_not_an_exception() =>
+        Assert.Null(ScoresReport.Json(Metrics1 with { AnyListedGenre = None })["any_listed_genre_accuracy"]);
 }
