@@ -504,7 +504,11 @@ public class ExperimentsMutationTests
         Assert.Equal("trained", new Provenance.Trained().Describe());
         Assert.Equal("already done", new Provenance.AlreadyDone().Describe());
         Assert.Equal("same training as dnn1", new Provenance.SameTrainingAs("dnn1").Describe());
+        Assert.Equal("?", new Elsewhere().Describe());
     }
+
+    /// <summary>A provenance genre does not know.</summary>
+    sealed record Elsewhere : Provenance;
 
     [Fact]
     public void An_authors_models_rows_are_merged_only_for_the_reduced_experiment()

@@ -854,4 +854,28 @@ public class ReportsMutationTests
     [Fact]
     public void Scores_without_listed_genres_are_written_with_null_not_an_exception() =>
         Assert.Null(ScoresReport.Json(Metrics1 with { AnyListedGenre = None })["any_listed_genre_accuracy"]);
+
+    [Fact]
+    public void Report_md_holds_every_section_beyond_the_main_table_and_metrics_json_each_models_scores()
+    {
+        var r = Run(Mine) with
+        {
+            Results = Seq(Scored("rnn1", 0.75, 6) with { Scores = Metrics1 }, Scored("dnn1", 0.25, 2), Result("tabular", 0.35, 1)),
+            Gbdt = Gbdt(),
+            Merges = Merges,
+        };
+        var report = ReportWriter.Markdown(r, None);
+        foreach (var section in new[]
+                 {
+                     UncertaintyReport.Markdown(r.Results, r.Authors, GenreMapping.ReportMerges), BeyondReport.ChosenMarkdown(r),
+                     BeyondReport.Markdown(r), BeyondReport.MergesMarkdown(r), ScoresReport.Markdown(r),
+                 })
+        {
+            Assert.NotEqual("", section);
+            Assert.Contains(section, report);
+        }
+        var json = ReportWriter.MetricsJson(r);
+        Assert.Equal(ScoresReport.Json(Metrics1).ToJsonString(), json["experiments"]!["rnn1"]!["scores"]!.ToJsonString());
+        Assert.Null(json["experiments"]!["dnn1"]!["scores"]);
+    }
 }
