@@ -232,8 +232,10 @@ public class ExperimentsMutationTests
     [Fact]
     public void An_experiment_is_written_with_its_nulls_and_training_table_in_name_order()
     {
-        var o = ExperimentJson.ToJson(Named("tabular") with { Training = HashMap(("paper", new Settings(1, 2, 3)),
-            ("fast", new Settings(4, 5, 6))) });
+        var o = ExperimentJson.ToJson(Named("tabular") with
+        {
+            Training = HashMap(("paper", new Settings(1, 2, 3)), ("fast", new Settings(4, 5, 6))),
+        });
         Assert.Null(o["report_accuracy"]);
         Assert.Null(o["authors_model"]);
         Assert.Null(o["labels"]);
@@ -359,7 +361,10 @@ public class ExperimentsMutationTests
         ["seconds"] = 2.5,
         ["trials"] = new JsonArray(new JsonObject
         {
-            ["settings"] = ExperimentJson.ToJson(Small), ["val_accuracy"] = 0.5, ["seconds"] = 2.5, ["rounds"] = 5,
+            ["settings"] = ExperimentJson.ToJson(Small),
+            ["val_accuracy"] = 0.5,
+            ["seconds"] = 2.5,
+            ["rounds"] = 5,
         }),
     };
 
@@ -516,8 +521,12 @@ public class ExperimentsMutationTests
         Assert.True(new AuthorsScore("reduced-rnn1", "reducedRNNnet", new Evaluation(1, 1, 1)).Rows.Merged);
         Assert.False(new AuthorsScore("rnn1", "RNN1net", new Evaluation(1, 1, 1)).Rows.Merged);
         Assert.False(new AuthorsScore("mystery", "M", new Evaluation(1, 1, 1)).Rows.Merged);
-        var rows = new AuthorsScore("rnn1", "RNN1net", new Evaluation(1, 1, 1)) { TestLabels = [1], TestPredictions = [0],
-            Classes = Seq("a", "b") }.Rows;
+        var rows = new AuthorsScore("rnn1", "RNN1net", new Evaluation(1, 1, 1))
+        {
+            TestLabels = [1],
+            TestPredictions = [0],
+            Classes = Seq("a", "b")
+        }.Rows;
         Assert.Equal(("rnn1", Seq("a", "b")), (rows.Name, rows.Classes));
         Assert.Equal(new[] { 1 }, rows.Labels);
         Assert.Equal(new[] { 0 }, rows.Predictions);

@@ -366,9 +366,11 @@ public class ReportsMutationTests
     {
         var results = Seq(Scored("rnn1", 0.75, 6), Scored("dnn1", 0.25, 2), Result("mlp", 0.2, 1));
         var authors = Seq(new AuthorsScore("rnn1", "RNN1net", new Evaluation(1, 0.5, 8))
-            {
-                TestLabels = results[0].TestLabels, TestPredictions = results[0].TestPredictions, Classes = Seq("a", "b"),
-            },
+        {
+            TestLabels = results[0].TestLabels,
+            TestPredictions = results[0].TestPredictions,
+            Classes = Seq("a", "b"),
+        },
             new AuthorsScore("dnn1", "DNN1net", new Evaluation(1, 0.125, 8)));
         var text = UncertaintyReport.Markdown(results, authors, GenreMapping.ReportMerges);
         var claim = Claims.OfReport[0];
