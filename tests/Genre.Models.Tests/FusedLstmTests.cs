@@ -10,13 +10,14 @@ namespace Genre.Models.Tests;
 /// </summary>
 public class FusedLstmTests
 {
-    public static TheoryData<string> Specs => new() { "rnn1", "rnn2", "odd", "tiny", "dnn1", "dense" };
+    public static TheoryData<string> Specs => new() { "rnn1", "rnn2", "odd", "tiny", "dnn1", "dnn2", "dense" };
 
     static Sequential Spec(string name) => name switch
     {
         "rnn1" => Zoo.Rnn1(7),
         "rnn2" => Zoo.Rnn2(7),
         "dnn1" => Zoo.Dnn1(7),
+        "dnn2" => Zoo.Dnn2(7), // dropout between two fused Dense layers, the same mask on both paths
         // FusedDense on odd widths: a relu layer, a linear one (its input gradient reaches the relu layer), then the logits
         "dense" => new Sequential(Seq1(15), Seq<Layer>(new Dense(37, Activation.Relu), new Dense(5), new Dense(4, Activation.Softmax)),
             "dense"),
@@ -37,7 +38,8 @@ public class FusedLstmTests
         var classes = spec.Layers.Last() is Dense d ? d.Units : 0;
         var y = tensor(Enumerable.Range(0, rows).Select(i => (long)(i % classes)).ToArray());
         foreach (var p in m.Parameters) p.grad?.zero_();
-        var logits = KerasForward.Logits(spec, m.Parameters, m.Input(x, rows), true, null, fold, fused);
+        using var dropout = new Generator(3);
+        var logits = KerasForward.Logits(spec, m.Parameters, m.Input(x, rows), true, dropout, fold, fused);
         var loss = KerasLoss.CrossEntropy(logits, y);
         loss.backward();
         return (logits.detach().data<float>().ToArray(), loss.item<float>(),
