@@ -6,9 +6,11 @@ namespace Genre.Cli;
 /// model.</summary>
 static class Runtime
 {
-    public static TorchBackend Backend(int threads)
+    /// <summary>The backend on <paramref name="threads"/> threads (0: one per core); <paramref name="ownGemm"/> false trains on
+    /// libtorch's gemms, as genre did before its own kernels.</summary>
+    public static TorchBackend Backend(int threads, bool ownGemm = true)
     {
         TorchRuntime.Configure(new TorchOptions(threads));
-        return new TorchBackend();
+        return new TorchBackend(ownGemm: ownGemm);
     }
 }

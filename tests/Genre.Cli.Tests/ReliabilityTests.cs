@@ -14,11 +14,11 @@ public class ReliabilityTests
 
     static string Temp() => GenreCli.TempDir("cli-reliability");
 
-    /// <summary>softmax on the tiny file with a checkpoint after every epoch: the settings the earlier folder was written with.</summary>
+    /// <summary>softmax on the tiny file with a checkpoint after every epoch: the settings the earlier folder was written with,
+    /// on libtorch's gemms as that genre trained (genre's own kernels round differently).</summary>
     static GenreCli.Result Train(string outDir, int epochs, params string[] extra) =>
         GenreCli.Run(["train", "--model", "softmax", "--epochs", $"{epochs}", "--batch-size", "128", "--checkpoint-every", "1", "--threads",
-            "1",
-            "--data", Tiny, "--out", outDir, "--quiet", .. extra]);
+            "1", "--gemm", "libtorch", "--data", Tiny, "--out", outDir, "--quiet", .. extra]);
 
     static string Ckpt(string outDir, int epoch) => Path.Combine(outDir, "checkpoints", $"epoch-{epoch:D5}.ckpt");
 
@@ -111,6 +111,22 @@ public class ReliabilityTests
         Assert.Equal("", r.Stderr);
         Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "weights.safetensors")),
             File.ReadAllBytes(Path.Combine(dir, "weights.safetensors")));
+    }
+
+    [Fact]
+    public void Training_gemms_are_genres_own_by_default_libtorchs_when_asked_and_nothing_else()
+    {
+        var (own, libtorch) = (Temp(), Temp());
+        Assert.Equal(0, GenreCli.Run("train", "--model", "softmax", "--epochs", "2", "--batch-size", "128", "--threads", "1",
+            "--data", Tiny, "--out", own, "--quiet").ExitCode);
+        Assert.Equal(0, Train(libtorch, 2).ExitCode);
+        // the same model trained twice: equal but for float32 rounding where genre's kernels run (AVX-512F or AVX2 with FMA)
+        var (a, b) = (File.ReadAllBytes(Path.Combine(own, "weights.safetensors")),
+            File.ReadAllBytes(Path.Combine(libtorch, "weights.safetensors")));
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported) Assert.NotEqual(a, b);
+        var refused = GenreCli.Run("train", "--model", "softmax", "--epochs", "1", "--gemm", "mkl", "--data", Tiny, "--out", Temp());
+        OneLine(refused, 2);
+        Assert.Equal("genre: train: --gemm is own or libtorch, not 'mkl'", refused.Stderr.Trim());
     }
 
     [Fact]

@@ -34,6 +34,8 @@ public static class TrainCommand
             Opt.Valued("init-from", "DIR", "start from the weights of a model folder or TF2 SavedModel of the same architecture"),
             Opt.Flag("no-shuffle", "train in the data's order (Keras fit(shuffle=False))"),
             SharedOptions.Threads,
+            Opt.Valued("gemm", "own|libtorch", "training's matrix products: genre's kernels (default) or libtorch's, which " +
+                "continue a run an earlier genre checkpointed bit for bit"),
             Opt.Flag("quiet", "no progress lines")), Run);
 
     static Fin<int> Run(Args a) =>
@@ -45,6 +47,12 @@ public static class TrainCommand
         from batch in a.Int("batch-size", 10_000)
         from seed in a.Int("seed", 2)
         from threads in a.Int("threads", 0)
+        from ownGemm in a.Get("gemm", "own") switch
+        {
+            "own" => FinSucc(true),
+            "libtorch" => FinSucc(false),
+            var other => FinFail<bool>(GenreError.Usage($"train: --gemm is own or libtorch, not '{other}'")),
+        }
         from every in a.Int("checkpoint-every", 10)
         from patience in a.Int("early-stopping", 0)
         from rate in a.Double("learning-rate", 1e-3)
@@ -90,7 +98,7 @@ public static class TrainCommand
                     Shuffle: !a.Flag("no-shuffle"), LabelSmoothing: smoothing)
             from initial in init.Match(i => SameArchitecture(sized, i, a.Get("init-from", "")).Map(Some),
                 () => FinSucc(Option<ModelWeights>.None))
-            from outcome in WithCtrlC(cancel => TrainingRun.Run(Runtime.Backend(threads), sized, loaded.Data, config, dir,
+            from outcome in WithCtrlC(cancel => TrainingRun.Run(Runtime.Backend(threads, ownGemm), sized, loaded.Data, config, dir,
                 Progress(a.Flag("quiet")), cancel, initial))
             select PrintOutcome(outcome, dir))
         select code;
