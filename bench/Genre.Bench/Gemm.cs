@@ -10,8 +10,13 @@ namespace Genre.Bench;
 /// </summary>
 public static class Gemm
 {
-    /// <summary>One gemm on one shape: libtorch's and genre's FLOP/s.</summary>
-    public sealed record Rate(string Product, string Shape, double Libtorch, double Genre);
+    /// <summary>One gemm on one shape, m rows of A (K wide) and n columns of the product: libtorch's and genre's FLOP/s.
+    /// <paramref name="Transposed"/>: Aᵀ·B, the weight gradient (A is m × k, B m × n), else A·B.</summary>
+    public sealed record Rate(bool Transposed, int M, int K, int N, double Libtorch, double Genre)
+    {
+        public string Product => Transposed ? "Aᵀ·B" : "A·B";
+        public string Shape => Transposed ? $"({M}×{K})ᵀ @ {M}×{N}" : $"{M}×{K} @ {K}×{N}";
+    }
 
     public static void Run(int threads)
     {
@@ -45,13 +50,13 @@ public static class Gemm
                 for (var rep = 0; rep < 300; rep++) { var sw = Stopwatch.StartNew(); f(); best = Math.Min(best, sw.Elapsed.TotalSeconds); }
                 return 2.0 * m * k * n / best;
             }
-            yield return new Rate("A·B", $"{m}×{k} @ {k}×{n}", Time(() => c.addmm_(a, b, 0, 1)),
+            yield return new Rate(false, m, k, n, Time(() => c.addmm_(a, b, 0, 1)),
                 Time(() => Sgemm.Multiply(av, k, m, k, packed, 0, false, cv, n)));
             using var g = randn(m, n);
             using var dw = zeros(k, n);
             var gv = g.data<float>().ToArray();
             var dwv = new float[k * n];
-            yield return new Rate("Aᵀ·B", $"({m}×{k})ᵀ @ {m}×{n}", Time(() => dw.addmm_(a.t(), g, 1, 1)),
+            yield return new Rate(true, m, k, n, Time(() => dw.addmm_(a.t(), g, 1, 1)),
                 Time(() => Sgemm.AccumulateTransposed(av, k, gv, n, m, k, n, dwv, n)));
         }
     }

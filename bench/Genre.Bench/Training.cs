@@ -117,16 +117,15 @@ public static class Training
     /// </summary>
     static IEnumerable<string> Dnn1Breakdown(List<Gemm.Rate> rates, double epochSeconds, int threads, double[] physical)
     {
-        double Rate(string product, int k, int n) =>
-            rates.First(r => r.Product == product && r.Shape == (product == "A·B" ? $"128×{k} @ {k}×{n}" : $"(128×{k})ᵀ @ 128×{n}")).Genre;
+        double Rate(bool transposed, int k, int n) => rates.First(r => r.Transposed == transposed && (r.M, r.K, r.N) == (128, k, n)).Genre;
         var widths = new[] { 15, 100, 150, 150, 150, 114 };
         double first = 0, all = 0;
         for (var l = 0; l + 1 < widths.Length; l++)
         {
             var (k, n) = (widths[l], widths[l + 1]);
             var flop = 2.0 * k * n;
-            var seconds = flop * (Train + Val) / Rate("A·B", k, n) + flop * Train / Rate("Aᵀ·B", k, n)
-                + (l > 0 ? flop * Train / Rate("A·B", n, k) : 0);
+            var seconds = flop * (Train + Val) / Rate(false, k, n) + flop * Train / Rate(true, k, n)
+                + (l > 0 ? flop * Train / Rate(false, n, k) : 0);
             all += seconds;
             if (l == 0) first = seconds;
         }
@@ -134,8 +133,8 @@ public static class Training
         yield return "";
         yield return $"DNN1's epoch ({epochSeconds:F3} s): its gemms at the rates above take {gemms:F3} s on {threads} " +
             $"thread{(threads == 1 ? "" : "s")} ({gemms / epochSeconds:P0} of the epoch); the first layer (K = 15) is {firstShare:P0} " +
-            $"of that, its forward at {Rate("A·B", 15, 100) / physical[0]:P0} and its d kernel at " +
-            $"{Rate("Aᵀ·B", 15, 100) / physical[0]:P0} of a core's peak (15 products per output: loading and storing the tile of C " +
+            $"of that, its forward at {Rate(false, 15, 100) / physical[0]:P0} and its d kernel at " +
+            $"{Rate(true, 15, 100) / physical[0]:P0} of a core's peak (15 products per output: loading and storing the tile of C " +
             $"is a large part of its work). The other {epochSeconds - gemms:F3} s ({(epochSeconds - gemms) / epochSeconds:P0}) are " +
             "what the FLOP count leaves out: the loss and its gradient, Adam, the shuffle, the relu masks and bias sums, allocation " +
             "and libtorch's dispatch of each op (80 micro-batches of 1,024 rows an epoch), passes over memory with a few operations " +

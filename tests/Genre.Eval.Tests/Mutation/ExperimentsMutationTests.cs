@@ -279,7 +279,8 @@ public class ExperimentsMutationTests
         Assert.Equal("e.json: 'title' is not a string — the file is damaged", FromJsonError(o => o.Remove("title")));
         var trees = ExperimentJson.ToJson(Experiments.Gbdt);
         trees["model"]!["candidates"]![1] = 5;
-        Assert.Equal("e.json: model: candidates[1] is not an object — the file is damaged", Fail(ExperimentJson.FromJson(trees, "e.json")));
+        Assert.Equal("e.json: model: candidates[1] is not an object — the file is damaged",
+            Fail(ExperimentJson.FromJson(trees, "e.json")));
         trees["model"]!["candidates"]![1] = new JsonObject { ["learning_rate"] = 0.1 };
         Assert.Equal("e.json: model candidates[1]: 'leaves' is not an integer — the file is damaged",
             Fail(ExperimentJson.FromJson(trees, "e.json")));

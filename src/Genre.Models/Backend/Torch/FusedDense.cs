@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -121,5 +120,5 @@ internal sealed class FusedDense : autograd.MultiTensorFunction<FusedDense>
         }
     }
 
-    static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
+    static Span<float> Floats(Tensor t) => Predictor.Floats(t);
 }

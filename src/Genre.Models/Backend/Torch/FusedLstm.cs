@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -118,7 +117,8 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
                     LstmGates.Backward(dz, Slab(allCells, t, n, units, r0, rows),
                         t > 0 ? Slab(allCells, t - 1, n, units, r0, rows) : Span<float>.Empty, dhOwn,
                         returnSequences ? Slab(allDy, t, n, units, r0, rows) : Span<float>.Empty, dcOwn, shape);
-                    // dz is in cache: d[U; W; b] += [h₋₁ | x_t | 1]ᵀ·dz (h₋₁ = 0 at t = 0), dh₋₁ = dz·Uᵀ, dx_t = dz·Wᵀ.
+                    // dz is in cache: d[U; W; b] += [h₋₁ | x_t | 1]ᵀ·dz (h₋₁ = 0 at t = 0), dh₋₁ = dz·Uᵀ,
+                    // dx_t = dz·Wᵀ.
                     Sgemm.AccumulateTransposed(Slab(allBlocks, t, n, k, r0, rows), (int)k, dz, (int)g, (int)rows, (int)k, (int)g, dwOwn,
                         (int)g);
                     if (t > 0) Sgemm.Multiply(dz, (int)g, (int)rows, (int)g, packedUt, 0, false, dhOwn, (int)units);
@@ -170,5 +170,5 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
     static Span<float> Slab(Span<float> timeMajor, long t, long n, long width, long r0, long rows) =>
         timeMajor.Slice((int)((t * n + r0) * width), (int)(rows * width));
 
-    static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
+    static Span<float> Floats(Tensor t) => Predictor.Floats(t);
 }

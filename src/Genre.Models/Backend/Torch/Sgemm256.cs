@@ -90,7 +90,8 @@ internal static unsafe partial class Sgemm
         Avx.MaskStore(c + 8, cols.Hi, hi);
     }
 
-    /// <summary>C += Aᵀ·B on 256-bit vectors: tiles of 4 rows × 16 columns of C (then single rows), in registers over the rows.</summary>
+    /// <summary>C += Aᵀ·B on 256-bit vectors: tiles of 4 rows × 16 columns of C (then single rows), in registers over the
+    /// rows.</summary>
     static void AccumulateTransposed256(float* a, int lda, float* b, int ldb, int rows, int m, int n, float* c, int ldc)
     {
         for (var j = 0; j < n; j += 16)
