@@ -91,8 +91,8 @@ public sealed record GenreMapping(Map<string, string> Merges)
     /// <summary>The merges as a JSON object {source: target}, as model folders and experiment folders store them.</summary>
     public JsonObject ToJson() => new(Merges.AsEnumerable().Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
 
-    /// <summary>The mapping a JSON object {source: target} holds, validated as <see cref="Create"/>; an error names
-    /// <paramref name="origin"/>.</summary>
+    /// <summary>The mapping a JSON object {source: target} holds, validated as
+    /// <see cref="Create(IEnumerable{ValueTuple{string, string}}, string)"/>; an error names <paramref name="origin"/>.</summary>
     public static Fin<GenreMapping> FromJson(JsonNode? node, string origin) =>
         from o in Json.Object(node).ToFin(GenreError.Model($"{origin}: mapping is not an object — the file is damaged"))
         from pairs in o.Select(p => Json.String(p.Value).Map(v => (p.Key, v))).ToSeq().Sequence()

@@ -13,9 +13,12 @@ public sealed record ColumnGroup(Seq<string> Columns, Stage Stage);
 /// </summary>
 public sealed record ColumnTransformer(Seq<ColumnGroup> Groups, bool DropRest = false) : Stage
 {
+    /// <summary>The stage's <see cref="Kind"/>: its name in JSON.</summary>
     public const string KindName = "column-transformer";
+    /// <inheritdoc/>
     public override string Kind => KindName;
 
+    /// <inheritdoc/>
     public override JsonObject Config() => new()
     {
         ["groups"] = new JsonArray(Groups.Map(g => (JsonNode)new JsonObject
@@ -34,6 +37,7 @@ public sealed record ColumnTransformer(Seq<ColumnGroup> Groups, bool DropRest = 
             : FinSucc(unit);
     }
 
+    /// <inheritdoc/>
     public override Fin<FittedStage> Fit(Frame train) =>
         from _ in Disjoint()
         from fitted in Groups.Map(g => train.Select(g.Columns, Where).Bind(g.Stage.Fit)).Sequence()
@@ -43,21 +47,26 @@ public sealed record ColumnTransformer(Seq<ColumnGroup> Groups, bool DropRest = 
     /// <summary>The declaration, each group's fitted stage and the columns passed through.</summary>
     public sealed record Fitted(ColumnTransformer Stage, Seq<FittedStage> Groups, Seq<string> Rest) : FittedStage
     {
+        /// <inheritdoc/>
         public override Stage Declared => Stage;
+        /// <inheritdoc/>
         public override bool RowWise => Groups.ForAll(g => g.RowWise);
 
+        /// <inheritdoc/>
         public override JsonObject State() => new()
         {
             ["groups"] = new JsonArray(Groups.Map(g => (JsonNode)g.ToJson()).ToArray()),
             ["passthrough"] = StageJson.ToJson(Rest),
         };
 
+        /// <inheritdoc/>
         public override Fin<Frame> Transform(Frame input) =>
             from parts in Stage.Groups.Zip(Groups).Map(p => input.Select(p.Item1.Columns, Stage.Where).Bind(p.Item2.Transform)).Sequence()
             from rest in input.Select(Rest, Stage.Where)
             from frame in Frame.Concat(parts.Add(rest).Strict(), Stage.Where)
             select frame;
 
+        /// <inheritdoc/>
         public override Fin<Seq<string>> OutputNames(Seq<string> input) =>
             from parts in Stage.Groups.Zip(Groups).Map(p => p.Item1.Columns.Find(c => !input.Contains(c)).Case is string missing
                 ? FinFail<Seq<string>>(GenreError.Data($"{Stage.Where}: no column '{missing}'"))
@@ -85,6 +94,7 @@ public sealed record ColumnTransformer(Seq<ColumnGroup> Groups, bool DropRest = 
             ? FinSucc(unit) : FinFail<Unit>(GenreError.Model($"{at}: the fitted groups are not the declared ones — the file is damaged"))
         select (FittedStage)new Fitted(stage, groups.Strict(), rest);
 
+    /// <summary>How to read this stage back from JSON (its entry in <see cref="StageRegistry.BuiltIn"/>).</summary>
     public static readonly StageKind Definition = new(KindName,
         (c, w, r) => ReadConfig(c, w, r).Map(s => (Stage)s), ReadFitted);
 }

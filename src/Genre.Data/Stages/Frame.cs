@@ -16,26 +16,32 @@ public abstract record FrameColumn(string Name)
 /// <summary>A column of float64 values (NaN allowed: a stage decides what it means).</summary>
 public sealed record NumericColumn(string Name, double[] Values) : FrameColumn(Name)
 {
+    /// <inheritdoc/>
     public override int Count => Values.Length;
 
+    /// <inheritdoc/>
     public override FrameColumn Take(int[] rows) => this with { Values = rows.Select(r => Values[r]).ToArray() };
 
     /// <summary>Same name and values (records would compare the array by reference).</summary>
     public bool Equals(NumericColumn? other) => other is not null && Name == other.Name && ArrayValues.Equal(Values, other.Values);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Name, ArrayValues.Hash(Values));
 }
 
 /// <summary>A column of text values; None is a missing value (pandas' NaN).</summary>
 public sealed record TextColumn(string Name, Option<string>[] Values) : FrameColumn(Name)
 {
+    /// <inheritdoc/>
     public override int Count => Values.Length;
 
+    /// <inheritdoc/>
     public override FrameColumn Take(int[] rows) => this with { Values = rows.Select(r => Values[r]).ToArray() };
 
     /// <summary>Same name and values (records would compare the array by reference).</summary>
     public bool Equals(TextColumn? other) => other is not null && Name == other.Name && Values.SequenceEqual(other.Values);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Name, Values.Length, Values.Length > 0 ? Values[0].GetHashCode() : 0);
 }
 
@@ -56,6 +62,7 @@ public sealed record Frame(int Rows, Seq<FrameColumn> Columns)
         other is not null && Rows == other.Rows && Columns == other.Columns
         && Index.Map(i => i.AsEnumerable()).IfNone([]).SequenceEqual(other.Index.Map(i => i.AsEnumerable()).IfNone([]));
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Rows, Columns);
 
     /// <summary>The column names, in order.</summary>
@@ -107,7 +114,7 @@ public sealed record Frame(int Rows, Seq<FrameColumn> Columns)
         };
     }
 
-    /// <summary>The column named <paramref name="name"/>; a data error naming it (and <paramref name="where"/>) when absent.</summary>
+    /// <summary>The column named <paramref name="name"/>; a data error naming it (and <paramref name="at"/>) when absent.</summary>
     public Fin<FrameColumn> Column(string name, string at) =>
         Columns.Find(c => c.Name == name).ToFin(GenreError.Data($"{at}: no column '{name}' (the frame has {Show(Names)})"));
 

@@ -9,10 +9,14 @@ namespace Genre.Data.Stages;
 /// </summary>
 public sealed record LabelEncode(string Column) : Stage
 {
+    /// <summary>The stage's <see cref="Kind"/>: its name in JSON.</summary>
     public const string KindName = "label-encode";
+    /// <inheritdoc/>
     public override string Kind => KindName;
+    /// <inheritdoc/>
     public override JsonObject Config() => new() { ["column"] = Column };
 
+    /// <inheritdoc/>
     public override Fin<FittedStage> Fit(Frame train) =>
         from col in Text(train, Column, Where)
         from _ in col.Values.Any(v => v.IsNone)
@@ -27,9 +31,12 @@ public sealed record LabelEncode(string Column) : Stage
     /// <summary>The column and its classes (index = code).</summary>
     public sealed record Fitted(string Column, LabelEncoding Classes) : FittedStage
     {
+        /// <inheritdoc/>
         public override Stage Declared => new LabelEncode(Column);
+        /// <inheritdoc/>
         public override JsonObject State() => new() { ["classes"] = StageJson.ToJson(Classes.Classes) };
 
+        /// <inheritdoc/>
         public override Fin<Frame> Transform(Frame input) =>
             from col in Text(input, Column, Declared.Where)
             from codes in Codes(col, input)
@@ -50,6 +57,7 @@ public sealed record LabelEncode(string Column) : Stage
             return codes;
         }
 
+        /// <inheritdoc/>
         public override Fin<Seq<string>> OutputNames(Seq<string> input) =>
             input.Contains(Column) ? FinSucc(input) : FinFail<Seq<string>>(GenreError.Data($"{Declared.Where}: no column '{Column}'"));
     }
@@ -61,6 +69,7 @@ public sealed record LabelEncode(string Column) : Stage
             : FinFail<Unit>(GenreError.Model($"{at}: 'classes' must list distinct values — the file is damaged"))
         select (FittedStage)new Fitted(column, new LabelEncoding(classes));
 
+    /// <summary>How to read this stage back from JSON (its entry in <see cref="StageRegistry.BuiltIn"/>).</summary>
     public static readonly StageKind Definition = new(KindName,
         (c, w, _) => StageJson.Text(c, "column", w).Map(n => (Stage)new LabelEncode(n)), (c, s, w, _) => ReadFitted(c, s, w));
 }

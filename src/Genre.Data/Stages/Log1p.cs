@@ -9,10 +9,14 @@ namespace Genre.Data.Stages;
 /// </summary>
 public sealed record Log1p : Stage
 {
+    /// <summary>The stage's <see cref="Kind"/>: its name in JSON.</summary>
     public const string KindName = "log1p";
+    /// <inheritdoc/>
     public override string Kind => KindName;
+    /// <inheritdoc/>
     public override JsonObject Config() => new();
 
+    /// <inheritdoc/>
     public override Fin<FittedStage> Fit(Frame train) =>
         train.Columns.Map(c => train.Numeric(c.Name, Where)).Sequence()
             .Map(cols => (FittedStage)new Fitted(cols.Map(c => c.Name).Strict()));
@@ -27,9 +31,12 @@ public sealed record Log1p : Stage
     /// <summary>The columns it was fitted on (log1p learns nothing else).</summary>
     public sealed record Fitted(Seq<string> Columns) : FittedStage
     {
+        /// <inheritdoc/>
         public override Stage Declared => new Log1p();
+        /// <inheritdoc/>
         public override JsonObject State() => new() { ["columns"] = StageJson.ToJson(Columns) };
 
+        /// <inheritdoc/>
         public override Fin<Frame> Transform(Frame input) =>
             ColumnWise.Map(input, Columns, Declared.Where, (c, v) =>
             {
@@ -41,9 +48,11 @@ public sealed record Log1p : Stage
                     : FinSucc(ColumnWise.Each(v, Of));
             });
 
+        /// <inheritdoc/>
         public override Fin<Seq<string>> OutputNames(Seq<string> input) => ColumnWise.SameNames(input, Columns, Declared.Where);
     }
 
+    /// <summary>How to read this stage back from JSON (its entry in <see cref="StageRegistry.BuiltIn"/>).</summary>
     public static readonly StageKind Definition = new(KindName,
         (c, w, _) => StageJson.Only(c, Empty, w).Map(_ => (Stage)new Log1p()),
         (_, s, w, _) => StageJson.Texts(s, "columns", w).Map(c => (FittedStage)new Fitted(c)));

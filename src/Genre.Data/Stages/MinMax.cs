@@ -8,10 +8,14 @@ namespace Genre.Data.Stages;
 /// </summary>
 public sealed record MinMax : Stage
 {
+    /// <summary>The stage's <see cref="Kind"/>: its name in JSON.</summary>
     public const string KindName = "min-max";
+    /// <inheritdoc/>
     public override string Kind => KindName;
+    /// <inheritdoc/>
     public override JsonObject Config() => new() { ["feature_range"] = StageJson.ToJson([0.0, 1.0]) };
 
+    /// <inheritdoc/>
     public override Fin<FittedStage> Fit(Frame train) =>
         ColumnWise.ForFit(train, Where).Map(cols =>
         {
@@ -23,8 +27,10 @@ public sealed record MinMax : Stage
     /// <summary>The columns it was fitted on and their fitted scaler (data_min_, data_max_, scale_, min_ per column, in order).</summary>
     public sealed record Fitted(Seq<string> Columns, MinMaxScaler Scaler) : FittedStage
     {
+        /// <inheritdoc/>
         public override Stage Declared => new MinMax();
 
+        /// <inheritdoc/>
         public override JsonObject State() => new()
         {
             ["columns"] = StageJson.ToJson(Columns),
@@ -34,6 +40,7 @@ public sealed record MinMax : Stage
             ["min"] = StageJson.ToJson(Scaler.Min),
         };
 
+        /// <inheritdoc/>
         public override Fin<Frame> Transform(Frame input) =>
             ColumnWise.Map(input, Columns, Declared.Where, (c, v) =>
             {
@@ -47,6 +54,7 @@ public sealed record MinMax : Stage
                 return FinSucc(o);
             });
 
+        /// <inheritdoc/>
         public override Fin<Seq<string>> OutputNames(Seq<string> input) => ColumnWise.SameNames(input, Columns, Declared.Where);
 
         /// <summary>Per column, the training range [data_min, data_max] (values outside extrapolate).</summary>
@@ -73,5 +81,6 @@ public sealed record MinMax : Stage
             : FinFail<Unit>(GenreError.Model($"{at}: only feature_range [0, 1] is supported"))
         select (Stage)new MinMax();
 
+    /// <summary>How to read this stage back from JSON (its entry in <see cref="StageRegistry.BuiltIn"/>).</summary>
     public static readonly StageKind Definition = new(KindName, (c, w, _) => Config(c, w), (c, s, w, _) => Read(c, s, w));
 }

@@ -14,12 +14,15 @@ public sealed record OneHotColumn(string Column, Option<Seq<double>> Categories 
 /// </summary>
 public sealed record OneHot(Seq<OneHotColumn> Columns) : Stage
 {
+    /// <summary>The stage's <see cref="Kind"/>: its name in JSON.</summary>
     public const string KindName = "one-hot";
+    /// <inheritdoc/>
     public override string Kind => KindName;
 
     /// <summary>One-hot of the named columns, categories learned from the training split.</summary>
     public static OneHot Of(params string[] columns) => new(columns.Select(c => new OneHotColumn(c)).ToSeq().Strict());
 
+    /// <inheritdoc/>
     public override JsonObject Config() => new()
     {
         ["columns"] = new JsonArray(Columns.Map(c =>
@@ -30,6 +33,7 @@ public sealed record OneHot(Seq<OneHotColumn> Columns) : Stage
         }).ToArray()),
     };
 
+    /// <inheritdoc/>
     public override Fin<FittedStage> Fit(Frame train) =>
         Columns.Map(c => train.Numeric(c.Column, Where).Map(n => (c.Column, Categories: c.Categories.IfNone(() => Learned(n.Values)))))
             .Sequence().Map(cs => (FittedStage)new Fitted(this, cs.Map(c => new Encoded(c.Column, c.Categories.Strict())).Strict()));
@@ -46,8 +50,10 @@ public sealed record OneHot(Seq<OneHotColumn> Columns) : Stage
     /// <summary>The declaration and each column's categories.</summary>
     public sealed record Fitted(OneHot Stage, Seq<Encoded> Columns) : FittedStage
     {
+        /// <inheritdoc/>
         public override Stage Declared => Stage;
 
+        /// <inheritdoc/>
         public override JsonObject State() => new()
         {
             ["columns"] = new JsonArray(Columns.Map(c => (JsonNode)new JsonObject
@@ -57,6 +63,7 @@ public sealed record OneHot(Seq<OneHotColumn> Columns) : Stage
             }).ToArray()),
         };
 
+        /// <inheritdoc/>
         public override Fin<Frame> Transform(Frame input) =>
             from encoded in input.Columns.Map(col => Columns.Find(c => c.Column == col.Name).Match(
                     e => input.Numeric(col.Name, Stage.Where).Map(n => Slots(e, n.Values)),
@@ -78,6 +85,7 @@ public sealed record OneHot(Seq<OneHotColumn> Columns) : Stage
             return e.Names.Zip(slots).Select(p => (FrameColumn)new NumericColumn(p.Item1, p.Item2)).ToSeq().Strict();
         }
 
+        /// <inheritdoc/>
         public override Fin<Seq<string>> OutputNames(Seq<string> input) =>
             Columns.Find(c => !input.Contains(c.Column)).Case is Encoded missing
                 ? FinFail<Seq<string>>(GenreError.Data($"{Stage.Where}: no column '{missing.Column}'"))
@@ -106,6 +114,7 @@ public sealed record OneHot(Seq<OneHotColumn> Columns) : Stage
             : FinFail<Unit>(GenreError.Model($"{at}: the fitted columns are not the declared ones — the file is damaged"))
         select (FittedStage)new Fitted(stage, columns.Strict());
 
+    /// <summary>How to read this stage back from JSON (its entry in <see cref="StageRegistry.BuiltIn"/>).</summary>
     public static readonly StageKind Definition = new(KindName,
         (c, w, _) => ReadConfig(c, w).Map(s => (Stage)s), (c, s, w, _) => ReadFitted(c, s, w));
 }

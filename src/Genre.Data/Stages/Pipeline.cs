@@ -9,7 +9,9 @@ namespace Genre.Data.Stages;
 /// </summary>
 public sealed record Pipeline(Seq<Stage> Stages) : Stage
 {
+    /// <summary>The stage's <see cref="Kind"/>: its name in JSON.</summary>
     public const string KindName = "pipeline";
+    /// <inheritdoc/>
     public override string Kind => KindName;
 
     /// <summary>The stages, in order.</summary>
@@ -21,8 +23,10 @@ public sealed record Pipeline(Seq<Stage> Stages) : Stage
     /// <summary>This pipeline, then <paramref name="next"/>.</summary>
     public Pipeline Then(Stage next) => new(Stages.Add(next).Strict());
 
+    /// <inheritdoc/>
     public override JsonObject Config() => new() { ["stages"] = new JsonArray(Stages.Map(s => (JsonNode)s.ToJson()).ToArray()) };
 
+    /// <inheritdoc/>
     public override Fin<FittedStage> Fit(Frame train) => FitPipeline(train).Map(p => (FittedStage)p);
 
     /// <summary>Fits each stage on the previous stage's output of <paramref name="train"/> (and on nothing else).</summary>
@@ -47,19 +51,25 @@ public sealed record Pipeline(Seq<Stage> Stages) : Stage
             ? FinSucc(unit) : FinFail<Unit>(GenreError.Model($"{at}: the fitted stages are not the declared ones — the file is damaged"))
         select (FittedStage)new FittedPipeline(stage, stages.Strict());
 
+    /// <summary>How to read this stage back from JSON (its entry in <see cref="StageRegistry.BuiltIn"/>).</summary>
     public static readonly StageKind Definition = new(KindName, (c, w, r) => ReadConfig(c, w, r).Map(s => (Stage)s), ReadFitted);
 }
 
 /// <summary>A fitted <see cref="Pipeline"/>: each stage's fitted value, applied in order.</summary>
 public sealed record FittedPipeline(Pipeline Stage, Seq<FittedStage> Stages) : FittedStage
 {
+    /// <inheritdoc/>
     public override Stage Declared => Stage;
+    /// <inheritdoc/>
     public override bool RowWise => Stages.ForAll(s => s.RowWise);
 
+    /// <inheritdoc/>
     public override JsonObject State() => new() { ["stages"] = new JsonArray(Stages.Map(s => (JsonNode)s.ToJson()).ToArray()) };
 
+    /// <inheritdoc/>
     public override Fin<Frame> Transform(Frame input) => Stages.Fold(FinSucc(input), (acc, s) => acc.Bind(s.Transform));
 
+    /// <inheritdoc/>
     public override Fin<Seq<string>> OutputNames(Seq<string> input) =>
         Stages.Fold(FinSucc(input), (acc, s) => acc.Bind(s.OutputNames));
 

@@ -10,13 +10,17 @@ namespace Genre.Data.Stages;
 /// <param name="QuantileCount">scikit-learn's <c>n_quantiles</c> (default 1000; at most the training rows are used).</param>
 public sealed record QuantileNormal(int QuantileCount = 1000) : Stage
 {
+    /// <summary>The stage's <see cref="Kind"/>: its name in JSON.</summary>
     public const string KindName = "quantile-normal";
+    /// <inheritdoc/>
     public override string Kind => KindName;
+    /// <inheritdoc/>
     public override JsonObject Config() => new() { ["n_quantiles"] = QuantileCount };
 
     /// <summary>scikit-learn's <c>BOUNDS_THRESHOLD</c>: values this close to the training extremes map to them.</summary>
     internal const double BoundsThreshold = 1e-7;
 
+    /// <inheritdoc/>
     public override Fin<FittedStage> Fit(Frame train) =>
         QuantileCount < 2 ? GenreError.Usage($"{Where}: n_quantiles must be at least 2, got {QuantileCount}")
         : from cols in ColumnWise.ForFit(train, Where)
@@ -27,23 +31,28 @@ public sealed record QuantileNormal(int QuantileCount = 1000) : Stage
     /// <summary>A column and its training quantiles at <c>references_</c> (non-decreasing).</summary>
     public sealed record Quantiled(string Column, double[] Quantiles)
     {
+        /// <summary>Same column and quantile values (records would compare the array by reference).</summary>
         public bool Equals(Quantiled? other) =>
             other is not null && Column == other.Column && ArrayValues.Equal(Quantiles, other.Quantiles);
+        /// <inheritdoc/>
         public override int GetHashCode() => HashCode.Combine(Column, ArrayValues.Hash(Quantiles));
     }
 
     /// <summary>The columns it was fitted on and their quantiles.</summary>
     public sealed record Fitted(int QuantileCount, Seq<Quantiled> Columns) : FittedStage
     {
+        /// <inheritdoc/>
         public override Stage Declared => new QuantileNormal(QuantileCount);
         Seq<string> Names => Columns.Map(c => c.Column);
 
+        /// <inheritdoc/>
         public override JsonObject State() => new()
         {
             ["columns"] = StageJson.ToJson(Names),
             ["quantiles"] = new JsonArray(Columns.Map(c => (JsonNode)StageJson.ToJson(c.Quantiles)).ToArray()),
         };
 
+        /// <inheritdoc/>
         public override Fin<Frame> Transform(Frame input)
         {
             // the interpolation tables every row reads, built once
@@ -51,6 +60,7 @@ public sealed record QuantileNormal(int QuantileCount = 1000) : Stage
             return ColumnWise.Map(input, Names, Declared.Where, (c, v) => FinSucc(ColumnWise.Each(v, x => Normal(x, curves[c]))));
         }
 
+        /// <inheritdoc/>
         public override Fin<Seq<string>> OutputNames(Seq<string> input) => ColumnWise.SameNames(input, Names, Declared.Where);
     }
 
@@ -71,6 +81,7 @@ public sealed record QuantileNormal(int QuantileCount = 1000) : Stage
         return true;
     }
 
+    /// <summary>How to read this stage back from JSON (its entry in <see cref="StageRegistry.BuiltIn"/>).</summary>
     public static readonly StageKind Definition = new(KindName,
         (c, w, _) => StageJson.Int(c, "n_quantiles", w).Map(n => (Stage)new QuantileNormal(n)),
         (c, s, w, _) => Read(c, s, w));

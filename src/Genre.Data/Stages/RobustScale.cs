@@ -10,10 +10,14 @@ namespace Genre.Data.Stages;
 /// </summary>
 public sealed record RobustScale : Stage
 {
+    /// <summary>The stage's <see cref="Kind"/>: its name in JSON.</summary>
     public const string KindName = "robust-scale";
+    /// <inheritdoc/>
     public override string Kind => KindName;
+    /// <inheritdoc/>
     public override JsonObject Config() => new();
 
+    /// <inheritdoc/>
     public override Fin<FittedStage> Fit(Frame train) =>
         from cols in ColumnWise.ForFit(train, Where)
         from _ in cols.Find(c => c.Values.All(double.IsNaN)).Case is NumericColumn nan
@@ -41,8 +45,10 @@ public sealed record RobustScale : Stage
     /// <summary>The columns it was fitted on, their medians and factors.</summary>
     public sealed record Fitted(Seq<string> Columns, double[] Median, double[] Factor) : FittedStage
     {
+        /// <inheritdoc/>
         public override Stage Declared => new RobustScale();
 
+        /// <inheritdoc/>
         public override JsonObject State() => new()
         {
             ["columns"] = StageJson.ToJson(Columns),
@@ -50,14 +56,18 @@ public sealed record RobustScale : Stage
             ["factor"] = StageJson.ToJson(Factor),
         };
 
+        /// <inheritdoc/>
         public override Fin<Frame> Transform(Frame input) =>
             ColumnWise.Map(input, Columns, Declared.Where, (c, v) => FinSucc(ColumnWise.Each(v, x => (x - Median[c]) * Factor[c])));
 
+        /// <inheritdoc/>
         public override Fin<Seq<string>> OutputNames(Seq<string> input) => ColumnWise.SameNames(input, Columns, Declared.Where);
 
+        /// <summary>Same columns, medians and factors (records would compare the arrays by reference).</summary>
         public bool Equals(Fitted? other) => other is not null && Columns == other.Columns &&
             ArrayValues.Equal(Median, other.Median) && ArrayValues.Equal(Factor, other.Factor);
 
+        /// <inheritdoc/>
         public override int GetHashCode() => HashCode.Combine(Columns, ArrayValues.Hash(Median), ArrayValues.Hash(Factor));
     }
 
@@ -71,6 +81,7 @@ public sealed record RobustScale : Stage
             : FinFail<Unit>(GenreError.Model($"{at}: median and factor must hold a finite number per column, factors ≥ 0"))
         select (FittedStage)new Fitted(columns, median, factor);
 
+    /// <summary>How to read this stage back from JSON (its entry in <see cref="StageRegistry.BuiltIn"/>).</summary>
     public static readonly StageKind Definition = new(KindName,
         (c, w, _) => StageJson.Only(c, Empty, w).Map(_ => (Stage)new RobustScale()),
         (_, s, w, _) => Read(s, w));

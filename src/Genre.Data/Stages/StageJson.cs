@@ -10,27 +10,35 @@ public static class StageJson
 {
     static LanguageExt.Common.Error Bad(string at, string what) => GenreError.Model($"{at}: {what} — the file is damaged");
 
+    /// <summary><paramref name="node"/> as an object.</summary>
     public static Fin<JsonObject> Object(JsonNode? node, string at) =>
         Json.Object(node).ToFin(Bad(at, "not a JSON object"));
 
+    /// <summary>The member <paramref name="name"/> of <paramref name="o"/>, an object.</summary>
     public static Fin<JsonObject> Object(JsonObject o, string name, string at) =>
         Json.Object(o, name).ToFin(Bad(at, $"'{name}' is not an object"));
 
+    /// <summary>The member <paramref name="name"/> of <paramref name="o"/>, a list.</summary>
     public static Fin<JsonArray> Array(JsonObject o, string name, string at) =>
         Json.Array(o, name).ToFin(Bad(at, $"'{name}' is not a list"));
 
+    /// <summary>The member <paramref name="name"/> of <paramref name="o"/>, a string.</summary>
     public static Fin<string> Text(JsonObject o, string name, string at) =>
         Json.String(o, name).ToFin(Bad(at, $"'{name}' is not a string"));
 
+    /// <summary>The member <paramref name="name"/> of <paramref name="o"/>, a number.</summary>
     public static Fin<double> Number(JsonObject o, string name, string at) =>
         Json.Double(o, name).ToFin(Bad(at, $"'{name}' is not a number"));
 
+    /// <summary>The member <paramref name="name"/> of <paramref name="o"/>, an integer.</summary>
     public static Fin<int> Int(JsonObject o, string name, string at) =>
         Json.Int(o, name).ToFin(Bad(at, $"'{name}' is not an integer"));
 
+    /// <summary>The member <paramref name="name"/> of <paramref name="o"/>, true or false.</summary>
     public static Fin<bool> Bool(JsonObject o, string name, string at) =>
         Json.Bool(o, name).ToFin(Bad(at, $"'{name}' is not true or false"));
 
+    /// <summary>The member <paramref name="name"/> of <paramref name="o"/>, a list of strings.</summary>
     public static Fin<Seq<string>> Texts(JsonObject o, string name, string at) =>
         Json.Array(o, name).Bind(a => a.Select(Json.String).ToSeq().Sequence()).Map(s => s.Strict())
             .ToFin(Bad(at, $"'{name}' is not a list of strings"));
@@ -59,6 +67,7 @@ public static class StageJson
         new(values.Select(v => double.IsFinite(v) ? JsonValue.Create(v) : (JsonNode)JsonValue.Create(
             double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity")).ToArray());
 
+    /// <summary>Strings as a JSON list.</summary>
     public static JsonArray ToJson(IEnumerable<string> values) => new(values.Select(v => (JsonNode)v).ToArray());
 
     /// <summary>Every member a stage reads must be there; an extra member is also refused (a file from another version).</summary>

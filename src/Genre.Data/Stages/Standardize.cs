@@ -8,10 +8,14 @@ namespace Genre.Data.Stages;
 /// </summary>
 public sealed record Standardize : Stage
 {
+    /// <summary>The stage's <see cref="Kind"/>: its name in JSON.</summary>
     public const string KindName = "standardize";
+    /// <inheritdoc/>
     public override string Kind => KindName;
+    /// <inheritdoc/>
     public override JsonObject Config() => new() { ["with_mean"] = true, ["with_std"] = true };
 
+    /// <inheritdoc/>
     public override Fin<FittedStage> Fit(Frame train) =>
         ColumnWise.ForFit(train, Where).Map(cols =>
         {
@@ -45,8 +49,10 @@ public sealed record Standardize : Stage
     /// <summary>The columns it was fitted on with their means and scales (standard deviations, 1 for a constant column).</summary>
     public sealed record Fitted(Seq<string> Columns, double[] Mean, double[] Scale) : FittedStage
     {
+        /// <inheritdoc/>
         public override Stage Declared => new Standardize();
 
+        /// <inheritdoc/>
         public override JsonObject State() => new()
         {
             ["columns"] = StageJson.ToJson(Columns),
@@ -54,14 +60,18 @@ public sealed record Standardize : Stage
             ["scale"] = StageJson.ToJson(Scale),
         };
 
+        /// <inheritdoc/>
         public override Fin<Frame> Transform(Frame input) =>
             ColumnWise.Map(input, Columns, Declared.Where, (c, v) => FinSucc(ColumnWise.Each(v, x => (x - Mean[c]) / Scale[c])));
 
+        /// <inheritdoc/>
         public override Fin<Seq<string>> OutputNames(Seq<string> input) => ColumnWise.SameNames(input, Columns, Declared.Where);
 
+        /// <summary>Same columns, means and scales (records would compare the arrays by reference).</summary>
         public bool Equals(Fitted? other) =>
             other is not null && Columns == other.Columns && ArrayValues.Equal(Mean, other.Mean) && ArrayValues.Equal(Scale, other.Scale);
 
+        /// <inheritdoc/>
         public override int GetHashCode() => HashCode.Combine(Columns, ArrayValues.Hash(Mean), ArrayValues.Hash(Scale));
     }
 
@@ -73,6 +83,7 @@ public sealed record Standardize : Stage
             ? FinSucc(unit) : FinFail<Unit>(GenreError.Model($"{at}: mean and scale must hold a number per column, scales > 0"))
         select (FittedStage)new Fitted(columns, mean, scale);
 
+    /// <summary>How to read this stage back from JSON (its entry in <see cref="StageRegistry.BuiltIn"/>).</summary>
     public static readonly StageKind Definition = new(KindName,
         (c, w, _) => StageJson.Only(c, Seq("with_mean", "with_std"), w).Map(_ => (Stage)new Standardize()),
         (_, s, w, _) => Read(s, w));
