@@ -15,6 +15,7 @@ public abstract record RateSchedule
 /// </summary>
 public sealed record CosineDecay(double Alpha = 0.0) : RateSchedule
 {
+    /// <inheritdoc/>
     public override double Factor(long step, long totalSteps) =>
         (1 - Alpha) * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps)) + Alpha;
 }
@@ -25,6 +26,7 @@ public sealed record CosineDecay(double Alpha = 0.0) : RateSchedule
 /// </summary>
 public sealed record CosLog(int Cycles = 4) : RateSchedule
 {
+    /// <inheritdoc/>
     public override double Factor(long step, long totalSteps) =>
         0.5 * (1 - Math.Cos(2 * Math.PI * Math.Log2(1 + (Math.Pow(2, Cycles) - 1) * ((double)step / totalSteps))));
 }

@@ -81,7 +81,15 @@ public static class GenreGen
         select GenreMapping.Create(pairs).Match(m => m, _ => GenreMapping.Identity);
 
     /// <summary>The ways a mapping can be invalid (<see cref="GenreMapping.Create"/> refuses each).</summary>
-    public enum Invalid { MappedTwice, MappedToItself, TargetMergedAway }
+    public enum Invalid
+    {
+        /// <summary>A source mapped to two targets.</summary>
+        MappedTwice,
+        /// <summary>A genre mapped to itself.</summary>
+        MappedToItself,
+        /// <summary>A target that is itself merged into another genre.</summary>
+        TargetMergedAway,
+    }
 
     /// <summary>(source, target) pairs over at least three genres that are invalid in the given way, and that way.</summary>
     public static Gen<(Seq<(string Source, string Target)> Pairs, Invalid Kind)> InvalidMapping(Seq<string> genres) =>

@@ -88,8 +88,10 @@ public sealed record WeightedBlend(Seq<double> Weights, double ValAccuracy, int 
     /// <summary>This blend applied to the same models' probabilities on other rows (the test rows).</summary>
     public float[] Apply(Seq<float[]> models) => Mix(models, Weights);
 
+    /// <summary>Same weights, validation accuracy and number of grid points.</summary>
     public bool Equals(WeightedBlend? other) =>
         other is not null && Weights == other.Weights && ValAccuracy.Equals(other.ValAccuracy) && Points == other.Points;
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Weights, ValAccuracy, Points);
 }

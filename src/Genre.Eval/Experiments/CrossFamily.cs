@@ -109,7 +109,8 @@ public static class CrossFamily
         ["mcnemar_against_first"] = McNemarJson(r.AgainstFirst),
     };
 
-    /// <summary>Writes <see cref="ToJson"/>'s record to <paramref name="path"/> atomically (an I/O error naming it otherwise).</summary>
+    /// <summary>Writes <see cref="ToJson(CrossFamilyResult, string, string)"/>'s record to <paramref name="path"/> atomically (an I/O
+    /// error naming it otherwise).</summary>
     public static Fin<Unit> Write(string path, CrossFamilyResult r, string firstDir, string secondDir) =>
         AtomicFile.WriteAllText(path, ToJson(r, firstDir, secondDir).ToJsonString(Indented) + "\n");
 

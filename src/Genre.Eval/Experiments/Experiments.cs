@@ -6,7 +6,15 @@ namespace Genre.Eval;
 
 /// <summary>Which rows train, validate and test: the report's split, the track-aware one (no track in two subsets) or the
 /// artist-aware one (no artist in two subsets).</summary>
-public enum DataSplit { Report, TrackAware, ArtistAware }
+public enum DataSplit
+{
+    /// <summary>The report's split.</summary>
+    Report,
+    /// <summary>No track in two subsets.</summary>
+    TrackAware,
+    /// <summary>No artist in two subsets.</summary>
+    ArtistAware,
+}
 
 /// <summary>
 /// An experiment as a value: a name, what it fits (<see cref="Learner"/>), the report's test accuracy, the feature pipeline it

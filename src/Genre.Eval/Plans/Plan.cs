@@ -17,7 +17,15 @@ public sealed record PlanRequest(Seq<string> Genre, string Profile, Seq<int> See
 
 /// <summary>What a unit costs, from its model: dense nets are minutes, one LSTM about five times a dense net, two LSTMs (RNN2)
 /// about five times one (bench/results/training.md).</summary>
-public enum CostClass { Dense, Lstm, Rnn2 }
+public enum CostClass
+{
+    /// <summary>A dense net: minutes.</summary>
+    Dense,
+    /// <summary>One LSTM: about five times a dense net.</summary>
+    Lstm,
+    /// <summary>Two LSTMs (RNN2): about five times one.</summary>
+    Rnn2,
+}
 
 /// <summary>
 /// One unit of work: the experiments of one seed that train as one (usually one experiment; twins — same layers, labels and

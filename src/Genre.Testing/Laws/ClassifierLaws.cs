@@ -119,6 +119,7 @@ public static class ClassifierLaws
     /// cut point for two calls.</summary>
     public sealed record TracksCase(Seq<Track> Tracks, int[] Permutation, int Cut)
     {
+        /// <summary>The case on one line, arrays' values included (a record would print an array's type name).</summary>
         public override string ToString() => $"{Tracks.Count} track(s), permutation [{string.Join(", ", Permutation)}], cut {Cut}";
     }
 

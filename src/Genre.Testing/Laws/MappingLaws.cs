@@ -62,6 +62,7 @@ public static class MappingLaws
     /// <summary>Labels and predictions over a few genres (indices into them) with a valid mapping of those genres.</summary>
     public sealed record ScoredCase(Seq<string> Classes, int[] Labels, int[] Predictions, GenreMapping Mapping)
     {
+        /// <summary>The case on one line, arrays' values included (a record would print an array's type name).</summary>
         public override string ToString() =>
             $"{Classes.Count} genre(s) [{string.Join(", ", Classes)}], {Labels.Length} row(s): labels [{string.Join(", ", Labels)}], " +
             $"predictions [{string.Join(", ", Predictions)}], " +

@@ -15,6 +15,7 @@ public static class StageLawSuite
     /// <summary>Two frames of tracks (a training one and another) and some rows of the other.</summary>
     public sealed record FramesCase(Seq<Track> Train, Seq<Track> Other, int[] Rows)
     {
+        /// <summary>The case on one line, arrays' values included (a record would print an array's type name).</summary>
         public override string ToString() => $"train {Train.Count} track(s), other {Other.Count}, rows [{string.Join(", ", Rows)}]";
     }
 
