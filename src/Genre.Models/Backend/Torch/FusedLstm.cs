@@ -143,11 +143,11 @@ internal sealed class FusedLstm : autograd.MultiTensorFunction<FusedLstm>
                 using var block = Rows(blocks, t, r0, rows);
                 using var blockT = block.t();
                 dw.addmm_(blockT, dz, 1, 1);
-                if (t > 0) dhRows.addmm_(dz, ut, 0, 1);
+                if (t > 0) dhRows.addmm_(dz, ut!, 0, 1); // set whenever the kernels are libtorch's
                 if (dx is not null)
                 {
                     using var dxRows = Rows(dx, t, r0, rows);
-                    dxRows.addmm_(dz, wt, 0, 1);
+                    dxRows.addmm_(dz, wt!, 0, 1);
                 }
             }
         });

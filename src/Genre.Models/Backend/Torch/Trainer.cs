@@ -113,7 +113,7 @@ internal static class Trainer
     /// 10,000-row tensors. Returns the batch's summed loss (Σ over rows) and its number of correct predictions.
     /// </summary>
     internal static (double LossSum, long Correct) AccumulateGradients(
-        TorchModel model, Tensor xb, Tensor yb, Generator? dropout, int microBatch, double labelSmoothing = 0)
+        TorchModel model, Tensor xb, Tensor yb, Generator? dropout, int microBatch, double labelSmoothing = 0, bool wholeNet = true)
     {
         var len = xb.shape[0];
         double lossSum = 0;
@@ -123,15 +123,22 @@ internal static class Trainer
             using var micro = NewDisposeScope();
             var m = Math.Min(microBatch, len - start);
             var ym = yb.narrow(0, start, m);
-            var logits = KerasForward.Logits(model.Spec, model.Parameters, xb.narrow(0, start, m), true, dropout, chunking: model.Chunking,
-                ownGemm: model.OwnGemm);
-            var loss = KerasLoss.CrossEntropy(logits, ym, labelSmoothing);
+            var (loss, right) = wholeNet && FusedDenseStack.Handles(model)
+                ? FusedDenseStack.Loss(model, xb.narrow(0, start, m), ym, dropout, labelSmoothing)
+                : LayerByLayer(model, xb.narrow(0, start, m), ym, dropout, labelSmoothing);
             using Scalar share = (float)((double)m / len);
             (m == len ? loss : loss.mul(share)).backward();
             lossSum += loss.item<float>() * (double)m;
-            correct += KerasLoss.Predicted(logits).eq(ym).sum().item<long>();
+            correct += right;
         }
         return (lossSum, correct);
+    }
+
+    /// <summary>The mean loss through each layer's own forward (and autograd's backward), and the rows predicted right.</summary>
+    static (Tensor Loss, long Correct) LayerByLayer(TorchModel model, Tensor x, Tensor y, Generator? dropout, double labelSmoothing)
+    {
+        var logits = KerasForward.Logits(model.Spec, model.Parameters, x, true, dropout, chunking: model.Chunking, ownGemm: model.OwnGemm);
+        return (KerasLoss.CrossEntropy(logits, y, labelSmoothing), KerasLoss.Predicted(logits).eq(y).sum().item<long>());
     }
 
     static long Seen(int batch, int len, int batchSize) => (long)batch * batchSize + len;

@@ -1,0 +1,88 @@
+using static TorchSharp.torch;
+
+namespace Genre.Models.Tests;
+
+/// <summary>
+/// Issue 28: a dense net's training pass as one node (<see cref="FusedDenseStack"/>: every layer forward, the loss and every
+/// layer backward in one lanes pass) is the same model as the layer-by-layer path (<see cref="FusedDense"/> per layer, libtorch's
+/// loss and autograd): the same summed loss, the same rows right and every gradient within 1e-5, on the same dropout masks,
+/// with label smoothing, and over several micro-batches of a batch.
+/// </summary>
+public class FusedDenseStackTests
+{
+    public static TheoryData<string, double> Cases => new()
+    {
+        { "dnn1", 0 }, { "dnn2", 0 }, { "dnn2", 0.1 }, { "softmax", 0 }, { "dense", 0 }, { "dropout-first", 0.2 },
+    };
+
+    static Sequential Spec(string name) => name switch
+    {
+        "dnn1" => Zoo.Dnn1(7),
+        "dnn2" => Zoo.Dnn2(7),
+        "softmax" => Zoo.Softmax(7),
+        // odd widths: a relu layer, dropout, a linear layer (its input gradient reaches the relu layer through the mask), logits
+        "dense" => new Sequential(Seq1(15), Seq<Layer>(new Dense(37, Activation.Relu), new Dropout(0.3), new Dense(5),
+            new Dense(4, Activation.Softmax)), "dense"),
+        _ => new Sequential(Seq1(15), Seq<Layer>(new Dropout(0.5), new Dense(9, Activation.Relu), new Dense(3, Activation.Softmax)),
+            "dropout-first"),
+    };
+
+    static (double LossSum, long Correct, float[][] Gradients) Pass(Sequential spec, bool wholeNet, double smoothing, int microBatch)
+    {
+        using var scope = NewDisposeScope();
+        using var m = (TorchModel)Ok(Support.Backend.Compile(spec, 11));
+        const int rows = 791; // six uneven chunks (131 or 132 rows) on two lanes
+        var r = new Random(5);
+        var x = Enumerable.Range(0, rows * 15).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+        var classes = ((Dense)spec.Layers.Last()).Units;
+        var y = tensor(Enumerable.Range(0, rows).Select(i => (long)(i * 7 % classes)).ToArray());
+        foreach (var p in m.Parameters) p.grad?.zero_();
+        using var dropout = new Generator(3);
+        var (loss, correct) = Trainer.AccumulateGradients(m, m.Input(x, rows), y, dropout, microBatch, smoothing, wholeNet);
+        return (loss, correct, m.Parameters.Select(p => p.grad!.data<float>().ToArray()).ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void The_whole_net_pass_and_the_layer_by_layer_one_agree(string name, double smoothing)
+    {
+        var spec = Spec(name);
+        foreach (var microBatch in new[] { 791, 300 })
+        {
+            var layers = Pass(spec, wholeNet: false, smoothing, microBatch);
+            var whole = Pass(spec, wholeNet: true, smoothing, microBatch);
+            Assert.Equal(layers.LossSum, whole.LossSum, 1e-5 * layers.LossSum);
+            Assert.Equal(layers.Correct, whole.Correct);
+            for (var p = 0; p < layers.Gradients.Length; p++)
+            {
+                var scale = Math.Max(1e-3, layers.Gradients[p].Max(Math.Abs));
+                for (var i = 0; i < layers.Gradients[p].Length; i++)
+                    Assert.True(Math.Abs(layers.Gradients[p][i] - whole.Gradients[p][i]) <= 1e-5 * scale,
+                        $"{name}, micro-batch {microBatch}: parameter {p} element {i}: " +
+                        $"{layers.Gradients[p][i]} vs {whole.Gradients[p][i]}");
+                Assert.Contains(whole.Gradients[p], g => g != 0);
+            }
+        }
+    }
+
+    [Fact]
+    public void Dense_nets_on_own_gemms_take_the_whole_net_pass_and_other_nets_do_not()
+    {
+        bool Handles(Sequential spec, bool ownGemm = true)
+        {
+            using var m = (TorchModel)Ok(new TorchBackend(ownGemm: ownGemm).Compile(spec, 1));
+            return FusedDenseStack.Handles(m);
+        }
+        Assert.True(Handles(Zoo.Dnn1()));
+        Assert.True(Handles(Zoo.Dnn2()));
+        Assert.True(Handles(Zoo.Mlp()));
+        Assert.True(Handles(Zoo.Softmax()));
+        Assert.False(Handles(Zoo.Dnn1(), ownGemm: false));
+        Assert.False(Handles(Zoo.Rnn1()));
+        Assert.False(Handles(Zoo.Tabular()));
+        Assert.False(Handles(new Sequential(Seq1(15), Seq<Layer>(new Dense(8, Activation.Tanh), new Dense(3, Activation.Softmax)),
+            "tanh")));
+        Assert.False(Handles(new Sequential(Seq1(15), Seq<Layer>(new Dense(8, Activation.Relu), new Dropout(0.2), new Dropout(0.1),
+            new Dense(3, Activation.Softmax)), "two-dropouts")));
+    }
+}
