@@ -113,6 +113,53 @@ public class SgemmTests
             }
     }
 
+    /// <summary>
+    /// The kernels write C's m × n elements and nothing else: C sits tight (ldc = n) inside a buffer with guard floats before
+    /// and after, for every tail there is (rows 1–17 and 63–71 against the tiles and 64-row blocks, columns 1–70 against 16-
+    /// and 32-wide panels, K 1–9). An unmasked store past a row's end would corrupt memory genre does not own (a tensor's
+    /// neighbour on the native heap, or a managed object next to a pooled array).
+    /// </summary>
+    [Avx512Fact]
+    public void The_kernels_write_inside_C_only() => WriteInsideC(SgemmWidth.V512);
+
+    [Avx2Fact]
+    public void The_256_bit_kernels_write_inside_C_only() => WriteInsideC(SgemmWidth.V256);
+
+    static void WriteInsideC(SgemmWidth width)
+    {
+        const int guard = 64;
+        var r = new Random(17);
+        foreach (var m in Enumerable.Range(1, 17).Concat([63, 64, 65, 71]))
+            for (var n = 1; n <= 70; n += m % 3 + 1)
+            {
+                var k = 1 + (m + n) % 9;
+                var a = Enumerable.Range(0, m * k).Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
+                var b = Enumerable.Range(0, Math.Max(m, k) * n).Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
+                var packed = new PackedMatrix(b.AsSpan(0, k * n), k, n, b.AsSpan(0, n));
+                var buffer = Enumerable.Repeat(float.NaN, guard + m * n + guard).ToArray();
+                foreach (var relu in new[] { false, true })
+                {
+                    Sgemm.Multiply(a, k, m, k, packed, 0, relu, buffer.AsSpan(guard, m * n), n, width);
+                    AssertGuards(buffer, guard, m * n, $"Multiply {m} × {k} × {n}");
+                }
+                // Aᵀ·B: rows = m, C is k × n
+                var dc = Enumerable.Repeat(float.NaN, guard + k * n + guard).ToArray();
+                dc.AsSpan(guard, k * n).Clear();
+                Sgemm.AccumulateTransposed(a, k, b, n, m, k, n, dc.AsSpan(guard, k * n), n, width);
+                AssertGuards(dc, guard, k * n, $"AccumulateTransposed {m} rows, {k} × {n}");
+            }
+    }
+
+    static void AssertGuards(float[] buffer, int guard, int length, string what)
+    {
+        for (var i = 0; i < guard; i++)
+        {
+            Assert.True(float.IsNaN(buffer[i]), $"{what}: wrote {guard - i} floats before C");
+            Assert.True(float.IsNaN(buffer[guard + length + i]), $"{what}: wrote {i + 1} floats past C");
+        }
+        for (var i = 0; i < length; i++) Assert.False(float.IsNaN(buffer[guard + i]), $"{what}: element {i} of C not written");
+    }
+
     [Avx512Theory]
     [InlineData(600, 150, 600)]
     [InlineData(320, 80, 320)]

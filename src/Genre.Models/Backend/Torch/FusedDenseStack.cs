@@ -20,7 +20,7 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
     public override string Name => nameof(FusedDenseStack);
 
     /// <summary>One Dense layer of the stack: its widths, relu or linear, and the dropout on its input (0: none).</summary>
-    sealed record Step(int In, int Out, bool Relu, double DropRate, int Kernel, int Bias)
+    internal sealed record Step(int In, int Out, bool Relu, double DropRate, int Kernel, int Bias)
     {
         /// <summary>Dropout's scale on kept units, as DropoutTorch's Scalar becomes in float32.</summary>
         public float Scale => (float)(1.0 / (1.0 - DropRate));
@@ -60,24 +60,49 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
         return Some(steps.ToArray());
     }
 
-    /// <summary>Whether <see cref="Loss"/> trains <paramref name="model"/>: a dense net (<see cref="Plan"/>) of float32
+    /// <summary>Whether <see cref="Prepare"/> takes <paramref name="model"/>: a dense net (<see cref="Plan"/>) of float32
     /// parameters on genre's own gemms.</summary>
-    public static bool Handles(TorchModel model) =>
-        Sgemm.Supported && model.OwnGemm && model.Parameters.All(p => p.dtype == ScalarType.Float32) && Plan(model.Spec).IsSome;
+    public static bool Handles(TorchModel model) => Prepare(model).IsSome;
+
+    /// <summary>A dense net's weights packed for its passes: valid until the weights change (an optimizer step), so a batch's
+    /// micro-batches share one.</summary>
+    internal sealed record Prepared(Step[] Steps, PackedMatrix[] Packed, PackedMatrix?[] PackedT, int[] Offsets);
+
+    /// <summary><paramref name="model"/>'s weights as they are now, packed for <see cref="Loss"/>; None when it is not a dense
+    /// net of float32 parameters on genre's own gemms.</summary>
+    public static Option<Prepared> Prepare(TorchModel model)
+    {
+        if (!(Sgemm.Supported && model.OwnGemm && model.Parameters.All(p => p.dtype == ScalarType.Float32))) return None;
+        return Plan(model.Spec).Map(steps =>
+        {
+            using var noGrad = no_grad();
+            var values = model.Parameters.Select(p => p.detach().contiguous()).ToArray();
+            var packed = steps
+                .Select(s => new PackedMatrix(Predictor.Floats(values[s.Kernel]), s.In, s.Out, Predictor.Floats(values[s.Bias]))).ToArray();
+            // Kᵀ for dX; the first layer's input needs no gradient
+            var packedT = steps.Select((s, l) => l == 0 ? null
+                : PackedMatrix.Transposed(Predictor.Floats(values[s.Kernel]), s.Out, s.Out, s.In)).ToArray();
+            var offsets = new int[values.Length + 1];
+            for (var i = 0; i < values.Length; i++) offsets[i + 1] = offsets[i] + (int)values[i].numel();
+            foreach (var v in values) v.Dispose();
+            return new Prepared(steps, packed, packedT, offsets);
+        });
+    }
 
     /// <summary>
-    /// The mean cross-entropy of <paramref name="model"/> on rows <paramref name="x"/> (n, F) with labels <paramref name="y"/>
-    /// (Keras' label smoothing <paramref name="smoothing"/>), dropout on and drawn from <paramref name="dropout"/>, as a scalar
-    /// whose backward leaves the gradients in the parameters; and the rows predicted right (largest logit).
+    /// The mean cross-entropy of <paramref name="model"/> (its weights as <paramref name="prepared"/> packed them) on rows
+    /// <paramref name="x"/> (n, F) with labels <paramref name="y"/> (Keras' label smoothing <paramref name="smoothing"/>),
+    /// dropout on and drawn from <paramref name="dropout"/>, as a scalar whose backward leaves the gradients in the parameters;
+    /// and the rows predicted right (largest logit).
     /// </summary>
-    public static (Tensor Loss, long Correct) Loss(TorchModel model, Tensor x, Tensor y, Generator? dropout, double smoothing)
+    public static (Tensor Loss, long Correct) Loss(Prepared prepared, TorchModel model, Tensor x, Tensor y, Generator? dropout,
+        double smoothing)
     {
-        var steps = Plan(model.Spec).IfNone(() => throw new ArgumentException($"{model.Spec.Name} is not a dense stack"));
         int n = (int)x.shape[0];
         // the masks first, in layer order, as DropoutTorch draws them: the same generator calls give the same masks
-        var masks = steps.Select(s => s.DropRate > 0 ? DrawMask(n, s.In, s.DropRate, dropout) : null).ToArray();
+        var masks = prepared.Steps.Select(s => s.DropRate > 0 ? DrawMask(n, s.In, s.DropRate, dropout) : null).ToArray();
         using var labels = y.to(ScalarType.Int64).contiguous();
-        var outputs = apply(new object[] { x.contiguous(), steps, masks, labels.data<long>().ToArray(), smoothing, model.Chunking }
+        var outputs = apply(new object[] { x.contiguous(), prepared, masks, labels.data<long>().ToArray(), smoothing, model.Chunking }
             .Concat(model.Parameters).ToArray());
         var correct = (long)outputs[1].item<float>();
         outputs[1].Dispose();
@@ -95,23 +120,15 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var x = (Tensor)vars[0];
-        var steps = (Step[])vars[1];
+        var (steps, packed, packedT, offsets) = (Prepared)vars[1];
         var masks = (bool[]?[])vars[2];
         var labels = (long[])vars[3];
         var smoothing = (double)vars[4];
         var chunking = (LaneChunking)vars[5];
         var parameters = vars.Skip(6).Cast<Tensor>().ToArray();
-        int n = (int)x.shape[0], classes = steps[^1].Out;
-        var values = parameters.Select(p => p.detach().contiguous()).ToArray();
-        var packed = steps.Select(s => new PackedMatrix(Predictor.Floats(values[s.Kernel]), s.In, s.Out, Predictor.Floats(values[s.Bias])))
-            .ToArray();
-        // Kᵀ for dX; the first layer's input needs no gradient
-        var packedT = steps
-            .Select((s, l) => l == 0 ? null : PackedMatrix.Transposed(Predictor.Floats(values[s.Kernel]), s.Out, s.Out, s.In)).ToArray();
+        int n = (int)x.shape[0];
         var chunks = Lanes.Chunks(n, chunking);
         var partials = new float[chunks][]; // per chunk: every parameter's gradient, in parameter order
-        var offsets = new int[parameters.Length + 1];
-        for (var i = 0; i < parameters.Length; i++) offsets[i + 1] = offsets[i] + (int)values[i].numel();
         var losses = new double[chunks];
         var corrects = new long[chunks];
         var input = x.detach();
@@ -128,7 +145,6 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
                 partials[chunk], offsets);
             pool.Return(rowValues);
         });
-        foreach (var v in values) v.Dispose();
         // the chunks' partials summed in chunk order; scaled by the loss's output gradient in backward
         var total = partials[0];
         for (var c = 1; c < chunks; c++) Add(total.AsSpan(0, offsets[^1]), partials[c]);

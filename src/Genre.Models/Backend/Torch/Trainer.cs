@@ -118,14 +118,15 @@ internal static class Trainer
         var len = xb.shape[0];
         double lossSum = 0;
         long correct = 0;
+        var stack = wholeNet ? FusedDenseStack.Prepare(model) : None; // the weights stay as they are over the batch
         for (long start = 0; start < len; start += microBatch)
         {
             using var micro = NewDisposeScope();
             var m = Math.Min(microBatch, len - start);
             var ym = yb.narrow(0, start, m);
-            var (loss, right) = wholeNet && FusedDenseStack.Handles(model)
-                ? FusedDenseStack.Loss(model, xb.narrow(0, start, m), ym, dropout, labelSmoothing)
-                : LayerByLayer(model, xb.narrow(0, start, m), ym, dropout, labelSmoothing);
+            var xm = xb.narrow(0, start, m);
+            var (loss, right) = stack.Match(s => FusedDenseStack.Loss(s, model, xm, ym, dropout, labelSmoothing),
+                () => LayerByLayer(model, xm, ym, dropout, labelSmoothing));
             using Scalar share = (float)((double)m / len);
             (m == len ? loss : loss.mul(share)).backward();
             lossSum += loss.item<float>() * (double)m;
