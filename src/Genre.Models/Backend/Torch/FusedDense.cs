@@ -96,7 +96,7 @@ internal sealed class FusedDense : autograd.MultiTensorFunction<FusedDense>
     }
 
     /// <summary>g ← 0 where y ≤ 0: relu's gradient (0 at 0, as TensorFlow's and libtorch's).</summary>
-    static void MaskNonPositive(Span<float> g, ReadOnlySpan<float> y)
+    internal static void MaskNonPositive(Span<float> g, ReadOnlySpan<float> y)
     {
         var i = 0;
         for (; i + 8 <= g.Length; i += 8)
@@ -108,7 +108,7 @@ internal sealed class FusedDense : autograd.MultiTensorFunction<FusedDense>
     }
 
     /// <summary>sum[j] += Σ_r g[r, j], rows added in order.</summary>
-    static void SumRows(ReadOnlySpan<float> g, int rows, int units, Span<float> sum)
+    internal static void SumRows(ReadOnlySpan<float> g, int rows, int units, Span<float> sum)
     {
         for (var r = 0; r < rows; r++)
         {

@@ -191,9 +191,9 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
             {
                 var s = steps[l];
                 var gl = g.AsSpan(0, rows * s.Out);
-                if (s.Relu) MaskNonPositive(gl, outputs[l].AsSpan(0, rows * s.Out));
+                if (s.Relu) FusedDense.MaskNonPositive(gl, outputs[l].AsSpan(0, rows * s.Out));
                 Sgemm.AccumulateTransposed(inputs[l], s.In, gl, s.Out, rows, s.In, s.Out, grad.AsSpan(offsets[s.Kernel]), s.Out);
-                SumRows(gl, rows, s.Out, grad.AsSpan(offsets[s.Bias], s.Out));
+                FusedDense.SumRows(gl, rows, s.Out, grad.AsSpan(offsets[s.Bias], s.Out));
                 if (l == 0) break;
                 var dx = pool.Rent(rows * s.In);
                 Sgemm.Multiply(gl, s.Out, rows, s.Out, packedT[l]!, 0, false, dx, s.In);
@@ -280,31 +280,6 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
         }
         for (; j < z.Length; j++) sum += e[j] = MathF.Exp(z[j] - max);
         return sum;
-    }
-
-    /// <summary>g ← 0 where y ≤ 0: relu's gradient.</summary>
-    static void MaskNonPositive(Span<float> g, ReadOnlySpan<float> y)
-    {
-        var i = 0;
-        for (; i + 8 <= g.Length; i += 8)
-        {
-            var keep = Vector256.GreaterThan(Vector256.Create(y.Slice(i, 8)), Vector256<float>.Zero);
-            Vector256.BitwiseAnd(Vector256.Create(g.Slice(i, 8)), keep).CopyTo(g.Slice(i, 8));
-        }
-        for (; i < g.Length; i++) if (!(y[i] > 0)) g[i] = 0;
-    }
-
-    /// <summary>sum[j] += Σ_r g[r, j], rows added in order.</summary>
-    static void SumRows(ReadOnlySpan<float> g, int rows, int units, Span<float> sum)
-    {
-        for (var r = 0; r < rows; r++)
-        {
-            var row = g.Slice(r * units, units);
-            var j = 0;
-            for (; j + 8 <= units; j += 8)
-                (Vector256.Create(sum.Slice(j, 8)) + Vector256.Create(row.Slice(j, 8))).CopyTo(sum.Slice(j, 8));
-            for (; j < units; j++) sum[j] += row[j];
-        }
     }
 
     static void Add(Span<float> total, ReadOnlySpan<float> part)
