@@ -10,10 +10,10 @@ namespace Genre.Models.Backend.Torch;
 /// one autograd node whose output is the mean cross-entropy: forward, loss and backward of every layer run in one
 /// <see cref="Lanes"/> pass on <see cref="Sgemm"/>'s kernels, each chunk of rows through the whole net, where
 /// <see cref="FusedDense"/> forks and joins once per layer and direction and dispatches a dozen libtorch ops per layer
-/// between them (with it, the work around the gemms was three quarters of DNN1's epoch). The dropout masks are drawn from the pass's generator in layer order with the
-/// same calls as <see cref="DropoutTorch"/>, so both paths train on the same masks; each chunk adds its own partial weight
-/// gradients, summed in chunk order, so gradients are bit-identical on any number of threads. Same model as the per-layer path
-/// (tests: loss and every gradient ≤ 1e-5).
+/// between them (with it, the work around the gemms was three quarters of DNN1's epoch). The dropout masks are drawn from the
+/// pass's generator in layer order with the same calls as <see cref="DropoutTorch"/>, so both paths train on the same masks;
+/// each chunk adds its own partial weight gradients, summed in chunk order, so gradients are bit-identical on any number of
+/// threads. Same model as the per-layer path (tests: loss and every gradient ≤ 1e-5).
 /// </summary>
 internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseStack>
 {
@@ -101,12 +101,24 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
         int n = (int)x.shape[0];
         // the masks first, in layer order, as DropoutTorch draws them: the same generator calls give the same masks
         var masks = prepared.Steps.Select(s => s.DropRate > 0 ? DrawMask(n, s.In, s.DropRate, dropout) : null).ToArray();
-        using var labels = y.to(ScalarType.Int64).contiguous();
-        var outputs = apply(new object[] { x.contiguous(), prepared, masks, labels.data<long>().ToArray(), smoothing, model.Chunking }
-            .Concat(model.Parameters).ToArray());
-        var correct = (long)outputs[1].item<float>();
-        outputs[1].Dispose();
-        return (outputs[0], correct);
+        using var labelValues = y.to(ScalarType.Int64).contiguous();
+        var labels = labelValues.data<long>().ToArray();
+        var classes = prepared.Steps[^1].Out;
+        if (labels.FirstOrDefault(v => v < 0 || v >= classes, 0) is var bad && (bad < 0 || bad >= classes))
+            throw new ArgumentException($"{model.Spec.Name}: label {bad} is not one of the {classes} classes"); // as libtorch's loss
+        var tally = new Tally();
+        var loss = apply(new object[] { x.contiguous(), prepared, masks, labels, smoothing, model.Chunking, tally }
+            .Concat(model.Parameters).ToArray())[0];
+        return (loss, tally.Correct);
+    }
+
+    /// <summary>How many inputs of <see cref="forward"/> come before the parameters.</summary>
+    const int Inputs = 7;
+
+    /// <summary>Where <see cref="forward"/> leaves the rows it predicted right (a count, not a tensor autograd would track).</summary>
+    sealed class Tally
+    {
+        public long Correct;
     }
 
     static bool[] DrawMask(int rows, int width, double rate, Generator? dropout)
@@ -125,7 +137,8 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
         var labels = (long[])vars[3];
         var smoothing = (double)vars[4];
         var chunking = (LaneChunking)vars[5];
-        var parameters = vars.Skip(6).Cast<Tensor>().ToArray();
+        var tally = (Tally)vars[6];
+        var parameters = vars.Skip(Inputs).Cast<Tensor>().ToArray();
         int n = (int)x.shape[0];
         var chunks = Lanes.Chunks(n, chunking);
         var partials = new float[chunks][]; // per chunk: every parameter's gradient, in parameter order
@@ -152,15 +165,15 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
             .ToArray();
         foreach (var partial in partials) ArrayPool<float>.Shared.Return(partial);
         ctx.save_for_backward(gradients.ToList());
-        var loss = losses.Sum() / n;
-        return new List<Tensor> { tensor((float)loss), tensor((float)corrects.Sum()) };
+        tally.Correct = corrects.Sum();
+        return new List<Tensor> { tensor((float)(losses.Sum() / n)) };
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> gradOutputs)
     {
         var gradients = ctx.get_saved_variables();
         var scale = gradOutputs[0];
-        var result = new List<Tensor> { null!, null!, null!, null!, null!, null! };
+        var result = Enumerable.Repeat<Tensor>(null!, Inputs).ToList();
         result.AddRange(gradients.Select(g => g.mul(scale)));
         return result;
     }
