@@ -66,6 +66,18 @@ public class FusedDenseStackTests
     }
 
     [Fact]
+    public void A_label_outside_the_classes_is_refused_as_the_layer_by_layer_loss_refuses_it()
+    {
+        using var scope = NewDisposeScope();
+        using var m = (TorchModel)Ok(Support.Backend.Compile(Zoo.Dnn1(3), 1));
+        var x = m.Input(new float[4 * 15], 4);
+        var y = tensor(new long[] { 0, 1, 2, 3 });
+        var e = Assert.Throws<ArgumentException>(() => Trainer.AccumulateGradients(m, x, y, null, 4, wholeNet: true));
+        Assert.Contains("label 3 is not one of the 3 classes", e.Message);
+        Assert.ThrowsAny<Exception>(() => Trainer.AccumulateGradients(m, x, y, null, 4, wholeNet: false));
+    }
+
+    [Fact]
     public void Dense_nets_on_own_gemms_take_the_whole_net_pass_and_other_nets_do_not()
     {
         bool Handles(Sequential spec, bool ownGemm = true)
