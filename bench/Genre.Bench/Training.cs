@@ -44,8 +44,8 @@ public static class Training
                 $"**{peak / 1e9:F1} GFLOP/s**, {peak / physical[^1]:P0} of the physical peak.",
             "",
             "Training epochs: the same epoch with training's gemms on libtorch (`TorchBackend(ownGemm: false)`, what genre ran before) " +
-                "and on genre's own kernels (`Sgemm`, the default where the CPU has AVX-512F), each the best of two timed epochs " +
-                "after a warm-up, alternating.",
+                "and on genre's own kernels (`Sgemm`, the default where the CPU has AVX-512F; a dense net's training pass is then " +
+                "one `FusedDenseStack` node), each the best of two timed epochs after a warm-up, alternating.",
             "",
             "| workload | seconds | libtorch gemms s | speed-up | model GFLOP | GFLOP/s | share of sgemm | share of peak | " +
                 "share of peak before |",
@@ -112,8 +112,8 @@ public static class Training
 
     /// <summary>
     /// Where DNN1's epoch goes: its gemms (forward, d kernel = xᵀ·g, dX = g·kernelᵀ but for the first layer) timed at the rates the
-    /// kernels reach alone on a lane's 128 rows, spread over the threads, against the measured epoch; the rest is libtorch's
-    /// element-wise work, the loss, Adam and the shuffle.
+    /// kernels reach alone on a lane's 128 rows, spread over the threads, against the measured epoch; the rest is the work around
+    /// the gemms.
     /// </summary>
     static IEnumerable<string> Dnn1Breakdown(List<Gemm.Rate> rates, double epochSeconds, int threads, double[] physical)
     {
@@ -136,9 +136,9 @@ public static class Training
             $"of that, its forward at {Rate(false, 15, 100) / physical[0]:P0} and its d kernel at " +
             $"{Rate(true, 15, 100) / physical[0]:P0} of a core's peak (15 products per output: loading and storing the tile of C " +
             $"is a large part of its work). The other {epochSeconds - gemms:F3} s ({(epochSeconds - gemms) / epochSeconds:P0}) are " +
-            "what the FLOP count leaves out: the loss and its gradient, Adam, the shuffle, the relu masks and bias sums, allocation " +
-            "and libtorch's dispatch of each op (80 micro-batches of 1,024 rows an epoch), passes over memory with a few operations " +
-            "per value.";
+            "what the FLOP count leaves out: the loss and its gradient, the relu masks and bias sums, the chunks' partial gradients " +
+            "summed, Adam and the shuffle, the validation pass (layer by layer), and each pass's fork and join with the core that " +
+            "waits at it (80 training passes of 1,024 rows an epoch), passes over memory with a few operations per value.";
     }
 
     static string Cpu()

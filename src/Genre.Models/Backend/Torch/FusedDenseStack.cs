@@ -158,11 +158,21 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
                 partials[chunk], offsets);
             pool.Return(rowValues);
         });
-        // the chunks' partials summed in chunk order; scaled by the loss's output gradient in backward
-        var total = partials[0];
-        for (var c = 1; c < chunks; c++) Add(total.AsSpan(0, offsets[^1]), partials[c]);
-        var gradients = parameters.Select((p, i) => tensor(total.AsSpan(offsets[i], offsets[i + 1] - offsets[i]).ToArray(), p.shape))
-            .ToArray();
+        // the chunks' partials summed in chunk order, each lane over its own range of the values, straight into the gradients
+        // (scaled by the loss's output gradient in backward)
+        var gradients = parameters.Select(p => empty(p.shape, ScalarType.Float32)).ToArray();
+        var length = offsets[^1];
+        Lanes.Run(chunks, part =>
+        {
+            var (start, count) = Lanes.Range(length, chunks, part);
+            var total = partials[0].AsSpan((int)start, (int)count);
+            for (var c = 1; c < chunks; c++) Add(total, partials[c].AsSpan((int)start, (int)count));
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                var (from, to) = (Math.Max(offsets[i], (int)start), Math.Min(offsets[i + 1], (int)(start + count)));
+                if (from < to) partials[0].AsSpan(from, to - from).CopyTo(Predictor.Floats(gradients[i])[(from - offsets[i])..]);
+            }
+        });
         foreach (var partial in partials) ArrayPool<float>.Shared.Return(partial);
         ctx.save_for_backward(gradients.ToList());
         tally.Correct = corrects.Sum();
