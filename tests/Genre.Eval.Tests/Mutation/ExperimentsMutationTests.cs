@@ -611,4 +611,238 @@ public class ExperimentsMutationTests
     public void A_blend_of_fewer_than_two_folders_is_a_usage_error() =>
         Assert.Equal("a blend needs at least two folders, got 1",
             Fail(CrossFamily.RunMany(null!, null!, Seq1("a"), 1)));
+
+    // ---- learned merges
+
+    [Fact]
+    public void A_genre_without_rows_is_confused_with_none_not_with_every_genre_as_nan()
+    {
+        var s = LearnedMerges.Similarity(new long[,] { { 2, 2, 0 }, { 0, 0, 0 }, { 4, 0, 0 } });
+        Assert.Equal(new double[,] { { 0, 0.25, 0.5 }, { 0.25, 0, 0 }, { 0.5, 0, 0 } }, s);
+    }
+
+    /// <summary>Four genres: 0 and 1 taken for each other most; then 2 is joined to {0, 1} or to 3.</summary>
+    static double[,] Four(double s02, double s12, double s23)
+    {
+        var s = new double[4, 4];
+        void Set(int i, int j, double v) => (s[i, j], s[j, i]) = (v, v);
+        Set(0, 1, 0.9);
+        Set(0, 2, s02);
+        Set(1, 2, s12);
+        Set(2, 3, s23);
+        return s;
+    }
+
+    [Fact]
+    public void Clusters_are_joined_by_their_average_similarity_not_its_sum()
+    {
+        // {0, 1}–2 averages (0.3 + 0.3) / 2 = 0.3 < 0.5: 2 joins 3, though the sum (0.6) is larger
+        Assert.Equal(Seq(Seq(0, 1), Seq(2, 3)), LearnedMerges.Cluster(Four(0.3, 0.3, 0.5), 2));
+        // {0, 1}–2 averages (0.5 + 0.1) / 2 = 0.3 > 0.25: 2 joins {0, 1}
+        Assert.Equal(Seq(Seq(0, 1, 2), Seq1(3)), LearnedMerges.Cluster(Four(0.5, 0.1, 0.25), 2));
+    }
+
+    [Fact]
+    public void Of_equally_confused_pairs_the_first_in_index_order_is_joined()
+    {
+        var s = new double[,] { { 0, 0.5, 0.5 }, { 0.5, 0, 0.5 }, { 0.5, 0.5, 0 } };
+        Assert.Equal(Seq(Seq(0, 1), Seq1(2)), LearnedMerges.Cluster(s, 2));
+        Assert.Equal(Seq1(Seq(0, 1, 2)), LearnedMerges.Cluster(s, 0)); // at least one group
+    }
+
+    [Fact]
+    public void A_group_is_named_after_its_genre_with_most_rows_then_by_name()
+    {
+        // a has 6 rows spread over both genres, b 5 with 4 in one cell: a has more rows
+        var more = Ok(LearnedMerges.Learn(new long[,] { { 3, 3 }, { 1, 4 } }, Seq("a", "b"), 1));
+        Assert.Equal(Seq1(("b", "a")), more.Merges.AsEnumerable().Map(p => (p.Key, p.Value)).ToSeq());
+        var tie = Ok(LearnedMerges.Learn(new long[,] { { 1, 4 }, { 4, 1 } }, Seq("b", "a"), 1));
+        Assert.Equal(Seq1(("b", "a")), tie.Merges.AsEnumerable().Map(p => (p.Key, p.Value)).ToSeq());
+        Assert.Equal("confusion matrix is 2×2 but there are 3 classes",
+            LearnedMerges.Learn(new long[2, 2], Seq("a", "b", "c"), 1).Match(_ => "", errors => errors.Head.Message));
+    }
+
+    [Fact]
+    public void Families_of_the_same_size_are_listed_by_name()
+    {
+        var mapping = Ok(GenreMapping.Create([("z1", "zeta"), ("z2", "zeta"), ("b1", "beta"), ("a1", "alpha"), ("a0", "alpha")]));
+        Assert.Equal(Seq("alpha ← a0, a1", "zeta ← z1, z2", "beta ← b1"), LearnedMerges.Families(mapping));
+    }
+
+    // ---- grouped splits
+
+    static Seq<Track> Cleaned() => Ok(ReportData.Load(SmallRuns.SyntheticSource("experiments-split").Source)).Cleaned;
+
+    [Fact]
+    public void A_track_aware_split_puts_every_row_in_one_subset_and_no_track_in_two()
+    {
+        var cleaned = Cleaned();
+        var (train, val, test) = Ok(TrackAware.Split(cleaned));
+        Assert.Equal(Enumerable.Range(0, cleaned.Count), train.Concat(val).Concat(test).Order());
+        System.Collections.Generic.HashSet<string> Ids(int[] rows) => rows.Select(r => cleaned[r].TrackId).ToHashSet();
+        Assert.Empty(Ids(train).Intersect(Ids(val)));
+        Assert.Empty(Ids(train).Intersect(Ids(test)));
+        Assert.Empty(Ids(val).Intersect(Ids(test)));
+        Assert.True(train.Length > val.Length && val.Length > 0 && test.Length > 0);
+    }
+
+    [Fact]
+    public void A_track_without_artists_is_grouped_with_the_empty_artist_string()
+    {
+        var cleaned = Cleaned();
+        Seq<Track> With(Option<string> artists) => cleaned.Map((i, t) => i % 7 == 0 ? t with { Artists = artists } : t).ToSeq();
+        var (none, empty) = (With(None), With(Some("")));
+        var (a, b) = (Ok(ArtistAware.Split(none)), Ok(ArtistAware.Split(empty)));
+        Assert.Equal(b.Train, a.Train);
+        Assert.Equal(b.Val, a.Val);
+        Assert.Equal(b.Test, a.Test);
+        // the group's place among the sorted artists matters: named otherwise, the split differs
+        var last = Ok(ArtistAware.Split(With(Some("\U0010FFFF"))));
+        Assert.NotEqual(a.Test, last.Test);
+    }
+
+    [Fact]
+    public void Artists_sort_by_code_point_a_prefix_first_and_null_as_empty()
+    {
+        var order = ArtistAware.CodePointOrder.Instance;
+        Assert.True(order.Compare("a", "aa") < 0);
+        Assert.True(order.Compare("aa", "a") > 0);
+        Assert.True(order.Compare("a\0", "a") > 0);
+        Assert.True(order.Compare("a", "a\0") < 0);
+        Assert.Equal(0, order.Compare("ab", "ab"));
+        Assert.Equal(0, order.Compare(null, ""));
+        Assert.Equal(0, order.Compare("", null));
+        Assert.True(order.Compare(null, "a") < 0);
+        Assert.True(order.Compare("\uFFFF", "\U0001F600") < 0); // UTF-16 ordinal order would put the surrogate pair first
+    }
+
+    // ---- blends and the experiments' table
+
+    [Fact]
+    public void A_model_of_weight_zero_adds_nothing_not_even_its_nans()
+    {
+        Assert.Equal(new[] { 0.25f, 0.75f }, WeightedBlend.Mix(Seq(new[] { float.NaN, 1f }, new[] { 0.25f, 0.75f }), Seq(0.0, 1.0)));
+    }
+
+    [Fact]
+    public void Weighted_blends_are_equal_by_weights_accuracy_and_points()
+    {
+        var b = new WeightedBlend(Seq(0.25, 0.75), 0.5, 21);
+        Assert.Equal(new WeightedBlend(Seq(0.25, 0.75), 0.5, 21), b);
+        Assert.Equal(new WeightedBlend(Seq(0.25, 0.75), 0.5, 21).GetHashCode(), b.GetHashCode());
+        Assert.NotEqual(new WeightedBlend(Seq(0.5, 0.5), 0.5, 21), b);
+        Assert.NotEqual(new WeightedBlend(Seq(0.25, 0.75), 0.625, 21), b);
+        Assert.NotEqual(new WeightedBlend(Seq(0.25, 0.75), 0.5, 22), b);
+        Assert.False(b.Equals(null));
+    }
+
+    /// <summary>A schedule genre does not describe.</summary>
+    sealed record Flat : RateSchedule
+    {
+        public override double Factor(long step, long totalSteps) => 1;
+    }
+
+    [Fact]
+    public void A_rate_with_a_schedule_genre_does_not_name_is_the_rate_alone() =>
+        Assert.Equal("0.003", new Settings(1, 1, 1, 3e-3, Decay: new Flat()).DescribeRate());
+
+    [Fact]
+    public void Every_experiment_has_its_own_name_and_title()
+    {
+        var all = Experiments.OfReport + Experiments.Beyond + Seq1(Experiments.Gbdt);
+        Assert.All(all, e => Assert.False(string.IsNullOrWhiteSpace(e.Name) || string.IsNullOrWhiteSpace(e.Title), e.Name));
+        Assert.Equal(all.Count, all.Map(e => e.Name).Distinct().Count());
+        Assert.Equal(all.Count, all.Map(e => e.Title).Distinct().Count());
+    }
+
+    static readonly System.Globalization.CultureInfo Invariant = System.Globalization.CultureInfo.InvariantCulture;
+
+    [Theory]
+    [InlineData("softmax", "batch 256 × 60 epochs")]
+    [InlineData("dnn1", "batch 1,024 × 150 epochs, Adam 3e-3 → 0 (cosine)")]
+    [InlineData("rnn1", "batch 512 × 30 epochs, Adam 1e-2 → 0 (cosine)")]
+    [InlineData("rnn2", "batch 512 × 8 epochs, Adam 8e-3 → 0 (cosine)")]
+    public void The_fast_profile_trains_each_report_experiment_as_its_description_says(string name, string described)
+    {
+        var s = Profiles.Fast(4).SettingsFor(Named(name));
+        var rate = s.Decay.IsSome ? string.Create(Invariant, $", Adam {s.LearningRate:0e-0} → 0 (cosine)") : "";
+        Assert.Equal(described, string.Create(Invariant, $"batch {s.BatchSize:N0} × {s.Epochs} epochs{rate}"));
+        Assert.Contains(described, Profiles.Fast(4).Description);
+        Assert.Equal(4, s.Seed);
+        Assert.Equal(Profiles.Notebooks with { Seed = 4 }, Profiles.Paper(4).SettingsFor(Named(name)));
+    }
+
+    [Theory]
+    [InlineData("softmax")]
+    [InlineData("mlp")]
+    [InlineData("rnn1")]
+    [InlineData("rnn2")]
+    [InlineData("dnn1")]
+    [InlineData("dnn2")]
+    [InlineData("reduced-rnn1")]
+    public void The_report_experiments_are_still_the_ones_the_committed_fast_folders_trained(string name)
+    {
+        var marker = Path.Combine(Inputs.RepoRoot, "results", "kaggle", "fast", name, ExperimentFolder.MarkerFile);
+        var stored = JsonNode.Parse(File.ReadAllText(marker))!["experiment"]!;
+        Assert.Equal(stored.ToJsonString(), ExperimentJson.ToJson(Named(name)).ToJsonString());
+    }
+
+    // ---- blends of finished folders and the LightGBM claim, on a small synthetic file
+
+    /// <summary>The committed fast-profile softmax copied twice: two finished folders of one model.</summary>
+    static (ReportData Data, string First, string Second) TwoSoftmaxes()
+    {
+        var data = Ok(ReportData.Load(SmallRuns.SyntheticSource("experiments-blend").Source));
+        var committed = Path.Combine(Inputs.RepoRoot, "results", "kaggle", "fast", "softmax");
+        var dir = Folder();
+        return (data, Folders.CopyTree(committed, Path.Combine(dir, "a")), Folders.CopyTree(committed, Path.Combine(dir, "b")));
+    }
+
+    [Fact]
+    public void Two_folders_of_one_model_blend_to_that_model_with_the_first_point_of_the_grid()
+    {
+        var (data, a, b) = TwoSoftmaxes();
+        var backend = new Genre.Models.Backend.Torch.TorchBackend();
+        var many = Ok(CrossFamily.RunMany(backend, data, Seq(a, b), 2));
+        Assert.Equal(Seq(1.0, 0.0), many.Blend.Weights);
+        Assert.Equal(21, many.Blend.Points);
+        Assert.Equal(many.Models[0], many.Models[1]);
+        Assert.Equal(many.Models[0].Test, many.Test);
+        Assert.Equal(many.Models[0].Val, many.Blend.ValAccuracy);
+        Assert.Equal((0, 0), (many.AgainstFirst.OnlyFirst, many.AgainstFirst.OnlySecond));
+        var pair = Ok(CrossFamily.Run(backend, data, a, b, 2));
+        Assert.Equal(0.0, pair.Blend.Weight); // ties: the smallest weight on the first
+        Assert.Equal((pair.FirstTest, pair.FirstVal), (pair.SecondTest, pair.SecondVal));
+        Assert.Equal(pair.FirstTest, pair.Test);
+        Assert.Equal(many.Test, pair.Test);
+    }
+
+    [Fact]
+    public void A_gbdt_folder_without_a_run_of_genres_candidates_with_the_seed_cannot_be_blended()
+    {
+        var (data, a, _) = TwoSoftmaxes();
+        var trees = GbdtFolder(Trials(seed: 3));
+        Assert.Equal($"{trees}: no finished gbdt run of genre's candidates with seed 2",
+            Fail(CrossFamily.Run(new Genre.Models.Backend.Torch.TorchBackend(), data, trees, a, 2)));
+    }
+
+    [Fact]
+    public void The_lightgbm_claim_is_measured_on_the_report_split_and_on_a_stratified_one_with_every_round_kept()
+    {
+        var cleaned = Cleaned();
+        var report = Ok(LightGbmClaim.OnReportSplit(cleaned, 1, 1, rounds: 2));
+        var prepared = Ok(ReportPipeline.Prepare(cleaned, None));
+        Assert.Equal(("report split (64/16/20)", prepared.Scaled.Train.Y.Length, prepared.Scaled.Test.Y.Length, 2),
+            (report.Split, report.Train, report.Test, report.Rounds));
+        Assert.Equal(2, report.Curve.Count);
+        var stratified = Ok(LightGbmClaim.OnStratifiedSplit(cleaned, 1, 1, rounds: 2));
+        Assert.Equal("stratified 80/20", stratified.Split);
+        Assert.Equal(cleaned.Count, stratified.Train + stratified.Test);
+        Assert.Equal(2, stratified.Rounds);
+        foreach (var m in new[] { report, stratified })
+            Assert.True(0 <= m.Top1 && m.Top1 <= m.Top5 && m.Top5 <= 1 && m.Seconds >= 0, m.Split);
+        var settings = LightGbmClaim.Settings(114, 5, 3);
+        Assert.Equal((0.05, 127, 500, 0, 5, 3), (settings.LearningRate, settings.Leaves, settings.Rounds, settings.Patience, settings.Seed,
+            settings.Threads));
+    }
 }
