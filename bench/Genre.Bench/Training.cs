@@ -159,6 +159,7 @@ public static class Training
             "rnn1" => Zoo.Rnn1(),
             "rnn2" => Zoo.Rnn2(),
             "dnn1" => Zoo.Dnn1(),
+            "dnn2" => Zoo.Dnn2(),
             _ => throw new ArgumentException($"unknown model {model}"),
         };
         for (var e = 0; e < epochs; e++)

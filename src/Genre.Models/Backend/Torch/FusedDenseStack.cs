@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -100,9 +101,9 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
     {
         int n = (int)x.shape[0];
         // the masks first, in layer order, as DropoutTorch draws them: the same generator calls give the same masks
-        var masks = prepared.Steps.Select(s => s.DropRate > 0 ? DrawMask(n, s.In, s.DropRate, dropout) : null).ToArray();
+        var masks = prepared.Steps.Select(s => s.DropRate > 0 ? DrawMask(n, s.In, s.DropRate, s.Scale, dropout) : null).ToArray();
         using var labelValues = y.to(ScalarType.Int64).contiguous();
-        var labels = labelValues.data<long>().ToArray();
+        var labels = MemoryMarshal.Cast<byte, long>(labelValues.bytes).ToArray(); // one copy (data<T>() reads value by value)
         var classes = prepared.Steps[^1].Out;
         if (labels.FirstOrDefault(v => v < 0 || v >= classes, 0) is var bad && (bad < 0 || bad >= classes))
             throw new ArgumentException($"{model.Spec.Name}: label {bad} is not one of the {classes} classes"); // as libtorch's loss
@@ -121,19 +122,23 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
         public long Correct;
     }
 
-    static bool[] DrawMask(int rows, int width, double rate, Generator? dropout)
+    /// <summary>A dropout mask as factors: <paramref name="scale"/> where a unit is kept, 0 where it is dropped.</summary>
+    static float[] DrawMask(int rows, int width, double rate, float scale, Generator? dropout)
     {
         using var noGrad = no_grad();
         using Scalar threshold = rate;
         using var keep = rand(new long[] { rows, width }, ScalarType.Float32, generator: dropout).ge(threshold).contiguous();
-        return keep.data<bool>().ToArray();
+        var kept = MemoryMarshal.Cast<byte, bool>(keep.bytes);
+        var factors = new float[kept.Length];
+        for (var i = 0; i < kept.Length; i++) factors[i] = kept[i] ? scale : 0f;
+        return factors;
     }
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var x = (Tensor)vars[0];
         var (steps, packed, packedT, offsets) = (Prepared)vars[1];
-        var masks = (bool[]?[])vars[2];
+        var masks = (float[]?[])vars[2];
         var labels = (long[])vars[3];
         var smoothing = (double)vars[4];
         var chunking = (LaneChunking)vars[5];
@@ -190,7 +195,7 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
 
     /// <summary>One chunk of rows through the whole net and back: its summed loss and correct count; its weight gradients
     /// (of the mean loss over all <paramref name="n"/> rows) into <paramref name="grad"/>.</summary>
-    static (double Loss, long Correct) Chunk(float[] x, int r0, int rows, int n, Step[] steps, bool[]?[] masks, PackedMatrix[] packed,
+    static (double Loss, long Correct) Chunk(float[] x, int r0, int rows, int n, Step[] steps, float[]?[] masks, PackedMatrix[] packed,
         PackedMatrix?[] packedT, long[] labels, double smoothing, float[] grad, int[] offsets)
     {
         var pool = ArrayPool<float>.Shared;
@@ -202,7 +207,7 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
             for (var l = 0; l < steps.Length; l++)
             {
                 var s = steps[l];
-                inputs[l] = masks[l] is bool[] mask ? Masked(a, mask, r0 * s.In, rows * s.In, s.Scale, pool) : a;
+                inputs[l] = masks[l] is float[] mask ? Masked(a, mask.AsSpan(r0 * s.In, rows * s.In), pool) : a;
                 outputs[l] = pool.Rent(rows * s.Out);
                 Sgemm.Multiply(inputs[l], s.In, rows, s.In, packed[l], 0, s.Relu, outputs[l], s.Out);
                 a = outputs[l];
@@ -220,7 +225,7 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
                 if (l == 0) break;
                 var dx = pool.Rent(rows * s.In);
                 Sgemm.Multiply(gl, s.Out, rows, s.Out, packedT[l]!, 0, false, dx, s.In);
-                if (masks[l] is bool[] mask) ApplyMask(dx.AsSpan(0, rows * s.In), mask.AsSpan(r0 * s.In, rows * s.In), s.Scale);
+                if (masks[l] is float[] mask) Multiply(dx.AsSpan(0, rows * s.In), mask.AsSpan(r0 * s.In, rows * s.In));
                 pool.Return(g);
                 g = dx;
             }
@@ -237,17 +242,21 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
         }
     }
 
-    /// <summary>Dropout's output, as DropoutTorch computes it: (a · keep) · scale, rounded once.</summary>
-    static float[] Masked(float[] a, bool[] mask, int start, int count, float scale, ArrayPool<float> pool)
+    /// <summary>Dropout's output, as DropoutTorch computes it: (a · keep) · scale, one rounding, = a · factor.</summary>
+    static float[] Masked(float[] a, ReadOnlySpan<float> factors, ArrayPool<float> pool)
     {
-        var result = pool.Rent(count);
-        for (var i = 0; i < count; i++) result[i] = mask[start + i] ? a[i] * scale : 0f;
+        var result = pool.Rent(factors.Length);
+        a.AsSpan(0, factors.Length).CopyTo(result);
+        Multiply(result.AsSpan(0, factors.Length), factors);
         return result;
     }
 
-    static void ApplyMask(Span<float> g, ReadOnlySpan<bool> keep, float scale)
+    /// <summary>v[i] ← v[i] · factors[i].</summary>
+    static void Multiply(Span<float> v, ReadOnlySpan<float> factors)
     {
-        for (var i = 0; i < g.Length; i++) g[i] = keep[i] ? g[i] * scale : 0f;
+        var i = 0;
+        for (; i + 8 <= v.Length; i += 8) (Vector256.Create(v.Slice(i, 8)) * Vector256.Create(factors.Slice(i, 8))).CopyTo(v.Slice(i, 8));
+        for (; i < v.Length; i++) v[i] *= factors[i];
     }
 
     /// <summary>
