@@ -20,7 +20,10 @@ internal sealed class BatchNormalizationTorch : ITorchLayer<BatchNormalization>
         if (!pass.Training) return Normalize(h, movingMean, movingVariance, gamma, beta, layer.Epsilon);
         var axes = Enumerable.Range(0, (int)h.dim() - 1).Select(a => (long)a).ToArray();
         var mean = h.mean(axes);
-        var variance = (h - mean).square().mean(axes);
+        // (h − μ)², as a product: TorchSharp's square() is pow with a Scalar it creates and does not keep alive through the
+        // native call, so a garbage collection then finalized it mid-call (a libtorch assertion in Scalar.h, under load)
+        var centered = h - mean;
+        var variance = (centered * centered).mean(axes);
         using (no_grad())
         {
             using Scalar decay = 1 - layer.Momentum;
