@@ -63,7 +63,8 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
 
     /// <summary>Whether <see cref="Prepare"/> takes <paramref name="model"/>: a dense net (<see cref="Plan"/>) of float32
     /// parameters on genre's own gemms.</summary>
-    public static bool Handles(TorchModel model) => Prepare(model).IsSome;
+    public static bool Handles(TorchModel model) =>
+        Sgemm.Supported && model.OwnGemm && model.Parameters.All(p => p.dtype == ScalarType.Float32) && Plan(model.Spec).IsSome;
 
     /// <summary>A dense net's weights packed for its passes: valid until the weights change (an optimizer step), so a batch's
     /// micro-batches share one.</summary>
@@ -73,7 +74,7 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
     /// net of float32 parameters on genre's own gemms.</summary>
     public static Option<Prepared> Prepare(TorchModel model)
     {
-        if (!(Sgemm.Supported && model.OwnGemm && model.Parameters.All(p => p.dtype == ScalarType.Float32))) return None;
+        if (!Handles(model)) return None;
         return Plan(model.Spec).Map(steps =>
         {
             using var noGrad = no_grad();
