@@ -427,6 +427,20 @@ public class ExperimentsMutationTests2
     static readonly Experiment Pair = new("softmax-pair", "Two softmaxes", new Learner.Ensemble(Zoo.Softmax(), 2), double.NaN, None);
 
     /// <summary>Member k of <see cref="Pair"/> in <paramref name="dir"/>: the committed softmax, marked as that member.</summary>
+    /// <summary>An ensemble folder of <see cref="Pair"/> whose two members were trained (seed 5) and whose record was written by
+    /// a run that trained nothing.</summary>
+    static (string Out, PreparedData Data, string Dir, Settings S) TwoMembersRecorded(string purpose)
+    {
+        var (outDir, source) = Fresh(purpose);
+        var data = DataOf(source);
+        var dir = Path.Combine(outDir, Pair.Name);
+        var s = Committed with { Seed = 5 };
+        MemberAt(dir, 1, s);
+        MemberAt(dir, 2, s);
+        Ok(Ensembles.Run(Backend, Pair, s, data, dir, trainOne: null, CancellationToken.None));
+        return (outDir, data, dir, s);
+    }
+
     static void MemberAt(string dir, int k, Settings s)
     {
         var at = SoftmaxAt(Path.Combine(dir, EnsembleFolder.MemberName(k)));
@@ -514,13 +528,7 @@ public class ExperimentsMutationTests2
     [Fact]
     public void A_damaged_member_is_an_error_naming_its_file_not_a_retraining()
     {
-        var (outDir, source) = Fresh("mut-ensemble-damaged");
-        var data = DataOf(source);
-        var dir = Path.Combine(outDir, Pair.Name);
-        var s = Committed with { Seed = 5 };
-        MemberAt(dir, 1, s);
-        MemberAt(dir, 2, s);
-        Ok(Ensembles.Run(Backend, Pair, s, data, dir, trainOne: null, CancellationToken.None));
+        var (_, data, dir, s) = TwoMembersRecorded("mut-ensemble-damaged");
         var history = Path.Combine(dir, "member-2", "history.json");
         File.AppendAllText(history, " ");
         var asked = 0;
@@ -536,13 +544,7 @@ public class ExperimentsMutationTests2
     [Fact]
     public void Re_scoring_an_ensemble_writes_nothing_and_training_announces_each_member()
     {
-        var (outDir, source) = Fresh("mut-ensemble-rescore");
-        var data = DataOf(source);
-        var dir = Path.Combine(outDir, Pair.Name);
-        var s = Committed with { Seed = 5 };
-        MemberAt(dir, 1, s);
-        MemberAt(dir, 2, s);
-        Ok(Ensembles.Run(Backend, Pair, s, data, dir, trainOne: null, CancellationToken.None));
+        var (outDir, data, dir, s) = TwoMembersRecorded("mut-ensemble-rescore");
         var record = Path.Combine(dir, EnsembleFolder.FileName);
         var longAgo = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(record, longAgo);
