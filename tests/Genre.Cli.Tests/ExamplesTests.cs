@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Reflection;
 using System.Text.RegularExpressions;
 
 namespace Genre.Cli.Tests;
@@ -26,12 +28,22 @@ public class ExamplesTests : IClassFixture<ExamplesTests.SmallFile>
 
     static string Example(string name) => Path.Combine(GenreCli.RepoRoot, "examples", name + ".cs");
 
-    /// <summary>Builds the example (its build output — warnings included — is not the program's), then runs it without building.</summary>
+    /// <summary>The test assembly's own configuration: the examples build against the libraries `dotnet test` has just built,
+    /// not a second (Debug) copy of them.</summary>
+    static string Configuration =>
+        typeof(ExamplesTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "Configuration").Value!;
+
+    /// <summary>Each example's build, once per test run: its output (warnings included) is not the program's.</summary>
+    static readonly ConcurrentDictionary<string, Lazy<GenreCli.Result>> Builds = new();
+
+    /// <summary>Builds the example (once), then runs it without building.</summary>
     static GenreCli.Result RunExample(string workingDirectory, string name, params string[] args)
     {
-        var build = Dotnet(workingDirectory, "build", Example(name), "-nologo");
+        var build = Builds.GetOrAdd(name, n => new Lazy<GenreCli.Result>(() =>
+            Dotnet(GenreCli.RepoRoot, "build", Example(n), "-c", Configuration, "-nologo"))).Value;
         Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
-        return Dotnet(workingDirectory, new[] { "run", "--no-build", "--file", Example(name), "--" }.Concat(args).ToArray());
+        return Dotnet(workingDirectory,
+            new[] { "run", "--no-build", "-c", Configuration, "--file", Example(name), "--" }.Concat(args).ToArray());
     }
 
     static GenreCli.Result Dotnet(string workingDirectory, params string[] args) =>
