@@ -65,6 +65,33 @@ public class FusedDenseStackTests
         }
     }
 
+    /// <summary>Evaluation through the stack (one lanes pass a slice) against the layer-by-layer forward and libtorch's float64
+    /// loss, as <see cref="TorchModel.Evaluate"/> computed it before: the same logits, so the same rows right and the same loss
+    /// up to float64 rounding.</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Evaluation_through_the_whole_net_equals_the_layer_by_layer_forward_and_libtorchs_loss(string name, double smoothing)
+    {
+        _ = smoothing; // evaluation has none
+        using var scope = NewDisposeScope();
+        using var m = (TorchModel)Ok(Support.Backend.Compile(Spec(name), 13));
+        const int rows = 1_003;
+        var r = new Random(9);
+        var x = Enumerable.Range(0, rows * 15).Select(_ => (float)(r.NextDouble() * 4 - 2)).ToArray();
+        var classes = ((Dense)m.Spec.Layers.Last()).Units;
+        var labels = Enumerable.Range(0, rows).Select(i => i * 5 % classes).ToArray();
+        var data = new LabeledData(x, rows, labels, classes);
+        var evaluation = m.Evaluate(data, 400); // three slices, the last short
+        using var noGrad = no_grad();
+        var logits = KerasForward.Logits(m.Spec, m.Parameters, m.Input(x, rows), false, null, chunking: m.Chunking, ownGemm: true);
+        var y = tensor(labels.Select(v => (long)v).ToArray());
+        var loss = KerasLoss.CrossEntropy(logits.to(ScalarType.Float64), y).item<double>();
+        var right = KerasLoss.Predicted(logits).eq(y).sum().item<long>();
+        Assert.Equal(loss, evaluation.Loss, 1e-12 * loss);
+        Assert.Equal(right / (double)rows, evaluation.Accuracy);
+        Assert.InRange(right, 1, rows - 1); // both cases occur
+    }
+
     [Fact]
     public void A_label_outside_the_classes_is_refused_as_the_layer_by_layer_loss_refuses_it()
     {

@@ -103,15 +103,87 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
         int n = (int)x.shape[0];
         // the masks first, in layer order, as DropoutTorch draws them: the same generator calls give the same masks
         var masks = prepared.Steps.Select(s => s.DropRate > 0 ? DrawMask(n, s.In, s.DropRate, s.Scale, dropout) : null).ToArray();
+        var labels = Labels(prepared, model, y);
+        var tally = new Tally();
+        try
+        {
+            var loss = apply(new object[] { x.contiguous(), prepared, masks, labels, smoothing, model.Chunking, tally }
+                .Concat(model.Parameters).ToArray())[0];
+            return (loss, tally.Correct);
+        }
+        finally
+        {
+            foreach (var mask in masks) if (mask is not null) ArrayPool<float>.Shared.Return(mask);
+        }
+    }
+
+    /// <summary>
+    /// Evaluation's pass (dropout off, no gradients): the summed cross-entropy of rows <paramref name="x"/> (n, F) against labels
+    /// <paramref name="y"/> — in float64 from the logits, as <see cref="KerasLoss.CrossEntropy"/> takes it on float64 logits — and
+    /// the rows predicted right, in one <see cref="Lanes"/> pass, each chunk of rows through the whole net. The logits are the
+    /// layer-by-layer path's bit for bit (the same packed kernels, bias and relu in the same epilogue).
+    /// </summary>
+    public static (double LossSum, long Correct) Evaluate(Prepared prepared, TorchModel model, Tensor x, Tensor y)
+    {
+        int n = (int)x.shape[0];
+        var labels = Labels(prepared, model, y);
+        var steps = prepared.Steps;
+        var classes = steps[^1].Out;
+        var chunks = Lanes.Chunks(n, model.Chunking);
+        var losses = new double[chunks];
+        var corrects = new long[chunks];
+        using var input = x.detach().contiguous();
+        Lanes.Run(chunks, chunk =>
+        {
+            var (r0, count) = Lanes.Range(n, chunks, chunk);
+            var rows = (int)count;
+            using var xRows = input.narrow(0, r0, rows);
+            var pool = ArrayPool<float>.Shared;
+            var a = pool.Rent(rows * steps[0].In);
+            Predictor.Floats(xRows).CopyTo(a);
+            for (var l = 0; l < steps.Length; l++)
+            {
+                var s = steps[l];
+                var o = pool.Rent(rows * s.Out);
+                Sgemm.Multiply(a, s.In, rows, s.In, prepared.Packed[l], 0, s.Relu, o, s.Out);
+                pool.Return(a);
+                a = o;
+            }
+            (losses[chunk], corrects[chunk]) = CrossEntropy(a, rows, classes, labels.AsSpan((int)r0, rows));
+            pool.Return(a);
+        });
+        return (losses.Sum(), corrects.Sum());
+    }
+
+    /// <summary><paramref name="y"/>'s labels, each checked to be one of the net's classes (as libtorch's loss refuses others).</summary>
+    static long[] Labels(Prepared prepared, TorchModel model, Tensor y)
+    {
         using var labelValues = y.to(ScalarType.Int64).contiguous();
         var labels = MemoryMarshal.Cast<byte, long>(labelValues.bytes).ToArray(); // one copy (data<T>() reads value by value)
         var classes = prepared.Steps[^1].Out;
         if (labels.FirstOrDefault(v => v < 0 || v >= classes, 0) is var bad && (bad < 0 || bad >= classes))
             throw new ArgumentException($"{model.Spec.Name}: label {bad} is not one of the {classes} classes"); // as libtorch's loss
-        var tally = new Tally();
-        var loss = apply(new object[] { x.contiguous(), prepared, masks, labels, smoothing, model.Chunking, tally }
-            .Concat(model.Parameters).ToArray())[0];
-        return (loss, tally.Correct);
+        return labels;
+    }
+
+    /// <summary>Each row's cross-entropy (log Σ exp z − z_label, in float64) summed, and how many rows' largest logit (the first,
+    /// on ties) is their label.</summary>
+    static (double Loss, long Correct) CrossEntropy(float[] logits, int rows, int classes, ReadOnlySpan<long> labels)
+    {
+        double loss = 0;
+        long correct = 0;
+        for (var r = 0; r < rows; r++)
+        {
+            var z = logits.AsSpan(r * classes, classes);
+            var best = 0;
+            for (var j = 1; j < classes; j++) if (z[j] > z[best]) best = j;
+            double max = z[best], sum = 0;
+            for (var j = 0; j < classes; j++) sum += Math.Exp(z[j] - max);
+            var label = (int)labels[r];
+            loss += max + Math.Log(sum) - z[label];
+            if (best == label) correct++;
+        }
+        return (loss, correct);
     }
 
     /// <summary>How many inputs of <see cref="forward"/> come before the parameters.</summary>
@@ -123,15 +195,27 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
         public long Correct;
     }
 
-    /// <summary>A dropout mask as factors: <paramref name="scale"/> where a unit is kept, 0 where it is dropped.</summary>
+    /// <summary>A dropout mask as factors: <paramref name="scale"/> where a unit is kept, 0 where it is dropped; in a pooled array
+    /// (a fresh 4 MB array per micro-batch cost more in page faults than the draw itself), returned by <see cref="Loss"/>.</summary>
     static float[] DrawMask(int rows, int width, double rate, float scale, Generator? dropout)
     {
         using var noGrad = no_grad();
         using Scalar threshold = rate;
         using var keep = rand(new long[] { rows, width }, ScalarType.Float32, generator: dropout).ge(threshold).contiguous();
-        var kept = MemoryMarshal.Cast<byte, bool>(keep.bytes);
-        var factors = new float[kept.Length];
-        for (var i = 0; i < kept.Length; i++) factors[i] = kept[i] ? scale : 0f;
+        ReadOnlySpan<byte> kept = keep.bytes; // libtorch's bool: 1 kept, 0 dropped
+        var factors = ArrayPool<float>.Shared.Rent(kept.Length);
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var kept8 = Vector256.Create(scale);
+            for (; i + 8 <= kept.Length; i += 8)
+            {
+                var bytes = Vector128.CreateScalar(MemoryMarshal.Read<ulong>(kept.Slice(i, 8))).AsByte();
+                var ones = Vector256.WidenLower(Vector256.WidenLower(bytes.ToVector256())).AsInt32(); // 8 bytes → 8 ints
+                (Vector256.ConvertToSingle(ones) * kept8).CopyTo(factors.AsSpan(i, 8));
+            }
+        }
+        for (; i < kept.Length; i++) factors[i] = kept[i] != 0 ? scale : 0f;
         return factors;
     }
 

@@ -62,10 +62,18 @@ internal sealed class TorchModel : ICompiledModel
         using var x = Input(data.X, data.Rows);
         using var y = tensor(data.Y.Select(v => (long)v).ToArray());
         batchSize = Math.Min(batchSize, Trainer.MicroBatchFor(Spec)); // same result, cache-sized passes
+        var stack = FusedDenseStack.Prepare(this); // a dense net: each pass one lanes pass through the whole net
         for (var start = 0; start < data.Rows; start += batchSize)
         {
             using var scope = NewDisposeScope();
             var len = Math.Min(batchSize, data.Rows - start);
+            if (stack.Case is FusedDenseStack.Prepared prepared)
+            {
+                var (sum, right) = FusedDenseStack.Evaluate(prepared, this, x.narrow(0, start, len), y.narrow(0, start, len));
+                loss += sum;
+                correct += right;
+                continue;
+            }
             var logits = KerasForward.Logits(Spec, Parameters, x.narrow(0, start, len), false, null, chunking: Chunking, ownGemm: OwnGemm);
             var yb = y.narrow(0, start, len);
             loss += KerasLoss.CrossEntropy(logits.to(ScalarType.Float64), yb).item<double>() * len;
