@@ -367,12 +367,18 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
             var label = (int)labels[r];
             double rowLoss = 0;
             var inverseSum = (float)Math.Exp(max - lse);
-            for (var j = 0; j < classes; j++)
-            {
-                var target = j == label ? on : off;
-                if (target != 0) rowLoss -= target * (z[j] - lse);
-                gr[j] = (gr[j] * inverseSum - target) * perRow;
-            }
+            if (off != 0)
+                for (var j = 0; j < classes; j++) rowLoss -= (j == label ? on : off) * (z[j] - lse);
+            else rowLoss -= on * (z[label] - lse);
+            // every class with the off target, then the label's again with its own: the same float operations per element
+            var labelExp = gr[label];
+            var j0 = 0;
+            if (Vector512.IsHardwareAccelerated)
+                for (var (inv, t, scale) = (Vector512.Create(inverseSum), Vector512.Create(off), Vector512.Create(perRow));
+                     j0 + 16 <= classes; j0 += 16)
+                    ((Vector512.Create(gr.Slice(j0, 16)) * inv - t) * scale).CopyTo(gr.Slice(j0, 16));
+            for (var j = j0; j < classes; j++) gr[j] = (gr[j] * inverseSum - off) * perRow;
+            gr[label] = (labelExp * inverseSum - on) * perRow;
             loss += rowLoss;
             if (best == label) correct++;
         }
