@@ -12,23 +12,33 @@ namespace Genre.Models.Tests;
 /// genre as genre's forward pass and every probability within 1e-5 — the seven zoo models (briefly trained on a small
 /// synthetic file) and the authors' five SavedModels.
 /// </summary>
-public class OnnxExportTests
+public class OnnxExportTests : IClassFixture<OnnxExportTests.RealFile>
 {
     static string Small => Path.Combine(Support.RepoRoot, "tests", "golden", "data", "synthetic-small.csv");
 
-    /// <summary>The Kaggle file ($GENRE_DATA) read and cleaned once for the class: its cases differ only in the mapping and the
-    /// feature pipeline, which <see cref="ReportPipeline.Prepare(Seq{Track}, Option{GenreMapping}, Genre.Data.Stages.Pipeline?)"/>
-    /// applies as <see cref="ReportPipeline.Load"/> does.</summary>
-    static readonly Lazy<Seq<Track>> RealCleaned = new(() =>
-        Cleaning.Clean(Ok(ReportPipeline.ToFin(TrackCsv.Load(Environment.GetEnvironmentVariable("GENRE_DATA")!)))).Tracks);
+    /// <summary>
+    /// The Kaggle file ($GENRE_DATA) read and cleaned once for the class, and prepared once per mapping and feature pipeline
+    /// (the cases differ only in those; <see cref="ReportPipeline.Prepare(Seq{Track}, Option{GenreMapping}, Genre.Data.Stages.Pipeline?)"/>
+    /// applies them as <see cref="ReportPipeline.Load"/> does). A class fixture, not a static: the file's objects go when the
+    /// class ends, so they do not slow every later collection in the test process (GarbageCollectionTests collects nonstop).
+    /// </summary>
+    public sealed class RealFile
+    {
+        readonly Lazy<Seq<Track>> cleaned = new(() =>
+            Cleaning.Clean(Ok(ReportPipeline.ToFin(TrackCsv.Load(Environment.GetEnvironmentVariable("GENRE_DATA")!)))).Tracks);
 
-    static readonly System.Collections.Concurrent.ConcurrentDictionary<(Option<GenreMapping>, Genre.Data.Stages.Pipeline?),
-        Lazy<PreparedData>> RealPrepared = new();
+        readonly System.Collections.Concurrent.ConcurrentDictionary<(Option<GenreMapping>, Genre.Data.Stages.Pipeline?),
+            Lazy<PreparedData>> prepared = new();
 
-    /// <summary>The file prepared once per mapping and pipeline (the ensemble's five members share one).</summary>
-    static PreparedData Real(Option<GenreMapping> mapping, Genre.Data.Stages.Pipeline? features = null) =>
-        RealPrepared.GetOrAdd((mapping, features), key =>
-            new Lazy<PreparedData>(() => Ok(ReportPipeline.Prepare(RealCleaned.Value, key.Item1, key.Item2)))).Value;
+        public Seq<Track> Cleaned => cleaned.Value;
+
+        public PreparedData Prepared(Option<GenreMapping> mapping, Genre.Data.Stages.Pipeline? features = null) =>
+            prepared.GetOrAdd((mapping, features), key =>
+                new Lazy<PreparedData>(() => Ok(ReportPipeline.Prepare(Cleaned, key.Item1, key.Item2)))).Value;
+    }
+
+    readonly RealFile real;
+    public OnnxExportTests(RealFile real) => this.real = real;
 
     static PreparedData Data(bool reduced) => Ok(ReportPipeline.Load(Small, reduced ? Some(GenreMapping.ReportMerges) : None)).Data;
 
@@ -120,7 +130,7 @@ public class OnnxExportTests
     public void On_the_real_file_the_authors_models_agree_with_ONNX_Runtime_on_every_test_row(string name, double tolerance)
     {
         var saved = Ok(SavedModel.Load(Path.Combine(Support.AuthorsModels, name)));
-        var test = LabeledData.From(Real(name.StartsWith("reduced") ? Some(GenreMapping.ReportMerges) : None).Scaled.Test);
+        var test = LabeledData.From(real.Prepared(name.StartsWith("reduced") ? Some(GenreMapping.ReportMerges) : None).Scaled.Test);
         using var model = Ok(Support.Backend.Load(saved.Spec, saved.Weights));
         var bytes = Ok(OnnxExport.ToBytes(saved.Spec, saved.Weights, None));
         Agree(model.Predict(test.X, test.Rows), RunOnnx(bytes, test.X, test.Rows, test.Classes), test.Rows, test.Classes, tolerance);
@@ -168,8 +178,8 @@ public class OnnxExportTests
         var stored = Ok(ModelFolder.Load(Path.Combine(Support.RepoRoot, "results", "kaggle", folder)));
         var p = (Preprocessing)stored.Preprocessing;
         var mapping = p.Mapping.Merges.IsEmpty ? None : Some(p.Mapping);
-        var data = Real(mapping, p.Pipeline.Stage);
-        var byId = RealCleaned.Value.ToDictionary(t => t.RowId);
+        var data = real.Prepared(mapping, p.Pipeline.Stage);
+        var byId = real.Cleaned.ToDictionary(t => t.RowId);
         var tracks = toSeq(data.Scaled.Test.RowIds.Select(id => byId[id])).Strict();
         var raw = Features.Of(tracks, new LabelEncoding(Seq("False", "True"))).Values;
         var input = Ok(p.Input(tracks, "test")).Values.Select(v => (float)v).ToArray();
