@@ -16,11 +16,14 @@ public static class GenreCli
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    /// <summary>A fresh, empty folder under the system temp folder: <c>genre-&lt;purpose&gt;/&lt;guid&gt;</c>.</summary>
+    /// <summary>A fresh, empty folder under the system temp folder: <c>genre-&lt;purpose&gt;/&lt;guid&gt;</c>, removed when the test
+    /// process ends (GENRE_KEEP_TEMP=1 keeps them): runs copy model folders and write checkpoints, and a mutation run, which
+    /// runs the tests once a mutant, once filled the disk with them.</summary>
     public static string TempDir(string purpose)
     {
         var d = Path.Combine(Path.GetTempPath(), "genre-" + purpose, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(d);
+        TempFolders.Add(d);
         return d;
     }
 
