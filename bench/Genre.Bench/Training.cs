@@ -45,7 +45,8 @@ public static class Training
             "",
             "Training epochs: the same epoch with training's gemms on libtorch (`TorchBackend(ownGemm: false)`, what genre ran before) " +
                 "and on genre's own kernels (`Sgemm`, the default where the CPU has AVX-512F; a dense net's training pass is then " +
-                "one `FusedDenseStack` node), each the best of two timed epochs after a warm-up, alternating.",
+                "one `FusedDenseStack` node), each the best of four timed epochs after a warm-up, alternating (one epoch moves by up " +
+                "to 30 % between runs on this host); inference the best of seven.",
             "",
             "| workload | seconds | libtorch gemms s | speed-up | model GFLOP | GFLOP/s | share of sgemm | share of peak | " +
                 "share of peak before |",
@@ -60,7 +61,7 @@ public static class Training
         foreach (var (name, spec) in Models)
         {
             var (after, before) = (double.MaxValue, double.MaxValue);
-            for (var rep = 0; rep < 2; rep++)
+            for (var rep = 0; rep < 4; rep++)
             {
                 before = Math.Min(before, Epoch(libtorch, spec));
                 after = Math.Min(after, Epoch(own, spec));
@@ -79,7 +80,7 @@ public static class Training
             var x = Random(Test, 15, 1);
             model.Predict(x, 1000);
             var best = double.MaxValue;
-            for (var rep = 0; rep < 3; rep++)
+            for (var rep = 0; rep < 7; rep++)
             {
                 var sw = Stopwatch.StartNew();
                 model.Predict(x, Test, Batch);
@@ -137,7 +138,7 @@ public static class Training
             $"{Rate(true, 15, 100) / physical[0]:P0} of a core's peak (15 products per output: loading and storing the tile of C " +
             $"is a large part of its work). The other {epochSeconds - gemms:F3} s ({(epochSeconds - gemms) / epochSeconds:P0}) are " +
             "what the FLOP count leaves out: the loss and its gradient, the relu masks and bias sums, the chunks' partial gradients " +
-            "summed, Adam and the shuffle, the validation pass (layer by layer), and each pass's fork and join with the core that " +
+            "summed, Adam and the shuffle, the validation loss, and each pass's fork and join with the core that " +
             "waits at it (80 training passes of 1,024 rows an epoch), passes over memory with a few operations per value.";
     }
 
