@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using System.Text.RegularExpressions;
 
 namespace Genre.Cli.Tests;
@@ -28,11 +27,6 @@ public class ExamplesTests : IClassFixture<ExamplesTests.SmallFile>
 
     static string Example(string name) => Path.Combine(GenreCli.RepoRoot, "examples", name + ".cs");
 
-    /// <summary>The test assembly's own configuration: the examples build against the libraries `dotnet test` has just built,
-    /// not a second (Debug) copy of them.</summary>
-    static string Configuration =>
-        typeof(ExamplesTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "Configuration").Value!;
-
     /// <summary>Each example's build, once per test run: its output (warnings included) is not the program's.</summary>
     static readonly ConcurrentDictionary<string, Lazy<GenreCli.Result>> Builds = new();
 
@@ -40,10 +34,10 @@ public class ExamplesTests : IClassFixture<ExamplesTests.SmallFile>
     static GenreCli.Result RunExample(string workingDirectory, string name, params string[] args)
     {
         var build = Builds.GetOrAdd(name, n => new Lazy<GenreCli.Result>(() =>
-            Dotnet(GenreCli.RepoRoot, "build", Example(n), "-c", Configuration, "-nologo"))).Value;
+            Dotnet(GenreCli.RepoRoot, "build", Example(n), "-c", TestAssembly.Configuration, "-nologo"))).Value;
         Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
         return Dotnet(workingDirectory,
-            new[] { "run", "--no-build", "-c", Configuration, "--file", Example(name), "--" }.Concat(args).ToArray());
+            new[] { "run", "--no-build", "-c", TestAssembly.Configuration, "--file", Example(name), "--" }.Concat(args).ToArray());
     }
 
     static GenreCli.Result Dotnet(string workingDirectory, params string[] args) =>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using System.Reflection;
 using System.Xml.Linq;
 
 namespace Genre.Cli.Tests;
@@ -13,9 +12,6 @@ namespace Genre.Cli.Tests;
 public class PackageTests
 {
     static readonly string[] Libraries = ["Genre.Data", "Genre.Models", "Genre.Eval", "Genre.Testing"];
-
-    static string Configuration =>
-        typeof(PackageTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "Configuration").Value!;
 
     static GenreCli.Result Dotnet(string workingDirectory, params string[] args)
     {
@@ -48,8 +44,8 @@ public class PackageTests
         var feed = Path.Combine(root, "feed");
         foreach (var lib in Libraries)
         {
-            var pack = Dotnet(GenreCli.RepoRoot, "pack", Path.Combine("src", lib), "-c", Configuration, "--no-build", "-o", feed,
-                "-nologo");
+            var pack = Dotnet(GenreCli.RepoRoot, "pack", Path.Combine("src", lib), "-c", TestAssembly.Configuration, "--no-build",
+                "-o", feed, "-nologo");
             Assert.True(pack.ExitCode == 0, pack.Stdout + pack.Stderr);
         }
 
