@@ -63,8 +63,11 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
 
     /// <summary>Whether <see cref="Prepare"/> takes <paramref name="model"/>: a dense net (<see cref="Plan"/>) of float32
     /// parameters on genre's own gemms.</summary>
-    public static bool Handles(TorchModel model) =>
-        Sgemm.Supported && model.OwnGemm && model.Parameters.All(p => p.dtype == ScalarType.Float32) && Plan(model.Spec).IsSome;
+    public static bool Handles(TorchModel model) => OnOwnGemms(model) && Plan(model.Spec).IsSome;
+
+    /// <summary>Float32 parameters on genre's own gemms, which the CPU supports.</summary>
+    static bool OnOwnGemms(TorchModel model) =>
+        Sgemm.Supported && model.OwnGemm && model.Parameters.All(p => p.dtype == ScalarType.Float32);
 
     /// <summary>A dense net's weights packed for its passes: valid until the weights change (an optimizer step), so a batch's
     /// micro-batches share one.</summary>
@@ -74,7 +77,7 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
     /// net of float32 parameters on genre's own gemms.</summary>
     public static Option<Prepared> Prepare(TorchModel model)
     {
-        if (!Handles(model)) return None;
+        if (!OnOwnGemms(model)) return None;
         return Plan(model.Spec).Map(steps =>
         {
             using var noGrad = no_grad();
