@@ -32,6 +32,13 @@ public class OnnxExportTests : IClassFixture<OnnxExportTests.RealFile>
 
         public Seq<Track> Cleaned => cleaned.Value;
 
+        /// <summary>The cleaned tracks by row id, built once for the class's cases.</summary>
+        public IReadOnlyDictionary<long, Track> ByRowId => byRowId.Value;
+
+        readonly Lazy<Dictionary<long, Track>> byRowId;
+
+        public RealFile() => byRowId = new(() => cleaned.Value.ToDictionary(t => t.RowId));
+
         public PreparedData Prepared(Option<GenreMapping> mapping, Genre.Data.Stages.Pipeline? features = null) =>
             prepared.GetOrAdd((mapping, features), key =>
                 new Lazy<PreparedData>(() => Ok(ReportPipeline.Prepare(Cleaned, key.Item1, key.Item2)))).Value;
@@ -179,8 +186,7 @@ public class OnnxExportTests : IClassFixture<OnnxExportTests.RealFile>
         var p = (Preprocessing)stored.Preprocessing;
         var mapping = p.Mapping.Merges.IsEmpty ? None : Some(p.Mapping);
         var data = real.Prepared(mapping, p.Pipeline.Stage);
-        var byId = real.Cleaned.ToDictionary(t => t.RowId);
-        var tracks = toSeq(data.Scaled.Test.RowIds.Select(id => byId[id])).Strict();
+        var tracks = toSeq(data.Scaled.Test.RowIds.Select(id => real.ByRowId[id])).Strict();
         var raw = Features.Of(tracks, new LabelEncoding(Seq("False", "True"))).Values;
         var input = Ok(p.Input(tracks, "test")).Values.Select(v => (float)v).ToArray();
         var classes = p.Genres.Count;
