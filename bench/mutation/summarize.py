@@ -24,12 +24,26 @@ def equivalents():
     return reasons
 
 
+def killed_since():
+    """killed.txt: 'file:line | mutator | the test that fails with this mutant applied by hand' — survivors of a run that a test
+    written after it kills (verified by hand, not yet by another Stryker run)."""
+    tests = {}
+    path = os.path.join(here, "killed.txt")
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            if line.strip() and not line.startswith("#"):
+                where, mutator, test = (p.strip() for p in line.split("|", 2))
+                tests[(where, mutator)] = test
+    return tests
+
+
 def relative(path, project):
     marker = f"/src/{project}/"
     return path.split(marker, 1)[1] if marker in path else path
 
 
 reasons = equivalents()
+kills = killed_since()
 print("# Mutation testing (Stryker.NET)\n")
 def wrap(text, indent=""):
     """The repository keeps lines within 140 columns, generated Markdown included."""
@@ -38,7 +52,9 @@ def wrap(text, indent=""):
 
 print(wrap("`bench/mutation/run` (dotnet-stryker pinned in `.config/dotnet-tools.json`). Score = killed / (killed + survived + "
            "no coverage), timeouts counted as killed, as Stryker computes it; compile errors and ignored mutants excluded. "
-           "*Score less equivalents* also leaves out the surviving mutants listed below as equivalent (no test can kill them).") + "\n")
+           "*Score less equivalents* also leaves out the surviving mutants listed below as equivalent (no test can kill them); "
+           "*with kills since* also counts as killed the survivors a test written after the run kills (`bench/mutation/killed.txt`: "
+           "the test fails with the mutant applied by hand).") + "\n")
 notes = os.path.join(here, "notes.md")  # what was run and why (scope, machine), kept by hand beside the generated figures
 if os.path.exists(notes):
     print(open(notes, encoding="utf-8").read().rstrip() + "\n")
@@ -55,45 +71,51 @@ for project in sorted(os.listdir(out)):
             files[relative(path, project)] = f
             tags[relative(path, project)] = tag
     rows, survivors = [], []
-    totals = dict(k=0, t=0, s=0, n=0, e=0)
+    totals = dict(k=0, t=0, s=0, n=0, e=0, x=0)
     for name, f in sorted(files.items()):
         status = [m["status"] for m in f["mutants"]]
         k, t = status.count("Killed"), status.count("Timeout")
         s, n = status.count("Survived"), status.count("NoCoverage")
-        e = 0
+        e = x = 0
         for m in f["mutants"]:
             if m["status"] in ("Survived", "NoCoverage"):
                 line = m["location"]["start"]["line"]
                 why = reasons.get((f"{name}:{line}", m["mutatorName"]))
+                test = None if why else kills.get((f"{name}:{line}", m["mutatorName"]))
                 e += why is not None
-                survivors.append((name, line, m["mutatorName"], m["status"], m.get("replacement", ""), why))
-        for key, v in zip("ktsne", (k, t, s, n, e)):
+                x += test is not None
+                survivors.append((name, line, m["mutatorName"], m["status"], m.get("replacement", ""), why, test))
+        for key, v in zip("ktsnex", (k, t, s, n, e, x)):
             totals[key] += v
         if k + t + s + n:
-            rows.append((name, tags[name], k, t, s, n, e))
+            rows.append((name, tags[name], k, t, s, n, e, x))
 
-    def score(k, t, s, n, e=0):
+    def score(k, t, s, n, e=0, x=0):
         d = k + t + s + n - e
-        return 100.0 * (k + t) / d if d else 100.0
+        return 100.0 * (k + t + x) / d if d else 100.0
 
     tt = totals
     print(f"## {project}: {score(tt['k'], tt['t'], tt['s'], tt['n']):.1f}% "
-          f"({score(tt['k'], tt['t'], tt['s'], tt['n'], tt['e']):.1f}% less equivalents)\n")
-    print(f"Killed {tt['k']}, timeout {tt['t']}, survived {tt['s']}, no coverage {tt['n']} "
-          f"({tt['e']} of the survivors and uncovered explained as equivalent).\n")
+          f"({score(tt['k'], tt['t'], tt['s'], tt['n'], tt['e']):.1f}% less equivalents, "
+          f"{score(tt['k'], tt['t'], tt['s'], tt['n'], tt['e'], tt['x']):.1f}% with kills since)\n")
+    print(wrap(f"Killed {tt['k']}, timeout {tt['t']}, survived {tt['s']}, no coverage {tt['n']} "
+               f"({tt['e']} of the survivors and uncovered explained as equivalent, {tt['x']} killed by tests written since).") + "\n")
     src = os.path.join(root, "src", project)
     measured = set(files)
     unmeasured = sorted(os.path.relpath(p, src) for p in glob.glob(os.path.join(src, "**", "*.cs"), recursive=True)
                         if "/obj/" not in p and "/bin/" not in p and os.path.relpath(p, src) not in measured)
     if unmeasured:
         print(wrap(f"Not measured (not in any run's `--mutate` scope): {', '.join(unmeasured)}.") + "\n")
-    print("| file | run | killed | timeout | survived | no coverage | equivalent | score | less equivalents |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for name, tag, k, t, s, n, e in rows:
-        print(f"| {name} | {tag} | {k} | {t} | {s} | {n} | {e} | {score(k, t, s, n):.1f}% | {score(k, t, s, n, e):.1f}% |")
+    print("| file | run | killed | timeout | survived | no coverage | equivalent | killed since | score | less equivalents | "
+          "with kills since |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, tag, k, t, s, n, e, x in rows:
+        print(f"| {name} | {tag} | {k} | {t} | {s} | {n} | {e} | {x} | {score(k, t, s, n):.1f}% | {score(k, t, s, n, e):.1f}% | "
+              f"{score(k, t, s, n, e, x):.1f}% |")
     print(f"\n### Surviving and uncovered mutants ({len(survivors)})\n")
-    for name, line, mutator, status, replacement, why in survivors:
+    for name, line, mutator, status, replacement, why, test in survivors:
         text = replacement.replace("\n", " ").replace("`", "'")
         text = text if len(text) <= 70 else text[:67] + "..."
-        print(wrap(f"- {name}:{line} {mutator} ({status}): `{text}`" + (f" — equivalent: {why}" if why else ""), "  "))
+        print(wrap(f"- {name}:{line} {mutator} ({status}): `{text}`" + (f" — equivalent: {why}" if why else "")
+                   + (f" — killed since by {test}" if test else ""), "  "))
     print()

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Re-reads a committed summary (bench/results/mutation*.md) with today's equivalent.txt and killed.txt.
+
+Stryker's JSON reports are not committed and older ones are gone, so a summary cannot always be made again from its reports.
+Its tables (killed, timeout, survived, no coverage per file) and its list of surviving mutants are Stryker's figures; this
+keeps them and recomputes what depends on the triage of the survivors: which are equivalent, which a test written since the
+run kills (verified by applying the mutant by hand), and the scores less those. Prose is left as it is.
+Usage: bench/mutation/triage.py bench/results/mutation-data.md [...]  (rewrites each file in place)"""
+import os, re, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+here = os.path.dirname(os.path.abspath(__file__))
+
+
+def table(path):
+    found = {}
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            if line.strip() and not line.startswith("#"):
+                where, mutator, value = (p.strip() for p in line.split("|", 2))
+                found[(where, mutator)] = value
+    return found
+
+
+reasons = table(os.path.join(here, "equivalent.txt"))
+kills = table(os.path.join(here, "killed.txt"))
+SURVIVOR = re.compile(r"^- (?P<file>[^:]+):(?P<line>\d+) (?P<mutator>.+?) \((?P<status>Survived|NoCoverage)\): `(?P<text>.*?)`")
+
+
+def wrap(text, indent=""):
+    import textwrap
+    return textwrap.fill(text, 140, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+
+
+def score(k, t, s, n, e=0, x=0):
+    d = k + t + s + n - e
+    return 100.0 * (k + t + x) / d if d else 100.0
+
+
+def rewrite(path):
+    lines = open(path, encoding="utf-8").read().split("\n")
+    out, i = [], 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.startswith("## ") or not re.match(r"## [\w.]+: [\d.]+%", line):
+            out.append(line)
+            i += 1
+            continue
+        project = line[3:].split(":")[0]
+        # the section: header, Killed line, table, survivor list; up to the next "## " or the end
+        end = i + 1
+        while end < len(lines) and not lines[end].startswith("## "):
+            end += 1
+        section = lines[i + 1:end]
+        rows, items, before_table, between, intro, after = [], [], [], [], [], []
+        part = "before"
+        j = 0
+        while j < len(section):
+            s = section[j]
+            if s.startswith("| file | run |"):
+                part = "table"
+                j += 2
+                continue
+            if part == "table":
+                if s.startswith("| "):
+                    cells = [c.strip() for c in s.strip("|").split("|")]
+                    rows.append(cells)
+                    j += 1
+                    continue
+                part = "between"
+            if s.startswith("### Surviving and uncovered mutants"):
+                part = "list"
+                j += 1
+                continue
+            if part == "list":
+                if s.startswith("- "):
+                    text = s
+                    while j + 1 < len(section) and section[j + 1].startswith("  ") and not section[j + 1].startswith("- "):
+                        j += 1
+                        text += " " + section[j].strip()
+                    items.append(text)
+                    j += 1
+                    continue
+                if not items:  # a paragraph between the heading and the list
+                    intro.append(s)
+                    j += 1
+                    continue
+                if s.strip() == "" and not after:
+                    j += 1
+                    continue
+                part = "after"
+            if part == "before":
+                if s.startswith("Killed "):  # the totals' paragraph, made again below
+                    while j + 1 < len(section) and section[j + 1].strip():
+                        j += 1
+                before_table.append(s)
+            elif part == "between":
+                between.append(s)
+            elif part == "after":
+                after.append(s)
+            j += 1
+        survivors = []
+        for text in items:
+            m = SURVIVOR.match(text)
+            if not m:
+                raise SystemExit(f"{path}: cannot read the survivor line: {text}")
+            key = (f"{m['file']}:{m['line']}", m["mutator"])
+            why = reasons.get(key)
+            test = None if why else kills.get(key)
+            survivors.append((m["file"], m["line"], m["mutator"], m["status"], m["text"], why, test))
+        per_file = {}
+        for f, _, _, _, _, why, test in survivors:
+            e, x = per_file.get(f, (0, 0))
+            per_file[f] = (e + (why is not None), x + (test is not None))
+        totals = dict(k=0, t=0, s=0, n=0, e=0, x=0)
+        new_rows = []
+        for cells in rows:
+            name, tag = cells[0], cells[1]
+            k, t, s, n = (int(c) for c in cells[2:6])
+            e, x = per_file.get(name, (0, 0))
+            for key, v in zip("ktsnex", (k, t, s, n, e, x)):
+                totals[key] += v
+            new_rows.append(f"| {name} | {tag} | {k} | {t} | {s} | {n} | {e} | {x} | {score(k, t, s, n):.1f}% | "
+                            f"{score(k, t, s, n, e):.1f}% | {score(k, t, s, n, e, x):.1f}% |")
+        tt = totals
+        out.append(f"## {project}: {score(tt['k'], tt['t'], tt['s'], tt['n']):.1f}% "
+                   f"({score(tt['k'], tt['t'], tt['s'], tt['n'], tt['e']):.1f}% less equivalents, "
+                   f"{score(tt['k'], tt['t'], tt['s'], tt['n'], tt['e'], tt['x']):.1f}% with kills since)")
+        for s in before_table:
+            if s.startswith("Killed "):
+                s = wrap(f"Killed {tt['k']}, timeout {tt['t']}, survived {tt['s']}, no coverage {tt['n']} "
+                         f"({tt['e']} of the survivors and uncovered explained as equivalent, {tt['x']} killed by tests written since).")
+            out.append(s)
+        out.append("| file | run | killed | timeout | survived | no coverage | equivalent | killed since | score | less equivalents | "
+                   "with kills since |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|")
+        out.extend(new_rows)
+        out.extend(between)
+        out.append(f"### Surviving and uncovered mutants ({len(survivors)})")
+        while intro and intro[-1].strip() == "":
+            intro.pop()
+        out.extend(intro if intro else [""])
+        if intro:
+            out.append("")
+        for f, line_no, mutator, status, text, why, test in survivors:
+            out.append(wrap(f"- {f}:{line_no} {mutator} ({status}): `{text}`" + (f" — equivalent: {why}" if why else "")
+                            + (f" — killed since by {test}" if test else ""), "  "))
+        out.append("")
+        out.extend(after)
+        i = end
+    open(path, "w", encoding="utf-8").write("\n".join(out))
+
+
+for p in sys.argv[1:]:
+    rewrite(p)
