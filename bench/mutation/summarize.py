@@ -80,8 +80,12 @@ for project in sorted(os.listdir(out)):
         for m in f["mutants"]:
             if m["status"] in ("Survived", "NoCoverage"):
                 line = m["location"]["start"]["line"]
-                why = reasons.get((f"{name}:{line}", m["mutatorName"]))
-                test = None if why else kills.get((f"{name}:{line}", m["mutatorName"]))
+                text = m.get("replacement", "").replace("\n", " ").replace("`", "'")
+                text = text if len(text) <= 70 else text[:67] + "..."
+                # a line with two mutants of one mutator names the one meant by its replacement: "Equality mutation `k < 0`"
+                where, exact = f"{name}:{line}", (f"{name}:{line}", f"{m['mutatorName']} `{text}`")
+                why = reasons.get(exact) or reasons.get((where, m["mutatorName"]))
+                test = None if why else kills.get(exact) or kills.get((where, m["mutatorName"]))
                 e += why is not None
                 x += test is not None
                 survivors.append((name, line, m["mutatorName"], m["status"], m.get("replacement", ""), why, test))

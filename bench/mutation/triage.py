@@ -104,9 +104,11 @@ def rewrite(path):
             m = SURVIVOR.match(text)
             if not m:
                 raise SystemExit(f"{path}: cannot read the survivor line: {text}")
-            key = (f"{m['file']}:{m['line']}", m["mutator"])
-            why = reasons.get(key)
-            test = None if why else kills.get(key)
+            where, mutator = f"{m['file']}:{m['line']}", m["mutator"]
+            # a line with two mutants of one mutator names the one meant by its replacement: "Equality mutation `k < 0`"
+            exact = (where, f"{mutator} `{m['text']}`")
+            why = reasons.get(exact) or reasons.get((where, mutator))
+            test = None if why else kills.get(exact) or kills.get((where, mutator))
             survivors.append((m["file"], m["line"], m["mutator"], m["status"], m["text"], why, test))
         per_file = {}
         for f, _, _, _, _, why, test in survivors:

@@ -77,7 +77,7 @@ public static class Uncertainty
             else if (!first[i] && second[i]) c++;
         }
         var exact = b + c < ExactBelow;
-        // b = c is no evidence either way: p is 1 exactly (the exact sum would round to just below it)
+        // b = c is no evidence either way: p is 1, said here rather than left to the two formulas (each reaches 1 there, capped)
         var p = b == c ? 1.0
             : exact ? Math.Min(1.0, 2 * BinomialCdfHalf(Math.Min(b, c), b + c))
             // a probability is at most 1, whatever the last bits of erfc near 0 (|b − c| = 1)
