@@ -44,6 +44,9 @@ public class BeyondTests
         Assert.Equal(Metrics.Accuracy(gbdt.TestLabels, gbdt.TestPredictions), gbdt.Test.Accuracy, 12);
         Assert.Equal("rnn1", Assert.Single(first.TrackAware).Experiment.Name);
         Assert.True(first.GbdtTrackAware.IsSome);
+        // each split's trees in a gbdt folder of their own, beside the split's networks
+        foreach (var split in new[] { "", "track-aware", "artist-aware" })
+            Assert.True(File.Exists(Path.Combine(outDir, split, "gbdt", Gbdt.TrialsFile)), $"{split}/gbdt/{Gbdt.TrialsFile}");
         var merges = first.Merges.IfNone(() => throw new Xunit.Sdk.XunitException("no merge comparison"));
         Assert.Equal(66, merges.Classes);
         Assert.Equal(66, MergeAware.ClassMap(first.Results[0].Classes, merges.Learned).Merged.Count);

@@ -27,6 +27,10 @@ public class EnsembleTests
         Assert.IsType<Provenance.Trained>(result.How);
         var ensemble = result.Ensemble.IfNone(() => throw new Xunit.Sdk.XunitException("no ensemble scores"));
         Assert.Equal(Seq(2, 3, 4, 5, 6), ensemble.Members.Map(m => m.Seed));
+        // its learning curves are member 1's, and their title says so
+        var (accuracy, loss) = Plots.LearningCurves($"{TabularEnsemble.Title}: member 1 (seed 2)", result.History, None);
+        Assert.Equal(accuracy, File.ReadAllBytes(Path.Combine(outDir, "tabular-ensemble-accuracy.png")));
+        Assert.Equal(loss, File.ReadAllBytes(Path.Combine(outDir, "tabular-ensemble-loss.png")));
 
         // recomputed here from the member folders: the mean of their probabilities is what the run scored
         var ensembleDir = Path.Combine(outDir, "tabular-ensemble");

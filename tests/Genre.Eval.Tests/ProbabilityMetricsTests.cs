@@ -51,6 +51,7 @@ public class ProbabilityMetricsTests
         var (ece, bins) = ProbabilityMetrics.Calibration([0, 0], p, [0, 0], 3);
         Assert.Equal(0, ece);
         Assert.Equal(14.0 / 15, bins.Single().Low, 12);
+        Assert.Equal(1.0, bins.Single().High, 12);
         Assert.Equal(2, bins.Single().Rows);
     }
 
