@@ -14,12 +14,19 @@ public static class Plots
     /// </summary>
     public static (byte[] Accuracy, byte[] Loss) LearningCurves(string title, History history, Option<History> reference = default)
     {
+        var (acc, loss) = LearningCurvePlots(title, history, reference);
+        return (acc.GetImageBytes(800, 500, ImageFormat.Png), loss.GetImageBytes(800, 500, ImageFormat.Png));
+    }
+
+    /// <summary>The two figures <see cref="LearningCurves"/> renders, before rendering: what they draw can be read from them.</summary>
+    internal static (Plot Accuracy, Plot Loss) LearningCurvePlots(string title, History history, Option<History> reference)
+    {
         var acc = new Plot();
         Draw(acc, $"{title}: model accuracy", "accuracy", CurveSeries(history, reference, e => e.Accuracy, e => e.ValAccuracy),
             Alignment.LowerRight);
         var loss = new Plot();
         Draw(loss, $"{title}: model loss", "loss", CurveSeries(history, reference, e => e.Loss, e => e.ValLoss), Alignment.UpperRight);
-        return (acc.GetImageBytes(800, 500, ImageFormat.Png), loss.GetImageBytes(800, 500, ImageFormat.Png));
+        return (acc, loss);
     }
 
     /// <summary>One line of a learning-curve figure.</summary>
@@ -72,6 +79,14 @@ public static class Plots
     /// </summary>
     public static byte[] Confusion(string title, long[,] confusion, Seq<string> classes, Option<GenreMapping> merges = default)
     {
+        var (plot, width, height) = ConfusionPlot(title, confusion, classes, merges);
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    /// <summary>The figure <see cref="Confusion"/> renders and its size in pixels, before rendering.</summary>
+    internal static (Plot Plot, int Width, int Height) ConfusionPlot(string title, long[,] confusion, Seq<string> classes,
+        Option<GenreMapping> merges)
+    {
         var order = DisplayOrder(classes, merges);
         var k = order.Count;
         var values = RowNormalised(confusion, order);
@@ -101,7 +116,7 @@ public static class Plots
         plot.Grid.IsVisible = false;
         plot.Title(title);
         var cells = 20 * k;
-        return plot.GetImageBytes(cells + labelSpace + 200, cells + labelSpace + 90, ImageFormat.Png);
+        return (plot, cells + labelSpace + 200, cells + labelSpace + 90);
     }
 
     /// <summary>A class of the figure: its index in the matrix and its label.</summary>

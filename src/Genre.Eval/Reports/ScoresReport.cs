@@ -63,7 +63,11 @@ public static class ScoresReport
     /// The reliability diagram: per model, accuracy against mean confidence in each bin, with the diagonal a calibrated model
     /// would follow (None when no model was scored).
     /// </summary>
-    public static Option<byte[]> Reliability(ReproduceResult r)
+    public static Option<byte[]> Reliability(ReproduceResult r) =>
+        ReliabilityPlot(r).Map(plot => plot.GetImageBytes(800, 600, ImageFormat.Png));
+
+    /// <summary>The figure <see cref="Reliability"/> renders, before rendering (None when no model was scored).</summary>
+    internal static Option<Plot> ReliabilityPlot(ReproduceResult r)
     {
         var scored = Scored(r);
         if (scored.IsEmpty) return None;
@@ -83,6 +87,6 @@ public static class ScoresReport
         plot.XLabel("mean confidence in the bin");
         plot.YLabel("accuracy in the bin");
         plot.ShowLegend(Alignment.UpperLeft);
-        return plot.GetImageBytes(800, 600, ImageFormat.Png);
+        return plot;
     }
 }
