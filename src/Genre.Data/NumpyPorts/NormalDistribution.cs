@@ -32,7 +32,9 @@ public static class NormalDistribution
     }
 
     /// <summary>The standard normal quantile Φ⁻¹(p), 0 &lt; p &lt; 1: Acklam's rational approximation refined by one
-    /// Halley step on <see cref="Phi"/> (error below 1e-13 for 1e-300 &lt; p &lt; 1 − 1e-16).</summary>
+    /// Halley step on <see cref="Phi"/>. Against Python's <c>statistics.NormalDist().inv_cdf</c> on 202,690 values of p from
+    /// 1e-300 to 1 − 5e-6 the absolute error is at most 3.9e-12 (largest in the tails, near p = 2.5e-5; about 1.2e-12 at
+    /// the central region's bounds).</summary>
     public static double Probit(double p)
     {
         double x;
