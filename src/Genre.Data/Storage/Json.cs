@@ -27,7 +27,10 @@ internal static class Json
         }
         catch (JsonException e)
         {
-            return error($"{what}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+            // a member named twice is refused with no position: say so rather than print an empty one
+            return error(e.LineNumber is { } line
+                ? $"{what}: not valid JSON (line {line + 1}, byte {e.BytePositionInLine + 1})"
+                : $"{what}: not valid JSON (a member is named twice in one object)");
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
