@@ -5,8 +5,11 @@ Stryker's JSON reports are not committed and older ones are gone, so a summary c
 Its tables (killed, timeout, survived, no coverage per file) and its list of surviving mutants are Stryker's figures; this
 keeps them and recomputes what depends on the triage of the survivors: which are equivalent, which a test written since the
 run kills (verified by applying the mutant by hand), and the scores less those. Prose is left as it is.
-Usage: bench/mutation/triage.py bench/results/mutation-data.md [...]  (rewrites each file in place)"""
-import os, re, sys
+A newer Stryker report of some files can be merged in first (--report PATH, oldest first): for each file it mutated, its
+figures and survivors replace the summary's, as summarize.py lets the newest report of a file win.
+Usage: bench/mutation/triage.py [--report out/<project>/<tag>/reports/mutation-report.json ...] bench/results/mutation-data.md
+(rewrites each summary in place)"""
+import json, os, re, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 here = os.path.dirname(os.path.abspath(__file__))
@@ -99,6 +102,25 @@ def rewrite(path):
             elif part == "after":
                 after.append(s)
             j += 1
+        for report in reports:  # newer reports replace the rows and survivors of the files they mutated
+            tag = report.split(os.sep)[-3]
+            for source, f in json.load(open(report))["files"].items():
+                ms = [m for m in f["mutants"] if m["status"] not in ("Ignored", "CompileError")]
+                marker = f"/src/{project}/"
+                if not ms or marker not in source:
+                    continue
+                name = source.split(marker, 1)[1]
+                status = [m["status"] for m in ms]
+                row = [name, tag] + [str(status.count(s)) for s in ("Killed", "Timeout", "Survived", "NoCoverage")]
+                rows = [r for r in rows if r[0] != name] + [row]
+                items = [i for i in items if not i.startswith(f"- {name}:")]
+                for m in ms:
+                    if m["status"] in ("Survived", "NoCoverage"):
+                        text = m.get("replacement", "").replace("\n", " ").replace("`", "'")
+                        text = text if len(text) <= 70 else text[:67] + "..."
+                        items.append(f"- {name}:{m['location']['start']['line']} {m['mutatorName']} ({m['status']}): `{text}`")
+        rows.sort(key=lambda r: r[0])
+        items.sort(key=lambda i: (i[2:].split(":")[0], int(i[2:].split(":")[1].split(" ")[0])))
         survivors = []
         for text in items:
             m = SURVIVOR.match(text)
@@ -153,5 +175,9 @@ def rewrite(path):
     open(path, "w", encoding="utf-8").write("\n".join(out))
 
 
-for p in sys.argv[1:]:
+args, reports = sys.argv[1:], []
+while args and args[0] == "--report":
+    reports.append(args[1])
+    args = args[2:]
+for p in args:
     rewrite(p)
