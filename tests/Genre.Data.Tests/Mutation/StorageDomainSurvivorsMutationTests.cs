@@ -182,5 +182,7 @@ public class StorageDomainSurvivorsMutationTests
     {
         const double erfc3 = 2.2090496998585438e-05;
         Assert.True(Math.Abs(NormalDistribution.Erfc(3) - erfc3) < 1e-14 * erfc3, $"{NormalDistribution.Erfc(3):R}");
+        // from −3 down the reflection 2 − erfc(−z) holds exactly, as Python's math.erfc(-3) = 2 - math.erfc(3) does
+        Assert.Equal(2 - NormalDistribution.Erfc(3), NormalDistribution.Erfc(-3));
     }
 }
