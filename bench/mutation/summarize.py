@@ -5,36 +5,13 @@ and every surviving mutant (file:line, mutator, replacement) with the reason it 
 On 2 cores Stryker runs a folder at a time (bench/mutation/run with MUTATION_TAG and --mutate), so a project may have several
 reports under out/<project>/<tag>/; for each source file the newest report that mutated it wins, and files no report mutated
 are listed as not measured."""
-import glob, json, os, sys, textwrap
+import glob, json, os, sys
+
+from mutants import lookup, score, shown, table, wrap
 
 out = sys.argv[1]
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.abspath(os.path.join(here, "..", ".."))
-
-
-def equivalents():
-    """equivalent.txt: 'file:line | mutator | why the mutant cannot change behaviour' (file relative to src/<project>/)."""
-    reasons = {}
-    path = os.path.join(here, "equivalent.txt")
-    if os.path.exists(path):
-        for line in open(path, encoding="utf-8"):
-            if line.strip() and not line.startswith("#"):
-                where, mutator, why = (p.strip() for p in line.split("|", 2))
-                reasons[(where, mutator)] = why
-    return reasons
-
-
-def killed_since():
-    """killed.txt: 'file:line | mutator | the test that fails with this mutant applied by hand' — survivors of a run that a test
-    written after it kills (verified by hand, not yet by another Stryker run)."""
-    tests = {}
-    path = os.path.join(here, "killed.txt")
-    if os.path.exists(path):
-        for line in open(path, encoding="utf-8"):
-            if line.strip() and not line.startswith("#"):
-                where, mutator, test = (p.strip() for p in line.split("|", 2))
-                tests[(where, mutator)] = test
-    return tests
 
 
 def relative(path, project):
@@ -42,14 +19,9 @@ def relative(path, project):
     return path.split(marker, 1)[1] if marker in path else path
 
 
-reasons = equivalents()
-kills = killed_since()
+reasons = table("equivalent.txt")
+kills = table("killed.txt")
 print("# Mutation testing (Stryker.NET)\n")
-def wrap(text, indent=""):
-    """The repository keeps lines within 140 columns, generated Markdown included."""
-    return textwrap.fill(text, 140, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
-
-
 print(wrap("`bench/mutation/run` (dotnet-stryker pinned in `.config/dotnet-tools.json`). Score = killed / (killed + survived + "
            "no coverage), timeouts counted as killed, as Stryker computes it; compile errors and ignored mutants excluded. "
            "*Score less equivalents* also leaves out the surviving mutants listed below as equivalent (no test can kill them); "
@@ -80,23 +52,16 @@ for project in sorted(os.listdir(out)):
         for m in f["mutants"]:
             if m["status"] in ("Survived", "NoCoverage"):
                 line = m["location"]["start"]["line"]
-                text = m.get("replacement", "").replace("\n", " ").replace("`", "'")
-                text = text if len(text) <= 70 else text[:67] + "..."
-                # a line with two mutants of one mutator names the one meant by its replacement: "Equality mutation `k < 0`"
-                where, exact = f"{name}:{line}", (f"{name}:{line}", f"{m['mutatorName']} `{text}`")
-                why = reasons.get(exact) or reasons.get((where, m["mutatorName"]))
-                test = None if why else kills.get(exact) or kills.get((where, m["mutatorName"]))
+                where, text = f"{name}:{line}", shown(m.get("replacement", ""))
+                why = lookup(reasons, where, m["mutatorName"], text)
+                test = None if why else lookup(kills, where, m["mutatorName"], text)
                 e += why is not None
                 x += test is not None
-                survivors.append((name, line, m["mutatorName"], m["status"], m.get("replacement", ""), why, test))
+                survivors.append((name, line, m["mutatorName"], m["status"], text, why, test))
         for key, v in zip("ktsnex", (k, t, s, n, e, x)):
             totals[key] += v
         if k + t + s + n:
             rows.append((name, tags[name], k, t, s, n, e, x))
-
-    def score(k, t, s, n, e=0, x=0):
-        d = k + t + s + n - e
-        return 100.0 * (k + t + x) / d if d else 100.0
 
     tt = totals
     print(f"## {project}: {score(tt['k'], tt['t'], tt['s'], tt['n']):.1f}% "
@@ -118,8 +83,6 @@ for project in sorted(os.listdir(out)):
               f"{score(k, t, s, n, e, x):.1f}% |")
     print(f"\n### Surviving and uncovered mutants ({len(survivors)})\n")
     for name, line, mutator, status, replacement, why, test in survivors:
-        text = replacement.replace("\n", " ").replace("`", "'")
-        text = text if len(text) <= 70 else text[:67] + "..."
-        print(wrap(f"- {name}:{line} {mutator} ({status}): `{text}`" + (f" — equivalent: {why}" if why else "")
+        print(wrap(f"- {name}:{line} {mutator} ({status}): `{replacement}`" + (f" — equivalent: {why}" if why else "")
                    + (f" — killed since by {test}" if test else ""), "  "))
     print()

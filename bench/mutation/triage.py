@@ -11,33 +11,11 @@ Usage: bench/mutation/triage.py [--report out/<project>/<tag>/reports/mutation-r
 (rewrites each summary in place)"""
 import json, os, re, sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-here = os.path.dirname(os.path.abspath(__file__))
+from mutants import lookup, score, shown, table, wrap
 
-
-def table(path):
-    found = {}
-    if os.path.exists(path):
-        for line in open(path, encoding="utf-8"):
-            if line.strip() and not line.startswith("#"):
-                where, mutator, value = (p.strip() for p in line.split("|", 2))
-                found[(where, mutator)] = value
-    return found
-
-
-reasons = table(os.path.join(here, "equivalent.txt"))
-kills = table(os.path.join(here, "killed.txt"))
+reasons = table("equivalent.txt")
+kills = table("killed.txt")
 SURVIVOR = re.compile(r"^- (?P<file>[^:]+):(?P<line>\d+) (?P<mutator>.+?) \((?P<status>Survived|NoCoverage)\): `(?P<text>.*?)`")
-
-
-def wrap(text, indent=""):
-    import textwrap
-    return textwrap.fill(text, 140, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
-
-
-def score(k, t, s, n, e=0, x=0):
-    d = k + t + s + n - e
-    return 100.0 * (k + t + x) / d if d else 100.0
 
 
 def rewrite(path):
@@ -116,9 +94,8 @@ def rewrite(path):
                 items = [i for i in items if not i.startswith(f"- {name}:")]
                 for m in ms:
                     if m["status"] in ("Survived", "NoCoverage"):
-                        text = m.get("replacement", "").replace("\n", " ").replace("`", "'")
-                        text = text if len(text) <= 70 else text[:67] + "..."
-                        items.append(f"- {name}:{m['location']['start']['line']} {m['mutatorName']} ({m['status']}): `{text}`")
+                        items.append(f"- {name}:{m['location']['start']['line']} {m['mutatorName']} ({m['status']}): "
+                                     f"`{shown(m.get('replacement', ''))}`")
         rows.sort(key=lambda r: r[0])
         items.sort(key=lambda i: (i[2:].split(":")[0], int(i[2:].split(":")[1].split(" ")[0])))
         survivors = []
@@ -126,11 +103,9 @@ def rewrite(path):
             m = SURVIVOR.match(text)
             if not m:
                 raise SystemExit(f"{path}: cannot read the survivor line: {text}")
-            where, mutator = f"{m['file']}:{m['line']}", m["mutator"]
-            # a line with two mutants of one mutator names the one meant by its replacement: "Equality mutation `k < 0`"
-            exact = (where, f"{mutator} `{m['text']}`")
-            why = reasons.get(exact) or reasons.get((where, mutator))
-            test = None if why else kills.get(exact) or kills.get((where, mutator))
+            where = f"{m['file']}:{m['line']}"
+            why = lookup(reasons, where, m["mutator"], m["text"])
+            test = None if why else lookup(kills, where, m["mutator"], m["text"])
             survivors.append((m["file"], m["line"], m["mutator"], m["status"], m["text"], why, test))
         per_file = {}
         for f, _, _, _, _, why, test in survivors:
