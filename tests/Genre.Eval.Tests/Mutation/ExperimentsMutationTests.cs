@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Genre.Models;
+using static Genre.Eval.Tests.SmallRuns;
 
 namespace Genre.Eval.Tests.Mutation;
 
@@ -13,10 +14,6 @@ public class ExperimentsMutationTests
 {
     /// <summary>JSON written with single quotes, to read without escapes.</summary>
     static string J(string json) => json.Replace('\'', '"');
-
-    static Experiment Named(string name) =>
-        (Experiments.OfReport + Experiments.Beyond).Find(e => e.Name == name)
-            .IfNone(() => throw new Xunit.Sdk.XunitException($"no experiment {name}"));
 
     static string Folder()
     {

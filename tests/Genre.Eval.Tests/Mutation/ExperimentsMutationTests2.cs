@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Genre.Models;
 using Genre.Models.Backend.Torch;
+using static Genre.Eval.Tests.SmallRuns;
 
 namespace Genre.Eval.Tests.Mutation;
 
@@ -15,10 +16,6 @@ public class ExperimentsMutationTests2
 {
     static readonly TorchBackend Backend = new();
 
-    static Experiment Named(string name) =>
-        (Experiments.OfReport + Experiments.Beyond).Find(e => e.Name == name)
-            .IfNone(() => throw new Xunit.Sdk.XunitException($"no experiment {name}"));
-
     static readonly Experiment Softmax = Named("softmax");
 
     /// <summary>The committed softmax's settings: the fast profile's row, seed 2.</summary>
@@ -28,13 +25,6 @@ public class ExperimentsMutationTests2
 
     /// <summary>The committed softmax folder copied to <paramref name="dir"/>.</summary>
     static string SoftmaxAt(string dir) => Folders.CopyTree(CommittedSoftmax, dir);
-
-    /// <summary>A fresh output folder beside a small synthetic file, and its source.</summary>
-    static (string Out, DataSource Source) Fresh(string purpose)
-    {
-        var (dir, source) = SmallRuns.SyntheticSource(purpose);
-        return (Path.Combine(dir, "out"), source);
-    }
 
     static PreparedData DataOf(DataSource source) => Ok(ReportData.Load(source)).Full;
 

@@ -1,6 +1,7 @@
 using Genre.Data.Stages;
 using Genre.Models;
 using Genre.Models.Backend.Torch;
+using static Genre.Eval.Tests.SmallRuns;
 
 namespace Genre.Eval.Tests.Mutation;
 
@@ -13,16 +14,6 @@ namespace Genre.Eval.Tests.Mutation;
 public class ExperimentsSurvivorsMutationTests
 {
     static readonly TorchBackend Backend = new();
-
-    static Experiment Named(string name) =>
-        (Experiments.OfReport + Experiments.Beyond).Find(e => e.Name == name)
-            .IfNone(() => throw new Xunit.Sdk.XunitException($"no experiment {name}"));
-
-    static (string Out, DataSource Source) Fresh(string purpose)
-    {
-        var (dir, source) = SmallRuns.SyntheticSource(purpose);
-        return (Path.Combine(dir, "out"), source);
-    }
 
     [Fact]
     public void A_run_folder_holding_checkpoints_of_other_settings_starts_again_instead_of_refusing()

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Genre.Models;
+using static Genre.Eval.Tests.SmallRuns;
 
 namespace Genre.Eval.Tests.Mutation;
 
@@ -14,10 +15,6 @@ public class ReportsMutationTests
 {
     /// <summary>JSON written with single quotes, to read without escapes.</summary>
     static string J(string json) => json.Replace('\'', '"');
-
-    static Experiment Named(string name) =>
-        (Experiments.OfReport + Experiments.Beyond).Find(e => e.Name == name)
-            .IfNone(() => throw new Xunit.Sdk.XunitException($"no experiment {name}"));
 
     /// <summary>n epochs: loss 3 − e/8, accuracy e/8, val_loss 3.125 − e/8, val_accuracy e/16 (binary fractions: exact in
     /// JSON).</summary>
