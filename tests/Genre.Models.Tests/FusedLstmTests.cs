@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using static TorchSharp.torch;
 
 namespace Genre.Models.Tests;
@@ -161,6 +162,43 @@ public class LstmGatesWidthTests
                 Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-6 * Math.Max(1, Math.Abs(expected[i])),
                     $"{what}[{i}]: scalar {expected[i]:R}, vector {actual[i]:R}");
         }
+    }
+
+    /// <summary>The gates' exp (Cephes' expf, issue 28): within 2 ulp of e^x in float64 over the normal range, the same bits on
+    /// every width and the scalar tail, 0 and ∞ past the ends, NaN kept.</summary>
+    [Fact]
+    public void The_gates_exp_is_within_two_ulp_and_the_same_on_every_width()
+    {
+        var xs = new List<float>();
+        for (var x = -87f; x < 88f; x += 0.0007f) xs.Add(x);
+        xs.AddRange([0f, -0f, 1e-30f, -1e-30f, 88.3f, -87.3f]);
+        var worst = 0.0;
+        for (var i = 0; i + 16 <= xs.Count; i += 16)
+        {
+            var v512 = Vector512.Create(xs.ToArray(), i);
+            var e512 = LstmGates.Exp(new F512(v512));
+            var e256 = LstmGates.Exp(new F256(v512.GetLower()));
+            var e128 = LstmGates.Exp(new F128(v512.GetLower().GetLower()));
+            for (var j = 0; j < 16; j++)
+            {
+                var (x, got) = (xs[i + j], e512.Value[j]);
+                Assert.Equal(LstmGates.Exp(x), got);
+                if (j < 8) Assert.Equal(got, e256.Value[j]);
+                if (j < 4) Assert.Equal(got, e128.Value[j]);
+                var exact = Math.Exp(x);
+                var ulp = (double)MathF.BitIncrement((float)exact) - (float)exact;
+                worst = Math.Max(worst, Math.Abs(got - exact) / ulp);
+            }
+        }
+        Assert.InRange(worst, 0, 2);
+        Assert.Equal(0f, LstmGates.Exp(-100f));
+        Assert.Equal(float.PositiveInfinity, LstmGates.Exp(100f));
+        Assert.Equal(float.PositiveInfinity, LstmGates.Exp(float.PositiveInfinity));
+        Assert.Equal(0f, LstmGates.Exp(float.NegativeInfinity));
+        Assert.True(float.IsNaN(LstmGates.Exp(float.NaN)));
+        Assert.True(float.IsNaN(LstmGates.Exp(new F512(Vector512.Create(float.NaN))).Value[0]));
+        Assert.True(float.IsNaN(LstmGates.Exp(new F256(Vector256.Create(float.NaN))).Value[0]));
+        Assert.True(float.IsNaN(LstmGates.Exp(new F128(Vector128.Create(float.NaN))).Value[0]));
     }
 
     [Theory]

@@ -193,7 +193,53 @@ internal static class LstmGates
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static V Sigmoid<V>(V x) where V : struct, ISimd<V> =>
-        V.Create(1f) / (V.Create(1f) + V.Exp(-x));
+        V.Create(1f) / (V.Create(1f) + Exp(-x));
+
+    /// <summary>
+    /// e^x in float32 by Cephes' expf (S. L. Moshier): n = round(x·log₂e), r = x − n·ln 2 in two parts (Cody–Waite),
+    /// e^r = 1 + r + r²·P(r), times 2ⁿ written into the exponent bits. About twice as fast as .NET's Vector512.Exp, which
+    /// widens to float64 (the gate pass was a sixth of an RNN1 epoch); within 2 ulp of MathF.Exp on [−87, 88] (tests).
+    /// x is clamped to [−88, 88.8], so n ∈ [−127, 128] and 2ⁿ is 0, a normal float or ∞: e^x is 0 below e^−87.3 (a
+    /// denormal there) and ∞ above e^88.4, which σ and tanh read as their limits either way. NaN stays NaN.
+    /// Every width, and the scalar tail, evaluates the same operations (fused multiply-adds included), so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static V Exp<V>(V x) where V : struct, ISimd<V>
+    {
+        x = V.Min(V.Create(ExpHigh), V.Max(V.Create(ExpLow), x)); // x last: a NaN passes through
+        var n = V.Round(x * V.Create(Log2E));
+        var r = V.MultiplyAdd(n, V.Create(-Ln2High), x);
+        r = V.MultiplyAdd(n, V.Create(-Ln2Low), r);
+        var p = V.MultiplyAdd(V.Create(E5), r, V.Create(E4));
+        p = V.MultiplyAdd(p, r, V.Create(E3));
+        p = V.MultiplyAdd(p, r, V.Create(E2));
+        p = V.MultiplyAdd(p, r, V.Create(E1));
+        p = V.MultiplyAdd(p, r, V.Create(E0));
+        return V.MultiplyAdd(p * r, r, r + V.Create(1f)) * V.Pow2(n);
+    }
+
+    /// <summary>The scalar <see cref="Exp{V}"/>: the same operations on one float.</summary>
+    internal static float Exp(float x)
+    {
+        x = MathF.Min(ExpHigh, MathF.Max(ExpLow, x));
+        var n = MathF.Round(x * Log2E);
+        var r = MathF.FusedMultiplyAdd(n, -Ln2High, x);
+        r = MathF.FusedMultiplyAdd(n, -Ln2Low, r);
+        var p = MathF.FusedMultiplyAdd(E5, r, E4);
+        p = MathF.FusedMultiplyAdd(p, r, E3);
+        p = MathF.FusedMultiplyAdd(p, r, E2);
+        p = MathF.FusedMultiplyAdd(p, r, E1);
+        p = MathF.FusedMultiplyAdd(p, r, E0);
+        return MathF.FusedMultiplyAdd(p * r, r, r + 1f) * Pow2(n);
+    }
+
+    /// <summary>2ⁿ for an integral n in [−127, 128]: 0 at −127, ∞ at 128 (the exponent field's ends).</summary>
+    internal static float Pow2(float n) => BitConverter.Int32BitsToSingle(((int)n + 127) << 23);
+
+    // Cephes expf's constants: ln 2 = Ln2High + Ln2Low (Ln2High has 9 significant bits, so n·Ln2High is exact), P(r).
+    const float ExpLow = -88f, ExpHigh = 88.8f, Log2E = 1.44269504088896341f, Ln2High = 0.693359375f, Ln2Low = -2.12194440e-4f;
+    const float E5 = 1.9875691500e-4f, E4 = 1.3981999507e-3f, E3 = 8.3334519073e-3f, E2 = 4.1665795894e-2f;
+    const float E1 = 1.6666665459e-1f, E0 = 5.0000001201e-1f;
 
     /// <summary>
     /// tanh(x): for |x| &lt; 0.625 Cephes' tanhf polynomial x + x·x²·P(x²) (relative error ≈ 1e-7); beyond it
@@ -207,11 +253,11 @@ internal static class LstmGates
         var a = V.Abs(x);
         var z = x * x;
         var small = ((((V.Create(T4) * z + V.Create(T3)) * z + V.Create(T2)) * z + V.Create(T1)) * z + V.Create(T0)) * z * x + x;
-        var large = V.CopySign(V.Create(1f) - V.Create(2f) / (V.Exp(a + a) + V.Create(1f)), x);
+        var large = V.CopySign(V.Create(1f) - V.Create(2f) / (Exp(a + a) + V.Create(1f)), x);
         return V.SelectLess(a, V.Create(SmallTanh), small, large);
     }
 
-    static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+    static float Sigmoid(float x) => 1f / (1f + Exp(-x));
 
     /// <summary>The scalar <see cref="Tanh{V}"/>: the same two forms, only the one selected evaluated.</summary>
     static float Tanh(float x)
@@ -220,7 +266,7 @@ internal static class LstmGates
         var z = x * x;
         return a < SmallTanh
             ? ((((T4 * z + T3) * z + T2) * z + T1) * z + T0) * z * x + x
-            : MathF.CopySign(1f - 2f / (MathF.Exp(a + a) + 1f), x);
+            : MathF.CopySign(1f - 2f / (Exp(a + a) + 1f), x);
     }
 
     // Cephes tanhf (S. L. Moshier): tanh(x) ≈ x + x·x²·P(x²) for |x| < 0.625.
@@ -242,8 +288,17 @@ internal interface ISimd<V> where V : struct, ISimd<V>
     static abstract V Load(ReadOnlySpan<float> s);
     static abstract void Store(V v, Span<float> s);
     static abstract V Create(float x);
-    static abstract V Exp(V x);
     static abstract V Abs(V x);
+    /// <summary>x86's minps: b when either is NaN (no NaN fix-ups, which cost .NET's Min five instructions more).</summary>
+    static abstract V Min(V a, V b);
+    /// <summary>x86's maxps: b when either is NaN.</summary>
+    static abstract V Max(V a, V b);
+    /// <summary>To the nearest integer, ties to even.</summary>
+    static abstract V Round(V x);
+    /// <summary>a·b + c with one rounding.</summary>
+    static abstract V MultiplyAdd(V a, V b, V c);
+    /// <summary>Per lane 2ⁿ for integral n in [−127, 128], built in the exponent bits (<see cref="LstmGates.Pow2"/>).</summary>
+    static abstract V Pow2(V n);
     static abstract V CopySign(V value, V sign);
     /// <summary>Per lane: a &lt; b ? ifLess : otherwise.</summary>
     static abstract V SelectLess(V a, V b, V ifLess, V otherwise);
@@ -257,6 +312,7 @@ internal interface ISimd<V> where V : struct, ISimd<V>
 internal readonly struct F512(Vector512<float> v) : ISimd<F512>
 {
     readonly Vector512<float> v = v;
+    public Vector512<float> Value => v;
     public static int Count => Vector512<float>.Count;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static F512 Load(ReadOnlySpan<float> s) => new(Vector512.Create(s));
@@ -265,7 +321,15 @@ internal readonly struct F512(Vector512<float> v) : ISimd<F512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static F512 Create(float x) => new(Vector512.Create(x));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static F512 Exp(F512 x) => new(Vector512.Exp(x.v));
+    public static F512 Min(F512 a, F512 b) => new(Vector512.MinNative(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F512 Max(F512 a, F512 b) => new(Vector512.MaxNative(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F512 Round(F512 x) => new(Vector512.Round(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F512 MultiplyAdd(F512 a, F512 b, F512 c) => new(Vector512.FusedMultiplyAdd(a.v, b.v, c.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F512 Pow2(F512 n) => new(((Vector512.ConvertToInt32Native(n.v) + Vector512.Create(127)) << 23).AsSingle());
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static F512 Abs(F512 x) => new(Vector512.Abs(x.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -288,6 +352,7 @@ internal readonly struct F512(Vector512<float> v) : ISimd<F512>
 internal readonly struct F256(Vector256<float> v) : ISimd<F256>
 {
     readonly Vector256<float> v = v;
+    public Vector256<float> Value => v;
     public static int Count => Vector256<float>.Count;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static F256 Load(ReadOnlySpan<float> s) => new(Vector256.Create(s));
@@ -296,7 +361,15 @@ internal readonly struct F256(Vector256<float> v) : ISimd<F256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static F256 Create(float x) => new(Vector256.Create(x));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static F256 Exp(F256 x) => new(Vector256.Exp(x.v));
+    public static F256 Min(F256 a, F256 b) => new(Vector256.MinNative(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F256 Max(F256 a, F256 b) => new(Vector256.MaxNative(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F256 Round(F256 x) => new(Vector256.Round(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F256 MultiplyAdd(F256 a, F256 b, F256 c) => new(Vector256.FusedMultiplyAdd(a.v, b.v, c.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F256 Pow2(F256 n) => new(((Vector256.ConvertToInt32Native(n.v) + Vector256.Create(127)) << 23).AsSingle());
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static F256 Abs(F256 x) => new(Vector256.Abs(x.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -319,6 +392,7 @@ internal readonly struct F256(Vector256<float> v) : ISimd<F256>
 internal readonly struct F128(Vector128<float> v) : ISimd<F128>
 {
     readonly Vector128<float> v = v;
+    public Vector128<float> Value => v;
     public static int Count => Vector128<float>.Count;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static F128 Load(ReadOnlySpan<float> s) => new(Vector128.Create(s));
@@ -327,7 +401,15 @@ internal readonly struct F128(Vector128<float> v) : ISimd<F128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static F128 Create(float x) => new(Vector128.Create(x));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static F128 Exp(F128 x) => new(Vector128.Exp(x.v));
+    public static F128 Min(F128 a, F128 b) => new(Vector128.MinNative(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F128 Max(F128 a, F128 b) => new(Vector128.MaxNative(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F128 Round(F128 x) => new(Vector128.Round(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F128 MultiplyAdd(F128 a, F128 b, F128 c) => new(Vector128.FusedMultiplyAdd(a.v, b.v, c.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static F128 Pow2(F128 n) => new(((Vector128.ConvertToInt32Native(n.v) + Vector128.Create(127)) << 23).AsSingle());
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static F128 Abs(F128 x) => new(Vector128.Abs(x.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
