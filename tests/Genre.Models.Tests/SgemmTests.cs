@@ -12,6 +12,8 @@ public class SgemmTests
     [InlineData(21, 150, 114, 3, true)]
     [InlineData(1, 1, 1, 0, false)]
     [InlineData(140, 82, 320, 0, false)]
+    [InlineData(16, 320, 80, 0, true)] // RNN1's dh₋₁: a last panel of exactly 16 columns (Rows8Half)
+    [InlineData(24, 40, 7, 2, true)] // only a half panel
     public void Multiply_matches_a_float64_loop(int m, int k, int n, int kStart, bool relu) =>
         MultiplyMatches(SgemmWidth.V512, m, k, n, kStart, relu);
 

@@ -145,6 +145,9 @@ internal static unsafe partial class Sgemm
                     }
                     var mask = new Masks(cols);
                     var i = i0;
+                    if (cols <= 16) // a last panel of ≤ 16 columns (RNN1's dh₋₁ = dz·Uᵀ has 80): half the FMAs
+                        for (; i + 8 <= end; i += 8) Rows8Half(a + (long)i * lda, lda, kCount, panel, biasPanel, relu,
+                            c + (long)i * ldc + p * PackedMatrix.PanelWidth, ldc, mask);
                     for (; i + 8 <= end; i += 8) Rows8(a + (long)i * lda, lda, kCount, panel, biasPanel, relu,
                         c + (long)i * ldc + p * PackedMatrix.PanelWidth, ldc, mask);
                     for (; i < end; i++) Rows1(a + (long)i * lda, kCount, panel, biasPanel, relu,
@@ -195,6 +198,45 @@ internal static unsafe partial class Sgemm
         Store(c + 5 * ldc, c50, c51, bias, relu, cols);
         Store(c + 6 * ldc, c60, c61, bias, relu, cols);
         Store(c + 7 * ldc, c70, c71, bias, relu, cols);
+    }
+
+    /// <summary><see cref="Rows8"/> for a panel's first 16 columns only (the others do not exist): the same FMAs for those.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Rows8Half(float* a, int lda, int kCount, float* panel, float* bias, bool relu, float* c, int ldc, in Masks cols)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default,
+            c7 = default;
+        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda, a6 = a + 6 * lda,
+            a7 = a + 7 * lda;
+        var bp = panel;
+        for (var k = 0; k < kCount; k++, bp += PackedMatrix.PanelWidth)
+        {
+            var b0 = Vector512.Load(bp);
+            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[k]), b0, c0);
+            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a1[k]), b0, c1);
+            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a2[k]), b0, c2);
+            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(a3[k]), b0, c3);
+            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[k]), b0, c4);
+            c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a5[k]), b0, c5);
+            c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(a6[k]), b0, c6);
+            c7 = Avx512F.FusedMultiplyAdd(Vector512.Create(a7[k]), b0, c7);
+        }
+        StoreHalf(c, c0, bias, relu, cols);
+        StoreHalf(c + ldc, c1, bias, relu, cols);
+        StoreHalf(c + 2 * ldc, c2, bias, relu, cols);
+        StoreHalf(c + 3 * ldc, c3, bias, relu, cols);
+        StoreHalf(c + 4 * ldc, c4, bias, relu, cols);
+        StoreHalf(c + 5 * ldc, c5, bias, relu, cols);
+        StoreHalf(c + 6 * ldc, c6, bias, relu, cols);
+        StoreHalf(c + 7 * ldc, c7, bias, relu, cols);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void StoreHalf(float* c, Vector512<float> lo, float* bias, bool relu, in Masks cols)
+    {
+        if (bias != null) lo += Vector512.Load(bias);
+        if (relu) lo = Vector512.Max(lo, Vector512<float>.Zero);
+        Avx512F.MaskStore(c, cols.Lo, lo);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
