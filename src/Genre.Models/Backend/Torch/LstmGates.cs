@@ -91,6 +91,10 @@ internal static class LstmGates
         where V : struct, ISimd<V>
     {
         var n = V.Count;
+        var start = k;
+        // Two loops, not one: h needs tanh(c), which needs the gates, so one iteration is a chain of two exps, two divisions
+        // and their polynomials (≈ 130 cycles), longer than the out-of-order window overlaps; split, each loop's iterations are
+        // independent and overlap (the forward gate pass at 80 units: 177 → 130 ns a row; the same operations, so the same bits).
         for (; k <= units - n; k += n)
         {
             var i = Sigmoid<V>(V.Load(zr.Slice(k, n)));
@@ -98,15 +102,14 @@ internal static class LstmGates
             var g = Tanh<V>(V.Load(zr.Slice(2 * units + k, n)));
             var o = Sigmoid<V>(V.Load(zr.Slice(3 * units + k, n)));
             var cp = pr.IsEmpty ? V.Create(0f) : V.Load(pr.Slice(k, n));
-            var cn = f * cp + i * g;
-            var hn = o * Tanh<V>(cn);
             V.Store(i, zr.Slice(k, n));
             V.Store(f, zr.Slice(units + k, n));
             V.Store(g, zr.Slice(2 * units + k, n));
             V.Store(o, zr.Slice(3 * units + k, n));
-            V.Store(cn, cr.Slice(k, n));
-            V.Store(hn, hr.Slice(k, n));
+            V.Store(f * cp + i * g, cr.Slice(k, n));
         }
+        for (var j = start; j < k; j += n)
+            V.Store(V.Load(zr.Slice(3 * units + j, n)) * Tanh<V>(V.Load(cr.Slice(j, n))), hr.Slice(j, n));
         return k;
     }
 
