@@ -85,6 +85,7 @@ internal sealed class LstmTorch : ITorchLayer<Lstm>
     /// </summary>
     static Tensor Predict(Prepared s, Tensor x)
     {
+        if (s.Packed is PackedMatrix packedWeights && x.dtype == ScalarType.Float32) return PredictInBlocks(s, packedWeights, x);
         long steps = x.shape[0], n = x.shape[1], units = s.Units, features = s.Features, k = units + features + 1;
         var blocks = empty(steps + 1, n, k, x.dtype);
         blocks.narrow(2, 0, units)[0].zero_();
@@ -110,6 +111,57 @@ internal sealed class LstmTorch : ITorchLayer<Lstm>
         }
         var hidden = blocks.narrow(2, 0, units);
         return s.ReturnSequences ? hidden.narrow(0, 1, steps) : hidden[steps];
+    }
+
+    /// <summary>Rows an inference pass takes through every step at once (as <see cref="FusedLstmClassifier.BlockRows"/>): their
+    /// [h | x | 1] rows, gates and cells stay in the core's cache, where a pass's 1,024 rows a step went out to memory.</summary>
+    const int BlockRows = 32;
+
+    /// <summary>
+    /// <see cref="Predict"/> on <see cref="Sgemm"/>'s kernels, block by block of rows through all the steps. Every row is
+    /// computed by the same operations as in one (n, 4H) pass, so the same bits.
+    /// </summary>
+    static Tensor PredictInBlocks(Prepared s, PackedMatrix packed, Tensor x)
+    {
+        int steps = (int)x.shape[0], n = (int)x.shape[1], units = s.Units, features = s.Features, k = units + features + 1;
+        var input = x.contiguous();
+        var output = s.ReturnSequences ? empty(steps, n, units, x.dtype) : empty(n, units, x.dtype);
+        var xs = Predictor.Floats(input);
+        var ys = Predictor.Floats(output);
+        var pool = System.Buffers.ArrayPool<float>.Shared;
+        var most = Math.Min(BlockRows, n);
+        float[] blocks = pool.Rent(2 * most * k), z = pool.Rent(most * 4 * units), cells = pool.Rent(2 * most * units);
+        try
+        {
+            for (var b0 = 0; b0 < n; b0 += most)
+            {
+                var m = Math.Min(most, n - b0);
+                var shape = new LstmGates.Shape(m, units, k);
+                // two [h | x | 1] blocks, this step's and the next's: h_t is written into the other
+                for (var t = 0; t < steps; t++)
+                {
+                    var block = blocks.AsSpan(t % 2 * m * k, m * k);
+                    var next = blocks.AsSpan((t + 1) % 2 * m * k, m * k);
+                    for (var r = 0; r < m; r++)
+                    {
+                        var row = block.Slice(r * k, k);
+                        xs.Slice(((t * n) + b0 + r) * features, features).CopyTo(row[units..]);
+                        row[k - 1] = 1;
+                    }
+                    GateInputs(packed, block, m, units, features, t == 0, z);
+                    var previous = t == 0 ? Span<float>.Empty : cells.AsSpan((t + 1) % 2 * m * units, m * units);
+                    LstmGates.Forward(z.AsSpan(0, m * 4 * units), previous, cells.AsSpan(t % 2 * m * units, m * units), next, shape);
+                    if (!s.ReturnSequences && t < steps - 1) continue;
+                    var to = s.ReturnSequences ? ys.Slice((t * n + b0) * units, m * units) : ys.Slice(b0 * units, m * units);
+                    for (var r = 0; r < m; r++) next.Slice(r * k, units).CopyTo(to.Slice(r * units, units));
+                }
+            }
+        }
+        finally
+        {
+            foreach (var a in new[] { blocks, z, cells }) pool.Return(a);
+        }
+        return output;
     }
 
     /// <summary>z = [h₋₁ | x_t | 1]·[U; W; b] for one step's rows (block rows are K = H + F + 1 wide); at t = 0, h₋₁ = 0.</summary>
