@@ -95,3 +95,30 @@ public class TrainingTests
     static LabeledData LastStepsMatter(LabeledData d) =>
         d with { X = Enumerable.Range(0, d.Rows).SelectMany(r => d.X.Skip(r * 15).Take(15).Reverse()).ToArray() };
 }
+
+/// <summary>Issue 28: the divergence check reads a float32 parameter's values in place; it finds a NaN or an infinity
+/// wherever it is (in a whole vector or the tail), and passes every finite value, the largest included.</summary>
+public class NonFiniteTests
+{
+    [Fact]
+    public void Every_position_and_kind_of_non_finite_value_is_found()
+    {
+        foreach (var bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+            for (var at = 0; at < 19; at++)
+            {
+                var values = Enumerable.Range(0, 19).Select(i => i % 2 == 0 ? float.MaxValue : -float.Epsilon).ToArray();
+                Assert.True(Trainer.AllFinite(values));
+                values[at] = bad;
+                Assert.False(Trainer.AllFinite(values), $"{bad} at {at}");
+            }
+        using var scope = NewDisposeScope();
+        var ok = ones(3, 5);
+        var broken = ones(4, 9);
+        broken[2, 7] = tensor(float.NaN);
+        var transposed = ones(9, 4).t(); // not contiguous: libtorch's check
+        transposed[1, 1] = tensor(float.PositiveInfinity);
+        Assert.Equal(Some(1), Trainer.FirstNonFinite([ok, broken, transposed]));
+        Assert.Equal(Some(1), Trainer.FirstNonFinite([ok, transposed]));
+        Assert.Equal(Option<int>.None, Trainer.FirstNonFinite([ok, ok.t()]));
+    }
+}

@@ -106,7 +106,7 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
         int n = (int)x.shape[0];
         // the masks first, in layer order, as DropoutTorch draws them: the same generator calls give the same masks
         var masks = prepared.Steps.Select(s => s.DropRate > 0 ? DrawMask(n, s.In, s.DropRate, s.Scale, dropout) : null).ToArray();
-        var labels = Labels(prepared, model, y);
+        var labels = Labels(prepared.Steps[^1].Out, model, y);
         var tally = new Tally();
         try
         {
@@ -129,7 +129,7 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
     public static (double LossSum, long Correct) Evaluate(Prepared prepared, TorchModel model, Tensor x, Tensor y)
     {
         int n = (int)x.shape[0];
-        var labels = Labels(prepared, model, y);
+        var labels = Labels(prepared.Steps[^1].Out, model, y);
         var steps = prepared.Steps;
         var classes = steps[^1].Out;
         var chunks = Lanes.Chunks(n, model.Chunking);
@@ -159,11 +159,10 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
     }
 
     /// <summary><paramref name="y"/>'s labels, each checked to be one of the net's classes (as libtorch's loss refuses others).</summary>
-    static long[] Labels(Prepared prepared, TorchModel model, Tensor y)
+    internal static long[] Labels(int classes, TorchModel model, Tensor y)
     {
         using var labelValues = y.to(ScalarType.Int64).contiguous();
         var labels = MemoryMarshal.Cast<byte, long>(labelValues.bytes).ToArray(); // one copy (data<T>() reads value by value)
-        var classes = prepared.Steps[^1].Out;
         if (labels.FirstOrDefault(v => v < 0 || v >= classes, 0) is var bad && (bad < 0 || bad >= classes))
             throw new ArgumentException($"{model.Spec.Name}: label {bad} is not one of the {classes} classes"); // as libtorch's loss
         return labels;
@@ -171,7 +170,7 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
 
     /// <summary>Each row's cross-entropy (log Σ exp z − z_label, in float64) summed, and how many rows' largest logit (the first,
     /// on ties) is their label.</summary>
-    static (double Loss, long Correct) CrossEntropy(float[] logits, int rows, int classes, ReadOnlySpan<long> labels)
+    internal static (double Loss, long Correct) CrossEntropy(float[] logits, int rows, int classes, ReadOnlySpan<long> labels)
     {
         double loss = 0;
         long correct = 0;
@@ -188,6 +187,10 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
         }
         return (loss, correct);
     }
+
+    /// <summary>Rows a lane takes through the whole net at once: DNN1's activations for 128 rows are 260 KB, within a core's L2,
+    /// and a pass may then be the whole batch (one fork and join a batch, not one per 1,024 rows).</summary>
+    internal const int BlockRows = 128;
 
     /// <summary>How many inputs of <see cref="forward"/> come before the parameters.</summary>
     const int Inputs = 7;
@@ -241,14 +244,20 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
         Lanes.Run(chunks, chunk =>
         {
             var (r0, rows) = Lanes.Range(n, chunks, chunk);
-            using var xRows = input.narrow(0, r0, rows);
             var pool = ArrayPool<float>.Shared;
             partials[chunk] = pool.Rent(offsets[^1]);
             System.Array.Clear(partials[chunk], 0, offsets[^1]);
-            var rowValues = pool.Rent((int)rows * steps[0].In);
-            Predictor.Floats(xRows).CopyTo(rowValues);
-            (losses[chunk], corrects[chunk]) = Chunk(rowValues, (int)r0, (int)rows, n, steps, masks, packed, packedT, labels, smoothing,
-                partials[chunk], offsets);
+            var width = steps[0].In;
+            var rowValues = pool.Rent(Math.Min(BlockRows, (int)rows) * width);
+            for (var b0 = 0; b0 < rows; b0 += BlockRows) // block by block: a block's activations stay in the core's cache
+            {
+                var m = (int)Math.Min(BlockRows, rows - b0);
+                Predictor.Floats(input).Slice((int)(r0 + b0) * width, m * width).CopyTo(rowValues);
+                var (loss, correct) = Chunk(rowValues, (int)r0 + b0, m, n, steps, masks, packed, packedT, labels, smoothing,
+                    partials[chunk], offsets);
+                losses[chunk] += loss;
+                corrects[chunk] += correct;
+            }
             pool.Return(rowValues);
         });
         // the chunks' partials summed in chunk order, each lane over its own range of the values, straight into the gradients
@@ -352,7 +361,7 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
     /// (softmax − target) · <paramref name="perRow"/> into <paramref name="g"/>; the summed loss and how many rows' largest
     /// logit (the first, on ties) is their label.
     /// </summary>
-    static (double Loss, long Correct) SoftmaxCrossEntropy(float[] logits, int rows, int classes, ReadOnlySpan<long> labels,
+    internal static (double Loss, long Correct) SoftmaxCrossEntropy(float[] logits, int rows, int classes, ReadOnlySpan<long> labels,
         double smoothing, float perRow, float[] g)
     {
         double loss = 0;
@@ -408,7 +417,7 @@ internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseS
         return sum;
     }
 
-    static void Add(Span<float> total, ReadOnlySpan<float> part)
+    internal static void Add(Span<float> total, ReadOnlySpan<float> part)
     {
         var i = 0;
         for (; i + 8 <= total.Length; i += 8)

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,11 +42,55 @@ internal sealed class KerasAdam : IDisposable
         {
             var g = parameters[i].grad;
             if (g is null) continue;
+            if (InPlace(parameters[i], g, M[i], V[i]))
+            {
+                Update(Predictor.Floats(parameters[i]), Predictor.Floats(g), Predictor.Floats(M[i]), Predictor.Floats(V[i]),
+                    (float)(1 - settings.Beta1), (float)(1 - settings.Beta2), (float)lrT, (float)settings.Epsilon);
+                continue;
+            }
             M[i].PlusInPlace((g - M[i]).mul(keep1));
             V[i].PlusInPlace((g * g - V[i]).mul(keep2));
             parameters[i].sub_(M[i].mul(rate) / V[i].sqrt().add(epsilon, Scalars.One));
             g.zero_();
         }
+    }
+
+    /// <summary>Float32 tensors, contiguous from their first value: the update runs on their values directly.</summary>
+    static bool InPlace(params Tensor[] tensors) =>
+        tensors.All(t => t.dtype == ScalarType.Float32 && t.is_contiguous() && t.device_type == DeviceType.CPU);
+
+    /// <summary>
+    /// The update above on the values, element by element, in the same float32 operations and order as the libtorch ops
+    /// (m += (g − m)·k₁; v += (g·g − v)·k₂; θ −= (m·rate) / (√v + ε); g = 0), each correctly rounded: the same moments bit
+    /// for bit, θ the same or one ulp apart (libtorch's vector sqrt or division is not always correctly rounded). The eleven
+    /// libtorch calls per parameter cost DNN1's epoch more than the arithmetic (8 steps of 8 parameters).
+    /// </summary>
+    internal static void Update(Span<float> p, Span<float> g, Span<float> m, Span<float> v, float keep1, float keep2, float rate,
+        float epsilon)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var (k1, k2, r, e) = (Vector256.Create(keep1), Vector256.Create(keep2), Vector256.Create(rate), Vector256.Create(epsilon));
+            for (; i + 8 <= p.Length; i += 8)
+            {
+                var gi = Vector256.Create(g.Slice(i, 8));
+                var mi = Vector256.Create(m.Slice(i, 8));
+                var vi = Vector256.Create(v.Slice(i, 8));
+                mi += (gi - mi) * k1;
+                vi += (gi * gi - vi) * k2;
+                (Vector256.Create(p.Slice(i, 8)) - mi * r / (Vector256.Sqrt(vi) + e)).CopyTo(p.Slice(i, 8));
+                mi.CopyTo(m.Slice(i, 8));
+                vi.CopyTo(v.Slice(i, 8));
+            }
+        }
+        for (; i < p.Length; i++)
+        {
+            m[i] += (g[i] - m[i]) * keep1;
+            v[i] += (g[i] * g[i] - v[i]) * keep2;
+            p[i] -= m[i] * rate / (MathF.Sqrt(v[i]) + epsilon);
+        }
+        g.Clear();
     }
 
     public void Dispose()

@@ -61,15 +61,19 @@ internal sealed class TorchModel : ICompiledModel
         using var noGrad = no_grad();
         using var x = Input(data.X, data.Rows);
         using var y = tensor(data.Y.Select(v => (long)v).ToArray());
-        batchSize = Math.Min(batchSize, Trainer.MicroBatchFor(Spec)); // same result, cache-sized passes
+        var recurrent = FusedLstmClassifier.Handles(this); // an LSTM classifier: block by block in one lanes pass
+        if (!recurrent) batchSize = Math.Min(batchSize, Trainer.MicroBatchFor(Spec)); // same result, cache-sized passes
         var stack = FusedDenseStack.Prepare(this); // a dense net: each pass one lanes pass through the whole net
         for (var start = 0; start < data.Rows; start += batchSize)
         {
             using var scope = NewDisposeScope();
             var len = Math.Min(batchSize, data.Rows - start);
-            if (stack.Case is FusedDenseStack.Prepared prepared)
+            if (stack.IsSome || recurrent)
             {
-                var (sum, right) = FusedDenseStack.Evaluate(prepared, this, x.narrow(0, start, len), y.narrow(0, start, len));
+                var (xs, ys) = (x.narrow(0, start, len), y.narrow(0, start, len));
+                var (sum, right) = stack.Case is FusedDenseStack.Prepared prepared
+                    ? FusedDenseStack.Evaluate(prepared, this, xs, ys)
+                    : FusedLstmClassifier.Evaluate(this, xs, ys);
                 loss += sum;
                 correct += right;
                 continue;

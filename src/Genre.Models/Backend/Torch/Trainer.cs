@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Intrinsics;
 using Genre.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -33,9 +34,12 @@ internal static class Trainer
     }
 
     /// <summary>Rows per training pass: <see cref="MicroBatchFor"/>, or the whole batch of <paramref name="batch"/> rows when a
-    /// layer's training forward uses batch statistics (BatchNormalization: Keras' statistics are the whole batch's).</summary>
-    public static int TrainingPassRows(Sequential spec, int batch) =>
-        spec.Layers.Exists(l => TorchLayers.Of(l).BatchStatistics) ? batch : MicroBatchFor(spec);
+    /// layer's training forward uses batch statistics (BatchNormalization: Keras' statistics are the whole batch's) or when
+    /// the net trains as one node (<see cref="FusedLstmClassifier"/>, <see cref="FusedDenseStack"/>: their activations are
+    /// per block of rows, whatever the pass).</summary>
+    public static int TrainingPassRows(TorchModel model, int batch) =>
+        model.Spec.Layers.Exists(l => TorchLayers.Of(l).BatchStatistics) || FusedLstmClassifier.Handles(model)
+            || FusedDenseStack.Handles(model) ? batch : MicroBatchFor(model.Spec);
 
     public static Fin<History> Fit(TorchModel model, LabeledData train, Option<LabeledData> validation, TrainingConfig config,
                                    IProgress<TrainingEvent>? progress, CancellationToken cancel)
@@ -73,7 +77,7 @@ internal static class Trainer
                 var xb = x.index_select(0, idx);
                 var yb = y.index_select(0, idx);
                 using var dropout = new Generator(MixBatch(config.Seed, epoch, b));
-                var (batchLoss, batchCorrect) = AccumulateGradients(model, xb, yb, dropout, TrainingPassRows(model.Spec, len),
+                var (batchLoss, batchCorrect) = AccumulateGradients(model, xb, yb, dropout, TrainingPassRows(model, len),
                     config.LabelSmoothing);
                 if (!double.IsFinite(batchLoss)) return Diverged(model, config, epoch, b, batches, $"the loss is {Show(batchLoss)}");
                 lossSum += batchLoss;
@@ -85,7 +89,7 @@ internal static class Trainer
                 progress?.Report(new BatchEnded(epoch + 1, b + 1, batches, lossSum / Seen(b, len, config.BatchSize),
                     correct / (double)Seen(b, len, config.BatchSize)));
             }
-            var val = validation.Map(v => model.Evaluate(v, Math.Min(config.BatchSize, MicroBatchFor(model.Spec))));
+            var val = validation.Map(v => model.Evaluate(v, config.BatchSize)); // which clamps to its passes' rows
             var metrics = new EpochMetrics(epoch + 1, lossSum / train.Rows, correct / (double)train.Rows,
                 val.Map(v => v.Loss).IfNone(double.NaN), val.Map(v => v.Accuracy).IfNone(double.NaN), clock.Elapsed.TotalSeconds);
             state = state with { History = state.History.Add(metrics), Early = Update(state.Early, config.EarlyStopping, metrics, model) };
@@ -119,6 +123,7 @@ internal static class Trainer
         double lossSum = 0;
         long correct = 0;
         var stack = wholeNet ? FusedDenseStack.Prepare(model) : None; // the weights stay as they are over the batch
+        var recurrent = wholeNet && FusedLstmClassifier.Handles(model);
         for (long start = 0; start < len; start += microBatch)
         {
             using var micro = NewDisposeScope();
@@ -126,7 +131,8 @@ internal static class Trainer
             var ym = yb.narrow(0, start, m);
             var xm = xb.narrow(0, start, m);
             var (loss, right) = stack.Match(s => FusedDenseStack.Loss(s, model, xm, ym, dropout, labelSmoothing),
-                () => LayerByLayer(model, xm, ym, dropout, labelSmoothing));
+                () => recurrent ? FusedLstmClassifier.Loss(model, xm, ym, labelSmoothing)
+                    : LayerByLayer(model, xm, ym, dropout, labelSmoothing));
             using Scalar share = (float)((double)m / len);
             (m == len ? loss : loss.mul(share)).backward();
             lossSum += loss.item<float>() * (double)m;
@@ -157,14 +163,36 @@ internal static class Trainer
 
     static string Show(double v) => double.IsNaN(v) ? "NaN" : v > 0 ? "+infinity" : "-infinity";
 
-    /// <summary>The index of the first parameter holding a NaN or an infinity.</summary>
-    static Option<int> FirstNonFinite(Tensor[] parameters)
+    /// <summary>The index of the first parameter holding a NaN or an infinity (a float32 parameter's values read in place:
+    /// three libtorch calls a parameter after every step cost more than the scan).</summary>
+    internal static Option<int> FirstNonFinite(Tensor[] parameters)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         for (var i = 0; i < parameters.Length; i++)
-            if (!parameters[i].isfinite().all().item<bool>()) return i;
+        {
+            var p = parameters[i];
+            var finite = p.dtype == ScalarType.Float32 && p.is_contiguous() && p.device_type == DeviceType.CPU
+                ? AllFinite(Predictor.Floats(p))
+                : p.isfinite().all().item<bool>();
+            if (!finite) return i;
+        }
         return None;
+    }
+
+    /// <summary>Whether every value is finite: x − x is 0 for a finite x and NaN for a NaN or an infinity.</summary>
+    internal static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= values.Length; i += 8)
+            {
+                var v = Vector256.Create(values.Slice(i, 8));
+                if (!Vector256.EqualsAll(v - v, Vector256<float>.Zero)) return false;
+            }
+        for (; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return false;
+        return true;
     }
 
     /// <summary>Early stopping bookkeeping (Keras EarlyStopping: improvement = better than best by more than min_delta).</summary>
