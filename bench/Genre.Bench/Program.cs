@@ -13,6 +13,7 @@ switch (mode)
     case "data": DataPipeline.Run(args[1], int.Parse(Arg(2, "5"))); break;
     case "train": Training.Run(threads, Arg(2, authors), Arg(3, "bench/results/training.md")); break;
     case "epochs": Training.Epochs(threads, Arg(2, "rnn1"), int.Parse(Arg(3, "3")), Arg(4, "own")); break;
+    case "fit": Training.Fit(threads, Arg(2, "rnn1"), int.Parse(Arg(3, "5")), Arg(4, "own")); break;
     case "infer": Inference.Run(threads, Arg(2, authors), Arg(3, data), Arg(4, "bench/results/inference.md")); break;
     case "gemm": Gemm.Run(threads); break;
     case "peak":
