@@ -142,7 +142,8 @@ public static class Training
             $"is a large part of its work). The other {epochSeconds - gemms:F3} s ({(epochSeconds - gemms) / epochSeconds:P0}) are " +
             "what the FLOP count leaves out: the loss and its gradient, the relu masks and bias sums, the chunks' partial gradients " +
             "summed, Adam and the shuffle, the validation loss, and each pass's fork and join with the core that " +
-            "waits at it (80 training passes of 1,024 rows an epoch), passes over memory with a few operations per value.";
+            "waits at it (8 training passes an epoch, one a batch, and 18 of 1,024 rows for validation), passes over memory " +
+            "with a few operations per value.";
     }
 
     static string Cpu()
