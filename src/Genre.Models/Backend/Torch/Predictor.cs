@@ -25,7 +25,7 @@ internal static class Predictor
     public static float[] Predict(Sequential spec, IReadOnlyList<Tensor> p, Tensor input, int rows, int classes, int passRows,
                                   bool sgemm = true, LaneChunking? chunking = null)
     {
-        var result = new float[(long)rows * classes];
+        var result = GC.AllocateUninitializedArray<float>(checked(rows * classes)); // every value is written by a pass
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var steps = Prepare(spec, p, sgemm && Sgemm.Supported);
