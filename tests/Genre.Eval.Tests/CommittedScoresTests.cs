@@ -29,10 +29,13 @@ public class CommittedScoresTests
                 .Bind(e => Json.Object(e, "scores"))
                 .IfNone(() => throw new Xunit.Sdk.XunitException($"{x.Experiment.Name}: no committed scores"));
             var s = x.Scores.IfNone(() => throw new Xunit.Sdk.XunitException($"{x.Experiment.Name}: not scored"));
-            foreach (var (name, value) in new[] { ("top1_accuracy", s.Top1), ("top3_accuracy", s.Top3), ("top5_accuracy", s.Top5),
-                         ("macro_f1", s.MacroF1), ("family_accuracy", s.Family), ("ece", s.Ece),
-                         ("any_listed_genre_accuracy", s.AnyListedGenre.IfNone(double.NaN)) })
-                Assert.True(Math.Abs(Json.Double(scores, name).IfNone(double.NaN) - value) < 1e-9, $"{x.Experiment.Name} {name}: {value}");
+            // counts of rows are exact; the calibration error is a mean of float32 probabilities, which the LSTM gate pass's exp
+            // (issue 28: Cephes' expf, within 2 ulp) moves by about 1e-9 (RNN1: 0.045164720577 → 0.045164719354)
+            foreach (var (name, value, tolerance) in new[] { ("top1_accuracy", s.Top1, 1e-9), ("top3_accuracy", s.Top3, 1e-9),
+                         ("top5_accuracy", s.Top5, 1e-9), ("macro_f1", s.MacroF1, 1e-9), ("family_accuracy", s.Family, 1e-9),
+                         ("ece", s.Ece, 1e-7), ("any_listed_genre_accuracy", s.AnyListedGenre.IfNone(double.NaN), 1e-9) })
+                Assert.True(Math.Abs(Json.Double(scores, name).IfNone(double.NaN) - value) < tolerance,
+                    $"{x.Experiment.Name} {name}: {value}");
         }
         Directory.Delete(Path.GetDirectoryName(dir)!, true);
     }
