@@ -13,6 +13,7 @@ internal sealed class KerasAdam : IDisposable
 {
     readonly AdamSettings settings;
     readonly long totalSteps;
+    readonly bool onValues;
     public Tensor[] M { get; }
     public Tensor[] V { get; }
     public long Step { get; set; }
@@ -20,10 +21,13 @@ internal sealed class KerasAdam : IDisposable
     /// <param name="settings">Learning rate, betas, epsilon and decay.</param>
     /// <param name="parameters">The tensors this optimizer updates; its moment tensors M and V start as zeros of the same shapes.</param>
     /// <param name="totalSteps">Steps in the whole fit, for a decaying learning rate (<see cref="AdamSettings.Decay"/>).</param>
-    public KerasAdam(AdamSettings settings, IReadOnlyList<Tensor> parameters, long totalSteps = 0)
+    /// <param name="onValues">Float32 parameters updated on their values (<see cref="Update"/>), the default; false keeps
+    /// libtorch's ops throughout, as genre trained before issue 28 (what <c>--gemm libtorch</c> reproduces bit for bit).</param>
+    public KerasAdam(AdamSettings settings, IReadOnlyList<Tensor> parameters, long totalSteps = 0, bool onValues = true)
     {
         this.settings = settings;
         this.totalSteps = totalSteps;
+        this.onValues = onValues;
         M = parameters.Select(p => zeros_like(p)).ToArray();
         V = parameters.Select(p => zeros_like(p)).ToArray();
     }
@@ -42,7 +46,7 @@ internal sealed class KerasAdam : IDisposable
         {
             var g = parameters[i].grad;
             if (g is null) continue;
-            if (InPlace(parameters[i], g, M[i], V[i]))
+            if (onValues && InPlace(parameters[i], g, M[i], V[i]))
             {
                 Update(Predictor.Floats(parameters[i]), Predictor.Floats(g), Predictor.Floats(M[i]), Predictor.Floats(V[i]),
                     (float)(1 - settings.Beta1), (float)(1 - settings.Beta2), (float)lrT, (float)settings.Epsilon);

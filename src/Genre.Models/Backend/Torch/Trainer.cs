@@ -49,7 +49,7 @@ internal static class Trainer
         if (!(config.LabelSmoothing >= 0 && config.LabelSmoothing < 1))
             return GenreError.Usage($"fit: label smoothing must be in [0, 1), got {config.LabelSmoothing}");
         var batches = (train.Rows + config.BatchSize - 1) / config.BatchSize;
-        using var adam = new KerasAdam(config.Adam, model.Parameters, (long)config.Epochs * batches);
+        using var adam = new KerasAdam(config.Adam, model.Parameters, (long)config.Epochs * batches, onValues: model.OwnGemm);
         var state = new TrainingState(Seq<EpochMetrics>(), new EarlyState(double.PositiveInfinity, -1, 0, None));
         if (config.Resume && config.Checkpoints.Case is CheckpointPolicy policy)
         {
