@@ -7,14 +7,14 @@ using static TorchSharp.torch;
 namespace Genre.Models.Backend.Torch;
 
 /// <summary>
-/// One training pass of a dense net (flat input; Dense relu or linear layers, Dropout between them, a final Dense softmax) as
-/// one autograd node whose output is the mean cross-entropy: forward, loss and backward of every layer run in one
-/// <see cref="Lanes"/> pass on <see cref="Sgemm"/>'s kernels, each chunk of rows through the whole net, where
-/// <see cref="FusedDense"/> forks and joins once per layer and direction and dispatches a dozen libtorch ops per layer
-/// between them (with it, the work around the gemms was three quarters of DNN1's epoch). The dropout masks are drawn from the
-/// pass's generator in layer order with the same calls as <see cref="DropoutTorch"/>, so both paths train on the same masks;
-/// each chunk adds its own partial weight gradients, summed in chunk order, so gradients are bit-identical on any number of
-/// threads. Same model as the per-layer path (tests: loss and every gradient ≤ 1e-5).
+/// One training pass of a dense net (flat input; Dense relu or linear layers, Dropout between them, a final Dense softmax) as one
+/// autograd node whose output is the mean cross-entropy: forward, loss and backward of every layer run in one <see cref="Lanes"/>
+/// pass on <see cref="Sgemm"/>'s kernels, each block of <see cref="BlockRows"/> rows of a chunk through the whole net, where
+/// <see cref="FusedDense"/> forks and joins once per layer and direction and dispatches a dozen libtorch ops per layer between them
+/// (with it, the work around the gemms was three quarters of DNN1's epoch). The dropout masks are drawn from the pass's generator
+/// in layer order with the same calls as <see cref="DropoutTorch"/>, so both paths train on the same masks; each chunk adds its
+/// blocks' partial weight gradients in block order, the chunks summed in chunk order, so gradients are bit-identical on any number
+/// of threads. Same model as the per-layer path (tests: loss and every gradient ≤ 1e-5).
 /// </summary>
 internal sealed class FusedDenseStack : autograd.MultiTensorFunction<FusedDenseStack>
 {

@@ -28,7 +28,7 @@ internal static class Predictor
         var result = GC.AllocateUninitializedArray<float>(checked(rows * classes)); // every value is written by a pass
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var steps = Prepare(spec, p, sgemm && Sgemm.Supported);
+        var (steps, head) = Prepare(spec, p, sgemm && Sgemm.Supported);
         var sequence = spec.InputShape.Count == 2;
         // Passes are fixed by the rows alone; each lane takes the next pass not yet taken, so a lane whose core is busy with
         // other work holds the others back by one pass at most. A row's result does not depend on which lane computes it.
@@ -45,21 +45,32 @@ internal static class Predictor
                 var h = input.narrow(0, start, len);
                 if (sequence) h = h.transpose(0, 1).contiguous(); // (n, T, F) → time-major (T, n, F)
                 foreach (var step in steps) h = step(h);
-                Floats(h.contiguous()).CopyTo(result.AsSpan((int)(start * classes)));
+                var probabilities = result.AsSpan((int)(start * classes), len * classes);
+                if (head is null) Floats(h.contiguous()).CopyTo(probabilities);
+                else
+                {
+                    // the softmax head straight into the result: its gemm, then the softmax in place
+                    Sgemm.Multiply(Floats(h.contiguous()), head.K, len, head.K, head, 0, false, probabilities, classes);
+                    SoftmaxRows.Apply(probabilities, len, classes);
+                }
             }
         });
         return result;
     }
 
     /// <summary>Each layer's <see cref="ITorchLayer{TLayer}.Step"/>, a linear Dense folded into the LSTM after it (as
-    /// <see cref="KerasForward"/> folds it).</summary>
-    static List<Func<Tensor, Tensor>> Prepare(Sequential spec, IReadOnlyList<Tensor> p, bool sgemm)
+    /// <see cref="KerasForward"/> folds it); a last Dense softmax on genre's kernels is not a step but the packed head, which
+    /// the pass runs into the result (<see cref="SoftmaxRows"/>).</summary>
+    static (List<Func<Tensor, Tensor>> Steps, PackedMatrix? Head) Prepare(Sequential spec, IReadOnlyList<Tensor> p, bool sgemm)
     {
         var weights = TorchLayers.PerLayer(spec, p.Select(t => t.detach()).ToArray());
         var steps = new List<Func<Tensor, Tensor>>();
         for (var i = 0; i < spec.Layers.Count; i++)
         {
             var layer = spec.Layers[i];
+            if (sgemm && i == spec.Layers.Count - 1 && layer is Dense { Activation: Activation.Softmax } && FlatBefore(spec, i)
+                && Pack(weights[i][0], weights[i][1]) is PackedMatrix head)
+                return (steps, head);
             if (i + 1 < spec.Layers.Count && LstmTorch.Folds(layer, spec.Layers[i + 1]))
             {
                 steps.AddRange(LstmTorch.Step((Lstm)spec.Layers[i + 1], LstmTorch.Fold(weights[i], weights[i + 1]), sgemm));
@@ -68,8 +79,16 @@ internal static class Predictor
             else
                 steps.AddRange(TorchLayers.Of(layer).Step(layer, weights[i], sgemm));
         }
-        return steps;
+        return (steps, null);
     }
+
+    /// <summary>Whether layer <paramref name="i"/> gets one row per sample: a flat input, or an LSTM's last h.</summary>
+    static bool FlatBefore(Sequential spec, int i) =>
+        i == 0 ? spec.InputShape.Count == 1 : spec.Layers[i - 1] switch
+        {
+            Lstm l => !l.ReturnSequences,
+            _ => FlatBefore(spec, i - 1) && spec.Layers[i - 1] is Dense or Dropout or BatchNormalization,
+        };
 
     /// <summary>The (K, N) weights packed for <see cref="Sgemm"/> (float32 only; null otherwise: libtorch's addmm is used).</summary>
     internal static PackedMatrix? Pack(Tensor weights, Tensor? bias)
