@@ -25,4 +25,26 @@ public class PredictorTests
         var worstLibtorch = expected.Select((e, i) => Math.Abs(e - libtorch[i])).Max();
         Assert.True(worstLibtorch <= 1e-6, $"libtorch gemms: largest difference {worstLibtorch:E2}");
     }
+
+    /// <summary>Issue 28: predictions into a caller's buffer are <see cref="TorchModel.Predict"/>'s bit for bit, over stale
+    /// values, leaving the buffer's tail alone; a buffer too short is refused before anything is written.</summary>
+    [Theory]
+    [InlineData("dnn1")]
+    [InlineData("rnn1")]
+    public void Predictions_into_a_buffer_are_predicts_and_a_short_buffer_is_refused(string name)
+    {
+        using var compiled = Ok(Support.Backend.Compile(Ok(Zoo.ByName(name)), 11));
+        var data = Support.Problem(1_500, 3);
+        var expected = compiled.Predict(data.X, data.Rows);
+        var buffer = Enumerable.Repeat(float.NaN, expected.Length + 5).ToArray();
+        compiled.PredictInto(data.X, data.Rows, buffer);
+        Assert.Equal(expected, buffer[..expected.Length]);
+        Assert.All(buffer[expected.Length..], v => Assert.True(float.IsNaN(v)));
+        compiled.PredictInto(data.X, data.Rows, buffer); // again, over the first call's values
+        Assert.Equal(expected, buffer[..expected.Length]);
+        var shortBuffer = new float[expected.Length - 1];
+        var e = Assert.Throws<ArgumentException>(() => compiled.PredictInto(data.X, data.Rows, shortBuffer));
+        Assert.Contains($"the buffer holds {shortBuffer.Length:N0} probabilities", e.Message);
+        Assert.All(shortBuffer, v => Assert.Equal(0f, v));
+    }
 }

@@ -38,6 +38,14 @@ public interface ICompiledModel : IDisposable
     Evaluation Evaluate(LabeledData data, int batchSize = 10_000);
     /// <summary>Softmax outputs, rows × classes, row-major.</summary>
     float[] Predict(float[] x, int rows, int batchSize = 10_000);
+
+    /// <summary>
+    /// <see cref="Predict"/> into <paramref name="probabilities"/> (at least rows × classes; the rest untouched), for a caller
+    /// that scores batch after batch into one buffer: a fresh array per call is fresh memory to fault in, which for a dense net
+    /// costs as much as its arithmetic (bench/results/training.md).
+    /// </summary>
+    void PredictInto(float[] x, int rows, float[] probabilities, int batchSize = 10_000) =>
+        Predict(x, rows, batchSize).CopyTo(probabilities, 0);
 }
 
 /// <summary>Scoped use of a compiled model: the natural way to make sure its native tensors are released.</summary>

@@ -19,13 +19,16 @@ internal static class Predictor
     public static int PassRows(Sequential spec) => Trainer.MicroBatchFor(spec);
 
     /// <summary>
-    /// Softmax outputs, rows × classes, row-major; passes of at most <paramref name="passRows"/> rows per lane; the gemms are
-    /// <see cref="Sgemm"/>'s when <paramref name="sgemm"/> and the CPU has AVX-512F, else libtorch's.
+    /// Softmax outputs, rows × classes, row-major, into <paramref name="into"/> when given (else a new array); passes of at
+    /// most <paramref name="passRows"/> rows per lane; the gemms are <see cref="Sgemm"/>'s when <paramref name="sgemm"/> and
+    /// the CPU has AVX-512F, else libtorch's.
     /// </summary>
     public static float[] Predict(Sequential spec, IReadOnlyList<Tensor> p, Tensor input, int rows, int classes, int passRows,
-                                  bool sgemm = true, LaneChunking? chunking = null)
+                                  bool sgemm = true, LaneChunking? chunking = null, float[]? into = null)
     {
-        var result = GC.AllocateUninitializedArray<float>(checked(rows * classes)); // every value is written by a pass
+        if (into is not null && into.Length < (long)rows * classes)
+            throw new ArgumentException($"{spec.Name}: the buffer holds {into.Length:N0} probabilities, not {rows:N0} × {classes}");
+        var result = into ?? GC.AllocateUninitializedArray<float>(checked(rows * classes)); // every value is written by a pass
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var (steps, head) = Prepare(spec, p, sgemm && Sgemm.Supported);

@@ -87,12 +87,17 @@ internal sealed class TorchModel : ICompiledModel
     }
 
     /// <summary>Softmax outputs through <see cref="Predictor"/> (the prediction-only forward pass).</summary>
-    public float[] Predict(float[] x, int rows, int batchSize = 10_000)
+    public float[] Predict(float[] x, int rows, int batchSize = 10_000) => Predicted(x, rows, batchSize, null);
+
+    public void PredictInto(float[] x, int rows, float[] probabilities, int batchSize = 10_000) =>
+        Predicted(x, rows, batchSize, probabilities);
+
+    float[] Predicted(float[] x, int rows, int batchSize, float[]? into)
     {
         var classes = Spec.Classes().IfNone(0);
         using var input = Input(x, rows);
         return Predictor.Predict(Spec, Parameters, input, rows, classes, Math.Max(1, Math.Min(batchSize, Predictor.PassRows(Spec))),
-            chunking: Chunking);
+            chunking: Chunking, into: into);
     }
 
     /// <summary>Softmax outputs through <see cref="KerasForward"/> (the training forward pass), for comparing the two.</summary>
