@@ -35,7 +35,7 @@ public class FusedDenseStackTests
         var r = new Random(5);
         var x = Enumerable.Range(0, rows * 15).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
         var classes = ((Dense)spec.Layers.Last()).Units;
-        var y = tensor(Enumerable.Range(0, rows).Select(i => (long)(i * 7 % classes)).ToArray());
+        var y = tensor(Enumerable.Range(0, rows).Select(i => (long)(i % classes)).ToArray()); // every class (i · 7 mod 7 was all 0)
         foreach (var p in m.Parameters) p.grad?.zero_();
         using var dropout = new Generator(3);
         var (loss, correct) = Trainer.AccumulateGradients(m, m.Input(x, rows), y, dropout, microBatch, smoothing, wholeNet);
