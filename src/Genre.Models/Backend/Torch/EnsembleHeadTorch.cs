@@ -27,7 +27,7 @@ internal sealed class EnsembleHeadTorch : ITorchLayer<EnsembleHead>
 
     /// <summary>(n, k, d) × (k, d, c) + (k, c) → (n, k, c): member by member, as k Dense layers would.</summary>
     static Tensor MemberLogits(Tensor h, Tensor kernel, Tensor bias) =>
-        h.transpose(0, 1).bmm(kernel).transpose(0, 1) + bias;
+        h.transpose(0, 1).bmm(kernel).transpose(0, 1).Plus(bias); // Plus: an implicit alpha can be finalized mid-call (Scalars)
 
     public static Option<Func<Tensor, Tensor>> Step(EnsembleHead layer, IReadOnlyList<Tensor> weights, bool sgemm) =>
         Some<Func<Tensor, Tensor>>(h => KerasLoss.Probabilities(MemberLogits(h, weights[0], weights[1])));
