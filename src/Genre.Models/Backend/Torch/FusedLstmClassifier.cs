@@ -55,16 +55,25 @@ internal sealed class FusedLstmClassifier : autograd.MultiTensorFunction<FusedLs
     /// </summary>
     public static (Tensor Loss, long Correct) Loss(TorchModel model, Tensor x, Tensor y, double smoothing)
     {
-        var plan = PlanOf(model.Spec).IfNone(() => throw new ArgumentException($"{model.Spec.Name} is not an LSTM classifier"));
+        var (plan, lstm) = Weights(model);
         var p = model.Parameters;
-        var lstm = plan.Folded.Match(
-            f => LstmTorch.Fold([p[f.Kernel], p[f.Bias]], [p[plan.Lstm], p[plan.Lstm + 1], p[plan.Lstm + 2]]),
-            () => (IReadOnlyList<Tensor>)[p[plan.Lstm], p[plan.Lstm + 1], p[plan.Lstm + 2]]);
         var labels = FusedDenseStack.Labels(plan.Classes, model, y);
         var tally = new Tally();
         var loss = apply(x.contiguous(), plan, labels, smoothing, model.Chunking, tally, lstm[0], lstm[1], lstm[2],
             p[plan.Head], p[plan.Head + 1])[0];
         return (loss, tally.Correct);
+    }
+
+    /// <summary>The plan of <paramref name="model"/> and its LSTM's W, U and b, the Dense folded in (through libtorch's ops,
+    /// so that autograd reaches the Dense's weights when gradients are on).</summary>
+    static (Plan Plan, IReadOnlyList<Tensor> Lstm) Weights(TorchModel model)
+    {
+        var plan = PlanOf(model.Spec).IfNone(() => throw new ArgumentException($"{model.Spec.Name} is not an LSTM classifier"));
+        var p = model.Parameters;
+        var lstm = plan.Folded.Match(
+            f => LstmTorch.Fold([p[f.Kernel], p[f.Bias]], [p[plan.Lstm], p[plan.Lstm + 1], p[plan.Lstm + 2]]),
+            () => (IReadOnlyList<Tensor>)[p[plan.Lstm], p[plan.Lstm + 1], p[plan.Lstm + 2]]);
+        return (plan, lstm);
     }
 
     /// <summary>
@@ -74,13 +83,10 @@ internal sealed class FusedLstmClassifier : autograd.MultiTensorFunction<FusedLs
     /// </summary>
     public static (double LossSum, long Correct) Evaluate(TorchModel model, Tensor x, Tensor y)
     {
-        var plan = PlanOf(model.Spec).IfNone(() => throw new ArgumentException($"{model.Spec.Name} is not an LSTM classifier"));
-        var p = model.Parameters;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var lstm = plan.Folded.Match(
-            f => LstmTorch.Fold([p[f.Kernel], p[f.Bias]], [p[plan.Lstm], p[plan.Lstm + 1], p[plan.Lstm + 2]]),
-            () => (IReadOnlyList<Tensor>)[p[plan.Lstm], p[plan.Lstm + 1], p[plan.Lstm + 2]]);
+        var (plan, lstm) = Weights(model);
+        var p = model.Parameters;
         var net = new Net(plan, Pack(new[] { lstm[0], lstm[1], lstm[2], p[plan.Head], p[plan.Head + 1] }
             .Select(w => w.detach().contiguous()).ToArray(), plan));
         var labels = FusedDenseStack.Labels(plan.Classes, model, y);

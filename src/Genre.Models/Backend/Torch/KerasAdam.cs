@@ -64,10 +64,11 @@ internal sealed class KerasAdam : IDisposable
         tensors.All(t => t.dtype == ScalarType.Float32 && t.is_contiguous() && t.device_type == DeviceType.CPU);
 
     /// <summary>
-    /// The update above on the values, element by element, in the same float32 operations and order as the libtorch ops
-    /// (m += (g − m)·k₁; v += (g·g − v)·k₂; θ −= (m·rate) / (√v + ε); g = 0), each correctly rounded: the same moments bit
-    /// for bit, θ the same or one ulp apart (libtorch's vector sqrt or division is not always correctly rounded). The eleven
-    /// libtorch calls per parameter cost DNN1's epoch more than the arithmetic (8 steps of 8 parameters).
+    /// The update above on the values, element by element, in the same float32 operations and order as the libtorch
+    /// ops (m += (g − m)·k₁; v += (g·g − v)·k₂; θ −= (m·rate) / (√v + ε); g = 0), each correctly rounded: the same
+    /// moments bit for bit, θ the same or one ulp apart (libtorch's vector sqrt or division is not always correctly
+    /// rounded). The eleven libtorch calls per parameter cost DNN1's epoch more than the arithmetic (8 steps of 8
+    /// parameters).
     /// </summary>
     internal static void Update(Span<float> p, Span<float> g, Span<float> m, Span<float> v, float keep1, float keep2, float rate,
         float epsilon)
