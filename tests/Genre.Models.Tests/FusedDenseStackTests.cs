@@ -27,43 +27,10 @@ public class FusedDenseStackTests
             "dropout-first"),
     };
 
-    static (double LossSum, long Correct, float[][] Gradients) Pass(Sequential spec, bool wholeNet, double smoothing, int microBatch)
-    {
-        using var scope = NewDisposeScope();
-        using var m = (TorchModel)Ok(Support.Backend.Compile(spec, 11));
-        const int rows = 791; // six uneven chunks (131 or 132 rows) on two lanes
-        var r = new Random(5);
-        var x = Enumerable.Range(0, rows * 15).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
-        var classes = ((Dense)spec.Layers.Last()).Units;
-        var y = tensor(Enumerable.Range(0, rows).Select(i => (long)(i % classes)).ToArray()); // every class (i · 7 mod 7 was all 0)
-        foreach (var p in m.Parameters) p.grad?.zero_();
-        using var dropout = new Generator(3);
-        var (loss, correct) = Trainer.AccumulateGradients(m, m.Input(x, rows), y, dropout, microBatch, smoothing, wholeNet);
-        return (loss, correct, m.Parameters.Select(p => p.grad!.data<float>().ToArray()).ToArray());
-    }
-
     [Theory]
     [MemberData(nameof(Cases))]
-    public void The_whole_net_pass_and_the_layer_by_layer_one_agree(string name, double smoothing)
-    {
-        var spec = Spec(name);
-        foreach (var microBatch in new[] { 791, 300 })
-        {
-            var layers = Pass(spec, wholeNet: false, smoothing, microBatch);
-            var whole = Pass(spec, wholeNet: true, smoothing, microBatch);
-            Assert.Equal(layers.LossSum, whole.LossSum, 1e-5 * layers.LossSum);
-            Assert.Equal(layers.Correct, whole.Correct);
-            for (var p = 0; p < layers.Gradients.Length; p++)
-            {
-                var scale = Math.Max(1e-3, layers.Gradients[p].Max(Math.Abs));
-                for (var i = 0; i < layers.Gradients[p].Length; i++)
-                    Assert.True(Math.Abs(layers.Gradients[p][i] - whole.Gradients[p][i]) <= 1e-5 * scale,
-                        $"{name}, micro-batch {microBatch}: parameter {p} element {i}: " +
-                        $"{layers.Gradients[p][i]} vs {whole.Gradients[p][i]}");
-                Assert.Contains(whole.Gradients[p], g => g != 0);
-            }
-        }
-    }
+    public void The_whole_net_pass_and_the_layer_by_layer_one_agree(string name, double smoothing) =>
+        Support.AssertWholeNetPassAgrees(Spec(name), smoothing, floor: 1e-3, dropoutSeed: 3);
 
     /// <summary>Evaluation through the stack (one lanes pass a slice) against the layer-by-layer forward and libtorch's float64
     /// loss, as <see cref="TorchModel.Evaluate"/> computed it before: the same logits, so the same rows right and the same loss

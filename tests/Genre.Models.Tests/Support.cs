@@ -1,5 +1,6 @@
 using System.Reflection;
 using Genre.Models.Backend;
+using static TorchSharp.torch;
 
 namespace Genre.Models.Tests;
 
@@ -68,6 +69,50 @@ public static class Support
         Ok(straight.Fit(data, None, config with { Checkpoints = None }));
         Assert.Equal(Flat(straight), Flat(resumed));
         return straight;
+    }
+
+    /// <summary>
+    /// Issue 28's whole-net nodes (<see cref="FusedDenseStack"/>, <see cref="FusedLstmClassifier"/>) against the
+    /// layer-by-layer path on one batch of 791 rows (uneven chunks on two lanes), as one pass and as micro-batches of 300:
+    /// the same summed loss, the same rows right, and every gradient within 1e-5 of the largest of its parameter's (at least
+    /// <paramref name="floor"/>), none all zero. Labels run over every class; dropout draws from generator
+    /// <paramref name="dropoutSeed"/> when given.
+    /// </summary>
+    public static void AssertWholeNetPassAgrees(Sequential spec, double smoothing, double floor, int? dropoutSeed = null)
+    {
+        foreach (var microBatch in new[] { 791, 300 })
+        {
+            var layers = GradientPass(spec, wholeNet: false, smoothing, microBatch, dropoutSeed);
+            var whole = GradientPass(spec, wholeNet: true, smoothing, microBatch, dropoutSeed);
+            Assert.Equal(layers.LossSum, whole.LossSum, 1e-5 * layers.LossSum);
+            Assert.Equal(layers.Correct, whole.Correct);
+            for (var p = 0; p < layers.Gradients.Length; p++)
+            {
+                var scale = Math.Max(floor, layers.Gradients[p].Max(Math.Abs));
+                for (var i = 0; i < layers.Gradients[p].Length; i++)
+                    Assert.True(Math.Abs(layers.Gradients[p][i] - whole.Gradients[p][i]) <= 1e-5 * scale,
+                        $"{spec.Name}, micro-batch {microBatch}: parameter {p} element {i}: " +
+                        $"{layers.Gradients[p][i]} vs {whole.Gradients[p][i]}");
+                Assert.Contains(whole.Gradients[p], g => g != 0);
+            }
+        }
+    }
+
+    static (double LossSum, long Correct, float[][] Gradients) GradientPass(Sequential spec, bool wholeNet, double smoothing,
+        int microBatch, int? dropoutSeed)
+    {
+        using var scope = NewDisposeScope();
+        using var m = (TorchModel)Ok(Backend.Compile(spec, 11));
+        const int rows = 791;
+        var r = new Random(5);
+        var width = spec.InputShape.Fold(1, (w, d) => w * d);
+        var x = Enumerable.Range(0, rows * width).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+        var classes = ((Dense)spec.Layers.Last()).Units;
+        var y = tensor(Enumerable.Range(0, rows).Select(i => (long)(i % classes)).ToArray()); // every class (i · 7 mod 7 was all 0)
+        foreach (var p in m.Parameters) p.grad?.zero_();
+        using var dropout = dropoutSeed is int seed ? new Generator((ulong)seed) : null;
+        var (loss, correct) = Trainer.AccumulateGradients(m, m.Input(x, rows), y, dropout, microBatch, smoothing, wholeNet);
+        return (loss, correct, m.Parameters.Select(p => p.grad!.data<float>().ToArray()).ToArray());
     }
 
     public static string TempDir()
