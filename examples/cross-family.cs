@@ -2,10 +2,12 @@
 #:package libtorch-cpu-linux-x64
 // An ensemble across model families: finished folders, each a network classifier's or a gbdt run's, their probabilities
 // mixed with the weights that are best on the report split's validation rows, scored once on its test rows.
-// dotnet run examples/cross-family.cs [DATA.csv] [DIR DIR …] [OUT.json]
+// dotnet run examples/cross-family.cs [DATA.csv] [DIR DIR …] [OUT.json] [--split track-aware|artist-aware]
 //   (defaults: $GENRE_DATA, results/kaggle/beyond/tabular-ensemble/tabular-ensemble and results/kaggle/beyond/gbdt). Two
 //   folders: one weight on a grid of 0.05 steps, as results/kaggle/beyond/tabm/blend.json holds it; three or more: a weight
-//   each on the simplex grid of 0.05 steps (CrossFamily.RunMany). OUT.json, when given, receives the result as JSON.
+//   each on the simplex grid of 0.05 steps (CrossFamily.RunMany), with top-k, macro-F1, family and calibration. OUT.json, when
+//   given, receives the result as JSON. --split chooses and scores the blend on a grouped split instead of the report's; the
+//   folders must then be models trained on that split (reproduce --track-aware writes them under track-aware/, artist-aware/).
 using Genre.Data;
 using Genre.Eval;
 using Genre.Models.Backend.Torch;
@@ -13,12 +15,27 @@ using LanguageExt;
 using static LanguageExt.Prelude;
 
 TorchRuntime.Configure();
-var path = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("GENRE_DATA") ?? "data/dataset.csv";
-var rest = args.Skip(1).ToSeq();
+var at = System.Array.IndexOf(args, "--split");
+var splitName = at >= 0 && at + 1 < args.Length ? args[at + 1] : "report";
+Option<DataSplit> split = splitName switch
+{
+    "report" => DataSplit.Report,
+    "track-aware" => DataSplit.TrackAware,
+    "artist-aware" => DataSplit.ArtistAware,
+    _ => None,
+};
+if (split.IsNone || (at >= 0 && at + 1 >= args.Length))
+{
+    Console.Error.WriteLine($"error: --split takes report, track-aware or artist-aware, got '{splitName}'");
+    return 2;
+}
+var positional = at >= 0 ? args.Take(at).Concat(args.Skip(at + 2)).ToArray() : args;
+var path = positional.Length > 0 ? positional[0] : Environment.GetEnvironmentVariable("GENRE_DATA") ?? "data/dataset.csv";
+var rest = positional.Skip(1).ToSeq();
 var output = rest.Exists(a => a.EndsWith(".json", StringComparison.Ordinal)) ? Some(rest.Last) : None;
 var dirs = output.IsSome ? rest.Init : rest;
 if (dirs.IsEmpty) dirs = Seq("results/kaggle/beyond/tabular-ensemble/tabular-ensemble", "results/kaggle/beyond/gbdt");
-var loaded = ReportData.Load(new DataSource(path, false, 0, ""));
+var loaded = ReportData.Load(new DataSource(path, false, 0, "")).Bind(d => d.OnSplit(split.IfNone(DataSplit.Report)));
 if (dirs.Count == 2)
 {
     var run = from data in loaded
@@ -52,6 +69,9 @@ return many.Match(r =>
     Console.WriteLine(FormattableString.Invariant(
         $"| blend ({r.Blend.Points} weightings tried) | | {r.Blend.ValAccuracy:F4} | {r.Test:F4} {r.TestInterval.Show()} |"));
     Console.WriteLine(AgainstFirst(r.AgainstFirst));
+    r.Scores.Iter(s => Console.WriteLine(FormattableString.Invariant(
+        $"blend on the {splitName} split's test rows: top-3 {s.Top3:F4}, top-5 {s.Top5:F4}, macro-F1 {s.MacroF1:F4}, ") +
+        FormattableString.Invariant($"family {s.Family:F4}, ECE {s.Ece:F4}")));
     return 0;
 }, e => { Console.Error.WriteLine($"error: {e.Message}"); return 1; });
 

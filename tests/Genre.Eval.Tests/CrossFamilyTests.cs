@@ -86,6 +86,75 @@ public class CrossFamilyTests
     }
 
     [Fact]
+    public void A_blend_on_a_grouped_split_is_chosen_and_scored_on_that_splits_rows_with_its_metrics()
+    {
+        var (dir, source) = SmallRuns.SyntheticSource("cross-family-grouped");
+        var report = Ok(ReportData.Load(source));
+        var data = Ok(report.OnSplit(DataSplit.ArtistAware));
+        var d = data.Full;
+        var p = Preprocessing.Of(d);
+        var dirs = Seq("a", "b").Map(n => Path.Combine(dir, n)).Strict();
+        var (val, test) = (LabeledData.From(d.Scaled.Val), LabeledData.From(d.Scaled.Test));
+        var own = new List<(float[] Val, float[] Test)>();
+        foreach (var (folder, seed) in dirs.Zip(Seq(8, 9)))
+        {
+            var (spec, weights) = Model(d.Genres.Count, seed);
+            Ok(new Classifier(p, new StoredClassifier(Seq1(new StoredModel(spec, weights, Some(p))))).Save(folder));
+            using var m = Ok(Backend.Load(spec, weights));
+            own.Add((m.Predict(val.X, val.Rows), m.Predict(test.X, test.Rows)));
+        }
+        var r = Ok(CrossFamily.RunMany(Backend, data, dirs, seed: 2));
+        // the artist-aware split's rows, not the report split's: each model's accuracies are those on its own rows
+        Assert.NotEqual(report.Full.Scaled.Test.RowIds, d.Scaled.Test.RowIds);
+        Assert.Equal(test.Rows, r.AgainstFirst.Rows);
+        Assert.Equal(Metrics.Accuracy(val, own[0].Val), r.Models[0].Val, 12);
+        Assert.Equal(Metrics.Accuracy(test, own[1].Test), r.Models[1].Test, 12);
+        Assert.Equal(DataSplit.ArtistAware, r.Split);
+        var pair = Ok(CrossFamily.Run(Backend, data, dirs[0], dirs[1], seed: 2));
+        Assert.Equal((r.Models[0].Val, r.Models[1].Test), (pair.FirstVal, pair.SecondTest));
+        Assert.Equal(test.Rows, pair.AgainstFirst.Rows);
+        // the scores are the mixed probabilities' own, the same weights as the blend chose
+        var mixed = WeightedBlend.Mix(Seq(own[0].Test, own[1].Test), r.Blend.Weights);
+        var s = r.Scores.IfNone(() => throw new Xunit.Sdk.XunitException("a blend of folders has scores"));
+        var expected = ProbabilityMetrics.Of(new ScoredRows("blend", test.Y, Metrics.Argmax(mixed, test.Classes), d.Genres.Classes, false),
+            mixed, Some(ProbabilityMetrics.ListedGenres(data.Cleaned, d.Scaled.Test.RowIds, d.Genres.Classes, GenreMapping.Identity)),
+            GenreMapping.ReportMerges);
+        Assert.Equal(r.Test, s.Top1, 12);
+        Assert.Equal((expected.Top3, expected.Top5, expected.MacroF1, expected.Family, expected.Ece),
+            (s.Top3, s.Top5, s.MacroF1, s.Family, s.Ece));
+        Assert.Equal(expected.AnyListedGenre, s.AnyListedGenre);
+        var json = CrossFamily.ToJson(r);
+        Assert.Equal("artist-aware", (string)json["split"]!);
+        Assert.Equal(s.Top5, (double)json["scores"]!["top5_accuracy"]!);
+    }
+
+    [Fact]
+    public void Data_on_another_split_holds_that_splits_positions_and_comes_back_to_the_report_split()
+    {
+        var (_, source) = SmallRuns.SyntheticSource("cross-family-positions");
+        var report = Ok(ReportData.Load(source));
+        foreach (var (split, divide) in Seq<(DataSplit, Func<Seq<Track>, Fin<(int[] Train, int[] Val, int[] Test)>>)>(
+                     (DataSplit.TrackAware, TrackAware.Split), (DataSplit.ArtistAware, ArtistAware.Split)))
+        {
+            var grouped = Ok(report.OnSplit(split));
+            var (train, val, test) = Ok(grouped.Positions());
+            var expected = Ok(divide(report.Cleaned));
+            Assert.Equal(expected.Train, train);
+            Assert.Equal(expected.Val, val);
+            Assert.Equal(expected.Test, test);
+            Assert.Equal(test.Select(i => report.Cleaned[i].RowId).ToArray(), grouped.Full.Scaled.Test.RowIds);
+            Assert.Equal(val.Select(i => report.Cleaned[i].RowId).ToArray(), grouped.Full.Scaled.Val.RowIds);
+            Assert.Same(grouped, Ok(grouped.OnSplit(split)));
+            var back = Ok(grouped.OnSplit(DataSplit.Report));
+            Assert.Equal(DataSplit.Report, back.Split);
+            Assert.Equal(report.Full.Scaled.Test.RowIds, back.Full.Scaled.Test.RowIds);
+            Assert.Equal(Ok(report.Positions()).Test, Ok(back.Positions()).Test);
+        }
+        var (_, _, reportTest) = Ok(report.Positions());
+        Assert.Equal(reportTest.Select(i => report.Cleaned[i].RowId).ToArray(), report.Full.Scaled.Test.RowIds);
+    }
+
+    [Fact]
     public void A_folder_of_other_genres_is_refused_naming_it()
     {
         var (dir, source) = SmallRuns.SyntheticSource("cross-family-genres");

@@ -14,24 +14,31 @@ public sealed record CrossFamilyResult(Blend Blend, double FirstVal, double Seco
 /// <summary>A blend of several finished folders scored: its weights, validation and test accuracy, interval, each model's own
 /// accuracies, and McNemar against the first model alone.</summary>
 public sealed record CrossFamilyBlend(Seq<string> Folders, WeightedBlend Blend, Seq<(double Val, double Test)> Models,
-                                      double Test, Interval TestInterval, McNemarTest AgainstFirst);
+                                      double Test, Interval TestInterval, McNemarTest AgainstFirst)
+{
+    /// <summary>The split the blend was chosen and scored on (each folder trained on it).</summary>
+    public DataSplit Split { get; init; } = DataSplit.Report;
+
+    /// <summary>The blend's metrics beyond accuracy on the test rows (top-k, macro-F1, family, calibration).</summary>
+    public Option<ProbabilityMetrics> Scores { get; init; }
+}
 
 /// <summary>
 /// An ensemble across families: two (or more, <see cref="RunMany"/>) finished folders — each a network classifier's (one model
 /// or an ensemble, with its own pipeline) or a gbdt run's (its <c>gbdt.json</c>) — their probabilities mixed with the weights
-/// that are best on the report split's validation rows (<see cref="Blend"/>, <see cref="WeightedBlend"/>), scored once on its
-/// test rows. Every folder must predict the data's genres in its order.
+/// that are best on the validation rows of the data's split (<see cref="Blend"/>, <see cref="WeightedBlend"/>), scored once on its
+/// test rows. Every folder must predict the data's genres in its order and, to be an honest score, have trained on that split.
 /// </summary>
 public static class CrossFamily
 {
-    /// <summary>Blend <paramref name="firstDir"/>'s model with <paramref name="secondDir"/>'s on <paramref name="data"/> (the
-    /// report split, its cleaned tracks kept); <paramref name="seed"/> names a gbdt folder's run.</summary>
+    /// <summary>Blend <paramref name="firstDir"/>'s model with <paramref name="secondDir"/>'s on <paramref name="data"/> (its
+    /// split, its cleaned tracks kept); <paramref name="seed"/> names a gbdt folder's run.</summary>
     public static Fin<CrossFamilyResult> Run(IBackend backend, ReportData data, string firstDir, string secondDir, int seed)
     {
         var d = data.Full;
         var val = LabeledData.From(d.Scaled.Val);
         var test = LabeledData.From(d.Scaled.Test);
-        return from split in Split.ReportSplit(data.Cleaned.Count)
+        return from split in data.Positions()
                from first in Probabilities(backend, data, (split.Val, val), (split.Test, test), firstDir, seed)
                from second in Probabilities(backend, data, (split.Val, val), (split.Test, test), secondDir, seed)
                let blend = Blend.Choose(first.Val, second.Val, val.Y, val.Classes)
@@ -44,21 +51,29 @@ public static class CrossFamily
     }
 
     /// <summary>Blend the models of every folder in <paramref name="dirs"/> (at least two) with the weights of best validation
-    /// accuracy on the simplex grid (<see cref="WeightedBlend"/>), scored once on the test rows; McNemar against the first.</summary>
+    /// accuracy on the simplex grid (<see cref="WeightedBlend"/>), scored once on the test rows with the metrics beyond accuracy;
+    /// McNemar against the first.</summary>
     public static Fin<CrossFamilyBlend> RunMany(IBackend backend, ReportData data, Seq<string> dirs, int seed)
     {
         if (dirs.Count < 2) return GenreError.Usage($"a blend needs at least two folders, got {dirs.Count}");
         var d = data.Full;
         var val = LabeledData.From(d.Scaled.Val);
         var test = LabeledData.From(d.Scaled.Test);
-        return from split in Split.ReportSplit(data.Cleaned.Count)
+        return from split in data.Positions()
                from models in dirs.Map(dir => Probabilities(backend, data, (split.Val, val), (split.Test, test), dir, seed)).Sequence()
                let blend = WeightedBlend.Choose(models.Map(m => m.Val).Strict(), val.Y, val.Classes)
-               let hits = Uncertainty.Hits(test.Y, Metrics.Argmax(blend.Apply(models.Map(m => m.Test).Strict()), test.Classes))
+               let mixed = blend.Apply(models.Map(m => m.Test).Strict())
+               let predicted = Metrics.Argmax(mixed, test.Classes)
+               let hits = Uncertainty.Hits(test.Y, predicted)
                let firstHits = Uncertainty.Hits(test.Y, Metrics.Argmax(models.Head.Test, test.Classes))
                select new CrossFamilyBlend(dirs, blend,
                    models.Map(m => (Metrics.Accuracy(val, m.Val), Metrics.Accuracy(test, m.Test))).Strict(),
-                   Uncertainty.Accuracy(hits), Uncertainty.Bootstrap(hits), Uncertainty.McNemar(hits, firstHits));
+                   Uncertainty.Accuracy(hits), Uncertainty.Bootstrap(hits), Uncertainty.McNemar(hits, firstHits))
+               {
+                   Split = data.Split,
+                   Scores = Reproduce.ScoresOf(new ScoredRows("blend", test.Y, predicted, d.Genres.Classes, false), mixed, d,
+                       data.Cleaned, None),
+               };
     }
 
     /// <summary>A blend of several folders as a JSON record, the folders as given.</summary>
@@ -77,6 +92,9 @@ public static class CrossFamily
             ["test_accuracy"] = p.Item2.Test,
         }).ToArray()),
         ["mcnemar_against_first"] = McNemarJson(r.AgainstFirst),
+        ["split"] = ExperimentJson.SplitName(r.Split),
+        // Option.Match refuses a null result: a blend without scores has a null member through Case
+        ["scores"] = r.Scores.Case is ProbabilityMetrics m ? ScoresReport.Json(m) : null,
     };
 
     /// <summary>McNemar of the blend (its first side) against the first model alone, as <c>blend.json</c> records it.</summary>

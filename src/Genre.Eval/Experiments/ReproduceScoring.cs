@@ -43,7 +43,9 @@ public static partial class Reproduce
             ? g
             : g with { Scores = Some(ScoresOf(g.Rows, g.TestProbabilities, data.Full, data.Cleaned, None)) };
 
-    static ProbabilityMetrics ScoresOf(ScoredRows rows, float[] probabilities, PreparedData d, Seq<Track> cleaned,
+    /// <summary>The metrics of test probabilities on <paramref name="d"/>'s test rows, the tracks' listed genres from
+    /// <paramref name="cleaned"/> (none when empty) under the experiment's <paramref name="labels"/>.</summary>
+    internal static ProbabilityMetrics ScoresOf(ScoredRows rows, float[] probabilities, PreparedData d, Seq<Track> cleaned,
                                        Option<GenreMapping> labels) =>
         ProbabilityMetrics.Of(rows, probabilities,
             cleaned.IsEmpty

@@ -35,6 +35,13 @@ public sealed record ReportData(PreparedData Full, PreparedData Reduced)
     /// <summary>The split these were prepared on.</summary>
     public DataSplit Split { get; init; } = DataSplit.Report;
 
+    /// <summary>How <see cref="Split"/> divides the cleaned tracks: positions into them (train, validation, test).</summary>
+    public Func<Seq<Track>, Fin<(int[] Train, int[] Val, int[] Test)>> Divide { get; init; } =
+        cleaned => Genre.Data.Split.ReportSplit(cleaned.Count, ReportPipeline.TestSize, ReportPipeline.RandomState);
+
+    /// <summary>The positions of the training, validation and test rows in <see cref="Cleaned"/>.</summary>
+    public Fin<(int[] Train, int[] Val, int[] Test)> Positions() => Divide(Cleaned);
+
     /// <summary>The cleaned tracks both were prepared from (for other splits of the same rows).</summary>
     public Seq<Track> Cleaned { get; init; } = Seq<Track>();
 
@@ -51,7 +58,18 @@ public sealed record ReportData(PreparedData Full, PreparedData Reduced)
         from positions in split(cleaned)
         from full in ReportPipeline.Prepare(cleaned, None, Pipelines.Report, positions)
         from reduced in ReportPipeline.Prepare(cleaned, Some(GenreMapping.ReportMerges), Pipelines.Report, positions)
-        select new ReportData(full, reduced) { Cleaned = cleaned, Prepare = PrepareOn(split), Split = name };
+        select new ReportData(full, reduced) { Cleaned = cleaned, Prepare = PrepareOn(split), Split = name, Divide = split };
+
+    /// <summary>The same cleaned tracks prepared on <paramref name="split"/> (this data itself when it is that split).</summary>
+    public Fin<ReportData> OnSplit(DataSplit split) => split switch
+    {
+        _ when split == Split => this,
+        DataSplit.TrackAware => TrackAware.Load(Cleaned),
+        DataSplit.ArtistAware => ArtistAware.Load(Cleaned),
+        _ => from full in ReportPipeline.Prepare(Cleaned, None)
+             from reduced in ReportPipeline.Prepare(Cleaned, Some(GenreMapping.ReportMerges))
+             select new ReportData(full, reduced) { Cleaned = Cleaned },
+    };
 
     /// <summary>
     /// Loads, cleans and prepares the source's file for both label sets. Fails with the file's I/O or data errors
