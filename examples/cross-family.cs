@@ -51,6 +51,7 @@ if (dirs.Count == 2)
         Console.WriteLine(FormattableString.Invariant(
             $"| blend, weight {r.Blend.Weight:F2} on the first | {r.Blend.ValAccuracy:F4} | {r.Test:F4} {r.TestInterval.Show()} |"));
         Console.WriteLine(AgainstFirst(r.AgainstFirst));
+        r.Scores.Iter(s => Console.WriteLine(Scored(s)));
         Console.WriteLine("grid: " + string.Join(" ",
             r.Blend.Grid.Map(g => FormattableString.Invariant($"{g.Weight:F2}:{g.ValAccuracy:F4}"))));
         return 0;
@@ -69,11 +70,13 @@ return many.Match(r =>
     Console.WriteLine(FormattableString.Invariant(
         $"| blend ({r.Blend.Points} weightings tried) | | {r.Blend.ValAccuracy:F4} | {r.Test:F4} {r.TestInterval.Show()} |"));
     Console.WriteLine(AgainstFirst(r.AgainstFirst));
-    r.Scores.Iter(s => Console.WriteLine(FormattableString.Invariant(
-        $"blend on the {splitName} split's test rows: top-3 {s.Top3:F4}, top-5 {s.Top5:F4}, macro-F1 {s.MacroF1:F4}, ") +
-        FormattableString.Invariant($"family {s.Family:F4}, ECE {s.Ece:F4}")));
+    r.Scores.Iter(s => Console.WriteLine(Scored(s)));
     return 0;
 }, e => { Console.Error.WriteLine($"error: {e.Message}"); return 1; });
+
+string Scored(ProbabilityMetrics s) => FormattableString.Invariant(
+    $"blend on the {splitName} split's test rows: top-3 {s.Top3:F4}, top-5 {s.Top5:F4}, macro-F1 {s.MacroF1:F4}, ") +
+    FormattableString.Invariant($"family {s.Family:F4}, ECE {s.Ece:F4}");
 
 static string AgainstFirst(McNemarTest t) =>
     FormattableString.Invariant($"McNemar against the first alone: {t.OnlyFirst} rows only the blend got right, ") +

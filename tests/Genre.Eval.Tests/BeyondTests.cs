@@ -99,6 +99,14 @@ public class GbdtTests
         Assert.Equal(fitted.Trials, again.Trials);
         Assert.True(Ok(Gbdt.Finished(dir, settings.Take(1).ToSeq(), 2)).IsNone); // other candidates: not this run
         Assert.True(Ok(Gbdt.Finished(dir, settings, 3)).IsNone);                 // another seed: not this run
+        Assert.Equal(fitted.Trials, Ok(Gbdt.FinishedWithAnyOf(dir, settings, 2)).Map(r => r.Trials).IfNone(Seq<GbdtTrial>()));
+        Assert.True(Ok(Gbdt.FinishedWithAnyOf(dir, settings.Take(1).ToSeq(), 2)).IsNone); // two candidates ran: not one of these
+        var one = dir + "-one";
+        var alone = Ok(Gbdt.Run(Separable(), settings.Skip(1).ToSeq(), one, 2, 1));
+        Assert.Equal(alone.Trials, Ok(Gbdt.FinishedWithAnyOf(one, settings, 2)).Map(r => r.Trials).IfNone(Seq<GbdtTrial>()));
+        Assert.True(Ok(Gbdt.FinishedWithAnyOf(one, settings.Take(1).ToSeq(), 2)).IsNone); // another candidate ran alone
+        Assert.True(Ok(Gbdt.FinishedWithAnyOf(one, settings, 3)).IsNone);
+        Directory.Delete(one, true);
 
         var model = Path.Combine(dir, Gbdt.ModelFile);
         var text = File.ReadAllText(model);

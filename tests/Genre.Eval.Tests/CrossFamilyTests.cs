@@ -113,6 +113,8 @@ public class CrossFamilyTests
         var pair = Ok(CrossFamily.Run(Backend, data, dirs[0], dirs[1], seed: 2));
         Assert.Equal((r.Models[0].Val, r.Models[1].Test), (pair.FirstVal, pair.SecondTest));
         Assert.Equal(test.Rows, pair.AgainstFirst.Rows);
+        Assert.Equal(DataSplit.ArtistAware, pair.Split);
+        Assert.True(pair.Scores.Exists(x => x.Top1 == pair.Test && x.Top5 >= x.Top3 && x.Top3 >= x.Top1));
         // the scores are the mixed probabilities' own, the same weights as the blend chose
         var mixed = WeightedBlend.Mix(Seq(own[0].Test, own[1].Test), r.Blend.Weights);
         var s = r.Scores.IfNone(() => throw new Xunit.Sdk.XunitException("a blend of folders has scores"));

@@ -9,7 +9,14 @@ namespace Genre.Eval;
 /// <summary>A blend across model families scored: its weight, validation and test accuracy, interval, and McNemar against the
 /// first model alone.</summary>
 public sealed record CrossFamilyResult(Blend Blend, double FirstVal, double SecondVal, double FirstTest, double SecondTest,
-                                       double Test, Interval TestInterval, McNemarTest AgainstFirst);
+                                       double Test, Interval TestInterval, McNemarTest AgainstFirst)
+{
+    /// <summary>The split the blend was chosen and scored on (each folder trained on it).</summary>
+    public DataSplit Split { get; init; } = DataSplit.Report;
+
+    /// <summary>The blend's metrics beyond accuracy on the test rows (top-k, macro-F1, family, calibration).</summary>
+    public Option<ProbabilityMetrics> Scores { get; init; }
+}
 
 /// <summary>A blend of several finished folders scored: its weights, validation and test accuracy, interval, each model's own
 /// accuracies, and McNemar against the first model alone.</summary>
@@ -42,12 +49,17 @@ public static class CrossFamily
                from first in Probabilities(backend, data, (split.Val, val), (split.Test, test), firstDir, seed)
                from second in Probabilities(backend, data, (split.Val, val), (split.Test, test), secondDir, seed)
                let blend = Blend.Choose(first.Val, second.Val, val.Y, val.Classes)
-               let mixed = Metrics.Argmax(blend.Apply(first.Test, second.Test), test.Classes)
+               let mixed = blend.Apply(first.Test, second.Test)
+               let predicted = Metrics.Argmax(mixed, test.Classes)
                let firstHits = Uncertainty.Hits(test.Y, Metrics.Argmax(first.Test, test.Classes))
-               let hits = Uncertainty.Hits(test.Y, mixed)
+               let hits = Uncertainty.Hits(test.Y, predicted)
                select new CrossFamilyResult(blend, Metrics.Accuracy(val, first.Val), Metrics.Accuracy(val, second.Val),
                    Uncertainty.Accuracy(firstHits), Metrics.Accuracy(test, second.Test), Uncertainty.Accuracy(hits),
-                   Uncertainty.Bootstrap(hits), Uncertainty.McNemar(hits, firstHits));
+                   Uncertainty.Bootstrap(hits), Uncertainty.McNemar(hits, firstHits))
+               {
+                   Split = data.Split,
+                   Scores = BlendScores(data, test, predicted, mixed),
+               };
     }
 
     /// <summary>Blend the models of every folder in <paramref name="dirs"/> (at least two) with the weights of best validation
@@ -71,10 +83,14 @@ public static class CrossFamily
                    Uncertainty.Accuracy(hits), Uncertainty.Bootstrap(hits), Uncertainty.McNemar(hits, firstHits))
                {
                    Split = data.Split,
-                   Scores = Reproduce.ScoresOf(new ScoredRows("blend", test.Y, predicted, d.Genres.Classes, false), mixed, d,
-                       data.Cleaned, None),
+                   Scores = BlendScores(data, test, predicted, mixed),
                };
     }
+
+    /// <summary>A blend's metrics beyond accuracy on the test rows of the data's 114 genres.</summary>
+    static ProbabilityMetrics BlendScores(ReportData data, LabeledData test, int[] predicted, float[] mixed) =>
+        Reproduce.ScoresOf(new ScoredRows("blend", test.Y, predicted, data.Full.Genres.Classes, false), mixed, data.Full,
+            data.Cleaned, None);
 
     /// <summary>A blend of several folders as a JSON record, the folders as given.</summary>
     public static JsonObject ToJson(CrossFamilyBlend r) => new()
@@ -93,9 +109,11 @@ public static class CrossFamily
         }).ToArray()),
         ["mcnemar_against_first"] = McNemarJson(r.AgainstFirst),
         ["split"] = ExperimentJson.SplitName(r.Split),
-        // Option.Match refuses a null result: a blend without scores has a null member through Case
-        ["scores"] = r.Scores.Case is ProbabilityMetrics m ? ScoresReport.Json(m) : null,
+        ["scores"] = ScoresJson(r.Scores),
     };
+
+    // Option.Match refuses a null result: a blend without scores has a null member through Case
+    static JsonObject? ScoresJson(Option<ProbabilityMetrics> scores) => scores.Case is ProbabilityMetrics m ? ScoresReport.Json(m) : null;
 
     /// <summary>McNemar of the blend (its first side) against the first model alone, as <c>blend.json</c> records it.</summary>
     static JsonObject McNemarJson(McNemarTest t) => new()
@@ -125,6 +143,8 @@ public static class CrossFamily
         ["first_test_accuracy"] = r.FirstTest,
         ["second_test_accuracy"] = r.SecondTest,
         ["mcnemar_against_first"] = McNemarJson(r.AgainstFirst),
+        ["split"] = ExperimentJson.SplitName(r.Split),
+        ["scores"] = ScoresJson(r.Scores),
     };
 
     /// <summary>Writes <see cref="ToJson(CrossFamilyResult, string, string)"/>'s record to <paramref name="path"/> atomically (an I/O
@@ -142,7 +162,7 @@ public static class CrossFamily
     {
         var d = data.Full;
         if (File.Exists(Path.Combine(dir, Gbdt.TrialsFile)))
-            return from stored in Gbdt.Finished(dir, Gbdt.Candidates, seed)
+            return from stored in Gbdt.FinishedWithAnyOf(dir, Gbdt.Candidates, seed)
                        .Bind(o => o.ToFin(GenreError.Io($"{dir}: no finished gbdt run of genre's candidates with seed {seed}")))
                    from trees in Gbdt.Model(dir, stored, val.Data.Classes, d.Scaled.Val.X.Cols)
                    from treesVal in Booster.Predict(trees, val.Data.X, val.Data.Rows)

@@ -93,6 +93,14 @@ public static class Gbdt
             () => FinSucc(Option<StoredRun>.None)));
     }
 
+    /// <summary>
+    /// As <see cref="Finished"/>, also taking a folder that finished with one of <paramref name="candidates"/> alone: what a
+    /// grouped split's gbdt is (it trains only the configuration chosen on the report split's validation rows).
+    /// </summary>
+    public static Fin<Option<StoredRun>> FinishedWithAnyOf(string dir, Seq<GbdtSettings> candidates, int seed) =>
+        candidates.Map(Seq1).Fold(Finished(dir, candidates, seed),
+            (found, one) => found.Bind(o => o.IsSome ? FinSucc(o) : Finished(dir, one, seed)));
+
     static Fin<GbdtResult> Rescored(PreparedData data, string dir, StoredRun run)
     {
         var test = LabeledData.From(data.Scaled.Test);
