@@ -77,7 +77,13 @@ public class CrossFamilyTests
         Assert.True(r.Blend.ValAccuracy >= pair.Blend.ValAccuracy);
         Assert.Equal(test(data).Rows, r.AgainstFirst.Rows);
         Assert.Equal(r.Test - r.Models[0].Test, (r.AgainstFirst.OnlyFirst - r.AgainstFirst.OnlySecond) / (double)r.AgainstFirst.Rows, 12);
+        // the synthetic file re-lists tracks under several genres: the twins' rows and the others' make up the test accuracy
+        var twins = r.Twins.IfNone(() => throw new Xunit.Sdk.XunitException("a blend of folders scores its twins"));
+        Assert.True(twins.Rows > 0 && twins.OtherRows > 0);
+        Assert.Equal(r.AgainstFirst.Rows, twins.Rows + twins.OtherRows);
+        Assert.Equal(r.Test, (twins.Accuracy * twins.Rows + twins.OtherAccuracy * twins.OtherRows) / r.AgainstFirst.Rows, 12);
         var json = CrossFamily.ToJson(r);
+        Assert.Equal(twins.Rows, (int)json["twins"]!["rows"]!);
         Assert.Equal(3, json["models"]!.AsArray().Count);
         Assert.Equal(r.Blend.Weights.ToArray(), json["weights"]!.AsArray().Select(w => (double)w!).ToArray());
         Assert.Equal("a blend needs at least two folders, got 1", Fail(CrossFamily.RunMany(Backend, data, Seq1(dirs[0]), seed: 2)));
@@ -172,6 +178,28 @@ public class CrossFamilyTests
         Ok(new Classifier(q, new StoredClassifier(Seq1(new StoredModel(other, otherWeights, Some(q))))).Save(bad));
         Assert.Equal($"{bad}: predicts other genres than the data's {data.Full.Genres.Count}",
             Fail(CrossFamily.Run(Backend, data, good, bad, seed: 2)));
+    }
+}
+
+/// <summary>Identical-feature twins across a split, and a model scored apart on them.</summary>
+public class TwinsTests
+{
+    [Fact]
+    public void A_test_row_gets_the_sorted_genres_of_its_exact_twins_in_training_and_none_without_one()
+    {
+        var x = new Matrix(6, 2, [1, 2, 1, 2, 3, 4, 1, 2, 3, 4.0000001, 5, 6]);
+        var genres = Twins.GenresOfTwins(x, train: [0, 1, 2, 5], trainLabels: [7, 3, 1, 7], test: [3, 4]);
+        Assert.Equal(new[] { 3, 7 }, genres[0]); // rows 0 and 1, labels 7 and 3
+        Assert.Empty(genres[1]);                 // 4.0000001 is not 4
+    }
+
+    [Fact]
+    public void Scores_split_the_rows_by_twin_and_count_predictions_of_a_twins_genre()
+    {
+        int[][] twins = [[2], [], [1, 3], [], []];
+        var s = Twins.Score(twins, labels: [0, 1, 2, 3, 4], predicted: [2, 1, 2, 0, 4]);
+        Assert.Equal(new TwinScores(2, 0.5, 0.5, 3, 2.0 / 3), s);
+        Assert.Equal(new TwinScores(0, 0, 0, 1, 1), Twins.Score([[]], [5], [5]));
     }
 }
 

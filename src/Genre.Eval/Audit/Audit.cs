@@ -39,7 +39,7 @@ public static class Audit
                from grouped in GroupSplit(cleaned)
                from trackAware in Score(backend, x, y, genres.Count, grouped.Train, grouped.Test, o)
                let crossGenre = SharedTrackIds(cleaned)
-               let twins = Twins(x, split.Train, split.Test)
+               let twins = TwinsOf(x, split.Train, split.Test)
                let anyGenre = AnyGenreAccuracy(cleaned, genres, grouped.Test, trackAware.Predictions)
                select Seq(
                    new AuditFinding("baseline (DNN1, report split)", "test accuracy", $"{plain.Accuracy:F4}"),
@@ -100,13 +100,8 @@ public static class Audit
     static int SharedTrackIds(Seq<Track> tracks) =>
         tracks.GroupBy(t => t.TrackId).Where(g => g.Select(t => t.TrackGenre).Distinct().Count() > 1).Sum(g => g.Count());
 
-    static int Twins(Matrix x, int[] train, int[] test)
-    {
-        var seen = train.Select(i => Key(x, i)).ToHashSet();
-        return test.Count(i => seen.Contains(Key(x, i)));
-    }
-
-    static string Key(Matrix x, int row) => string.Join(",", x.Row(row).ToArray().Select(v => BitConverter.DoubleToInt64Bits(v)));
+    static int TwinsOf(Matrix x, int[] train, int[] test) =>
+        Twins.GenresOfTwins(x, train, new int[train.Length], test).Count(genres => genres.Length > 0);
 
     static double AnyGenreAccuracy(Seq<Track> tracks, LabelEncoding genres, int[] test, int[] predictions)
     {

@@ -16,6 +16,9 @@ public sealed record CrossFamilyResult(Blend Blend, double FirstVal, double Seco
 
     /// <summary>The blend's metrics beyond accuracy on the test rows (top-k, macro-F1, family, calibration).</summary>
     public Option<ProbabilityMetrics> Scores { get; init; }
+
+    /// <summary>The blend on the test rows with an identical-feature twin in training and on the others.</summary>
+    public Option<TwinScores> Twins { get; init; }
 }
 
 /// <summary>A blend of several finished folders scored: its weights, validation and test accuracy, interval, each model's own
@@ -28,6 +31,9 @@ public sealed record CrossFamilyBlend(Seq<string> Folders, WeightedBlend Blend, 
 
     /// <summary>The blend's metrics beyond accuracy on the test rows (top-k, macro-F1, family, calibration).</summary>
     public Option<ProbabilityMetrics> Scores { get; init; }
+
+    /// <summary>The blend on the test rows with an identical-feature twin in training and on the others.</summary>
+    public Option<TwinScores> Twins { get; init; }
 }
 
 /// <summary>
@@ -59,6 +65,7 @@ public static class CrossFamily
                {
                    Split = data.Split,
                    Scores = BlendScores(data, test, predicted, mixed),
+                   Twins = TwinsOf(data, split, test, predicted),
                };
     }
 
@@ -84,6 +91,7 @@ public static class CrossFamily
                {
                    Split = data.Split,
                    Scores = BlendScores(data, test, predicted, mixed),
+                   Twins = TwinsOf(data, split, test, predicted),
                };
     }
 
@@ -91,6 +99,11 @@ public static class CrossFamily
     static ProbabilityMetrics BlendScores(ReportData data, LabeledData test, int[] predicted, float[] mixed) =>
         Reproduce.ScoresOf(new ScoredRows("blend", test.Y, predicted, data.Full.Genres.Classes, false), mixed, data.Full,
             data.Cleaned, None);
+
+    /// <summary>The blend's test predictions scored apart on the rows with an identical-feature twin in training.</summary>
+    static TwinScores TwinsOf(ReportData data, (int[] Train, int[] Val, int[] Test) split, LabeledData test, int[] predicted) =>
+        Eval.Twins.Score(Eval.Twins.GenresOfTwins(Features.Of(data.Cleaned), split.Train, data.Full.Scaled.Train.Y, split.Test),
+            test.Y, predicted);
 
     /// <summary>A blend of several folders as a JSON record, the folders as given.</summary>
     public static JsonObject ToJson(CrossFamilyBlend r) => new()
@@ -110,7 +123,19 @@ public static class CrossFamily
         ["mcnemar_against_first"] = McNemarJson(r.AgainstFirst),
         ["split"] = ExperimentJson.SplitName(r.Split),
         ["scores"] = ScoresJson(r.Scores),
+        ["twins"] = TwinsJson(r.Twins),
     };
+
+    static JsonObject? TwinsJson(Option<TwinScores> twins) => twins.Case is TwinScores t
+        ? new JsonObject
+        {
+            ["rows"] = t.Rows,
+            ["accuracy"] = t.Accuracy,
+            ["predicted_twin_genre"] = t.PredictedTwinGenre,
+            ["other_rows"] = t.OtherRows,
+            ["other_accuracy"] = t.OtherAccuracy,
+        }
+        : null;
 
     // Option.Match refuses a null result: a blend without scores has a null member through Case
     static JsonObject? ScoresJson(Option<ProbabilityMetrics> scores) => scores.Case is ProbabilityMetrics m ? ScoresReport.Json(m) : null;
@@ -145,6 +170,7 @@ public static class CrossFamily
         ["mcnemar_against_first"] = McNemarJson(r.AgainstFirst),
         ["split"] = ExperimentJson.SplitName(r.Split),
         ["scores"] = ScoresJson(r.Scores),
+        ["twins"] = TwinsJson(r.Twins),
     };
 
     /// <summary>Writes <see cref="ToJson(CrossFamilyResult, string, string)"/>'s record to <paramref name="path"/> atomically (an I/O

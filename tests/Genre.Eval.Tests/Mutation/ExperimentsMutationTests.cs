@@ -586,13 +586,13 @@ public class ExperimentsMutationTests
         Assert.Equal(J("{'folders':['a','b'],'weights':[0.25,0.75],'val_accuracy':0.5,'test_accuracy':0.75,'test_interval':[0.5,0.875],") +
                      J("'grid_points':21,'models':[{'folder':'a','val_accuracy':0.25,'test_accuracy':0.375},{'folder':'b',") +
                      J("'val_accuracy':0.5,'test_accuracy':0.625}],'mcnemar_against_first':{'rows':8,'only_blend':3,'only_first':1,") +
-                     J("'p_value':0.625},'split':'report','scores':null}"), CrossFamily.ToJson(blend).ToJsonString());
+                     J("'p_value':0.625},'split':'report','scores':null,'twins':null}"), CrossFamily.ToJson(blend).ToJsonString());
         var pair = new CrossFamilyResult(new Blend(0.25, 0.5, Seq<(double, double)>()), 0.125, 0.25, 0.375, 0.5, 0.625,
             new Interval(0.5, 0.75, 0.95), new McNemarTest(8, 2, 1, 1, true));
         Assert.Equal(J("{'first':'x','second':'y','weight_on_first':0.25,'val_accuracy':0.5,'test_accuracy':0.625,") +
                      J("'test_interval':[0.5,0.75],'first_val_accuracy':0.125,'second_val_accuracy':0.25,'first_test_accuracy':0.375,") +
                      J("'second_test_accuracy':0.5,'mcnemar_against_first':{'rows':8,'only_blend':2,'only_first':1,'p_value':1},") +
-                     J("'split':'report','scores':null}"),
+                     J("'split':'report','scores':null,'twins':null}"),
             CrossFamily.ToJson(pair, "x", "y").ToJsonString());
         var dir = Folder();
         Ok(CrossFamily.Write(Path.Combine(dir, "blend.json"), blend));
