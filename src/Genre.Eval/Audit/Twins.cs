@@ -3,14 +3,14 @@ using Genre.Data;
 namespace Genre.Eval;
 
 /// <summary>
-/// How a model fares on the test rows that have an identical-feature twin in training (the same recording listed under
-/// another genre: the file lists a track once per genre, so the twin's genre is never the test row's) against the other
-/// test rows.
+/// How a model fares on the test rows that have an identical-feature twin in training against the other test rows. On the
+/// report split a twin is mostly the same track listed under another genre (the file lists a track once per genre, so that
+/// twin's genre is not the row's); on a track-aware split it can only be another release of the same recording.
 /// </summary>
 /// <param name="Rows">Test rows with a twin in training.</param>
 /// <param name="Accuracy">Accuracy on those rows.</param>
-/// <param name="PredictedTwinGenre">Share of those rows predicted as one of their twins' genres (always wrong when the file
-/// lists each track once per genre).</param>
+/// <param name="PredictedTwinGenre">Share of those rows predicted as one of their twins' genres (wrong whenever the twin is
+/// the same track under another genre).</param>
 /// <param name="OtherRows">Test rows without a twin.</param>
 /// <param name="OtherAccuracy">Accuracy on those rows.</param>
 public sealed record TwinScores(int Rows, double Accuracy, double PredictedTwinGenre, int OtherRows, double OtherAccuracy);

@@ -126,6 +126,7 @@ public static class CrossFamily
         ["twins"] = TwinsJson(r.Twins),
     };
 
+    // Option.Match refuses a null result: a blend without scores or twins has a null member through Case
     static JsonObject? TwinsJson(Option<TwinScores> twins) => twins.Case is TwinScores t
         ? new JsonObject
         {
@@ -137,7 +138,6 @@ public static class CrossFamily
         }
         : null;
 
-    // Option.Match refuses a null result: a blend without scores has a null member through Case
     static JsonObject? ScoresJson(Option<ProbabilityMetrics> scores) => scores.Case is ProbabilityMetrics m ? ScoresReport.Json(m) : null;
 
     /// <summary>McNemar of the blend (its first side) against the first model alone, as <c>blend.json</c> records it.</summary>
