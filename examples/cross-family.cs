@@ -18,13 +18,7 @@ using static LanguageExt.Prelude;
 TorchRuntime.Configure();
 var at = System.Array.IndexOf(args, "--split");
 var splitName = at < 0 ? "report" : at + 1 < args.Length ? args[at + 1] : "";
-Option<DataSplit> split = splitName switch
-{
-    "report" => DataSplit.Report,
-    "track-aware" => DataSplit.TrackAware,
-    "artist-aware" => DataSplit.ArtistAware,
-    _ => None,
-};
+var split = ExperimentJson.SplitNamed(splitName);
 if (split.IsNone)
 {
     Console.Error.WriteLine("error: --split takes report, track-aware or artist-aware" + (splitName == "" ? "" : $", got '{splitName}'"));

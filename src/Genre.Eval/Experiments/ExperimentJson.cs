@@ -167,13 +167,18 @@ public static class ExperimentJson
         _ => "report",
     };
 
-    static Fin<DataSplit> SplitOf(string name, string at) => name switch
+    /// <summary>The split <see cref="SplitName"/> calls <paramref name="name"/>; None for any other name.</summary>
+    public static Option<DataSplit> SplitNamed(string name) => name switch
     {
         "report" => DataSplit.Report,
         "track-aware" => DataSplit.TrackAware,
         "artist-aware" => DataSplit.ArtistAware,
-        _ => Bad<DataSplit>(at, $"unknown split '{GenreError.Show(name)}' (known: report, track-aware, artist-aware)"),
+        _ => None,
     };
+
+    static Fin<DataSplit> SplitOf(string name, string at) =>
+        SplitNamed(name).Match(FinSucc,
+            () => Bad<DataSplit>(at, $"unknown split '{GenreError.Show(name)}' (known: report, track-aware, artist-aware)"));
 
     static Fin<Option<A>> Nullable<A>(JsonObject o, string name, string at, Func<JsonNode, Option<A>> read, string what) =>
         o[name] is not JsonNode n

@@ -66,9 +66,7 @@ public sealed record ReportData(PreparedData Full, PreparedData Reduced)
         _ when split == Split => this,
         DataSplit.TrackAware => TrackAware.Load(Cleaned),
         DataSplit.ArtistAware => ArtistAware.Load(Cleaned),
-        _ => from full in ReportPipeline.Prepare(Cleaned, None)
-             from reduced in ReportPipeline.Prepare(Cleaned, Some(GenreMapping.ReportMerges))
-             select new ReportData(full, reduced) { Cleaned = Cleaned },
+        _ => OnReportSplit(Cleaned),
     };
 
     /// <summary>
@@ -76,8 +74,10 @@ public sealed record ReportData(PreparedData Full, PreparedData Reduced)
     /// (every bad cell, up to <see cref="TrackCsv.MaxErrors"/>).
     /// </summary>
     public static Fin<ReportData> Load(DataSource source) =>
-        from tracks in ReportPipeline.ToFin(TrackCsv.Load(source.Path))
-        let cleaned = Cleaning.Clean(tracks).Tracks
+        ReportPipeline.ToFin(TrackCsv.Load(source.Path)).Bind(tracks => OnReportSplit(Cleaning.Clean(tracks).Tracks));
+
+    /// <summary>Both label sets of the report on the report's split of <paramref name="cleaned"/>.</summary>
+    static Fin<ReportData> OnReportSplit(Seq<Track> cleaned) =>
         from full in ReportPipeline.Prepare(cleaned, None)
         from reduced in ReportPipeline.Prepare(cleaned, Some(GenreMapping.ReportMerges))
         select new ReportData(full, reduced) { Cleaned = cleaned };
